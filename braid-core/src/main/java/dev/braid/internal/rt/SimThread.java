@@ -1,0 +1,56 @@
+package dev.braid.internal.rt;
+
+/**
+ * The testkit's side of the seam for one simulated thread: every operation here is called by that
+ * thread itself (the "caller"), only while a simulation controls it.
+ *
+ * <p>Semantics mirror the production implementation in {@link Rt} so that code behaves the same in
+ * both worlds, except that time is virtual and every choice between runnable threads is the
+ * scheduler's:
+ *
+ * <ul>
+ *   <li>{@link #park} and {@link #parkUntil} follow {@link
+ *       java.util.concurrent.locks.LockSupport}'s permit semantics (an unpark before the park makes
+ *       it return at once); they may return early only if the caller was interrupted;
+ *   <li>{@code blocker} names what the caller waits for; a {@link Thread} blocker means "waits for
+ *       that thread to finish". Deadlock reports use it together with {@link #acquired}/{@link
+ *       #released}.
+ * </ul>
+ */
+public interface SimThread {
+    /** Announces a visible operation; the scheduler may run other threads before returning. */
+    void yieldPoint(Op op, Object resource);
+
+    /** Blocks the caller until it is unparked (or interrupted). */
+    void park(Object blocker);
+
+    /**
+     * Blocks the caller until it is unparked, interrupted, or the virtual clock reaches {@code
+     * deadlineNanos} (a value of {@link #nanoTime()}'s scale).
+     */
+    void parkUntil(Object blocker, long deadlineNanos);
+
+    /** Makes {@code thread}'s permit available, waking it if it is parked. */
+    void unpark(Thread thread);
+
+    /** Interrupts {@code thread}, waking it if it is parked. */
+    void interrupt(Thread thread);
+
+    /** Creates and starts a thread that takes part in the same simulation. */
+    Thread spawn(ThreadSpec spec, Runnable body);
+
+    /** The virtual monotonic clock, in nanoseconds. */
+    long nanoTime();
+
+    /** A draw from the simulation's seeded generator. */
+    long nextLong();
+
+    /** A deterministic identifier for {@code thread} (spawn order within the simulation). */
+    long threadId(Thread thread);
+
+    /** The caller now holds {@code resource} (for the wait-for graph). */
+    void acquired(Object resource);
+
+    /** The caller no longer holds {@code resource}. */
+    void released(Object resource);
+}

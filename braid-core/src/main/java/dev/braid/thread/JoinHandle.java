@@ -1,0 +1,244 @@
+package dev.braid.thread;
+
+import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.util.Args;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+
+/**
+ * A handle on a thread spawned by braid: waits for it to finish and hands over its result.
+ *
+ * <p>{@link #join()} returns the body's value, or throws {@link PanicException} whose cause is the
+ * exception that escaped the body. A handle may be joined any number of times, by any threads;
+ * every join sees the same outcome. A handle from a {@link Scope} may be joined inside the scope; a
+ * panic received that way counts as handled and is not rethrown by the scope. Everything the thread
+ * wrote before it finished — including the effects of its thread-local destructors — happens-before
+ * the return of a join that observes it finished.
+ *
+ * @param <T> the body's result type
+ */
+public final class JoinHandle<T> {
+    /*
+     * Implementation notes
+     *
+     * State. `waiters` is null (running, nobody waiting), a Waiter stack (running, joiners parked),
+     * or DONE (finished). The result fields are written plainly by the finishing thread before it
+     * swaps DONE in with getAndSet (volatile); a joiner reads `waiters` with getAcquire and reads
+     * the result only after seeing DONE, so the volatile swap is the release that publishes them.
+     *
+     * Waiting. A joiner pushes a node with its thread onto the stack (CAS) unless DONE is already
+     * there, then parks through the seam until DONE. The finisher unparks every node it swapped out.
+     * A timed joiner that gives up clears its node's thread and unlinks cleared nodes, so polling
+     * join(timeout) in a loop does not grow the stack (as in FutureTask).
+     *
+     * Simulation. The park blocker is the joined Thread, which the testkit reports as
+     * "waits for join(name)" in its wait-for graph.
+     */
+
+    private static final Object DONE = new Object();
+    private static final VarHandle WAITERS;
+
+    static {
+        try {
+            WAITERS =
+                    MethodHandles.lookup().findVarHandle(JoinHandle.class, "waiters", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final class Waiter {
+        volatile Thread thread;
+        Waiter next;
+
+        Waiter(Thread thread) {
+            this.thread = thread;
+        }
+    }
+
+    @SuppressWarnings("unused") // accessed through WAITERS
+    private volatile Object waiters;
+
+    private volatile Thread thread;
+    private final Scope scope;
+    private T value;
+    private Throwable panic;
+
+    JoinHandle(Scope scope) {
+        this.scope = scope;
+    }
+
+    void start(Thread thread) {
+        this.thread = thread;
+    }
+
+    /** The thread this handle joins. */
+    public Thread thread() {
+        Thread t = thread;
+        if (t == null) {
+            throw new IllegalStateException("thread not started yet");
+        }
+        return t;
+    }
+
+    /** The name of the thread. */
+    public String name() {
+        return thread().getName();
+    }
+
+    /** Whether the thread has finished (its body and its thread-local destructors have run). */
+    public boolean isFinished() {
+        return WAITERS.getAcquire(this) == DONE;
+    }
+
+    /**
+     * Waits for the thread to finish and returns its value.
+     *
+     * @throws PanicException if the body ended with an exception (the exception is the cause)
+     * @throws InterruptedException if the caller is interrupted while waiting
+     */
+    public T join() throws InterruptedException {
+        Rt.yieldPoint(Op.JOIN, thread);
+        if (!isFinished()) {
+            await(Deadline.never());
+        }
+        return result();
+    }
+
+    /**
+     * Waits at most {@code timeout} for the thread to finish.
+     *
+     * @return {@link JoinOutcome.Finished} with the value, or {@link JoinOutcome.TimedOut}
+     * @throws PanicException if the body ended with an exception
+     * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    public JoinOutcome<T> join(Duration timeout) throws InterruptedException {
+        Args.notNull(timeout, "timeout");
+        return join(Deadline.after(timeout));
+    }
+
+    /**
+     * Waits until {@code deadline} at the latest for the thread to finish.
+     *
+     * @return {@link JoinOutcome.Finished} with the value, or {@link JoinOutcome.TimedOut}
+     * @throws PanicException if the body ended with an exception
+     * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws NullPointerException if {@code deadline} is null
+     */
+    public JoinOutcome<T> join(Deadline deadline) throws InterruptedException {
+        Args.notNull(deadline, "deadline");
+        Rt.yieldPoint(Op.JOIN, thread);
+        if (!isFinished() && !await(deadline)) {
+            return new JoinOutcome.TimedOut<>();
+        }
+        return new JoinOutcome.Finished<>(result());
+    }
+
+    @Override
+    public String toString() {
+        Thread t = thread;
+        return "JoinHandle["
+                + (t == null ? "unstarted" : t.getName())
+                + (isFinished() ? ", finished]" : "]");
+    }
+
+    // ---- internals ----
+
+    /** Returns true when finished, false when the deadline passed first. */
+    private boolean await(Deadline deadline) throws InterruptedException {
+        Thread self = Thread.currentThread();
+        if (self == thread) {
+            throw new IllegalStateException("thread '" + self.getName() + "' cannot join itself");
+        }
+        Waiter node = new Waiter(self);
+        while (true) {
+            Object head = WAITERS.getAcquire(this);
+            if (head == DONE) {
+                return true;
+            }
+            node.next = (Waiter) head;
+            if (WAITERS.compareAndSet(this, head, node)) {
+                break;
+            }
+        }
+        while (true) {
+            if (Thread.interrupted()) {
+                abandon(node);
+                throw new InterruptedException();
+            }
+            if (isFinished()) {
+                return true;
+            }
+            if (deadline.isNever()) {
+                Rt.park(thread);
+            } else if (deadline.isExpired()) {
+                abandon(node);
+                return isFinished();
+            } else {
+                Rt.parkUntil(thread, deadline.nanoTime());
+            }
+        }
+    }
+
+    /** Clears {@code node} and unlinks every cleared node still on the stack. */
+    private void abandon(Waiter node) {
+        node.thread = null;
+        retry:
+        while (true) {
+            Waiter pred = null;
+            Object h = WAITERS.getAcquire(this);
+            for (Waiter q = h instanceof Waiter w ? w : null; q != null; q = q.next) {
+                if (q.thread != null) {
+                    pred = q;
+                } else if (pred != null) {
+                    pred.next = q.next;
+                    if (pred.thread == null) {
+                        continue retry; // pred was abandoned concurrently: start over
+                    }
+                } else if (!WAITERS.compareAndSet(this, q, q.next)) {
+                    continue retry;
+                }
+            }
+            return;
+        }
+    }
+
+    /** Waits for the end of the thread without consuming its outcome (for scopes). */
+    void awaitFinished() throws InterruptedException {
+        if (!isFinished()) {
+            await(Deadline.never());
+        }
+    }
+
+    private T result() {
+        if (panic != null) {
+            if (scope != null) {
+                scope.observed(this);
+            }
+            throw new PanicException(thread.getName(), panic);
+        }
+        return value;
+    }
+
+    /** Called once by the finishing thread, after destructors and the panic hook have run. */
+    void complete(T value, Throwable panic) {
+        this.value = value;
+        this.panic = panic;
+        Object head = WAITERS.getAndSet(this, DONE); // volatile: publishes value and panic
+        for (Waiter w = head instanceof Waiter h ? h : null; w != null; w = w.next) {
+            Thread t = w.thread;
+            if (t != null) {
+                Rt.unpark(t);
+            }
+        }
+    }
+
+    /** The panic, for scopes; valid once finished. */
+    Throwable panic() {
+        return panic;
+    }
+}

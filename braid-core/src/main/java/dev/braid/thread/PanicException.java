@@ -1,0 +1,24 @@
+package dev.braid.thread;
+
+import java.io.Serial;
+
+/**
+ * Thrown by {@link JoinHandle#join()} (and by scopes) when the joined thread's body ended with an
+ * exception. The original exception is the {@linkplain #getCause() cause}, with its type, message
+ * and stack trace intact; the message names the thread.
+ */
+public final class PanicException extends RuntimeException {
+    @Serial private static final long serialVersionUID = 1L;
+
+    private final String threadName;
+
+    PanicException(String threadName, Throwable cause) {
+        super("thread '" + threadName + "' panicked: " + cause, cause);
+        this.threadName = threadName;
+    }
+
+    /** The name of the thread that panicked. */
+    public String threadName() {
+        return threadName;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.braid.thread;
+
+import dev.braid.internal.util.Args;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A region in which threads are spawned and all joined before the region ends; see {@link
+ * Threads#scope(Threads.ScopeAction)}. Threads of the scope may themselves spawn into it.
+ */
+public final class Scope {
+    private final ConcurrentLinkedQueue<JoinHandle<?>> children = new ConcurrentLinkedQueue<>();
+
+    /** Children that panicked, in order of failure. */
+    private final ConcurrentLinkedQueue<JoinHandle<?>> panicked = new ConcurrentLinkedQueue<>();
+
+    /** Children whose panic someone received from join, so the scope need not rethrow it. */
+    private final ConcurrentLinkedQueue<JoinHandle<?>> joined = new ConcurrentLinkedQueue<>();
+
+    private volatile boolean closed;
+
+    Scope() {}
+
+    /**
+     * Spawns a platform thread in this scope.
+     *
+     * @throws NullPointerException if {@code body} is null
+     * @throws IllegalStateException if the scope has ended
+     */
+    public <T> JoinHandle<T> spawn(Callable<T> body) {
+        return spawn(Threads.builder(), body);
+    }
+
+    /**
+     * Spawns a thread configured by {@code builder} in this scope.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the scope has ended
+     */
+    public <T> JoinHandle<T> spawn(ThreadBuilder builder, Callable<T> body) {
+        Args.notNull(builder, "builder");
+        Args.notNull(body, "body");
+        if (closed) {
+            throw new IllegalStateException("scope has ended; cannot spawn into it");
+        }
+        JoinHandle<T> h = builder.start(body, this);
+        children.add(h);
+        return h;
+    }
+
+    void childPanicked(JoinHandle<?> h) {
+        panicked.add(h);
+    }
+
+    void observed(JoinHandle<?> h) {
+        joined.add(h);
+    }
+
+    /** Joins every child (uninterruptibly), then throws what the scope's contract says. */
+    void close(Throwable bodyFailure) {
+        boolean interrupted = false;
+        // Children may spawn more children while we wait: drain until none is left.
+        JoinHandle<?> h;
+        while ((h = children.poll()) != null) {
+            while (true) {
+                try {
+                    h.awaitFinished();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        closed = true;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable primary = bodyFailure;
+        for (JoinHandle<?> p : panicked) {
+            if (joined.contains(p)) {
+                continue;
+            }
+            PanicException e = new PanicException(p.name(), p.panic());
+            if (primary == null) {
+                primary = e;
+            } else {
+                primary.addSuppressed(e);
+            }
+        }
+        if (primary instanceof RuntimeException re && bodyFailure == null) {
+            throw re;
+        }
+    }
+}

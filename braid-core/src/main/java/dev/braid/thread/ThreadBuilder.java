@@ -1,0 +1,125 @@
+package dev.braid.thread;
+
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.rt.ThreadSpec;
+import dev.braid.internal.util.Args;
+import java.util.concurrent.Callable;
+
+/**
+ * Configures and spawns braid threads. A builder is a mutable, single-threaded configuration
+ * object; each {@code spawn} starts a new thread with the current settings.
+ *
+ * <p>Defaults: platform thread, non-daemon, the JVM's default stack size, a generated name ({@code
+ * braid-N}).
+ */
+public final class ThreadBuilder {
+    private String name;
+    private boolean daemon;
+    private boolean virtual;
+    private long stackSize;
+
+    ThreadBuilder() {}
+
+    /**
+     * Sets the thread's name.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public ThreadBuilder name(String name) {
+        this.name = Args.notBlank(name, "name");
+        return this;
+    }
+
+    /** Whether the thread is a daemon (platform threads only; virtual threads always are). */
+    public ThreadBuilder daemon(boolean daemon) {
+        this.daemon = daemon;
+        return this;
+    }
+
+    /** Spawns a virtual thread. */
+    public ThreadBuilder virtual() {
+        this.virtual = true;
+        return this;
+    }
+
+    /** Spawns a platform thread (the default). */
+    public ThreadBuilder platform() {
+        this.virtual = false;
+        return this;
+    }
+
+    /**
+     * Requests a stack size in bytes for a platform thread; 0 means the JVM's default. The JVM may
+     * round or ignore it, as {@link Thread.Builder.OfPlatform#stackSize(long)} documents.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public ThreadBuilder stackSize(long bytes) {
+        this.stackSize = Args.nonNegative(bytes, "bytes");
+        return this;
+    }
+
+    /**
+     * Spawns a thread running {@code body}; its value is returned by {@link JoinHandle#join()}.
+     *
+     * @throws NullPointerException if {@code body} is null
+     */
+    public <T> JoinHandle<T> spawn(Callable<T> body) {
+        Args.notNull(body, "body");
+        return start(body, null);
+    }
+
+    /**
+     * Spawns a thread running {@code body}; {@link JoinHandle#join()} returns {@code null}.
+     *
+     * @throws NullPointerException if {@code body} is null
+     */
+    public JoinHandle<Void> spawn(Runnable body) {
+        Args.notNull(body, "body");
+        return start(
+                () -> {
+                    body.run();
+                    return null;
+                },
+                null);
+    }
+
+    <T> JoinHandle<T> start(Callable<T> body, Scope scope) {
+        ThreadSpec spec = new ThreadSpec(name, daemon, virtual, stackSize);
+        JoinHandle<T> handle = new JoinHandle<>(scope);
+        Rt.yieldPoint(Op.SPAWN, null);
+        Thread t = Rt.spawn(spec, () -> runBody(handle, body, scope));
+        handle.start(t);
+        return handle;
+    }
+
+    private static <T> void runBody(JoinHandle<T> handle, Callable<T> body, Scope scope) {
+        ThreadContext ctx = new ThreadContext();
+        ThreadContext.CURRENT.set(ctx);
+        T value = null;
+        Throwable panic = null;
+        try {
+            value = body.call();
+        } catch (Throwable t) {
+            panic = t;
+        }
+        Throwable destructorFailure = ctx.runDestructors();
+        ThreadContext.CURRENT.remove();
+        if (destructorFailure != null) {
+            if (panic == null) {
+                panic = destructorFailure;
+            } else {
+                panic.addSuppressed(destructorFailure);
+            }
+        }
+        if (panic != null) {
+            Panics.report(Thread.currentThread(), panic);
+            if (scope != null) {
+                scope.childPanicked(handle);
+            }
+        }
+        handle.complete(value, panic);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.braid.thread;
+
+import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.util.Args;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * Entry points for braid threads: spawn with join handles, scoped threads, sleep.
+ *
+ * <pre>{@code
+ * JoinHandle<Integer> h = Threads.spawn(() -> 6 * 7);
+ * int answer = h.join();                      // rethrows a panic as PanicException
+ *
+ * Threads.scope(s -> {                        // joins every child before returning
+ *     s.spawn(() -> work(1));
+ *     s.spawn(() -> work(2));
+ * });
+ * }</pre>
+ */
+public final class Threads {
+    private Threads() {}
+
+    /**
+     * A builder for threads with a name, daemon flag, kind (platform or virtual) and stack size.
+     */
+    public static ThreadBuilder builder() {
+        return new ThreadBuilder();
+    }
+
+    /**
+     * Spawns a platform thread with a generated name running {@code body}.
+     *
+     * @throws NullPointerException if {@code body} is null
+     */
+    public static <T> JoinHandle<T> spawn(Callable<T> body) {
+        return builder().spawn(body);
+    }
+
+    /**
+     * Spawns a platform thread with a generated name running {@code body}.
+     *
+     * @throws NullPointerException if {@code body} is null
+     */
+    public static JoinHandle<Void> spawn(Runnable body) {
+        return builder().spawn(body);
+    }
+
+    /**
+     * Runs {@code body} with a {@link Scope} in which it may spawn threads that borrow from the
+     * enclosing method; returns only after every thread spawned in the scope has finished.
+     *
+     * <p>If the body throws, that exception propagates after all children finished, with the panics
+     * of children that nobody joined attached as suppressed. Otherwise, if a child panicked and was
+     * not joined, a {@link PanicException} for the first such child (by time of failure)
+     * propagates, later ones suppressed. Waiting for the children ignores interrupts (the interrupt
+     * status is kept), since returning early would break the scope's guarantee.
+     *
+     * @throws NullPointerException if {@code body} is null
+     */
+    public static <X extends Exception> void scope(ScopeAction<X> body) throws X {
+        Args.notNull(body, "body");
+        scopeAndGet(
+                s -> {
+                    body.run(s);
+                    return null;
+                });
+    }
+
+    /**
+     * Like {@link #scope(ScopeAction)}, returning the body's value.
+     *
+     * @throws NullPointerException if {@code body} is null
+     */
+    public static <R, X extends Exception> R scopeAndGet(ScopeFunction<R, X> body) throws X {
+        Args.notNull(body, "body");
+        Scope scope = new Scope();
+        R result;
+        try {
+            result = body.run(scope);
+        } catch (Throwable t) {
+            scope.close(t);
+            throw sneaky(t);
+        }
+        scope.close(null);
+        return result;
+    }
+
+    /**
+     * Sleeps for {@code duration} (on the virtual clock under the testkit).
+     *
+     * @throws InterruptedException if interrupted while sleeping
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is negative
+     */
+    public static void sleep(Duration duration) throws InterruptedException {
+        Args.nonNegative(duration, "duration");
+        Rt.sleepUntil(Deadline.after(duration).nanoTime());
+    }
+
+    /**
+     * Sleeps until {@code deadline}.
+     *
+     * @throws InterruptedException if interrupted while sleeping
+     * @throws NullPointerException if {@code deadline} is null
+     */
+    public static void sleepUntil(Deadline deadline) throws InterruptedException {
+        Args.notNull(deadline, "deadline");
+        Rt.sleepUntil(deadline.nanoTime());
+    }
+
+    /** The body of {@link #scope(ScopeAction)}. */
+    @FunctionalInterface
+    public interface ScopeAction<X extends Exception> {
+        /** Runs with the scope. */
+        void run(Scope scope) throws X;
+    }
+
+    /** The body of {@link #scopeAndGet(ScopeFunction)}. */
+    @FunctionalInterface
+    public interface ScopeFunction<R, X extends Exception> {
+        /** Runs with the scope and returns a value. */
+        R run(Scope scope) throws X;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+}
