@@ -1,0 +1,92 @@
+package dev.braid.testkit;
+
+import java.util.List;
+
+/** Formats {@link SimResult}s for people: a headline, a few lines of detail, the replay string. */
+final class Messages {
+    private static final int MAX_FRAMES = 12;
+
+    private Messages() {}
+
+    static String describe(SimResult result) {
+        StringBuilder sb = new StringBuilder();
+        if (result instanceof SimResult.Passed p) {
+            sb.append("braid simulation passed after ").append(p.steps()).append(" steps");
+        } else if (result instanceof SimResult.Failed f) {
+            sb.append("braid simulation failed after ")
+                    .append(f.steps())
+                    .append(" steps: the root body threw ")
+                    .append(f.cause());
+        } else if (result instanceof SimResult.Deadlock d) {
+            sb.append("braid simulation deadlocked after ").append(d.steps()).append(" steps:");
+            for (SimResult.Wait w : d.waits()) {
+                sb.append("\n  thread '").append(w.thread()).append("' waits for ");
+                sb.append(w.waitsFor());
+                if (w.heldBy().isEmpty()) {
+                    sb.append(" (held by no simulated thread)");
+                } else {
+                    sb.append(" held by ").append(quoted(w.heldBy()));
+                }
+            }
+            if (!d.cycle().isEmpty()) {
+                sb.append("\n  cycle: ").append(d.cycle());
+            }
+        } else if (result instanceof SimResult.UncontrolledBlocking u) {
+            sb.append("braid simulation: thread '")
+                    .append(u.thread())
+                    .append("' stopped reaching braid yield points (JVM state ")
+                    .append(u.threadState())
+                    .append(
+                            "); it blocks outside braid (synchronized, java.util.concurrent, I/O,"
+                                    + " Thread.sleep) or computes for too long. Its stack:");
+            frames(sb, u.stack());
+            if (u.abandoned() > 0) {
+                sb.append("\n  (")
+                        .append(u.abandoned())
+                        .append(" simulated thread(s) could not be stopped and were abandoned)");
+            }
+        } else if (result instanceof SimResult.Livelock l) {
+            sb.append("braid simulation did not finish within ")
+                    .append(l.steps())
+                    .append(" steps (a livelock or a spin loop?); thread '")
+                    .append(l.thread())
+                    .append("' was running:");
+            frames(sb, l.stack());
+        } else if (result instanceof SimResult.Nondeterminism n) {
+            sb.append("braid replay diverged from its schedule after ")
+                    .append(n.steps())
+                    .append(" steps: ")
+                    .append(n.detail())
+                    .append(
+                            "\n  (code under test must not use Math.random, System.nanoTime,"
+                                    + " ThreadLocalRandom, or static state that outlives a schedule)");
+        }
+        sb.append("\n  replay: ").append(result.schedule());
+        if (result.isFailure()) {
+            sb.append("\n  rerun with @SimTest(replay = \"")
+                    .append(result.schedule())
+                    .append("\") or Simulation.replay(\"")
+                    .append(result.schedule())
+                    .append("\", body)");
+        }
+        return sb.toString();
+    }
+
+    private static String quoted(List<String> names) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < names.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append('\'').append(names.get(i)).append('\'');
+        }
+        return sb.toString();
+    }
+
+    private static void frames(StringBuilder sb, List<StackTraceElement> stack) {
+        int n = Math.min(stack.size(), MAX_FRAMES);
+        for (int i = 0; i < n; i++) {
+            sb.append("\n    at ").append(stack.get(i));
+        }
+        if (stack.size() > n) {
+            sb.append("\n    ... ").append(stack.size() - n).append(" more");
+        }
+    }
+}

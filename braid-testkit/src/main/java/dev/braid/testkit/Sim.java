@@ -1,0 +1,42 @@
+package dev.braid.testkit;
+
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.Rt;
+
+/**
+ * Helpers for code under test that runs inside a simulation: an explicit preemption point, the
+ * virtual clock, and a seeded random source. Outside a simulation they fall back to the JDK.
+ * Replays stay exact only if code under test uses these (or braid) instead of {@code Thread.yield},
+ * {@code System.nanoTime} and {@code Math.random}.
+ */
+public final class Sim {
+    private Sim() {}
+
+    /** A scheduling point: the scheduler may run any other runnable thread here. */
+    public static void yieldNow() {
+        Rt.yieldPoint(Op.YIELD, null);
+    }
+
+    /** The clock: virtual inside a simulation. */
+    public static long nanoTime() {
+        return Rt.nanoTime();
+    }
+
+    /** A random long: from the schedule's seed inside a simulation, so replays draw the same. */
+    public static long nextLong() {
+        return Rt.nextLong();
+    }
+
+    /** A random int in {@code [0, bound)}, seeded inside a simulation. */
+    public static int nextInt(int bound) {
+        if (bound <= 0) {
+            throw new IllegalArgumentException("bound must be positive, was " + bound);
+        }
+        return (int) Math.floorMod(Rt.nextLong(), (long) bound);
+    }
+
+    /** The caller's deterministic id: spawn order inside a simulation (the root is 0). */
+    public static long threadId() {
+        return Rt.threadId(Thread.currentThread());
+    }
+}

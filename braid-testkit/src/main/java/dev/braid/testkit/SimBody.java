@@ -1,0 +1,8 @@
+package dev.braid.testkit;
+
+/** The code a simulation runs as its root thread. It may throw; a throw fails the schedule. */
+@FunctionalInterface
+public interface SimBody {
+    /** Runs the body once, in the root simulated thread. */
+    void run() throws Throwable;
+}

@@ -1,0 +1,120 @@
+package dev.braid.testkit;
+
+import java.util.List;
+
+/**
+ * The outcome of one simulated schedule. Every outcome carries the {@linkplain #schedule() schedule
+ * string} that {@link Simulation#replay} turns back into exactly the same run.
+ */
+public sealed interface SimResult
+        permits SimResult.Passed,
+                SimResult.Failed,
+                SimResult.Deadlock,
+                SimResult.UncontrolledBlocking,
+                SimResult.Livelock,
+                SimResult.Nondeterminism {
+
+    /** The schedule string ({@code braid1:...}) that replays this run. */
+    String schedule();
+
+    /** The number of scheduling steps the run took. */
+    long steps();
+
+    /** Whether this outcome is a failure (everything except {@link Passed}). */
+    default boolean isFailure() {
+        return !(this instanceof Passed);
+    }
+
+    /** A readable, multi-line description of the outcome, ending with how to replay it. */
+    default String message() {
+        return Messages.describe(this);
+    }
+
+    /**
+     * Returns normally if the run passed.
+     *
+     * @throws AssertionError with {@link #message()} (and the root cause, if any) otherwise
+     */
+    default void assertPassed() {
+        if (isFailure()) {
+            AssertionError e = new AssertionError(message());
+            if (this instanceof Failed f) {
+                e.initCause(f.cause());
+            }
+            throw e;
+        }
+    }
+
+    /** Every simulated thread finished and the root body returned normally. */
+    record Passed(String schedule, long steps) implements SimResult {}
+
+    /** The root body threw {@code cause}. */
+    record Failed(String schedule, long steps, Throwable cause) implements SimResult {}
+
+    /**
+     * Nothing could run, no timer was pending, and some thread was still parked.
+     *
+     * @param waits one edge per blocked thread, in thread-id order
+     * @param cycle a wait-for cycle as {@code T1 -> Mutex(b) -> T2 -> Mutex(a) -> T1}, or empty
+     */
+    record Deadlock(String schedule, long steps, List<Wait> waits, String cycle)
+            implements SimResult {
+        /** Copies the list. */
+        public Deadlock {
+            waits = List.copyOf(waits);
+        }
+    }
+
+    /**
+     * One edge of a wait-for graph.
+     *
+     * @param thread the blocked thread's name
+     * @param waitsFor a label for what it waits on ({@code Mutex(a)}, {@code join(worker)})
+     * @param heldBy the names of the threads that hold it (empty if none is known)
+     */
+    record Wait(String thread, String waitsFor, List<String> heldBy) {
+        /** Copies the list. */
+        public Wait {
+            heldBy = List.copyOf(heldBy);
+        }
+    }
+
+    /**
+     * The thread holding the baton stopped reaching yield points for longer than the watchdog
+     * allows: it blocks outside braid ({@code synchronized}, JUC, I/O, {@code Thread.sleep}) or
+     * computes for ten times that long without reaching a yield point.
+     *
+     * @param threadState the JVM state of the thread when the watchdog fired
+     * @param stack its stack at that moment
+     * @param abandoned how many simulated threads could not be stopped afterwards
+     */
+    record UncontrolledBlocking(
+            String schedule,
+            long steps,
+            String thread,
+            Thread.State threadState,
+            List<StackTraceElement> stack,
+            int abandoned)
+            implements SimResult {
+        /** Copies the list. */
+        public UncontrolledBlocking {
+            stack = List.copyOf(stack);
+        }
+    }
+
+    /** The run exceeded the step bound: probably a livelock or a spin loop. */
+    record Livelock(String schedule, long steps, String thread, List<StackTraceElement> stack)
+            implements SimResult {
+        /** Copies the list. */
+        public Livelock {
+            stack = List.copyOf(stack);
+        }
+    }
+
+    /**
+     * A replay did not follow its schedule: the program made different choices than when the
+     * schedule was recorded (it reads the real clock, real randomness, or state left over from
+     * earlier runs).
+     */
+    record Nondeterminism(String schedule, long steps, String detail) implements SimResult {}
+}

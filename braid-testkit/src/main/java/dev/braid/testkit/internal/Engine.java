@@ -1,0 +1,94 @@
+package dev.braid.testkit.internal;
+
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.rt.SimThread;
+import dev.braid.internal.rt.Simulator;
+import dev.braid.testkit.SimBody;
+import dev.braid.testkit.SimResult;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Runs one schedule from the calling thread (the controller): starts the root task, watches for
+ * progress (the watchdog), and waits until every simulated thread of the run has ended before it
+ * returns the result.
+ */
+public final class Engine {
+    private static final long MIN_TEARDOWN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    /** How many watchdog periods a RUNNABLE baton holder may go without a yield point. */
+    static final int RUNNABLE_GRACE = 10;
+
+    /** Maps a simulated thread to its task; every other thread gets the JDK behind the seam. */
+    private enum TestkitSimulator implements Simulator {
+        INSTANCE;
+
+        @Override
+        public SimThread current() {
+            return Scheduler.CURRENT.isBound() ? Scheduler.CURRENT.get() : null;
+        }
+    }
+
+    static {
+        Rt.install(TestkitSimulator.INSTANCE);
+    }
+
+    private Engine() {}
+
+    /** Whether the caller is a simulated thread (of a run that may already be over). */
+    public static boolean insideSimulation() {
+        return Scheduler.CURRENT.isBound();
+    }
+
+    /** Simulated threads of all runs that have started and not yet ended (0 between runs). */
+    public static int liveThreads() {
+        return Scheduler.LIVE_THREADS.get();
+    }
+
+    /**
+     * Runs {@code body} once under {@code strategy}.
+     *
+     * @param maxSteps the step bound after which the run is reported as a livelock
+     * @param watchdog how long the baton holder may go without reaching a yield point
+     */
+    public static SimResult run(SimBody body, Strategy strategy, long maxSteps, Duration watchdog) {
+        if (insideSimulation()) {
+            throw new IllegalStateException("a simulation cannot be started inside a simulation");
+        }
+        long watchNanos = watchdog.toNanos();
+        long poll =
+                Math.clamp(
+                        watchNanos / 4,
+                        TimeUnit.MILLISECONDS.toNanos(1),
+                        TimeUnit.MILLISECONDS.toNanos(50));
+        Scheduler run = new Scheduler(strategy, maxSteps, Thread.currentThread());
+        boolean interrupted = false;
+        run.start(body);
+        long seen = -1;
+        long since = System.nanoTime();
+        while (!run.concluded()) {
+            LockSupport.parkNanos(run, poll);
+            interrupted |= Thread.interrupted();
+            long steps = run.steps;
+            long t = System.nanoTime();
+            if (steps != seen) {
+                seen = steps;
+                since = t;
+            } else if (t - since >= watchNanos) {
+                // A holder that is merely computing (RUNNABLE) gets ten times longer than one that
+                // is blocked outside braid, so a slow CI machine or a cold JIT is not reported.
+                run.watchdog(steps, t - since >= RUNNABLE_GRACE * watchNanos);
+            }
+        }
+        long deadline = System.nanoTime() + Math.max(watchNanos, MIN_TEARDOWN_NANOS);
+        while (run.alive.get() > 0 && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(run, TimeUnit.MILLISECONDS.toNanos(1));
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return run.result(run.alive.get());
+    }
+}

@@ -1,0 +1,157 @@
+package dev.braid.testkit.internal;
+
+import dev.braid.testkit.SimResult;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Who holds what, from {@code Rt.acquired}/{@code Rt.released}, and deterministic labels for
+ * resources; builds the wait-for graph of a deadlock. The identity maps here are only ever looked
+ * up, never iterated: reports walk the tasks in id order.
+ */
+final class Resources {
+    private final Map<Object, Integer> numbers = new IdentityHashMap<>();
+    private final Map<Object, List<Task>> holders = new IdentityHashMap<>();
+
+    /** The resource's number in order of first appearance in this run (1, 2, ...). */
+    int number(Object resource) {
+        Integer n = numbers.get(resource);
+        if (n == null) {
+            n = numbers.size() + 1;
+            numbers.put(resource, n);
+        }
+        return n;
+    }
+
+    void acquired(Task task, Object resource) {
+        number(resource);
+        holders.computeIfAbsent(resource, r -> new ArrayList<>(1)).add(task);
+        task.held.add(resource);
+    }
+
+    void released(Task task, Object resource) {
+        List<Task> list = holders.get(resource);
+        if (list != null) {
+            removeSame(list, task);
+            if (list.isEmpty()) {
+                holders.remove(resource);
+            }
+        }
+        removeSame(task.held, resource);
+    }
+
+    private static <T> void removeSame(List<T> list, T item) {
+        for (int i = list.size() - 1; i >= 0; i--) {
+            if (list.get(i) == item) {
+                list.remove(i);
+                return;
+            }
+        }
+    }
+
+    /** Tasks that hold {@code blocker}: its holders, or for a thread blocker that thread. */
+    List<Task> holdersOf(Object blocker, List<Task> tasks) {
+        if (blocker instanceof Thread thread) {
+            for (Task t : tasks) {
+                if (t.thread == thread) {
+                    return List.of(t);
+                }
+            }
+            return List.of();
+        }
+        List<Task> list = blocker == null ? null : holders.get(blocker);
+        return list == null ? List.of() : list;
+    }
+
+    /** A label that does not depend on identity hash codes. */
+    String label(Object blocker, List<Task> tasks) {
+        if (blocker == null) {
+            return "a park without blocker";
+        }
+        if (blocker instanceof Thread thread) {
+            for (Task t : tasks) {
+                if (t.thread == thread) {
+                    return "join(" + t.name + ")";
+                }
+            }
+            return "join(" + thread.getName() + ")";
+        }
+        if (overridesToString(blocker.getClass())) {
+            return String.valueOf(blocker);
+        }
+        String simple = blocker.getClass().getSimpleName();
+        return (simple.isEmpty() ? blocker.getClass().getName() : simple) + "#" + number(blocker);
+    }
+
+    private static boolean overridesToString(Class<?> type) {
+        try {
+            return type.getMethod("toString").getDeclaringClass() != Object.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    /** The wait-for graph of the parked tasks, and one cycle through it if there is one. */
+    SimResult.Deadlock deadlock(List<Task> tasks, String schedule, long steps) {
+        List<Task> blocked = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (Task t : tasks) {
+            if (t.alive()) {
+                blocked.add(t);
+                labels.add(label(t.blocker, tasks));
+            }
+        }
+        // Two different resources with the same text get their run-local numbers appended.
+        for (int i = 0; i < blocked.size(); i++) {
+            for (int j = 0; j < blocked.size(); j++) {
+                Object a = blocked.get(i).blocker;
+                Object b = blocked.get(j).blocker;
+                if (a != b && labels.get(i).equals(labels.get(j)) && a != null) {
+                    labels.set(i, labels.get(i) + "#" + number(a));
+                }
+            }
+        }
+        List<SimResult.Wait> waits = new ArrayList<>();
+        for (int i = 0; i < blocked.size(); i++) {
+            Task t = blocked.get(i);
+            List<String> names = new ArrayList<>();
+            for (Task h : holdersOf(t.blocker, tasks)) {
+                names.add(h.alive() ? h.name : h.name + " (finished)");
+            }
+            waits.add(new SimResult.Wait(t.name, labels.get(i), names));
+        }
+        return new SimResult.Deadlock(schedule, steps, waits, cycle(blocked, labels, tasks));
+    }
+
+    private String cycle(List<Task> blocked, List<String> labels, List<Task> tasks) {
+        for (Task start : blocked) {
+            List<Task> path = new ArrayList<>();
+            Task t = start;
+            while (t != null && !path.contains(t)) {
+                path.add(t);
+                Task next = null;
+                for (Task h : holdersOf(t.blocker, tasks)) {
+                    if (h != t && blocked.contains(h)) {
+                        next = h;
+                        break;
+                    }
+                }
+                t = next;
+            }
+            if (t != null) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = path.indexOf(t); i < path.size(); i++) {
+                    Task p = path.get(i);
+                    sb.append(p.name)
+                            .append(" -> ")
+                            .append(labels.get(blocked.indexOf(p)))
+                            .append(" -> ");
+                }
+                return sb.append(t.name).toString();
+            }
+        }
+        return "";
+    }
+}

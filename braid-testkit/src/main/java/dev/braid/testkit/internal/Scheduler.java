@@ -1,0 +1,461 @@
+package dev.braid.testkit.internal;
+
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.ThreadSpec;
+import dev.braid.testkit.SimBody;
+import dev.braid.testkit.SimResult;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/** One simulated run: the baton, the tasks, virtual time, and the verdict. */
+final class Scheduler {
+    /*
+     * Implementation notes
+     *
+     * Algorithm. Every simulated thread is a real virtual thread, but only the one that `current`
+     * names may run: the others wait in awaitTurn (LockSupport.park in a loop). At each seam call
+     * the baton holder updates its own task (parked, timed, done), collects the runnable tasks in
+     * id order, asks the strategy to pick one when there are two or more, records the choice, and
+     * hands over by writing `current` and unparking the chosen thread. Ids are given in spawn order;
+     * nothing chooses by identity hash or by iterating an identity-keyed collection.
+     *
+     * Time. `now` starts at EPOCH and moves only when no task is runnable: it jumps to the earliest
+     * deadline of a timed park, and every task due by then becomes runnable. Nothing runnable and no
+     * timer pending means the run is over: passed if every task is done, deadlocked otherwise.
+     *
+     * State. All task fields, `now`, the log and the strategy are touched only by the baton holder.
+     * `current` (volatile) is the hand-off: its write by the old holder happens-before the new
+     * holder's read, which orders everything the old holder did before everything the new one does.
+     * `steps` is volatile so the controller (the thread that started the run) sees progress for the
+     * watchdog; `aborted` and `verdict` may be written by the controller too (watchdog).
+     *
+     * Teardown. conclude() sets the verdict once (CAS), sets `aborted`, and unparks every task. A
+     * task that wakes, or makes a seam call, in an aborted run throws SimAbort (a private Error), so
+     * its stack unwinds through the code under test; cleanup calls (unlock, unpark, released) are
+     * no-ops and never schedule again. Several tasks may unwind at once: the run is dead, and they
+     * only touch `alive`. The controller waits for `alive` to reach 0 before the next run starts.
+     *
+     * Interrupts. Rt.interrupt sets pendingInterrupt and wakes a parked target; a plain
+     * Thread.interrupt() (which only the baton holder can call) is found by collectRunnable at the
+     * holder's next step, so the wake-up is deterministic. The target sets its real interrupt status
+     * when it next gets the baton. awaitTurn clears the real status while it waits (a set status
+     * would make LockSupport.park spin), noting it in interruptSeen first.
+     *
+     * Tradeoffs. One virtual thread per simulated thread costs a few microseconds per hand-off but
+     * runs the real code unmodified, with real stacks for reports. Choices are recorded only where
+     * two or more tasks are runnable, which keeps schedule strings short; a fingerprint of every step
+     * catches a replay that follows the choices but not the program.
+     *
+     * References. Musuvathi and Qadeer, "Iterative context bounding" (CHESS, PLDI 2007); Burckhardt
+     * et al., "A randomized scheduler with probabilistic guarantees" (PCT, ASPLOS 2010); the
+     * designs of tokio-rs/loom and awslabs/shuttle.
+     */
+
+    static final long EPOCH_NANOS = 1_000_000_000_000L;
+    static final ScopedValue<Task> CURRENT = ScopedValue.newInstance();
+    static final AtomicInteger LIVE_THREADS = new AtomicInteger();
+
+    private final Strategy strategy;
+    private final long maxSteps;
+    private final Thread controller;
+    private final SplittableRandom random;
+    private final ChoiceLog log = new ChoiceLog();
+    private final Resources resources = new Resources();
+    final List<Task> tasks = new CopyOnWriteArrayList<>();
+    final AtomicInteger alive = new AtomicInteger();
+    private final AtomicReference<Verdict> verdict = new AtomicReference<>();
+    private int[] runnable = new int[8];
+    private long now = EPOCH_NANOS;
+
+    volatile Task current;
+    volatile long steps;
+    volatile boolean aborted;
+
+    /** Builds the result once the schedule string is known. */
+    interface Verdict {
+        SimResult toResult(String schedule, long steps, int abandoned);
+    }
+
+    Scheduler(Strategy strategy, long maxSteps, Thread controller) {
+        this.strategy = strategy;
+        this.maxSteps = maxSteps;
+        this.controller = controller;
+        this.random = new SplittableRandom(strategy.seed() ^ 0x9E3779B97F4A7C15L);
+    }
+
+    // ---- controller side ----
+
+    void start(SimBody body) {
+        Task root = newTask("main", body);
+        current = root;
+        root.thread.start();
+    }
+
+    boolean concluded() {
+        return verdict.get() != null;
+    }
+
+    /**
+     * The controller saw no step for the watchdog's time: report the baton holder if it is blocked
+     * outside braid, or if it has been running without a yield point for much longer ({@code
+     * longOverdue}).
+     */
+    void watchdog(long stepsSeen, boolean longOverdue) {
+        Task holder = current;
+        if (holder == null || steps != stepsSeen || concluded()) {
+            return;
+        }
+        Thread.State state = holder.thread.getState();
+        if (state == Thread.State.RUNNABLE && !longOverdue) {
+            return;
+        }
+        List<StackTraceElement> stack = Arrays.asList(holder.thread.getStackTrace());
+        String name = holder.name;
+        if (conclude(
+                (s, n, abandoned) ->
+                        new SimResult.UncontrolledBlocking(s, n, name, state, stack, abandoned))) {
+            holder.thread.interrupt(); // breaks Thread.sleep, Object.wait, lockInterruptibly
+        }
+    }
+
+    SimResult result(int abandoned) {
+        String schedule = log.toSchedule(strategy.name(), strategy.seed()).toString();
+        long n = steps;
+        SimResult result = verdict.get().toResult(schedule, n, abandoned);
+        if (strategy instanceof ReplayStrategy replay
+                && !(result instanceof SimResult.Nondeterminism)) {
+            String divergence = strategy.finish(log.count(), log.fingerprint());
+            if (divergence != null) {
+                String ended = result.message().lines().findFirst().orElse("");
+                return new SimResult.Nondeterminism(
+                        replay.schedule().toString(),
+                        n,
+                        divergence + "; the replayed run ended with: " + ended);
+            }
+        }
+        return result;
+    }
+
+    // ---- seam calls, made by the task that holds the baton ----
+
+    void yieldPoint(Task me, Op op) {
+        if (aborted) {
+            if (op == Op.UNLOCK) {
+                return; // let finally blocks release what they hold while unwinding
+            }
+            throw new SimAbort();
+        }
+        reschedule(me, op);
+    }
+
+    void park(Task me, Object blocker, boolean timed, long deadline) {
+        if (aborted) {
+            throw new SimAbort();
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            reschedule(me, Op.PARK); // returns at once and keeps the permit, as LockSupport does
+            return;
+        }
+        if (me.permit) {
+            me.permit = false;
+            reschedule(me, Op.PARK);
+            return;
+        }
+        if (timed && deadline - now <= 0) {
+            reschedule(me, Op.SLEEP);
+            return;
+        }
+        me.state = timed ? Task.State.TIMED : Task.State.PARKED;
+        me.deadline = deadline;
+        me.blocker = blocker;
+        if (blocker != null && !(blocker instanceof Thread)) {
+            resources.number(blocker);
+        }
+        reschedule(me, timed ? Op.SLEEP : Op.PARK);
+        me.blocker = null;
+    }
+
+    void unpark(Task me, Thread target, boolean interrupt) {
+        if (aborted || target == null) {
+            return;
+        }
+        Task t = find(target);
+        if (t == null) {
+            if (interrupt) {
+                target.interrupt();
+            } else {
+                LockSupport.unpark(target);
+            }
+        } else if (t == me) {
+            if (interrupt) {
+                Thread.currentThread().interrupt();
+            } else {
+                me.permit = true;
+            }
+        } else if (t.alive()) {
+            if (interrupt) {
+                t.pendingInterrupt = true;
+            }
+            if (t.state == Task.State.PARKED || t.state == Task.State.TIMED) {
+                t.state = Task.State.RUNNABLE;
+            } else if (!interrupt) {
+                t.permit = true;
+            }
+        }
+        reschedule(me, interrupt ? Op.OTHER : Op.UNPARK);
+    }
+
+    Thread spawn(Task me, ThreadSpec spec, Runnable body) {
+        if (aborted) {
+            throw new SimAbort();
+        }
+        String name = spec.name() != null ? spec.name() : "thread-" + tasks.size();
+        Task t = newTask(name, body::run);
+        t.thread.start(); // it waits in awaitTurn until chosen
+        reschedule(me, Op.SPAWN);
+        return t.thread;
+    }
+
+    long nanoTime() {
+        return now;
+    }
+
+    long nextLong() {
+        return aborted ? ThreadLocalRandom.current().nextLong() : random.nextLong();
+    }
+
+    void acquired(Task me, Object resource) {
+        if (!aborted && resource != null) {
+            resources.acquired(me, resource);
+        }
+    }
+
+    void released(Task me, Object resource) {
+        if (!aborted && resource != null) {
+            resources.released(me, resource);
+        }
+    }
+
+    Task find(Thread thread) {
+        for (Task t : tasks) {
+            if (t.thread == thread) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    // ---- the engine ----
+
+    private Task newTask(String name, SimBody body) {
+        Task t = new Task(this, tasks.size(), name);
+        t.thread = Thread.ofVirtual().name(name).unstarted(() -> runTask(t, body));
+        tasks.add(t);
+        strategy.onSpawn(t.id);
+        alive.incrementAndGet();
+        LIVE_THREADS.incrementAndGet();
+        return t;
+    }
+
+    private void runTask(Task t, SimBody body) {
+        ScopedValue.where(CURRENT, t)
+                .run(
+                        () -> {
+                            Throwable failure = null;
+                            try {
+                                awaitTurn(t);
+                                body.run();
+                            } catch (SimAbort abort) {
+                                // the run is over; unwinding was the point
+                            } catch (Throwable e) {
+                                failure = e;
+                            }
+                            try {
+                                finished(t, failure);
+                            } catch (SimAbort abort) {
+                                // concluded while finishing
+                            } finally {
+                                LIVE_THREADS.decrementAndGet();
+                                if (alive.decrementAndGet() == 0) {
+                                    LockSupport.unpark(controller);
+                                }
+                            }
+                        });
+    }
+
+    private void finished(Task t, Throwable failure) {
+        if (aborted) {
+            return;
+        }
+        t.state = Task.State.DONE;
+        if (t.id == 0 && failure != null) {
+            conclude((s, n, a) -> new SimResult.Failed(s, n, failure));
+            return;
+        }
+        // An uncaught throwable of another thread does not fail the run (braid's JoinHandle
+        // reports panics through the panic hook and to joiners).
+        reschedule(t, Op.OTHER);
+    }
+
+    /** The holder {@code me} has updated its own state; pick who runs next and hand over. */
+    private void reschedule(Task me, Op op) {
+        long step = steps + 1;
+        steps = step;
+        int count = collectRunnable();
+        log.step(me.id, op.ordinal(), count);
+        if (step > maxSteps) {
+            String name = me.name;
+            List<StackTraceElement> stack = userStack(Thread.currentThread().getStackTrace());
+            conclude((s, n, a) -> new SimResult.Livelock(s, n, name, stack));
+            stopIfAlive(me);
+            return;
+        }
+        if (count == 0) {
+            if (advanceClock()) {
+                count = collectRunnable();
+            } else {
+                boolean anyAlive = false;
+                for (Task t : tasks) {
+                    anyAlive |= t.alive();
+                }
+                if (anyAlive) {
+                    conclude((s, n, a) -> resources.deadlock(tasks, s, n));
+                } else {
+                    conclude((s, n, a) -> new SimResult.Passed(s, n));
+                }
+                stopIfAlive(me);
+                return;
+            }
+        }
+        int pick = 0;
+        if (count > 1) {
+            try {
+                pick = strategy.choose(runnable, count, me.id, op, step);
+            } catch (Strategy.Divergence d) {
+                String original =
+                        strategy instanceof ReplayStrategy r ? r.schedule().toString() : "";
+                conclude((s, n, a) -> new SimResult.Nondeterminism(original, n, d.getMessage()));
+                stopIfAlive(me);
+                return;
+            }
+            log.choice(pick, count);
+        }
+        Task next = tasks.get(runnable[pick]);
+        if (next != me) {
+            current = next; // volatile: hands over everything this task did
+            LockSupport.unpark(next.thread);
+            if (me.alive()) {
+                awaitTurn(me);
+            }
+        }
+    }
+
+    private void stopIfAlive(Task me) {
+        if (me.alive()) {
+            throw new SimAbort();
+        }
+    }
+
+    private int collectRunnable() {
+        int n = 0;
+        for (int i = 0, size = tasks.size(); i < size; i++) {
+            Task t = tasks.get(i);
+            if ((t.state == Task.State.PARKED || t.state == Task.State.TIMED)
+                    && (t.interruptSeen || t.thread.isInterrupted())) {
+                // Interrupted by Thread.interrupt(), which only the baton holder can have called
+                // (so the wake-up happens at the same step in every replay): the status is either
+                // still set, or the task cleared it after setting interruptSeen.
+                t.state = Task.State.RUNNABLE;
+            }
+            if (t.state == Task.State.RUNNABLE) {
+                if (n == runnable.length) {
+                    runnable = Arrays.copyOf(runnable, n * 2);
+                }
+                runnable[n++] = i;
+            }
+        }
+        return n;
+    }
+
+    /** Jumps to the earliest timer and wakes every task due by then; false if none is pending. */
+    private boolean advanceClock() {
+        boolean any = false;
+        long earliest = 0;
+        for (Task t : tasks) {
+            if (t.state == Task.State.TIMED && (!any || t.deadline - earliest < 0)) {
+                earliest = t.deadline;
+                any = true;
+            }
+        }
+        if (!any) {
+            return false;
+        }
+        if (earliest - now > 0) {
+            now = earliest;
+        }
+        for (Task t : tasks) {
+            if (t.state == Task.State.TIMED && t.deadline - now <= 0) {
+                t.state = Task.State.RUNNABLE;
+            }
+        }
+        return true;
+    }
+
+    private void awaitTurn(Task me) {
+        while (true) {
+            if (Thread.currentThread().isInterrupted()) {
+                me.interruptSeen = true; // volatile, before the clear: see collectRunnable
+                Thread.interrupted();
+            }
+            if (aborted) {
+                if (me.interruptSeen) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new SimAbort();
+            }
+            if (current == me) {
+                break;
+            }
+            LockSupport.park(this);
+        }
+        if (me.pendingInterrupt || me.interruptSeen) {
+            me.pendingInterrupt = false;
+            me.interruptSeen = false;
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Sets the verdict if none is set yet, and starts the teardown. */
+    private boolean conclude(Verdict v) {
+        if (!verdict.compareAndSet(null, v)) {
+            return false;
+        }
+        aborted = true;
+        Thread self = Thread.currentThread();
+        for (Task t : tasks) {
+            if (t.thread != self) {
+                LockSupport.unpark(t.thread);
+            }
+        }
+        LockSupport.unpark(controller);
+        return true;
+    }
+
+    /** Drops the testkit's own frames from the top of a stack. */
+    static List<StackTraceElement> userStack(StackTraceElement[] stack) {
+        int i = 0;
+        while (i < stack.length
+                && (stack[i].getClassName().startsWith("dev.braid.testkit.internal.")
+                        || stack[i].getClassName().startsWith("dev.braid.internal.rt.")
+                        || stack[i].getClassName().equals("java.lang.Thread"))) {
+            i++;
+        }
+        return List.of(stack).subList(i, stack.length);
+    }
+}

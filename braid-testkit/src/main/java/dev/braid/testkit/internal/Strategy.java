@@ -1,0 +1,50 @@
+package dev.braid.testkit.internal;
+
+import dev.braid.internal.rt.Op;
+
+/**
+ * Picks which runnable thread runs next. One instance serves one run; it is called only by the
+ * thread holding the baton, so it needs no synchronization. Random is the first strategy; PCT
+ * (priorities with change points) and bounded DFS fit the same shape: PCT keeps a priority per task
+ * (see {@link #onSpawn}) and chooses the highest, DFS replays a prefix and then branches.
+ */
+public interface Strategy {
+    /** The name recorded in the schedule string. */
+    String name();
+
+    /** The seed recorded in the schedule string (also seeds the simulation's random source). */
+    long seed();
+
+    /**
+     * Chooses one of {@code count >= 2} runnable tasks.
+     *
+     * @param runnable the runnable task ids, ascending, in {@code runnable[0..count)}
+     * @param current the id of the task that reached the scheduling point
+     * @param op what that task is doing
+     * @param step the step number within the run
+     * @return an index in {@code [0, count)}
+     * @throws Divergence if the strategy replays a schedule that the program does not follow
+     */
+    int choose(int[] runnable, int count, int current, Op op, long step);
+
+    /** Called when task {@code id} is created (the root is task 0). */
+    default void onSpawn(int id) {}
+
+    /**
+     * Checked after the run: a replay verifies that it used every recorded choice.
+     *
+     * @return null if the run was consistent, otherwise a description of the divergence
+     */
+    default String finish(int choicesMade, int fingerprint) {
+        return null;
+    }
+
+    /** A replayed schedule asked for a choice the program cannot make. */
+    final class Divergence extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Divergence(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
