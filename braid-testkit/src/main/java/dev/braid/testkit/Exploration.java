@@ -13,6 +13,10 @@ import java.util.Optional;
 public record Exploration(int schedulesRun, long baseSeed, Optional<SimResult> failure) {
     /** Validates the fields. */
     public Exploration {
+        java.util.Objects.requireNonNull(failure, "failure");
+        if (schedulesRun < 0) {
+            throw new IllegalArgumentException("schedulesRun must be >= 0, was " + schedulesRun);
+        }
         if (failure.isPresent() && !failure.get().isFailure()) {
             throw new IllegalArgumentException("not a failure: " + failure.get());
         }

@@ -1,0 +1,175 @@
+package dev.braid.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Executable;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The testkit's public entry points reject bad arguments with an exception naming the argument. The
+ * methods are enumerated reflectively, so a new one without a case fails {@link
+ * #everyMethodIsCovered}. The {@link SimResult} records are built by the engine, not by users, and
+ * are not listed.
+ */
+class HostileInputTest {
+    private static final List<Class<?>> API =
+            List.of(
+                    Simulation.class,
+                    Simulation.Builder.class,
+                    Schedule.class,
+                    Sim.class,
+                    Exploration.class);
+
+    private static final Set<String> EXEMPT =
+            Set.of(
+                    "Simulation.Builder.seed(long)", // every seed is valid
+                    "Schedule.equals(Object)",
+                    "Exploration.equals(Object)");
+
+    private record Case(ThrowingCallable call, Class<? extends Throwable> type, String mentions) {}
+
+    private final Map<String, Case> cases = new LinkedHashMap<>();
+
+    private void add(
+            String sig, Class<? extends Throwable> type, String mentions, ThrowingCallable call) {
+        cases.put(sig, new Case(call, type, mentions));
+    }
+
+    private void build() {
+        Simulation sim = Simulation.builder().schedules(1).build();
+        add(
+                "Simulation.explore(SimBody)",
+                NullPointerException.class,
+                "body",
+                () -> sim.explore(null));
+        add("Simulation.check(SimBody)", NullPointerException.class, "body", () -> sim.check(null));
+        add(
+                "Simulation.runOnce(long, SimBody)",
+                NullPointerException.class,
+                "body",
+                () -> sim.runOnce(1, null));
+        add(
+                "Simulation.replay(String, SimBody)",
+                NullPointerException.class,
+                "body",
+                () -> sim.replay("braid1:random:1:0::0", null));
+        add(
+                "Simulation.replay(String, SimBody)#text",
+                NullPointerException.class,
+                "text",
+                () -> sim.replay(null, () -> {}));
+        add(
+                "Simulation.replay(String, SimBody)#garbage",
+                IllegalArgumentException.class,
+                "not a braid schedule",
+                () -> sim.replay("garbage", () -> {}));
+        add(
+                "Simulation.Builder.schedules(int)",
+                IllegalArgumentException.class,
+                "schedules",
+                () -> Simulation.builder().schedules(0));
+        add(
+                "Simulation.Builder.maxSteps(long)",
+                IllegalArgumentException.class,
+                "maxSteps",
+                () -> Simulation.builder().maxSteps(-1));
+        add(
+                "Simulation.Builder.watchdog(Duration)",
+                NullPointerException.class,
+                "watchdog",
+                () -> Simulation.builder().watchdog(null));
+        add(
+                "Simulation.Builder.watchdog(Duration)#negative",
+                IllegalArgumentException.class,
+                "watchdog",
+                () -> Simulation.builder().watchdog(Duration.ofSeconds(-1)));
+        add(
+                "Schedule.parse(String)",
+                NullPointerException.class,
+                "text",
+                () -> Schedule.parse(null));
+        add(
+                "Schedule.<init>(String, long, int, String, int)",
+                NullPointerException.class,
+                "strategy",
+                () -> new Schedule(null, 1, 0, "", 0));
+        add(
+                "Schedule.<init>(String, long, int, String, int)#count",
+                IllegalArgumentException.class,
+                "bad choices",
+                () -> new Schedule("random", 1, -1, "", 0));
+        add("Sim.nextInt(int)", IllegalArgumentException.class, "bound", () -> Sim.nextInt(0));
+        add(
+                "Exploration.<init>(int, long, Optional)",
+                NullPointerException.class,
+                "failure",
+                () -> new Exploration(1, 0, null));
+        add(
+                "Exploration.<init>(int, long, Optional)#negative",
+                IllegalArgumentException.class,
+                "schedulesRun",
+                () -> new Exploration(-1, 0, Optional.empty()));
+    }
+
+    @Test
+    void everyCaseThrowsAClearException() {
+        build();
+        cases.forEach(
+                (sig, c) ->
+                        assertThatThrownBy(c.call())
+                                .as(sig)
+                                .isInstanceOf(c.type())
+                                .hasMessageContaining(c.mentions()));
+    }
+
+    @Test
+    void everyMethodIsCovered() {
+        build();
+        Set<String> covered =
+                cases.keySet().stream()
+                        .map(k -> k.replaceAll("#.*", ""))
+                        .collect(Collectors.toSet());
+        Set<String> missing = new TreeSet<>();
+        for (Class<?> c : API) {
+            List<Executable> units = new ArrayList<>(List.of(c.getDeclaredMethods()));
+            units.addAll(List.of(c.getDeclaredConstructors()));
+            for (Executable u : units) {
+                if (!Modifier.isPublic(u.getModifiers())
+                        || u.isSynthetic()
+                        || u.getParameterCount() == 0) {
+                    continue;
+                }
+                String name =
+                        u instanceof java.lang.reflect.Constructor<?> ? "<init>" : u.getName();
+                String params =
+                        Stream.of(u.getParameterTypes())
+                                .map(Class::getSimpleName)
+                                .collect(Collectors.joining(", "));
+                String sig =
+                        c.getName().substring(c.getPackageName().length() + 1).replace('$', '.')
+                                + "."
+                                + name
+                                + "("
+                                + params
+                                + ")";
+                if (!covered.contains(sig) && !EXEMPT.contains(sig)) {
+                    missing.add(sig);
+                }
+            }
+        }
+        assertThat(missing).as("public testkit methods without a hostile-input case").isEmpty();
+    }
+}
