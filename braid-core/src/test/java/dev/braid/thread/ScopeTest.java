@@ -78,7 +78,8 @@ class ScopeTest {
 
     @Test
     void firstFailurePropagatesAndLaterOnesAreSuppressed() {
-        CountDownLatch firstFailed = new CountDownLatch(1);
+        AtomicReference<JoinHandle<Object>> early = new AtomicReference<>();
+        CountDownLatch spawned = new CountDownLatch(1);
         Throwable thrown =
                 catchThrowable(
                         () ->
@@ -87,19 +88,22 @@ class ScopeTest {
                                             s.spawn(
                                                     Threads.builder().name("late"),
                                                     () -> {
-                                                        firstFailed.await();
-                                                        Thread.sleep(20);
+                                                        spawned.await();
+                                                        // fail only once the early panic is
+                                                        // recorded
+                                                        // (a handle finishes after that)
+                                                        while (!early.get().isFinished()) {
+                                                            Thread.sleep(1);
+                                                        }
                                                         throw new IllegalStateException("second");
                                                     });
-                                            s.spawn(
-                                                    Threads.builder().name("early"),
-                                                    () -> {
-                                                        try {
-                                                            throw new IOException("first");
-                                                        } finally {
-                                                            firstFailed.countDown();
-                                                        }
-                                                    });
+                                            early.set(
+                                                    s.spawn(
+                                                            Threads.builder().name("early"),
+                                                            () -> {
+                                                                throw new IOException("first");
+                                                            }));
+                                            spawned.countDown();
                                         }));
         assertThat(thrown).isInstanceOf(PanicException.class).hasMessageContaining("early");
         assertThat(thrown.getCause()).isInstanceOf(IOException.class).hasMessage("first");
