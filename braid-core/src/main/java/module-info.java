@@ -6,6 +6,8 @@
  * the JDK behind it with a deterministic scheduler.
  */
 module dev.braid {
+    requires jdk.jfr;
+
     exports dev.braid.cancel;
     exports dev.braid.thread;
     exports dev.braid.sync;

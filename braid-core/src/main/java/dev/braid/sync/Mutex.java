@@ -1,11 +1,14 @@
 package dev.braid.sync;
 
+import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -27,12 +30,26 @@ import java.util.function.UnaryOperator;
  * <p><b>Poisoning.</b> If the function passed to {@link #withLock} or {@link #update} throws, the
  * mutex is poisoned: later {@link #lock()} calls throw {@link PoisonedException} (without holding
  * the lock) until the poison is cleared. A guard can poison explicitly with {@link
- * MutexGuard#poison}. {@link #lockIgnoringPoison()} reaches the value regardless, to repair it.
+ * MutexGuard#poison}. Recover by repairing the value through {@link #lockIgnoringPoison()} and
+ * {@link MutexGuard#clearPoison()}, by {@link #clearPoison()}, or by taking the value out with
+ * {@link #intoInner()}.
  *
- * <p><b>Blocking and fairness.</b> {@link #lock()} blocks without bound and ignores interrupts (the
- * interrupt status is kept), like {@code ReentrantLock.lock()}. The lock is not fair: a thread that
- * arrives while waiters are queued may barge ahead of them. The lock is not reentrant: a thread
- * that locks a mutex it already holds deadlocks (the testkit reports it).
+ * <p><b>Blocking.</b> {@link #lock()} blocks without bound and ignores interrupts (the interrupt
+ * status is kept), like {@code ReentrantLock.lock()} (ADR 0002). {@link #lockInterruptibly()} and
+ * the timed {@link #tryLock(Duration)} / {@link #tryLock(Deadline)} throw {@link
+ * InterruptedException}; timed variants return an empty {@code Optional} on timeout.
+ *
+ * <p><b>Fairness contract.</b> The default mutex is <em>eventually fair</em>: a thread arriving
+ * while others wait may take the lock ahead of them (barging keeps throughput high), but waiters
+ * are served in FIFO order, a woken waiter that loses the race keeps its place at the front, and a
+ * waiter that has waited longer than {@value #FAIR_BOUND_NANOS} ns when its turn comes is handed
+ * the lock directly, so no waiter starves. A {@linkplain Builder#fair(boolean) fair} mutex hands
+ * the lock to the longest waiter at every contended unlock and never lets arrivals barge (strict
+ * FIFO, lower throughput). {@link #tryLock()} never waits and may succeed ahead of waiters in
+ * either mode only while the lock is free.
+ *
+ * <p><b>Not reentrant.</b> A thread that tries to lock a mutex it already holds gets an {@link
+ * IllegalStateException} instead of deadlocking (see ADR 0005).
  *
  * @param <T> the protected value's type
  */
@@ -40,32 +57,45 @@ public final class Mutex<T> {
     /*
      * Implementation notes
      *
-     * Algorithm. A word lock in the style of parking_lot's WordLock / Drepper's futex mutex, with the
-     * waiter queue inside the mutex instead of a futex table: lock = one CAS 0 -> LOCKED; unlock =
-     * one CAS LOCKED -> 0. Only when those fail (contention) do the slow paths touch the queue.
+     * Algorithm. A word lock in the style of parking_lot's WordLock and Drepper's futex mutex, with
+     * the waiter queue inside the mutex instead of a global parking table: lock = one CAS
+     * 0 -> LOCKED; unlock = one CAS LOCKED -> 0. Only when those fail do the slow paths touch the
+     * queue. Eventual fairness follows parking_lot's "fair unlock": an unlock normally wakes the
+     * head waiter and frees the lock (the woken thread competes; a loser is requeued at the front),
+     * but if that waiter has been waiting longer than FAIR_BOUND_NANOS, the unlocker hands it the
+     * lock directly (LOCKED is never cleared), which bounds starvation. A fair mutex always hands
+     * off. Timed and interruptible waiters remove themselves from the queue under QLOCK.
      *
      * State (the `state` int):
      *   LOCKED (1) - a thread holds the mutex.
-     *   QUEUED (2) - the waiter queue is non-empty; unlock must wake one.
-     *   QLOCK  (4) - a thread is editing the waiter queue (head/tail); others spin briefly.
-     * QUEUED is only ever set together with taking QLOCK while LOCKED is set, so the owner's fast
-     * unlock CAS (LOCKED -> 0) fails whenever a waiter has queued or is queueing, and the owner then
-     * takes the slow path, which waits for QLOCK, dequeues one waiter, clears LOCKED and wakes it.
-     * A waiter re-checks LOCKED under QLOCK before it parks, so no wake-up is lost.
+     *   QUEUED (2) - the waiter queue is non-empty; unlock must take the slow path.
+     *   QLOCK  (4) - a thread is editing the waiter queue; others spin briefly.
+     * A waiter enqueues only by CASing QLOCK|QUEUED onto a state with LOCKED set, so the owner's
+     * fast unlock CAS fails and the owner will find the waiter; a waiter's fate (WOKEN, GRANTED,
+     * CANCELLED) is written into Waiter.status while QLOCK is held, so a cancelling waiter that
+     * takes QLOCK sees either itself still queued or its final status, never something between.
+     * While a thread holds QLOCK, only LOCKED may change (0 -> 1, by an acquirer); every QLOCK
+     * release is therefore an atomic read-modify-write, except in unlockSlow, which also holds
+     * LOCKED, so nobody else can write the word.
      *
-     * Memory ordering. The acquiring CAS is volatile (acquire); the releasing CAS or the release
-     * store in unlockSlow publishes the critical section to the next acquirer. `value` and
-     * `poison` writes happen under the lock; `poison` is volatile so isPoisoned() can be read
-     * without it.
+     * Lost wake-ups. A woken (not granted) waiter that then times out or is interrupted makes one
+     * more attempt to take the lock; if it succeeds it either keeps it (timeout) or releases it
+     * through the normal unlock (interrupt), which wakes the next waiter. If it fails, the holder
+     * sees QUEUED at its unlock. So the queue never stalls with the lock free.
      *
-     * Liveness. Unfair: a woken waiter competes with arriving threads (barging keeps throughput
-     * high). Eventual fairness (hand-off after a bound) is planned with the sync suite.
+     * Memory ordering. The acquiring CAS is volatile (acquire); the releasing CAS, the release store
+     * in unlockSlow, and the volatile write of GRANTED publish the critical section to the next
+     * holder. `value` is guarded by the lock; `poison` is volatile so isPoisoned() needs no lock.
+     * `owner` is plain: only the holder writes it, and a thread compares it only with itself, which
+     * is exact because a thread always sees its own last write (see ADR 0005 for its cost).
      *
-     * Simulation. lock/unlock announce yield points and report acquired/released to the seam for
-     * the testkit's wait-for graph; QLOCK sections contain no yield point, so under the testkit no
-     * thread is ever preempted while holding QLOCK.
+     * Simulation. Every acquisition announces Op.LOCK and every release Op.UNLOCK, and reports
+     * acquired/released to the seam (LockHooks); parks use `this` as blocker. QLOCK sections
+     * contain no yield point, so under the testkit no thread is preempted holding QLOCK.
      *
-     * References. parking_lot's WordLock design notes; U. Drepper, "Futexes Are Tricky" (2011).
+     * References. parking_lot's WordLock and "eventual fairness" design notes (A. d'Antras); U.
+     * Drepper, "Futexes Are Tricky" (2011); the JDK's AbstractQueuedSynchronizer notes (cancelled
+     * waiters, interrupt versus signal races).
      */
 
     private static final int LOCKED = 1;
@@ -73,9 +103,12 @@ public final class Mutex<T> {
     private static final int QLOCK = 4;
 
     /**
-     * Spins before queueing when nobody is queued yet; small, since a 2-core box punishes spinning.
+     * Spins before queueing when nobody is queued yet; small, as a 2-core box punishes spinning.
      */
     private static final int SPIN_LIMIT = 32;
+
+    /** A waiter that has waited this long (1 ms) when its turn comes is handed the lock. */
+    public static final long FAIR_BOUND_NANOS = 1_000_000L;
 
     private static final VarHandle STATE;
 
@@ -87,34 +120,27 @@ public final class Mutex<T> {
         }
     }
 
-    /** A parked thread; `woken` is set by the unlocker that dequeued it. */
-    private static final class Waiter {
-        final Thread thread;
-        volatile boolean woken;
-        Waiter next;
-
-        Waiter(Thread thread) {
-            this.thread = thread;
-        }
-    }
-
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state;
 
-    private Waiter head; // guarded by QLOCK
-    private Waiter tail; // guarded by QLOCK
+    private Thread owner; // written only by the holder; see the notes
+    private final WaitQueue queue = new WaitQueue(); // guarded by QLOCK
     private final String name;
+    private final boolean fair;
+    private final LockCounters counters; // null unless instrumented
 
     T value; // guarded by LOCKED
     volatile Throwable poison; // written under LOCKED
 
-    /** A mutex protecting {@code value} (which may be null). */
+    /** An eventually fair, unnamed mutex protecting {@code value} (which may be null). */
     public Mutex(T value) {
-        this(null, value);
+        this(null, false, false, value);
     }
 
-    private Mutex(String name, T value) {
+    private Mutex(String name, boolean fair, boolean instrumented, T value) {
         this.name = name;
+        this.fair = fair;
+        this.counters = instrumented ? new LockCounters() : null;
         this.value = value;
     }
 
@@ -125,21 +151,44 @@ public final class Mutex<T> {
      * @throws IllegalArgumentException if {@code name} is blank
      */
     public static <T> Mutex<T> named(String name, T value) {
-        return new Mutex<>(Args.notBlank(name, "name"), value);
+        return new Mutex<>(Args.notBlank(name, "name"), false, false, value);
+    }
+
+    /** A builder for a mutex with a name, a fairness mode or statistics. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * Acquires the mutex, blocking until it is available.
+     * Acquires the mutex, blocking until it is available. Interrupts do not stop the wait; the
+     * interrupt status is kept.
      *
      * @return the guard that unlocks on close
      * @throws PoisonedException if the mutex is poisoned (the lock is then not held)
+     * @throws IllegalStateException if the caller already holds this mutex, or it was retired
      */
     public MutexGuard<T> lock() {
+        acquireUninterruptibly();
+        return enter(true);
+    }
+
+    /**
+     * Acquires the mutex, blocking until it is available or the caller is interrupted.
+     *
+     * @throws InterruptedException if interrupted before acquiring (status cleared, lock not held)
+     * @throws PoisonedException if the mutex is poisoned (the lock is then not held)
+     * @throws IllegalStateException if the caller already holds this mutex, or it was retired
+     */
+    public MutexGuard<T> lockInterruptibly() throws InterruptedException {
         Rt.yieldPoint(Op.LOCK, this);
-        if (!STATE.compareAndSet(this, 0, LOCKED)) {
-            lockSlow();
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
         }
-        return acquired();
+        LockHooks.beforeBlocking(this);
+        if (!STATE.compareAndSet(this, 0, LOCKED)) {
+            acquireSlow(false, 0L, true);
+        }
+        return enter(true);
     }
 
     /**
@@ -147,12 +196,52 @@ public final class Mutex<T> {
      *
      * @return the guard, or empty if another thread holds the mutex
      * @throws PoisonedException if the mutex is free but poisoned (the lock is then not held)
+     * @throws IllegalStateException if the caller already holds this mutex, or it was retired
      */
     public Optional<MutexGuard<T>> tryLock() {
         Rt.yieldPoint(Op.LOCK, this);
         int s = (int) STATE.getVolatile(this);
         if ((s & LOCKED) == 0 && STATE.compareAndSet(this, s, s | LOCKED)) {
-            return Optional.of(acquired());
+            return Optional.of(enter(true));
+        }
+        refuseReentry();
+        return Optional.empty();
+    }
+
+    /**
+     * Acquires the mutex, waiting at most {@code timeout}. A zero or negative timeout does not
+     * wait.
+     *
+     * @return the guard, or empty if the timeout elapsed first
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws InterruptedException if interrupted while waiting (status cleared, lock not held)
+     * @throws PoisonedException if the mutex is poisoned (the lock is then not held)
+     * @throws IllegalStateException if the caller already holds this mutex, or it was retired
+     */
+    public Optional<MutexGuard<T>> tryLock(Duration timeout) throws InterruptedException {
+        Args.notNull(timeout, "timeout");
+        return tryLock(Deadline.after(timeout));
+    }
+
+    /**
+     * Acquires the mutex, waiting until {@code deadline} at the latest.
+     *
+     * @return the guard, or empty if the deadline passed first
+     * @throws NullPointerException if {@code deadline} is null
+     * @throws InterruptedException if interrupted while waiting (status cleared, lock not held)
+     * @throws PoisonedException if the mutex is poisoned (the lock is then not held)
+     * @throws IllegalStateException if the caller already holds this mutex, or it was retired
+     */
+    public Optional<MutexGuard<T>> tryLock(Deadline deadline) throws InterruptedException {
+        Args.notNull(deadline, "deadline");
+        Rt.yieldPoint(Op.LOCK, this);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        LockHooks.beforeBlocking(this);
+        if (STATE.compareAndSet(this, 0, LOCKED)
+                || acquireSlow(!deadline.isNever(), deadline.nanoTime(), true)) {
+            return Optional.of(enter(true));
         }
         return Optional.empty();
     }
@@ -160,14 +249,12 @@ public final class Mutex<T> {
     /**
      * Acquires the mutex even if it is poisoned, to inspect or repair the value. The poison stays
      * until {@link MutexGuard#clearPoison()} or {@link #clearPoison()}.
+     *
+     * @throws IllegalStateException if the caller already holds this mutex, or it was retired
      */
     public MutexGuard<T> lockIgnoringPoison() {
-        Rt.yieldPoint(Op.LOCK, this);
-        if (!STATE.compareAndSet(this, 0, LOCKED)) {
-            lockSlow();
-        }
-        Rt.acquired(this);
-        return new MutexGuard<>(this);
+        acquireUninterruptibly();
+        return enter(false);
     }
 
     /**
@@ -215,7 +302,8 @@ public final class Mutex<T> {
 
     /** Whether a failed critical section has poisoned the mutex. */
     public boolean isPoisoned() {
-        return poison != null;
+        Throwable p = poison;
+        return p != null && p != Poison.RETIRED;
     }
 
     /** Clears the poison (taking the lock briefly), declaring the value consistent. */
@@ -225,9 +313,57 @@ public final class Mutex<T> {
         }
     }
 
+    /**
+     * Takes the value out, poisoned or not, and retires the mutex: every later acquisition throws
+     * {@link IllegalStateException}. This is the Java form of Rust's {@code into_inner}: the way to
+     * recover the value of a poisoned mutex without repairing it in place.
+     *
+     * @throws IllegalStateException if the caller holds this mutex, or it was already retired
+     */
+    public T intoInner() {
+        try (MutexGuard<T> _ = lockIgnoringPoison()) {
+            T v = value;
+            value = null;
+            poison = Poison.RETIRED;
+            return v;
+        }
+    }
+
     /** Whether some thread holds the mutex right now (a snapshot, for monitoring). */
     public boolean isLocked() {
         return ((int) STATE.getVolatile(this) & LOCKED) != 0;
+    }
+
+    /** Whether the calling thread holds this mutex. */
+    public boolean isHeldByCurrentThread() {
+        return owner == Thread.currentThread();
+    }
+
+    /** Whether this mutex hands the lock to the longest waiter at every contended unlock. */
+    public boolean isFair() {
+        return fair;
+    }
+
+    /**
+     * Contention statistics, if this mutex was built {@linkplain Builder#instrumented
+     * instrumented}.
+     */
+    public Optional<LockStats> stats() {
+        return counters == null ? Optional.empty() : Optional.of(counters.snapshot());
+    }
+
+    /**
+     * A {@link Lock} view of this mutex, for code written against {@code java.util.concurrent}.
+     * Blocking, fairness and happens-before are the mutex's. JUC's contract where the two differ:
+     * {@code unlock()} by a thread that does not hold the lock throws {@link
+     * IllegalMonitorStateException}. braid's rules still apply: locking twice from one thread
+     * throws {@link IllegalStateException} (no reentrancy), and locking a poisoned mutex throws
+     * {@link PoisonedException}. {@code newCondition()} returns a {@link
+     * java.util.concurrent.locks.Condition} backed by a {@link Condvar}. Each call returns a new
+     * view; use one view per mutex.
+     */
+    public Lock asLock() {
+        return new MutexLock(this);
     }
 
     @Override
@@ -235,75 +371,250 @@ public final class Mutex<T> {
         return name == null ? "Mutex" : "Mutex(" + name + ")";
     }
 
+    /** Builds a {@link Mutex}. Not thread-safe; reusable. */
+    public static final class Builder {
+        private String name;
+        private boolean fair;
+        private boolean instrumented;
+
+        private Builder() {}
+
+        /**
+         * Names the mutex (for messages, deadlock reports and JFR events).
+         *
+         * @throws NullPointerException if {@code name} is null
+         * @throws IllegalArgumentException if {@code name} is blank
+         */
+        public Builder name(String name) {
+            this.name = Args.notBlank(name, "name");
+            return this;
+        }
+
+        /** Strict FIFO hand-off at every contended unlock (default: eventually fair). */
+        public Builder fair(boolean fair) {
+            this.fair = fair;
+            return this;
+        }
+
+        /** Keeps {@linkplain Mutex#stats() contention statistics} (default: off). */
+        public Builder instrumented(boolean instrumented) {
+            this.instrumented = instrumented;
+            return this;
+        }
+
+        /** A new mutex protecting {@code value} (which may be null). */
+        public <T> Mutex<T> build(T value) {
+            return new Mutex<>(name, fair, instrumented, value);
+        }
+    }
+
     // ---- internals ----
 
-    private MutexGuard<T> acquired() {
-        Rt.acquired(this);
+    private void acquireUninterruptibly() {
+        Rt.yieldPoint(Op.LOCK, this);
+        LockHooks.beforeBlocking(this);
+        if (!STATE.compareAndSet(this, 0, LOCKED)) {
+            try {
+                acquireSlow(false, 0L, false);
+            } catch (InterruptedException e) {
+                throw new AssertionError("uninterruptible wait was interrupted", e);
+            }
+        }
+    }
+
+    /** The caller has just taken the lock: record it, then refuse a poisoned or retired value. */
+    private MutexGuard<T> enter(boolean checkPoison) {
+        owner = Thread.currentThread();
+        LockHooks.acquired(this);
+        if (counters != null) {
+            counters.acquired();
+        }
         Throwable p = poison;
-        if (p != null) {
+        if (p != null && (checkPoison || p == Poison.RETIRED)) {
             unlock();
-            throw new PoisonedException(toString(), p);
+            throw Poison.failure(p, this);
         }
         return new MutexGuard<>(this);
     }
 
     void unlock() {
         Rt.yieldPoint(Op.UNLOCK, this);
-        Rt.released(this);
+        LockHooks.released(this);
+        owner = null;
         if (!STATE.compareAndSet(this, LOCKED, 0)) {
             unlockSlow();
         }
     }
 
-    private void lockSlow() {
-        boolean interrupted = false;
+    /** For a condvar wait: releases the lock; the caller's guard stays open. */
+    void releaseForWait() {
+        unlock();
+    }
+
+    /** For a condvar wait: takes the lock back, uninterruptibly, ignoring poison. */
+    void reacquireAfterWait() {
+        Rt.yieldPoint(Op.LOCK, this);
+        if (!STATE.compareAndSet(this, 0, LOCKED)) {
+            try {
+                acquireSlow(false, 0L, false);
+            } catch (InterruptedException e) {
+                throw new AssertionError("uninterruptible wait was interrupted", e);
+            }
+        }
+        owner = Thread.currentThread();
+        LockHooks.acquired(this);
+    }
+
+    private void refuseReentry() {
+        if (owner == Thread.currentThread()) {
+            throw new IllegalStateException(
+                    this + " is already held by this thread: braid locks are not reentrant");
+        }
+    }
+
+    /**
+     * Waits for the lock. Returns true once it is held, false if the deadline passed (only when
+     * {@code timed}); throws InterruptedException only when {@code interruptible}.
+     */
+    private boolean acquireSlow(boolean timed, long deadline, boolean interruptible)
+            throws InterruptedException {
+        refuseReentry();
+        LockContendedEvent event = LockContendedEvent.start();
+        long start = counters == null ? 0L : Rt.nanoTime();
+        boolean acquired = false;
+        try {
+            acquired = waitForLock(timed, deadline, interruptible);
+            return acquired;
+        } finally {
+            event.finish(this, "exclusive", acquired);
+            if (counters != null) {
+                counters.waited(Rt.nanoTime() - start, acquired);
+            }
+        }
+    }
+
+    private boolean waitForLock(boolean timed, long deadline, boolean interruptible)
+            throws InterruptedException {
+        boolean keepInterrupt = false;
+        boolean front = false;
         int spins = 0;
         Waiter node = null;
+        try {
+            while (true) {
+                int s = (int) STATE.getVolatile(this);
+                if ((s & LOCKED) == 0) {
+                    if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                        return true;
+                    }
+                    continue;
+                }
+                if (timed && Rt.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                if (node == null && (s & QUEUED) == 0 && spins < SPIN_LIMIT) {
+                    spins++;
+                    Rt.spinWait();
+                    continue;
+                }
+                if (node == null) {
+                    node = new Waiter(Thread.currentThread(), true, Rt.nanoTime());
+                }
+                if ((s & QLOCK) != 0 || !STATE.compareAndSet(this, s, s | QLOCK | QUEUED)) {
+                    Rt.spinWait();
+                    continue;
+                }
+                // QLOCK held and LOCKED set: the owner's unlock must come through unlockSlow.
+                node.status = Waiter.WAITING;
+                if (front) {
+                    queue.pushFront(node);
+                } else {
+                    queue.append(node);
+                }
+                STATE.getAndBitwiseAnd(this, ~QLOCK); // volatile: publishes the queue edit
+
+                boolean timedOut = false;
+                boolean interrupted = false;
+                int st;
+                while ((st = node.status) == Waiter.WAITING) {
+                    if (timed) {
+                        if (Rt.nanoTime() - deadline >= 0) {
+                            timedOut = true;
+                        } else {
+                            Rt.parkUntil(this, deadline);
+                        }
+                    } else {
+                        Rt.park(this);
+                    }
+                    if (Thread.interrupted()) {
+                        if (interruptible) {
+                            interrupted = true;
+                        } else {
+                            keepInterrupt = true;
+                        }
+                    }
+                    if (timedOut || interrupted) {
+                        st = cancel(node);
+                        break;
+                    }
+                }
+                if (st == Waiter.WOKEN && (timedOut || interrupted)) {
+                    // We consumed a wake-up: take the lock if free, so the queue cannot stall.
+                    int t = (int) STATE.getVolatile(this);
+                    st =
+                            (t & LOCKED) == 0 && STATE.compareAndSet(this, t, t | LOCKED)
+                                    ? Waiter.GRANTED
+                                    : Waiter.CANCELLED;
+                }
+                if (st == Waiter.GRANTED) {
+                    if (interrupted) {
+                        owner = Thread.currentThread();
+                        LockHooks.acquired(this); // balance unlock()'s release report
+                        unlock(); // wakes or hands off to the next waiter
+                        throw new InterruptedException();
+                    }
+                    return true;
+                }
+                if (st == Waiter.CANCELLED) {
+                    if (interrupted) {
+                        throw new InterruptedException();
+                    }
+                    return false;
+                }
+                // WOKEN: compete again, keeping our place at the front of the queue.
+                front = true;
+            }
+        } finally {
+            if (keepInterrupt) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Removes {@code node} if still queued; returns its final status. */
+    private int cancel(Waiter node) {
         while (true) {
             int s = (int) STATE.getVolatile(this);
-            if ((s & LOCKED) == 0) {
-                if (STATE.compareAndSet(this, s, s | LOCKED)) {
-                    break;
-                }
-                continue;
+            if ((s & QLOCK) == 0 && STATE.compareAndSet(this, s, s | QLOCK)) {
+                break;
             }
-            if ((s & QUEUED) == 0 && spins < SPIN_LIMIT) {
-                spins++;
-                Rt.spinWait();
-                continue;
-            }
-            if ((s & QLOCK) != 0 || !STATE.compareAndSet(this, s, s | QLOCK | QUEUED)) {
-                Rt.spinWait();
-                continue;
-            }
-            // We hold QLOCK and LOCKED is set: the owner's unlock must come through unlockSlow.
-            if (node == null) {
-                node = new Waiter(Thread.currentThread());
-            } else {
-                node.woken = false;
-                node.next = null;
-            }
-            if (tail == null) {
-                head = node;
-            } else {
-                tail.next = node;
-            }
-            tail = node;
-            STATE.getAndBitwiseAnd(this, ~QLOCK); // volatile: publishes the queue edit
-            while (!node.woken) {
-                Rt.park(this);
-                if (Thread.interrupted()) {
-                    interrupted = true;
-                }
-            }
-            spins = 0;
+            Rt.spinWait();
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        int st = node.status;
+        if (st == Waiter.WAITING) {
+            queue.remove(node);
+            node.status = st = Waiter.CANCELLED;
+        }
+        int queued = queue.isEmpty() ? 0 : QUEUED;
+        while (true) { // LOCKED may change under us: release QLOCK with a CAS
+            int s = (int) STATE.getVolatile(this);
+            if (STATE.compareAndSet(this, s, (s & ~(QLOCK | QUEUED)) | queued)) {
+                return st;
+            }
         }
     }
 
     private void unlockSlow() {
+        long now = fair ? 0L : Rt.nanoTime();
         while (true) {
             int s = (int) STATE.getVolatile(this);
             if ((s & QLOCK) != 0) {
@@ -319,14 +630,16 @@ public final class Mutex<T> {
             if (!STATE.compareAndSet(this, s, s | QLOCK)) {
                 continue;
             }
-            Waiter w = head;
-            head = w.next;
-            if (head == null) {
-                tail = null;
+            Waiter w = queue.poll();
+            int queued = queue.isEmpty() ? 0 : QUEUED;
+            // We hold QLOCK and LOCKED: no other thread writes `state` until the store below.
+            if (fair || now - w.since >= FAIR_BOUND_NANOS) {
+                w.status = Waiter.GRANTED; // hand-off: LOCKED stays set
+                STATE.setRelease(this, LOCKED | queued);
+            } else {
+                w.status = Waiter.WOKEN;
+                STATE.setRelease(this, queued); // release: publishes section + queue
             }
-            // While we hold QLOCK and LOCKED, no other thread writes `state`.
-            STATE.setRelease(this, head == null ? 0 : QUEUED); // release: publishes section + queue
-            w.woken = true;
             Rt.unpark(w.thread);
             return;
         }

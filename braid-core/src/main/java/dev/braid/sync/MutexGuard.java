@@ -5,11 +5,12 @@ import dev.braid.internal.util.Args;
 /**
  * Proof that the caller holds a {@link Mutex}, and the only way to reach its value. Close it (best
  * with try-with-resources) to unlock. A closed guard refuses every use with {@link
- * IllegalStateException}. A guard belongs to the thread that locked; it is not thread-safe.
+ * IllegalStateException}: use after unlock fails loudly instead of racing. A guard belongs to the
+ * thread that locked; it is not thread-safe.
  *
  * @param <T> the protected value's type
  */
-public final class MutexGuard<T> implements AutoCloseable {
+public final class MutexGuard<T> implements ExclusiveGuard<T> {
     private final Mutex<T> mutex;
     private boolean closed;
 
@@ -17,21 +18,13 @@ public final class MutexGuard<T> implements AutoCloseable {
         this.mutex = mutex;
     }
 
-    /**
-     * The protected value.
-     *
-     * @throws IllegalStateException if the guard is closed
-     */
+    @Override
     public T get() {
         check();
         return mutex.value;
     }
 
-    /**
-     * Replaces the protected value and returns the previous one.
-     *
-     * @throws IllegalStateException if the guard is closed
-     */
+    @Override
     public T set(T value) {
         check();
         T old = mutex.value;
@@ -47,17 +40,14 @@ public final class MutexGuard<T> implements AutoCloseable {
      * @throws NullPointerException if {@code cause} is null
      * @throws IllegalStateException if the guard is closed
      */
+    @Override
     public void poison(Throwable cause) {
         Args.notNull(cause, "cause");
         check();
         mutex.poison = cause;
     }
 
-    /**
-     * Clears the mutex's poison, declaring the value consistent again.
-     *
-     * @throws IllegalStateException if the guard is closed
-     */
+    @Override
     public void clearPoison() {
         check();
         mutex.poison = null;
@@ -73,6 +63,12 @@ public final class MutexGuard<T> implements AutoCloseable {
         check();
         closed = true;
         mutex.unlock();
+    }
+
+    /** The mutex, for a condvar wait; checks that the guard is still open. */
+    Mutex<T> lockForWait() {
+        check();
+        return mutex;
     }
 
     private void check() {

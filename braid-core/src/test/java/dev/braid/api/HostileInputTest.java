@@ -9,8 +9,12 @@ import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.braid.cancel.Deadline;
+import dev.braid.sync.Condvar;
+import dev.braid.sync.LockOrderChecker;
 import dev.braid.sync.Mutex;
 import dev.braid.sync.MutexGuard;
+import dev.braid.sync.RwLock;
+import dev.braid.sync.RwLockWriteGuard;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Panics;
 import dev.braid.thread.ThreadBuilder;
@@ -42,6 +46,11 @@ class HostileInputTest {
             Map.ofEntries(
                     Map.entry("Mutex.<init>(Object)", "the protected value may be null"),
                     Map.entry("MutexGuard.set(Object)", "the protected value may be null"),
+                    Map.entry("RwLock.<init>(Object)", "the protected value may be null"),
+                    Map.entry("RwLockWriteGuard.set(Object)", "the protected value may be null"),
+                    Map.entry("Mutex$Builder.build(Object)", "the protected value may be null"),
+                    Map.entry("RwLock$Builder.build(Object)", "the protected value may be null"),
+                    Map.entry("WaitOutcome.valueOf(String)", "enum valueOf: the JDK's checks"),
                     Map.entry("ThreadLocalKey.set(Object)", "thread-local values may be null"),
                     Map.entry(
                             "JoinOutcome$Finished.<init>(Object)", "a thread's value may be null"),
@@ -99,6 +108,155 @@ class HostileInputTest {
                         "cause",
                         () -> assertThat(m.isPoisoned()).isFalse()));
         g.close();
+
+        npe("Mutex.tryLock(Duration)", "timeout", () -> m.tryLock((Duration) null));
+        npe("Mutex.tryLock(Deadline)", "deadline", () -> m.tryLock((Deadline) null));
+        npe("Mutex$Builder.name(String)", "name", () -> Mutex.builder().name(null));
+        iae("Mutex$Builder.name(String)#blank", "name", () -> Mutex.builder().name(""));
+
+        RwLock<Integer> rw = RwLock.named("rw", 1);
+        Runnable rwUntouched =
+                () -> {
+                    assertThat(rw.isWriteLocked()).isFalse();
+                    assertThat(rw.readHolds()).isZero();
+                    assertThat(rw.isPoisoned()).isFalse();
+                    assertThat(rw.<Integer>withRead(v -> v)).isEqualTo(1);
+                };
+        cases.put(
+                "RwLock.withRead(Function)",
+                new Case(
+                        () -> rw.withRead((Function<Integer, Integer>) null),
+                        NullPointerException.class,
+                        "action",
+                        rwUntouched));
+        cases.put(
+                "RwLock.withWrite(Function)",
+                new Case(
+                        () -> rw.withWrite((Function<Integer, Integer>) null),
+                        NullPointerException.class,
+                        "action",
+                        rwUntouched));
+        cases.put(
+                "RwLock.update(UnaryOperator)",
+                new Case(
+                        () -> rw.update((UnaryOperator<Integer>) null),
+                        NullPointerException.class,
+                        "update",
+                        rwUntouched));
+        cases.put(
+                "RwLock.readOptimistic(Function)",
+                new Case(
+                        () -> rw.readOptimistic((Function<Integer, Integer>) null),
+                        NullPointerException.class,
+                        "reader",
+                        rwUntouched));
+        cases.put(
+                "RwLock.tryRead(Duration)",
+                new Case(
+                        () -> rw.tryRead((Duration) null),
+                        NullPointerException.class,
+                        "timeout",
+                        rwUntouched));
+        cases.put(
+                "RwLock.tryRead(Deadline)",
+                new Case(
+                        () -> rw.tryRead((Deadline) null),
+                        NullPointerException.class,
+                        "deadline",
+                        rwUntouched));
+        cases.put(
+                "RwLock.tryWrite(Duration)",
+                new Case(
+                        () -> rw.tryWrite((Duration) null),
+                        NullPointerException.class,
+                        "timeout",
+                        rwUntouched));
+        cases.put(
+                "RwLock.tryWrite(Deadline)",
+                new Case(
+                        () -> rw.tryWrite((Deadline) null),
+                        NullPointerException.class,
+                        "deadline",
+                        rwUntouched));
+        npe("RwLock.named(String, Object)", "name", () -> RwLock.named(null, 1));
+        iae("RwLock.named(String, Object)#blank", "name", () -> RwLock.named(" ", 1));
+        npe("RwLock$Builder.name(String)", "name", () -> RwLock.builder().name(null));
+        iae("RwLock$Builder.name(String)#blank", "name", () -> RwLock.builder().name("\t"));
+        RwLockWriteGuard<Integer> wg = rw.write();
+        cases.put(
+                "RwLockWriteGuard.poison(Throwable)",
+                new Case(
+                        () -> wg.poison(null),
+                        NullPointerException.class,
+                        "cause",
+                        () -> assertThat(rw.isPoisoned()).isFalse()));
+        wg.close();
+
+        Condvar cv = Condvar.named("cv");
+        npe("Condvar.named(String)", "name", () -> Condvar.named(null));
+        iae("Condvar.named(String)#blank", "name", () -> Condvar.named(""));
+        npe("Condvar.await(ExclusiveGuard)", "guard", () -> cv.await(null));
+        npe(
+                "Condvar.awaitUninterruptibly(ExclusiveGuard)",
+                "guard",
+                () -> cv.awaitUninterruptibly(null));
+        npe(
+                "Condvar.await(ExclusiveGuard, Duration)",
+                "guard",
+                () -> cv.await(null, Duration.ZERO));
+        npe(
+                "Condvar.await(ExclusiveGuard, Deadline)",
+                "guard",
+                () -> cv.await(null, Deadline.never()));
+        npe(
+                "Condvar.awaitUntil(ExclusiveGuard, Predicate)",
+                "guard",
+                () -> cv.<Integer>awaitUntil(null, v -> true));
+        npe(
+                "Condvar.awaitUntil(ExclusiveGuard, Predicate, Duration)",
+                "guard",
+                () -> cv.<Integer>awaitUntil(null, v -> true, Duration.ZERO));
+        npe(
+                "Condvar.awaitUntil(ExclusiveGuard, Predicate, Deadline)",
+                "guard",
+                () -> cv.<Integer>awaitUntil(null, v -> true, Deadline.never()));
+        MutexGuard<Integer> open = m.lock();
+        npe(
+                "Condvar.await(ExclusiveGuard, Duration)#timeout",
+                "timeout",
+                () -> cv.await(open, (Duration) null));
+        npe(
+                "Condvar.await(ExclusiveGuard, Deadline)#deadline",
+                "deadline",
+                () -> cv.await(open, (Deadline) null));
+        npe(
+                "Condvar.awaitUntil(ExclusiveGuard, Predicate)#condition",
+                "condition",
+                () -> cv.awaitUntil(open, null));
+        npe(
+                "Condvar.awaitUntil(ExclusiveGuard, Predicate, Duration)#timeout",
+                "timeout",
+                () -> cv.awaitUntil(open, v -> true, (Duration) null));
+        npe(
+                "Condvar.awaitUntil(ExclusiveGuard, Predicate, Deadline)#deadline",
+                "deadline",
+                () -> cv.awaitUntil(open, v -> true, (Deadline) null));
+        open.close();
+        cases.put(
+                "Condvar.await(ExclusiveGuard)#closed",
+                new Case(
+                        () -> cv.await(open),
+                        IllegalStateException.class,
+                        "closed",
+                        mutexUntouched));
+        npe("LockOrderChecker.enable(Consumer)", "reporter", () -> LockOrderChecker.enable(null));
+        cases.put(
+                "LockOrderChecker.enable(Consumer)#unchanged",
+                new Case(
+                        () -> LockOrderChecker.enable(null),
+                        NullPointerException.class,
+                        "reporter",
+                        () -> assertThat(LockOrderChecker.isEnabled()).isFalse()));
 
         npe("Deadline.after(Duration)", "timeout", () -> Deadline.after(null));
         npe("Deadline.min(Deadline)", "other", () -> Deadline.never().min(null));

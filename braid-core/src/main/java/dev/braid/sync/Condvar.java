@@ -1,0 +1,415 @@
+package dev.braid.sync;
+
+import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.util.Args;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/**
+ * A condition variable: threads wait on it while holding a lock ({@link Mutex} or {@link RwLock}'s
+ * write side) and are woken by {@link #notifyOne()} / {@link #notifyAllWaiters()}.
+ *
+ * <pre>{@code
+ * Mutex<Deque<Job>> jobs = new Mutex<>(new ArrayDeque<>());
+ * Condvar nonEmpty = new Condvar();
+ * // consumer
+ * try (var g = jobs.lock()) {
+ *     nonEmpty.awaitUntil(g, q -> !q.isEmpty());
+ *     run(g.get().poll());
+ * }
+ * // producer
+ * jobs.withLock(q -> q.add(job));
+ * nonEmpty.notifyOne();
+ * }</pre>
+ *
+ * <p><b>Prefer the predicate form.</b> {@link #awaitUntil(ExclusiveGuard, Predicate)} re-checks the
+ * condition before the first wait and after every wake-up, so a notification sent before the wait
+ * began is not lost and spurious wake-ups are harmless. A plain {@link #await} may return without a
+ * notification (spuriously) and waits forever if the notification came first: the testkit finds
+ * that lost wake-up as a deadlock on this condvar.
+ *
+ * <p><b>Lock handling.</b> A wait atomically releases the guard's lock and enqueues the caller;
+ * before returning — normally, on timeout, or with {@link InterruptedException} — it takes the lock
+ * back, so the guard is usable again. Poisoning is not re-checked on wake-up. The guard must be
+ * open and held by the calling thread. Use one lock per condvar.
+ *
+ * <p><b>Notification.</b> {@code notifyOne} wakes the longest waiter, {@code notifyAllWaiters}
+ * every current waiter (Java reserves the name {@code notifyAll} for {@link Object}). Either may be
+ * called with or without the lock; a notification with no waiter does nothing. A notification
+ * happens-before the woken waiter's return. An interrupt that races with a notification never loses
+ * the notification: if the waiter was already notified it returns normally with its interrupt
+ * status set.
+ *
+ * <p><b>Timeouts</b> return {@link WaitOutcome#TIMED_OUT} and run on virtual time under the
+ * testkit.
+ */
+public final class Condvar {
+    /*
+     * Implementation notes
+     *
+     * Algorithm. A FIFO of Waiter nodes guarded by a one-bit spin lock (QLOCK) in `state`, with a
+     * WAITERS bit so that notify without waiters is one volatile read. A waiter enqueues itself
+     * *before* releasing the user's lock, so a notifier that changes the shared state under that
+     * lock (and therefore after the release) finds it queued: no lost wake-up between "check" and
+     * "sleep". Notify dequeues, marks the node WOKEN under QLOCK and unparks; a waiter that times
+     * out or is interrupted removes itself under QLOCK unless already WOKEN, in which case the
+     * notification wins (AQS ConditionObject's rule), so a notification is never swallowed by a
+     * thread that then reports a timeout.
+     *
+     * Memory ordering. Node status is volatile: the notifier's write happens-before the waiter's
+     * read; QLOCK acquire/release (CAS / getAndBitwiseAnd) publish queue edits.
+     *
+     * Simulation. await announces Op.PARK and parks with `this` as blocker ("Condvar(name)" in a
+     * deadlock report); notify announces Op.UNPARK. The QLOCK section has no yield point.
+     *
+     * References. POSIX pthread_cond_wait; Drepper, "Futexes Are Tricky" (condvar section); the
+     * JDK's AbstractQueuedSynchronizer.ConditionObject (interrupt-versus-signal rule).
+     */
+
+    private static final int QLOCK = 1;
+    private static final int WAITERS = 2;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Condvar.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile int state;
+
+    private final WaitQueue queue = new WaitQueue(); // guarded by QLOCK
+    private final String name;
+
+    /** An unnamed condvar. */
+    public Condvar() {
+        this.name = null;
+    }
+
+    private Condvar(String name) {
+        this.name = name;
+    }
+
+    /**
+     * A condvar with a name, used in deadlock reports and {@link #toString()}.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public static Condvar named(String name) {
+        return new Condvar(Args.notBlank(name, "name"));
+    }
+
+    /**
+     * Releases the guard's lock, waits for a notification (or spuriously), and takes the lock back.
+     * Prefer {@link #awaitUntil(ExclusiveGuard, Predicate)}.
+     *
+     * @throws NullPointerException if {@code guard} is null
+     * @throws IllegalStateException if the guard is closed or not held by the calling thread
+     * @throws InterruptedException if interrupted before being notified (lock held again)
+     */
+    public void await(ExclusiveGuard<?> guard) throws InterruptedException {
+        Args.notNull(guard, "guard");
+        doWait(target(guard), false, 0L, true);
+    }
+
+    /**
+     * Like {@link #await(ExclusiveGuard)}, but interrupts do not end the wait (the status is kept).
+     *
+     * @throws NullPointerException if {@code guard} is null
+     * @throws IllegalStateException if the guard is closed or not held by the calling thread
+     */
+    public void awaitUninterruptibly(ExclusiveGuard<?> guard) {
+        Args.notNull(guard, "guard");
+        try {
+            doWait(target(guard), false, 0L, false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("uninterruptible wait was interrupted", e);
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for a notification.
+     *
+     * @return whether the wait was woken or timed out
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the guard is closed or not held by the calling thread
+     * @throws InterruptedException if interrupted before being notified (lock held again)
+     */
+    public WaitOutcome await(ExclusiveGuard<?> guard, Duration timeout)
+            throws InterruptedException {
+        Args.notNull(guard, "guard");
+        Args.notNull(timeout, "timeout");
+        return await(guard, Deadline.after(timeout));
+    }
+
+    /**
+     * Waits until {@code deadline} at the latest for a notification.
+     *
+     * @return whether the wait was woken or timed out
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the guard is closed or not held by the calling thread
+     * @throws InterruptedException if interrupted before being notified (lock held again)
+     */
+    public WaitOutcome await(ExclusiveGuard<?> guard, Deadline deadline)
+            throws InterruptedException {
+        Args.notNull(guard, "guard");
+        Args.notNull(deadline, "deadline");
+        boolean woken = doWait(target(guard), !deadline.isNever(), deadline.nanoTime(), true);
+        return woken ? WaitOutcome.WOKEN : WaitOutcome.TIMED_OUT;
+    }
+
+    /**
+     * Waits until {@code condition} holds for the guarded value, checking it first and after every
+     * wake-up (so notifications sent earlier and spurious wake-ups are both handled).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the guard is closed or not held by the calling thread
+     * @throws InterruptedException if interrupted while waiting (lock held again)
+     */
+    public <T> void awaitUntil(ExclusiveGuard<T> guard, Predicate<? super T> condition)
+            throws InterruptedException {
+        Args.notNull(guard, "guard");
+        Args.notNull(condition, "condition");
+        Waitable lock = target(guard);
+        while (!condition.test(guard.get())) {
+            doWait(lock, false, 0L, true);
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} until {@code condition} holds.
+     *
+     * @return {@link WaitOutcome#WOKEN} if the condition holds, else {@link WaitOutcome#TIMED_OUT}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the guard is closed or not held by the calling thread
+     * @throws InterruptedException if interrupted while waiting (lock held again)
+     */
+    public <T> WaitOutcome awaitUntil(
+            ExclusiveGuard<T> guard, Predicate<? super T> condition, Duration timeout)
+            throws InterruptedException {
+        Args.notNull(guard, "guard");
+        Args.notNull(condition, "condition");
+        Args.notNull(timeout, "timeout");
+        return awaitUntil(guard, condition, Deadline.after(timeout));
+    }
+
+    /**
+     * Waits until {@code deadline} at the latest until {@code condition} holds.
+     *
+     * @return {@link WaitOutcome#WOKEN} if the condition holds, else {@link WaitOutcome#TIMED_OUT}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the guard is closed or not held by the calling thread
+     * @throws InterruptedException if interrupted while waiting (lock held again)
+     */
+    public <T> WaitOutcome awaitUntil(
+            ExclusiveGuard<T> guard, Predicate<? super T> condition, Deadline deadline)
+            throws InterruptedException {
+        Args.notNull(guard, "guard");
+        Args.notNull(condition, "condition");
+        Args.notNull(deadline, "deadline");
+        Waitable lock = target(guard);
+        while (!condition.test(guard.get())) {
+            if (!doWait(lock, !deadline.isNever(), deadline.nanoTime(), true)) {
+                return condition.test(guard.get()) ? WaitOutcome.WOKEN : WaitOutcome.TIMED_OUT;
+            }
+        }
+        return WaitOutcome.WOKEN;
+    }
+
+    /** Wakes the longest-waiting thread, if any. */
+    public void notifyOne() {
+        Rt.yieldPoint(Op.UNPARK, this);
+        if (((int) STATE.getVolatile(this) & WAITERS) == 0) {
+            return;
+        }
+        qlock();
+        Waiter w = queue.poll();
+        if (w != null) {
+            w.status = Waiter.WOKEN;
+        }
+        qunlock();
+        if (w != null) {
+            Rt.unpark(w.thread);
+        }
+    }
+
+    /** Wakes every thread waiting right now. */
+    public void notifyAllWaiters() {
+        Rt.yieldPoint(Op.UNPARK, this);
+        if (((int) STATE.getVolatile(this) & WAITERS) == 0) {
+            return;
+        }
+        qlock();
+        Waiter chain = null;
+        Waiter last = null;
+        for (Waiter w = queue.poll(); w != null; w = queue.poll()) {
+            w.status = Waiter.WOKEN;
+            if (last == null) {
+                chain = w;
+            } else {
+                last.next = w;
+            }
+            last = w;
+        }
+        qunlock();
+        while (chain != null) {
+            Waiter next = chain.next;
+            Rt.unpark(chain.thread);
+            chain = next;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name == null ? "Condvar" : "Condvar(" + name + ")";
+    }
+
+    // ---- internals ----
+
+    /** Returns true if notified, false if the deadline passed. */
+    private boolean doWait(Waitable lock, boolean timed, long deadline, boolean interruptible)
+            throws InterruptedException {
+        Rt.yieldPoint(Op.PARK, this);
+        if (interruptible && Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        Waiter node = new Waiter(Thread.currentThread(), false, 0L);
+        qlock();
+        queue.append(node);
+        qunlock();
+        lock.releaseForWait();
+        boolean timedOut = false;
+        boolean interrupted = false;
+        boolean keepInterrupt = false;
+        int st;
+        try {
+            while ((st = node.status) == Waiter.WAITING) {
+                if (timed) {
+                    if (Rt.nanoTime() - deadline >= 0) {
+                        timedOut = true;
+                    } else {
+                        Rt.parkUntil(this, deadline);
+                    }
+                } else {
+                    Rt.park(this);
+                }
+                if (Thread.interrupted()) {
+                    if (interruptible) {
+                        interrupted = true;
+                    } else {
+                        keepInterrupt = true;
+                    }
+                }
+                if (timedOut || interrupted) {
+                    st = cancel(node);
+                    break;
+                }
+            }
+        } finally {
+            lock.reacquireAfterWait();
+        }
+        if (st == Waiter.CANCELLED) {
+            if (keepInterrupt) {
+                Thread.currentThread().interrupt();
+            }
+            if (interrupted) {
+                throw new InterruptedException();
+            }
+            return false;
+        }
+        if (interrupted || keepInterrupt) {
+            Thread.currentThread().interrupt(); // notified first: keep the interrupt for later
+        }
+        return true;
+    }
+
+    private int cancel(Waiter node) {
+        qlock();
+        int st = node.status;
+        if (st == Waiter.WAITING) {
+            queue.remove(node);
+            node.status = st = Waiter.CANCELLED;
+        }
+        qunlock();
+        return st;
+    }
+
+    private void qlock() {
+        while (true) {
+            int s = (int) STATE.getVolatile(this);
+            if ((s & QLOCK) == 0 && STATE.compareAndSet(this, s, s | QLOCK)) {
+                return;
+            }
+            Rt.spinWait();
+        }
+    }
+
+    private void qunlock() {
+        STATE.setRelease(this, queue.isEmpty() ? 0 : WAITERS); // only the QLOCK holder writes
+    }
+
+    private static Waitable target(ExclusiveGuard<?> guard) {
+        Waitable lock =
+                switch (guard) {
+                    case MutexGuard<?> g -> new MutexWait(g.lockForWait());
+                    case RwLockWriteGuard<?> g -> new WriteWait(g.lockForWait());
+                };
+        if (!lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException(
+                    "condvar wait with a guard of " + lock + " that this thread does not hold");
+        }
+        return lock;
+    }
+
+    private record MutexWait(Mutex<?> mutex) implements Waitable {
+        @Override
+        public void releaseForWait() {
+            mutex.releaseForWait();
+        }
+
+        @Override
+        public void reacquireAfterWait() {
+            mutex.reacquireAfterWait();
+        }
+
+        @Override
+        public boolean isHeldByCurrentThread() {
+            return mutex.isHeldByCurrentThread();
+        }
+
+        @Override
+        public String toString() {
+            return mutex.toString();
+        }
+    }
+
+    private record WriteWait(RwLock<?> lock) implements Waitable {
+        @Override
+        public void releaseForWait() {
+            lock.releaseWriteForWait();
+        }
+
+        @Override
+        public void reacquireAfterWait() {
+            lock.reacquireWriteAfterWait();
+        }
+
+        @Override
+        public boolean isHeldByCurrentThread() {
+            return lock.isWriteHeldByCurrentThread();
+        }
+
+        @Override
+        public String toString() {
+            return lock.toString();
+        }
+    }
+}

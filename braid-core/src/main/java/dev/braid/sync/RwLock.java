@@ -1,0 +1,632 @@
+package dev.braid.sync;
+
+import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.util.Args;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * A reader-writer lock that owns the value it protects: any number of readers, or one writer.
+ *
+ * <pre>{@code
+ * RwLock<Map<String, Integer>> prices = new RwLock<>(new HashMap<>());
+ * try (var r = prices.read()) { use(r.get().get("tea")); }
+ * try (var w = prices.write()) { w.get().put("tea", 3); }
+ * int n = prices.withRead(Map::size);
+ * }</pre>
+ *
+ * <p><b>Happens-before.</b> A write-lock release happens-before every later acquisition (read or
+ * write); a read-lock release happens-before the next write acquisition.
+ *
+ * <p><b>Fairness contract (phase-fair).</b> Writers never starve: once a writer waits, arriving
+ * readers queue behind it instead of joining the current readers. Readers never starve either: when
+ * a writer releases, <em>every</em> queued reader is admitted together before the next queued
+ * writer. Writers are served in FIFO order among themselves. Waiting threads are handed the lock
+ * directly (no barging once anyone is queued). {@link #tryRead()} / {@link #tryWrite()} never wait
+ * and fail while anyone is queued.
+ *
+ * <p><b>Poisoning.</b> A failing writer poisons: {@link #withWrite} / {@link #update} that throw,
+ * or {@link RwLockWriteGuard#poison}. A failing reader ({@link #withRead}) does not. While
+ * poisoned, {@link #read()} and {@link #write()} throw {@link PoisonedException} without holding
+ * the lock; recover with {@link #writeIgnoringPoison()} and {@link RwLockWriteGuard#clearPoison()},
+ * {@link #clearPoison()}, or {@link #intoInner()}.
+ *
+ * <p><b>Blocking.</b> {@link #read()} and {@link #write()} ignore interrupts (status kept); the
+ * {@code Interruptibly} and timed variants throw {@link InterruptedException} (ADR 0002).
+ *
+ * <p><b>Not reentrant.</b> A thread holding the write lock that asks for it again, or for a read
+ * lock, gets {@link IllegalStateException}. A thread holding a read lock must not ask again (a
+ * queued writer would make it wait for itself): that is not detected on the fast path, but the
+ * testkit reports it as a deadlock and the {@link LockOrderChecker} flags it before it blocks. Use
+ * {@link RwLockWriteGuard#downgrade()} to turn a write hold into a read hold atomically.
+ *
+ * @param <T> the protected value's type
+ */
+public final class RwLock<T> {
+    /*
+     * Implementation notes
+     *
+     * Algorithm. One 64-bit state word; reads and writes take it with one CAS when uncontended and
+     * release it with one fetch-and-add. Contended threads spin briefly, then queue in a FIFO of
+     * Waiter nodes and are *handed* the lock by the releaser (dispatch): a releaser that finds
+     * QUEUED takes QLOCK and grants as much as it can from the queue: all queued readers if the
+     * head is a reader or a writer has just released (phase-fair), else the head writer if no
+     * reader holds. Grants change the state word on the waiter's behalf (readers += k, or the
+     * write bit), then mark the nodes GRANTED and unpark them. Because QUEUED blocks both fast
+     * paths, nobody barges past a waiter, which is what bounds each waiter's wait: a writer waits
+     * for at most the current read phase (and the writers ahead of it with their read phases); a
+     * reader waits for at most one write phase.
+     *
+     * State (the `state` long):
+     *   bit  0       QLOCK   - a thread is editing the waiter queue.
+     *   bit  1       QUEUED  - the queue is non-empty: fast paths fail, releasers dispatch.
+     *   bits 2..31   readers - number of read holds.
+     *   bits 32..63  write sequence; odd = a writer holds the lock (WRITER is its unit). Every
+     *                write acquisition and release adds WRITER, so an optimistic reader validates
+     *                by comparing the sequence before and after (StampedLock's idea).
+     * A waiter enqueues only with a CAS that sets QLOCK|QUEUED on a state that blocks it, so the
+     * holder that blocks it sees QUEUED in its releasing fetch-and-add and dispatches. Node fates
+     * (GRANTED, CANCELLED) are written under QLOCK. Since grants and releases race with each other,
+     * every state change is an atomic read-modify-write.
+     *
+     * Memory ordering. Acquiring CAS = acquire, releasing getAndAdd = release (both volatile).
+     * A grant's state RMW and the volatile GRANTED write happen-after the releaser's release, so
+     * the grantee sees the previous critical section. readOptimistic: getAcquire of the sequence,
+     * the user's reads, acquireFence, then re-read: the fence keeps the user's reads before the
+     * validating load (the StampedLock validate() argument).
+     *
+     * Tradeoffs. Hand-off (rather than wake-and-compete) costs throughput under writer-writer
+     * contention (a lock convoy), but it is what makes the phase-fair bounds hold; brief spinning
+     * before queueing hides most of it. Read holds are not tracked per thread (it would cost the
+     * read fast path), so read reentrancy is not detected there.
+     *
+     * References. B. Brandenburg and J. Anderson, "Spin-Based Reader-Writer Synchronization for
+     * Multiprocessor Real-Time Systems" (Real-Time Systems 46(1), 2010) - phase-fair RW locks;
+     * the JDK's StampedLock implementation notes (sequence-validated optimistic reads); Drepper,
+     * "Futexes Are Tricky" (parking without lost wake-ups).
+     */
+
+    private static final long QLOCK = 1L;
+    private static final long QUEUED = 2L;
+    private static final long READER = 4L;
+    private static final long READERS = 0xFFFF_FFFCL;
+    private static final long WRITER = 1L << 32;
+    private static final long SEQUENCE = 0xFFFF_FFFF_0000_0000L;
+    private static final int SPIN_LIMIT = 32;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(RwLock.class, "state", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile long state;
+
+    private Thread writer; // written only by the write holder; compared only with the caller
+    private final WaitQueue queue = new WaitQueue(); // guarded by QLOCK
+    private final String name;
+    private final LockCounters counters; // null unless instrumented
+
+    T value; // guarded by the lock
+    volatile Throwable poison; // written under the write lock
+
+    /** An unnamed lock protecting {@code value} (which may be null). */
+    public RwLock(T value) {
+        this(null, false, value);
+    }
+
+    private RwLock(String name, boolean instrumented, T value) {
+        this.name = name;
+        this.counters = instrumented ? new LockCounters() : null;
+        this.value = value;
+    }
+
+    /**
+     * A lock with a name, used in error messages, deadlock reports and {@link #toString()}.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public static <T> RwLock<T> named(String name, T value) {
+        return new RwLock<>(Args.notBlank(name, "name"), false, value);
+    }
+
+    /** A builder for a lock with a name or statistics. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- read side ----
+
+    /**
+     * Acquires a read hold, blocking while a writer holds or waits. Ignores interrupts.
+     *
+     * @throws PoisonedException if poisoned (no hold is then kept)
+     * @throws IllegalStateException if the caller holds the write lock, or the lock was retired
+     */
+    public RwLockReadGuard<T> read() {
+        acquireUninterruptibly(false);
+        return enterRead(true);
+    }
+
+    /** Like {@link #read()}, but ignores poison (to look at a poisoned value). */
+    public RwLockReadGuard<T> readIgnoringPoison() {
+        acquireUninterruptibly(false);
+        return enterRead(false);
+    }
+
+    /**
+     * Like {@link #read()}, but an interrupt ends the wait.
+     *
+     * @throws InterruptedException if interrupted before acquiring (status cleared, no hold)
+     */
+    public RwLockReadGuard<T> readInterruptibly() throws InterruptedException {
+        if (!acquire(false, Deadline.never())) {
+            throw new AssertionError("an untimed acquisition timed out");
+        }
+        return enterRead(true);
+    }
+
+    /** A read hold if one is available right now without waiting; else empty. */
+    public Optional<RwLockReadGuard<T>> tryRead() {
+        Rt.yieldPoint(Op.LOCK, this);
+        long s = (long) STATE.getVolatile(this);
+        if ((s & (WRITER | QUEUED)) == 0 && STATE.compareAndSet(this, s, s + READER)) {
+            return Optional.of(enterRead(true));
+        }
+        refuseReentry(false);
+        return Optional.empty();
+    }
+
+    /**
+     * A read hold, waiting at most {@code timeout}.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws InterruptedException if interrupted while waiting (status cleared, no hold)
+     */
+    public Optional<RwLockReadGuard<T>> tryRead(Duration timeout) throws InterruptedException {
+        Args.notNull(timeout, "timeout");
+        return tryRead(Deadline.after(timeout));
+    }
+
+    /**
+     * A read hold, waiting until {@code deadline} at the latest.
+     *
+     * @throws NullPointerException if {@code deadline} is null
+     * @throws InterruptedException if interrupted while waiting (status cleared, no hold)
+     */
+    public Optional<RwLockReadGuard<T>> tryRead(Deadline deadline) throws InterruptedException {
+        Args.notNull(deadline, "deadline");
+        return acquire(false, deadline) ? Optional.of(enterRead(true)) : Optional.empty();
+    }
+
+    /**
+     * Runs {@code action} on the value under a read hold. A failing reader does not poison.
+     *
+     * @throws NullPointerException if {@code action} is null
+     * @throws PoisonedException if poisoned
+     */
+    public <R> R withRead(Function<? super T, ? extends R> action) {
+        Args.notNull(action, "action");
+        try (RwLockReadGuard<T> _ = read()) {
+            return action.apply(value);
+        }
+    }
+
+    /**
+     * Runs {@code reader} without taking the lock if no writer interferes, else under a read hold
+     * (StampedLock's optimistic read). {@code reader} may therefore see the value mid-update and
+     * may run twice: it must only read, tolerate inconsistent views (its result is discarded when a
+     * writer interfered, exceptions included), and must not let references escape.
+     *
+     * @throws NullPointerException if {@code reader} is null
+     * @throws PoisonedException if poisoned
+     */
+    public <R> R readOptimistic(Function<? super T, ? extends R> reader) {
+        Args.notNull(reader, "reader");
+        Rt.yieldPoint(Op.LOAD, this);
+        long s =
+                (long) STATE.getAcquire(this); // acquire: the value read below is at least this new
+        if ((s & (WRITER | QUEUED)) == 0 && poison == null) {
+            R r;
+            try {
+                r = reader.apply(value);
+            } catch (RuntimeException e) {
+                r = null;
+                s = ~s; // inconsistent view: fall back to a read hold
+            }
+            VarHandle.acquireFence(); // keeps the reader's loads before the validating load
+            if ((((long) STATE.getOpaque(this) ^ s) & SEQUENCE) == 0) {
+                return r;
+            }
+        }
+        return withRead(reader);
+    }
+
+    // ---- write side ----
+
+    /**
+     * Acquires the write lock, blocking until no other thread holds the lock. Ignores interrupts.
+     *
+     * @throws PoisonedException if poisoned (the lock is then not held)
+     * @throws IllegalStateException if the caller already holds the write lock, or it was retired
+     */
+    public RwLockWriteGuard<T> write() {
+        acquireUninterruptibly(true);
+        return enterWrite(true);
+    }
+
+    /** Like {@link #write()}, but ignores poison (to repair a poisoned value). */
+    public RwLockWriteGuard<T> writeIgnoringPoison() {
+        acquireUninterruptibly(true);
+        return enterWrite(false);
+    }
+
+    /**
+     * Like {@link #write()}, but an interrupt ends the wait.
+     *
+     * @throws InterruptedException if interrupted before acquiring (status cleared, lock not held)
+     */
+    public RwLockWriteGuard<T> writeInterruptibly() throws InterruptedException {
+        if (!acquire(true, Deadline.never())) {
+            throw new AssertionError("an untimed acquisition timed out");
+        }
+        return enterWrite(true);
+    }
+
+    /** The write lock if it is free right now and nobody waits; else empty. */
+    public Optional<RwLockWriteGuard<T>> tryWrite() {
+        Rt.yieldPoint(Op.LOCK, this);
+        long s = (long) STATE.getVolatile(this);
+        if ((s & (WRITER | READERS | QUEUED)) == 0 && STATE.compareAndSet(this, s, s + WRITER)) {
+            return Optional.of(enterWrite(true));
+        }
+        refuseReentry(true);
+        return Optional.empty();
+    }
+
+    /**
+     * The write lock, waiting at most {@code timeout}.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws InterruptedException if interrupted while waiting (status cleared, lock not held)
+     */
+    public Optional<RwLockWriteGuard<T>> tryWrite(Duration timeout) throws InterruptedException {
+        Args.notNull(timeout, "timeout");
+        return tryWrite(Deadline.after(timeout));
+    }
+
+    /**
+     * The write lock, waiting until {@code deadline} at the latest.
+     *
+     * @throws NullPointerException if {@code deadline} is null
+     * @throws InterruptedException if interrupted while waiting (status cleared, lock not held)
+     */
+    public Optional<RwLockWriteGuard<T>> tryWrite(Deadline deadline) throws InterruptedException {
+        Args.notNull(deadline, "deadline");
+        return acquire(true, deadline) ? Optional.of(enterWrite(true)) : Optional.empty();
+    }
+
+    /**
+     * Runs {@code action} on the value under the write lock. If it throws, the lock is poisoned.
+     *
+     * @throws NullPointerException if {@code action} is null
+     * @throws PoisonedException if already poisoned
+     */
+    public <R> R withWrite(Function<? super T, ? extends R> action) {
+        Args.notNull(action, "action");
+        RwLockWriteGuard<T> g = write();
+        try {
+            return action.apply(value);
+        } catch (Throwable t) {
+            poison = t;
+            throw t;
+        } finally {
+            g.close();
+        }
+    }
+
+    /**
+     * Replaces the value with {@code update.apply(value)} under the write lock and returns it. If
+     * {@code update} throws, the lock is poisoned and the value unchanged.
+     *
+     * @throws NullPointerException if {@code update} is null
+     * @throws PoisonedException if already poisoned
+     */
+    public T update(UnaryOperator<T> update) {
+        Args.notNull(update, "update");
+        RwLockWriteGuard<T> g = write();
+        try {
+            T next = update.apply(value);
+            value = next;
+            return next;
+        } catch (Throwable t) {
+            poison = t;
+            throw t;
+        } finally {
+            g.close();
+        }
+    }
+
+    // ---- state ----
+
+    /** Whether a failed writer has poisoned the lock. */
+    public boolean isPoisoned() {
+        Throwable p = poison;
+        return p != null && p != Poison.RETIRED;
+    }
+
+    /** Clears the poison (taking the write lock briefly). */
+    public void clearPoison() {
+        try (RwLockWriteGuard<T> g = writeIgnoringPoison()) {
+            g.clearPoison();
+        }
+    }
+
+    /**
+     * Takes the value out, poisoned or not, and retires the lock: later acquisitions throw {@link
+     * IllegalStateException}.
+     *
+     * @throws IllegalStateException if the caller holds the write lock, or it was already retired
+     */
+    public T intoInner() {
+        try (RwLockWriteGuard<T> _ = writeIgnoringPoison()) {
+            T v = value;
+            value = null;
+            poison = Poison.RETIRED;
+            return v;
+        }
+    }
+
+    /** Whether a writer holds the lock right now (a snapshot). */
+    public boolean isWriteLocked() {
+        return ((long) STATE.getVolatile(this) & WRITER) != 0;
+    }
+
+    /** The number of read holds right now (a snapshot). */
+    public int readHolds() {
+        return (int) (((long) STATE.getVolatile(this) & READERS) >>> 2);
+    }
+
+    /** Whether the calling thread holds the write lock. */
+    public boolean isWriteHeldByCurrentThread() {
+        return writer == Thread.currentThread();
+    }
+
+    /** Contention statistics, if built {@linkplain Builder#instrumented instrumented}. */
+    public Optional<LockStats> stats() {
+        return counters == null ? Optional.empty() : Optional.of(counters.snapshot());
+    }
+
+    /**
+     * A {@link ReadWriteLock} view for code written against {@code java.util.concurrent}. The lock
+     * keeps braid's semantics (phase-fair, poisoning, no reentrancy: a thread that read-locks twice
+     * through the view gets {@link IllegalStateException}). {@code unlock()} without a hold throws
+     * {@link IllegalMonitorStateException}. The write lock's {@code newCondition()} is backed by a
+     * {@link Condvar}; the read lock has none ({@link UnsupportedOperationException}, as in {@code
+     * ReentrantReadWriteLock}). Each call returns a new view; use one view per lock.
+     */
+    public ReadWriteLock asReadWriteLock() {
+        return new RwLockView(this);
+    }
+
+    @Override
+    public String toString() {
+        return name == null ? "RwLock" : "RwLock(" + name + ")";
+    }
+
+    /** Builds an {@link RwLock}. Not thread-safe; reusable. */
+    public static final class Builder {
+        private String name;
+        private boolean instrumented;
+
+        private Builder() {}
+
+        /**
+         * Names the lock.
+         *
+         * @throws NullPointerException if {@code name} is null
+         * @throws IllegalArgumentException if {@code name} is blank
+         */
+        public Builder name(String name) {
+            this.name = Args.notBlank(name, "name");
+            return this;
+        }
+
+        /** Keeps {@linkplain RwLock#stats() contention statistics} (default: off). */
+        public Builder instrumented(boolean instrumented) {
+            this.instrumented = instrumented;
+            return this;
+        }
+
+        /** A new lock protecting {@code value} (which may be null). */
+        public <T> RwLock<T> build(T value) {
+            return new RwLock<>(name, instrumented, value);
+        }
+    }
+
+    // ---- internals: entry and exit ----
+
+    private RwLockReadGuard<T> enterRead(boolean checkPoison) {
+        LockHooks.acquired(this);
+        if (counters != null) {
+            counters.acquired();
+        }
+        Throwable p = poison;
+        if (p != null && (checkPoison || p == Poison.RETIRED)) {
+            unlockRead();
+            throw Poison.failure(p, this);
+        }
+        return new RwLockReadGuard<>(this);
+    }
+
+    private RwLockWriteGuard<T> enterWrite(boolean checkPoison) {
+        writer = Thread.currentThread();
+        LockHooks.acquired(this);
+        if (counters != null) {
+            counters.acquired();
+        }
+        Throwable p = poison;
+        if (p != null && (checkPoison || p == Poison.RETIRED)) {
+            unlockWrite();
+            throw Poison.failure(p, this);
+        }
+        return new RwLockWriteGuard<>(this);
+    }
+
+    void unlockRead() {
+        Rt.yieldPoint(Op.UNLOCK, this);
+        LockHooks.released(this);
+        long n = (long) STATE.getAndAdd(this, -READER) - READER; // release
+        if ((n & (READERS | QUEUED)) == QUEUED) {
+            dispatch(false);
+        }
+    }
+
+    void unlockWrite() {
+        Rt.yieldPoint(Op.UNLOCK, this);
+        LockHooks.released(this);
+        writer = null;
+        long n = (long) STATE.getAndAdd(this, WRITER) + WRITER; // release
+        if ((n & QUEUED) != 0) {
+            dispatch(true);
+        }
+    }
+
+    /** Turns the caller's write hold into a read hold in one step. */
+    void downgrade() {
+        Rt.yieldPoint(Op.UNLOCK, this);
+        writer = null;
+        long n = (long) STATE.getAndAdd(this, WRITER + READER) + WRITER + READER; // release
+        if ((n & QUEUED) != 0) {
+            dispatch(true); // admits queued readers to join us
+        }
+    }
+
+    /** A waiter was granted the write lock just as it was interrupted: release it normally. */
+    void abandonGrantedWrite() {
+        writer = Thread.currentThread();
+        LockHooks.acquired(this);
+        unlockWrite();
+    }
+
+    /** A waiter was granted a read hold just as it was interrupted: release it normally. */
+    void abandonGrantedRead() {
+        LockHooks.acquired(this);
+        unlockRead();
+    }
+
+    void releaseWriteForWait() {
+        unlockWrite();
+    }
+
+    void reacquireWriteAfterWait() {
+        acquireUninterruptiblyNoChecks(true);
+        writer = Thread.currentThread();
+        LockHooks.acquired(this);
+    }
+
+    private void refuseReentry(boolean write) {
+        if (writer == Thread.currentThread()) {
+            throw new IllegalStateException(
+                    this
+                            + " is already write-held by this thread: braid locks are not reentrant"
+                            + (write ? "" : " (downgrade the write guard to read)"));
+        }
+    }
+
+    private void acquireUninterruptibly(boolean write) {
+        Rt.yieldPoint(Op.LOCK, this);
+        LockHooks.beforeBlocking(this);
+        acquireUninterruptiblyNoChecks(write);
+    }
+
+    private void acquireUninterruptiblyNoChecks(boolean write) {
+        long s = (long) STATE.getVolatile(this);
+        if (write
+                ? (s & (WRITER | READERS | QUEUED)) == 0 && STATE.compareAndSet(this, s, s + WRITER)
+                : (s & (WRITER | QUEUED)) == 0 && STATE.compareAndSet(this, s, s + READER)) {
+            return;
+        }
+        try {
+            acquireSlow(write, false, 0L, false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("uninterruptible wait was interrupted", e);
+        }
+    }
+
+    /** Interruptible acquisition, bounded by {@code deadline}; true once held. */
+    private boolean acquire(boolean write, Deadline deadline) throws InterruptedException {
+        Rt.yieldPoint(Op.LOCK, this);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        LockHooks.beforeBlocking(this);
+        long s = (long) STATE.getVolatile(this);
+        if (write
+                ? (s & (WRITER | READERS | QUEUED)) == 0 && STATE.compareAndSet(this, s, s + WRITER)
+                : (s & (WRITER | QUEUED)) == 0 && STATE.compareAndSet(this, s, s + READER)) {
+            return true;
+        }
+        return acquireSlow(write, !deadline.isNever(), deadline.nanoTime(), true);
+    }
+
+    private boolean acquireSlow(boolean write, boolean timed, long deadline, boolean interruptible)
+            throws InterruptedException {
+        refuseReentry(write);
+        LockContendedEvent event = LockContendedEvent.start();
+        long start = counters == null ? 0L : Rt.nanoTime();
+        boolean acquired = false;
+        try {
+            acquired = RwLockQueue.await(this, write, timed, deadline, interruptible);
+            return acquired;
+        } finally {
+            event.finish(this, write ? "write" : "read", acquired);
+            if (counters != null) {
+                counters.waited(Rt.nanoTime() - start, acquired);
+            }
+        }
+    }
+
+    // ---- internals: the queue protocol, used by RwLockQueue ----
+
+    long stateVolatile() {
+        return (long) STATE.getVolatile(this);
+    }
+
+    boolean casState(long expected, long next) {
+        return STATE.compareAndSet(this, expected, next);
+    }
+
+    long addState(long delta) {
+        return (long) STATE.getAndAdd(this, delta) + delta;
+    }
+
+    WaitQueue queue() {
+        return queue;
+    }
+
+    /** Hands the lock to whoever can have it now; {@code afterWrite} prefers queued readers. */
+    void dispatch(boolean afterWrite) {
+        RwLockQueue.dispatch(this, afterWrite);
+    }
+
+    static final long Q_LOCK = QLOCK;
+    static final long Q_QUEUED = QUEUED;
+    static final long ONE_READER = READER;
+    static final long READER_BITS = READERS;
+    static final long ONE_WRITER = WRITER;
+    static final int SPINS = SPIN_LIMIT;
+}
