@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * A JUC {@link Condition} backed by a {@link Condvar}, for the {@code Lock} views. As JUC requires,
@@ -15,44 +13,65 @@ import java.util.function.Supplier;
  * return holding it again.
  */
 final class CondvarCondition implements Condition {
+    /**
+     * The lock view's side: who holds it, and its holder's guard. Other threads take and release
+     * the lock while a holder waits, overwriting the view's guard field, so a wait saves the
+     * waiter's guard and restores it once the lock is held again.
+     */
+    interface Holder {
+        boolean held();
+
+        ExclusiveGuard<?> guard();
+
+        void restore(ExclusiveGuard<?> guard);
+    }
+
     private final Condvar condvar;
-    private final BooleanSupplier held;
-    private final Supplier<? extends ExclusiveGuard<?>> guard;
+    private final Holder holder;
     private final String lockName;
 
-    CondvarCondition(
-            Condvar condvar,
-            BooleanSupplier held,
-            Supplier<? extends ExclusiveGuard<?>> guard,
-            String lockName) {
+    CondvarCondition(Condvar condvar, Holder holder, String lockName) {
         this.condvar = condvar;
-        this.held = held;
-        this.guard = guard;
+        this.holder = holder;
         this.lockName = lockName;
     }
 
     private ExclusiveGuard<?> guard() {
-        if (!held.getAsBoolean()) {
+        if (!holder.held()) {
             throw new IllegalMonitorStateException(lockName + " is not held by this thread");
         }
-        return guard.get();
+        return holder.guard();
     }
 
     @Override
     public void await() throws InterruptedException {
-        condvar.await(guard());
+        ExclusiveGuard<?> g = guard();
+        try {
+            condvar.await(g);
+        } finally {
+            holder.restore(g);
+        }
     }
 
     @Override
     public void awaitUninterruptibly() {
-        condvar.awaitUninterruptibly(guard());
+        ExclusiveGuard<?> g = guard();
+        try {
+            condvar.awaitUninterruptibly(g);
+        } finally {
+            holder.restore(g);
+        }
     }
 
     @Override
     public long awaitNanos(long nanosTimeout) throws InterruptedException {
         ExclusiveGuard<?> g = guard();
         Deadline d = Deadline.after(Duration.ofNanos(nanosTimeout));
-        condvar.await(g, d);
+        try {
+            condvar.await(g, d);
+        } finally {
+            holder.restore(g);
+        }
         long left = d.remainingNanos();
         return left > 0 ? left : d.nanoTime() - Rt.nanoTime();
     }
@@ -60,14 +79,23 @@ final class CondvarCondition implements Condition {
     @Override
     public boolean await(long time, TimeUnit unit) throws InterruptedException {
         ExclusiveGuard<?> g = guard();
-        return !condvar.await(g, Deadline.after(Duration.ofNanos(unit.toNanos(time)))).timedOut();
+        try {
+            return !condvar.await(g, Deadline.after(Duration.ofNanos(unit.toNanos(time))))
+                    .timedOut();
+        } finally {
+            holder.restore(g);
+        }
     }
 
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
         ExclusiveGuard<?> g = guard();
         long millis = deadline.getTime() - new Date().getTime();
-        return !condvar.await(g, Deadline.after(Duration.ofMillis(millis))).timedOut();
+        try {
+            return !condvar.await(g, Deadline.after(Duration.ofMillis(millis))).timedOut();
+        } finally {
+            holder.restore(g);
+        }
     }
 
     @Override

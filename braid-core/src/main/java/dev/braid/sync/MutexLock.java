@@ -13,7 +13,7 @@ import java.util.concurrent.locks.Lock;
  * apply: locking twice from one thread throws {@link IllegalStateException} (no reentrancy), and a
  * poisoned mutex throws {@link PoisonedException}. Conditions are {@link Condvar}s.
  */
-final class MutexLock implements Lock {
+final class MutexLock implements Lock, CondvarCondition.Holder {
     private final Mutex<?> mutex;
     private MutexGuard<?> guard; // written and read only by the holder
 
@@ -59,8 +59,22 @@ final class MutexLock implements Lock {
 
     @Override
     public Condition newCondition() {
-        return new CondvarCondition(
-                new Condvar(), mutex::isHeldByCurrentThread, () -> guard, mutex.toString());
+        return new CondvarCondition(new Condvar(), this, mutex.toString());
+    }
+
+    @Override
+    public boolean held() {
+        return mutex.isHeldByCurrentThread();
+    }
+
+    @Override
+    public ExclusiveGuard<?> guard() {
+        return guard;
+    }
+
+    @Override
+    public void restore(ExclusiveGuard<?> g) {
+        guard = (MutexGuard<?>) g;
     }
 
     @Override

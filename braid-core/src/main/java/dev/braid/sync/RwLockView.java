@@ -99,7 +99,7 @@ final class RwLockView implements ReadWriteLock {
         }
     }
 
-    private final class WriteView implements Lock {
+    private final class WriteView implements Lock, CondvarCondition.Holder {
         private RwLockWriteGuard<?> guard; // written and read only by the holder
 
         @Override
@@ -138,8 +138,22 @@ final class RwLockView implements ReadWriteLock {
 
         @Override
         public Condition newCondition() {
-            return new CondvarCondition(
-                    new Condvar(), lock::isWriteHeldByCurrentThread, () -> guard, lock.toString());
+            return new CondvarCondition(new Condvar(), this, lock.toString());
+        }
+
+        @Override
+        public boolean held() {
+            return lock.isWriteHeldByCurrentThread();
+        }
+
+        @Override
+        public ExclusiveGuard<?> guard() {
+            return guard;
+        }
+
+        @Override
+        public void restore(ExclusiveGuard<?> g) {
+            guard = (RwLockWriteGuard<?>) g;
         }
 
         @Override
