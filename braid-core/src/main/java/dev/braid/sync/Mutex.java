@@ -200,9 +200,12 @@ public final class Mutex<T> {
      */
     public Optional<MutexGuard<T>> tryLock() {
         Rt.yieldPoint(Op.LOCK, this);
-        int s = (int) STATE.getVolatile(this);
-        if ((s & LOCKED) == 0 && STATE.compareAndSet(this, s, s | LOCKED)) {
-            return Optional.of(enter(true));
+        int s;
+        while (((s = (int) STATE.getVolatile(this)) & LOCKED) == 0) {
+            // retry: a change of the queue bits must not make this attempt fail spuriously
+            if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                return Optional.of(enter(true));
+            }
         }
         refuseReentry();
         return Optional.empty();

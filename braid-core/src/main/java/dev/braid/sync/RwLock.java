@@ -182,9 +182,12 @@ public final class RwLock<T> {
     /** A read hold if one is available right now without waiting; else empty. */
     public Optional<RwLockReadGuard<T>> tryRead() {
         Rt.yieldPoint(Op.LOCK, this);
-        long s = (long) STATE.getVolatile(this);
-        if ((s & (WRITER | QUEUED)) == 0 && STATE.compareAndSet(this, s, s + READER)) {
-            return Optional.of(enterRead(true));
+        long s;
+        while (((s = (long) STATE.getVolatile(this)) & (WRITER | QUEUED)) == 0) {
+            // retry: another reader's CAS must not make this attempt fail (found by Lincheck)
+            if (STATE.compareAndSet(this, s, s + READER)) {
+                return Optional.of(enterRead(true));
+            }
         }
         refuseReentry(false);
         return Optional.empty();
@@ -289,9 +292,11 @@ public final class RwLock<T> {
     /** The write lock if it is free right now and nobody waits; else empty. */
     public Optional<RwLockWriteGuard<T>> tryWrite() {
         Rt.yieldPoint(Op.LOCK, this);
-        long s = (long) STATE.getVolatile(this);
-        if ((s & (WRITER | READERS | QUEUED)) == 0 && STATE.compareAndSet(this, s, s + WRITER)) {
-            return Optional.of(enterWrite(true));
+        long s;
+        while (((s = (long) STATE.getVolatile(this)) & (WRITER | READERS | QUEUED)) == 0) {
+            if (STATE.compareAndSet(this, s, s + WRITER)) { // fails only if the state changed
+                return Optional.of(enterWrite(true));
+            }
         }
         refuseReentry(true);
         return Optional.empty();
