@@ -5,8 +5,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-./mvnw -q -pl braid-jcstress -am package -DskipTests
-cp="$(./mvnw -q -pl braid-jcstress dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
+# one reactor run, so braid-core resolves to this checkout's build and never to ~/.m2
+./mvnw -q -pl braid-jcstress -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile=target/classpath.txt
+cp="$(cat braid-jcstress/target/classpath.txt)"
 # the newest installed JDK >= 25 unless JAVA_HOME names one (as the Maven wrapper does)
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 if ! "$java_bin" -version 2>&1 | grep -qE "version \"(2[5-9]|[3-9][0-9])"; then

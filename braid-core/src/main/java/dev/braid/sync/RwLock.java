@@ -240,15 +240,20 @@ public final class RwLock<T> {
     public <R> R readOptimistic(Function<? super T, ? extends R> reader) {
         Args.notNull(reader, "reader");
         Rt.yieldPoint(Op.LOAD, this);
-        long s =
-                (long) STATE.getAcquire(this); // acquire: the value read below is at least this new
-        if ((s & (WRITER | QUEUED)) == 0 && poison == null) {
+        // An optimistic read takes no hold, so it cannot starve a writer: it ignores QUEUED and
+        // only waits out a write in progress, briefly, before falling back to a read hold.
+        for (int attempt = 0; attempt < SPIN_LIMIT; attempt++) {
+            long s = (long) STATE.getAcquire(this); // acquire: the value read below is this new
+            if ((s & WRITER) != 0) {
+                Rt.spinWait();
+                continue;
+            }
+            Poison.check(poison, this);
             R r;
             try {
                 r = reader.apply(value);
             } catch (RuntimeException e) {
-                r = null;
-                s = ~s; // inconsistent view: fall back to a read hold
+                break; // maybe an inconsistent view: decide under a read hold
             }
             VarHandle.acquireFence(); // keeps the reader's loads before the validating load
             if ((((long) STATE.getOpaque(this) ^ s) & SEQUENCE) == 0) {
