@@ -9,6 +9,7 @@ module dev.braid {
     exports dev.braid.cancel;
     exports dev.braid.thread;
     exports dev.braid.sync;
+    exports dev.braid.rc;
     exports dev.braid.internal.rt to
             dev.braid.testkit;
 }

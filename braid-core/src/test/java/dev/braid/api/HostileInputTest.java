@@ -9,8 +9,17 @@ import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.braid.cancel.Deadline;
+import dev.braid.rc.Arc;
+import dev.braid.rc.LeakDetector;
+import dev.braid.rc.LeakReport;
+import dev.braid.rc.Rc;
+import dev.braid.sync.Barrier;
+import dev.braid.sync.BarrierWait;
+import dev.braid.sync.Lazy;
 import dev.braid.sync.Mutex;
 import dev.braid.sync.MutexGuard;
+import dev.braid.sync.OnceCell;
+import dev.braid.sync.Semaphore;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Panics;
 import dev.braid.thread.ThreadBuilder;
@@ -19,9 +28,11 @@ import dev.braid.thread.Threads;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -35,7 +46,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostileInputTest {
     private static final Set<String> EXPORTED =
-            Set.of("dev.braid.cancel", "dev.braid.thread", "dev.braid.sync");
+            Set.of("dev.braid.cancel", "dev.braid.thread", "dev.braid.sync", "dev.braid.rc");
 
     /** Parameters that legitimately accept any value, with the reason. */
     private static final Map<String, String> EXEMPT =
@@ -48,7 +59,22 @@ class HostileInputTest {
                     Map.entry("Deadline.equals(Object)", "equals accepts anything"),
                     Map.entry("JoinOutcome$Finished.equals(Object)", "equals accepts anything"),
                     Map.entry("JoinOutcome$TimedOut.equals(Object)", "equals accepts anything"),
-                    Map.entry("ThreadBuilder.daemon(boolean)", "every boolean is valid"));
+                    Map.entry("ThreadBuilder.daemon(boolean)", "every boolean is valid"),
+                    Map.entry("LeakReport.equals(Object)", "equals accepts anything"),
+                    Map.entry("BarrierWait$Passed.equals(Object)", "equals accepts anything"),
+                    Map.entry("BarrierWait$TimedOut.equals(Object)", "equals accepts anything"),
+                    Map.entry("BarrierWait$Broken.equals(Object)", "equals accepts anything"),
+                    Map.entry(
+                            "BarrierWait$Passed.<init>(long, boolean)",
+                            "plain data: any generation"),
+                    Map.entry("BarrierWait$TimedOut.<init>(long)", "plain data: any generation"),
+                    Map.entry(
+                            "BarrierWait$BrokenReason.valueOf(String)",
+                            "javac-generated; the JDK checks it"),
+                    Map.entry("Release.valueOf(String)", "javac-generated; the JDK checks it"),
+                    Map.entry(
+                            "LeakDetector$Level.valueOf(String)",
+                            "javac-generated; the JDK checks it"));
 
     private final Map<String, Case> cases = new LinkedHashMap<>();
 
@@ -157,6 +183,188 @@ class HostileInputTest {
         Threads.scope(sc -> s.scope = sc);
         npe("Scope.spawn(Callable)", "body", () -> s.scope.spawn(null));
         npe("Scope.spawn(ThreadBuilder, Callable)", "builder", () -> s.scope.spawn(null, () -> 1));
+        buildSyncSuiteCases();
+    }
+
+    /** Semaphore, OnceCell, Lazy, Barrier and dev.braid.rc (issue 3, second half). */
+    private void buildSyncSuiteCases() throws Exception {
+        Semaphore sem = Semaphore.named("s", 2, true);
+        Runnable semUntouched =
+                () -> {
+                    assertThat(sem.availablePermits()).isEqualTo(2);
+                    assertThat(sem.hasQueuedThreads()).isFalse();
+                };
+        iae("Semaphore.<init>(int)", "permits", () -> new Semaphore(-1));
+        iae("Semaphore.fair(int)", "permits", () -> Semaphore.fair(-1));
+        npe("Semaphore.named(String, int, boolean)", "name", () -> Semaphore.named(null, 1, true));
+        iae(
+                "Semaphore.named(String, int, boolean)#blank",
+                "name",
+                () -> Semaphore.named(" ", 1, true));
+        iae(
+                "Semaphore.named(String, int, boolean)#neg",
+                "permits",
+                () -> Semaphore.named("x", -1, true));
+        cases.put(
+                "Semaphore.acquire(int)",
+                new Case(
+                        () -> sem.acquire(-1),
+                        IllegalArgumentException.class,
+                        "permits",
+                        semUntouched));
+        cases.put(
+                "Semaphore.tryAcquire(int)",
+                new Case(
+                        () -> sem.tryAcquire(-1),
+                        IllegalArgumentException.class,
+                        "permits",
+                        semUntouched));
+        cases.put(
+                "Semaphore.release(int)",
+                new Case(
+                        () -> sem.release(-1),
+                        IllegalArgumentException.class,
+                        "permits",
+                        semUntouched));
+        cases.put(
+                "Semaphore.release(int)#overflow",
+                new Case(
+                        () -> sem.release(Integer.MAX_VALUE),
+                        IllegalArgumentException.class,
+                        "overflow",
+                        semUntouched));
+        cases.put(
+                "Semaphore.tryAcquire(int, Duration)",
+                new Case(
+                        () -> sem.tryAcquire(1, (Duration) null),
+                        NullPointerException.class,
+                        "timeout",
+                        semUntouched));
+        cases.put(
+                "Semaphore.tryAcquire(int, Duration)#neg",
+                new Case(
+                        () -> sem.tryAcquire(-1, Duration.ZERO),
+                        IllegalArgumentException.class,
+                        "permits",
+                        semUntouched));
+        cases.put(
+                "Semaphore.tryAcquire(int, Deadline)",
+                new Case(
+                        () -> sem.tryAcquire(1, (Deadline) null),
+                        NullPointerException.class,
+                        "deadline",
+                        semUntouched));
+        cases.put(
+                "Semaphore.tryAcquire(int, Deadline)#neg",
+                new Case(
+                        () -> sem.tryAcquire(-1, Deadline.never()),
+                        IllegalArgumentException.class,
+                        "permits",
+                        semUntouched));
+
+        OnceCell<String> cell = new OnceCell<>();
+        Runnable cellUntouched = () -> assertThat(cell.isInitialized()).isFalse();
+        cases.put(
+                "OnceCell.getOrInit(Supplier)",
+                new Case(
+                        () -> cell.getOrInit(null),
+                        NullPointerException.class,
+                        "initializer",
+                        cellUntouched));
+        cases.put(
+                "OnceCell.set(Object)",
+                new Case(() -> cell.set(null), NullPointerException.class, "value", cellUntouched));
+        npe("OnceCell.named(String)", "name", () -> OnceCell.named(null));
+        iae("OnceCell.named(String)#blank", "name", () -> OnceCell.named(""));
+        npe("Lazy.of(Supplier)", "supplier", () -> Lazy.of(null));
+        npe("Lazy.named(String, Supplier)", "supplier", () -> Lazy.named("x", null));
+        npe("Lazy.named(String, Supplier)#name", "name", () -> Lazy.named(null, () -> 1));
+        iae("Lazy.named(String, Supplier)#blank", "name", () -> Lazy.named(" ", () -> 1));
+
+        Barrier bar = Barrier.named("b", 2);
+        Runnable barUntouched =
+                () -> {
+                    assertThat(bar.isBroken()).isFalse();
+                    assertThat(bar.arrived()).isZero();
+                    assertThat(bar.generation()).isZero();
+                };
+        iae("Barrier.<init>(int)", "parties", () -> new Barrier(0));
+        npe("Barrier.named(String, int)", "name", () -> Barrier.named(null, 1));
+        iae("Barrier.named(String, int)#blank", "name", () -> Barrier.named("", 1));
+        iae("Barrier.named(String, int)#parties", "parties", () -> Barrier.named("x", -1));
+        npe(
+                "Barrier.withAction(String, int, Runnable)",
+                "action",
+                () -> Barrier.withAction("x", 1, null));
+        iae(
+                "Barrier.withAction(String, int, Runnable)#parties",
+                "parties",
+                () -> Barrier.withAction("x", 0, () -> {}));
+        cases.put(
+                "Barrier.await(Duration)",
+                new Case(
+                        () -> bar.await((Duration) null),
+                        NullPointerException.class,
+                        "timeout",
+                        barUntouched));
+        cases.put(
+                "Barrier.await(Deadline)",
+                new Case(
+                        () -> bar.await((Deadline) null),
+                        NullPointerException.class,
+                        "deadline",
+                        barUntouched));
+        cases.put(
+                "Barrier.breakWith(Throwable)",
+                new Case(
+                        () -> bar.breakWith(null),
+                        NullPointerException.class,
+                        "cause",
+                        barUntouched));
+        npe(
+                "BarrierWait$Broken.<init>(long, BarrierWait$BrokenReason, Optional)",
+                "reason",
+                () -> new BarrierWait.Broken(0, null, Optional.empty()));
+        npe(
+                "BarrierWait$Broken.<init>(long, BarrierWait$BrokenReason, Optional)#cause",
+                "cause",
+                () -> new BarrierWait.Broken(0, BarrierWait.BrokenReason.RESET, null));
+
+        npe("Arc.of(AutoCloseable)", "resource", () -> Arc.of(null));
+        npe("Rc.of(AutoCloseable)", "resource", () -> Rc.of(null));
+        npe(
+                "LeakReport.<init>(String, Throwable)",
+                "resourceType",
+                () -> new LeakReport(null, new Throwable()));
+        npe(
+                "LeakReport.<init>(String, Throwable)#site",
+                "createdAt",
+                () -> new LeakReport("t", null));
+        LeakDetector.Level level = LeakDetector.level();
+        int interval = LeakDetector.samplingInterval();
+        Consumer<LeakReport> reporter = LeakDetector.setReporter(LeakDetector.defaultReporter());
+        LeakDetector.setReporter(reporter);
+        cases.put(
+                "LeakDetector.setLevel(LeakDetector$Level)",
+                new Case(
+                        () -> LeakDetector.setLevel(null),
+                        NullPointerException.class,
+                        "level",
+                        () -> assertThat(LeakDetector.level()).isEqualTo(level)));
+        cases.put(
+                "LeakDetector.setSamplingInterval(int)",
+                new Case(
+                        () -> LeakDetector.setSamplingInterval(0),
+                        IllegalArgumentException.class,
+                        "interval",
+                        () -> assertThat(LeakDetector.samplingInterval()).isEqualTo(interval)));
+        cases.put(
+                "LeakDetector.setReporter(Consumer)",
+                new Case(
+                        () -> LeakDetector.setReporter(null),
+                        NullPointerException.class,
+                        "reporter",
+                        () -> assertThat(LeakDetector.setReporter(reporter)).isSameAs(reporter)));
     }
 
     @Test
