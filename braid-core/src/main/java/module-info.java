@@ -6,7 +6,10 @@
  * the JDK behind it with a deterministic scheduler.
  */
 module dev.braid {
+    requires jdk.jfr;
+
     exports dev.braid.cancel;
+    exports dev.braid.time;
     exports dev.braid.thread;
     exports dev.braid.sync;
     exports dev.braid.rc;

@@ -1,5 +1,7 @@
 package dev.braid.sync;
 
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationRegistration;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
@@ -34,6 +36,11 @@ import java.util.function.UnaryOperator;
  * arrives while waiters are queued may barge ahead of them. The lock is not reentrant: a thread
  * that locks a mutex it already holds deadlocks (the testkit reports it).
  *
+ * <p><b>Ambient cancellation.</b> Inside a {@link CancelScope}, a {@code lock()} that has to park
+ * stops waiting when the scope's token is cancelled or its deadline passes, and throws {@link
+ * dev.braid.cancel.CancelledException} (or {@link dev.braid.cancel.DeadlineExceededException})
+ * without holding the lock. A lock that is free is taken without looking at the scope.
+ *
  * @param <T> the protected value's type
  */
 public final class Mutex<T> {
@@ -60,6 +67,13 @@ public final class Mutex<T> {
      *
      * Liveness. Unfair: a woken waiter competes with arriving threads (barging keeps throughput
      * high). Eventual fairness (hand-off after a bound) is planned with the sync suite.
+     *
+     * Ambient cancellation. Only a waiter about to park reads CancelScope.current(). In an active
+     * scope it registers a wake-up on the scope's tokens and parks with the scope's deadline; when
+     * the scope stops it, abandonWait() takes QLOCK and unlinks its node. If the node is no longer
+     * queued, an unlocker has already dequeued it to be woken (possibly still on its way to set
+     * `woken`), so the wake-up is passed on: the leaver takes the lock if it is free and releases
+     * it through the normal path, which wakes the next waiter.
      *
      * Simulation. lock/unlock announce yield points and report acquired/released to the seam for
      * the testkit's wait-for graph; QLOCK sections contain no yield point, so under the testkit no
@@ -259,47 +273,116 @@ public final class Mutex<T> {
         boolean interrupted = false;
         int spins = 0;
         Waiter node = null;
+        CancelScope scope = null;
+        CancellationRegistration wake = null;
+        try {
+            while (true) {
+                int s = (int) STATE.getVolatile(this);
+                if ((s & LOCKED) == 0) {
+                    if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                        break;
+                    }
+                    continue;
+                }
+                if ((s & QUEUED) == 0 && spins < SPIN_LIMIT) {
+                    spins++;
+                    Rt.spinWait();
+                    continue;
+                }
+                if ((s & QLOCK) != 0 || !STATE.compareAndSet(this, s, s | QLOCK | QUEUED)) {
+                    Rt.spinWait();
+                    continue;
+                }
+                // We hold QLOCK and LOCKED is set: the owner's unlock must come through unlockSlow.
+                if (node == null) {
+                    node = new Waiter(Thread.currentThread());
+                } else {
+                    node.woken = false;
+                    node.next = null;
+                }
+                if (tail == null) {
+                    head = node;
+                } else {
+                    tail.next = node;
+                }
+                tail = node;
+                STATE.getAndBitwiseAnd(this, ~QLOCK); // volatile: publishes the queue edit
+                if (scope == null) {
+                    scope = CancelScope.current();
+                    if (scope.isActive()) {
+                        wake = scope.wakeOnCancel(node.thread);
+                    }
+                }
+                while (!node.woken) {
+                    if (wake == null) {
+                        Rt.park(this);
+                    } else if (scope.isCancelled()) {
+                        abandonWait(node);
+                        scope.check(); // throws: tokens and expiry never revert
+                        throw new AssertionError("scope stopped but check() passed");
+                    } else if (scope.deadline().isNever()) {
+                        Rt.park(this);
+                    } else {
+                        Rt.parkUntil(this, scope.deadline().nanoTime());
+                    }
+                    if (Thread.interrupted()) {
+                        interrupted = true;
+                    }
+                }
+                spins = 0;
+            }
+        } finally {
+            if (wake != null) {
+                wake.deregister();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Leaves the wait queue after the ambient scope stopped the wait (see the notes). */
+    private void abandonWait(Waiter node) {
         while (true) {
             int s = (int) STATE.getVolatile(this);
-            if ((s & LOCKED) == 0) {
-                if (STATE.compareAndSet(this, s, s | LOCKED)) {
-                    break;
-                }
-                continue;
+            if ((s & QLOCK) == 0 && STATE.compareAndSet(this, s, s | QLOCK)) {
+                break;
             }
-            if ((s & QUEUED) == 0 && spins < SPIN_LIMIT) {
-                spins++;
-                Rt.spinWait();
-                continue;
-            }
-            if ((s & QLOCK) != 0 || !STATE.compareAndSet(this, s, s | QLOCK | QUEUED)) {
-                Rt.spinWait();
-                continue;
-            }
-            // We hold QLOCK and LOCKED is set: the owner's unlock must come through unlockSlow.
-            if (node == null) {
-                node = new Waiter(Thread.currentThread());
-            } else {
-                node.woken = false;
-                node.next = null;
-            }
-            if (tail == null) {
-                head = node;
-            } else {
-                tail.next = node;
-            }
-            tail = node;
-            STATE.getAndBitwiseAnd(this, ~QLOCK); // volatile: publishes the queue edit
-            while (!node.woken) {
-                Rt.park(this);
-                if (Thread.interrupted()) {
-                    interrupted = true;
-                }
-            }
-            spins = 0;
+            Rt.spinWait();
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        Waiter pred = null;
+        Waiter q = head;
+        while (q != null && q != node) {
+            pred = q;
+            q = q.next;
+        }
+        if (q != null) {
+            if (pred == null) {
+                head = node.next;
+            } else {
+                pred.next = node.next;
+            }
+            if (tail == node) {
+                tail = pred;
+            }
+            node.next = null;
+            // volatile: publishes the queue edit; other bits (LOCKED) may change concurrently
+            STATE.getAndBitwiseAnd(this, head == null ? ~(QLOCK | QUEUED) : ~QLOCK);
+            return;
+        }
+        // Dequeued by an unlocker to be woken: pass the wake-up on to the next waiter.
+        STATE.getAndBitwiseAnd(this, ~QLOCK);
+        while (true) {
+            int s = (int) STATE.getVolatile(this);
+            if ((s & LOCKED) != 0) {
+                return; // the holder's unlock wakes the next waiter
+            }
+            if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                if (!STATE.compareAndSet(this, LOCKED, 0)) {
+                    unlockSlow();
+                }
+                return;
+            }
         }
     }
 

@@ -8,6 +8,9 @@ import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationSource;
+import dev.braid.cancel.CancellationToken;
 import dev.braid.cancel.Deadline;
 import dev.braid.rc.Arc;
 import dev.braid.rc.LeakDetector;
@@ -25,6 +28,7 @@ import dev.braid.thread.Panics;
 import dev.braid.thread.ThreadBuilder;
 import dev.braid.thread.ThreadLocalKey;
 import dev.braid.thread.Threads;
+import dev.braid.time.TimerWheel;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,7 +50,12 @@ import org.junit.jupiter.api.Test;
  */
 class HostileInputTest {
     private static final Set<String> EXPORTED =
-            Set.of("dev.braid.cancel", "dev.braid.thread", "dev.braid.sync", "dev.braid.rc");
+            Set.of(
+                    "dev.braid.cancel",
+                    "dev.braid.time",
+                    "dev.braid.thread",
+                    "dev.braid.sync",
+                    "dev.braid.rc");
 
     /** Parameters that legitimately accept any value, with the reason. */
     private static final Map<String, String> EXEMPT =
@@ -74,7 +83,11 @@ class HostileInputTest {
                     Map.entry("Release.valueOf(String)", "javac-generated; the JDK checks it"),
                     Map.entry(
                             "LeakDetector$Level.valueOf(String)",
-                            "javac-generated; the JDK checks it"));
+                            "javac-generated; the JDK checks it"),
+                    Map.entry(
+                            "TimerWheel.scheduleAt(long, Runnable)",
+                            "any nanoTime is valid (a past one fires at the next tick); task: case"
+                                    + " scheduleAt#task"));
 
     private final Map<String, Case> cases = new LinkedHashMap<>();
 
@@ -184,6 +197,7 @@ class HostileInputTest {
         npe("Scope.spawn(Callable)", "body", () -> s.scope.spawn(null));
         npe("Scope.spawn(ThreadBuilder, Callable)", "builder", () -> s.scope.spawn(null, () -> 1));
         buildSyncSuiteCases();
+        buildCancelAndTime();
     }
 
     /** Semaphore, OnceCell, Lazy, Barrier and dev.braid.rc (issue 3, second half). */
@@ -365,6 +379,154 @@ class HostileInputTest {
                         NullPointerException.class,
                         "reporter",
                         () -> assertThat(LeakDetector.setReporter(reporter)).isSameAs(reporter)));
+    }
+
+    private void buildCancelAndTime() {
+        CancellationSource src = new CancellationSource();
+        CancellationToken tok = src.token();
+        Runnable notCancelled =
+                () -> {
+                    assertThat(tok.isCancelled()).isFalse();
+                    assertThat(tok.deadline().isNever()).isTrue();
+                };
+        cases.put(
+                "CancellationSource.cancel(String)",
+                new Case(
+                        () -> src.cancel((String) null),
+                        NullPointerException.class,
+                        "reason",
+                        notCancelled));
+        cases.put(
+                "CancellationSource.cancel(Throwable)",
+                new Case(
+                        () -> src.cancel((Throwable) null),
+                        NullPointerException.class,
+                        "cause",
+                        notCancelled));
+        cases.put(
+                "CancellationSource.cancelAfter(Duration)",
+                new Case(
+                        () -> src.cancelAfter(null),
+                        NullPointerException.class,
+                        "delay",
+                        notCancelled));
+        cases.put(
+                "CancellationSource.cancelAfter(Duration)#negative",
+                new Case(
+                        () -> src.cancelAfter(Duration.ofMillis(-1)),
+                        IllegalArgumentException.class,
+                        "delay",
+                        notCancelled));
+        cases.put(
+                "CancellationSource.cancelAt(Deadline)",
+                new Case(
+                        () -> src.cancelAt(null),
+                        NullPointerException.class,
+                        "deadline",
+                        notCancelled));
+        npe(
+                "CancellationSource.linkedTo(CancellationToken;)",
+                "parents",
+                () -> CancellationSource.linkedTo((CancellationToken[]) null));
+        npe(
+                "CancellationSource.linkedTo(CancellationToken;)#element",
+                "parents[1]",
+                () -> CancellationSource.linkedTo(tok, null));
+        iae(
+                "CancellationSource.linkedTo(CancellationToken;)#empty",
+                "parents",
+                () -> CancellationSource.linkedTo());
+        npe(
+                "CancellationSource.withTimeout(Duration)",
+                "timeout",
+                () -> CancellationSource.withTimeout(null));
+        iae(
+                "CancellationSource.withTimeout(Duration)#negative",
+                "timeout",
+                () -> CancellationSource.withTimeout(Duration.ofSeconds(-1)));
+        npe("CancellationToken.onCancel(Runnable)", "callback", () -> tok.onCancel(null));
+        npe(
+                "CancellationToken.interruptOnCancel(Thread)",
+                "thread",
+                () -> tok.interruptOnCancel(null));
+        npe(
+                "CancellationToken.propagateTo(CompletableFuture)",
+                "future",
+                () -> tok.propagateTo(null));
+        npe("CancellationToken.await(Duration)", "timeout", () -> tok.await(null));
+        npe(
+                "CancellationToken.fromFuture(CompletionStage)",
+                "stage",
+                () -> CancellationToken.fromFuture(null));
+
+        CancelScope.Body<Integer, RuntimeException> body = () -> 1;
+        npe(
+                "CancelScope.call(CancellationToken, Deadline, CancelScope$Body)",
+                "token",
+                () -> CancelScope.call(null, Deadline.never(), body));
+        npe(
+                "CancelScope.call(CancellationToken, Deadline, CancelScope$Body)#deadline",
+                "deadline",
+                () -> CancelScope.call(tok, null, body));
+        npe(
+                "CancelScope.call(CancellationToken, Deadline, CancelScope$Body)#body",
+                "body",
+                () -> CancelScope.call(tok, Deadline.never(), null));
+        npe(
+                "CancelScope.withToken(CancellationToken, CancelScope$Body)",
+                "token",
+                () -> CancelScope.withToken(null, body));
+        npe(
+                "CancelScope.withDeadline(Deadline, CancelScope$Body)",
+                "deadline",
+                () -> CancelScope.withDeadline(null, body));
+        npe(
+                "CancelScope.withTimeout(Duration, CancelScope$Body)",
+                "timeout",
+                () -> CancelScope.withTimeout(null, body));
+        iae(
+                "CancelScope.withTimeout(Duration, CancelScope$Body)#negative",
+                "timeout",
+                () -> CancelScope.withTimeout(Duration.ofSeconds(-1), body));
+        npe(
+                "CancelScope.wakeOnCancel(Thread)",
+                "thread",
+                () -> CancelScope.current().wakeOnCancel(null));
+
+        npe(
+                "TimerWheel.create(String, Duration, int)",
+                "name",
+                () -> TimerWheel.create(null, Duration.ofMillis(1), 10));
+        iae(
+                "TimerWheel.create(String, Duration, int)#blank",
+                "name",
+                () -> TimerWheel.create(" ", Duration.ofMillis(1), 10));
+        npe(
+                "TimerWheel.create(String, Duration, int)#tick",
+                "tick",
+                () -> TimerWheel.create("w", null, 10));
+        iae(
+                "TimerWheel.create(String, Duration, int)#tiny",
+                "tick",
+                () -> TimerWheel.create("w", Duration.ofNanos(1), 10));
+        iae(
+                "TimerWheel.create(String, Duration, int)#capacity",
+                "capacity",
+                () -> TimerWheel.create("w", Duration.ofMillis(1), 0));
+        TimerWheel shared = TimerWheel.shared();
+        Runnable wheelUnchanged = () -> assertThat(shared.pending()).isGreaterThanOrEqualTo(0);
+        cases.put(
+                "TimerWheel.schedule(Duration, Runnable)",
+                new Case(
+                        () -> shared.schedule(null, () -> {}),
+                        NullPointerException.class,
+                        "delay",
+                        wheelUnchanged));
+        npe(
+                "TimerWheel.schedule(Duration, Runnable)#task",
+                "task",
+                () -> shared.schedule(Duration.ZERO, null));
+        npe("TimerWheel.scheduleAt#task", "task", () -> shared.scheduleAt(0L, null));
     }
 
     @Test
