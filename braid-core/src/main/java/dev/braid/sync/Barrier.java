@@ -1,5 +1,7 @@
 package dev.braid.sync;
 
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationRegistration;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
@@ -30,6 +32,12 @@ import java.util.Optional;
  * the reason, until {@link #reset()} starts a fresh generation. Outcomes are typed results, not
  * exceptions (unlike {@code CyclicBarrier}'s {@code BrokenBarrierException}), except for an
  * interrupt, which throws {@link InterruptedException} to the interrupted party (ADR 0002).
+ *
+ * <p><b>Ambient cancellation.</b> A party waiting inside a {@link dev.braid.cancel.CancelScope}
+ * stops when the scope's token is cancelled or its deadline passes: it breaks the generation with
+ * {@link BrokenReason#CANCELLED} for the others and throws {@link
+ * dev.braid.cancel.CancelledException} (or {@link dev.braid.cancel.DeadlineExceededException})
+ * itself.
  *
  * <p><b>Action.</b> An optional action runs once per generation, on the last party to arrive (the
  * leader), before anyone is released. If it throws, the generation breaks with {@link
@@ -328,27 +336,47 @@ public final class Barrier {
                 break;
             }
         }
-        while (g.outcome == null) {
-            if (deadline == null) {
-                Rt.park(this);
-            } else {
-                Rt.parkUntil(this, deadline.nanoTime());
-            }
-            if (g.outcome != null) {
-                break;
-            }
-            if (Thread.interrupted()) {
-                if (finish(g, new Broken(g.id, BrokenReason.INTERRUPTED, Optional.empty()))) {
-                    throw new InterruptedException();
+        // Ambient cancellation (ADR 0005/0006): read only here, on the parking path. A party that
+        // leaves because its scope stopped breaks the barrier, as an interrupted party does.
+        CancelScope scope = CancelScope.current();
+        CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(node.thread) : null;
+        Deadline bound =
+                stop == null
+                        ? deadline
+                        : scope.deadline().min(deadline == null ? Deadline.never() : deadline);
+        try {
+            while (g.outcome == null) {
+                if (bound == null || bound.isNever()) {
+                    Rt.park(this);
+                } else {
+                    Rt.parkUntil(this, bound.nanoTime());
                 }
-                Thread.currentThread().interrupt(); // decided meanwhile: keep the status
-                break;
-            }
-            if (deadline != null && deadline.isExpired()) {
-                if (finish(g, new Broken(g.id, BrokenReason.TIMED_OUT, Optional.empty()))) {
-                    return new BarrierWait.TimedOut(g.id);
+                if (g.outcome != null) {
+                    break;
                 }
-                break;
+                if (Thread.interrupted()) {
+                    if (finish(g, new Broken(g.id, BrokenReason.INTERRUPTED, Optional.empty()))) {
+                        throw new InterruptedException();
+                    }
+                    Thread.currentThread().interrupt(); // decided meanwhile: keep the status
+                    break;
+                }
+                if (stop != null && scope.isCancelled()) {
+                    if (finish(g, new Broken(g.id, BrokenReason.CANCELLED, Optional.empty()))) {
+                        scope.check(); // throws CancelledException or DeadlineExceededException
+                    }
+                    break;
+                }
+                if (deadline != null && deadline.isExpired()) {
+                    if (finish(g, new Broken(g.id, BrokenReason.TIMED_OUT, Optional.empty()))) {
+                        return new BarrierWait.TimedOut(g.id);
+                    }
+                    break;
+                }
+            }
+        } finally {
+            if (stop != null) {
+                stop.deregister();
             }
         }
         Object o = g.outcome;

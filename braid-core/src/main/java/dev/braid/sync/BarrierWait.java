@@ -51,6 +51,10 @@ public sealed interface BarrierWait {
         TIMED_OUT,
         /** A waiting party was interrupted. */
         INTERRUPTED,
+        /**
+         * A waiting party's ambient {@link dev.braid.cancel.CancelScope} was cancelled or expired.
+         */
+        CANCELLED,
         /** A party called {@link Barrier#breakWith}. */
         PARTY_FAILED,
         /** The barrier action threw. */

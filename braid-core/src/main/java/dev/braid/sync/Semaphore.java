@@ -1,5 +1,7 @@
 package dev.braid.sync;
 
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationRegistration;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
@@ -36,7 +38,10 @@ import java.util.Optional;
  * interruptible (ADR 0002): an interrupt before the permits are granted throws {@link
  * InterruptedException} and takes nothing; if the grant and the interrupt race and the grant wins,
  * the call succeeds with the interrupt status set. Timed variants return {@link Optional#empty()}
- * on timeout and take nothing. Timeouts use braid's clock (virtual under the testkit).
+ * on timeout and take nothing. Timeouts use braid's clock (virtual under the testkit). Inside a
+ * {@link dev.braid.cancel.CancelScope}, a request that has to wait stops when the scope's token is
+ * cancelled or its deadline passes, throws {@link dev.braid.cancel.CancelledException} (or {@link
+ * dev.braid.cancel.DeadlineExceededException}) and takes nothing.
  *
  * <p><b>Happens-before.</b> Actions before a release (closing {@link Permits}, or {@link
  * #release(int)}) happen-before the actions after an acquisition that obtained any of those
@@ -333,27 +338,47 @@ public final class Semaphore {
         List<Waiter> wake = grantLocked(); // may grant our own node: see the class notes
         unlockQueue();
         wake(wake);
-        while (!node.granted) {
-            if (deadline == null) {
-                Rt.park(this);
-            } else {
-                Rt.parkUntil(this, deadline.nanoTime());
-            }
-            if (node.granted) {
-                break;
-            }
-            boolean interrupted = Thread.interrupted();
-            if (interrupted || deadline != null && deadline.isExpired()) {
-                if (cancel(node)) {
-                    if (interrupted) {
-                        throw new InterruptedException();
+        if (node.granted) {
+            return true;
+        }
+        // Ambient cancellation (ADR 0005/0006): read only here, on the parking path.
+        CancelScope scope = CancelScope.current();
+        CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(node.thread) : null;
+        Deadline bound =
+                stop == null
+                        ? deadline
+                        : scope.deadline().min(deadline == null ? Deadline.never() : deadline);
+        try {
+            while (!node.granted) {
+                if (bound == null || bound.isNever()) {
+                    Rt.park(this);
+                } else {
+                    Rt.parkUntil(this, bound.nanoTime());
+                }
+                if (node.granted) {
+                    break;
+                }
+                boolean interrupted = Thread.interrupted();
+                boolean stopped = stop != null && scope.isCancelled();
+                if (interrupted || stopped || deadline != null && deadline.isExpired()) {
+                    if (cancel(node)) {
+                        if (interrupted) {
+                            throw new InterruptedException();
+                        }
+                        if (stopped) {
+                            scope.check(); // throws CancelledException or DeadlineExceededException
+                        }
+                        return false;
                     }
-                    return false;
+                    if (interrupted) {
+                        Thread.currentThread().interrupt(); // granted meanwhile: keep the status
+                    }
+                    break;
                 }
-                if (interrupted) {
-                    Thread.currentThread().interrupt(); // granted meanwhile: keep the status
-                }
-                break;
+            }
+        } finally {
+            if (stop != null) {
+                stop.deregister();
             }
         }
         return true;
