@@ -6,6 +6,7 @@
  * the JDK behind it with a deterministic scheduler.
  */
 module dev.braid {
+    exports dev.braid.atomic;
     exports dev.braid.cancel;
     exports dev.braid.thread;
     exports dev.braid.sync;

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostileInputTest {
     private static final Set<String> EXPORTED =
-            Set.of("dev.braid.cancel", "dev.braid.thread", "dev.braid.sync");
+            Set.of("dev.braid.atomic", "dev.braid.cancel", "dev.braid.thread", "dev.braid.sync");
 
     /** Parameters that legitimately accept any value, with the reason. */
     private static final Map<String, String> EXEMPT =
@@ -48,7 +48,12 @@ class HostileInputTest {
                     Map.entry("Deadline.equals(Object)", "equals accepts anything"),
                     Map.entry("JoinOutcome$Finished.equals(Object)", "equals accepts anything"),
                     Map.entry("JoinOutcome$TimedOut.equals(Object)", "equals accepts anything"),
-                    Map.entry("ThreadBuilder.daemon(boolean)", "every boolean is valid"));
+                    Map.entry("ThreadBuilder.daemon(boolean)", "every boolean is valid"),
+                    Map.entry("AtomicI32.<init>(int)", "every int is a valid initial value"),
+                    Map.entry("AtomicI64.<init>(long)", "every long is a valid initial value"),
+                    Map.entry("AtomicRef.<init>(Object)", "the value may be null"),
+                    Map.entry("Plain.<init>(Object)", "the value may be null"),
+                    Map.entry("Plain.set(Object)", "the value may be null"));
 
     private final Map<String, Case> cases = new LinkedHashMap<>();
 
@@ -67,6 +72,9 @@ class HostileInputTest {
     }
 
     private void build() throws Exception {
+        AtomicCases.add(
+                (sig, call, type, mentions, unchanged) ->
+                        cases.put(sig, new Case(call, type, mentions, unchanged)));
         Mutex<Integer> m = new Mutex<>(1);
         Runnable mutexUntouched =
                 () -> {
