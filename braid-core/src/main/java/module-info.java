@@ -8,6 +8,7 @@
 module dev.braid {
     requires jdk.jfr;
 
+    exports dev.braid.atomic;
     exports dev.braid.cancel;
     exports dev.braid.time;
     exports dev.braid.thread;

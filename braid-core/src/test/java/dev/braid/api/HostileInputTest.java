@@ -51,6 +51,7 @@ import org.junit.jupiter.api.Test;
 class HostileInputTest {
     private static final Set<String> EXPORTED =
             Set.of(
+                    "dev.braid.atomic",
                     "dev.braid.cancel",
                     "dev.braid.time",
                     "dev.braid.thread",
@@ -87,7 +88,12 @@ class HostileInputTest {
                     Map.entry(
                             "TimerWheel.scheduleAt(long, Runnable)",
                             "any nanoTime is valid (a past one fires at the next tick); task: case"
-                                    + " scheduleAt#task"));
+                                    + " scheduleAt#task"),
+                    Map.entry("AtomicI32.<init>(int)", "every int is a valid initial value"),
+                    Map.entry("AtomicI64.<init>(long)", "every long is a valid initial value"),
+                    Map.entry("AtomicRef.<init>(Object)", "the value may be null"),
+                    Map.entry("Plain.<init>(Object)", "the value may be null"),
+                    Map.entry("Plain.set(Object)", "the value may be null"));
 
     private final Map<String, Case> cases = new LinkedHashMap<>();
 
@@ -106,6 +112,9 @@ class HostileInputTest {
     }
 
     private void build() throws Exception {
+        AtomicCases.add(
+                (sig, call, type, mentions, unchanged) ->
+                        cases.put(sig, new Case(call, type, mentions, unchanged)));
         Mutex<Integer> m = new Mutex<>(1);
         Runnable mutexUntouched =
                 () -> {
