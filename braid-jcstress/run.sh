@@ -1,18 +1,38 @@
-#!/usr/bin/env bash
-# Builds braid-jcstress and runs jcstress. Arguments go to jcstress, e.g.
-#   braid-jcstress/run.sh -t 'dev.braid.jcstress.sync' -m quick
-# (modes: sanity, quick, default, tough, stress). Reports land in braid-jcstress/target/results.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
+#!/bin/sh
+# Runs braid's jcstress tests on JDK 25 and writes the report under braid-jcstress/results/.
+#
+#   braid-jcstress/run.sh                         # every test, -m quick
+#   braid-jcstress/run.sh -t Mutex -m default     # tests matching a regexp, longer mode
+#
+# Every argument goes to jcstress (org.openjdk.jcstress.Main; `-h` lists them); `-m quick` is added
+# unless a mode is given. Modes: sanity, quick, default, tough, stress. The uber-jar is rebuilt
+# when it is missing or older than any source or POM of braid-core or braid-jcstress;
+# BRAID_SKIP_BUILD=1 uses an existing jar as it is (e.g. while someone is editing braid-core).
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-# one reactor run, so braid-core resolves to this checkout's build and never to ~/.m2
-./mvnw -q -pl braid-jcstress -am package dependency:build-classpath -DskipTests \
-    -Dmdep.outputFile=target/classpath.txt
-cp="$(cat braid-jcstress/target/classpath.txt)"
-# the newest installed JDK >= 25 unless JAVA_HOME names one (as the Maven wrapper does)
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-if ! "$java_bin" -version 2>&1 | grep -qE "version \"(2[5-9]|[3-9][0-9])"; then
-  java_bin="$(ls -d /usr/lib/jvm/*2[5-9]* 2>/dev/null | sort -V | tail -1)/bin/java"
+. "$root/scripts/find-jdk25.sh"
+
+jar=braid-jcstress/target/jcstress.jar
+if [ ! -f "$jar" ] || { [ "${BRAID_SKIP_BUILD:-0}" != 1 ] && [ -n "$(find pom.xml braid-core/pom.xml braid-core/src/main braid-jcstress/pom.xml braid-jcstress/src -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; }; then
+  echo "braid-jcstress: building $jar" >&2
+  # test sources of braid-core are not needed for the jar, so they are not even compiled
+  ./mvnw -q -pl braid-jcstress -am package -Dmaven.test.skip=true
 fi
-cd braid-jcstress/target
-exec "$java_bin" -cp "classes:$cp" org.openjdk.jcstress.Main -r results "$@"
+
+mode_given=no
+for a in "$@"; do
+  [ "$a" = "-m" ] && mode_given=yes
+done
+
+results="results/$(date +%Y%m%d-%H%M%S)"
+cd braid-jcstress # jcstress drops its jcstress-results-*.bin.gz into the working directory
+mkdir -p "$results"
+"$BRAID_JAVA" -version 2>&1 | head -n 1 >&2
+if [ "$mode_given" = yes ]; then
+  "$BRAID_JAVA" --enable-native-access=ALL-UNNAMED -jar target/jcstress.jar -r "$results" "$@"
+else
+  "$BRAID_JAVA" --enable-native-access=ALL-UNNAMED -jar target/jcstress.jar -r "$results" -m quick "$@"
+fi
+echo "braid-jcstress: report in braid-jcstress/$results/index.html" >&2

@@ -8,9 +8,12 @@
 module dev.braid {
     requires jdk.jfr;
 
+    exports dev.braid.atomic;
     exports dev.braid.cancel;
+    exports dev.braid.time;
     exports dev.braid.thread;
     exports dev.braid.sync;
+    exports dev.braid.rc;
     exports dev.braid.internal.rt to
             dev.braid.testkit;
 }

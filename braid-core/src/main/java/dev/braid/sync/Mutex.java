@@ -1,5 +1,7 @@
 package dev.braid.sync;
 
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationRegistration;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
@@ -51,6 +53,11 @@ import java.util.function.UnaryOperator;
  * <p><b>Not reentrant.</b> A thread that tries to lock a mutex it already holds gets an {@link
  * IllegalStateException} instead of deadlocking (see ADR 0005).
  *
+ * <p><b>Ambient cancellation.</b> Inside a {@link CancelScope}, an acquisition that has to park
+ * stops waiting when the scope's token is cancelled or its deadline passes, and throws {@link
+ * dev.braid.cancel.CancelledException} (or {@link dev.braid.cancel.DeadlineExceededException})
+ * without holding the lock. A lock that is free is taken without looking at the scope.
+ *
  * @param <T> the protected value's type
  */
 public final class Mutex<T> {
@@ -88,6 +95,12 @@ public final class Mutex<T> {
      * holder. `value` is guarded by the lock; `poison` is volatile so isPoisoned() needs no lock.
      * `owner` is plain: only the holder writes it, and a thread compares it only with itself, which
      * is exact because a thread always sees its own last write (see ADR 0005 for its cost).
+     *
+     * Ambient cancellation. Only a waiter that has queued reads CancelScope.current(). In an active
+     * scope it registers a wake-up on the scope's tokens and parks no later than the scope's
+     * deadline; when the scope stops it, it leaves exactly like a timed-out or interrupted waiter
+     * (cancel(), then the lost-wake-up rule below: a consumed wake-up or hand-off is passed on
+     * through the normal unlock) and throws the scope's exception.
      *
      * Simulation. Every acquisition announces Op.LOCK and every release Op.UNLOCK, and reports
      * acquired/released to the seam (LockHooks); parks use `this` as blocker. QLOCK sections
@@ -502,6 +515,8 @@ public final class Mutex<T> {
         boolean front = false;
         int spins = 0;
         Waiter node = null;
+        CancelScope scope = null;
+        CancellationRegistration wake = null;
         try {
             while (true) {
                 int s = (int) STATE.getVolatile(this);
@@ -534,17 +549,28 @@ public final class Mutex<T> {
                     queue.append(node);
                 }
                 STATE.getAndBitwiseAnd(this, ~QLOCK); // volatile: publishes the queue edit
+                if (scope == null) {
+                    scope = CancelScope.current();
+                    if (scope.isActive()) {
+                        wake = scope.wakeOnCancel(node.thread);
+                    }
+                }
 
                 boolean timedOut = false;
                 boolean interrupted = false;
+                boolean stopped = false; // by the ambient scope
                 int st;
                 while ((st = node.status) == Waiter.WAITING) {
-                    if (timed) {
+                    if (wake != null && scope.isCancelled()) {
+                        stopped = true;
+                    } else if (timed) {
                         if (Rt.nanoTime() - deadline >= 0) {
                             timedOut = true;
                         } else {
-                            Rt.parkUntil(this, deadline);
+                            Rt.parkUntil(this, parkDeadline(scope, wake, deadline));
                         }
+                    } else if (wake != null && !scope.deadline().isNever()) {
+                        Rt.parkUntil(this, scope.deadline().nanoTime());
                     } else {
                         Rt.park(this);
                     }
@@ -555,12 +581,12 @@ public final class Mutex<T> {
                             keepInterrupt = true;
                         }
                     }
-                    if (timedOut || interrupted) {
+                    if (timedOut || interrupted || stopped) {
                         st = cancel(node);
                         break;
                     }
                 }
-                if (st == Waiter.WOKEN && (timedOut || interrupted)) {
+                if (st == Waiter.WOKEN && (timedOut || interrupted || stopped)) {
                     // We consumed a wake-up: take the lock if free, so the queue cannot stall.
                     int t = (int) STATE.getVolatile(this);
                     st =
@@ -569,15 +595,21 @@ public final class Mutex<T> {
                                     : Waiter.CANCELLED;
                 }
                 if (st == Waiter.GRANTED) {
-                    if (interrupted) {
+                    if (interrupted || stopped) {
                         owner = Thread.currentThread();
                         LockHooks.acquired(this); // balance unlock()'s release report
                         unlock(); // wakes or hands off to the next waiter
+                        if (stopped) {
+                            throwStopped(scope);
+                        }
                         throw new InterruptedException();
                     }
                     return true;
                 }
                 if (st == Waiter.CANCELLED) {
+                    if (stopped) {
+                        throwStopped(scope);
+                    }
                     if (interrupted) {
                         throw new InterruptedException();
                     }
@@ -587,10 +619,27 @@ public final class Mutex<T> {
                 front = true;
             }
         } finally {
+            if (wake != null) {
+                wake.deregister();
+            }
             if (keepInterrupt) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private static long parkDeadline(
+            CancelScope scope, CancellationRegistration wake, long deadline) {
+        if (wake == null || scope.deadline().isNever()) {
+            return deadline;
+        }
+        long d = scope.deadline().nanoTime();
+        return d - deadline < 0 ? d : deadline;
+    }
+
+    private static void throwStopped(CancelScope scope) {
+        scope.check(); // throws: tokens and expiry never revert
+        throw new AssertionError("scope stopped but check() passed");
     }
 
     /** Removes {@code node} if still queued; returns its final status. */

@@ -1,5 +1,8 @@
 package dev.braid.thread;
 
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationRegistration;
+import dev.braid.cancel.CancelledException;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
@@ -33,6 +36,10 @@ public final class JoinHandle<T> {
      * there, then parks through the seam until DONE. The finisher unparks every node it swapped out.
      * A timed joiner that gives up clears its node's thread and unlinks cleared nodes, so polling
      * join(timeout) in a loop does not grow the stack (as in FutureTask).
+     *
+     * Ambient cancellation. Only a joiner that has to park looks up CancelScope.current(); in an
+     * active scope it registers a wake-up on the scope's tokens, parks until the earlier of its
+     * own and the scope's deadline, and re-checks the scope after every wake-up.
      *
      * Simulation. The park blocker is the joined Thread, which the testkit reports as
      * "waits for join(name)" in its wait-for graph.
@@ -99,11 +106,13 @@ public final class JoinHandle<T> {
      *
      * @throws PanicException if the body ended with an exception (the exception is the cause)
      * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws CancelledException if it has to wait inside a {@link CancelScope} whose token is
+     *     cancelled, or ({@link dev.braid.cancel.DeadlineExceededException}) whose deadline passes
      */
     public T join() throws InterruptedException {
         Rt.yieldPoint(Op.JOIN, thread);
         if (!isFinished()) {
-            await(Deadline.never());
+            await(Deadline.never(), true);
         }
         return result();
     }
@@ -114,6 +123,7 @@ public final class JoinHandle<T> {
      * @return {@link JoinOutcome.Finished} with the value, or {@link JoinOutcome.TimedOut}
      * @throws PanicException if the body ended with an exception
      * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws CancelledException as for {@link #join()}, if the ambient scope stops the wait
      * @throws NullPointerException if {@code timeout} is null
      */
     public JoinOutcome<T> join(Duration timeout) throws InterruptedException {
@@ -127,12 +137,13 @@ public final class JoinHandle<T> {
      * @return {@link JoinOutcome.Finished} with the value, or {@link JoinOutcome.TimedOut}
      * @throws PanicException if the body ended with an exception
      * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws CancelledException as for {@link #join()}, if the ambient scope stops the wait
      * @throws NullPointerException if {@code deadline} is null
      */
     public JoinOutcome<T> join(Deadline deadline) throws InterruptedException {
         Args.notNull(deadline, "deadline");
         Rt.yieldPoint(Op.JOIN, thread);
-        if (!isFinished() && !await(deadline)) {
+        if (!isFinished() && !await(deadline, true)) {
             return new JoinOutcome.TimedOut<>();
         }
         return new JoinOutcome.Finished<>(result());
@@ -149,7 +160,7 @@ public final class JoinHandle<T> {
     // ---- internals ----
 
     /** Returns true when finished, false when the deadline passed first. */
-    private boolean await(Deadline deadline) throws InterruptedException {
+    private boolean await(Deadline deadline, boolean cancellable) throws InterruptedException {
         Thread self = Thread.currentThread();
         if (self == thread) {
             throw new IllegalStateException("thread '" + self.getName() + "' cannot join itself");
@@ -163,6 +174,12 @@ public final class JoinHandle<T> {
             node.next = (Waiter) head;
             if (WAITERS.compareAndSet(this, head, node)) {
                 break;
+            }
+        }
+        if (cancellable) {
+            CancelScope scope = CancelScope.current();
+            if (scope.isActive()) {
+                return awaitInScope(node, deadline, scope);
             }
         }
         while (true) {
@@ -181,6 +198,38 @@ public final class JoinHandle<T> {
             } else {
                 Rt.parkUntil(thread, deadline.nanoTime());
             }
+        }
+    }
+
+    private boolean awaitInScope(Waiter node, Deadline deadline, CancelScope scope)
+            throws InterruptedException {
+        CancellationRegistration wake = scope.wakeOnCancel(Thread.currentThread());
+        try {
+            Deadline bound = deadline.min(scope.deadline());
+            while (true) {
+                if (Thread.interrupted()) {
+                    abandon(node);
+                    throw new InterruptedException();
+                }
+                if (isFinished()) {
+                    return true;
+                }
+                if (scope.isCancelled()) {
+                    abandon(node);
+                    scope.check(); // throws CancelledException or DeadlineExceededException
+                }
+                if (deadline.isExpired()) {
+                    abandon(node);
+                    return isFinished();
+                }
+                if (bound.isNever()) {
+                    Rt.park(thread);
+                } else {
+                    Rt.parkUntil(thread, bound.nanoTime());
+                }
+            }
+        } finally {
+            wake.deregister();
         }
     }
 
@@ -210,7 +259,7 @@ public final class JoinHandle<T> {
     /** Waits for the end of the thread without consuming its outcome (for scopes). */
     void awaitFinished() throws InterruptedException {
         if (!isFinished()) {
-            await(Deadline.never());
+            await(Deadline.never(), false); // scopes must outlive children: not cancellable
         }
     }
 

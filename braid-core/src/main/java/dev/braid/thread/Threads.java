@@ -1,6 +1,9 @@
 package dev.braid.thread;
 
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationRegistration;
 import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
 import java.time.Duration;
@@ -88,26 +91,61 @@ public final class Threads {
     }
 
     /**
-     * Sleeps for {@code duration} (on the virtual clock under the testkit).
+     * Sleeps for {@code duration} (on the virtual clock under the testkit). Inside a {@link
+     * CancelScope} the sleep ends early when the scope is cancelled or its deadline passes first.
      *
      * @throws InterruptedException if interrupted while sleeping
+     * @throws dev.braid.cancel.CancelledException if the ambient scope's token is cancelled, or
+     *     ({@link dev.braid.cancel.DeadlineExceededException}) its deadline passes, before the end
      * @throws NullPointerException if {@code duration} is null
      * @throws IllegalArgumentException if {@code duration} is negative
      */
     public static void sleep(Duration duration) throws InterruptedException {
         Args.nonNegative(duration, "duration");
-        Rt.sleepUntil(Deadline.after(duration).nanoTime());
+        sleepUntil0(Deadline.after(duration));
     }
 
     /**
-     * Sleeps until {@code deadline}.
+     * Sleeps until {@code deadline}; ambient scopes apply as for {@link #sleep}.
      *
      * @throws InterruptedException if interrupted while sleeping
+     * @throws dev.braid.cancel.CancelledException as for {@link #sleep}
      * @throws NullPointerException if {@code deadline} is null
      */
     public static void sleepUntil(Deadline deadline) throws InterruptedException {
         Args.notNull(deadline, "deadline");
-        Rt.sleepUntil(deadline.nanoTime());
+        sleepUntil0(deadline);
+    }
+
+    private static final Object SLEEP_BLOCKER = "sleep";
+
+    private static void sleepUntil0(Deadline deadline) throws InterruptedException {
+        CancelScope scope = CancelScope.current();
+        if (!scope.isActive()) {
+            Rt.sleepUntil(deadline.nanoTime());
+            return;
+        }
+        Rt.yieldPoint(Op.SLEEP, null);
+        CancellationRegistration wake = scope.wakeOnCancel(Thread.currentThread());
+        try {
+            Deadline bound = deadline.min(scope.deadline());
+            while (true) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                if (deadline.isExpired()) {
+                    return;
+                }
+                scope.check();
+                if (bound.isNever()) {
+                    Rt.park(SLEEP_BLOCKER);
+                } else {
+                    Rt.parkUntil(SLEEP_BLOCKER, bound.nanoTime());
+                }
+            }
+        } finally {
+            wake.deregister();
+        }
     }
 
     /** The body of {@link #scope(ScopeAction)}. */

@@ -8,24 +8,39 @@ import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationSource;
+import dev.braid.cancel.CancellationToken;
 import dev.braid.cancel.Deadline;
+import dev.braid.rc.Arc;
+import dev.braid.rc.LeakDetector;
+import dev.braid.rc.LeakReport;
+import dev.braid.rc.Rc;
+import dev.braid.sync.Barrier;
+import dev.braid.sync.BarrierWait;
 import dev.braid.sync.Condvar;
+import dev.braid.sync.Lazy;
 import dev.braid.sync.LockOrderChecker;
 import dev.braid.sync.Mutex;
 import dev.braid.sync.MutexGuard;
+import dev.braid.sync.OnceCell;
 import dev.braid.sync.RwLock;
 import dev.braid.sync.RwLockWriteGuard;
+import dev.braid.sync.Semaphore;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Panics;
 import dev.braid.thread.ThreadBuilder;
 import dev.braid.thread.ThreadLocalKey;
 import dev.braid.thread.Threads;
+import dev.braid.time.TimerWheel;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -39,7 +54,13 @@ import org.junit.jupiter.api.Test;
  */
 class HostileInputTest {
     private static final Set<String> EXPORTED =
-            Set.of("dev.braid.cancel", "dev.braid.thread", "dev.braid.sync");
+            Set.of(
+                    "dev.braid.atomic",
+                    "dev.braid.cancel",
+                    "dev.braid.time",
+                    "dev.braid.thread",
+                    "dev.braid.sync",
+                    "dev.braid.rc");
 
     /** Parameters that legitimately accept any value, with the reason. */
     private static final Map<String, String> EXEMPT =
@@ -57,7 +78,31 @@ class HostileInputTest {
                     Map.entry("Deadline.equals(Object)", "equals accepts anything"),
                     Map.entry("JoinOutcome$Finished.equals(Object)", "equals accepts anything"),
                     Map.entry("JoinOutcome$TimedOut.equals(Object)", "equals accepts anything"),
-                    Map.entry("ThreadBuilder.daemon(boolean)", "every boolean is valid"));
+                    Map.entry("ThreadBuilder.daemon(boolean)", "every boolean is valid"),
+                    Map.entry("LeakReport.equals(Object)", "equals accepts anything"),
+                    Map.entry("BarrierWait$Passed.equals(Object)", "equals accepts anything"),
+                    Map.entry("BarrierWait$TimedOut.equals(Object)", "equals accepts anything"),
+                    Map.entry("BarrierWait$Broken.equals(Object)", "equals accepts anything"),
+                    Map.entry(
+                            "BarrierWait$Passed.<init>(long, boolean)",
+                            "plain data: any generation"),
+                    Map.entry("BarrierWait$TimedOut.<init>(long)", "plain data: any generation"),
+                    Map.entry(
+                            "BarrierWait$BrokenReason.valueOf(String)",
+                            "javac-generated; the JDK checks it"),
+                    Map.entry("Release.valueOf(String)", "javac-generated; the JDK checks it"),
+                    Map.entry(
+                            "LeakDetector$Level.valueOf(String)",
+                            "javac-generated; the JDK checks it"),
+                    Map.entry(
+                            "TimerWheel.scheduleAt(long, Runnable)",
+                            "any nanoTime is valid (a past one fires at the next tick); task: case"
+                                    + " scheduleAt#task"),
+                    Map.entry("AtomicI32.<init>(int)", "every int is a valid initial value"),
+                    Map.entry("AtomicI64.<init>(long)", "every long is a valid initial value"),
+                    Map.entry("AtomicRef.<init>(Object)", "the value may be null"),
+                    Map.entry("Plain.<init>(Object)", "the value may be null"),
+                    Map.entry("Plain.set(Object)", "the value may be null"));
 
     private final Map<String, Case> cases = new LinkedHashMap<>();
 
@@ -76,6 +121,9 @@ class HostileInputTest {
     }
 
     private void build() throws Exception {
+        AtomicCases.add(
+                (sig, call, type, mentions, unchanged) ->
+                        cases.put(sig, new Case(call, type, mentions, unchanged)));
         Mutex<Integer> m = new Mutex<>(1);
         Runnable mutexUntouched =
                 () -> {
@@ -315,6 +363,337 @@ class HostileInputTest {
         Threads.scope(sc -> s.scope = sc);
         npe("Scope.spawn(Callable)", "body", () -> s.scope.spawn(null));
         npe("Scope.spawn(ThreadBuilder, Callable)", "builder", () -> s.scope.spawn(null, () -> 1));
+        buildSyncSuiteCases();
+        buildCancelAndTime();
+    }
+
+    /** Semaphore, OnceCell, Lazy, Barrier and dev.braid.rc (issue 3, second half). */
+    private void buildSyncSuiteCases() throws Exception {
+        Semaphore sem = Semaphore.named("s", 2, true);
+        Runnable semUntouched =
+                () -> {
+                    assertThat(sem.availablePermits()).isEqualTo(2);
+                    assertThat(sem.hasQueuedThreads()).isFalse();
+                };
+        iae("Semaphore.<init>(int)", "permits", () -> new Semaphore(-1));
+        iae("Semaphore.fair(int)", "permits", () -> Semaphore.fair(-1));
+        npe("Semaphore.named(String, int, boolean)", "name", () -> Semaphore.named(null, 1, true));
+        iae(
+                "Semaphore.named(String, int, boolean)#blank",
+                "name",
+                () -> Semaphore.named(" ", 1, true));
+        iae(
+                "Semaphore.named(String, int, boolean)#neg",
+                "permits",
+                () -> Semaphore.named("x", -1, true));
+        cases.put(
+                "Semaphore.acquire(int)",
+                new Case(
+                        () -> sem.acquire(-1),
+                        IllegalArgumentException.class,
+                        "permits",
+                        semUntouched));
+        cases.put(
+                "Semaphore.tryAcquire(int)",
+                new Case(
+                        () -> sem.tryAcquire(-1),
+                        IllegalArgumentException.class,
+                        "permits",
+                        semUntouched));
+        cases.put(
+                "Semaphore.release(int)",
+                new Case(
+                        () -> sem.release(-1),
+                        IllegalArgumentException.class,
+                        "permits",
+                        semUntouched));
+        cases.put(
+                "Semaphore.release(int)#overflow",
+                new Case(
+                        () -> sem.release(Integer.MAX_VALUE),
+                        IllegalArgumentException.class,
+                        "overflow",
+                        semUntouched));
+        cases.put(
+                "Semaphore.tryAcquire(int, Duration)",
+                new Case(
+                        () -> sem.tryAcquire(1, (Duration) null),
+                        NullPointerException.class,
+                        "timeout",
+                        semUntouched));
+        cases.put(
+                "Semaphore.tryAcquire(int, Duration)#neg",
+                new Case(
+                        () -> sem.tryAcquire(-1, Duration.ZERO),
+                        IllegalArgumentException.class,
+                        "permits",
+                        semUntouched));
+        cases.put(
+                "Semaphore.tryAcquire(int, Deadline)",
+                new Case(
+                        () -> sem.tryAcquire(1, (Deadline) null),
+                        NullPointerException.class,
+                        "deadline",
+                        semUntouched));
+        cases.put(
+                "Semaphore.tryAcquire(int, Deadline)#neg",
+                new Case(
+                        () -> sem.tryAcquire(-1, Deadline.never()),
+                        IllegalArgumentException.class,
+                        "permits",
+                        semUntouched));
+
+        OnceCell<String> cell = new OnceCell<>();
+        Runnable cellUntouched = () -> assertThat(cell.isInitialized()).isFalse();
+        cases.put(
+                "OnceCell.getOrInit(Supplier)",
+                new Case(
+                        () -> cell.getOrInit(null),
+                        NullPointerException.class,
+                        "initializer",
+                        cellUntouched));
+        cases.put(
+                "OnceCell.set(Object)",
+                new Case(() -> cell.set(null), NullPointerException.class, "value", cellUntouched));
+        npe("OnceCell.named(String)", "name", () -> OnceCell.named(null));
+        iae("OnceCell.named(String)#blank", "name", () -> OnceCell.named(""));
+        npe("Lazy.of(Supplier)", "supplier", () -> Lazy.of(null));
+        npe("Lazy.named(String, Supplier)", "supplier", () -> Lazy.named("x", null));
+        npe("Lazy.named(String, Supplier)#name", "name", () -> Lazy.named(null, () -> 1));
+        iae("Lazy.named(String, Supplier)#blank", "name", () -> Lazy.named(" ", () -> 1));
+
+        Barrier bar = Barrier.named("b", 2);
+        Runnable barUntouched =
+                () -> {
+                    assertThat(bar.isBroken()).isFalse();
+                    assertThat(bar.arrived()).isZero();
+                    assertThat(bar.generation()).isZero();
+                };
+        iae("Barrier.<init>(int)", "parties", () -> new Barrier(0));
+        npe("Barrier.named(String, int)", "name", () -> Barrier.named(null, 1));
+        iae("Barrier.named(String, int)#blank", "name", () -> Barrier.named("", 1));
+        iae("Barrier.named(String, int)#parties", "parties", () -> Barrier.named("x", -1));
+        npe(
+                "Barrier.withAction(String, int, Runnable)",
+                "action",
+                () -> Barrier.withAction("x", 1, null));
+        iae(
+                "Barrier.withAction(String, int, Runnable)#parties",
+                "parties",
+                () -> Barrier.withAction("x", 0, () -> {}));
+        cases.put(
+                "Barrier.await(Duration)",
+                new Case(
+                        () -> bar.await((Duration) null),
+                        NullPointerException.class,
+                        "timeout",
+                        barUntouched));
+        cases.put(
+                "Barrier.await(Deadline)",
+                new Case(
+                        () -> bar.await((Deadline) null),
+                        NullPointerException.class,
+                        "deadline",
+                        barUntouched));
+        cases.put(
+                "Barrier.breakWith(Throwable)",
+                new Case(
+                        () -> bar.breakWith(null),
+                        NullPointerException.class,
+                        "cause",
+                        barUntouched));
+        npe(
+                "BarrierWait$Broken.<init>(long, BarrierWait$BrokenReason, Optional)",
+                "reason",
+                () -> new BarrierWait.Broken(0, null, Optional.empty()));
+        npe(
+                "BarrierWait$Broken.<init>(long, BarrierWait$BrokenReason, Optional)#cause",
+                "cause",
+                () -> new BarrierWait.Broken(0, BarrierWait.BrokenReason.RESET, null));
+
+        npe("Arc.of(AutoCloseable)", "resource", () -> Arc.of(null));
+        npe("Rc.of(AutoCloseable)", "resource", () -> Rc.of(null));
+        npe(
+                "LeakReport.<init>(String, Throwable)",
+                "resourceType",
+                () -> new LeakReport(null, new Throwable()));
+        npe(
+                "LeakReport.<init>(String, Throwable)#site",
+                "createdAt",
+                () -> new LeakReport("t", null));
+        LeakDetector.Level level = LeakDetector.level();
+        int interval = LeakDetector.samplingInterval();
+        Consumer<LeakReport> reporter = LeakDetector.setReporter(LeakDetector.defaultReporter());
+        LeakDetector.setReporter(reporter);
+        cases.put(
+                "LeakDetector.setLevel(LeakDetector$Level)",
+                new Case(
+                        () -> LeakDetector.setLevel(null),
+                        NullPointerException.class,
+                        "level",
+                        () -> assertThat(LeakDetector.level()).isEqualTo(level)));
+        cases.put(
+                "LeakDetector.setSamplingInterval(int)",
+                new Case(
+                        () -> LeakDetector.setSamplingInterval(0),
+                        IllegalArgumentException.class,
+                        "interval",
+                        () -> assertThat(LeakDetector.samplingInterval()).isEqualTo(interval)));
+        cases.put(
+                "LeakDetector.setReporter(Consumer)",
+                new Case(
+                        () -> LeakDetector.setReporter(null),
+                        NullPointerException.class,
+                        "reporter",
+                        () -> assertThat(LeakDetector.setReporter(reporter)).isSameAs(reporter)));
+    }
+
+    private void buildCancelAndTime() {
+        CancellationSource src = new CancellationSource();
+        CancellationToken tok = src.token();
+        Runnable notCancelled =
+                () -> {
+                    assertThat(tok.isCancelled()).isFalse();
+                    assertThat(tok.deadline().isNever()).isTrue();
+                };
+        cases.put(
+                "CancellationSource.cancel(String)",
+                new Case(
+                        () -> src.cancel((String) null),
+                        NullPointerException.class,
+                        "reason",
+                        notCancelled));
+        cases.put(
+                "CancellationSource.cancel(Throwable)",
+                new Case(
+                        () -> src.cancel((Throwable) null),
+                        NullPointerException.class,
+                        "cause",
+                        notCancelled));
+        cases.put(
+                "CancellationSource.cancelAfter(Duration)",
+                new Case(
+                        () -> src.cancelAfter(null),
+                        NullPointerException.class,
+                        "delay",
+                        notCancelled));
+        cases.put(
+                "CancellationSource.cancelAfter(Duration)#negative",
+                new Case(
+                        () -> src.cancelAfter(Duration.ofMillis(-1)),
+                        IllegalArgumentException.class,
+                        "delay",
+                        notCancelled));
+        cases.put(
+                "CancellationSource.cancelAt(Deadline)",
+                new Case(
+                        () -> src.cancelAt(null),
+                        NullPointerException.class,
+                        "deadline",
+                        notCancelled));
+        npe(
+                "CancellationSource.linkedTo(CancellationToken;)",
+                "parents",
+                () -> CancellationSource.linkedTo((CancellationToken[]) null));
+        npe(
+                "CancellationSource.linkedTo(CancellationToken;)#element",
+                "parents[1]",
+                () -> CancellationSource.linkedTo(tok, null));
+        iae(
+                "CancellationSource.linkedTo(CancellationToken;)#empty",
+                "parents",
+                () -> CancellationSource.linkedTo());
+        npe(
+                "CancellationSource.withTimeout(Duration)",
+                "timeout",
+                () -> CancellationSource.withTimeout(null));
+        iae(
+                "CancellationSource.withTimeout(Duration)#negative",
+                "timeout",
+                () -> CancellationSource.withTimeout(Duration.ofSeconds(-1)));
+        npe("CancellationToken.onCancel(Runnable)", "callback", () -> tok.onCancel(null));
+        npe(
+                "CancellationToken.interruptOnCancel(Thread)",
+                "thread",
+                () -> tok.interruptOnCancel(null));
+        npe(
+                "CancellationToken.propagateTo(CompletableFuture)",
+                "future",
+                () -> tok.propagateTo(null));
+        npe("CancellationToken.await(Duration)", "timeout", () -> tok.await(null));
+        npe(
+                "CancellationToken.fromFuture(CompletionStage)",
+                "stage",
+                () -> CancellationToken.fromFuture(null));
+
+        CancelScope.Body<Integer, RuntimeException> body = () -> 1;
+        npe(
+                "CancelScope.call(CancellationToken, Deadline, CancelScope$Body)",
+                "token",
+                () -> CancelScope.call(null, Deadline.never(), body));
+        npe(
+                "CancelScope.call(CancellationToken, Deadline, CancelScope$Body)#deadline",
+                "deadline",
+                () -> CancelScope.call(tok, null, body));
+        npe(
+                "CancelScope.call(CancellationToken, Deadline, CancelScope$Body)#body",
+                "body",
+                () -> CancelScope.call(tok, Deadline.never(), null));
+        npe(
+                "CancelScope.withToken(CancellationToken, CancelScope$Body)",
+                "token",
+                () -> CancelScope.withToken(null, body));
+        npe(
+                "CancelScope.withDeadline(Deadline, CancelScope$Body)",
+                "deadline",
+                () -> CancelScope.withDeadline(null, body));
+        npe(
+                "CancelScope.withTimeout(Duration, CancelScope$Body)",
+                "timeout",
+                () -> CancelScope.withTimeout(null, body));
+        iae(
+                "CancelScope.withTimeout(Duration, CancelScope$Body)#negative",
+                "timeout",
+                () -> CancelScope.withTimeout(Duration.ofSeconds(-1), body));
+        npe(
+                "CancelScope.wakeOnCancel(Thread)",
+                "thread",
+                () -> CancelScope.current().wakeOnCancel(null));
+
+        npe(
+                "TimerWheel.create(String, Duration, int)",
+                "name",
+                () -> TimerWheel.create(null, Duration.ofMillis(1), 10));
+        iae(
+                "TimerWheel.create(String, Duration, int)#blank",
+                "name",
+                () -> TimerWheel.create(" ", Duration.ofMillis(1), 10));
+        npe(
+                "TimerWheel.create(String, Duration, int)#tick",
+                "tick",
+                () -> TimerWheel.create("w", null, 10));
+        iae(
+                "TimerWheel.create(String, Duration, int)#tiny",
+                "tick",
+                () -> TimerWheel.create("w", Duration.ofNanos(1), 10));
+        iae(
+                "TimerWheel.create(String, Duration, int)#capacity",
+                "capacity",
+                () -> TimerWheel.create("w", Duration.ofMillis(1), 0));
+        TimerWheel shared = TimerWheel.shared();
+        Runnable wheelUnchanged = () -> assertThat(shared.pending()).isGreaterThanOrEqualTo(0);
+        cases.put(
+                "TimerWheel.schedule(Duration, Runnable)",
+                new Case(
+                        () -> shared.schedule(null, () -> {}),
+                        NullPointerException.class,
+                        "delay",
+                        wheelUnchanged));
+        npe(
+                "TimerWheel.schedule(Duration, Runnable)#task",
+                "task",
+                () -> shared.schedule(Duration.ZERO, null));
+        npe("TimerWheel.scheduleAt#task", "task", () -> shared.scheduleAt(0L, null));
     }
 
     @Test

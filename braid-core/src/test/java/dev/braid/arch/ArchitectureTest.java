@@ -26,8 +26,8 @@ class ArchitectureTest {
                     "dev.braid.internal.rt",
                     "dev.braid.internal.util",
                     "dev.braid.atomic",
+                    "dev.braid.time", // below cancel: cancelAfter needs the wheel (ADR 0005)
                     "dev.braid.cancel",
-                    "dev.braid.time",
                     "dev.braid.thread",
                     "dev.braid.sync",
                     "dev.braid.rc",

@@ -52,6 +52,14 @@ final class Messages {
                     .append(l.thread())
                     .append("' was running:");
             frames(sb, l.stack());
+        } else if (result instanceof SimResult.DataRace r) {
+            sb.append("braid simulation found a data race on ")
+                    .append(r.cell())
+                    .append(" after ")
+                    .append(r.steps())
+                    .append(" steps: two accesses not ordered by happens-before");
+            access(sb, "first", r.first());
+            access(sb, "second", r.second());
         } else if (result instanceof SimResult.Nondeterminism n) {
             sb.append("braid replay diverged from its schedule after ")
                     .append(n.steps())
@@ -70,6 +78,17 @@ final class Messages {
                     .append("\", body)");
         }
         return sb.toString();
+    }
+
+    private static void access(StringBuilder sb, String which, SimResult.Access a) {
+        sb.append("\n  ")
+                .append(which)
+                .append(": ")
+                .append(a.write() ? "write" : "read")
+                .append(" by thread '")
+                .append(a.thread())
+                .append("'");
+        frames(sb, a.site());
     }
 
     private static String quoted(List<String> names) {

@@ -12,7 +12,8 @@ public sealed interface SimResult
                 SimResult.Deadlock,
                 SimResult.UncontrolledBlocking,
                 SimResult.Livelock,
-                SimResult.Nondeterminism {
+                SimResult.Nondeterminism,
+                SimResult.DataRace {
 
     /** The schedule string ({@code braid1:...}) that replays this run. */
     String schedule();
@@ -117,4 +118,29 @@ public sealed interface SimResult
      * earlier runs).
      */
     record Nondeterminism(String schedule, long steps, String detail) implements SimResult {}
+
+    /**
+     * Two accesses to instrumented plain state ({@code dev.braid.atomic.Plain}), at least one a
+     * write, by different threads, not ordered by happens-before.
+     *
+     * @param cell a label for the cell ({@code Plain#n}, numbered by first access in the run)
+     * @param first the earlier access
+     * @param second the access that found the race
+     */
+    record DataRace(String schedule, long steps, String cell, Access first, Access second)
+            implements SimResult {}
+
+    /**
+     * One side of a {@link DataRace}.
+     *
+     * @param thread the accessing thread's name
+     * @param write whether it wrote
+     * @param site its stack at the access, innermost first
+     */
+    record Access(String thread, boolean write, List<StackTraceElement> site) {
+        /** Copies the list. */
+        public Access {
+            site = List.copyOf(site);
+        }
+    }
 }

@@ -31,4 +31,10 @@ public final class RandomStrategy implements Strategy {
     public int choose(int[] runnable, int count, int current, Op op, long step) {
         return random.nextInt(count);
     }
+
+    /** Uniform among the stores a load may read, or the places a store may take. */
+    @Override
+    public int chooseMemory(int count, int current, long step) {
+        return random.nextInt(count);
+    }
 }

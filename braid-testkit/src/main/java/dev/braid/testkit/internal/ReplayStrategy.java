@@ -61,6 +61,32 @@ public final class ReplayStrategy implements Strategy {
     }
 
     @Override
+    public int chooseMemory(int count, int current, long step) {
+        if (used >= schedule.choiceCount()) {
+            throw new Divergence(
+                    "the schedule holds "
+                            + schedule.choiceCount()
+                            + " choices but the program asked for more (a memory choice at step "
+                            + step
+                            + ")");
+        }
+        int c = reader.next(count);
+        if (c < 0 || c >= count) {
+            throw new Divergence(
+                    "memory choice "
+                            + (used + 1)
+                            + " was recorded as #"
+                            + c
+                            + " but only "
+                            + count
+                            + " options exist at step "
+                            + step);
+        }
+        used++;
+        return c;
+    }
+
+    @Override
     public String finish(int choicesMade, int fingerprint) {
         if (choicesMade != schedule.choiceCount()) {
             return "the program ended after "

@@ -67,6 +67,7 @@ final class Scheduler {
     private final SplittableRandom random;
     private final ChoiceLog log = new ChoiceLog();
     private final Resources resources = new Resources();
+    final MemoryModel memory = new MemoryModel(this::chooseMemory);
     final List<Task> tasks = new CopyOnWriteArrayList<>();
     final AtomicInteger alive = new AtomicInteger();
     private final AtomicReference<Verdict> verdict = new AtomicReference<>();
@@ -144,7 +145,7 @@ final class Scheduler {
 
     // ---- seam calls, made by the task that holds the baton ----
 
-    void yieldPoint(Task me, Op op) {
+    void yieldPoint(Task me, Op op, Object resource) {
         if (aborted) {
             if (op == Op.UNLOCK) {
                 return; // let finally blocks release what they hold while unwinding
@@ -152,9 +153,28 @@ final class Scheduler {
             throw new SimAbort();
         }
         reschedule(me, op);
+        if (op == Op.JOIN && resource instanceof Thread thread) {
+            joined(me, thread);
+        }
+    }
+
+    /** Happens-before from everything {@code thread} did so far (a join that may not park). */
+    private void joined(Task me, Thread thread) {
+        Task other = find(thread);
+        if (other != null && other != me) {
+            memory.acquireFrom(me.id, other.id);
+        }
     }
 
     void park(Task me, Object blocker, boolean timed, long deadline) {
+        parkInner(me, blocker, timed, deadline);
+        memory.unparked(me.id);
+        if (blocker instanceof Thread thread) {
+            joined(me, thread);
+        }
+    }
+
+    private void parkInner(Task me, Object blocker, boolean timed, long deadline) {
         if (aborted) {
             throw new SimAbort();
         }
@@ -199,6 +219,7 @@ final class Scheduler {
                 me.permit = true;
             }
         } else if (t.alive()) {
+            memory.unpark(me.id, t.id);
             if (interrupt) {
                 t.pendingInterrupt = true;
             }
@@ -217,6 +238,7 @@ final class Scheduler {
         }
         String name = spec.name() != null ? spec.name() : "thread-" + tasks.size();
         Task t = newTask(name, body::run);
+        memory.spawn(me.id, t.id);
         t.thread.start(); // it waits in awaitTurn until chosen
         reschedule(me, Op.SPAWN);
         return t.thread;
@@ -233,13 +255,42 @@ final class Scheduler {
     void acquired(Task me, Object resource) {
         if (!aborted && resource != null) {
             resources.acquired(me, resource);
+            memory.lockAcquired(me.id, resource);
         }
     }
 
     void released(Task me, Object resource) {
         if (!aborted && resource != null) {
             resources.released(me, resource);
+            memory.lockReleased(me.id, resource);
         }
+    }
+
+    /** A recorded choice among {@code count} memory-model options (which store, which place). */
+    private int chooseMemory(int count) {
+        Task me = current;
+        try {
+            int c = strategy.chooseMemory(count, me.id, steps);
+            log.choice(c, count);
+            return c;
+        } catch (Strategy.Divergence d) {
+            String original = strategy instanceof ReplayStrategy r ? r.schedule().toString() : "";
+            conclude((s, n, a) -> new SimResult.Nondeterminism(original, n, d.getMessage()));
+            throw new SimAbort();
+        }
+    }
+
+    /** Ends the run with a data race between two accesses to a plain cell. */
+    void dataRace(MemoryModel.Race race) {
+        MemoryModel.Access first = race.first();
+        MemoryModel.Access second = race.second();
+        SimResult.Access a =
+                new SimResult.Access(tasks.get(first.task()).name, first.write(), first.site());
+        SimResult.Access b =
+                new SimResult.Access(tasks.get(second.task()).name, second.write(), second.site());
+        String cell = "Plain#" + race.cell();
+        conclude((s, n, ab) -> new SimResult.DataRace(s, n, cell, a, b));
+        throw new SimAbort();
     }
 
     Task find(Thread thread) {

@@ -27,6 +27,19 @@ public interface Strategy {
      */
     int choose(int[] runnable, int count, int current, Op op, long step);
 
+    /**
+     * Chooses one of {@code count >= 2} options of the memory model: which store a load reads or
+     * where a store goes in modification order. Option 0 is always the sequentially consistent one
+     * (the newest store, the end of the order), which is what this default picks.
+     *
+     * @param current the id of the task making the access
+     * @param step the step number within the run
+     * @throws Divergence if the strategy replays a schedule that the program does not follow
+     */
+    default int chooseMemory(int count, int current, long step) {
+        return 0;
+    }
+
     /** Called when task {@code id} is created (the root is task 0). */
     default void onSpawn(int id) {}
 

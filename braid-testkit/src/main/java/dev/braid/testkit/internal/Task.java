@@ -1,17 +1,19 @@
 package dev.braid.testkit.internal;
 
 import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.SimMemory;
 import dev.braid.internal.rt.SimThread;
 import dev.braid.internal.rt.ThreadSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * One simulated thread: a virtual thread plus the scheduler's bookkeeping for it. All fields except
  * {@link #thread} are read and written only by the thread holding the baton (the volatile hand-off
  * in {@link Scheduler} orders them).
  */
-final class Task implements SimThread {
+final class Task implements SimThread, SimMemory {
     enum State {
         /** May be chosen to run. */
         RUNNABLE,
@@ -54,7 +56,7 @@ final class Task implements SimThread {
 
     @Override
     public void yieldPoint(Op op, Object resource) {
-        scheduler.yieldPoint(this, op);
+        scheduler.yieldPoint(this, op, resource);
     }
 
     @Override
@@ -106,6 +108,49 @@ final class Task implements SimThread {
     @Override
     public void released(Object resource) {
         scheduler.released(this, resource);
+    }
+
+    // ---- the memory model (SimMemory): the caller holds the baton, after the access's yield point
+
+    private MemoryModel memory() {
+        if (scheduler.aborted) {
+            throw new SimAbort();
+        }
+        return scheduler.memory;
+    }
+
+    @Override
+    public Object load(Object cell, Object current, int order) {
+        return memory().load(id, cell, current, order);
+    }
+
+    @Override
+    public Object store(Object cell, Object current, Object value, int order) {
+        return memory().store(id, cell, current, value, order);
+    }
+
+    @Override
+    public Object readModifyWrite(
+            Object cell,
+            Object current,
+            UnaryOperator<Object> update,
+            int successOrder,
+            int failureOrder) {
+        return memory().readModifyWrite(id, cell, current, update, successOrder, failureOrder);
+    }
+
+    @Override
+    public void fence(int order) {
+        memory().fence(id, order);
+    }
+
+    @Override
+    public void plainAccess(Object cell, boolean write) {
+        List<StackTraceElement> site = Scheduler.userStack(Thread.currentThread().getStackTrace());
+        MemoryModel.Race race = memory().plainAccess(id, cell, write, site);
+        if (race != null) {
+            scheduler.dataRace(race);
+        }
     }
 
     @Override

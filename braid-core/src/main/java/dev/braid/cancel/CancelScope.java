@@ -1,0 +1,182 @@
+package dev.braid.cancel;
+
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.util.Args;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An ambient cancellation scope: a token and/or deadline that bounds every braid blocking operation
+ * run inside it, without passing them around.
+ *
+ * <pre>{@code
+ * String body = CancelScope.withTimeout(Duration.ofSeconds(2), () -> {
+ *     try (var g = cache.lock()) { ... }         // stops waiting when the scope ends
+ *     return worker.join();                      // likewise
+ * });                                            // DeadlineExceededException after 2 s
+ * }</pre>
+ *
+ * <p>Inside a scope, {@code JoinHandle.join}, {@code Threads.sleep} and {@code Mutex.lock} (and
+ * later every blocking braid operation) stop waiting when one of the scope's tokens is cancelled
+ * ({@link CancelledException}, cause = the token's cause) or its deadline passes ({@link
+ * DeadlineExceededException}). An operation that does not need to wait is not affected; call {@link
+ * #checkpoint()} to poll explicitly. Scopes nest: the inner scope has the earlier deadline and all
+ * tokens of both.
+ *
+ * <p>The scope is a {@link ScopedValue}: it is visible in the body's thread, and in threads forked
+ * with {@code StructuredTaskScope}; threads started in other ways do not inherit it.
+ */
+public final class CancelScope {
+    private static final ScopedValue<CancelScope> CURRENT = ScopedValue.newInstance();
+    private static final CancellationToken[] NO_TOKENS = new CancellationToken[0];
+    private static final CancelScope NONE = new CancelScope(NO_TOKENS, Deadline.never());
+
+    private final CancellationToken[] tokens;
+    private final Deadline deadline;
+
+    private CancelScope(CancellationToken[] tokens, Deadline deadline) {
+        this.tokens = tokens;
+        this.deadline = deadline;
+    }
+
+    /** The body of a scope. */
+    @FunctionalInterface
+    public interface Body<R, X extends Throwable> {
+        /** Runs inside the scope. */
+        R run() throws X;
+    }
+
+    /**
+     * Runs {@code body} in a scope bounded by {@code token} and {@code deadline} (in addition to
+     * any enclosing scope's) and returns its value.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static <R, X extends Throwable> R call(
+            CancellationToken token, Deadline deadline, Body<R, X> body) throws X {
+        Args.notNull(token, "token");
+        Args.notNull(deadline, "deadline");
+        Args.notNull(body, "body");
+        CancelScope outer = current();
+        CancellationToken[] ts = outer.tokens;
+        if (token.canBeCancelled() && !Arrays.asList(ts).contains(token)) {
+            ts = Arrays.copyOf(ts, ts.length + 1);
+            ts[ts.length - 1] = token;
+        }
+        CancelScope inner = new CancelScope(ts, outer.deadline.min(deadline));
+        return ScopedValue.where(CURRENT, inner).call(body::run);
+    }
+
+    /**
+     * Runs {@code body} in a scope bounded by {@code token}.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static <R, X extends Throwable> R withToken(CancellationToken token, Body<R, X> body)
+            throws X {
+        return call(token, Deadline.never(), body);
+    }
+
+    /**
+     * Runs {@code body} in a scope bounded by {@code deadline}.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static <R, X extends Throwable> R withDeadline(Deadline deadline, Body<R, X> body)
+            throws X {
+        return call(CancellationToken.none(), deadline, body);
+    }
+
+    /**
+     * Runs {@code body} in a scope whose deadline is {@code timeout} from now.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public static <R, X extends Throwable> R withTimeout(Duration timeout, Body<R, X> body)
+            throws X {
+        Args.nonNegative(timeout, "timeout");
+        return call(CancellationToken.none(), Deadline.after(timeout), body);
+    }
+
+    /** The innermost scope around the caller; an inactive scope when there is none. */
+    public static CancelScope current() {
+        return CURRENT.orElse(NONE);
+    }
+
+    /**
+     * Throws if the current scope is cancelled or past its deadline; otherwise does nothing.
+     *
+     * @throws CancelledException if a token of the scope is cancelled
+     * @throws DeadlineExceededException if the scope's deadline has passed
+     */
+    public static void checkpoint() {
+        current().check();
+    }
+
+    /** Whether this scope can stop anything (it has a cancellable token or a deadline). */
+    public boolean isActive() {
+        return tokens.length != 0 || !deadline.isNever();
+    }
+
+    /** The scope's deadline ({@link Deadline#never()} if none). */
+    public Deadline deadline() {
+        return deadline;
+    }
+
+    /** The scope's tokens, outermost first. */
+    public List<CancellationToken> tokens() {
+        return List.of(tokens);
+    }
+
+    /** Whether a token is cancelled or the deadline has passed. */
+    public boolean isCancelled() {
+        for (CancellationToken t : tokens) {
+            if (t.isCancelled()) {
+                return true;
+            }
+        }
+        return deadline.isExpired();
+    }
+
+    /**
+     * Throws if a token is cancelled (checked first) or the deadline has passed.
+     *
+     * @throws CancelledException if a token of the scope is cancelled
+     * @throws DeadlineExceededException if the deadline has passed
+     */
+    public void check() {
+        for (CancellationToken t : tokens) {
+            t.throwIfCancelled();
+        }
+        if (deadline.isExpired()) {
+            throw new DeadlineExceededException(deadline, null);
+        }
+    }
+
+    /**
+     * For authors of blocking primitives: unparks {@code thread} (through the runtime seam) when
+     * any token of this scope is cancelled. The waiter parks until at most {@link #deadline()},
+     * calls {@link #check()} after each wake-up, and closes the registration when done.
+     *
+     * @throws NullPointerException if {@code thread} is null
+     */
+    public CancellationRegistration wakeOnCancel(Thread thread) {
+        Args.notNull(thread, "thread");
+        Runnable wake = () -> Rt.unpark(thread);
+        if (tokens.length == 1) {
+            return tokens[0].onCancel(wake);
+        }
+        CancellationRegistration[] parts = new CancellationRegistration[tokens.length];
+        for (int i = 0; i < tokens.length; i++) {
+            parts[i] = tokens[i].onCancel(wake);
+        }
+        return new Registrations.Composite(parts);
+    }
+
+    @Override
+    public String toString() {
+        return "CancelScope[tokens=" + tokens.length + ", " + deadline + "]";
+    }
+}

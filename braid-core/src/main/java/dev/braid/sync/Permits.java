@@ -1,0 +1,82 @@
+package dev.braid.sync;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Permits taken from a {@link Semaphore}; closing gives them back, exactly once. Best used with
+ * try-with-resources. Unlike a lock guard, permits may be handed to and closed by another thread. A
+ * second {@link #close()} or a {@link #forget()} after close fails loudly, even when two threads
+ * race to close.
+ */
+public final class Permits implements AutoCloseable {
+    private static final VarHandle DONE;
+
+    static {
+        try {
+            DONE = MethodHandles.lookup().findVarHandle(Permits.class, "done", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Semaphore semaphore;
+    private final int count;
+
+    @SuppressWarnings("unused") // accessed through DONE
+    private volatile boolean done;
+
+    Permits(Semaphore semaphore, int count) {
+        this.semaphore = semaphore;
+        this.count = count;
+    }
+
+    /** How many permits these are. */
+    public int count() {
+        return count;
+    }
+
+    /** The semaphore they came from. */
+    public Semaphore semaphore() {
+        return semaphore;
+    }
+
+    /** Whether they were closed or forgotten. */
+    public boolean isReleased() {
+        return done;
+    }
+
+    /**
+     * Gives the permits back to the semaphore.
+     *
+     * @throws IllegalStateException if they were already closed or forgotten
+     */
+    @Override
+    public void close() {
+        finish();
+        semaphore.onReleased(count);
+    }
+
+    /**
+     * Drops the permits without giving them back: the semaphore has {@link #count()} fewer permits
+     * for good (as with tokio's {@code SemaphorePermit::forget}).
+     *
+     * @throws IllegalStateException if they were already closed or forgotten
+     */
+    public void forget() {
+        finish();
+        semaphore.onReleased(0); // no longer held, nothing returned
+    }
+
+    private void finish() {
+        if (!DONE.compareAndSet(this, false, true)) {
+            throw new IllegalStateException(
+                    count + " permits of " + semaphore + " used after they were released");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Permits[" + count + " of " + semaphore + (done ? ", released]" : "]");
+    }
+}

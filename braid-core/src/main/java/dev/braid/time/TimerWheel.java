@@ -1,0 +1,400 @@
+package dev.braid.time;
+
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.rt.ThreadSpec;
+import dev.braid.internal.util.Args;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs short tasks at deadlines on a hierarchical timing wheel, with one driver thread per wheel.
+ *
+ * <pre>{@code
+ * Timeout t = TimerWheel.shared().schedule(Duration.ofSeconds(5), () -> log.warn("slow"));
+ * ...
+ * t.cancel();   // O(1); the wheel drops the task at once
+ * }</pre>
+ *
+ * <p><b>Guarantees.</b> {@link #schedule} and {@link Timeout#cancel} are O(1). A task never runs
+ * before its deadline, and runs at most about one {@link #tick()} after it when the driver thread
+ * gets the processor on time. A cancelled timer is unlinked immediately: the wheel keeps no
+ * reference to it or its task. At most {@link #capacity()} timers may be pending; beyond that
+ * {@link #schedule} throws {@link TimerOverloadException} (and emits a JFR event).
+ *
+ * <p><b>Tasks</b> run on the wheel's driver thread, one after another, so they must be short and
+ * must not block; hand longer work to an executor. A task that throws is reported to the driver
+ * thread's uncaught-exception handler; the driver carries on. Scheduling happens-before the task
+ * runs.
+ *
+ * <p><b>Driver.</b> The driver is a daemon platform thread, started on the first schedule; it parks
+ * through the runtime seam until the next occupied slot, so an idle wheel costs no wake-ups. {@link
+ * #shared()} is the process-wide wheel that braid's own timeouts use.
+ *
+ * <p><b>Under the testkit</b> a simulated thread's timer is not put on the wheel: it becomes a
+ * simulated thread that sleeps on the virtual clock, so timeouts take no wall time and the race
+ * between a timer and other threads is explored like any other interleaving.
+ */
+public final class TimerWheel implements AutoCloseable {
+    /*
+     * Implementation notes
+     *
+     * Algorithm. `Wheel` holds the levels; this class adds the lock, the bound, the driver and the
+     * conversion between seam nanoseconds and ticks: tick(t) = floor((t - origin) / tickNanos) for
+     * "now", and ceil for deadlines, so an entry's tick never precedes its deadline.
+     *
+     * State. Every field of the wheel and of pending entries is guarded by `lock`, a test-and-set
+     * spin lock (0 free, 1 held). Critical sections are O(1) or O(due entries), contain no yield
+     * point, no allocation but the driver's list, and never block. `wakeAt` is the tick the driver
+     * will next wake at (MAX_VALUE when parked without a deadline); a schedule that lands earlier
+     * unparks the driver after releasing the lock. The driver registers itself under the lock
+     * before its first look at the wheel, so no schedule can miss it.
+     *
+     * Memory ordering. lock() is a volatile CAS (acquire); unlock() is setRelease, which publishes
+     * the section's writes to the next holder. Entry `state` is volatile so that Timeout's queries
+     * read it without the lock; it is only written under the lock. A task is handed from the
+     * scheduler to the driver through the lock, hence schedule happens-before run.
+     *
+     * Liveness. Lock-based but never blocking while held; a holder descheduled by the OS makes
+     * others spin then yield. The driver is woken by unpark (permit semantics: an unpark that
+     * arrives before its park is not lost).
+     *
+     * Tradeoffs. One lock per wheel instead of tokio's per-worker wheels: simple, eager removal is
+     * trivial, and a 2-core machine gains nothing from sharding; revisit with the pool (issue 8).
+     * Tasks run on the driver, like Netty's HashedWheelTimer, to avoid an executor hop per timer.
+     *
+     * References. See Wheel.
+     */
+
+    /** Default tick of {@link #shared()}. */
+    public static final Duration DEFAULT_TICK = Duration.ofMillis(1);
+
+    /** Default bound on pending timers of {@link #shared()}. */
+    public static final int DEFAULT_CAPACITY = 1 << 20;
+
+    private static final VarHandle LOCK;
+
+    static {
+        try {
+            LOCK = MethodHandles.lookup().findVarHandle(TimerWheel.class, "lock", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final class Shared {
+        static final TimerWheel INSTANCE =
+                new TimerWheel("braid-timer", DEFAULT_TICK.toNanos(), DEFAULT_CAPACITY, true, true);
+    }
+
+    @SuppressWarnings("unused") // accessed through LOCK
+    private volatile int lock;
+
+    private final String name;
+    private final long tickNanos;
+    private final int capacity;
+    private final long origin;
+    private final boolean driven;
+    private final boolean shared;
+    private final Wheel wheel;
+    private Thread driver; // guarded by lock
+    private boolean driverStarted; // guarded by lock
+    private boolean closed; // guarded by lock
+    private long wakeAt = Long.MAX_VALUE; // guarded by lock
+
+    TimerWheel(String name, long tickNanos, int capacity, boolean driven, boolean shared) {
+        this.name = name;
+        this.tickNanos = tickNanos;
+        this.capacity = capacity;
+        this.driven = driven;
+        this.shared = shared;
+        this.origin = Rt.nanoTime();
+        this.wheel = new Wheel(0);
+    }
+
+    /** The process-wide wheel: 1 ms tick, {@value #DEFAULT_CAPACITY} pending timers at most. */
+    public static TimerWheel shared() {
+        return Shared.INSTANCE;
+    }
+
+    /**
+     * A wheel of its own, with its own driver thread (started on first use, stopped by {@link
+     * #close()}).
+     *
+     * @throws NullPointerException if {@code name} or {@code tick} is null
+     * @throws IllegalArgumentException if {@code name} is blank, {@code tick} is shorter than 1 µs
+     *     or longer than 1 hour, or {@code capacity} is not positive
+     */
+    public static TimerWheel create(String name, Duration tick, int capacity) {
+        Args.notBlank(name, "name");
+        Args.notNull(tick, "tick");
+        if (tick.compareTo(Duration.ofNanos(1_000)) < 0
+                || tick.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("tick must be between 1 µs and 1 h, was " + tick);
+        }
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("capacity must be > 0, was " + capacity);
+        }
+        return new TimerWheel(name, tick.toNanos(), capacity, true, false);
+    }
+
+    /**
+     * Runs {@code task} once {@code delay} has passed. A zero or negative delay runs it at the next
+     * tick.
+     *
+     * @throws NullPointerException if {@code delay} or {@code task} is null
+     * @throws TimerOverloadException if {@link #capacity()} timers are pending
+     * @throws IllegalStateException if the wheel is closed
+     */
+    public Timeout schedule(Duration delay, Runnable task) {
+        Args.notNull(delay, "delay");
+        Args.notNull(task, "task");
+        long now = Rt.nanoTime();
+        long nanos;
+        try {
+            nanos = Math.max(0L, delay.toNanos());
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE / 4;
+        }
+        return scheduleAt(now + Math.min(nanos, Long.MAX_VALUE / 4), task);
+    }
+
+    /**
+     * Runs {@code task} once the seam clock ({@code Rt.nanoTime()}, the scale of {@code
+     * Deadline.nanoTime()}) reaches {@code deadlineNanos}; a deadline in the past runs it at the
+     * next tick.
+     *
+     * @throws NullPointerException if {@code task} is null
+     * @throws TimerOverloadException if {@link #capacity()} timers are pending
+     * @throws IllegalStateException if the wheel is closed
+     */
+    public Timeout scheduleAt(long deadlineNanos, Runnable task) {
+        Args.notNull(task, "task");
+        Rt.yieldPoint(Op.SLEEP, this);
+        if (driven && Rt.sim() != null) {
+            return SimTimer.start(deadlineNanos, task);
+        }
+        TimerEntry e = new TimerEntry(this, deadlineNanos, task);
+        long delta = deadlineNanos - origin;
+        if (((deadlineNanos ^ origin) & (deadlineNanos ^ delta)) < 0) { // overflow: saturate
+            delta = deadlineNanos < origin ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
+        }
+        e.when = Math.ceilDiv(delta, tickNanos);
+        boolean rejected = false;
+        boolean spawn = false;
+        Thread wake = null;
+        lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException(name + " is closed");
+            }
+            if (wheel.size() >= capacity) {
+                e.task = null;
+                e.state = TimerEntry.CANCELLED;
+                rejected = true; // reported after unlocking: a JFR commit is not O(1)
+            } else {
+                wheel.insert(e);
+                if (e.when < wakeAt) {
+                    wakeAt = e.when;
+                    wake = driver;
+                }
+                if (driven && !driverStarted) {
+                    driverStarted = true;
+                    spawn = true;
+                }
+            }
+        } finally {
+            unlock();
+        }
+        if (rejected) {
+            reject();
+        }
+        if (spawn) {
+            Rt.spawn(new ThreadSpec(name, true, false, 0), this::drive);
+        } else if (wake != null) {
+            Rt.unpark(wake);
+        }
+        return e;
+    }
+
+    /** Number of timers pending right now (a snapshot). */
+    public int pending() {
+        lock();
+        try {
+            return wheel.size();
+        } finally {
+            unlock();
+        }
+    }
+
+    /** The bound on pending timers. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** The wheel's resolution: a task runs at most about one tick late. */
+    public Duration tick() {
+        return Duration.ofNanos(tickNanos);
+    }
+
+    /**
+     * Stops the driver and cancels every pending timer (their tasks never run). Idempotent.
+     *
+     * @throws IllegalStateException on {@link #shared()}, which lives as long as the process
+     */
+    @Override
+    public void close() {
+        if (shared) {
+            throw new IllegalStateException("the shared timer wheel cannot be closed");
+        }
+        Thread d;
+        lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            wheel.drain(TimerWheel::dropCancelled);
+            d = driver;
+        } finally {
+            unlock();
+        }
+        if (d != null) {
+            Rt.unpark(d);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TimerWheel[" + name + ", tick=" + tick() + "]";
+    }
+
+    // ---- internals ----
+
+    boolean cancel(TimerEntry e) {
+        Rt.yieldPoint(Op.OTHER, this);
+        lock();
+        try {
+            if (e.state != TimerEntry.PENDING) {
+                return false;
+            }
+            wheel.remove(e);
+            dropCancelled(e);
+            return true;
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * Runs every task due at {@code nowNanos} on the calling thread; returns how many ran. The
+     * driver's step; tests call it directly on wheels built without a driver.
+     */
+    int advance(long nowNanos) {
+        List<Runnable> due = new ArrayList<>();
+        lock();
+        try {
+            expire(nowNanos, due);
+        } finally {
+            unlock();
+        }
+        runAll(due);
+        return due.size();
+    }
+
+    /** A wheel without a driver thread, advanced by hand (tests). */
+    static TimerWheel manual(long tickNanos, int capacity) {
+        return new TimerWheel("manual-timer", tickNanos, capacity, false, false);
+    }
+
+    long origin() {
+        return origin;
+    }
+
+    private void expire(long nowNanos, List<Runnable> due) {
+        long now = Math.floorDiv(nowNanos - origin, tickNanos);
+        wheel.advance(
+                now,
+                e -> {
+                    e.state = TimerEntry.EXPIRED;
+                    due.add(e.task);
+                    e.task = null;
+                });
+    }
+
+    private void drive() {
+        List<Runnable> due = new ArrayList<>();
+        while (true) {
+            long next;
+            lock();
+            try {
+                if (closed) {
+                    driver = null;
+                    return;
+                }
+                driver = Thread.currentThread();
+                expire(Rt.nanoTime(), due);
+                long exp = wheel.nextExpiration();
+                next = exp < 0 ? Long.MAX_VALUE : exp;
+                wakeAt = next;
+            } finally {
+                unlock();
+            }
+            runAll(due);
+            due.clear();
+            if (next == Long.MAX_VALUE) {
+                Rt.park(this);
+            } else {
+                Rt.parkUntil(this, origin + next * tickNanos);
+            }
+        }
+    }
+
+    private static void runAll(List<Runnable> due) {
+        for (Runnable task : due) {
+            runReporting(task);
+        }
+    }
+
+    static void runReporting(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            Thread me = Thread.currentThread();
+            me.getUncaughtExceptionHandler().uncaughtException(me, t);
+        }
+    }
+
+    private static void dropCancelled(TimerEntry e) {
+        e.state = TimerEntry.CANCELLED;
+        e.task = null;
+    }
+
+    private void reject() {
+        TimerOverloadEvent ev = new TimerOverloadEvent();
+        if (ev.shouldCommit()) {
+            ev.wheel = name;
+            ev.capacity = capacity;
+            ev.commit();
+        }
+        throw new TimerOverloadException(name, capacity);
+    }
+
+    private void lock() {
+        int spins = 0;
+        while (!LOCK.compareAndSet(this, 0, 1)) { // volatile CAS: acquires the wheel
+            if (++spins < 100) {
+                Rt.spinWait();
+            } else {
+                Rt.yieldNow();
+            }
+        }
+    }
+
+    private void unlock() {
+        LOCK.setRelease(this, 0); // release: publishes the section's writes
+    }
+}

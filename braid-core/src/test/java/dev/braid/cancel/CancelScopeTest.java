@@ -1,0 +1,270 @@
+package dev.braid.cancel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.braid.sync.Mutex;
+import dev.braid.sync.MutexGuard;
+import dev.braid.thread.JoinHandle;
+import dev.braid.thread.JoinOutcome;
+import dev.braid.thread.Threads;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class CancelScopeTest {
+    @Test
+    void noScopeIsInactive() {
+        assertThat(CancelScope.current().isActive()).isFalse();
+        CancelScope.checkpoint();
+    }
+
+    @Test
+    void nestedScopesTakeTheEarlierDeadlineAndBothTokens() {
+        var a = new CancellationSource();
+        var b = new CancellationSource();
+        Deadline near = Deadline.after(Duration.ofMinutes(1));
+        Deadline far = Deadline.after(Duration.ofMinutes(5));
+        CancelScope.call(
+                a.token(),
+                near,
+                () ->
+                        CancelScope.call(
+                                b.token(),
+                                far,
+                                () -> {
+                                    CancelScope s = CancelScope.current();
+                                    assertThat(s.deadline()).isEqualTo(near);
+                                    assertThat(s.tokens()).containsExactly(a.token(), b.token());
+                                    return null;
+                                }));
+        assertThat(CancelScope.current().isActive()).isFalse();
+    }
+
+    @Test
+    void joinStopsOnScopeDeadline() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        JoinHandle<Integer> h =
+                Threads.spawn(
+                        () -> {
+                            release.await();
+                            return 1;
+                        });
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> CancelScope.withTimeout(Duration.ofMillis(50), h::join))
+                .isInstanceOf(DeadlineExceededException.class);
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(50_000_000L);
+        release.countDown();
+        assertThat(h.join()).isEqualTo(1);
+    }
+
+    @Test
+    void joinStopsOnTokenCancelWithCause() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        JoinHandle<Integer> h =
+                Threads.spawn(
+                        () -> {
+                            release.await();
+                            return 1;
+                        });
+        var src = new CancellationSource();
+        IOException cause = new IOException("client left");
+        JoinHandle<Void> canceller =
+                Threads.spawn(
+                        () -> {
+                            Threads.sleep(Duration.ofMillis(30));
+                            src.cancel(cause);
+                            return null;
+                        });
+        assertThatThrownBy(() -> CancelScope.withToken(src.token(), h::join))
+                .isExactlyInstanceOf(CancelledException.class)
+                .hasCause(cause);
+        canceller.join();
+        release.countDown();
+        assertThat(h.join()).isEqualTo(1);
+    }
+
+    @Test
+    void timedJoinPrefersItsOwnEarlierDeadline() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        JoinHandle<Integer> h =
+                Threads.spawn(
+                        () -> {
+                            release.await();
+                            return 1;
+                        });
+        JoinOutcome<Integer> out =
+                CancelScope.withTimeout(Duration.ofMinutes(1), () -> h.join(Duration.ofMillis(10)));
+        assertThat(out).isInstanceOf(JoinOutcome.TimedOut.class);
+        release.countDown();
+        h.join();
+    }
+
+    @Test
+    void sleepStopsOnDeadlineAndOnCancel() throws Exception {
+        long t0 = System.nanoTime();
+        assertThatThrownBy(
+                        () ->
+                                CancelScope.withTimeout(
+                                        Duration.ofMillis(30),
+                                        () -> {
+                                            Threads.sleep(Duration.ofMinutes(10));
+                                            return null;
+                                        }))
+                .isInstanceOf(DeadlineExceededException.class);
+        assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(5));
+
+        var src = new CancellationSource();
+        src.cancelAfter(Duration.ofMillis(20));
+        assertThatThrownBy(
+                        () ->
+                                CancelScope.withToken(
+                                        src.token(),
+                                        () -> {
+                                            Threads.sleep(Duration.ofMinutes(10));
+                                            return null;
+                                        }))
+                .isInstanceOf(DeadlineExceededException.class);
+
+        // a sleep that ends before the scope's deadline is unaffected
+        CancelScope.withTimeout(
+                Duration.ofMinutes(1),
+                () -> {
+                    Threads.sleep(Duration.ofMillis(1));
+                    return null;
+                });
+    }
+
+    @Test
+    void mutexLockStopsWaitingAndTheLockStillWorks() throws Exception {
+        Mutex<Integer> m = new Mutex<>(0);
+        MutexGuard<Integer> held = m.lock();
+        var src = new CancellationSource();
+        CountDownLatch waiting = new CountDownLatch(1);
+        JoinHandle<Throwable> waiter =
+                Threads.spawn(
+                        () -> {
+                            try {
+                                CancelScope.withToken(
+                                        src.token(),
+                                        () -> {
+                                            waiting.countDown();
+                                            try (var g = m.lock()) {
+                                                return g.get();
+                                            }
+                                        });
+                                return null;
+                            } catch (CancelledException e) {
+                                return e;
+                            }
+                        });
+        JoinHandle<Integer> other =
+                Threads.spawn(
+                        () -> {
+                            try (var g = m.lock()) {
+                                return g.get() + 1;
+                            }
+                        });
+        assertThat(waiting.await(5, TimeUnit.SECONDS)).isTrue();
+        Threads.sleep(Duration.ofMillis(30)); // let both park
+        src.cancel("enough");
+        assertThat(waiter.join()).isInstanceOf(CancelledException.class);
+        held.close();
+        assertThat(other.join()).isEqualTo(1);
+        assertThat(m.isLocked()).isFalse();
+        try (var g = m.lock()) {
+            assertThat(g.get()).isEqualTo(0);
+        }
+    }
+
+    @Test
+    void mutexLockHonoursScopeDeadline() throws Exception {
+        Mutex<Integer> m = new Mutex<>(0);
+        try (var held = m.lock()) {
+            assertThat(held.get()).isZero();
+            JoinHandle<Throwable> waiter =
+                    Threads.spawn(
+                            () -> {
+                                try {
+                                    CancelScope.withTimeout(Duration.ofMillis(30), m::lock);
+                                    return null;
+                                } catch (DeadlineExceededException e) {
+                                    return e;
+                                }
+                            });
+            assertThat(waiter.join()).isInstanceOf(DeadlineExceededException.class);
+        }
+        assertThat(m.lock()).isNotNull();
+    }
+
+    @Test
+    void scopeDoesNotCancelScopeJoinOfChildren() throws Exception {
+        var src = new CancellationSource();
+        src.cancel();
+        int[] done = new int[1];
+        CancelScope.withToken(
+                src.token(),
+                () -> {
+                    Threads.scope(
+                            s ->
+                                    s.spawn(
+                                            () -> {
+                                                done[0] = 1;
+                                                return null;
+                                            }));
+                    return null;
+                });
+        assertThat(done[0]).isEqualTo(1);
+    }
+
+    @Test
+    void mutexUnderChurnOfTimedOutWaitersLosesNoWakeUp() throws Exception {
+        Mutex<long[]> m = new Mutex<>(new long[1]);
+        int threads = 4;
+        int rounds = 300;
+        var handles = new java.util.ArrayList<JoinHandle<Integer>>();
+        for (int t = 0; t < threads; t++) {
+            boolean scoped = t % 2 == 0;
+            handles.add(
+                    Threads.spawn(
+                            () -> {
+                                int got = 0;
+                                for (int i = 0; i < rounds; i++) {
+                                    if (scoped) {
+                                        try {
+                                            got +=
+                                                    CancelScope.withTimeout(
+                                                            Duration.ofNanos(
+                                                                    20_000 + i % 7 * 10_000),
+                                                            () -> {
+                                                                try (var g = m.lock()) {
+                                                                    g.get()[0]++;
+                                                                    return 1;
+                                                                }
+                                                            });
+                                        } catch (DeadlineExceededException e) {
+                                            // gave up: fine
+                                        }
+                                    } else {
+                                        try (var g = m.lock()) {
+                                            g.get()[0]++;
+                                            got++;
+                                        }
+                                    }
+                                }
+                                return got;
+                            }));
+        }
+        long total = 0;
+        for (JoinHandle<Integer> h : handles) {
+            JoinOutcome<Integer> out = h.join(Duration.ofSeconds(30));
+            assertThat(out).as("a waiter was never woken").isInstanceOf(JoinOutcome.Finished.class);
+            total += ((JoinOutcome.Finished<Integer>) out).value();
+        }
+        try (var g = m.lock()) {
+            assertThat(g.get()[0]).isEqualTo(total);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.braid.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationSource;
+import dev.braid.cancel.CancelledException;
+import dev.braid.cancel.DeadlineExceededException;
+import dev.braid.sync.BarrierWait.BrokenReason;
+import dev.braid.thread.JoinHandle;
+import dev.braid.thread.Threads;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Semaphore and Barrier waits stop when the ambient {@link CancelScope} is cancelled or expires,
+ * and leave the primitive usable (ADR 0005/0006; Mutex, join and sleep are covered in
+ * CancelScopeTest).
+ */
+class AmbientCancellationTest {
+
+    private static Throwable outcome(JoinHandle<Throwable> h) throws InterruptedException {
+        return h.join();
+    }
+
+    @ParameterizedTest(name = "fair={0}")
+    @ValueSource(booleans = {false, true})
+    void semaphoreAcquireStopsAtTheScopeDeadlineAndLeavesNoStaleWaiter(boolean fair)
+            throws Exception {
+        Semaphore s = Semaphore.named("s", 0, fair);
+        JoinHandle<Throwable> waiter =
+                Threads.spawn(
+                        () -> {
+                            try {
+                                CancelScope.withTimeout(Duration.ofMillis(30), () -> s.acquire(1));
+                                return null;
+                            } catch (DeadlineExceededException e) {
+                                return e;
+                            }
+                        });
+        assertThat(outcome(waiter)).isInstanceOf(DeadlineExceededException.class);
+        assertThat(s.availablePermits()).isZero();
+        s.release(1);
+        assertThat(s.availablePermits()).as("the abandoned waiter took nothing").isEqualTo(1);
+        try (Permits p = s.acquire(1)) {
+            assertThat(p).isNotNull();
+        }
+    }
+
+    @ParameterizedTest(name = "fair={0}")
+    @ValueSource(booleans = {false, true})
+    void semaphoreAcquireStopsWhenTheTokenIsCancelled(boolean fair) throws Exception {
+        Semaphore s = Semaphore.named("s", 0, fair);
+        CancellationSource src = new CancellationSource();
+        JoinHandle<Throwable> waiter =
+                Threads.spawn(
+                        () -> {
+                            try {
+                                CancelScope.withToken(src.token(), () -> s.acquire(2));
+                                return null;
+                            } catch (CancelledException e) {
+                                return e;
+                            }
+                        });
+        Threads.sleep(Duration.ofMillis(30)); // usually parked by now; correct either way
+        src.cancel("shutting down");
+        assertThat(outcome(waiter)).isExactlyInstanceOf(CancelledException.class);
+        s.release(2);
+        assertThat(s.availablePermits()).isEqualTo(2);
+    }
+
+    @ParameterizedTest(name = "timeout={0}")
+    @ValueSource(booleans = {false, true})
+    void aCancelledPartyBreaksTheBarrierForTheOthers(boolean timeout) throws Exception {
+        Barrier b = Barrier.named("step", 3);
+        CancellationSource src = new CancellationSource();
+        JoinHandle<Throwable> cancelled =
+                Threads.spawn(
+                        () -> {
+                            try {
+                                if (timeout) {
+                                    CancelScope.withTimeout(Duration.ofMillis(30), b::await);
+                                } else {
+                                    CancelScope.withToken(src.token(), b::await);
+                                }
+                                return null;
+                            } catch (CancelledException e) { // DeadlineExceededException is one too
+                                return e;
+                            }
+                        });
+        JoinHandle<BarrierWait> other = Threads.spawn(() -> b.await(Duration.ofSeconds(30)));
+        if (!timeout) {
+            Threads.sleep(Duration.ofMillis(30));
+            src.cancel("stop");
+        }
+        assertThat(outcome(cancelled))
+                .isExactlyInstanceOf(
+                        timeout ? DeadlineExceededException.class : CancelledException.class);
+        BarrierWait seen = other.join();
+        assertThat(seen).isInstanceOf(BarrierWait.Broken.class);
+        assertThat(((BarrierWait.Broken) seen).reason()).isEqualTo(BrokenReason.CANCELLED);
+    }
+}

@@ -1,0 +1,205 @@
+package dev.braid.time;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class TimerWheelTest {
+    private static final long TICK = 1_000_000L;
+
+    @Test
+    void manualWheelFiresExactlyAtItsTickNeverEarly() {
+        TimerWheel w = TimerWheel.manual(TICK, 100);
+        long o = w.origin();
+        List<String> fired = new ArrayList<>();
+        w.scheduleAt(o + 5 * TICK + 1, () -> fired.add("a")); // due in tick 6
+        w.scheduleAt(o + 5 * TICK, () -> fired.add("b")); // due at tick 5
+        assertThat(w.advance(o + 5 * TICK - 1)).isZero();
+        assertThat(w.advance(o + 5 * TICK)).isEqualTo(1);
+        assertThat(fired).containsExactly("b");
+        assertThat(w.advance(o + 6 * TICK)).isEqualTo(1);
+        assertThat(fired).containsExactly("b", "a");
+        assertThat(w.pending()).isZero();
+    }
+
+    @Test
+    void randomScheduleCancelAdvanceMatchesAModel() {
+        Random rnd = new Random(42);
+        for (int round = 0; round < 20; round++) {
+            TimerWheel w = TimerWheel.manual(TICK, 100_000);
+            long o = w.origin();
+            long now = o;
+            TreeMap<Long, List<Integer>> model = new TreeMap<>();
+            List<Timeout> handles = new ArrayList<>();
+            List<Long> deadlines = new ArrayList<>();
+            List<Integer> fired = new ArrayList<>();
+            for (int step = 0; step < 3000; step++) {
+                int op = rnd.nextInt(10);
+                if (op < 5) {
+                    long span =
+                            rnd.nextInt(4) == 0
+                                    ? 1L << (12 + rnd.nextInt(24))
+                                    : 1 + rnd.nextInt(5000);
+                    long d = now + (rnd.nextLong(span)) * (TICK / 4);
+                    int id = handles.size();
+                    handles.add(w.scheduleAt(d, () -> fired.add(id)));
+                    deadlines.add(d);
+                    long due =
+                            Math.max(Math.ceilDiv(d - o, TICK), Math.floorDiv(now - o, TICK) + 1);
+                    model.computeIfAbsent(due, k -> new ArrayList<>()).add(id);
+                } else if (op < 7 && !handles.isEmpty()) {
+                    int id = rnd.nextInt(handles.size());
+                    boolean inModel = model.values().stream().anyMatch(l -> l.contains(id));
+                    assertThat(handles.get(id).cancel()).isEqualTo(inModel);
+                    model.values().forEach(l -> l.remove((Integer) id));
+                } else {
+                    now +=
+                            rnd.nextInt(4) == 0
+                                    ? rnd.nextLong(1L << 32)
+                                    : rnd.nextInt(200) * TICK / 3;
+                    fired.clear();
+                    w.advance(now);
+                    long nowTick = Math.floorDiv(now - o, TICK);
+                    List<Integer> expect = new ArrayList<>();
+                    var head = model.headMap(nowTick, true);
+                    head.values().forEach(expect::addAll);
+                    head.clear();
+                    assertThat(fired).containsExactlyInAnyOrderElementsOf(expect);
+                    for (int id : fired) {
+                        assertThat(deadlines.get(id)).isLessThanOrEqualTo(now); // never early
+                        assertThat(handles.get(id).isExpired()).isTrue();
+                    }
+                }
+                assertThat(w.pending())
+                        .isEqualTo(model.values().stream().mapToInt(List::size).sum());
+            }
+        }
+    }
+
+    @Test
+    void farTimersCascadeDownCorrectly() {
+        TimerWheel w = TimerWheel.manual(1, 10);
+        long o = w.origin();
+        List<Long> fired = new ArrayList<>();
+        long[] ds = {1L << 36, (1L << 36) + 5, 1L << 40, 64L * 64 * 64 + 3};
+        for (long d : ds) {
+            w.scheduleAt(o + d, () -> fired.add(d));
+        }
+        w.advance(o + (1L << 36) - 1);
+        assertThat(fired).containsExactly(64L * 64 * 64 + 3);
+        w.advance(o + (1L << 36) + 4);
+        assertThat(fired).hasSize(2);
+        w.advance(o + (1L << 41));
+        assertThat(fired).hasSize(4);
+    }
+
+    @Test
+    void cancelledTimerIsUnreachableRightAfterCancel() {
+        TimerWheel w = TimerWheel.manual(TICK, 10);
+        Object payload = new Object();
+        Runnable task = payload::hashCode; // capturing: not a cached constant lambda
+        Timeout t = w.schedule(Duration.ofHours(1), task);
+        WeakReference<Timeout> weakHandle = new WeakReference<>(t);
+        WeakReference<Runnable> weakTask = new WeakReference<>(task);
+        assertThat(t.cancel()).isTrue();
+        assertThat(t.cancel()).isFalse();
+        t = null;
+        task = null;
+        System.gc();
+        assertThat(weakHandle.get()).isNull();
+        assertThat(weakTask.get()).isNull();
+        assertThat(w.pending()).isZero();
+    }
+
+    @Test
+    void extremeDeadlinesSaturate() {
+        TimerWheel w = TimerWheel.manual(TICK, 10);
+        List<String> fired = new ArrayList<>();
+        w.scheduleAt(Long.MIN_VALUE, () -> fired.add("past"));
+        Timeout far = w.scheduleAt(Long.MAX_VALUE, () -> fired.add("far"));
+        w.advance(w.origin() + TICK);
+        assertThat(fired).containsExactly("past");
+        assertThat(far.isExpired()).isFalse();
+        assertThat(far.cancel()).isTrue();
+        TimerWheel closing = TimerWheel.create("far", Duration.ofMillis(1), 10);
+        Timeout t = closing.scheduleAt(Long.MAX_VALUE, () -> {});
+        closing.close(); // drains without walking time forward
+        assertThat(t.isCancelled()).isTrue();
+    }
+
+    @Test
+    void boundedPendingRejectsClearly() {
+        TimerWheel w = TimerWheel.manual(TICK, 2);
+        w.schedule(Duration.ofSeconds(1), () -> {});
+        Timeout second = w.schedule(Duration.ofSeconds(1), () -> {});
+        assertThatThrownBy(() -> w.schedule(Duration.ofSeconds(1), () -> {}))
+                .isInstanceOf(TimerOverloadException.class)
+                .hasMessageContaining("2 timers pending");
+        assertThat(w.pending()).isEqualTo(2);
+        second.cancel();
+        w.schedule(Duration.ofSeconds(1), () -> {});
+    }
+
+    @Test
+    void drivenWheelFiresNeverEarlyAndAboutOnTime() throws Exception {
+        try (TimerWheel w = TimerWheel.create("test-wheel", Duration.ofMillis(1), 10_000)) {
+            int n = 200;
+            CountDownLatch all = new CountDownLatch(n);
+            ConcurrentLinkedQueue<Long> lateness = new ConcurrentLinkedQueue<>();
+            for (int i = 0; i < n; i++) {
+                long d = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5 + i % 20);
+                w.scheduleAt(
+                        d,
+                        () -> {
+                            lateness.add(System.nanoTime() - d);
+                            all.countDown();
+                        });
+            }
+            assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(lateness).allMatch(l -> l >= 0);
+        }
+    }
+
+    @Test
+    void failingTaskDoesNotStopTheDriver() throws Exception {
+        try (TimerWheel w = TimerWheel.create("failing", Duration.ofMillis(1), 10)) {
+            CountDownLatch ran = new CountDownLatch(1);
+            Thread.UncaughtExceptionHandler old = Thread.getDefaultUncaughtExceptionHandler();
+            Thread.setDefaultUncaughtExceptionHandler((t, e) -> {});
+            try {
+                w.schedule(
+                        Duration.ZERO,
+                        () -> {
+                            throw new IllegalStateException("boom");
+                        });
+                w.schedule(Duration.ofMillis(2), ran::countDown);
+                assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                Thread.setDefaultUncaughtExceptionHandler(old);
+            }
+        }
+    }
+
+    @Test
+    void closeCancelsPendingAndRejectsNewTimers() {
+        TimerWheel w = TimerWheel.create("closing", Duration.ofMillis(1), 10);
+        Timeout t = w.schedule(Duration.ofHours(1), () -> {});
+        w.close();
+        w.close();
+        assertThat(t.isCancelled()).isTrue();
+        assertThatThrownBy(() -> w.schedule(Duration.ZERO, () -> {}))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> TimerWheel.shared().close())
+                .isInstanceOf(IllegalStateException.class);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.braid.examples.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationSource;
+import dev.braid.cancel.CancelledException;
+import dev.braid.cancel.DeadlineExceededException;
+import dev.braid.sync.Mutex;
+import dev.braid.testkit.Exploration;
+import dev.braid.testkit.SimResult;
+import dev.braid.testkit.Simulation;
+import dev.braid.thread.JoinHandle;
+import dev.braid.thread.Threads;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/** Cancellation and timers under the deterministic simulator (virtual time). */
+class CancellationSimTest {
+    /**
+     * A timeout and a completion due at the same virtual instant: which one cancels the token first
+     * is a scheduling choice, and exploration must find both orders within 100 schedules.
+     */
+    @Test
+    void timeoutVersusCompletionRaceIsExploredInBothOrders() {
+        Set<String> winners = ConcurrentHashMap.newKeySet();
+        Exploration e =
+                Simulation.builder()
+                        .seed(7)
+                        .schedules(100)
+                        .build()
+                        .explore(
+                                () -> {
+                                    var request = new CancellationSource();
+                                    request.cancelAfter(Duration.ofMillis(10)); // the timeout
+                                    JoinHandle<Void> worker =
+                                            Threads.spawn(
+                                                    () -> {
+                                                        Threads.sleep(Duration.ofMillis(10));
+                                                        request.cancel("completed"); // completion
+                                                        return null;
+                                                    });
+                                    worker.join();
+                                    request.token().await();
+                                    Throwable cause = request.token().cause().orElseThrow();
+                                    winners.add(
+                                            cause instanceof DeadlineExceededException
+                                                    ? "timeout"
+                                                    : "completion");
+                                });
+        assertThat(e.passed()).as(e.message()).isTrue();
+        assertThat(winners).containsExactlyInAnyOrder("timeout", "completion");
+    }
+
+    /** A 10-minute scope deadline bounds a join of a thread that sleeps for an hour: < 1 s wall. */
+    @Test
+    void tenMinuteDeadlineRunsInUnderASecond() {
+        long t0 = System.nanoTime();
+        SimResult r =
+                Simulation.builder()
+                        .build()
+                        .runOnce(
+                                1,
+                                () -> {
+                                    var slow =
+                                            Threads.spawn(
+                                                    () -> {
+                                                        Threads.sleep(Duration.ofHours(1));
+                                                        return 1;
+                                                    });
+                                    long start = System.nanoTime();
+                                    boolean timedOut = false;
+                                    try {
+                                        CancelScope.withTimeout(Duration.ofMinutes(10), slow::join);
+                                    } catch (DeadlineExceededException expected) {
+                                        timedOut = true;
+                                    }
+                                    assertThat(timedOut).isTrue();
+                                    var token =
+                                            CancellationSource.withTimeout(Duration.ofMinutes(10));
+                                    token.token().await();
+                                    assertThat(System.nanoTime() - start)
+                                            .isLessThan(1_000_000_000L);
+                                    slow.join();
+                                });
+        assertThat(r.isFailure()).as(r.message()).isFalse();
+        assertThat(System.nanoTime() - t0).isLessThan(1_000_000_000L);
+    }
+
+    /**
+     * A waiter that leaves a Mutex's queue because its scope's deadline passes, racing with the
+     * holder's unlock (which may have just dequeued it to be woken): no wake-up may be lost, so the
+     * plain waiter always gets the lock. A lost wake-up shows up as a reported deadlock.
+     */
+    @Test
+    void mutexWaiterLeavingOnDeadlineNeverLosesAWakeUp() {
+        Exploration e =
+                Simulation.builder()
+                        .seed(11)
+                        .schedules(300)
+                        .build()
+                        .explore(
+                                () -> {
+                                    Mutex<int[]> m = new Mutex<>(new int[1]);
+                                    var holder = m.lock();
+                                    var leaver =
+                                            Threads.spawn(
+                                                    () -> {
+                                                        try {
+                                                            return CancelScope.withTimeout(
+                                                                    Duration.ofMillis(5),
+                                                                    () -> {
+                                                                        try (var g = m.lock()) {
+                                                                            return ++g.get()[0];
+                                                                        }
+                                                                    });
+                                                        } catch (CancelledException gaveUp) {
+                                                            return -1;
+                                                        }
+                                                    });
+                                    var plain =
+                                            Threads.spawn(
+                                                    () -> {
+                                                        try (var g = m.lock()) {
+                                                            return ++g.get()[0];
+                                                        }
+                                                    });
+                                    Threads.sleep(Duration.ofMillis(5)); // release at the deadline
+                                    holder.close();
+                                    int a = leaver.join();
+                                    int b = plain.join();
+                                    assertThat(b).isPositive();
+                                    assertThat(m.isLocked()).isFalse();
+                                    assertThat(a == -1 || a + b == 3).isTrue();
+                                });
+        assertThat(e.passed()).as(e.message()).isTrue();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.braid.jcstress.litmus;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import dev.braid.atomic.AtomicI32;
+import dev.braid.atomic.Ordering;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.IIII_Result;
+
+/**
+ * Litmus shape IRIW, independent reads of independent writes: T1: x=1 || T2: y=1 || T3: r1=x; r2=y
+ * || T4: r3=y; r4=x, under braid's three orderings. Graded by {@code
+ * ../shared/reference/litmus.md}: the outcome {@code 1, 0, 1, 0} is ACCEPTABLE_INTERESTING where
+ * the table allows it and FORBIDDEN where it forbids it.
+ */
+public final class IRIW {
+    private IRIW() {}
+
+    /** Every access RELAXED (opaque). */
+    @JCStressTest
+    @Outcome(
+            id = "1, 0, 1, 0",
+            expect = ACCEPTABLE_INTERESTING,
+            desc = "the outcome the litmus table asks about")
+    @Outcome(expect = ACCEPTABLE, desc = "sequentially consistent")
+    @State
+    public static class Relaxed {
+        private static final Ordering LOAD = Ordering.RELAXED;
+        private static final Ordering STORE = Ordering.RELAXED;
+        private final AtomicI32 x = new AtomicI32();
+        private final AtomicI32 y = new AtomicI32();
+
+        @Actor
+        public void actor1(IIII_Result r) {
+            x.store(1, STORE);
+        }
+
+        @Actor
+        public void actor2(IIII_Result r) {
+            y.store(1, STORE);
+        }
+
+        @Actor
+        public void actor3(IIII_Result r) {
+            r.r1 = x.load(LOAD);
+            r.r2 = y.load(LOAD);
+        }
+
+        @Actor
+        public void actor4(IIII_Result r) {
+            r.r3 = y.load(LOAD);
+            r.r4 = x.load(LOAD);
+        }
+    }
+
+    /** Every access RELEASE stores, ACQUIRE loads. */
+    @JCStressTest
+    @Outcome(
+            id = "1, 0, 1, 0",
+            expect = ACCEPTABLE_INTERESTING,
+            desc = "the outcome the litmus table asks about")
+    @Outcome(expect = ACCEPTABLE, desc = "sequentially consistent")
+    @State
+    public static class RelAcq {
+        private static final Ordering LOAD = Ordering.ACQUIRE;
+        private static final Ordering STORE = Ordering.RELEASE;
+        private final AtomicI32 x = new AtomicI32();
+        private final AtomicI32 y = new AtomicI32();
+
+        @Actor
+        public void actor1(IIII_Result r) {
+            x.store(1, STORE);
+        }
+
+        @Actor
+        public void actor2(IIII_Result r) {
+            y.store(1, STORE);
+        }
+
+        @Actor
+        public void actor3(IIII_Result r) {
+            r.r1 = x.load(LOAD);
+            r.r2 = y.load(LOAD);
+        }
+
+        @Actor
+        public void actor4(IIII_Result r) {
+            r.r3 = y.load(LOAD);
+            r.r4 = x.load(LOAD);
+        }
+    }
+
+    /** Every access SEQ_CST (volatile). */
+    @JCStressTest
+    @Outcome(
+            id = "1, 0, 1, 0",
+            expect = FORBIDDEN,
+            desc = "the outcome the litmus table asks about")
+    @Outcome(expect = ACCEPTABLE, desc = "sequentially consistent")
+    @State
+    public static class SeqCst {
+        private static final Ordering LOAD = Ordering.SEQ_CST;
+        private static final Ordering STORE = Ordering.SEQ_CST;
+        private final AtomicI32 x = new AtomicI32();
+        private final AtomicI32 y = new AtomicI32();
+
+        @Actor
+        public void actor1(IIII_Result r) {
+            x.store(1, STORE);
+        }
+
+        @Actor
+        public void actor2(IIII_Result r) {
+            y.store(1, STORE);
+        }
+
+        @Actor
+        public void actor3(IIII_Result r) {
+            r.r1 = x.load(LOAD);
+            r.r2 = y.load(LOAD);
+        }
+
+        @Actor
+        public void actor4(IIII_Result r) {
+            r.r3 = y.load(LOAD);
+            r.r4 = x.load(LOAD);
+        }
+    }
+}

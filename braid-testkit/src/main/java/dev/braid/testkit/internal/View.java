@@ -1,0 +1,80 @@
+package dev.braid.testkit.internal;
+
+import java.util.Arrays;
+
+/**
+ * What a thread (or a message) knows: a vector clock over task ids, for happens-before, and per
+ * memory location the newest store in modification order that it must not read before (its
+ * coherence floor). Mutable; {@link #copy} makes the snapshots that messages carry.
+ */
+final class View {
+    int[] clock;
+    Store[] floor;
+
+    View() {
+        this(new int[4], new Store[4]);
+    }
+
+    private View(int[] clock, Store[] floor) {
+        this.clock = clock;
+        this.floor = floor;
+    }
+
+    View copy() {
+        return new View(clock.clone(), floor.clone());
+    }
+
+    int clock(int task) {
+        return task < clock.length ? clock[task] : 0;
+    }
+
+    /** Starts the next epoch of {@code task}: later events are not covered by earlier snapshots. */
+    void tick(int task) {
+        if (task >= clock.length) {
+            clock = Arrays.copyOf(clock, Math.max(task + 1, clock.length * 2));
+        }
+        clock[task]++;
+    }
+
+    Store floor(Location loc) {
+        return loc.id < floor.length ? floor[loc.id] : null;
+    }
+
+    /** Raises the floor of {@code s}'s location to {@code s} if {@code s} is newer. */
+    void see(Store s) {
+        int id = s.loc.id;
+        if (id >= floor.length) {
+            floor = Arrays.copyOf(floor, Math.max(id + 1, floor.length * 2));
+        }
+        Store f = floor[id];
+        if (f == null || s.rank > f.rank) {
+            floor[id] = s;
+        }
+    }
+
+    /** Joins the coherence floors only (what the global SC view exchanges). */
+    void joinFloors(View other) {
+        if (other == null) {
+            return;
+        }
+        for (Store s : other.floor) {
+            if (s != null) {
+                see(s);
+            }
+        }
+    }
+
+    /** Joins everything: a synchronization edge from {@code other}'s owner to this one. */
+    void join(View other) {
+        if (other == null) {
+            return;
+        }
+        joinFloors(other);
+        if (other.clock.length > clock.length) {
+            clock = Arrays.copyOf(clock, other.clock.length);
+        }
+        for (int i = 0; i < other.clock.length; i++) {
+            clock[i] = Math.max(clock[i], other.clock[i]);
+        }
+    }
+}
