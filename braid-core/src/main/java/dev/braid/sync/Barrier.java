@@ -336,7 +336,7 @@ public final class Barrier {
                 break;
             }
         }
-        // Ambient cancellation (ADR 0005/0006): read only here, on the parking path. A party that
+        // Ambient cancellation (ADR 0010/0006): read only here, on the parking path. A party that
         // leaves because its scope stopped breaks the barrier, as an interrupted party does.
         CancelScope scope = CancelScope.current();
         CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(node.thread) : null;

@@ -51,7 +51,7 @@ import java.util.function.UnaryOperator;
  * either mode only while the lock is free.
  *
  * <p><b>Not reentrant.</b> A thread that tries to lock a mutex it already holds gets an {@link
- * IllegalStateException} instead of deadlocking (see ADR 0005).
+ * IllegalStateException} instead of deadlocking (see ADR 0010).
  *
  * <p><b>Ambient cancellation.</b> Inside a {@link CancelScope}, an acquisition that has to park
  * stops waiting when the scope's token is cancelled or its deadline passes, and throws {@link
@@ -94,7 +94,7 @@ public final class Mutex<T> {
      * in unlockSlow, and the volatile write of GRANTED publish the critical section to the next
      * holder. `value` is guarded by the lock; `poison` is volatile so isPoisoned() needs no lock.
      * `owner` is plain: only the holder writes it, and a thread compares it only with itself, which
-     * is exact because a thread always sees its own last write (see ADR 0005 for its cost).
+     * is exact because a thread always sees its own last write (see ADR 0010 for its cost).
      *
      * Ambient cancellation. Only a waiter that has queued reads CancelScope.current(). In an active
      * scope it registers a wake-up on the scope's tokens and parks no later than the scope's
