@@ -341,7 +341,7 @@ public final class Semaphore {
         if (node.granted) {
             return true;
         }
-        // Ambient cancellation (ADR 0010/0006): read only here, on the parking path.
+        // Ambient cancellation (ADR 0005/0006): read only here, on the parking path.
         CancelScope scope = CancelScope.current();
         CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(node.thread) : null;
         Deadline bound =

@@ -26,7 +26,7 @@ class ArchitectureTest {
                     "dev.braid.internal.rt",
                     "dev.braid.internal.util",
                     "dev.braid.atomic",
-                    "dev.braid.time", // below cancel: cancelAfter needs the wheel (ADR 0010)
+                    "dev.braid.time", // below cancel: cancelAfter needs the wheel (ADR 0005)
                     "dev.braid.cancel",
                     "dev.braid.thread",
                     "dev.braid.sync",

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Semaphore and Barrier waits stop when the ambient {@link CancelScope} is cancelled or expires,
- * and leave the primitive usable (ADR 0010/0006; Mutex, join and sleep are covered in
+ * and leave the primitive usable (ADR 0005/0006; Mutex, join and sleep are covered in
  * CancelScopeTest).
  */
 class AmbientCancellationTest {
