@@ -10,13 +10,16 @@ import java.util.concurrent.locks.LockSupport;
  * only so that {@link SeamCost} can compare the real mutex against the same algorithm without the
  * seam; it is not part of braid and must not be used anywhere else.
  *
- * <p>Kept line-for-line with {@code Mutex} (fast paths, {@code lockSlow}, {@code unlockSlow}, the
- * poison check on acquisition) and with {@code MutexGuard} (the closed-flag check on every use), so
- * the only difference the JIT sees is the seam. {@code Rt.yieldPoint}, {@code Rt.acquired} and
- * {@code Rt.released} are deleted; {@code Rt.spinWait}, {@code Rt.park} and {@code Rt.unpark} are
- * replaced by the JDK calls they make in production. Poisoning through closures ({@code withLock})
- * and {@code tryLock} are left out: SeamCost measures lock/unlock only. If {@code Mutex}'s
- * algorithm changes, change this copy in the same commit.
+ * <p>The uncontended fast paths are kept line-for-line with {@code Mutex} (one CAS to lock, the
+ * owner store and the statistics null-check of {@code Mutex.enter}, the poison check; owner clear
+ * and one CAS to unlock) and with {@code MutexGuard} (the closed-flag check on every use), so the
+ * only difference the JIT sees on the measured path is the seam (and the lock-order hooks, which
+ * fold the same way). The slow paths ({@code lockSlow}, {@code unlockSlow}) are the earlier,
+ * simpler queueing algorithm; SeamCost is uncontended and never reaches them. {@code
+ * Rt.yieldPoint}, {@code Rt.acquired} and {@code Rt.released} are deleted; {@code Rt.spinWait},
+ * {@code Rt.park} and {@code Rt.unpark} are replaced by the JDK calls they make in production.
+ * Poisoning through closures ({@code withLock}) and {@code tryLock} are left out: SeamCost measures
+ * lock/unlock only. If {@code Mutex}'s algorithm changes, change this copy in the same commit.
  *
  * @param <T> the protected value's type
  */
@@ -55,6 +58,8 @@ final class NoSeamMutex<T> {
 
     T value; // guarded by LOCKED
     volatile Throwable poison; // written under LOCKED
+    private Thread owner; // mirrors Mutex.owner (plain; written by the holder)
+    private final Runnable counters = null; // mirrors Mutex.counters (null: not instrumented)
 
     NoSeamMutex(T value) {
         this.name = null;
@@ -74,6 +79,11 @@ final class NoSeamMutex<T> {
     }
 
     private Guard<T> acquired() {
+        owner = Thread.currentThread(); // as Mutex.enter: reentrancy detection
+        Runnable c = counters; // as Mutex.enter: per-lock statistics, null unless instrumented
+        if (c != null) {
+            c.run();
+        }
         Throwable p = poison;
         if (p != null) {
             unlock();
@@ -83,6 +93,7 @@ final class NoSeamMutex<T> {
     }
 
     void unlock() {
+        owner = null;
         if (!STATE.compareAndSet(this, LOCKED, 0)) {
             unlockSlow();
         }
