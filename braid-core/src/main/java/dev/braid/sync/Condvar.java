@@ -1,5 +1,7 @@
 package dev.braid.sync;
 
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationRegistration;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
@@ -46,6 +48,13 @@ import java.util.function.Predicate;
  *
  * <p><b>Timeouts</b> return {@link WaitOutcome#TIMED_OUT} and run on virtual time under the
  * testkit.
+ *
+ * <p><b>Ambient cancellation.</b> A wait (of any form, uninterruptible included) inside a {@link
+ * CancelScope} stops when the scope's token is cancelled or its deadline passes: the waiter leaves
+ * the queue (so a later notification goes to another waiter), re-takes the lock, and throws {@link
+ * dev.braid.cancel.CancelledException} (or {@link dev.braid.cancel.DeadlineExceededException}) with
+ * the guard still holding the lock, as an {@link InterruptedException} would. A notification that
+ * arrived first wins.
  */
 public final class Condvar {
     /*
@@ -289,15 +298,23 @@ public final class Condvar {
         boolean timedOut = false;
         boolean interrupted = false;
         boolean keepInterrupt = false;
+        boolean stopped = false;
+        // Ambient cancellation (ADR 0005/0006): read only here, on the parking path.
+        CancelScope scope = CancelScope.current();
+        CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(node.thread) : null;
+        boolean bounded = timed || stop != null && !scope.deadline().isNever();
+        long parkDeadline = timed ? deadline : 0L;
+        if (stop != null && !scope.deadline().isNever()) {
+            long scopeDeadline = scope.deadline().nanoTime();
+            parkDeadline = timed && deadline - scopeDeadline < 0 ? deadline : scopeDeadline;
+        }
         int st;
         try {
             while ((st = node.status) == Waiter.WAITING) {
-                if (timed) {
-                    if (Rt.nanoTime() - deadline >= 0) {
-                        timedOut = true;
-                    } else {
-                        Rt.parkUntil(this, deadline);
-                    }
+                if (timed && Rt.nanoTime() - deadline >= 0) {
+                    timedOut = true;
+                } else if (bounded) {
+                    Rt.parkUntil(this, parkDeadline);
                 } else {
                     Rt.park(this);
                 }
@@ -308,12 +325,16 @@ public final class Condvar {
                         keepInterrupt = true;
                     }
                 }
-                if (timedOut || interrupted) {
+                stopped = stop != null && scope.isCancelled();
+                if (timedOut || interrupted || stopped) {
                     st = cancel(node);
                     break;
                 }
             }
         } finally {
+            if (stop != null) {
+                stop.deregister();
+            }
             lock.reacquireAfterWait();
         }
         if (st == Waiter.CANCELLED) {
@@ -322,6 +343,9 @@ public final class Condvar {
             }
             if (interrupted) {
                 throw new InterruptedException();
+            }
+            if (stopped) {
+                scope.check(); // throws CancelledException or DeadlineExceededException; lock held
             }
             return false;
         }

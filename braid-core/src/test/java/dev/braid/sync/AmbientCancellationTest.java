@@ -10,6 +10,7 @@ import dev.braid.sync.BarrierWait.BrokenReason;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -100,5 +101,71 @@ class AmbientCancellationTest {
         BarrierWait seen = other.join();
         assertThat(seen).isInstanceOf(BarrierWait.Broken.class);
         assertThat(((BarrierWait.Broken) seen).reason()).isEqualTo(BrokenReason.CANCELLED);
+    }
+
+    @Test
+    void condvarWaitStopsAtTheScopeDeadlineWithTheLockHeld() throws Exception {
+        Mutex<Integer> m = Mutex.named("m", 0);
+        Condvar ready = Condvar.named("ready");
+        JoinHandle<String> waiter =
+                Threads.spawn(
+                        () -> {
+                            try (var g = m.lock()) {
+                                try {
+                                    CancelScope.withTimeout(
+                                            Duration.ofMillis(30),
+                                            () -> {
+                                                ready.awaitUninterruptibly(g);
+                                                return null;
+                                            });
+                                    return "notified?";
+                                } catch (DeadlineExceededException e) {
+                                    return "held="
+                                            + m.isHeldByCurrentThread()
+                                            + " value="
+                                            + g.get();
+                                }
+                            }
+                        });
+        assertThat(waiter.join()).isEqualTo("held=true value=0");
+        assertThat(m.isLocked()).isFalse();
+    }
+
+    @Test
+    void aCancelledCondvarWaiterDoesNotSwallowANotification() throws Exception {
+        Mutex<Boolean> m = Mutex.named("m", false);
+        Condvar ready = Condvar.named("ready");
+        CancellationSource src = new CancellationSource();
+        JoinHandle<Throwable> cancelled =
+                Threads.spawn(
+                        () -> {
+                            try (var g = m.lock()) {
+                                CancelScope.withToken(
+                                        src.token(),
+                                        () -> {
+                                            ready.await(g);
+                                            return null;
+                                        });
+                                return null;
+                            } catch (CancelledException e) {
+                                return e;
+                            }
+                        });
+        JoinHandle<Boolean> patient =
+                Threads.spawn(
+                        () -> {
+                            try (var g = m.lock()) {
+                                ready.awaitUntil(g, v -> v);
+                                return g.get();
+                            }
+                        });
+        Threads.sleep(Duration.ofMillis(30)); // usually both wait by now; correct either way
+        src.cancel("stop");
+        assertThat(outcome(cancelled)).isExactlyInstanceOf(CancelledException.class);
+        try (var g = m.lock()) {
+            g.set(true);
+            ready.notifyOne(); // must reach the patient waiter, not the departed one
+        }
+        assertThat(patient.join(Duration.ofSeconds(10)).value()).isTrue();
     }
 }
