@@ -8,7 +8,7 @@ import java.lang.invoke.MutableCallSite;
 /**
  * What every braid lock reports about acquisitions and releases: to the runtime seam (the testkit's
  * wait-for graph) and, when enabled, to the {@link LockOrderChecker}. One place, so that a new
- * primitive (Semaphore) joins both by calling these three methods.
+ * primitive joins both by calling these methods (Semaphore uses the Permits variants).
  */
 final class LockHooks {
     /*
@@ -60,6 +60,25 @@ final class LockHooks {
         Rt.released(lock);
         if (checking()) {
             LockOrderChecker.released(lock);
+        }
+    }
+
+    /**
+     * The caller now holds {@code permits} of {@code semaphore}. The checker tracks the Permits
+     * object (not the semaphore), because another thread may close it.
+     */
+    static void acquiredPermits(Semaphore semaphore, Permits permits) {
+        Rt.acquired(semaphore);
+        if (checking()) {
+            LockOrderChecker.acquired(permits);
+        }
+    }
+
+    /** {@code permits} of {@code semaphore} were closed or forgotten, by any thread. */
+    static void releasedPermits(Semaphore semaphore, Permits permits) {
+        Rt.released(semaphore);
+        if (checking()) {
+            LockOrderChecker.released(permits);
         }
     }
 }

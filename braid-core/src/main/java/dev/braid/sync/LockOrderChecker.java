@@ -14,14 +14,14 @@ import java.util.function.Consumer;
 
 /**
  * An opt-in checker that finds lock-order deadlocks <em>before</em> they happen. While enabled, it
- * records, per thread, which braid locks ({@link Mutex}, {@link RwLock}; read and write holds
- * alike) are held, and adds an edge {@code A -> B} to a global lock-order graph whenever a thread
- * acquires {@code B} while holding {@code A}, remembering the stack of that acquisition. If a new
- * edge would close a cycle, the acquisition is a potential deadlock: some interleaving of the
- * threads that established the two orders blocks forever. The checker reports a {@link
- * LockOrderViolation} naming both locks, with the current stack and the stack of the earlier,
- * conflicting acquisition — even if this run never deadlocks. Re-acquiring a lock already held (a
- * read hold included) is reported too.
+ * records, per thread, which braid locks ({@link Mutex}, {@link RwLock}, read and write holds
+ * alike, and {@link Semaphore} permits) are held, and adds an edge {@code A -> B} to a global
+ * lock-order graph whenever a thread acquires {@code B} while holding {@code A}, remembering the
+ * stack of that acquisition. If a new edge would close a cycle, the acquisition is a potential
+ * deadlock: some interleaving of the threads that established the two orders blocks forever. The
+ * checker reports a {@link LockOrderViolation} naming both locks, with the current stack and the
+ * stack of the earlier, conflicting acquisition — even if this run never deadlocks. Re-acquiring a
+ * lock already held (a read hold included) is reported too.
  *
  * <p>Use in tests and staging: {@link #enable()} throws the violation from the acquiring call (the
  * lock is then not taken); {@link #enable(Consumer)} passes it to a reporter and lets the
@@ -33,13 +33,20 @@ import java.util.function.Consumer;
  * two RwLocks in opposite orders can deadlock behind queued writers, so read-read inversions are
  * real. The graph holds locks weakly (a collected lock's edges stay as labels only).
  *
- * <p><b>Adding a primitive (e.g. Semaphore).</b> A new blocking primitive joins by calling the
- * package's three hooks — {@code LockHooks.beforeBlocking(this)} before a blocking or timed
- * acquisition, {@code LockHooks.acquired(this)} after every successful one, and {@code
- * LockHooks.released(this)} on release — exactly as Mutex and RwLock do. A semaphore permit then
- * counts as held by the acquiring thread until that thread releases it; a release by another thread
- * removes nothing from the acquirer's held set, so a semaphore used as a signal rather than as a
- * lock should not call the hooks.
+ * <p><b>Semaphores.</b> {@link Semaphore} permits taken by {@link Semaphore#acquire} or a timed
+ * {@code tryAcquire} count as held by the acquiring thread until their {@link Permits} are closed
+ * or forgotten — by that thread or by any other (permits may be handed over): a semaphore held
+ * while taking a lock, or taken while holding one, is a node of the graph like a lock, and an
+ * inversion between, say, a connection-pool semaphore and a mutex is reported. Taking more permits
+ * of a semaphore the thread already holds permits of is not reported (with enough permits that is
+ * not a deadlock; exhausting a pool this way is a resource deadlock the testkit finds, not a lock
+ * order). Raw {@link Semaphore#release(int)} is a signal, not a return of held permits, and is not
+ * tracked.
+ *
+ * <p><b>Adding a primitive.</b> A new blocking primitive joins by calling the package's hooks —
+ * {@code LockHooks.beforeBlocking(this)} before a blocking or timed acquisition, {@code
+ * LockHooks.acquired(this)} after every successful one, and {@code LockHooks.released(this)} on
+ * release — exactly as Mutex and RwLock do (Semaphore uses the Permits variants).
  *
  * <p>Guava's {@code CycleDetectingLockFactory} is the precedent; unlike it, braid treats RwLock
  * reads precisely as above and needs no special lock factory.
@@ -114,7 +121,18 @@ public final class LockOrderChecker {
         List<LockOrderViolation> found = new ArrayList<>(1);
         synchronized (GRAPH) {
             Node to = node(lock);
-            for (Object h : held) {
+            for (int i = 0; i < held.size(); i++) {
+                Object h = held.get(i);
+                if (h instanceof Permits p) {
+                    if (p.isReleased()) { // closed by another thread: no longer ours
+                        held.remove(i--);
+                        continue;
+                    }
+                    h = p.semaphore();
+                    if (h == lock) {
+                        continue; // more permits of a semaphore we hold: not an order (see above)
+                    }
+                }
                 if (h == lock) {
                     found.add(
                             new LockOrderViolation(
@@ -147,8 +165,11 @@ public final class LockOrderChecker {
         }
     }
 
+    /** {@code lock} is a Mutex or RwLock, or the {@link Permits} taken from a Semaphore. */
     static void acquired(Object lock) {
-        held().add(lock);
+        List<Object> held = held();
+        held.removeIf(h -> h instanceof Permits p && p.isReleased()); // closed elsewhere
+        held.add(lock);
     }
 
     static void released(Object lock) {

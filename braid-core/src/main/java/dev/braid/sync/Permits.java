@@ -54,7 +54,7 @@ public final class Permits implements AutoCloseable {
     @Override
     public void close() {
         finish();
-        semaphore.onReleased(count);
+        semaphore.onReleased(this, count);
     }
 
     /**
@@ -65,7 +65,7 @@ public final class Permits implements AutoCloseable {
      */
     public void forget() {
         finish();
-        semaphore.onReleased(0); // no longer held, nothing returned
+        semaphore.onReleased(this, 0); // no longer held, nothing returned
     }
 
     private void finish() {

@@ -86,10 +86,11 @@ public final class Semaphore {
      *
      * Simulation and lock-order checking. Every acquisition ends in onAcquired() and every return
      * of acquired permits in onReleased(): the only two places that tell the seam (acquired /
-     * released, for the testkit's wait-for graph). A lock-order checker hooks exactly there: call
-     * it from onAcquired (with the Permits' count, before returning them) and onReleased. Raw
-     * release(int) is not a return of held permits and is not reported. Waiters park on `this`,
-     * whose toString() names the semaphore.
+     * released, for the testkit's wait-for graph) and the LockOrderChecker (through LockHooks,
+     * keyed by the Permits object so that permits closed by another thread stop counting as held
+     * by the acquirer). Blocking and timed acquisitions call LockHooks.beforeBlocking first, as
+     * Mutex does. Raw release(int) is not a return of held permits and is not reported. Waiters
+     * park on `this`, whose toString() names the semaphore.
      *
      * References. tokio::sync::batch_semaphore (weighted FIFO); D. Lea, the AQS paper (CSJP 2004)
      * for queue-on-failure with direct hand-off; E. W. Dijkstra, "Cooperating sequential
@@ -180,6 +181,7 @@ public final class Semaphore {
             throw new InterruptedException();
         }
         Rt.yieldPoint(Op.LOCK, this);
+        LockHooks.beforeBlocking(this);
         if ((!fair || head == null) && tryTake(n)) {
             return onAcquired(n);
         }
@@ -232,6 +234,7 @@ public final class Semaphore {
             throw new InterruptedException();
         }
         Rt.yieldPoint(Op.LOCK, this);
+        LockHooks.beforeBlocking(this);
         if ((!fair || head == null) && tryTake(n)) {
             return Optional.of(onAcquired(n));
         }
@@ -277,15 +280,16 @@ public final class Semaphore {
     // ---- the two places where held permits start and stop (seam, lock-order checker) ----
 
     private Permits onAcquired(int n) {
-        Rt.acquired(this);
-        return new Permits(this, n);
+        Permits p = new Permits(this, n);
+        LockHooks.acquiredPermits(this, p);
+        return p;
     }
 
-    /** Called once by {@link Permits#close()}. */
-    void onReleased(int n) {
+    /** Called once by {@link Permits#close()} or {@link Permits#forget()}. */
+    void onReleased(Permits p, int n) {
         Rt.yieldPoint(Op.UNLOCK, this);
         add(n);
-        Rt.released(this);
+        LockHooks.releasedPermits(this, p);
     }
 
     // ---- internals ----

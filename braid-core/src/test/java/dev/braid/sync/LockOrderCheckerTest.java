@@ -105,4 +105,68 @@ class LockOrderCheckerTest {
                         })
                 .isInstanceOf(LockOrderViolation.class);
     }
+
+    @Test
+    void anInversionBetweenASemaphoreAndAMutexIsFlagged() throws Exception {
+        LockOrderChecker.enable();
+        Semaphore pool = Semaphore.named("pool", 4, false);
+        Mutex<Integer> m = Mutex.named("m", 0);
+        try (var _ = pool.acquire(1);
+                var _ = m.lock()) {}
+        // The opposite order, with a timed acquisition: refused before it can wait.
+        try (var _ = m.lock()) {
+            assertThatThrownBy(() -> pool.tryAcquire(1, java.time.Duration.ofSeconds(1)))
+                    .isInstanceOf(LockOrderViolation.class)
+                    .hasMessageContaining("cycle: Mutex(m) -> Semaphore(pool) -> Mutex(m)");
+        }
+        assertThat(pool.availablePermits()).isEqualTo(4);
+        // ...and with the blocking form.
+        try (var _ = m.lock()) {
+            assertThatThrownBy(() -> pool.acquire(2)).isInstanceOf(LockOrderViolation.class);
+        }
+        assertThat(pool.availablePermits()).isEqualTo(4);
+    }
+
+    @Test
+    void permitsClosedByAnotherThreadNoLongerCountAsHeld() throws Exception {
+        LockOrderChecker.enable();
+        Semaphore pool = Semaphore.named("pool", 4, false);
+        Mutex<Integer> m = Mutex.named("m", 0);
+        // m -> pool is the established order.
+        try (var _ = m.lock();
+                var _ = pool.acquire(1)) {}
+        Permits handed = pool.acquire(1);
+        Threads.spawn(
+                        () -> {
+                            handed.close(); // the hand-over: another thread gives them back
+                            return null;
+                        })
+                .join();
+        // This thread no longer holds the permits, so taking m now is no inversion.
+        try (var _ = m.lock()) {
+            assertThat(m.isHeldByCurrentThread()).isTrue();
+        }
+        // Still holding permits, though, it would be.
+        try (var _ = pool.acquire(1)) {
+            assertThatThrownBy(m::lock).isInstanceOf(LockOrderViolation.class);
+        }
+    }
+
+    @Test
+    void morePermitsOfAHeldSemaphoreAndTryAcquireAreNotReported() throws Exception {
+        List<LockOrderViolation> seen = new ArrayList<>();
+        LockOrderChecker.enable(seen::add);
+        Semaphore pool = Semaphore.named("pool", 4, false);
+        Mutex<Integer> m = Mutex.named("m", 0);
+        try (var _ = pool.acquire(1);
+                var _ = pool.acquire(1)) {
+            assertThat(pool.availablePermits()).isEqualTo(2);
+        }
+        try (var _ = m.lock()) {
+            pool.tryAcquire(1).orElseThrow().close(); // cannot block, so not checked
+        }
+        try (var _ = pool.acquire(1);
+                var _ = m.lock()) {}
+        assertThat(seen).isEmpty();
+    }
 }
