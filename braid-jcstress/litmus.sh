@@ -31,7 +31,11 @@ if [ ! -f "$jar" ] || [ -n "$(find braid-core/src/main braid-jcstress/src -newer
   ./mvnw -q -pl braid-jcstress -am package -Dmaven.test.skip=true
 fi
 mode="-m quick"
-for a in "$@"; do [ "$a" = "-m" ] && mode=""; done
+select="-t dev\.braid\.jcstress\.litmus\."
+for a in "$@"; do
+  [ "$a" = "-m" ] && mode=""
+  [ "$a" = "-t" ] && select=""
+done
 results="results/litmus-$(date +%Y%m%d-%H%M%S)"
 cd braid-jcstress
 mkdir -p "$results"
@@ -47,10 +51,10 @@ if [ -n "$cpus" ] && [ "$cpus" -gt "$(nproc)" ]; then
   # shellcheck disable=SC2086
   unshare -m sh -c 'mount --bind "$1/sys" /sys/devices/system/cpu && mount --bind "$1/cpuinfo" /proc/cpuinfo && shift && exec "$@"' \
     sh "$fake" "$java" "-XX:ActiveProcessorCount=$cpus" --enable-native-access=ALL-UNNAMED -jar target/jcstress.jar \
-    -af NONE -r "$results" -t 'dev\.braid\.jcstress\.litmus\.' $mode "$@"
+    -af NONE -r "$results" $select $mode "$@"
   rm -rf "$fake"
 else
   # shellcheck disable=SC2086
-  "$java" --enable-native-access=ALL-UNNAMED -jar target/jcstress.jar -r "$results" -t 'dev\.braid\.jcstress\.litmus\.' $mode "$@"
+  "$java" --enable-native-access=ALL-UNNAMED -jar target/jcstress.jar -r "$results" $select $mode "$@"
 fi
 echo "litmus.sh: report in braid-jcstress/$results/index.html" >&2
