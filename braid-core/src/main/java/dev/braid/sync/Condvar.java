@@ -36,8 +36,18 @@ import java.util.function.Predicate;
  *
  * <p><b>Lock handling.</b> A wait atomically releases the guard's lock and enqueues the caller;
  * before returning — normally, on timeout, or with an exception — it takes the lock back, so the
- * guard is usable again. Poisoning is not re-checked on wake-up. The guard must be open and held by
- * the calling thread. Use one lock per condvar.
+ * guard is usable again. The guard must be open and held by the calling thread. Use one lock per
+ * condvar.
+ *
+ * <p><b>Poisoning.</b> A wait re-checks the lock's poison once it holds the lock again: if another
+ * thread poisoned the lock while the caller waited, the wait throws {@link PoisonedException} (an
+ * {@link IllegalStateException} if the value was taken by {@code intoInner()}) instead of
+ * returning, with the lock held and the guard open, so the caller's try-with-resources still
+ * unlocks. This is Rust's rule ({@code Condvar::wait} returns a {@code PoisonError} holding the
+ * guard). Poison that was already there when the wait began (a guard from {@link
+ * Mutex#lockIgnoringPoison()}) is not reported again. The poison report replaces an {@link
+ * InterruptedException} or a timeout; an interrupt that ended the wait is kept as the interrupt
+ * status.
  *
  * <p><b>Notification.</b> {@code notifyOne} wakes the longest waiter, {@code notifyAllWaiters}
  * every current waiter (Java reserves the name {@code notifyAll} for {@link Object}). Either may be
@@ -93,6 +103,9 @@ public final class Condvar {
      * through its wake-up, and a partner that answers while the waiter spins costs no unpark
      * system call. A stale unpark (the waiter read the status before the waker's unpark landed)
      * is a spurious return from a later park, which every park loop in braid tolerates.
+     *
+     * Poisoning. The lock's poison is read before the wait (under the lock) and again after it
+     * is re-taken; a different, non-null value is reported (PoisonedException, lock held).
      *
      * Memory ordering. Node status is volatile: the notifier's write happens-before the waiter's
      * read; QLOCK acquire/release (CAS / setRelease) publish queue edits. A requeued waiter's
@@ -324,6 +337,7 @@ public final class Condvar {
         if (interruptible && Thread.interrupted()) {
             throw new InterruptedException();
         }
+        Throwable poisonBefore = lock.poison(); // read under the lock
         Waiter node = new Waiter(Thread.currentThread(), false, 0L);
         if (lock instanceof MutexWait(Mutex<?> mutex)) {
             node.requeueTo = mutex; // a notifier may move us onto its queue (wait morphing)
@@ -383,6 +397,13 @@ public final class Condvar {
                 stop.deregister();
             }
             reacquire(lock, node);
+        }
+        Throwable poisonAfter = lock.poison();
+        if (poisonAfter != null && poisonAfter != poisonBefore) {
+            if (interrupted || keepInterrupt) {
+                Thread.currentThread().interrupt(); // the poison report replaces the exception
+            }
+            throw Poison.failure(poisonAfter, lock); // lock held: the guard stays usable
         }
         if (st == Waiter.CANCELLED) {
             if (keepInterrupt) {
@@ -495,6 +516,11 @@ public final class Condvar {
         }
 
         @Override
+        public Throwable poison() {
+            return mutex.poison;
+        }
+
+        @Override
         public String toString() {
             return mutex.toString();
         }
@@ -514,6 +540,11 @@ public final class Condvar {
         @Override
         public boolean isHeldByCurrentThread() {
             return lock.isWriteHeldByCurrentThread();
+        }
+
+        @Override
+        public Throwable poison() {
+            return lock.poison;
         }
 
         @Override

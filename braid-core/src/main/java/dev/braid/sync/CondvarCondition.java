@@ -10,7 +10,8 @@ import java.util.concurrent.locks.Condition;
 /**
  * A JUC {@link Condition} backed by a {@link Condvar}, for the {@code Lock} views. As JUC requires,
  * every method throws {@link IllegalMonitorStateException} unless the caller holds the lock; waits
- * return holding it again.
+ * return holding it again. braid's rule on poison applies: a wait that finds the lock poisoned by
+ * another thread while it waited throws {@link PoisonedException}, holding the lock.
  */
 final class CondvarCondition implements Condition {
     /**
