@@ -16,12 +16,13 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * Wait morphing: the notifier holds the mutex when it notifies, so a waiting waiter is moved onto
  * the mutex's queue instead of being woken. It must return only once it holds the mutex alone:
  * after the notifier's whole critical section (it sees the write made after the notification and
- * the plain write made before the lock), and never inside another holder's section (a barging third
- * thread increments the same plain counter).
+ * the plain write made before the lock), and never inside another holder's section: the notifier
+ * locks again at once, barging against the requeued waiter, and both increment one plain counter.
+ * (Two actors: this 2-CPU box cannot schedule a three-actor test.)
  */
 @JCStressTest
 @Outcome(
-        id = "42, 7, 2",
+        id = "42, 7, 3",
         expect = ACCEPTABLE,
         desc = "saw every write of the notifier; the increments did not collide")
 @Outcome(
@@ -41,6 +42,11 @@ public class CondvarMorphedWaiter {
             v[0] = 1;
             cv.notifyOne(); // a waiting waiter is requeued onto m: we hold it
             v[1] = 7;
+            v[2] = v[2] + 1;
+        }
+        try (var g = m.lock()) { // barges against the requeued waiter
+            int[] v = g.get();
+            v[2] = v[2] + 1;
         }
     }
 
@@ -53,14 +59,6 @@ public class CondvarMorphedWaiter {
             }
             r.r1 = data;
             r.r2 = v[1];
-            v[2] = v[2] + 1;
-        }
-    }
-
-    @Actor
-    public void barger() {
-        try (var g = m.lock()) {
-            int[] v = g.get();
             v[2] = v[2] + 1;
         }
     }
