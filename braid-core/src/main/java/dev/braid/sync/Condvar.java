@@ -95,14 +95,18 @@ public final class Condvar {
      * and the waiter re-acquires by the lock's normal path. Lock order: the condvar's QLOCK, then
      * the mutex's; the mutex never takes a condvar's QLOCK.
      *
-     * Spinning and skipped unparks. A waiter re-reads its status PARK_SPINS times (Rt.spinWait)
-     * before it parks, in either phase, and sets Waiter.parked (volatile) and re-reads the status
-     * once more before the first park. Wakers write the status (volatile) and then unpark only if
-     * `parked` is set. Volatile accesses are totally ordered (JLS 17.4.4), so either the waiter's
-     * re-read sees the new status or the waker's read sees `parked`: a waiter never sleeps
-     * through its wake-up, and a partner that answers while the waiter spins costs no unpark
-     * system call. A stale unpark (the waiter read the status before the waker's unpark landed)
-     * is a spurious return from a later park, which every park loop in braid tolerates.
+     * Spinning and skipped unparks. Before it parks, in either phase, a waiter re-reads its
+     * status PARK_SPINS times between Rt.spinWait()s and then PARK_YIELDS times between
+     * Rt.yieldNow()s (parking_lot's SpinWait shape): a partner on another core answers during
+     * the spins; on a box with more runnable threads than cores the partner often needs this core,
+     * and a yield lets it run for the price of a context switch instead of a futex sleep and
+     * wake-up. Then it sets Waiter.parked (volatile) and re-reads the status once more before
+     * the first park. Wakers write the status (volatile) and then unpark only if `parked` is
+     * set. Volatile accesses are totally ordered (JLS 17.4.4), so either the waiter's re-read sees
+     * the new status or the waker's read sees `parked`: a waiter never sleeps through its
+     * wake-up, and a partner that answers while the waiter spins costs no unpark system call. A
+     * stale unpark (the waiter read the status before the waker's unpark landed) is a spurious
+     * return from a later park, which every park loop in braid tolerates.
      *
      * Poisoning. The lock's poison is read before the wait (under the lock) and again after it
      * is re-taken; a different, non-null value is reported (PoisonedException, lock held).
@@ -121,9 +125,10 @@ public final class Condvar {
      *
      * References. POSIX pthread_cond_wait; Drepper, "Futexes Are Tricky" (condvar section, and
      * FUTEX_CMP_REQUEUE for requeueing waiters onto the mutex); glibc's and parking_lot's
-     * condvars (requeue on notify); the JDK's AbstractQueuedSynchronizer.ConditionObject (signal
-     * transfers the node to the lock's queue; the interrupt-versus-signal rule); Dekker's
-     * algorithm for the parked/status handshake.
+     * condvars (requeue on notify) and parking_lot's SpinWait (spin, then yield, then park); the
+     * JDK's AbstractQueuedSynchronizer.ConditionObject (signal transfers the node to the lock's
+     * queue; the interrupt-versus-signal rule); Dekker's algorithm for the parked/status
+     * handshake.
      */
 
     private static final int QLOCK = 1;
@@ -364,8 +369,7 @@ public final class Condvar {
         try {
             while ((st = node.status) == Waiter.WAITING) {
                 if (spins > 0) { // a partner that is running notifies within the budget
-                    spins--;
-                    Rt.spinWait();
+                    Waiter.backOff(--spins);
                     continue;
                 }
                 if (!node.parked) {

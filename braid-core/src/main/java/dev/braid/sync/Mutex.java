@@ -560,8 +560,7 @@ public final class Mutex<T> {
         int st;
         while ((st = node.status) == Waiter.REQUEUED) {
             if (spins > 0) {
-                spins--;
-                Rt.spinWait();
+                Waiter.backOff(--spins);
             } else if (!node.parked) {
                 node.parked = true; // then re-read status before parking (see Waiter)
             } else {

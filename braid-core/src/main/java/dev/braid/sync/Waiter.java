@@ -34,12 +34,18 @@ final class Waiter {
     static final int REQUEUED = 4;
 
     /**
-     * How many times a waiter that spins re-reads its status before it parks: a partner that is
-     * running answers within a microsecond or so, while a park and unpark cost about ten. Small,
-     * since spinning steals the partner's processor on a box with few cores. Under the testkit one
-     * iteration: it covers the code path, and more would only lengthen every schedule.
+     * How many times a waiter about to park first re-reads its status between {@link
+     * Rt#spinWait()}s: a partner that is running on another core answers within a microsecond or
+     * so, while a park and unpark cost several. Small, as spinning steals a core on a small box.
      */
-    static final int PARK_SPINS = 64;
+    static final int PARK_SPINS = 32;
+
+    /**
+     * Then how many times it re-reads its status between {@link Rt#yieldNow()}s: on a box with more
+     * runnable threads than cores the partner may need this very core to answer, and a yield lets
+     * it run for the price of a context switch instead of a futex sleep and wake-up.
+     */
+    static final int PARK_YIELDS = 8;
 
     final Thread thread;
 
@@ -65,9 +71,22 @@ final class Waiter {
 
     Waiter next; // guarded by the owner's queue lock
 
-    /** The spin budget for a waiter about to park (see {@link #PARK_SPINS}). */
+    /**
+     * The pre-park budget of a waiter: {@link #PARK_SPINS} + {@link #PARK_YIELDS} iterations, or
+     * one under the testkit, where an iteration covers the code path and more would only lengthen
+     * every schedule.
+     */
     static int spinBudget() {
-        return Rt.sim() == null ? PARK_SPINS : 1;
+        return Rt.sim() == null ? PARK_SPINS + PARK_YIELDS : 1;
+    }
+
+    /** One pre-park iteration, with {@code left} more to go: spins first, then yields. */
+    static void backOff(int left) {
+        if (left < PARK_YIELDS) {
+            Rt.yieldNow();
+        } else {
+            Rt.spinWait();
+        }
     }
 
     Waiter(Thread thread, boolean exclusive, long since) {
