@@ -54,10 +54,10 @@ import java.util.function.Predicate;
  * called with or without the lock; a notification with no waiter does nothing. A notification
  * happens-before the woken waiter's return. An interrupt, timeout or cancellation that races with a
  * notification never loses the notification: if the waiter was already notified it returns normally
- * (with its interrupt status set, if interrupted). A notifier that holds the waiter's {@link Mutex}
- * moves the waiter straight onto the mutex's queue instead of waking it, so the waiter wakes once,
- * when the mutex is unlocked; it then competes for the mutex as a waiter that started waiting for
- * it at the notification (the mutex's fairness contract).
+ * (with its interrupt status set, if interrupted). A notification that finds the waiter's {@link
+ * Mutex} held (usually by the notifier) moves the waiter straight onto the mutex's queue instead of
+ * waking it, so the waiter wakes once, when the mutex is unlocked; it then competes for the mutex
+ * as a waiter that started waiting for it at the notification (the mutex's fairness contract).
  *
  * <p><b>Timeouts</b> return {@link WaitOutcome#TIMED_OUT} and run on virtual time under the
  * testkit.
