@@ -35,16 +35,29 @@ import java.util.function.Predicate;
  * that lost wake-up as a deadlock on this condvar.
  *
  * <p><b>Lock handling.</b> A wait atomically releases the guard's lock and enqueues the caller;
- * before returning — normally, on timeout, or with {@link InterruptedException} — it takes the lock
- * back, so the guard is usable again. Poisoning is not re-checked on wake-up. The guard must be
- * open and held by the calling thread. Use one lock per condvar.
+ * before returning — normally, on timeout, or with an exception — it takes the lock back, so the
+ * guard is usable again. The guard must be open and held by the calling thread. Use one lock per
+ * condvar.
+ *
+ * <p><b>Poisoning.</b> A wait re-checks the lock's poison once it holds the lock again: if another
+ * thread poisoned the lock while the caller waited, the wait throws {@link PoisonedException} (an
+ * {@link IllegalStateException} if the value was taken by {@code intoInner()}) instead of
+ * returning, with the lock held and the guard open, so the caller's try-with-resources still
+ * unlocks. This is Rust's rule ({@code Condvar::wait} returns a {@code PoisonError} holding the
+ * guard). Poison that was already there when the wait began (a guard from {@link
+ * Mutex#lockIgnoringPoison()}) is not reported again. The poison report replaces an {@link
+ * InterruptedException} or a timeout; an interrupt that ended the wait is kept as the interrupt
+ * status.
  *
  * <p><b>Notification.</b> {@code notifyOne} wakes the longest waiter, {@code notifyAllWaiters}
  * every current waiter (Java reserves the name {@code notifyAll} for {@link Object}). Either may be
  * called with or without the lock; a notification with no waiter does nothing. A notification
- * happens-before the woken waiter's return. An interrupt that races with a notification never loses
- * the notification: if the waiter was already notified it returns normally with its interrupt
- * status set.
+ * happens-before the woken waiter's return. An interrupt, timeout or cancellation that races with a
+ * notification never loses the notification: if the waiter was already notified it returns normally
+ * (with its interrupt status set, if interrupted). A notification that finds the waiter's {@link
+ * Mutex} held (usually by the notifier) moves the waiter straight onto the mutex's queue instead of
+ * waking it, so the waiter wakes once, when the mutex is unlocked; it then competes for the mutex
+ * as a waiter that started waiting for it at the notification (the mutex's fairness contract).
  *
  * <p><b>Timeouts</b> return {@link WaitOutcome#TIMED_OUT} and run on virtual time under the
  * testkit.
@@ -54,7 +67,7 @@ import java.util.function.Predicate;
  * the queue (so a later notification goes to another waiter), re-takes the lock, and throws {@link
  * dev.braid.cancel.CancelledException} (or {@link dev.braid.cancel.DeadlineExceededException}) with
  * the guard still holding the lock, as an {@link InterruptedException} would. A notification that
- * arrived first wins.
+ * arrived first wins, and taking the lock back afterwards is never stopped by the scope.
  */
 public final class Condvar {
     /*
@@ -64,19 +77,58 @@ public final class Condvar {
      * WAITERS bit so that notify without waiters is one volatile read. A waiter enqueues itself
      * *before* releasing the user's lock, so a notifier that changes the shared state under that
      * lock (and therefore after the release) finds it queued: no lost wake-up between "check" and
-     * "sleep". Notify dequeues, marks the node WOKEN under QLOCK and unparks; a waiter that times
-     * out or is interrupted removes itself under QLOCK unless already WOKEN, in which case the
-     * notification wins (AQS ConditionObject's rule), so a notification is never swallowed by a
-     * thread that then reports a timeout.
+     * "sleep". Notify dequeues and decides the node's fate under QLOCK; a waiter that times out,
+     * is interrupted or is stopped by its scope removes itself under QLOCK unless its fate is
+     * already decided, in which case the notification wins (AQS ConditionObject's rule), so a
+     * notification is never swallowed by a thread that then reports a timeout.
+     *
+     * Wait morphing. If the waiter's lock is a Mutex that is held when the notification comes,
+     * notify moves the node onto the mutex's queue (Mutex.requeue: under the mutex's QLOCK, with
+     * QUEUED set and status REQUEUED) instead of waking it: the mutex's unlock wakes it (WOKEN,
+     * compete) or hands it the lock (GRANTED) like any mutex waiter, so a pass through a condvar
+     * under a held lock costs one wake-up instead of two (woken, find the lock held, park again).
+     * The node gets a fresh fairness stamp at the requeue: time on the condvar is not time waiting
+     * for the lock. A requeued waiter may not start another acquisition while its node is queued,
+     * so from then on it only waits for its status (Mutex.reacquireRequeued): uninterruptibly,
+     * without a deadline and deaf to its scope, since the notification has already won. If the
+     * mutex is free, or the lock is an RwLock's write side, the node is marked WOKEN and woken,
+     * and the waiter re-acquires by the lock's normal path. Lock order: the condvar's QLOCK, then
+     * the mutex's; the mutex never takes a condvar's QLOCK.
+     *
+     * Spinning and skipped unparks. Before it parks, in either phase, a waiter re-reads its
+     * status PARK_SPINS times between Rt.spinWait()s and then PARK_YIELDS times between
+     * Rt.yieldNow()s (parking_lot's SpinWait shape): a partner on another core answers during
+     * the spins; on a box with more runnable threads than cores the partner often needs this core,
+     * and a yield lets it run for the price of a context switch instead of a futex sleep and
+     * wake-up. Then it sets Waiter.parked (volatile) and re-reads the status once more before
+     * the first park. Wakers write the status (volatile) and then unpark only if `parked` is
+     * set. Volatile accesses are totally ordered (JLS 17.4.4), so either the waiter's re-read sees
+     * the new status or the waker's read sees `parked`: a waiter never sleeps through its
+     * wake-up, and a partner that answers while the waiter spins costs no unpark system call. A
+     * stale unpark (the waiter read the status before the waker's unpark landed) is a spurious
+     * return from a later park, which every park loop in braid tolerates.
+     *
+     * Poisoning. The lock's poison is read before the wait (under the lock) and again after it
+     * is re-taken; a different, non-null value is reported (PoisonedException, lock held).
      *
      * Memory ordering. Node status is volatile: the notifier's write happens-before the waiter's
-     * read; QLOCK acquire/release (CAS / getAndBitwiseAnd) publish queue edits.
+     * read; QLOCK acquire/release (CAS / setRelease) publish queue edits. A requeued waiter's
+     * view of the notifier's writes comes through the mutex: the notifier's requeue releases the
+     * mutex's QLOCK, the unlocker's QLOCK CAS reads it, and the unlocker's status write (or
+     * the lock word) is read by the waiter.
      *
      * Simulation. await announces Op.PARK and parks with `this` as blocker ("Condvar(name)" in a
-     * deadlock report); notify announces Op.UNPARK. The QLOCK section has no yield point.
+     * deadlock report); a requeued waiter parks with the mutex as blocker. notify announces
+     * Op.UNPARK. The QLOCK sections (including the nested mutex QLOCK) have no yield point. Under
+     * the testkit the happens-before edge from a notification is modeled by the mutex's release
+     * and acquire (notify under the lock) or by the unpark; see ADR 0012 for the gap this leaves.
      *
-     * References. POSIX pthread_cond_wait; Drepper, "Futexes Are Tricky" (condvar section); the
-     * JDK's AbstractQueuedSynchronizer.ConditionObject (interrupt-versus-signal rule).
+     * References. POSIX pthread_cond_wait; Drepper, "Futexes Are Tricky" (condvar section, and
+     * FUTEX_CMP_REQUEUE for requeueing waiters onto the mutex); glibc's and parking_lot's
+     * condvars (requeue on notify) and parking_lot's SpinWait (spin, then yield, then park); the
+     * JDK's AbstractQueuedSynchronizer.ConditionObject (signal transfers the node to the lock's
+     * queue; the interrupt-versus-signal rule); Dekker's algorithm for the parked/status
+     * handshake.
      */
 
     private static final int QLOCK = 1;
@@ -241,12 +293,10 @@ public final class Condvar {
         }
         qlock();
         Waiter w = queue.poll();
-        if (w != null) {
-            w.status = Waiter.WOKEN;
-        }
+        boolean wake = w != null && !requeueOrMarkWoken(w);
         qunlock();
-        if (w != null) {
-            Rt.unpark(w.thread);
+        if (wake) {
+            wake(w);
         }
     }
 
@@ -260,7 +310,9 @@ public final class Condvar {
         Waiter chain = null;
         Waiter last = null;
         for (Waiter w = queue.poll(); w != null; w = queue.poll()) {
-            w.status = Waiter.WOKEN;
+            if (requeueOrMarkWoken(w)) {
+                continue; // now in the mutex's queue, linked through `next` there
+            }
             if (last == null) {
                 chain = w;
             } else {
@@ -271,7 +323,7 @@ public final class Condvar {
         qunlock();
         while (chain != null) {
             Waiter next = chain.next;
-            Rt.unpark(chain.thread);
+            wake(chain);
             chain = next;
         }
     }
@@ -290,7 +342,11 @@ public final class Condvar {
         if (interruptible && Thread.interrupted()) {
             throw new InterruptedException();
         }
+        Throwable poisonBefore = lock.poison(); // read under the lock
         Waiter node = new Waiter(Thread.currentThread(), false, 0L);
+        if (lock instanceof MutexWait(Mutex<?> mutex)) {
+            node.requeueTo = mutex; // a notifier may move us onto its queue (wait morphing)
+        }
         qlock();
         queue.append(node);
         qunlock();
@@ -308,9 +364,18 @@ public final class Condvar {
             long scopeDeadline = scope.deadline().nanoTime();
             parkDeadline = timed && deadline - scopeDeadline < 0 ? deadline : scopeDeadline;
         }
+        int spins = Waiter.spinBudget();
         int st;
         try {
             while ((st = node.status) == Waiter.WAITING) {
+                if (spins > 0) { // a partner that is running notifies within the budget
+                    Waiter.backOff(--spins);
+                    continue;
+                }
+                if (!node.parked) {
+                    node.parked = true; // then re-read status before parking (see Waiter)
+                    continue;
+                }
                 if (timed && Rt.nanoTime() - deadline >= 0) {
                     timedOut = true;
                 } else if (bounded) {
@@ -335,7 +400,14 @@ public final class Condvar {
             if (stop != null) {
                 stop.deregister();
             }
-            lock.reacquireAfterWait();
+            reacquire(lock, node);
+        }
+        Throwable poisonAfter = lock.poison();
+        if (poisonAfter != null && poisonAfter != poisonBefore) {
+            if (interrupted || keepInterrupt) {
+                Thread.currentThread().interrupt(); // the poison report replaces the exception
+            }
+            throw Poison.failure(poisonAfter, lock); // lock held: the guard stays usable
         }
         if (st == Waiter.CANCELLED) {
             if (keepInterrupt) {
@@ -353,6 +425,44 @@ public final class Condvar {
             Thread.currentThread().interrupt(); // notified first: keep the interrupt for later
         }
         return true;
+    }
+
+    /**
+     * Takes the lock back after a wait. A waiter that a notifier requeued onto its mutex waits
+     * there for its turn (it must not start a second acquisition while its node is queued); any
+     * other re-acquires by the lock's normal path.
+     */
+    private void reacquire(Waitable lock, Waiter node) {
+        int st = node.status;
+        if (st == Waiter.WAITING) {
+            st = cancel(node); // only when the wait loop was left by an exception
+        }
+        if (st == Waiter.REQUEUED || st == Waiter.GRANTED) {
+            node.requeueTo.reacquireRequeued(node);
+        } else {
+            lock.reacquireAfterWait();
+        }
+    }
+
+    /**
+     * Decides a dequeued waiter's fate, under QLOCK: moved onto its mutex's queue if that mutex is
+     * held (returns true; that mutex's unlock will wake it), else marked WOKEN (returns false; the
+     * caller wakes it after letting go of QLOCK).
+     */
+    private static boolean requeueOrMarkWoken(Waiter w) {
+        Mutex<?> mutex = w.requeueTo;
+        if (mutex != null && mutex.requeue(w)) {
+            return true;
+        }
+        w.status = Waiter.WOKEN;
+        return false;
+    }
+
+    /** Unparks a waiter marked WOKEN, unless it has not parked yet (see Waiter). */
+    private static void wake(Waiter w) {
+        if (w.parked) { // read after the volatile write of status
+            Rt.unpark(w.thread);
+        }
     }
 
     private int cancel(Waiter node) {
@@ -410,6 +520,11 @@ public final class Condvar {
         }
 
         @Override
+        public Throwable poison() {
+            return mutex.poison;
+        }
+
+        @Override
         public String toString() {
             return mutex.toString();
         }
@@ -429,6 +544,11 @@ public final class Condvar {
         @Override
         public boolean isHeldByCurrentThread() {
             return lock.isWriteHeldByCurrentThread();
+        }
+
+        @Override
+        public Throwable poison() {
+            return lock.poison;
         }
 
         @Override

@@ -10,7 +10,8 @@ import java.util.concurrent.locks.Condition;
 /**
  * A JUC {@link Condition} backed by a {@link Condvar}, for the {@code Lock} views. As JUC requires,
  * every method throws {@link IllegalMonitorStateException} unless the caller holds the lock; waits
- * return holding it again.
+ * return holding it again. braid's rule on poison applies: a wait that finds the lock poisoned by
+ * another thread while it waited throws {@link PoisonedException}, holding the lock.
  */
 final class CondvarCondition implements Condition {
     /**
@@ -87,12 +88,19 @@ final class CondvarCondition implements Condition {
         }
     }
 
+    /**
+     * Waits until the wall-clock instant {@code deadline}. The instant is turned into a remaining
+     * duration once, at entry, with the seam's wall clock; the wait itself runs on the monotonic
+     * clock, so a wall-clock step during the wait (NTP, an operator) neither shortens nor extends
+     * it. (JUC's {@code ConditionObject} re-reads the wall clock instead.) Under the testkit both
+     * clocks are virtual.
+     */
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
         ExclusiveGuard<?> g = guard();
-        long millis = deadline.getTime() - new Date().getTime();
+        Duration left = Duration.ofMillis(deadline.getTime()).minusMillis(Rt.currentTimeMillis());
         try {
-            return !condvar.await(g, Deadline.after(Duration.ofMillis(millis))).timedOut();
+            return !condvar.await(g, Deadline.after(left)).timedOut();
         } finally {
             holder.restore(g);
         }

@@ -48,7 +48,8 @@ import java.util.function.UnaryOperator;
  * the lock directly, so no waiter starves. A {@linkplain Builder#fair(boolean) fair} mutex hands
  * the lock to the longest waiter at every contended unlock and never lets arrivals barge (strict
  * FIFO, lower throughput). {@link #tryLock()} never waits and may succeed ahead of waiters in
- * either mode only while the lock is free.
+ * either mode only while the lock is free. A {@link Condvar} waiter notified while the mutex is
+ * held joins the back of the queue at that moment, as a thread arriving then would.
  *
  * <p><b>Not reentrant.</b> A thread that tries to lock a mutex it already holds gets an {@link
  * IllegalStateException} instead of deadlocking (see ADR 0010).
@@ -100,7 +101,20 @@ public final class Mutex<T> {
      * scope it registers a wake-up on the scope's tokens and parks no later than the scope's
      * deadline; when the scope stops it, it leaves exactly like a timed-out or interrupted waiter
      * (cancel(), then the lost-wake-up rule below: a consumed wake-up or hand-off is passed on
-     * through the normal unlock) and throws the scope's exception.
+     * through the normal unlock) and throws the scope's exception. A condvar waiter taking the
+     * lock back (reacquireAfterWait, reacquireRequeued) ignores the scope: its wait's outcome is
+     * decided, and its guard must hold the lock again whatever happens.
+     *
+     * Condvar requeue (wait morphing). Condvar.notify, holding the condvar's queue lock, calls
+     * requeue(node): if LOCKED is set it takes QLOCK (setting QUEUED), stamps node.since afresh,
+     * sets status REQUEUED and appends the node; LOCKED cannot clear while QLOCK is held, so the
+     * holder's unlock comes through unlockSlow and finds the node. unlockSlow treats it like any
+     * waiter (WOKEN or GRANTED by the fairness rule). The waiter never cancels a REQUEUED node,
+     * so the lost-wake-up rule is not needed for it: a WOKEN requeued waiter always goes on to
+     * acquire. Such a waiter may still be spinning, so unlockSlow unparks only when
+     * Waiter.parked is set (the handshake is in Waiter's and Condvar's notes); this mutex's own
+     * waiters set `parked` when they create their node, before they can be found, so for them
+     * nothing changes.
      *
      * Simulation. Every acquisition announces Op.LOCK and every release Op.UNLOCK, and reports
      * acquired/released to the seam (LockHooks); parks use `this` as blocker. QLOCK sections
@@ -199,7 +213,7 @@ public final class Mutex<T> {
         }
         LockHooks.beforeBlocking(this);
         if (!STATE.compareAndSet(this, 0, LOCKED)) {
-            acquireSlow(false, 0L, true);
+            acquireSlow(false, 0L, true, true);
         }
         return enter(true);
     }
@@ -256,7 +270,7 @@ public final class Mutex<T> {
         }
         LockHooks.beforeBlocking(this);
         if (STATE.compareAndSet(this, 0, LOCKED)
-                || acquireSlow(!deadline.isNever(), deadline.nanoTime(), true)) {
+                || acquireSlow(!deadline.isNever(), deadline.nanoTime(), true, true)) {
             return Optional.of(enter(true));
         }
         return Optional.empty();
@@ -350,6 +364,11 @@ public final class Mutex<T> {
         return ((int) STATE.getVolatile(this) & LOCKED) != 0;
     }
 
+    /** Whether threads wait in this mutex's queue (a snapshot; for tests in this package). */
+    boolean hasQueuedThreads() {
+        return ((int) STATE.getVolatile(this) & QUEUED) != 0;
+    }
+
     /** Whether the calling thread holds this mutex. */
     public boolean isHeldByCurrentThread() {
         return owner == Thread.currentThread();
@@ -431,7 +450,7 @@ public final class Mutex<T> {
         LockHooks.beforeBlocking(this);
         if (!STATE.compareAndSet(this, 0, LOCKED)) {
             try {
-                acquireSlow(false, 0L, false);
+                acquireSlow(false, 0L, false, true);
             } catch (InterruptedException e) {
                 throw new AssertionError("uninterruptible wait was interrupted", e);
             }
@@ -467,18 +486,99 @@ public final class Mutex<T> {
         unlock();
     }
 
-    /** For a condvar wait: takes the lock back, uninterruptibly, ignoring poison. */
+    /**
+     * For a condvar wait: takes the lock back, uninterruptibly, ignoring poison and the ambient
+     * scope (the wait's outcome is decided; the guard must hold the lock again whatever happens).
+     */
     void reacquireAfterWait() {
         Rt.yieldPoint(Op.LOCK, this);
         if (!STATE.compareAndSet(this, 0, LOCKED)) {
             try {
-                acquireSlow(false, 0L, false);
+                acquireSlow(false, 0L, false, false);
             } catch (InterruptedException e) {
                 throw new AssertionError("uninterruptible wait was interrupted", e);
             }
         }
         owner = Thread.currentThread();
         LockHooks.acquired(this);
+    }
+
+    /**
+     * For a condvar notification (wait morphing): if this mutex is held, appends the notified
+     * {@code node} to its queue with status {@link Waiter#REQUEUED} and returns true; the unlock
+     * that polls it will wake it or hand it the lock. Returns false if the mutex is free: the
+     * notifier then wakes the waiter, which re-acquires as usual. Contains no yield point (the
+     * caller holds the condvar's queue lock).
+     */
+    boolean requeue(Waiter node) {
+        while (true) {
+            int s = (int) STATE.getVolatile(this);
+            if ((s & LOCKED) == 0) {
+                return false;
+            }
+            if ((s & QLOCK) == 0 && STATE.compareAndSet(this, s, s | QLOCK | QUEUED)) {
+                break;
+            }
+            Rt.spinWait();
+        }
+        // QLOCK held with LOCKED set: LOCKED stays set until we let go (the owner's unlock must
+        // come through unlockSlow, which waits for QLOCK), so the node cannot be stranded.
+        // It starts waiting for the mutex now: a fresh stamp for the eventual-fairness bound
+        // (time spent waiting on the condvar is not time spent waiting for the lock).
+        node.since = fair ? 0L : Rt.nanoTime(); // Rt.nanoTime announces nothing
+        node.status = Waiter.REQUEUED;
+        queue.append(node);
+        STATE.getAndBitwiseAnd(this, ~QLOCK); // volatile: publishes the queue edit
+        return true;
+    }
+
+    /**
+     * For a condvar wait whose node was {@linkplain #requeue requeued}: waits until an unlock wakes
+     * it or hands it the lock, uninterruptibly (the interrupt status is kept) and ignoring the
+     * ambient scope, since the notification has already won; then holds the lock as {@link
+     * #reacquireAfterWait} does.
+     */
+    void reacquireRequeued(Waiter node) {
+        Rt.yieldPoint(Op.LOCK, this);
+        int st = node.status;
+        if (st == Waiter.REQUEUED) {
+            st = awaitRequeued(node);
+        }
+        if (st == Waiter.GRANTED) { // handed the lock: LOCKED was never cleared
+            owner = Thread.currentThread();
+            LockHooks.acquired(this);
+        } else { // WOKEN: the lock was freed; compete like any woken waiter
+            reacquireAfterWait();
+        }
+    }
+
+    private int awaitRequeued(Waiter node) {
+        LockContendedEvent event = LockContendedEvent.start();
+        long start = counters == null ? 0L : Rt.nanoTime();
+        boolean keepInterrupt = false;
+        int spins = Waiter.spinBudget();
+        int st;
+        while ((st = node.status) == Waiter.REQUEUED) {
+            if (spins > 0) {
+                Waiter.backOff(--spins);
+            } else if (!node.parked) {
+                node.parked = true; // then re-read status before parking (see Waiter)
+            } else {
+                Rt.park(this);
+                if (Thread.interrupted()) {
+                    keepInterrupt = true;
+                }
+            }
+        }
+        if (keepInterrupt) {
+            Thread.currentThread().interrupt();
+        }
+        boolean granted = st == Waiter.GRANTED;
+        event.finish(this, "exclusive", granted);
+        if (counters != null) {
+            counters.waited(Rt.nanoTime() - start, granted);
+        }
+        return st;
     }
 
     private void refuseReentry() {
@@ -490,16 +590,18 @@ public final class Mutex<T> {
 
     /**
      * Waits for the lock. Returns true once it is held, false if the deadline passed (only when
-     * {@code timed}); throws InterruptedException only when {@code interruptible}.
+     * {@code timed}); throws InterruptedException only when {@code interruptible}, and the ambient
+     * scope's exception only when {@code ambient}.
      */
-    private boolean acquireSlow(boolean timed, long deadline, boolean interruptible)
+    private boolean acquireSlow(
+            boolean timed, long deadline, boolean interruptible, boolean ambient)
             throws InterruptedException {
         refuseReentry();
         LockContendedEvent event = LockContendedEvent.start();
         long start = counters == null ? 0L : Rt.nanoTime();
         boolean acquired = false;
         try {
-            acquired = waitForLock(timed, deadline, interruptible);
+            acquired = waitForLock(timed, deadline, interruptible, ambient);
             return acquired;
         } finally {
             event.finish(this, "exclusive", acquired);
@@ -509,7 +611,8 @@ public final class Mutex<T> {
         }
     }
 
-    private boolean waitForLock(boolean timed, long deadline, boolean interruptible)
+    private boolean waitForLock(
+            boolean timed, long deadline, boolean interruptible, boolean ambient)
             throws InterruptedException {
         boolean keepInterrupt = false;
         boolean front = false;
@@ -536,6 +639,7 @@ public final class Mutex<T> {
                 }
                 if (node == null) {
                     node = new Waiter(Thread.currentThread(), true, Rt.nanoTime());
+                    node.parked = true; // it parks as soon as it is queued: always unpark it
                 }
                 if ((s & QLOCK) != 0 || !STATE.compareAndSet(this, s, s | QLOCK | QUEUED)) {
                     Rt.spinWait();
@@ -549,7 +653,7 @@ public final class Mutex<T> {
                     queue.append(node);
                 }
                 STATE.getAndBitwiseAnd(this, ~QLOCK); // volatile: publishes the queue edit
-                if (scope == null) {
+                if (scope == null && ambient) {
                     scope = CancelScope.current();
                     if (scope.isActive()) {
                         wake = scope.wakeOnCancel(node.thread);
@@ -692,7 +796,9 @@ public final class Mutex<T> {
                 w.status = Waiter.WOKEN;
                 STATE.setRelease(this, queued); // release: publishes section + queue
             }
-            Rt.unpark(w.thread);
+            if (w.parked) { // a requeued condvar waiter may still be spinning (see Waiter)
+                Rt.unpark(w.thread);
+            }
             return;
         }
     }

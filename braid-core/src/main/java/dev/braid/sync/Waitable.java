@@ -14,4 +14,7 @@ interface Waitable {
 
     /** Whether the caller holds the lock (exclusively). */
     boolean isHeldByCurrentThread();
+
+    /** The lock's poison (a failure, the retired marker, or null); read while holding it. */
+    Throwable poison();
 }

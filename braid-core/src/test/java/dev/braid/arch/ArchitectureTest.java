@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
@@ -35,26 +36,41 @@ class ArchitectureTest {
                     "dev.braid.pool",
                     "dev.braid.async");
 
-    /** JDK members that block, wake, spawn, read the clock or draw randomness: seam-only. */
+    /**
+     * JDK members that block, wake, spawn, read the clock or draw randomness: seam-only. A
+     * constructor is named {@code <init>}; {@code <init>()} names only the no-argument one (as
+     * {@code new Date()} reads the wall clock and {@code new Date(millis)} does not).
+     */
     static final Map<String, Set<String>> SEAM_ONLY =
-            Map.of(
-                    "java.util.concurrent.locks.LockSupport", Set.of("*"),
-                    "java.util.concurrent.ThreadLocalRandom", Set.of("*"),
-                    "java.lang.Thread",
-                            Set.of("sleep", "start", "startVirtualThread", "onSpinWait", "yield"),
-                    "java.lang.Thread$Builder", Set.of("start"),
-                    "java.lang.Thread$Builder$OfPlatform", Set.of("start"),
-                    "java.lang.Thread$Builder$OfVirtual", Set.of("start"),
-                    "java.lang.System", Set.of("nanoTime", "currentTimeMillis"),
-                    "java.lang.Object", Set.of("wait", "notify", "notifyAll"),
-                    "java.lang.Math", Set.of("random"));
+            Map.ofEntries(
+                    Map.entry("java.util.concurrent.locks.LockSupport", Set.of("*")),
+                    Map.entry("java.util.concurrent.ThreadLocalRandom", Set.of("*")),
+                    Map.entry(
+                            "java.lang.Thread",
+                            Set.of("sleep", "start", "startVirtualThread", "onSpinWait", "yield")),
+                    Map.entry("java.lang.Thread$Builder", Set.of("start")),
+                    Map.entry("java.lang.Thread$Builder$OfPlatform", Set.of("start")),
+                    Map.entry("java.lang.Thread$Builder$OfVirtual", Set.of("start")),
+                    Map.entry("java.lang.System", Set.of("nanoTime", "currentTimeMillis")),
+                    Map.entry("java.lang.Object", Set.of("wait", "notify", "notifyAll")),
+                    Map.entry("java.lang.Math", Set.of("random")),
+                    Map.entry("java.util.Date", Set.of("<init>()")),
+                    Map.entry("java.time.Instant", Set.of("now")));
 
     static final DescribedPredicate<JavaCall<?>> SEAM_ONLY_CALL =
             new DescribedPredicate<>("a JDK blocking, waking, spawning, clock or randomness call") {
                 @Override
                 public boolean test(JavaCall<?> call) {
                     Set<String> names = SEAM_ONLY.get(call.getTargetOwner().getName());
-                    return names != null && (names.contains("*") || names.contains(call.getName()));
+                    if (names == null) {
+                        return false;
+                    }
+                    String member = call.getName();
+                    if (call instanceof JavaConstructorCall
+                            && call.getTarget().getRawParameterTypes().isEmpty()) {
+                        member = "<init>()";
+                    }
+                    return names.contains("*") || names.contains(member);
                 }
             };
 

@@ -132,6 +132,75 @@ class AmbientCancellationTest {
     }
 
     @Test
+    void aCondvarWaiterStoppedByItsScopeTakesTheLockBackEvenIfItIsHeld() throws Exception {
+        Mutex<Integer> m = Mutex.named("m", 0);
+        Condvar ready = Condvar.named("ready");
+        CancellationSource src = new CancellationSource();
+        JoinHandle<String> waiter =
+                Threads.spawn(
+                        () -> {
+                            try (var g = m.lock()) {
+                                try {
+                                    CancelScope.withToken(
+                                            src.token(),
+                                            () -> {
+                                                ready.awaitUninterruptibly(g);
+                                                return null;
+                                            });
+                                    return "notified?";
+                                } catch (CancelledException e) {
+                                    return "held="
+                                            + m.isHeldByCurrentThread()
+                                            + " value="
+                                            + g.get();
+                                }
+                            }
+                        });
+        MutexContractTest.awaitBlocked(waiter.thread());
+        try (var g = m.lock()) {
+            // The waiter leaves the condvar and must wait for us to take the lock back; the
+            // (cancelled) scope must not stop that wait, or it would throw without the lock.
+            src.cancel("stop");
+            Threads.sleep(Duration.ofMillis(30));
+            g.set(7);
+        }
+        assertThat(waiter.join()).isEqualTo("held=true value=7");
+        assertThat(m.isLocked()).isFalse();
+    }
+
+    @Test
+    void aRequeuedCondvarWaiterIgnoresItsScope() throws Exception {
+        Mutex<Integer> m = Mutex.named("m", 0);
+        Condvar ready = Condvar.named("ready");
+        CancellationSource src = new CancellationSource();
+        JoinHandle<String> waiter =
+                Threads.spawn(
+                        () -> {
+                            try (var g = m.lock()) {
+                                try {
+                                    CancelScope.withToken(
+                                            src.token(),
+                                            () -> {
+                                                ready.awaitUninterruptibly(g);
+                                                return null;
+                                            });
+                                    return "notified, value=" + g.get();
+                                } catch (CancelledException e) {
+                                    return "cancelled";
+                                }
+                            }
+                        });
+        MutexContractTest.awaitBlocked(waiter.thread());
+        try (var g = m.lock()) {
+            ready.notifyOne(); // requeued onto m: the notification has won
+            src.cancel("too late");
+            Threads.sleep(Duration.ofMillis(30));
+            g.set(7);
+        }
+        assertThat(waiter.join()).isEqualTo("notified, value=7");
+    }
+
+    @Test
     void aCancelledCondvarWaiterDoesNotSwallowANotification() throws Exception {
         Mutex<Boolean> m = Mutex.named("m", false);
         Condvar ready = Condvar.named("ready");

@@ -20,6 +20,8 @@ class CondvarContractTest {
     interface Cell {
         ExclusiveGuard<Integer> lock();
 
+        ExclusiveGuard<Integer> lockIgnoringPoison();
+
         boolean held();
     }
 
@@ -47,6 +49,11 @@ class CondvarContractTest {
             }
 
             @Override
+            public ExclusiveGuard<Integer> lockIgnoringPoison() {
+                return m.lockIgnoringPoison();
+            }
+
+            @Override
             public boolean held() {
                 return m.isHeldByCurrentThread();
             }
@@ -58,6 +65,11 @@ class CondvarContractTest {
             @Override
             public ExclusiveGuard<Integer> lock() {
                 return l.write();
+            }
+
+            @Override
+            public ExclusiveGuard<Integer> lockIgnoringPoison() {
+                return l.writeIgnoringPoison();
             }
 
             @Override
@@ -185,6 +197,99 @@ class CondvarContractTest {
         try (var _ = c.lock()) {
             assertThat(c.held()).isTrue();
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void aWaitReportsPoisonLeftWhileItWaitedAndStillHoldsTheLock(Variant v) throws Exception {
+        Cell c = v.make().get();
+        Condvar cv = new Condvar();
+        JoinHandle<Throwable> waiter =
+                Threads.spawn(
+                        () -> {
+                            try (var g = c.lock()) {
+                                try {
+                                    cv.awaitUntil(g, x -> x == 1);
+                                    return null;
+                                } catch (PoisonedException e) {
+                                    assertThat(c.held()).isTrue();
+                                    g.set(2); // the guard is still open and usable
+                                    return e;
+                                }
+                            }
+                        });
+        MutexContractTest.awaitBlocked(waiter.thread());
+        IllegalStateException boom = new IllegalStateException("boom");
+        try (var g = c.lock()) {
+            g.set(1);
+            g.poison(boom);
+            cv.notifyOne();
+        }
+        assertThat(waiter.join()).isInstanceOf(PoisonedException.class).hasCause(boom);
+        try (var g = c.lockIgnoringPoison()) {
+            assertThat(g.get()).isEqualTo(2);
+            g.clearPoison();
+        }
+        try (var _ = c.lock()) {
+            assertThat(c.held()).isTrue(); // unlocked by the waiter's try-with-resources
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void poisonThatWasThereBeforeTheWaitIsNotReportedAgain(Variant v) throws Exception {
+        Cell c = v.make().get();
+        Condvar cv = new Condvar();
+        try (var g = c.lock()) {
+            g.poison(new IllegalStateException("old"));
+        }
+        try (var g = c.lockIgnoringPoison()) {
+            assertThat(cv.await(g, Duration.ofMillis(1))).isEqualTo(WaitOutcome.TIMED_OUT);
+            assertThat(c.held()).isTrue();
+        }
+        JoinHandle<Integer> waiter =
+                Threads.spawn(
+                        () -> {
+                            try (var g = c.lockIgnoringPoison()) {
+                                cv.awaitUntil(g, x -> x == 1);
+                                return g.get();
+                            }
+                        });
+        MutexContractTest.awaitBlocked(waiter.thread());
+        try (var g = c.lockIgnoringPoison()) {
+            g.set(1);
+            cv.notifyOne();
+        }
+        assertThat(waiter.join()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void poisonReplacesAnInterruptButKeepsTheInterruptStatus(Variant v) throws Exception {
+        Cell c = v.make().get();
+        Condvar cv = new Condvar();
+        JoinHandle<String> waiter =
+                Threads.spawn(
+                        () -> {
+                            try (var g = c.lock()) {
+                                try {
+                                    cv.await(g);
+                                    return "returned";
+                                } catch (PoisonedException e) {
+                                    return "poisoned, interrupted="
+                                            + Thread.currentThread().isInterrupted();
+                                } catch (InterruptedException e) {
+                                    return "interrupted";
+                                }
+                            }
+                        });
+        MutexContractTest.awaitBlocked(waiter.thread());
+        try (var g = c.lock()) {
+            g.poison(new IllegalStateException("boom"));
+            waiter.thread().interrupt(); // the waiter wakes, then waits for the lock we hold
+            Thread.sleep(10);
+        }
+        assertThat(waiter.join()).isEqualTo("poisoned, interrupted=true");
     }
 
     @ParameterizedTest

@@ -82,6 +82,36 @@ class JucViewsTest {
     }
 
     @Test
+    void awaitUntilADateConvertsItOnceAndWaitsOnTheMonotonicClock() throws Exception {
+        Lock l = Mutex.named("m", 0).asLock();
+        Condition c = l.newCondition();
+        l.lock();
+        try {
+            long t0 = System.nanoTime();
+            assertThat(c.awaitUntil(new Date(System.currentTimeMillis() - 60_000))).isFalse();
+            assertThat(c.awaitUntil(new Date(System.currentTimeMillis() + 40))).isFalse();
+            long waited = System.nanoTime() - t0;
+            // Date has millisecond resolution: allow a millisecond of truncation.
+            assertThat(waited).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(39));
+            JoinHandle<Void> signaller =
+                    Threads.spawn(
+                            () -> {
+                                l.lock();
+                                try {
+                                    c.signal();
+                                } finally {
+                                    l.unlock();
+                                }
+                                return null;
+                            });
+            assertThat(c.awaitUntil(new Date(System.currentTimeMillis() + 60_000))).isTrue();
+            signaller.join();
+        } finally {
+            l.unlock();
+        }
+    }
+
+    @Test
     void jucContractsWhereTheyDifferFromBraid() throws Exception {
         Mutex<Integer> m = Mutex.named("m", 0);
         Lock l = m.asLock();

@@ -7,7 +7,7 @@ import dev.braid.internal.rt.Rt;
  * Helpers for code under test that runs inside a simulation: an explicit preemption point, the
  * virtual clock, and a seeded random source. Outside a simulation they fall back to the JDK.
  * Replays stay exact only if code under test uses these (or braid) instead of {@code Thread.yield},
- * {@code System.nanoTime} and {@code Math.random}.
+ * {@code System.nanoTime}, {@code System.currentTimeMillis} and {@code Math.random}.
  */
 public final class Sim {
     private Sim() {}
@@ -20,6 +20,15 @@ public final class Sim {
     /** The clock: virtual inside a simulation. */
     public static long nanoTime() {
         return Rt.nanoTime();
+    }
+
+    /**
+     * The wall clock in milliseconds since the epoch: inside a simulation it starts at
+     * 2026-01-01T00:00:00Z and advances with the virtual clock, so a {@code Date} deadline built
+     * from it means the same in every replay.
+     */
+    public static long currentTimeMillis() {
+        return Rt.currentTimeMillis();
     }
 
     /** A random long: from the schedule's seed inside a simulation, so replays draw the same. */

@@ -8,6 +8,7 @@ import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -110,6 +111,23 @@ class SeamEngineTest {
         assertThat(r).isInstanceOf(SimResult.Passed.class);
         assertThat(slept.get()).isEqualTo(Duration.ofHours(1).toNanos());
         assertThat(wall).isLessThan(Duration.ofSeconds(1).toNanos());
+    }
+
+    @Test
+    void theWallClockIsVirtualAndMovesWithTheVirtualClock() {
+        AtomicLong before = new AtomicLong();
+        AtomicLong after = new AtomicLong();
+        SimResult r =
+                sim.runOnce(
+                        3,
+                        () -> {
+                            before.set(Sim.currentTimeMillis());
+                            Threads.sleep(Duration.ofHours(1));
+                            after.set(Sim.currentTimeMillis());
+                        });
+        assertThat(r).isInstanceOf(SimResult.Passed.class);
+        assertThat(before.get()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+        assertThat(after.get() - before.get()).isEqualTo(Duration.ofHours(1).toMillis());
     }
 
     @Test

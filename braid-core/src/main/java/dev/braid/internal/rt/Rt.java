@@ -188,6 +188,21 @@ public final class Rt {
         return System.nanoTime();
     }
 
+    /**
+     * The wall clock, in milliseconds since the epoch (virtual under simulation). Only for turning
+     * a wall-clock deadline (a {@link java.util.Date}) into a duration once, at the API boundary;
+     * measure elapsed time and wait with {@link #nanoTime()}.
+     */
+    public static long currentTimeMillis() {
+        if (simulating()) {
+            SimThread t = sim();
+            if (t != null) {
+                return t.currentTimeMillis();
+            }
+        }
+        return System.currentTimeMillis();
+    }
+
     /** A random {@code long} (seeded and replayable under simulation). */
     public static long nextLong() {
         if (simulating()) {

@@ -42,6 +42,13 @@ public interface SimThread {
     /** The virtual monotonic clock, in nanoseconds. */
     long nanoTime();
 
+    /**
+     * The virtual wall clock, in milliseconds since the epoch: a fixed starting instant plus the
+     * virtual time elapsed, so it advances with {@link #nanoTime()} and is the same in every
+     * replay.
+     */
+    long currentTimeMillis();
+
     /** A draw from the simulation's seeded generator. */
     long nextLong();
 

@@ -26,7 +26,8 @@ final class Scheduler {
      * nothing chooses by identity hash or by iterating an identity-keyed collection.
      *
      * Time. `now` starts at EPOCH and moves only when no task is runnable: it jumps to the earliest
-     * deadline of a timed park, and every task due by then becomes runnable. Nothing runnable and no
+     * deadline of a timed park, and every task due by then becomes runnable. The wall clock
+     * (Rt.currentTimeMillis) is derived from `now`, starting at WALL_EPOCH_MILLIS. Nothing runnable and no
      * timer pending means the run is over: passed if every task is done, deadlocked otherwise.
      *
      * State. All task fields, `now`, the log and the strategy are touched only by the baton holder.
@@ -58,6 +59,10 @@ final class Scheduler {
      */
 
     static final long EPOCH_NANOS = 1_000_000_000_000L;
+
+    /** The virtual wall clock's reading at EPOCH_NANOS: 2026-01-01T00:00:00Z. */
+    static final long WALL_EPOCH_MILLIS = 1_767_225_600_000L;
+
     static final ScopedValue<Task> CURRENT = ScopedValue.newInstance();
     static final AtomicInteger LIVE_THREADS = new AtomicInteger();
 
@@ -246,6 +251,11 @@ final class Scheduler {
 
     long nanoTime() {
         return now;
+    }
+
+    /** The virtual wall clock: WALL_EPOCH_MILLIS plus the virtual time elapsed. */
+    long currentTimeMillis() {
+        return WALL_EPOCH_MILLIS + (now - EPOCH_NANOS) / 1_000_000L;
     }
 
     long nextLong() {

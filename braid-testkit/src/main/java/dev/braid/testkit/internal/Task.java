@@ -90,6 +90,11 @@ final class Task implements SimThread, SimMemory {
     }
 
     @Override
+    public long currentTimeMillis() {
+        return scheduler.currentTimeMillis();
+    }
+
+    @Override
     public long nextLong() {
         return scheduler.nextLong();
     }
