@@ -31,8 +31,8 @@ import java.util.function.UnaryOperator;
  * lasting expense:
  *
  * <ul>
- *   <li>Writers do not starve: while a writer waits (queued, or woken and on its way in), arriving
- *       readers do not join the current readers; they wait behind it.
+ *   <li>Writers do not starve: while a writer waits (spinning or queued), arriving readers do not
+ *       join the current readers; they wait behind it.
  *   <li>Waiters are served in FIFO order of arrival: a queued writer, or all queued readers
  *       together, are woken when the lock becomes available to them, and a woken waiter that loses
  *       the race keeps its place at the front.
@@ -79,8 +79,9 @@ public final class RwLock<T> {
      * Implementation notes
      *
      * Algorithm. One 64-bit state word; reads and writes take it with one CAS when uncontended and
-     * release it with one fetch-and-add. A thread that finds the lock unavailable spins briefly,
-     * then queues in a FIFO of Waiter nodes (RwLockQueue) and parks. A releaser that sees QUEUED
+     * release it with one fetch-and-add. A thread that finds the lock unavailable spins briefly
+     * (a writer first announces itself in WSPIN, so that arriving readers hold back and the read
+     * phase drains while it spins), then queues in a FIFO of Waiter nodes (RwLockQueue) and parks. A releaser that sees QUEUED
      * takes QLOCK and dispatches. By default it *wakes* the head (a writer, or every queued
      * reader) and leaves the lock free: woken threads compete with arrivals, and a loser requeues
      * at the front keeping its `since` (parking_lot's eventual fairness, as in Mutex). If the head
@@ -94,21 +95,26 @@ public final class RwLock<T> {
      * State (the `state` long):
      *   bit  0       QLOCK   - a thread is editing the waiter queue (and the fields it guards).
      *   bit  1       QUEUED  - the queue is non-empty: releasers dispatch.
-     *   bit  2       WWAIT   - a writer waits (queued, or woken and not yet in or gone): arriving
-     *                          readers hold back, so a reader flood cannot starve a writer.
+     *   bit  2       WWAIT   - a writer is queued: arriving readers hold back, so a reader flood
+     *                          cannot starve a writer.
      *   bit  3       HANDOFF - the queue's head is being handed the lock: nobody may barge.
-     *   bits 4..31   readers - number of read holds.
+     *   bits 4..7    WSPIN   - writers spinning before they queue (saturates at 15; a writer that
+     *                          finds it full spins unannounced): arriving readers hold back.
+     *   bits 8..31   readers - number of read holds (at most 2^24 - 1).
      *   bits 32..63  write sequence; odd = a writer holds the lock (WRITER is its unit). Every
      *                write acquisition and release adds WRITER, so an optimistic reader validates
      *                by comparing the sequence before and after (StampedLock's idea).
-     * Reads need no WRITER, WWAIT or HANDOFF (a woken reader ignores WWAIT: it is the phase being
-     * admitted); writes need no WRITER, readers or HANDOFF. WWAIT and HANDOFF change only under
-     * QLOCK (or with the enqueuing CAS that takes it). A waiter enqueues only with a CAS that sets
-     * QLOCK|QUEUED on a state that blocks it, so whatever blocks it is resolved by someone who then
-     * dispatches: a holder sees QUEUED in its releasing fetch-and-add; a waiting writer (WWAIT)
-     * eventually holds and releases, or leaves through QLOCK and dispatches; HANDOFF is only set
-     * while holders exist, whose release grants. Node fates (WOKEN, GRANTED, CANCELLED) are written
-     * under QLOCK. Grants and barging acquisitions race, so every state change is an atomic RMW.
+     * Reads need no WRITER, WWAIT, WSPIN or HANDOFF (a woken reader ignores WWAIT and WSPIN: it is
+     * the phase being admitted); writes need no WRITER, readers or HANDOFF. WWAIT and HANDOFF change
+     * only under QLOCK (or with the enqueuing CAS that takes it); a spinning writer's WSPIN unit
+     * leaves with the CAS that gives it the lock or queues it, or is withdrawn. A waiter enqueues
+     * only with a CAS that sets QLOCK|QUEUED on a state that blocks it, so whatever blocks it is
+     * resolved by someone who then dispatches: a holder sees QUEUED in its releasing fetch-and-add;
+     * a queued writer (WWAIT) is eventually woken or granted, or cancels and dispatches; a spinning
+     * writer (WSPIN) holds and releases, queues (WWAIT takes over), or withdraws and dispatches;
+     * HANDOFF is only set while holders exist, whose release grants. Node fates (WOKEN, GRANTED,
+     * CANCELLED) are written under QLOCK. Grants and barging acquisitions race, so every state
+     * change is an atomic RMW.
      *
      * Lost wake-ups. A woken waiter that times out, is interrupted or is stopped by its scope makes
      * one more attempt; if it gets the lock it keeps it (timeout) or releases it normally, which
@@ -147,13 +153,15 @@ public final class RwLock<T> {
     private static final long QUEUED = 2L;
     private static final long WWAIT = 4L;
     private static final long HANDOFF = 8L;
-    private static final long READER = 16L;
-    private static final long READERS = 0xFFFF_FFF0L;
+    private static final long WSPIN = 16L;
+    private static final long WSPINS = 0xF0L;
+    private static final long READER = 256L;
+    private static final long READERS = 0xFFFF_FF00L;
     private static final long WRITER = 1L << 32;
     private static final long SEQUENCE = 0xFFFF_FFFF_0000_0000L;
 
     /** What stops an arriving reader, and an arriving or woken writer. */
-    private static final long READ_BLOCKERS = WRITER | WWAIT | HANDOFF;
+    private static final long READ_BLOCKERS = WRITER | WWAIT | HANDOFF | WSPINS;
 
     private static final long WRITE_BLOCKERS = WRITER | READERS | HANDOFF;
 
@@ -303,44 +311,51 @@ public final class RwLock<T> {
     public <R> R readOptimistic(Function<? super T, ? extends R> reader) {
         Args.notNull(reader, "reader");
         Rt.yieldPoint(Op.LOAD, this);
-        // The common case, kept small so that it inlines into the caller with `reader`.
-        long s = (long) STATE.getAcquire(this); // acquire: the value read below is this new
-        if ((s & WRITER) == 0 && poison == null) {
-            try {
-                R r = reader.apply(value);
-                VarHandle.acquireFence(); // keeps the reader's loads before the validating load
-                if ((((long) STATE.getOpaque(this) ^ s) & SEQUENCE) == 0) {
-                    return r;
-                }
-            } catch (RuntimeException e) {
-                // maybe an inconsistent view: retry below
-            }
-        }
-        return readOptimisticContended(reader);
-    }
-
-    private <R> R readOptimisticContended(Function<? super T, ? extends R> reader) {
         // An optimistic read takes no hold, so it cannot starve a writer: it ignores waiters and
-        // only waits out a write in progress, briefly, before falling back to a read hold.
-        for (int attempt = 0; attempt < SPIN_LIMIT; attempt++) {
+        // only waits out a write in progress, briefly, before falling back to a read hold. There
+        // is one call of `reader` and one result: were the fallback a second call (withRead), the
+        // JIT would have to merge two results and could no longer scalar-replace a boxed one.
+        boolean held = false;
+        int attempt = 0;
+        while (true) {
             long s = (long) STATE.getAcquire(this); // acquire: the value read below is this new
-            if ((s & WRITER) != 0) {
-                Rt.spinWait();
-                continue;
+            if (!held) {
+                Poison.check(poison, this);
+                if ((s & WRITER) != 0) {
+                    if (++attempt < SPIN_LIMIT) {
+                        Rt.spinWait();
+                    } else {
+                        held = holdForRead();
+                    }
+                    continue;
+                }
             }
-            Poison.check(poison, this);
             R r;
             try {
                 r = reader.apply(value);
-            } catch (RuntimeException e) {
-                break; // maybe an inconsistent view: decide under a read hold
+            } catch (Throwable e) {
+                if (held) {
+                    unlockRead();
+                    throw e; // under a hold the view was consistent: the reader's own failure
+                }
+                if (!(e instanceof RuntimeException)) {
+                    throw e;
+                }
+                held = holdForRead(); // maybe an inconsistent view: decide under a read hold
+                continue;
+            }
+            if (held) {
+                unlockRead();
+                return r;
             }
             VarHandle.acquireFence(); // keeps the reader's loads before the validating load
             if ((((long) STATE.getOpaque(this) ^ s) & SEQUENCE) == 0) {
                 return r;
             }
+            if (++attempt >= SPIN_LIMIT) {
+                held = holdForRead();
+            }
         }
-        return withRead(reader);
     }
 
     // ---- write side ----
@@ -568,6 +583,11 @@ public final class RwLock<T> {
     // ---- internals: entry and exit ----
 
     private RwLockReadGuard<T> enterRead(boolean checkPoison) {
+        enterReadHold(checkPoison);
+        return new RwLockReadGuard<>(this);
+    }
+
+    private void enterReadHold(boolean checkPoison) {
         LockHooks.acquired(this);
         if (counters != null) {
             counters.acquired();
@@ -577,7 +597,13 @@ public final class RwLock<T> {
             unlockRead();
             throw Poison.failure(p, this);
         }
-        return new RwLockReadGuard<>(this);
+    }
+
+    /** Takes a read hold without a guard, for readOptimistic's fallback; true once held. */
+    private boolean holdForRead() {
+        acquireUninterruptibly(false);
+        enterReadHold(true);
+        return true;
     }
 
     private RwLockWriteGuard<T> enterWrite(boolean checkPoison) {
@@ -734,10 +760,16 @@ public final class RwLock<T> {
         return STATE.compareAndSet(this, expected, next);
     }
 
+    long addState(long delta) {
+        return (long) STATE.getAndAdd(this, delta) + delta;
+    }
+
     static final long Q_LOCK = QLOCK;
     static final long Q_QUEUED = QUEUED;
     static final long Q_WWAIT = WWAIT;
     static final long Q_HANDOFF = HANDOFF;
+    static final long WSPIN_ONE = WSPIN;
+    static final long WSPIN_ALL = WSPINS;
     static final long ONE_READER = READER;
     static final long READER_BITS = READERS;
     static final long ONE_WRITER = WRITER;

@@ -10,6 +10,8 @@ import static dev.braid.sync.RwLock.Q_QUEUED;
 import static dev.braid.sync.RwLock.Q_WWAIT;
 import static dev.braid.sync.RwLock.READER_BITS;
 import static dev.braid.sync.RwLock.WOKEN_READ_BLOCKERS;
+import static dev.braid.sync.RwLock.WSPIN_ALL;
+import static dev.braid.sync.RwLock.WSPIN_ONE;
 
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.CancellationRegistration;
@@ -26,7 +28,7 @@ final class RwLockQueue {
     final boolean fair;
     private final WaitQueue queue = new WaitQueue();
 
-    /** Queued writers plus woken writers that have neither acquired, requeued nor left. */
+    /** Queued writers (WWAIT). */
     private int writersWaiting;
 
     /** The head waited past the bound and could not be granted at once: no barging (WWAIT). */
@@ -47,6 +49,7 @@ final class RwLockQueue {
             throws InterruptedException {
         boolean keepInterrupt = false;
         boolean woken = false; // dequeued by a wake-up: competes, requeues at the front if it loses
+        boolean announced = false; // a spinning writer counted in WSPIN: arriving readers wait
         int spins = 0;
         Waiter node = null;
         CancelScope scope = null;
@@ -55,19 +58,26 @@ final class RwLockQueue {
             while (true) {
                 long s = lock.stateVolatile();
                 if ((s & blockers(write, woken)) == 0) {
-                    if (take(s, write, woken)) {
+                    long next =
+                            write ? s + ONE_WRITER - (announced ? WSPIN_ONE : 0L) : s + ONE_READER;
+                    if (lock.casState(s, next)) {
                         return true;
                     }
                     continue;
                 }
                 if (timed && Rt.nanoTime() - deadline >= 0) {
-                    if (woken && write) {
-                        forgetWokenWriter();
+                    if (announced) {
+                        withdraw();
                     }
                     return false;
                 }
                 // Spin even past waiters (they do not block us), but not in a fair lock's queue.
                 if (spins < RwLock.SPINS && (!fair || (s & Q_QUEUED) == 0)) {
+                    if (write && !announced && (s & WSPIN_ALL) != WSPIN_ALL) {
+                        // Hold arriving readers back while we spin, so the read phase drains.
+                        announced = lock.casState(s, s + WSPIN_ONE);
+                        continue;
+                    }
                     spins++;
                     Rt.spinWait();
                     continue;
@@ -76,19 +86,21 @@ final class RwLockQueue {
                     node = new Waiter(Thread.currentThread(), write, fair ? 0L : Rt.nanoTime());
                 }
                 long enqueue = Q_LOCK | Q_QUEUED | (write ? Q_WWAIT : 0L) | (fair ? Q_HANDOFF : 0L);
-                if ((s & Q_LOCK) != 0 || !lock.casState(s, s | enqueue)) {
+                long unannounce = announced ? WSPIN_ONE : 0L; // WWAIT takes over from WSPIN
+                if ((s & Q_LOCK) != 0 || !lock.casState(s, (s - unannounce) | enqueue)) {
                     Rt.spinWait();
                     continue;
                 }
                 // QLOCK held, and the state we replaced blocked us: whoever blocks us dispatches.
+                announced = false;
                 node.status = Waiter.WAITING;
                 if (woken) {
-                    queue.pushFront(node); // keeps its turn; a woken writer is still counted
+                    queue.pushFront(node); // keeps its turn
                 } else {
                     queue.append(node);
-                    if (write) {
-                        writersWaiting++;
-                    }
+                }
+                if (write) {
+                    writersWaiting++;
                 }
                 qunlock();
                 if (ambient && scope == null) {
@@ -131,14 +143,7 @@ final class RwLockQueue {
                 if (st == Waiter.WOKEN && (timedOut || interrupted || stopped)) {
                     // We consumed a wake-up: take the lock if we can, so the queue cannot stall;
                     // if we cannot, whoever blocks us dispatches when it is done.
-                    if (takeNow(write)) {
-                        st = Waiter.GRANTED;
-                    } else {
-                        if (write) {
-                            forgetWokenWriter();
-                        }
-                        st = Waiter.CANCELLED;
-                    }
+                    st = takeNow(write) ? Waiter.GRANTED : Waiter.CANCELLED;
                 }
                 if (st == Waiter.GRANTED) {
                     if (interrupted || stopped) {
@@ -184,29 +189,6 @@ final class RwLockQueue {
         return write ? ANY_WRITE_BLOCKERS : woken ? WOKEN_READ_BLOCKERS : ARRIVING_READ_BLOCKERS;
     }
 
-    /**
-     * One CAS for the lock on a state {@code s} that allows it. A woken writer also takes QLOCK in
-     * the same CAS, to stop counting itself as waiting (WWAIT) once it holds.
-     */
-    private boolean take(long s, boolean write, boolean woken) {
-        if (!write) {
-            return lock.casState(s, s + ONE_READER);
-        }
-        if (!woken) {
-            return lock.casState(s, s + ONE_WRITER);
-        }
-        if ((s & Q_LOCK) != 0) {
-            Rt.spinWait();
-            return false;
-        }
-        if (!lock.casState(s, s + ONE_WRITER + Q_LOCK)) {
-            return false;
-        }
-        writersWaiting--;
-        qunlock();
-        return true;
-    }
-
     /** The last attempt of a woken waiter that is leaving: true if it now holds the lock. */
     private boolean takeNow(boolean write) {
         while (true) {
@@ -214,20 +196,21 @@ final class RwLockQueue {
             if ((s & blockers(write, true)) != 0) {
                 return false;
             }
-            if (take(s, write, true)) {
+            if (lock.casState(s, s + (write ? ONE_WRITER : ONE_READER))) {
                 return true;
             }
         }
     }
 
-    /** A woken writer leaves without the lock: it no longer holds readers back. */
-    private void forgetWokenWriter() {
-        long now = fair ? 0L : Rt.nanoTime();
-        qlock();
-        writersWaiting--;
-        Thread[] next = threadsOf(decide(false, now));
-        qunlock();
-        unparkAll(next);
+    /**
+     * A spinning writer leaves (timed out) without the lock: it no longer holds arriving readers
+     * back, and readers that queued because of it must be woken.
+     */
+    private void withdraw() {
+        long n = lock.addState(-WSPIN_ONE);
+        if ((n & Q_QUEUED) != 0) {
+            dispatch(false);
+        }
     }
 
     private static long parkDeadline(
@@ -302,7 +285,8 @@ final class RwLockQueue {
                 return null; // the holders dispatch when they release
             }
             queue.poll();
-            head.status = Waiter.WOKEN; // still counted in writersWaiting until it settles
+            writersWaiting--;
+            head.status = Waiter.WOKEN; // it spins (announced) before it requeues
             return head;
         }
         if ((s & ONE_WRITER) != 0) {
