@@ -73,8 +73,11 @@ final class RwLockQueue {
                 }
                 // Spin even past waiters (they do not block us), but not in a fair lock's queue.
                 if (spins < RwLock.SPINS && (!fair || (s & Q_QUEUED) == 0)) {
-                    if (write && !announced && (s & WSPIN_ALL) != WSPIN_ALL) {
-                        // Hold arriving readers back while we spin, so the read phase drains.
+                    if (write
+                            && !announced
+                            && (s & READER_BITS) != 0
+                            && (s & WSPIN_ALL) != WSPIN_ALL) {
+                        // Readers hold: hold arriving ones back while we spin, so the phase drains.
                         announced = lock.casState(s, s + WSPIN_ONE);
                         continue;
                     }
