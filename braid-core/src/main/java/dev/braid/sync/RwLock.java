@@ -1,5 +1,6 @@
 package dev.braid.sync;
 
+import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
@@ -25,12 +26,30 @@ import java.util.function.UnaryOperator;
  * <p><b>Happens-before.</b> A write-lock release happens-before every later acquisition (read or
  * write); a read-lock release happens-before the next write acquisition.
  *
- * <p><b>Fairness contract (phase-fair).</b> Writers never starve: once a writer waits, arriving
- * readers queue behind it instead of joining the current readers. Readers never starve either: when
- * a writer releases, <em>every</em> queued reader is admitted together before the next queued
- * writer. Writers are served in FIFO order among themselves. Waiting threads are handed the lock
- * directly (no barging once anyone is queued). {@link #tryRead()} / {@link #tryWrite()} never wait
- * and fail while anyone is queued.
+ * <p><b>Fairness contract.</b> The default lock is <em>eventually phase-fair</em>: arriving threads
+ * may take the lock ahead of queued ones (barging keeps throughput high), but never at a waiter's
+ * lasting expense:
+ *
+ * <ul>
+ *   <li>Writers do not starve: while a writer waits (spinning or queued), arriving readers do not
+ *       join the current readers; they wait behind it.
+ *   <li>Waiters are served in FIFO order of arrival: a queued writer, or all queued readers
+ *       together, are woken when the lock becomes available to them, and a woken waiter that loses
+ *       the race keeps its place at the front.
+ *   <li>When the waiter at the front has waited longer than {@value Mutex#FAIR_BOUND_NANOS} ns at
+ *       its turn, the lock is <em>handed</em> to it instead (phase-fair: after a write, all queued
+ *       readers enter together), and nobody may barge until it holds. So no reader waits for more
+ *       than about the bound plus one write phase, and no writer for more than about the bound plus
+ *       the phases of the waiters ahead of it.
+ * </ul>
+ *
+ * <p>A {@linkplain Builder#fair(boolean) fair} lock is strictly phase-fair (Brandenburg and
+ * Anderson): once anyone is queued nobody barges, a writer's release admits every queued reader
+ * together before the next queued writer, and every contended release hands the lock over directly.
+ * It trades throughput (each phase change is a park/unpark hand-off) for exact bounds. {@link
+ * #tryRead()} never waits and fails while a writer holds or waits, or a hand-off is pending; {@link
+ * #tryWrite()} never waits and fails while anyone holds or a hand-off is pending. In a fair lock
+ * both fail while anyone is queued.
  *
  * <p><b>Poisoning.</b> A failing writer poisons: {@link #withWrite} / {@link #update} that throw,
  * or {@link RwLockWriteGuard#poison}. A failing reader ({@link #withRead}) does not. While
@@ -40,6 +59,12 @@ import java.util.function.UnaryOperator;
  *
  * <p><b>Blocking.</b> {@link #read()} and {@link #write()} ignore interrupts (status kept); the
  * {@code Interruptibly} and timed variants throw {@link InterruptedException} (ADR 0002).
+ *
+ * <p><b>Ambient cancellation.</b> Inside a {@link CancelScope}, an acquisition (read or write) that
+ * has to park stops waiting when the scope's token is cancelled or its deadline passes, and throws
+ * {@link dev.braid.cancel.CancelledException} (or {@link
+ * dev.braid.cancel.DeadlineExceededException}) without holding the lock. A lock that is available
+ * is taken without looking at the scope.
  *
  * <p><b>Not reentrant.</b> A thread holding the write lock that asks for it again, or for a read
  * lock, gets {@link IllegalStateException}. A thread holding a read lock must not ask again (a
@@ -54,51 +79,93 @@ public final class RwLock<T> {
      * Implementation notes
      *
      * Algorithm. One 64-bit state word; reads and writes take it with one CAS when uncontended and
-     * release it with one fetch-and-add. Contended threads spin briefly, then queue in a FIFO of
-     * Waiter nodes and are *handed* the lock by the releaser (dispatch): a releaser that finds
-     * QUEUED takes QLOCK and grants as much as it can from the queue: all queued readers if the
-     * head is a reader or a writer has just released (phase-fair), else the head writer if no
-     * reader holds. Grants change the state word on the waiter's behalf (readers += k, or the
-     * write bit), then mark the nodes GRANTED and unpark them. Because QUEUED blocks both fast
-     * paths, nobody barges past a waiter, which is what bounds each waiter's wait: a writer waits
-     * for at most the current read phase (and the writers ahead of it with their read phases); a
-     * reader waits for at most one write phase.
+     * release it with one fetch-and-add. A thread that finds the lock unavailable spins briefly
+     * (a writer first announces itself in WSPIN, so that arriving readers hold back and the read
+     * phase drains while it spins), then queues in a FIFO of Waiter nodes (RwLockQueue) and parks. A releaser that sees QUEUED
+     * takes QLOCK and dispatches. By default it *wakes* the head (a writer, or every queued
+     * reader) and leaves the lock free: woken threads compete with arrivals, and a loser requeues
+     * at the front keeping its `since` (parking_lot's eventual fairness, as in Mutex). If the head
+     * has waited FAIR_BOUND_NANOS, the releaser *grants* instead (phase-fair hand-off: all queued
+     * readers after a write, else the head): it changes the state word on the waiters' behalf; if
+     * the state does not allow it yet (a barger got in), it sets HANDOFF, which stops all barging
+     * until the holders leave and the next release grants. A fair lock grants at every dispatch,
+     * and keeps HANDOFF set whenever anyone is queued, so nobody ever barges (the strict
+     * phase-fair lock of Brandenburg and Anderson, with blocking instead of spinning).
      *
      * State (the `state` long):
-     *   bit  0       QLOCK   - a thread is editing the waiter queue.
-     *   bit  1       QUEUED  - the queue is non-empty: fast paths fail, releasers dispatch.
-     *   bits 2..31   readers - number of read holds.
+     *   bit  0       QLOCK   - a thread is editing the waiter queue (and the fields it guards).
+     *   bit  1       QUEUED  - the queue is non-empty: releasers dispatch.
+     *   bit  2       WWAIT   - a writer is queued: arriving readers hold back, so a reader flood
+     *                          cannot starve a writer.
+     *   bit  3       HANDOFF - the queue's head is being handed the lock: nobody may barge.
+     *   bits 4..7    WSPIN   - writers spinning before they queue (saturates at 15; a writer that
+     *                          finds it full spins unannounced): arriving readers hold back.
+     *   bits 8..31   readers - number of read holds (at most 2^24 - 1).
      *   bits 32..63  write sequence; odd = a writer holds the lock (WRITER is its unit). Every
      *                write acquisition and release adds WRITER, so an optimistic reader validates
      *                by comparing the sequence before and after (StampedLock's idea).
-     * A waiter enqueues only with a CAS that sets QLOCK|QUEUED on a state that blocks it, so the
-     * holder that blocks it sees QUEUED in its releasing fetch-and-add and dispatches. Node fates
-     * (GRANTED, CANCELLED) are written under QLOCK. Since grants and releases race with each other,
-     * every state change is an atomic read-modify-write.
+     * Reads need no WRITER, WWAIT, WSPIN or HANDOFF (a woken reader ignores WWAIT and WSPIN: it is
+     * the phase being admitted); writes need no WRITER, readers or HANDOFF. WWAIT and HANDOFF change
+     * only under QLOCK (or with the enqueuing CAS that takes it); a spinning writer's WSPIN unit
+     * leaves with the CAS that gives it the lock or queues it, or is withdrawn. A waiter enqueues
+     * only with a CAS that sets QLOCK|QUEUED on a state that blocks it, so whatever blocks it is
+     * resolved by someone who then dispatches: a holder sees QUEUED in its releasing fetch-and-add;
+     * a queued writer (WWAIT) is eventually woken or granted, or cancels and dispatches; a spinning
+     * writer (WSPIN) holds and releases, queues (WWAIT takes over), or withdraws and dispatches;
+     * HANDOFF is only set while holders exist, whose release grants. Node fates (WOKEN, GRANTED,
+     * CANCELLED) are written under QLOCK. Grants and barging acquisitions race, so every state
+     * change is an atomic RMW.
+     *
+     * Lost wake-ups. A woken waiter that times out, is interrupted or is stopped by its scope makes
+     * one more attempt; if it gets the lock it keeps it (timeout) or releases it normally, which
+     * dispatches; if not, whoever blocks it dispatches later. So the queue never stalls with the
+     * lock available to its head (testkit exploration checks this: a stall is a deadlock report).
      *
      * Memory ordering. Acquiring CAS = acquire, releasing getAndAdd = release (both volatile).
      * A grant's state RMW and the volatile GRANTED write happen-after the releaser's release, so
      * the grantee sees the previous critical section. readOptimistic: getAcquire of the sequence,
      * the user's reads, acquireFence, then re-read: the fence keeps the user's reads before the
-     * validating load (the StampedLock validate() argument).
+     * validating load (the StampedLock validate() argument). `poison` is read after the sequence:
+     * a poisoning writer changes the sequence, so a stale read of it cannot validate.
      *
-     * Tradeoffs. Hand-off (rather than wake-and-compete) costs throughput under writer-writer
-     * contention (a lock convoy), but it is what makes the phase-fair bounds hold; brief spinning
-     * before queueing hides most of it. Read holds are not tracked per thread (it would cost the
-     * read fast path), so read reentrancy is not detected there.
+     * Ambient cancellation. As in Mutex: only a thread that queues reads CancelScope.current();
+     * it parks no later than the scope's deadline, registers a wake-up on the scope's tokens, and
+     * when stopped leaves like a timed-out waiter (cancel, or pass on a consumed wake-up or grant)
+     * and throws through scope.check(). Re-acquisition after a Condvar wait ignores the scope (a
+     * wait must return holding the lock).
+     *
+     * Tradeoffs. Wake-and-compete lets a woken waiter lose to an arrival (a requeue, ~10 us of
+     * park/unpark on a 2-core box), but keeps the common phase changes free of context switches;
+     * the bound keeps waits finite (ADR 0011, with the measurements). Read holds are not tracked
+     * per thread (it would cost the read fast path), so read reentrancy is not detected there.
+     *
+     * Simulation. Every acquisition announces Op.LOCK and every release Op.UNLOCK and reports to
+     * LockHooks; parks use `this` as blocker. QLOCK sections contain no yield point.
      *
      * References. B. Brandenburg and J. Anderson, "Spin-Based Reader-Writer Synchronization for
      * Multiprocessor Real-Time Systems" (Real-Time Systems 46(1), 2010) - phase-fair RW locks;
-     * the JDK's StampedLock implementation notes (sequence-validated optimistic reads); Drepper,
-     * "Futexes Are Tricky" (parking without lost wake-ups).
+     * parking_lot's RawRwLock and "eventual fairness" notes (A. d'Antras); the JDK's StampedLock
+     * implementation notes (sequence-validated optimistic reads); Drepper, "Futexes Are Tricky"
+     * (parking without lost wake-ups).
      */
 
     private static final long QLOCK = 1L;
     private static final long QUEUED = 2L;
-    private static final long READER = 4L;
-    private static final long READERS = 0xFFFF_FFFCL;
+    private static final long WWAIT = 4L;
+    private static final long HANDOFF = 8L;
+    private static final long WSPIN = 16L;
+    private static final long WSPINS = 0xF0L;
+    private static final long READER = 256L;
+    private static final long READERS = 0xFFFF_FF00L;
     private static final long WRITER = 1L << 32;
     private static final long SEQUENCE = 0xFFFF_FFFF_0000_0000L;
+
+    /** What stops an arriving reader, and an arriving or woken writer. */
+    private static final long READ_BLOCKERS = WRITER | WWAIT | HANDOFF | WSPINS;
+
+    private static final long WRITE_BLOCKERS = WRITER | READERS | HANDOFF;
+
+    /** Spins before queueing; small, as a 2-core box punishes spinning. */
     private static final int SPIN_LIMIT = 32;
 
     private static final VarHandle STATE;
@@ -115,20 +182,21 @@ public final class RwLock<T> {
     private volatile long state;
 
     private Thread writer; // written only by the write holder; compared only with the caller
-    private final WaitQueue queue = new WaitQueue(); // guarded by QLOCK
+    private final RwLockQueue waiters; // the contended half; its fields are guarded by QLOCK
     private final String name;
     private final LockCounters counters; // null unless instrumented
 
     T value; // guarded by the lock
     volatile Throwable poison; // written under the write lock
 
-    /** An unnamed lock protecting {@code value} (which may be null). */
+    /** An eventually phase-fair, unnamed lock protecting {@code value} (which may be null). */
     public RwLock(T value) {
-        this(null, false, value);
+        this(null, false, false, value);
     }
 
-    private RwLock(String name, boolean instrumented, T value) {
+    private RwLock(String name, boolean fair, boolean instrumented, T value) {
         this.name = name;
+        this.waiters = new RwLockQueue(this, fair);
         this.counters = instrumented ? new LockCounters() : null;
         this.value = value;
     }
@@ -140,10 +208,10 @@ public final class RwLock<T> {
      * @throws IllegalArgumentException if {@code name} is blank
      */
     public static <T> RwLock<T> named(String name, T value) {
-        return new RwLock<>(Args.notBlank(name, "name"), false, value);
+        return new RwLock<>(Args.notBlank(name, "name"), false, false, value);
     }
 
-    /** A builder for a lock with a name or statistics. */
+    /** A builder for a lock with a name, a fairness mode or statistics. */
     public static Builder builder() {
         return new Builder();
     }
@@ -179,11 +247,14 @@ public final class RwLock<T> {
         return enterRead(true);
     }
 
-    /** A read hold if one is available right now without waiting; else empty. */
+    /**
+     * A read hold if one is available right now: no writer holds or waits and no hand-off is
+     * pending (in a fair lock: nobody waits); else empty.
+     */
     public Optional<RwLockReadGuard<T>> tryRead() {
         Rt.yieldPoint(Op.LOCK, this);
         long s;
-        while (((s = (long) STATE.getVolatile(this)) & (WRITER | QUEUED)) == 0) {
+        while (((s = (long) STATE.getVolatile(this)) & READ_BLOCKERS) == 0) {
             // retry: another reader's CAS must not make this attempt fail (found by Lincheck)
             if (STATE.compareAndSet(this, s, s + READER)) {
                 return Optional.of(enterRead(true));
@@ -240,27 +311,51 @@ public final class RwLock<T> {
     public <R> R readOptimistic(Function<? super T, ? extends R> reader) {
         Args.notNull(reader, "reader");
         Rt.yieldPoint(Op.LOAD, this);
-        // An optimistic read takes no hold, so it cannot starve a writer: it ignores QUEUED and
-        // only waits out a write in progress, briefly, before falling back to a read hold.
-        for (int attempt = 0; attempt < SPIN_LIMIT; attempt++) {
+        // An optimistic read takes no hold, so it cannot starve a writer: it ignores waiters and
+        // only waits out a write in progress, briefly, before falling back to a read hold. There
+        // is one call of `reader` and one result: were the fallback a second call (withRead), the
+        // JIT would have to merge two results and could no longer scalar-replace a boxed one.
+        boolean held = false;
+        int attempt = 0;
+        while (true) {
             long s = (long) STATE.getAcquire(this); // acquire: the value read below is this new
-            if ((s & WRITER) != 0) {
-                Rt.spinWait();
-                continue;
+            if (!held) {
+                Poison.check(poison, this);
+                if ((s & WRITER) != 0) {
+                    if (++attempt < SPIN_LIMIT) {
+                        Rt.spinWait();
+                    } else {
+                        held = holdForRead();
+                    }
+                    continue;
+                }
             }
-            Poison.check(poison, this);
             R r;
             try {
                 r = reader.apply(value);
-            } catch (RuntimeException e) {
-                break; // maybe an inconsistent view: decide under a read hold
+            } catch (Throwable e) {
+                if (held) {
+                    unlockRead();
+                    throw e; // under a hold the view was consistent: the reader's own failure
+                }
+                if (!(e instanceof RuntimeException)) {
+                    throw e;
+                }
+                held = holdForRead(); // maybe an inconsistent view: decide under a read hold
+                continue;
+            }
+            if (held) {
+                unlockRead();
+                return r;
             }
             VarHandle.acquireFence(); // keeps the reader's loads before the validating load
             if ((((long) STATE.getOpaque(this) ^ s) & SEQUENCE) == 0) {
                 return r;
             }
+            if (++attempt >= SPIN_LIMIT) {
+                held = holdForRead();
+            }
         }
-        return withRead(reader);
     }
 
     // ---- write side ----
@@ -294,11 +389,14 @@ public final class RwLock<T> {
         return enterWrite(true);
     }
 
-    /** The write lock if it is free right now and nobody waits; else empty. */
+    /**
+     * The write lock if nobody holds the lock right now and no hand-off is pending (in a fair lock:
+     * and nobody waits); else empty.
+     */
     public Optional<RwLockWriteGuard<T>> tryWrite() {
         Rt.yieldPoint(Op.LOCK, this);
         long s;
-        while (((s = (long) STATE.getVolatile(this)) & (WRITER | READERS | QUEUED)) == 0) {
+        while (((s = (long) STATE.getVolatile(this)) & WRITE_BLOCKERS) == 0) {
             if (STATE.compareAndSet(this, s, s + WRITER)) { // fails only if the state changed
                 return Optional.of(enterWrite(true));
             }
@@ -407,7 +505,12 @@ public final class RwLock<T> {
 
     /** The number of read holds right now (a snapshot). */
     public int readHolds() {
-        return (int) (((long) STATE.getVolatile(this) & READERS) >>> 2);
+        return (int) (((long) STATE.getVolatile(this) & READERS) / READER);
+    }
+
+    /** Whether this lock is strictly phase-fair (never lets arrivals barge past waiters). */
+    public boolean isFair() {
+        return waiters.fair;
     }
 
     /** Whether the calling thread holds the write lock. */
@@ -422,7 +525,7 @@ public final class RwLock<T> {
 
     /**
      * A {@link ReadWriteLock} view for code written against {@code java.util.concurrent}. The lock
-     * keeps braid's semantics (phase-fair, poisoning, no reentrancy: a thread that read-locks twice
+     * keeps braid's semantics (fairness, poisoning, no reentrancy: a thread that read-locks twice
      * through the view gets {@link IllegalStateException}). {@code unlock()} without a hold throws
      * {@link IllegalMonitorStateException}. The write lock's {@code newCondition()} is backed by a
      * {@link Condvar}; the read lock has none ({@link UnsupportedOperationException}, as in {@code
@@ -440,6 +543,7 @@ public final class RwLock<T> {
     /** Builds an {@link RwLock}. Not thread-safe; reusable. */
     public static final class Builder {
         private String name;
+        private boolean fair;
         private boolean instrumented;
 
         private Builder() {}
@@ -455,6 +559,15 @@ public final class RwLock<T> {
             return this;
         }
 
+        /**
+         * Strict phase-fair hand-off: no barging past waiters, every contended release hands the
+         * lock over (default: eventually phase-fair, see the class documentation).
+         */
+        public Builder fair(boolean fair) {
+            this.fair = fair;
+            return this;
+        }
+
         /** Keeps {@linkplain RwLock#stats() contention statistics} (default: off). */
         public Builder instrumented(boolean instrumented) {
             this.instrumented = instrumented;
@@ -463,13 +576,18 @@ public final class RwLock<T> {
 
         /** A new lock protecting {@code value} (which may be null). */
         public <T> RwLock<T> build(T value) {
-            return new RwLock<>(name, instrumented, value);
+            return new RwLock<>(name, fair, instrumented, value);
         }
     }
 
     // ---- internals: entry and exit ----
 
     private RwLockReadGuard<T> enterRead(boolean checkPoison) {
+        enterReadHold(checkPoison);
+        return new RwLockReadGuard<>(this);
+    }
+
+    private void enterReadHold(boolean checkPoison) {
         LockHooks.acquired(this);
         if (counters != null) {
             counters.acquired();
@@ -479,7 +597,13 @@ public final class RwLock<T> {
             unlockRead();
             throw Poison.failure(p, this);
         }
-        return new RwLockReadGuard<>(this);
+    }
+
+    /** Takes a read hold without a guard, for readOptimistic's fallback; true once held. */
+    private boolean holdForRead() {
+        acquireUninterruptibly(false);
+        enterReadHold(true);
+        return true;
     }
 
     private RwLockWriteGuard<T> enterWrite(boolean checkPoison) {
@@ -501,7 +625,7 @@ public final class RwLock<T> {
         LockHooks.released(this);
         long n = (long) STATE.getAndAdd(this, -READER) - READER; // release
         if ((n & (READERS | QUEUED)) == QUEUED) {
-            dispatch(false);
+            waiters.dispatch(false);
         }
     }
 
@@ -511,7 +635,7 @@ public final class RwLock<T> {
         writer = null;
         long n = (long) STATE.getAndAdd(this, WRITER) + WRITER; // release
         if ((n & QUEUED) != 0) {
-            dispatch(true);
+            waiters.dispatch(true);
         }
     }
 
@@ -521,18 +645,18 @@ public final class RwLock<T> {
         writer = null;
         long n = (long) STATE.getAndAdd(this, WRITER + READER) + WRITER + READER; // release
         if ((n & QUEUED) != 0) {
-            dispatch(true); // admits queued readers to join us
+            waiters.dispatch(true); // admits (or wakes) queued readers to join us
         }
     }
 
-    /** A waiter was granted the write lock just as it was interrupted: release it normally. */
+    /** A waiter got the write lock just as it was interrupted or stopped: release it normally. */
     void abandonGrantedWrite() {
         writer = Thread.currentThread();
         LockHooks.acquired(this);
         unlockWrite();
     }
 
-    /** A waiter was granted a read hold just as it was interrupted: release it normally. */
+    /** A waiter got a read hold just as it was interrupted or stopped: release it normally. */
     void abandonGrantedRead() {
         LockHooks.acquired(this);
         unlockRead();
@@ -542,8 +666,15 @@ public final class RwLock<T> {
         unlockWrite();
     }
 
+    /** After a Condvar wait: takes the write lock back, ignoring interrupts and the scope. */
     void reacquireWriteAfterWait() {
-        acquireUninterruptiblyNoChecks(true);
+        if (!tryAcquireNow(true)) {
+            try {
+                waiters.await(true, false, 0L, false, false);
+            } catch (InterruptedException e) {
+                throw new AssertionError("uninterruptible wait was interrupted", e);
+            }
+        }
         writer = Thread.currentThread();
         LockHooks.acquired(this);
     }
@@ -557,23 +688,37 @@ public final class RwLock<T> {
         }
     }
 
+    /**
+     * The fast path: takes the lock if nothing blocks an arrival; retries only when the state
+     * changed under a CAS without blocking it (another reader came or went).
+     */
+    private boolean tryAcquireNow(boolean write) {
+        long s;
+        if (write) {
+            while (((s = (long) STATE.getVolatile(this)) & WRITE_BLOCKERS) == 0) {
+                if (STATE.compareAndSet(this, s, s + WRITER)) {
+                    return true;
+                }
+            }
+        } else {
+            while (((s = (long) STATE.getVolatile(this)) & READ_BLOCKERS) == 0) {
+                if (STATE.compareAndSet(this, s, s + READER)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private void acquireUninterruptibly(boolean write) {
         Rt.yieldPoint(Op.LOCK, this);
         LockHooks.beforeBlocking(this);
-        acquireUninterruptiblyNoChecks(write);
-    }
-
-    private void acquireUninterruptiblyNoChecks(boolean write) {
-        long s = (long) STATE.getVolatile(this);
-        if (write
-                ? (s & (WRITER | READERS | QUEUED)) == 0 && STATE.compareAndSet(this, s, s + WRITER)
-                : (s & (WRITER | QUEUED)) == 0 && STATE.compareAndSet(this, s, s + READER)) {
-            return;
-        }
-        try {
-            acquireSlow(write, false, 0L, false);
-        } catch (InterruptedException e) {
-            throw new AssertionError("uninterruptible wait was interrupted", e);
+        if (!tryAcquireNow(write)) {
+            try {
+                acquireSlow(write, false, 0L, false);
+            } catch (InterruptedException e) {
+                throw new AssertionError("uninterruptible wait was interrupted", e);
+            }
         }
     }
 
@@ -584,13 +729,8 @@ public final class RwLock<T> {
             throw new InterruptedException();
         }
         LockHooks.beforeBlocking(this);
-        long s = (long) STATE.getVolatile(this);
-        if (write
-                ? (s & (WRITER | READERS | QUEUED)) == 0 && STATE.compareAndSet(this, s, s + WRITER)
-                : (s & (WRITER | QUEUED)) == 0 && STATE.compareAndSet(this, s, s + READER)) {
-            return true;
-        }
-        return acquireSlow(write, !deadline.isNever(), deadline.nanoTime(), true);
+        return tryAcquireNow(write)
+                || acquireSlow(write, !deadline.isNever(), deadline.nanoTime(), true);
     }
 
     private boolean acquireSlow(boolean write, boolean timed, long deadline, boolean interruptible)
@@ -600,7 +740,7 @@ public final class RwLock<T> {
         long start = counters == null ? 0L : Rt.nanoTime();
         boolean acquired = false;
         try {
-            acquired = RwLockQueue.await(this, write, timed, deadline, interruptible);
+            acquired = waiters.await(write, timed, deadline, interruptible, true);
             return acquired;
         } finally {
             event.finish(this, write ? "write" : "read", acquired);
@@ -610,7 +750,7 @@ public final class RwLock<T> {
         }
     }
 
-    // ---- internals: the queue protocol, used by RwLockQueue ----
+    // ---- internals: the state word, for RwLockQueue ----
 
     long stateVolatile() {
         return (long) STATE.getVolatile(this);
@@ -624,19 +764,17 @@ public final class RwLock<T> {
         return (long) STATE.getAndAdd(this, delta) + delta;
     }
 
-    WaitQueue queue() {
-        return queue;
-    }
-
-    /** Hands the lock to whoever can have it now; {@code afterWrite} prefers queued readers. */
-    void dispatch(boolean afterWrite) {
-        RwLockQueue.dispatch(this, afterWrite);
-    }
-
     static final long Q_LOCK = QLOCK;
     static final long Q_QUEUED = QUEUED;
+    static final long Q_WWAIT = WWAIT;
+    static final long Q_HANDOFF = HANDOFF;
+    static final long WSPIN_ONE = WSPIN;
+    static final long WSPIN_ALL = WSPINS;
     static final long ONE_READER = READER;
     static final long READER_BITS = READERS;
     static final long ONE_WRITER = WRITER;
+    static final long ARRIVING_READ_BLOCKERS = READ_BLOCKERS;
+    static final long WOKEN_READ_BLOCKERS = WRITER | HANDOFF;
+    static final long ANY_WRITE_BLOCKERS = WRITE_BLOCKERS;
     static final int SPINS = SPIN_LIMIT;
 }

@@ -1,194 +1,376 @@
 package dev.braid.sync;
 
+import static dev.braid.sync.RwLock.ANY_WRITE_BLOCKERS;
+import static dev.braid.sync.RwLock.ARRIVING_READ_BLOCKERS;
 import static dev.braid.sync.RwLock.ONE_READER;
 import static dev.braid.sync.RwLock.ONE_WRITER;
+import static dev.braid.sync.RwLock.Q_HANDOFF;
 import static dev.braid.sync.RwLock.Q_LOCK;
 import static dev.braid.sync.RwLock.Q_QUEUED;
+import static dev.braid.sync.RwLock.Q_WWAIT;
 import static dev.braid.sync.RwLock.READER_BITS;
+import static dev.braid.sync.RwLock.WOKEN_READ_BLOCKERS;
+import static dev.braid.sync.RwLock.WSPIN_ALL;
+import static dev.braid.sync.RwLock.WSPIN_ONE;
 
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationRegistration;
 import dev.braid.internal.rt.Rt;
 
 /**
- * The contended half of {@link RwLock}: queueing, phase-fair hand-off and cancellation. The
- * algorithm, the state layout and the orderings are described in RwLock's implementation notes;
- * this class only holds the code, to keep each file readable.
+ * The contended half of {@link RwLock}: spinning, queueing, wake-ups, hand-offs, timeouts and
+ * ambient cancellation. The algorithm, the state layout and the orderings are described in RwLock's
+ * implementation notes; this class only holds the code, to keep each file readable. Every field is
+ * guarded by the lock's QLOCK bit.
  */
 final class RwLockQueue {
-    private RwLockQueue() {}
+    private final RwLock<?> lock;
+    final boolean fair;
+    private final WaitQueue queue = new WaitQueue();
 
-    /**
-     * Spins, then queues and waits to be handed the lock. Returns true once held (the state already
-     * counts the caller), false on timeout; throws InterruptedException only when {@code
-     * interruptible}.
-     */
-    static boolean await(
-            RwLock<?> lock, boolean write, boolean timed, long deadline, boolean interruptible)
-            throws InterruptedException {
-        int spins = 0;
-        Waiter node = null;
-        long blockers = write ? (ONE_WRITER | READER_BITS | Q_QUEUED) : (ONE_WRITER | Q_QUEUED);
-        long unit = write ? ONE_WRITER : ONE_READER;
-        while (true) {
-            long s = lock.stateVolatile();
-            if ((s & blockers) == 0) {
-                if (lock.casState(s, s + unit)) {
-                    return true;
-                }
-                continue;
-            }
-            if (timed && Rt.nanoTime() - deadline >= 0) {
-                return false;
-            }
-            if ((s & Q_QUEUED) == 0 && spins < RwLock.SPINS) {
-                spins++;
-                Rt.spinWait();
-                continue;
-            }
-            if (node == null) {
-                node = new Waiter(Thread.currentThread(), write, 0L);
-            }
-            if ((s & Q_LOCK) != 0 || !lock.casState(s, s | Q_LOCK | Q_QUEUED)) {
-                Rt.spinWait();
-                continue;
-            }
-            // QLOCK held, and the state we replaced blocked us: its holder will dispatch.
-            node.status = Waiter.WAITING;
-            lock.queue().append(node);
-            lock.addState(-Q_LOCK);
-            return park(lock, node, write, timed, deadline, interruptible);
-        }
+    /** Queued writers (WWAIT). */
+    private int writersWaiting;
+
+    /** The head waited past the bound and could not be granted at once: no barging (WWAIT). */
+    private boolean handoff;
+
+    RwLockQueue(RwLock<?> lock, boolean fair) {
+        this.lock = lock;
+        this.fair = fair;
     }
 
-    private static boolean park(
-            RwLock<?> lock,
-            Waiter node,
-            boolean write,
-            boolean timed,
-            long deadline,
-            boolean interruptible)
+    /**
+     * Spins, then queues and waits to be woken or handed the lock. Returns true once held (the
+     * state already counts the caller), false on timeout; throws InterruptedException only when
+     * {@code interruptible}, and the scope's exception only when {@code ambient}.
+     */
+    boolean await(
+            boolean write, boolean timed, long deadline, boolean interruptible, boolean ambient)
             throws InterruptedException {
         boolean keepInterrupt = false;
-        boolean timedOut = false;
-        boolean interrupted = false;
-        int st;
+        boolean woken = false; // dequeued by a wake-up: competes, requeues at the front if it loses
+        boolean announced = false; // a spinning writer counted in WSPIN: arriving readers wait
+        int spins = 0;
+        Waiter node = null;
+        CancelScope scope = null;
+        CancellationRegistration stop = null;
         try {
-            while ((st = node.status) == Waiter.WAITING) {
-                if (timed) {
-                    if (Rt.nanoTime() - deadline >= 0) {
-                        timedOut = true;
-                    } else {
-                        Rt.parkUntil(lock, deadline);
+            while (true) {
+                long s = lock.stateVolatile();
+                if ((s & blockers(write, woken)) == 0) {
+                    long next =
+                            write ? s + ONE_WRITER - (announced ? WSPIN_ONE : 0L) : s + ONE_READER;
+                    if (lock.casState(s, next)) {
+                        return true;
                     }
+                    continue;
+                }
+                if (timed && Rt.nanoTime() - deadline >= 0) {
+                    if (announced) {
+                        withdraw();
+                    }
+                    return false;
+                }
+                // Spin even past waiters (they do not block us), but not in a fair lock's queue.
+                if (spins < RwLock.SPINS && (!fair || (s & Q_QUEUED) == 0)) {
+                    if (write
+                            && !announced
+                            && (s & READER_BITS) != 0
+                            && (s & WSPIN_ALL) != WSPIN_ALL) {
+                        // Readers hold: hold arriving ones back while we spin, so the phase drains.
+                        announced = lock.casState(s, s + WSPIN_ONE);
+                        continue;
+                    }
+                    spins++;
+                    Rt.spinWait();
+                    continue;
+                }
+                if (node == null) {
+                    node = new Waiter(Thread.currentThread(), write, fair ? 0L : Rt.nanoTime());
+                }
+                long enqueue = Q_LOCK | Q_QUEUED | (write ? Q_WWAIT : 0L) | (fair ? Q_HANDOFF : 0L);
+                long unannounce = announced ? WSPIN_ONE : 0L; // WWAIT takes over from WSPIN
+                if ((s & Q_LOCK) != 0 || !lock.casState(s, (s - unannounce) | enqueue)) {
+                    Rt.spinWait();
+                    continue;
+                }
+                // QLOCK held, and the state we replaced blocked us: whoever blocks us dispatches.
+                announced = false;
+                node.status = Waiter.WAITING;
+                if (woken) {
+                    queue.pushFront(node); // keeps its turn
                 } else {
-                    Rt.park(lock);
+                    queue.append(node);
                 }
-                if (Thread.interrupted()) {
-                    if (interruptible) {
-                        interrupted = true;
-                    } else {
-                        keepInterrupt = true;
+                if (write) {
+                    writersWaiting++;
+                }
+                qunlock();
+                if (ambient && scope == null) {
+                    scope = CancelScope.current();
+                    if (scope.isActive()) {
+                        stop = scope.wakeOnCancel(node.thread);
                     }
                 }
-                if (timedOut || interrupted) {
-                    st = cancel(lock, node);
-                    break;
+
+                boolean timedOut = false;
+                boolean interrupted = false;
+                boolean stopped = false; // by the ambient scope
+                int st;
+                while ((st = node.status) == Waiter.WAITING) {
+                    if (stop != null && scope.isCancelled()) {
+                        stopped = true;
+                    } else if (timed) {
+                        if (Rt.nanoTime() - deadline >= 0) {
+                            timedOut = true;
+                        } else {
+                            Rt.parkUntil(lock, parkDeadline(scope, stop, deadline));
+                        }
+                    } else if (stop != null && !scope.deadline().isNever()) {
+                        Rt.parkUntil(lock, scope.deadline().nanoTime());
+                    } else {
+                        Rt.park(lock);
+                    }
+                    if (Thread.interrupted()) {
+                        if (interruptible) {
+                            interrupted = true;
+                        } else {
+                            keepInterrupt = true;
+                        }
+                    }
+                    if (timedOut || interrupted || stopped) {
+                        st = cancel(node);
+                        break;
+                    }
                 }
+                if (st == Waiter.WOKEN && (timedOut || interrupted || stopped)) {
+                    // We consumed a wake-up: take the lock if we can, so the queue cannot stall;
+                    // if we cannot, whoever blocks us dispatches when it is done.
+                    st = takeNow(write) ? Waiter.GRANTED : Waiter.CANCELLED;
+                }
+                if (st == Waiter.GRANTED) {
+                    if (interrupted || stopped) {
+                        if (write) { // pass the hold on (wakes or grants the next), then report
+                            lock.abandonGrantedWrite();
+                        } else {
+                            lock.abandonGrantedRead();
+                        }
+                        if (stopped) {
+                            throwStopped(scope);
+                        }
+                        throw new InterruptedException();
+                    }
+                    return true;
+                }
+                if (st == Waiter.CANCELLED) {
+                    if (stopped) {
+                        throwStopped(scope);
+                    }
+                    if (interrupted) {
+                        throw new InterruptedException();
+                    }
+                    return false;
+                }
+                // WOKEN: compete again (with a fresh spin), keeping our place at the front.
+                woken = true;
+                spins = 0;
             }
         } finally {
+            if (stop != null) {
+                stop.deregister();
+            }
             if (keepInterrupt) {
                 Thread.currentThread().interrupt();
             }
         }
-        if (st == Waiter.GRANTED) {
-            if (interrupted) {
-                // Granted just as we were interrupted: pass the hold on, then report the interrupt.
-                if (write) {
-                    lock.abandonGrantedWrite();
-                } else {
-                    lock.abandonGrantedRead();
-                }
-                throw new InterruptedException();
-            }
-            return true;
-        }
-        if (interrupted) {
-            throw new InterruptedException();
-        }
-        return false;
-    }
-
-    /** Removes {@code node} if still queued (and re-dispatches); returns its final status. */
-    private static int cancel(RwLock<?> lock, Waiter node) {
-        qlock(lock);
-        int st = node.status;
-        Waiter granted = null;
-        if (st == Waiter.WAITING) {
-            lock.queue().remove(node);
-            node.status = st = Waiter.CANCELLED;
-            granted = grant(lock, false);
-        }
-        qunlock(lock);
-        unparkAll(granted);
-        return st;
-    }
-
-    static void dispatch(RwLock<?> lock, boolean afterWrite) {
-        qlock(lock);
-        Waiter granted = grant(lock, afterWrite);
-        qunlock(lock);
-        unparkAll(granted);
     }
 
     /**
-     * Under QLOCK: grants the lock to as many queued waiters as the state allows and returns them
-     * as a chain (through {@code next}), already marked GRANTED.
+     * What stops this waiter: an arriving reader defers to waiting writers, a woken one does not.
      */
-    private static Waiter grant(RwLock<?> lock, boolean afterWrite) {
-        WaitQueue q = lock.queue();
-        Waiter head = q.peek();
-        if (head == null) {
-            return null;
-        }
-        long s = lock.stateVolatile();
-        if ((s & ONE_WRITER) != 0) {
-            return null;
-        }
-        if (!head.exclusive || (afterWrite && q.hasShared())) {
-            // Phase-fair: every queued reader enters this read phase together.
-            Waiter chain = q.removeAllShared();
-            long n = 0;
-            for (Waiter w = chain; w != null; w = w.next) {
-                n++;
+    private static long blockers(boolean write, boolean woken) {
+        return write ? ANY_WRITE_BLOCKERS : woken ? WOKEN_READ_BLOCKERS : ARRIVING_READ_BLOCKERS;
+    }
+
+    /** The last attempt of a woken waiter that is leaving: true if it now holds the lock. */
+    private boolean takeNow(boolean write) {
+        while (true) {
+            long s = lock.stateVolatile();
+            if ((s & blockers(write, true)) != 0) {
+                return false;
             }
-            lock.addState(n * ONE_READER);
+            if (lock.casState(s, s + (write ? ONE_WRITER : ONE_READER))) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * A spinning writer leaves (timed out) without the lock: it no longer holds arriving readers
+     * back, and readers that queued because of it must be woken.
+     */
+    private void withdraw() {
+        long n = lock.addState(-WSPIN_ONE);
+        if ((n & Q_QUEUED) != 0) {
+            dispatch(false);
+        }
+    }
+
+    private static long parkDeadline(
+            CancelScope scope, CancellationRegistration stop, long deadline) {
+        if (stop == null || scope.deadline().isNever()) {
+            return deadline;
+        }
+        long d = scope.deadline().nanoTime();
+        return d - deadline < 0 ? d : deadline;
+    }
+
+    private static void throwStopped(CancelScope scope) {
+        scope.check(); // throws: tokens and expiry never revert
+        throw new AssertionError("scope stopped but check() passed");
+    }
+
+    /** Removes {@code node} if still queued (and re-dispatches); returns its final status. */
+    private int cancel(Waiter node) {
+        long now = fair ? 0L : Rt.nanoTime();
+        qlock();
+        int st = node.status;
+        Thread[] next = null;
+        if (st == Waiter.WAITING) {
+            queue.remove(node);
+            node.status = st = Waiter.CANCELLED;
+            if (node.exclusive) {
+                writersWaiting--;
+            }
+            next = threadsOf(decide(false, now)); // the head, or WWAIT, may have changed
+        }
+        qunlock();
+        unparkAll(next);
+        return st;
+    }
+
+    /**
+     * Called by a releaser that saw QUEUED: wakes, or hands the lock to, whoever can have it now;
+     * {@code afterWrite} prefers queued readers when handing off.
+     */
+    void dispatch(boolean afterWrite) {
+        long now = fair ? 0L : Rt.nanoTime(); // read outside QLOCK: no yield point inside
+        qlock();
+        Thread[] next = threadsOf(decide(afterWrite, now));
+        qunlock();
+        unparkAll(next);
+    }
+
+    /**
+     * Under QLOCK: picks who goes next and returns them as a chain (through {@code next}), already
+     * dequeued and marked WOKEN or GRANTED; sets {@link #handoff}.
+     */
+    private Waiter decide(boolean afterWrite, long now) {
+        Waiter head = queue.peek();
+        if (head == null) {
+            handoff = false;
+            return null;
+        }
+        if (fair) {
+            return grant(afterWrite);
+        }
+        if (now - head.since >= Mutex.FAIR_BOUND_NANOS) {
+            Waiter granted = grant(afterWrite);
+            Waiter next = queue.peek();
+            // Not granted: the state blocks the head, so holders exist; their release grants.
+            handoff = granted == null || next != null && now - next.since >= Mutex.FAIR_BOUND_NANOS;
+            return granted;
+        }
+        handoff = false;
+        long s = lock.stateVolatile();
+        if (head.exclusive) {
+            if ((s & (ONE_WRITER | READER_BITS)) != 0) {
+                return null; // the holders dispatch when they release
+            }
+            queue.poll();
+            writersWaiting--;
+            head.status = Waiter.WOKEN; // it spins (announced) before it requeues
+            return head;
+        }
+        if ((s & ONE_WRITER) != 0) {
+            return null; // the writer dispatches when it releases
+        }
+        Waiter chain = queue.removeAllShared();
+        for (Waiter w = chain; w != null; w = w.next) {
+            w.status = Waiter.WOKEN;
+        }
+        return chain;
+    }
+
+    /**
+     * Under QLOCK: grants the lock to as many queued waiters as the state allows (phase-fair: all
+     * queued readers if the head is a reader or a writer has just released, else the head writer)
+     * and returns them, already dequeued and marked GRANTED; null if the state does not allow it.
+     */
+    private Waiter grant(boolean afterWrite) {
+        Waiter head = queue.peek();
+        if (!head.exclusive || (afterWrite && queue.hasShared())) {
+            long n = queue.countShared() * ONE_READER;
+            while (true) { // a CAS, not an add: a barging writer may take the lock meanwhile
+                long s = lock.stateVolatile();
+                if ((s & ONE_WRITER) != 0) {
+                    return null;
+                }
+                if (lock.casState(s, s + n)) {
+                    break;
+                }
+            }
+            Waiter chain = queue.removeAllShared();
             for (Waiter w = chain; w != null; w = w.next) {
                 w.status = Waiter.GRANTED;
             }
             return chain;
         }
         while (true) {
+            long s = lock.stateVolatile();
             if ((s & (READER_BITS | ONE_WRITER)) != 0) {
                 return null;
             }
             if (lock.casState(s, s + ONE_WRITER)) {
                 break;
             }
-            s = lock.stateVolatile();
         }
-        q.poll();
+        queue.poll();
+        writersWaiting--;
         head.status = Waiter.GRANTED;
         return head;
     }
 
-    private static void unparkAll(Waiter chain) {
-        while (chain != null) {
-            Waiter next = chain.next; // read before unpark: the node is the waiter's again after
-            Rt.unpark(chain.thread);
-            chain = next;
+    /**
+     * Under QLOCK: the threads of a chain of dequeued waiters. Read before QLOCK is released,
+     * because a woken waiter may requeue its node (rewriting {@code next}) as soon as it can take
+     * QLOCK, even before it is unparked (a spurious return from park).
+     */
+    private static Thread[] threadsOf(Waiter chain) {
+        if (chain == null) {
+            return null;
+        }
+        int n = 0;
+        for (Waiter w = chain; w != null; w = w.next) {
+            n++;
+        }
+        Thread[] threads = new Thread[n];
+        int i = 0;
+        for (Waiter w = chain; w != null; w = w.next) {
+            threads[i++] = w.thread;
+        }
+        return threads;
+    }
+
+    private static void unparkAll(Thread[] threads) {
+        if (threads != null) {
+            for (Thread t : threads) {
+                Rt.unpark(t);
+            }
         }
     }
 
-    private static void qlock(RwLock<?> lock) {
+    private void qlock() {
         while (true) {
             long s = lock.stateVolatile();
             if ((s & Q_LOCK) == 0 && lock.casState(s, s | Q_LOCK)) {
@@ -198,12 +380,21 @@ final class RwLockQueue {
         }
     }
 
-    /** Releases QLOCK, setting QUEUED to whether anyone still waits (other bits may change). */
-    private static void qunlock(RwLock<?> lock) {
-        long queued = lock.queue().isEmpty() ? 0L : Q_QUEUED;
+    /**
+     * Releases QLOCK and publishes the queue's summary bits (QUEUED, WWAIT, HANDOFF); other bits
+     * may change meanwhile (readers come and go), so this is a CAS loop.
+     */
+    private void qunlock() {
+        long bits = writersWaiting != 0 ? Q_WWAIT : 0L;
+        if (queue.isEmpty()) {
+            handoff = false;
+        } else {
+            bits |= Q_QUEUED | (fair || handoff ? Q_HANDOFF : 0L);
+        }
+        long clear = ~(Q_LOCK | Q_QUEUED | Q_WWAIT | Q_HANDOFF);
         while (true) {
             long s = lock.stateVolatile();
-            if (lock.casState(s, (s & ~(Q_LOCK | Q_QUEUED)) | queued)) {
+            if (lock.casState(s, (s & clear) | bits)) { // volatile: publishes the queue edit
                 return;
             }
         }

@@ -100,6 +100,17 @@ final class WaitQueue {
         return firstOut;
     }
 
+    /** The number of non-exclusive waiters. */
+    int countShared() {
+        int n = 0;
+        for (Waiter p = head; p != null; p = p.next) {
+            if (!p.exclusive) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     boolean hasShared() {
         for (Waiter p = head; p != null; p = p.next) {
             if (!p.exclusive) {

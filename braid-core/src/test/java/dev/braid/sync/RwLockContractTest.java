@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.braid.cancel.Deadline;
 import dev.braid.thread.JoinHandle;
+import dev.braid.thread.JoinOutcome;
 import dev.braid.thread.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The RwLock contract, over every variant (plain, instrumented). */
+/** The RwLock contract, over every variant (eventually fair, instrumented, strictly fair). */
 class RwLockContractTest {
     record Variant(String name, Supplier<RwLock<Integer>> make) {
         @Override
@@ -31,7 +32,9 @@ class RwLockContractTest {
                 new Variant("default", () -> RwLock.named("rw", 0)),
                 new Variant(
                         "instrumented",
-                        () -> RwLock.builder().name("rw").instrumented(true).<Integer>build(0)));
+                        () -> RwLock.builder().name("rw").instrumented(true).<Integer>build(0)),
+                new Variant(
+                        "fair", () -> RwLock.builder().name("rw").fair(true).<Integer>build(0)));
     }
 
     @ParameterizedTest
@@ -88,6 +91,66 @@ class RwLockContractTest {
         first.close();
         assertThat(writer.join()).isZero();
         assertThat(lateReader.join()).as("the late reader ran after the writer").isEqualTo(1);
+    }
+
+    /**
+     * Two readers pass a read hold back and forth so that the lock is never free of readers: each
+     * releases only once the other holds again (or after 20 ms, when the other is stuck behind the
+     * waiting writer). Only holding arriving readers back while a writer waits lets the writer in.
+     */
+    @ParameterizedTest
+    @MethodSource("variants")
+    void aContinuousReaderFloodDoesNotStarveAWriter(Variant v) throws Exception {
+        RwLock<Integer> l = v.make().get();
+        var stop = new AtomicBoolean();
+        var held = new AtomicBoolean[] {new AtomicBoolean(), new AtomicBoolean()};
+        var releaser = new AtomicInteger();
+        var handoffs = new AtomicInteger();
+        List<JoinHandle<Object>> readers = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            int me = t;
+            readers.add(
+                    Threads.spawn(
+                            () -> {
+                                while (!stop.get()) {
+                                    try (var _ = l.read()) {
+                                        held[me].set(true);
+                                        long until = System.nanoTime() + 20_000_000L;
+                                        while (!stop.get()
+                                                && (releaser.get() != me || !held[1 - me].get())
+                                                && System.nanoTime() - until < 0) {
+                                            Thread.onSpinWait();
+                                        }
+                                        if (held[1 - me].get()) {
+                                            handoffs.incrementAndGet();
+                                        }
+                                        held[me].set(false);
+                                        releaser.set(1 - me);
+                                    }
+                                }
+                                return null;
+                            }));
+        }
+        while (handoffs.get() < 10) { // the flood is on: holds overlap
+            Thread.sleep(1);
+        }
+        JoinHandle<Integer> writer =
+                Threads.spawn(
+                        () -> {
+                            try (var w = l.write()) {
+                                return w.set(1);
+                            }
+                        });
+        var out = writer.join(Duration.ofSeconds(20));
+        stop.set(true);
+        for (var r : readers) {
+            r.join();
+        }
+        assertThat(out)
+                .as("the writer got in during the flood")
+                .isInstanceOf(JoinOutcome.Finished.class);
+        assertThat(l.<Integer>withRead(x -> x)).isEqualTo(1);
+        assertThat(l.readHolds()).isZero();
     }
 
     @ParameterizedTest
