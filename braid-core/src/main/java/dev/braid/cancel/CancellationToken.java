@@ -323,9 +323,13 @@ public final class CancellationToken {
     }
 
     /**
-     * Waits until the token is cancelled.
+     * Waits until the token is cancelled. Inside a {@link CancelScope}, the wait also ends when the
+     * scope stops it (as every braid wait does); this token's own cancellation wins when both
+     * happen.
      *
      * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws CancelledException if it has to wait inside a {@link CancelScope} whose token is
+     *     cancelled, or ({@link DeadlineExceededException}) whose deadline passes
      */
     public void await() throws InterruptedException {
         awaitUntil(Deadline.never());
@@ -334,8 +338,10 @@ public final class CancellationToken {
     /**
      * Waits at most {@code timeout} for the token to be cancelled.
      *
-     * @return whether it is cancelled
+     * @return whether it is cancelled; {@code false} when {@code timeout} passes first, even inside
+     *     a scope whose deadline is later
      * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws CancelledException as for {@link #await()}, if the ambient scope stops the wait
      * @throws NullPointerException if {@code timeout} is null
      */
     public boolean await(Duration timeout) throws InterruptedException {
@@ -604,6 +610,12 @@ public final class CancellationToken {
         return failures;
     }
 
+    /**
+     * Waits until cancelled (true) or {@code d} passes (false). Inside an active {@link
+     * CancelScope}, a cancelled scope token or a passed scope deadline ends the wait by throwing,
+     * as in JoinHandle.join; this token's own cancellation wins over a scope that stops at the same
+     * time, and an own deadline earlier than the scope's still returns false.
+     */
     private boolean awaitUntil(Deadline d) throws InterruptedException {
         Rt.yieldPoint(Op.PARK, this);
         if (isCancelled()) {
@@ -611,6 +623,10 @@ public final class CancellationToken {
         }
         Thread me = Thread.currentThread();
         CancellationRegistration r = onCancel(() -> Rt.unpark(me));
+        // Ambient cancellation (ADR 0006): read only here, on the parking path.
+        CancelScope scope = CancelScope.current();
+        CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(me) : null;
+        Deadline bound = stop == null ? d : d.min(scope.deadline());
         try {
             while (true) {
                 if (isCancelled()) {
@@ -619,16 +635,23 @@ public final class CancellationToken {
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-                if (d.isNever()) {
-                    Rt.park(this);
-                } else if (d.isExpired()) {
+                if (stop != null && scope.isCancelled()) {
+                    scope.check(); // throws CancelledException or DeadlineExceededException
+                }
+                if (d.isExpired()) {
                     return isCancelled();
+                }
+                if (bound.isNever()) {
+                    Rt.park(this);
                 } else {
-                    Rt.parkUntil(this, d.nanoTime());
+                    Rt.parkUntil(this, bound.nanoTime());
                 }
             }
         } finally {
             r.deregister();
+            if (stop != null) {
+                stop.deregister();
+            }
         }
     }
 
