@@ -17,15 +17,21 @@ import java.util.List;
  * });                                            // DeadlineExceededException after 2 s
  * }</pre>
  *
- * <p>Inside a scope, {@code JoinHandle.join}, {@code Threads.sleep} and {@code Mutex.lock} (and
- * later every blocking braid operation) stop waiting when one of the scope's tokens is cancelled
- * ({@link CancelledException}, cause = the token's cause) or its deadline passes ({@link
+ * <p>Inside a scope, every braid operation that waits ({@code JoinHandle.join}, {@code
+ * Threads.sleep}, {@code Mutex.lock}, {@code Condvar} waits, {@code Semaphore.acquire}, {@code
+ * Barrier.await}, {@code OnceCell}/{@code Lazy} waiting for another thread's initializer, {@link
+ * CancellationToken#await()}; later channels) stops waiting when one of the scope's tokens is
+ * cancelled ({@link CancelledException}, cause = the token's cause) or its deadline passes ({@link
  * DeadlineExceededException}). An operation that does not need to wait is not affected; call {@link
  * #checkpoint()} to poll explicitly. Scopes nest: the inner scope has the earlier deadline and all
  * tokens of both.
  *
- * <p>The scope is a {@link ScopedValue}: it is visible in the body's thread, and in threads forked
- * with {@code StructuredTaskScope}; threads started in other ways do not inherit it.
+ * <p>The scope is a {@link ScopedValue}: it is visible in the body's thread, in threads forked with
+ * {@code StructuredTaskScope}, and in children spawned into a {@code Threads.scope} (which
+ * {@linkplain #enter enter} the scope their parent had when it spawned them). Threads started with
+ * {@code Threads.spawn} or a thread builder's {@code spawn} do not inherit it: they may outlive the
+ * scope's block, and a background thread that dies with the request that happened to start it is a
+ * bug that is hard to find. Such a thread can enter a captured scope explicitly.
  */
 public final class CancelScope {
     private static final ScopedValue<CancelScope> CURRENT = ScopedValue.newInstance();
@@ -58,14 +64,45 @@ public final class CancelScope {
         Args.notNull(token, "token");
         Args.notNull(deadline, "deadline");
         Args.notNull(body, "body");
+        CancellationToken[] ts =
+                token.canBeCancelled() ? new CancellationToken[] {token} : NO_TOKENS;
+        return ScopedValue.where(CURRENT, current().nest(ts, deadline)).call(body::run);
+    }
+
+    /**
+     * Runs {@code body} in this scope (nested in the caller's current one, if any): how a scope
+     * captured with {@link #current()} is carried to another thread that works on its behalf.
+     * Children spawned into a {@code Threads.scope} get their parent's scope this way; threads
+     * started otherwise do not, unless their body enters a scope explicitly:
+     *
+     * <pre>{@code
+     * CancelScope request = CancelScope.current();
+     * Threads.spawn(() -> request.enter(() -> fetch(url)));   // bounded like the request
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code body} is null
+     */
+    public <R, X extends Throwable> R enter(Body<R, X> body) throws X {
+        Args.notNull(body, "body");
         CancelScope outer = current();
-        CancellationToken[] ts = outer.tokens;
-        if (token.canBeCancelled() && !Arrays.asList(ts).contains(token)) {
-            ts = Arrays.copyOf(ts, ts.length + 1);
-            ts[ts.length - 1] = token;
+        CancelScope inner = outer.isActive() ? outer.nest(tokens, deadline) : this;
+        if (inner == outer) {
+            return body.run();
         }
-        CancelScope inner = new CancelScope(ts, outer.deadline.min(deadline));
         return ScopedValue.where(CURRENT, inner).call(body::run);
+    }
+
+    /** This scope with {@code more} tokens (those not in it yet) and a deadline no later. */
+    private CancelScope nest(CancellationToken[] more, Deadline d) {
+        CancellationToken[] ts = tokens;
+        for (CancellationToken t : more) {
+            if (!Arrays.asList(ts).contains(t)) {
+                ts = Arrays.copyOf(ts, ts.length + 1);
+                ts[ts.length - 1] = t;
+            }
+        }
+        Deadline min = deadline.min(d);
+        return ts == tokens && min.equals(deadline) ? this : new CancelScope(ts, min);
     }
 
     /**

@@ -30,6 +30,11 @@ public final class CancellationSource implements AutoCloseable {
         this.token = token;
     }
 
+    /** For tests: a source whose token sweeps its callback stack every {@code sweepMin} pushes. */
+    static CancellationSource sweepingEvery(int sweepMin) {
+        return new CancellationSource(new CancellationToken(true, null, sweepMin));
+    }
+
     /**
      * A source whose token is also cancelled when any of {@code parents} is, with that parent's
      * cause. Its deadline is the earliest of its parents' and its own. If a parent is already

@@ -21,11 +21,12 @@ import java.util.concurrent.CompletionStage;
  * a cause that never changes.
  *
  * <p><b>Callbacks</b> registered with {@link #onCancel} run exactly once when the token is
- * cancelled, in registration order, on the thread that cancels; a callback registered on a token
- * that is already cancelled runs at once on the registering thread. A callback that throws does not
- * stop the others; the failures are thrown afterwards as {@link CancellationCallbackException} by
- * the call that ran them. Callbacks should be short and must not block. Everything the cancelling
- * thread did before {@code cancel} happens-before every callback and every observation of {@link
+ * cancelled, on the thread that cancels, most recently registered first (the order in which nested
+ * try-with-resources blocks close, and .NET's); a callback registered on a token that is already
+ * cancelled runs at once on the registering thread. A callback that throws does not stop the
+ * others; the failures are thrown afterwards as {@link CancellationCallbackException} by the call
+ * that ran them. Callbacks should be short and must not block. Everything the cancelling thread did
+ * before {@code cancel} happens-before every callback and every observation of {@link
  * #isCancelled()} returning {@code true}.
  *
  * <p><b>Re-entrancy.</b> Inside a callback the token is already cancelled: cancelling it again
@@ -40,64 +41,129 @@ public final class CancellationToken {
     /*
      * Implementation notes
      *
-     * Algorithm. A doubly-linked callback list guarded by a tiny spin lock, in the manner of .NET's
-     * CancellationTokenSource (which guards its callback partitions with spin locks): register is
-     * one append, deregister one unlink (both O(1)), cancel sets the cause and detaches the whole
-     * list under the lock, then runs it outside the lock. Detaching under the same lock that
-     * register and deregister take is what makes "exactly once" hold: a node is either in the list
-     * when the cause is set (the canceller runs it) or it is not (registration saw the cause and ran
-     * the callback itself, or deregister removed it).
+     * Algorithm. The callback registry is a Treiber stack of CallbackNodes whose head shares one
+     * word with the cancellation: `state` is null (no callbacks), the newest node, or the cause
+     * (a Throwable: cancelled, terminal).
+     *  - register: one CAS pushing a node; if it finds the cause instead, it runs the callback.
+     *  - cancel: one CAS of `state` from whatever stack is there to the cause. That CAS is the
+     *    linearization point, and the stack it replaced now belongs to the canceller (no push can
+     *    join it). It walks the stack, newest first, and runs every node that is not REMOVED,
+     *    outside any lock. Newest first is the stack's own order: no second pass to reverse it.
+     *  - deregister: logical deletion, as in Harris's lists: a CAS of the node's own status
+     *    LIVE -> DECIDING, then a volatile read of `state`. Not cancelled: REMOVED, return true.
+     *    Cancelled: KEPT, return false, and the canceller runs it (or has).
+     * Exactly once is a Dekker pair: the deregistrar writes the status, then reads `state`; the
+     * canceller writes `state`, then reads the status; all four accesses are volatile, so at least
+     * one of them sees the other's write. If the deregistrar saw no cause, the canceller's read
+     * comes later and finds DECIDING or REMOVED; if the canceller found LIVE, the deregistrar's
+     * read finds the cause. A canceller that finds DECIDING waits for the decision, two plain
+     * steps away. Linearization points: register, its CAS (or the read that found the cause);
+     * cancel, its CAS; deregister, its read of `state` (or its failed CAS). So a deregister after
+     * isCancelled() returned true returns false (ADR 0006), unlike .NET's and Go's, where one may
+     * still win against a cancellation in progress.
      *
-     * State. `cause` null = not cancelled; non-null = cancelled (terminal). `lock` 0/1. head/tail,
-     * timer, links are guarded by the lock; `deadline` (own deadline, only moves earlier) and
-     * `parents` are volatile for lock-free queries.
+     * Unlinking. Removed nodes are unlinked lazily. Each push skips the removed nodes at the top
+     * of the stack, so register/deregister pairs leave at most one node behind. The push whose
+     * sequence number reaches `nextSweep` also sweeps the stack below it, unlinking runs of
+     * removed nodes, and sets the next sweep max(SWEEP_MIN, nodes kept) pushes later: a sweep
+     * costs O(nodes), there are at least as many pushes between sweeps, so sweeping is O(1)
+     * amortized per push, and while registrations keep coming a token holds O(live + SWEEP_MIN)
+     * nodes (CancellationTokenTest's retained-node bounds). Sweeps need no lock: links only point
+     * to older nodes and are only rewritten to skip nodes that were REMOVED (a final status) when
+     * read, so every other node stays reachable from every newer one even when sweepers race (a
+     * stale rewrite may bring a removed node back; the next sweep drops it again). The canceller
+     * only reads links (and clears those of nodes it has passed, to help the collector).
      *
-     * Memory ordering. `cause` is volatile and written once under the lock: isCancelled()'s read
-     * of it is the acquire that pairs with that write, so everything before cancel() is visible to
-     * an observer that sees true (jcstress CancelVisibility). lock() is a volatile CAS, unlock() a
-     * setRelease.
+     * State. `state`: null | CallbackNode | Throwable, as above. CallbackNode.status: LIVE,
+     * DECIDING, REMOVED, KEPT; only a deregister changes it, LIVE -> DECIDING -> REMOVED or KEPT.
+     * CallbackNode.seq: pushes so far, wrapping, compared by difference. `lock` (0/1) guards timer
+     * and links and the writes of deadline and parents; register and deregister never take it.
      *
-     * Liveness. The lock is held for O(1) steps and never across a callback, so a callback may use
-     * the token freely (re-entrancy above). Cancelling a long chain of linked tokens recurses once
-     * per link.
+     * Memory ordering. The push CAS (volatile) publishes the node's fields; pushes are totally
+     * ordered on `state`, so whoever reads a head sees every older node too. The cancel CAS is the
+     * release that pairs with the volatile read in isCancelled() and in register: everything
+     * before cancel() is visible to an observer that sees the cause and to every callback (jcstress
+     * CancelVisibility). The Dekker pair needs both sides sequentially consistent: a CAS, then a
+     * getVolatile, on each side. Links are read getAcquire and written setRelease, and only ever
+     * point to nodes published earlier. nextSweep is a hint, read and written opaque.
      *
-     * Tradeoffs. A lock-free Treiber stack would make register one CAS but deregister O(n) (as in
-     * FutureTask's waiter removal) and run callbacks in reverse order; tokio's CancellationToken
-     * uses a mutex per tree node. Our lock costs one CAS per operation, which keeps register +
-     * deregister cheaper than CompletableFuture's whenComplete (which allocates two objects and
-     * cannot deregister). See docs/perf/cancel-time.md.
+     * Liveness. register and deregister are lock-free (a CAS fails only because another one
+     * succeeded). cancel waits only on a node in DECIDING, whose deregistrar is two plain steps
+     * from done: the exposure to a preempted thread that the previous design's spin lock had on
+     * every operation, now on none of the common paths. Nothing is held while callbacks run, so
+     * a callback may use the token freely. Cancelling a chain of linked tokens recurses per link.
      *
-     * References. .NET CancellationTokenSource/CancellationTokenRegistration; Go's context package
-     * (WithCancelCause, AfterFunc's stop()); tokio-util's CancellationToken.
+     * Tradeoffs. A pair costs two CASes (one each), one 32-byte node and amortized sweeping; the
+     * previous design (a doubly linked list under a spin lock, like .NET's callback partitions)
+     * took the lock on both. Fewer is not possible: register and deregister each decide a race
+     * with cancel, and such operations need a fence or an atomic read-modify-write each (Attiya
+     * et al., "Laws of Order"); a fenced store costs as much as a CAS, so deregistering by a plain
+     * volatile store plus a read would not be cheaper, and would let two deregisters both win.
+     * CompletableFuture.whenComplete pays one CAS because it cannot deregister. Running callbacks
+     * in registration order would need a reversing pass at cancel (measured: about 20% on
+     * 1000-callback fan-out); ADR 0013 has the numbers and the reasons for newest-first.
+     *
+     * References. R. K. Treiber, Systems Programming: Coping with Parallelism, IBM RJ 5118 (1986);
+     * T. Harris, A Pragmatic Implementation of Non-Blocking Linked-Lists, DISC 2001 (logical, then
+     * physical deletion); E. W. Dijkstra, Cooperating Sequential Processes (1965), for Dekker's
+     * algorithm; H. Attiya et al., Laws of Order, POPL 2011; .NET CancellationTokenSource (LIFO
+     * callbacks) and CancellationTokenRegistration; Go's context (WithCancelCause, AfterFunc's
+     * stop()); tokio-util's CancellationToken.
      */
 
+    private static final VarHandle STATE;
     private static final VarHandle LOCK;
+    private static final VarHandle NEXT_SWEEP;
+    private static final VarHandle STATUS; // CallbackNode.status
+    private static final VarHandle NEXT; // CallbackNode.next
 
     static {
         try {
-            LOCK = MethodHandles.lookup().findVarHandle(CancellationToken.class, "lock", int.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(CancellationToken.class, "state", Object.class);
+            LOCK = l.findVarHandle(CancellationToken.class, "lock", int.class);
+            NEXT_SWEEP = l.findVarHandle(CancellationToken.class, "nextSweep", int.class);
+            STATUS = l.findVarHandle(CallbackNode.class, "status", int.class);
+            NEXT = l.findVarHandle(CallbackNode.class, "next", CallbackNode.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
+    /** Fewest pushes between two sweeps of the callback stack. */
+    static final int SWEEP_MIN = 64;
+
     private static final CancellationToken NONE = new CancellationToken(false, null);
+
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile Object state;
 
     @SuppressWarnings("unused") // accessed through LOCK
     private volatile int lock;
 
-    private volatile Throwable cause;
-    private volatile Deadline deadline = Deadline.never();
+    /** Push sequence number at which the next sweep runs; a hint. */
+    @SuppressWarnings("unused") // accessed through NEXT_SWEEP
+    private int nextSweep;
+
+    private final int sweepMin;
+    private volatile Deadline deadline; // own deadline, only moves earlier; null = never
     private volatile CancellationToken[] parents;
     private final boolean cancellable;
-    private CallbackNode head; // guarded by lock
-    private CallbackNode tail; // guarded by lock
     private Timeout timer; // guarded by lock
     private CancellationRegistration[] links; // guarded by lock
 
     CancellationToken(boolean cancellable, CancellationToken[] parents) {
+        this(cancellable, parents, SWEEP_MIN);
+    }
+
+    /** For tests: {@code sweepMin} 1 sweeps on every push. */
+    CancellationToken(boolean cancellable, CancellationToken[] parents, int sweepMin) {
         this.cancellable = cancellable;
-        this.parents = parents;
+        this.sweepMin = sweepMin;
+        this.nextSweep = sweepMin;
+        if (parents != null) {
+            this.parents = parents; // a volatile store only for linked tokens
+        }
     }
 
     /** A token that is never cancelled; registering on it costs nothing. */
@@ -135,7 +201,7 @@ public final class CancellationToken {
 
     /** Whether the token has been cancelled. One volatile read. */
     public boolean isCancelled() {
-        return cause != null;
+        return STATE.getVolatile(this) instanceof Throwable;
     }
 
     /** Whether this token can ever be cancelled ({@code false} only for {@link #none()}). */
@@ -145,7 +211,7 @@ public final class CancellationToken {
 
     /** The cause of the cancellation, or empty if the token is not cancelled. */
     public Optional<Throwable> cause() {
-        return Optional.ofNullable(cause);
+        return Optional.ofNullable(causeOrNull());
     }
 
     /**
@@ -153,7 +219,7 @@ public final class CancellationToken {
      * its parents'; {@link Deadline#never()} if it has none.
      */
     public Deadline deadline() {
-        Deadline d = deadline;
+        Deadline d = ownDeadline();
         CancellationToken[] ps = parents;
         if (ps != null) {
             for (CancellationToken p : ps) {
@@ -177,23 +243,22 @@ public final class CancellationToken {
         if (!cancellable) {
             return Registrations.NEVER;
         }
-        Rt.yieldPoint(Op.OTHER, this);
-        if (cause == null) {
+        Rt.yieldPoint(Op.RMW, this);
+        Object s = STATE.getVolatile(this);
+        if (!(s instanceof Throwable)) {
             CallbackNode n = new CallbackNode(this, callback);
-            lock();
-            if (cause == null) {
-                n.prev = tail;
-                if (tail == null) {
-                    head = n;
-                } else {
-                    tail.next = n;
+            do {
+                CallbackNode top = (CallbackNode) s;
+                n.seq = top == null ? 1 : top.seq + 1; // plain, like next: published by the CAS
+                n.next = skipRemoved(top);
+                if (STATE.compareAndSet(this, s, n)) { // volatile: publishes n
+                    if (n.seq - (int) NEXT_SWEEP.getOpaque(this) >= 0) {
+                        sweep(n);
+                    }
+                    return n;
                 }
-                tail = n;
-                n.linked = true;
-                unlock();
-                return n;
-            }
-            unlock();
+                s = STATE.getVolatile(this);
+            } while (!(s instanceof Throwable));
         }
         List<Throwable> failures = runCallback(callback, null);
         if (failures != null) {
@@ -234,7 +299,7 @@ public final class CancellationToken {
      * @throws CancelledException (or {@link DeadlineExceededException}) if cancelled
      */
     public void throwIfCancelled() {
-        if (cause != null) {
+        if (STATE.getVolatile(this) instanceof Throwable) {
             throw toException();
         }
     }
@@ -247,7 +312,7 @@ public final class CancellationToken {
      * @throws IllegalStateException if the token is not cancelled
      */
     public CancelledException toException() {
-        Throwable c = cause;
+        Throwable c = causeOrNull();
         if (c == null) {
             throw new IllegalStateException("token is not cancelled");
         }
@@ -258,9 +323,13 @@ public final class CancellationToken {
     }
 
     /**
-     * Waits until the token is cancelled.
+     * Waits until the token is cancelled. Inside a {@link CancelScope}, the wait also ends when the
+     * scope stops it (as every braid wait does); this token's own cancellation wins when both
+     * happen.
      *
      * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws CancelledException if it has to wait inside a {@link CancelScope} whose token is
+     *     cancelled, or ({@link DeadlineExceededException}) whose deadline passes
      */
     public void await() throws InterruptedException {
         awaitUntil(Deadline.never());
@@ -269,8 +338,10 @@ public final class CancellationToken {
     /**
      * Waits at most {@code timeout} for the token to be cancelled.
      *
-     * @return whether it is cancelled
+     * @return whether it is cancelled; {@code false} when {@code timeout} passes first, even inside
+     *     a scope whose deadline is later
      * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws CancelledException as for {@link #await()}, if the ambient scope stops the wait
      * @throws NullPointerException if {@code timeout} is null
      */
     public boolean await(Duration timeout) throws InterruptedException {
@@ -280,7 +351,7 @@ public final class CancellationToken {
 
     @Override
     public String toString() {
-        Throwable c = cause;
+        Throwable c = causeOrNull();
         return !cancellable
                 ? "CancellationToken[none]"
                 : c == null
@@ -290,22 +361,32 @@ public final class CancellationToken {
 
     // ---- internals, used by CancellationSource ----
 
+    /** The cause, or null while not cancelled. */
+    Throwable causeOrNull() {
+        return STATE.getVolatile(this) instanceof Throwable c ? c : null;
+    }
+
     boolean cancel(Throwable c) {
         if (!cancellable) {
             return false;
         }
-        Rt.yieldPoint(Op.OTHER, this);
-        CallbackNode list;
+        Rt.yieldPoint(Op.RMW, this);
+        Object s = STATE.getVolatile(this);
+        while (true) {
+            if (s instanceof Throwable) {
+                return false;
+            }
+            // volatile: the linearization point; publishes everything before cancel()
+            Object witness = STATE.compareAndExchange(this, s, c);
+            if (witness == s) {
+                break;
+            }
+            s = witness;
+        }
+        Rt.yieldPoint(Op.OTHER, this); // lets the simulator run a deregister here
         Timeout t;
         CancellationRegistration[] ls;
         lock();
-        if (cause != null) {
-            unlock();
-            return false;
-        }
-        cause = c; // volatile, under the lock: publishes everything before cancel()
-        list = head;
-        head = tail = null;
         t = timer;
         timer = null;
         ls = links;
@@ -319,15 +400,17 @@ public final class CancellationToken {
         release(ls);
         List<Throwable> failures = null;
         int count = 0;
-        for (CallbackNode n = list; n != null; ) {
-            CallbackNode next = n.next;
-            Runnable cb = n.callback;
-            n.callback = null;
-            n.prev = null;
-            n.next = null;
-            count++;
-            failures = runCallback(cb, failures);
-            n = next;
+        CallbackNode n = (CallbackNode) s;
+        while (n != null) {
+            CallbackNode older = (CallbackNode) NEXT.getAcquire(n);
+            NEXT.setRelease(n, null); // a registration kept by its caller holds no older nodes
+            if (decidedStatus(n) != CallbackNode.REMOVED) {
+                Runnable cb = n.callback;
+                n.callback = null; // only the canceller touches a kept node's callback
+                count++;
+                failures = runCallback(cb, failures);
+            }
+            n = older;
         }
         if (ev.shouldCommit()) {
             ev.token = Integer.toHexString(System.identityHashCode(this));
@@ -344,30 +427,82 @@ public final class CancellationToken {
     }
 
     boolean deregister(CallbackNode n) {
-        Rt.yieldPoint(Op.OTHER, this);
-        lock();
-        try {
-            if (cause != null || !n.linked) {
-                return false;
-            }
-            if (n.prev == null) {
-                head = n.next;
-            } else {
-                n.prev.next = n.next;
-            }
-            if (n.next == null) {
-                tail = n.prev;
-            } else {
-                n.next.prev = n.prev;
-            }
-            n.prev = null;
-            n.next = null;
-            n.linked = false;
-            n.callback = null;
-            return true;
-        } finally {
-            unlock();
+        Rt.yieldPoint(Op.RMW, this);
+        if (!STATUS.compareAndSet(n, CallbackNode.LIVE, CallbackNode.DECIDING)) {
+            return false; // ran, runs, or another deregister had it first
         }
+        Rt.yieldPoint(Op.LOAD, this); // lets the simulator run a cancel here
+        if (STATE.getVolatile(this) instanceof Throwable) { // volatile: Dekker with cancel
+            STATUS.setRelease(n, CallbackNode.KEPT); // the canceller runs it
+            return false;
+        }
+        n.callback = null; // lets the callback be collected before the node is unlinked
+        STATUS.setRelease(n, CallbackNode.REMOVED); // release: after the plain clear
+        return true;
+    }
+
+    /**
+     * The status of {@code n} once no deregister is deciding it. Called by the canceller after its
+     * CAS: a deregister that marks the node later finds the cause and keeps it.
+     */
+    private static int decidedStatus(CallbackNode n) {
+        int spins = 0;
+        while (true) {
+            int status = (int) STATUS.getVolatile(n); // volatile: Dekker with deregister
+            if (status != CallbackNode.DECIDING) {
+                return status;
+            }
+            if (++spins < 100) {
+                Rt.spinWait();
+            } else {
+                Rt.yieldNow();
+            }
+        }
+    }
+
+    /** The first node from {@code n} on that is not REMOVED (or null). */
+    private static CallbackNode skipRemoved(CallbackNode n) {
+        while (n != null && (int) STATUS.getAcquire(n) == CallbackNode.REMOVED) {
+            n = (CallbackNode) NEXT.getAcquire(n);
+        }
+        return n;
+    }
+
+    /**
+     * Unlinks every run of REMOVED nodes below {@code top}, the node just pushed, and schedules the
+     * next sweep max(sweepMin, nodes kept) pushes later.
+     */
+    private void sweep(CallbackNode top) {
+        // opaque: a hint; set first so that the pushes meanwhile do not start sweeps of their own
+        NEXT_SWEEP.setOpaque(this, top.seq + sweepMin);
+        int kept = 1;
+        CallbackNode pred = top;
+        CallbackNode n = (CallbackNode) NEXT.getAcquire(pred);
+        while (n != null) {
+            CallbackNode live = skipRemoved(n);
+            if (live != n) {
+                NEXT.setRelease(pred, live); // release: points only to a published node
+            }
+            if (live == null) {
+                break;
+            }
+            kept++;
+            pred = live;
+            n = (CallbackNode) NEXT.getAcquire(live);
+        }
+        NEXT_SWEEP.setOpaque(this, top.seq + Math.max(sweepMin, kept));
+    }
+
+    /** Nodes reachable in the callback stack (tests: bounded by live registrations). */
+    int retainedNodes() {
+        int count = 0;
+        Object s = STATE.getVolatile(this);
+        for (CallbackNode n = s instanceof CallbackNode top ? top : null;
+                n != null;
+                n = (CallbackNode) NEXT.getAcquire(n)) {
+            count++;
+        }
+        return count;
     }
 
     /** Links this (fresh) token to its parents: cancelled with the first parent's cause. */
@@ -375,9 +510,9 @@ public final class CancellationToken {
         CancellationRegistration[] regs = new CancellationRegistration[ps.length];
         for (int i = 0; i < ps.length; i++) {
             CancellationToken p = ps[i];
-            CancellationRegistration r = p.onCancel(() -> cancel(p.cause));
+            CancellationRegistration r = p.onCancel(() -> cancel(p.causeOrNull()));
             lock();
-            boolean done = cause != null;
+            boolean done = isCancelled();
             if (!done) {
                 regs[i] = r;
                 links = regs;
@@ -393,7 +528,7 @@ public final class CancellationToken {
     /** Moves the own deadline earlier and (re)arms the timer that cancels at it. */
     void cancelAt(Deadline d) {
         lock();
-        if (cause != null || d.compareTo(deadline) >= 0) {
+        if (isCancelled() || d.compareTo(ownDeadline()) >= 0) {
             unlock();
             return;
         }
@@ -413,7 +548,7 @@ public final class CancellationToken {
                         .scheduleAt(
                                 d.nanoTime(), () -> cancel(new DeadlineExceededException(d, null)));
         lock();
-        boolean keep = cause == null && deadline == d;
+        boolean keep = !isCancelled() && deadline == d;
         if (keep) {
             timer = t;
         }
@@ -426,7 +561,7 @@ public final class CancellationToken {
     /** Detaches from parents and timer without cancelling (CancellationSource.close). */
     void detach() {
         lock();
-        if (cause != null) {
+        if (isCancelled()) {
             unlock();
             return;
         }
@@ -435,12 +570,17 @@ public final class CancellationToken {
         CancellationRegistration[] ls = links;
         links = null;
         parents = null;
-        deadline = Deadline.never();
+        deadline = null;
         unlock();
         if (t != null) {
             t.cancel();
         }
         release(ls);
+    }
+
+    private Deadline ownDeadline() {
+        Deadline d = deadline;
+        return d == null ? Deadline.never() : d;
     }
 
     private static void release(CancellationRegistration[] ls) {
@@ -470,37 +610,54 @@ public final class CancellationToken {
         return failures;
     }
 
+    /**
+     * Waits until cancelled (true) or {@code d} passes (false). Inside an active {@link
+     * CancelScope}, a cancelled scope token or a passed scope deadline ends the wait by throwing,
+     * as in JoinHandle.join; this token's own cancellation wins over a scope that stops at the same
+     * time, and an own deadline earlier than the scope's still returns false.
+     */
     private boolean awaitUntil(Deadline d) throws InterruptedException {
         Rt.yieldPoint(Op.PARK, this);
-        if (cause != null) {
+        if (isCancelled()) {
             return true;
         }
         Thread me = Thread.currentThread();
         CancellationRegistration r = onCancel(() -> Rt.unpark(me));
+        // Ambient cancellation (ADR 0006): read only here, on the parking path.
+        CancelScope scope = CancelScope.current();
+        CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(me) : null;
+        Deadline bound = stop == null ? d : d.min(scope.deadline());
         try {
             while (true) {
-                if (cause != null) {
+                if (isCancelled()) {
                     return true;
                 }
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-                if (d.isNever()) {
+                if (stop != null && scope.isCancelled()) {
+                    scope.check(); // throws CancelledException or DeadlineExceededException
+                }
+                if (d.isExpired()) {
+                    return isCancelled();
+                }
+                if (bound.isNever()) {
                     Rt.park(this);
-                } else if (d.isExpired()) {
-                    return cause != null;
                 } else {
-                    Rt.parkUntil(this, d.nanoTime());
+                    Rt.parkUntil(this, bound.nanoTime());
                 }
             }
         } finally {
             r.deregister();
+            if (stop != null) {
+                stop.deregister();
+            }
         }
     }
 
     private void lock() {
         int spins = 0;
-        while (!LOCK.compareAndSet(this, 0, 1)) { // volatile CAS: acquires the list
+        while (!LOCK.compareAndSet(this, 0, 1)) { // volatile CAS: acquires timer and links
             if (++spins < 100) {
                 Rt.spinWait();
             } else {
@@ -510,6 +667,6 @@ public final class CancellationToken {
     }
 
     private void unlock() {
-        LOCK.setRelease(this, 0); // release: publishes the list edit
+        LOCK.setRelease(this, 0); // release: publishes timer, links, deadline edits
     }
 }

@@ -1,5 +1,9 @@
 package dev.braid.sync;
 
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationRegistration;
+import dev.braid.cancel.CancelledException;
+import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
@@ -19,7 +23,10 @@ import java.util.function.Supplier;
  *
  * <p><b>Contention.</b> When several threads call {@link #getOrInit} on an empty cell, exactly one
  * runs its initializer; the others wait for it (without bound, ignoring interrupts whose status
- * they keep, like {@link Mutex#lock()}) and then return its value.
+ * they keep, like {@link Mutex#lock()}) and then return its value. Inside a {@link CancelScope} a
+ * waiter stops waiting when the scope is cancelled or its deadline passes, with {@link
+ * CancelledException} (or {@link dev.braid.cancel.DeadlineExceededException}); the initializer and
+ * the cell are not affected.
  *
  * <p><b>Failure.</b> If the initializer throws, the cell stays empty and the exception propagates,
  * unchanged, to the caller whose initializer failed. Waiting threads then race again: one of them
@@ -59,6 +66,11 @@ public final class OnceCell<T> {
      * getAndSet (volatile), so a waiter either sees CLOSED and does not park, or is in the swapped
      * stack and gets unparked: no lost wake-up. Waiters re-read `state` afterwards.
      *
+     * Ambient cancellation. Only a waiter that has to park looks up CancelScope.current(). One
+     * that stops on its scope clears its node's thread and unlinks cleared nodes (as JoinHandle
+     * and FutureTask do), so waiters that keep timing out during a long initialization do not
+     * grow the stack.
+     *
      * Liveness. Blocking: waiters depend on the initializer finishing. Failure never strands a
      * waiter (the stack is closed on the failure path too, in a finally). Re-entrance on the
      * owner thread is detected by comparing Running.owner with the caller.
@@ -84,7 +96,7 @@ public final class OnceCell<T> {
     }
 
     private static final class Waiter {
-        final Thread thread;
+        volatile Thread thread; // null once the waiter gave up
         Waiter next;
 
         Waiter(Thread thread) {
@@ -149,6 +161,8 @@ public final class OnceCell<T> {
      *     empty)
      * @throws IllegalStateException if called from the cell's own initializer
      * @throws RuntimeException or {@link Error} thrown by the initializer (the cell stays empty)
+     * @throws CancelledException if it has to wait inside a {@link CancelScope} whose token is
+     *     cancelled, or ({@link dev.braid.cancel.DeadlineExceededException}) whose deadline passes
      */
     public T getOrInit(Supplier<? extends T> initializer) {
         Args.notNull(initializer, "initializer");
@@ -164,6 +178,7 @@ public final class OnceCell<T> {
      * @return whether this call stored {@code value}
      * @throws NullPointerException if {@code value} is null
      * @throws IllegalStateException if called from the cell's own initializer
+     * @throws CancelledException as for {@link #getOrInit}, if the ambient scope stops the wait
      */
     public boolean set(T value) {
         Args.notNull(value, "value");
@@ -240,12 +255,15 @@ public final class OnceCell<T> {
             Rt.released(this);
             Waiter w = (Waiter) WAITERS.getAndSet(mine, CLOSED);
             for (; w != null; w = w.next) {
-                Rt.unpark(w.thread);
+                Rt.unpark(w.thread); // null (a waiter that gave up) is ignored
             }
         }
     }
 
-    /** Parks until {@code r}'s run ends; returns whether an interrupt was swallowed meanwhile. */
+    /**
+     * Parks until {@code r}'s run ends; returns whether an interrupt was swallowed meanwhile.
+     * Throws (with the interrupt status restored) if the ambient scope stops the wait.
+     */
     private boolean awaitRun(Running r) {
         Waiter node = new Waiter(Thread.currentThread());
         while (true) {
@@ -258,13 +276,61 @@ public final class OnceCell<T> {
                 break;
             }
         }
+        // Ambient cancellation (ADR 0006): read only here, on the parking path.
+        CancelScope scope = CancelScope.current();
+        CancellationRegistration stop =
+                scope.isActive() ? scope.wakeOnCancel(Thread.currentThread()) : null;
+        Deadline bound = scope.deadline();
         boolean interrupted = false;
-        while (WAITERS.getVolatile(r) != CLOSED) {
-            Rt.park(this);
-            if (Thread.interrupted()) {
-                interrupted = true;
+        try {
+            while (WAITERS.getVolatile(r) != CLOSED) {
+                if (stop != null && scope.isCancelled()) {
+                    abandon(r, node);
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    scope.check(); // throws CancelledException or DeadlineExceededException
+                }
+                if (bound.isNever()) {
+                    Rt.park(this);
+                } else {
+                    Rt.parkUntil(this, bound.nanoTime());
+                }
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (stop != null) {
+                stop.deregister();
             }
         }
         return interrupted;
+    }
+
+    /** Clears {@code node} and unlinks every cleared node still on {@code r}'s stack. */
+    private static void abandon(Running r, Waiter node) {
+        node.thread = null;
+        retry:
+        while (true) {
+            Waiter pred = null;
+            Waiter h = (Waiter) WAITERS.getAcquire(r);
+            if (h == CLOSED) {
+                return; // the finisher has the stack; it skips cleared nodes
+            }
+            for (Waiter q = h; q != null; q = q.next) {
+                if (q.thread != null) {
+                    pred = q;
+                } else if (pred != null) {
+                    pred.next = q.next;
+                    if (pred.thread == null) {
+                        continue retry; // pred was abandoned concurrently: start over
+                    }
+                } else if (!WAITERS.compareAndSet(r, q, q.next)) {
+                    continue retry;
+                }
+            }
+            return;
+        }
     }
 }

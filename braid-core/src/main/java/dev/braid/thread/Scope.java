@@ -7,6 +7,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * A region in which threads are spawned and all joined before the region ends; see {@link
  * Threads#scope(Threads.ScopeAction)}. Threads of the scope may themselves spawn into it.
+ *
+ * <p>A child runs in the {@link dev.braid.cancel.CancelScope} that was current where it was
+ * spawned, so its blocking operations stop when that scope is cancelled or its deadline passes,
+ * like the parent's; it keeps that scope even if the parent's scope block ends first. Waiting for
+ * the children at the end of the region is not cancellable (a region outlives its children).
  */
 public final class Scope {
     private final ConcurrentLinkedQueue<JoinHandle<?>> children = new ConcurrentLinkedQueue<>();

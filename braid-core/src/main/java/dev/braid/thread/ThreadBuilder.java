@@ -1,5 +1,6 @@
 package dev.braid.thread;
 
+import dev.braid.cancel.CancelScope;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.rt.ThreadSpec;
@@ -89,8 +90,17 @@ public final class ThreadBuilder {
     <T> JoinHandle<T> start(Callable<T> body, Scope scope) {
         ThreadSpec spec = new ThreadSpec(name, daemon, virtual, stackSize);
         JoinHandle<T> handle = new JoinHandle<>(scope);
+        Callable<T> run = body;
+        // A child of a Threads.scope works on behalf of the spawning code: it enters the ambient
+        // CancelScope its parent has now (as StructuredTaskScope forks see ScopedValue bindings).
+        // Unstructured threads may outlive that code, so they start without one (ADR 0013).
+        CancelScope ambient = scope == null ? null : CancelScope.current();
+        if (ambient != null && ambient.isActive()) {
+            run = () -> ambient.enter(body::call);
+        }
+        Callable<T> main = run;
         Rt.yieldPoint(Op.SPAWN, null);
-        Thread t = Rt.spawn(spec, () -> runBody(handle, body, scope));
+        Thread t = Rt.spawn(spec, () -> runBody(handle, main, scope));
         handle.start(t);
         return handle;
     }

@@ -33,7 +33,8 @@ public final class Threads {
     }
 
     /**
-     * Spawns a platform thread with a generated name running {@code body}.
+     * Spawns a platform thread with a generated name running {@code body}. The thread does not
+     * inherit the caller's {@link CancelScope} (it may outlive it); see {@link CancelScope#enter}.
      *
      * @throws NullPointerException if {@code body} is null
      */
@@ -58,7 +59,8 @@ public final class Threads {
      * of children that nobody joined attached as suppressed. Otherwise, if a child panicked and was
      * not joined, a {@link PanicException} for the first such child (by time of failure)
      * propagates, later ones suppressed. Waiting for the children ignores interrupts (the interrupt
-     * status is kept), since returning early would break the scope's guarantee.
+     * status is kept), since returning early would break the scope's guarantee. Children run in the
+     * {@link CancelScope} that was current where they were spawned.
      *
      * @throws NullPointerException if {@code body} is null
      */

@@ -655,6 +655,7 @@ class HostileInputTest {
                 "CancelScope.withTimeout(Duration, CancelScope$Body)#negative",
                 "timeout",
                 () -> CancelScope.withTimeout(Duration.ofSeconds(-1), body));
+        npe("CancelScope.enter(CancelScope$Body)", "body", () -> CancelScope.current().enter(null));
         npe(
                 "CancelScope.wakeOnCancel(Thread)",
                 "thread",

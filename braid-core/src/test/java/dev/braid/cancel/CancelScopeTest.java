@@ -267,4 +267,186 @@ class CancelScopeTest {
             assertThat(g.get()[0]).isEqualTo(total);
         }
     }
+
+    @Test
+    void tokenAwaitStopsWhenTheScopeStops() throws Exception {
+        var awaited = new CancellationSource();
+        var request = new CancellationSource();
+        IOException cause = new IOException("client left");
+        JoinHandle<Void> canceller =
+                Threads.spawn(
+                        () -> {
+                            Threads.sleep(Duration.ofMillis(30));
+                            request.cancel(cause);
+                            return null;
+                        });
+        assertThatThrownBy(
+                        () ->
+                                CancelScope.withToken(
+                                        request.token(),
+                                        () -> {
+                                            awaited.token().await();
+                                            return null;
+                                        }))
+                .isExactlyInstanceOf(CancelledException.class)
+                .hasCause(cause);
+        canceller.join();
+
+        long t0 = System.nanoTime();
+        assertThatThrownBy(
+                        () ->
+                                CancelScope.withTimeout(
+                                        Duration.ofMillis(30),
+                                        () -> awaited.token().await(Duration.ofMinutes(10))))
+                .isInstanceOf(DeadlineExceededException.class);
+        assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(5));
+
+        // its own earlier timeout still answers false
+        assertThat(
+                        CancelScope.withTimeout(
+                                Duration.ofMinutes(1),
+                                () -> awaited.token().await(Duration.ofMillis(10))))
+                .isFalse();
+        assertThat(awaited.isCancelled()).isFalse();
+    }
+
+    @Test
+    void awaitingTheScopesOwnTokenReturnsWhenItIsCancelled() throws Exception {
+        var src = new CancellationSource();
+        src.cancelAfter(Duration.ofMillis(20));
+        boolean cancelled =
+                CancelScope.withToken(src.token(), () -> src.token().await(Duration.ofMinutes(1)));
+        assertThat(cancelled).isTrue();
+    }
+
+    @Test
+    void childOfAThreadsScopeInheritsTheScopeAndStops() throws Exception {
+        var src = new CancellationSource();
+        CountDownLatch sleeping = new CountDownLatch(1);
+        Throwable[] seen = new Throwable[1];
+        boolean[] inherited = new boolean[1];
+        CancelScope.withToken(
+                src.token(),
+                () -> {
+                    Threads.scope(
+                            s -> {
+                                s.spawn(
+                                        () -> {
+                                            inherited[0] =
+                                                    CancelScope.current()
+                                                            .tokens()
+                                                            .contains(src.token());
+                                            sleeping.countDown();
+                                            try {
+                                                Threads.sleep(
+                                                        Duration.ofSeconds(10)); // fails, not hangs
+                                            } catch (CancelledException e) {
+                                                seen[0] = e;
+                                            }
+                                            return null;
+                                        });
+                                assertThat(sleeping.await(5, TimeUnit.SECONDS)).isTrue();
+                                src.cancel("shutting down");
+                            });
+                    return null;
+                });
+        assertThat(inherited[0]).isTrue();
+        assertThat(seen[0])
+                .isExactlyInstanceOf(CancelledException.class)
+                .hasRootCauseMessage("shutting down");
+    }
+
+    @Test
+    void childKeepsTheScopeItWasSpawnedInAfterTheBlockReturns() throws Exception {
+        Throwable[] seen = new Throwable[1];
+        long t0 = System.nanoTime();
+        Threads.scope(
+                s ->
+                        CancelScope.withTimeout(
+                                Duration.ofMillis(50),
+                                () ->
+                                        s.spawn(
+                                                () -> {
+                                                    try {
+                                                        Threads.sleep(
+                                                                Duration.ofSeconds(
+                                                                        10)); // fails, not hangs
+                                                    } catch (DeadlineExceededException e) {
+                                                        seen[0] = e;
+                                                    }
+                                                    return null;
+                                                })));
+        assertThat(seen[0]).isInstanceOf(DeadlineExceededException.class);
+        assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(5));
+    }
+
+    @Test
+    void plainSpawnDoesNotInheritTheScope() throws Exception {
+        var src = new CancellationSource();
+        src.cancel("request over");
+        JoinHandle<Boolean> background =
+                CancelScope.withToken(
+                        src.token(),
+                        () ->
+                                Threads.spawn(
+                                        () -> {
+                                            Threads.sleep(Duration.ofMillis(20)); // not stopped
+                                            return CancelScope.current().isActive();
+                                        }));
+        assertThat(background.join()).isFalse();
+    }
+
+    @Test
+    void enterCarriesACapturedScopeToAnotherThread() throws Exception {
+        var src = new CancellationSource();
+        CountDownLatch sleeping = new CountDownLatch(1);
+        Deadline far = Deadline.after(Duration.ofMinutes(5));
+        JoinHandle<Throwable> worker =
+                CancelScope.call(
+                        src.token(),
+                        far,
+                        () -> {
+                            CancelScope request = CancelScope.current();
+                            return Threads.spawn(
+                                    () ->
+                                            request.enter(
+                                                    () -> {
+                                                        assertThat(CancelScope.current().deadline())
+                                                                .isEqualTo(far);
+                                                        sleeping.countDown();
+                                                        try {
+                                                            Threads.sleep(Duration.ofMinutes(10));
+                                                            return null;
+                                                        } catch (CancelledException e) {
+                                                            return e;
+                                                        }
+                                                    }));
+                        });
+        assertThat(sleeping.await(5, TimeUnit.SECONDS)).isTrue();
+        src.cancel("stop");
+        assertThat(worker.join()).isExactlyInstanceOf(CancelledException.class);
+    }
+
+    @Test
+    void enterNestsInTheCallersScope() {
+        var outer = new CancellationSource();
+        var inner = new CancellationSource();
+        Deadline near = Deadline.after(Duration.ofMinutes(1));
+        CancelScope captured =
+                CancelScope.call(
+                        inner.token(), Deadline.after(Duration.ofMinutes(9)), CancelScope::current);
+        CancelScope.call(
+                outer.token(),
+                near,
+                () ->
+                        captured.enter(
+                                () -> {
+                                    CancelScope s = CancelScope.current();
+                                    assertThat(s.tokens())
+                                            .containsExactly(outer.token(), inner.token());
+                                    assertThat(s.deadline()).isEqualTo(near);
+                                    return null;
+                                }));
+        assertThat(CancelScope.current().isActive()).isFalse();
+    }
 }

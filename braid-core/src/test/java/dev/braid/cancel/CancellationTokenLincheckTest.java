@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Linearizability of cancel / register / deregister / isCancelled, plus the exactly-once callback
  * invariant checked after every scenario. Effort: {@code braid.lincheck.*} system properties (smoke
- * by default; {@code -Plincheck} for long runs).
+ * by default; {@code -Plincheck} for long runs). {@link Sweeping} runs the same scenarios on a
+ * token that sweeps its callback stack on every push, so sweeps race with the rest.
  */
 @Param(name = "slot", gen = IntGen.class, conf = "0:2")
 public class CancellationTokenLincheckTest {
@@ -23,7 +24,10 @@ public class CancellationTokenLincheckTest {
     /** Lincheck instantiates the test reflectively. */
     public CancellationTokenLincheckTest() {}
 
-    private final CancellationSource source = new CancellationSource();
+    private final CancellationSource source =
+            getClass() == Sweeping.class
+                    ? CancellationSource.sweepingEvery(1)
+                    : new CancellationSource();
     private final AtomicReferenceArray<Reg> slots = new AtomicReferenceArray<>(3);
     private final ConcurrentLinkedQueue<Reg> all = new ConcurrentLinkedQueue<>();
 
@@ -56,6 +60,13 @@ public class CancellationTokenLincheckTest {
     @Operation
     public boolean isCancelled() {
         return source.isCancelled();
+    }
+
+    /** The same operations on a token that sweeps on every push (the kotlinx shrinking idiom). */
+    @Param(name = "slot", gen = IntGen.class, conf = "0:2")
+    public static class Sweeping extends CancellationTokenLincheckTest {
+        /** Lincheck instantiates the test reflectively. */
+        public Sweeping() {}
     }
 
     @Validate

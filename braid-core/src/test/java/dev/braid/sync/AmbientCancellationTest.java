@@ -10,14 +10,16 @@ import dev.braid.sync.BarrierWait.BrokenReason;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Semaphore and Barrier waits stop when the ambient {@link CancelScope} is cancelled or expires,
- * and leave the primitive usable (ADR 0005/0006; Mutex, join and sleep are covered in
- * CancelScopeTest).
+ * Semaphore, Barrier, Condvar and OnceCell/Lazy waits stop when the ambient {@link CancelScope} is
+ * cancelled or expires, and leave the primitive usable (ADR 0005/0006/0013; Mutex, join, sleep and
+ * token await are covered in CancelScopeTest).
  */
 class AmbientCancellationTest {
 
@@ -236,5 +238,124 @@ class AmbientCancellationTest {
             ready.notifyOne(); // must reach the patient waiter, not the departed one
         }
         assertThat(patient.join(Duration.ofSeconds(10)).value()).isTrue();
+    }
+
+    @Test
+    void onceCellWaiterStopsOnTheTokenAndTheInitializerStillFinishes() throws Exception {
+        OnceCell<String> cell = OnceCell.named("config");
+        CountDownLatch initializing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        JoinHandle<String> initializer =
+                Threads.spawn(
+                        () ->
+                                cell.getOrInit(
+                                        () -> {
+                                            initializing.countDown();
+                                            awaitUninterruptibly(release);
+                                            return "loaded";
+                                        }));
+        assertThat(initializing.await(5, TimeUnit.SECONDS)).isTrue();
+        CancellationSource src = new CancellationSource();
+        JoinHandle<Throwable> waiter =
+                Threads.spawn(
+                        () -> {
+                            try {
+                                CancelScope.withToken(
+                                        src.token(), () -> cell.getOrInit(() -> "mine"));
+                                return null;
+                            } catch (CancelledException e) {
+                                return e;
+                            }
+                        });
+        Threads.sleep(Duration.ofMillis(30)); // usually parked by now; correct either way
+        src.cancel("request gone");
+        assertThat(outcome(waiter))
+                .isExactlyInstanceOf(CancelledException.class)
+                .hasRootCauseMessage("request gone");
+        assertThat(cell.isInitialized()).isFalse();
+        release.countDown();
+        assertThat(initializer.join()).isEqualTo("loaded");
+        assertThat(cell.getOrInit(() -> "other")).isEqualTo("loaded");
+    }
+
+    @Test
+    void lazyWaitersStopAtTheScopeDeadlineAndTheValueStillArrives() throws Exception {
+        CountDownLatch computing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Lazy<Integer> slow =
+                Lazy.named(
+                        "slow",
+                        () -> {
+                            computing.countDown();
+                            awaitUninterruptibly(release);
+                            return 42;
+                        });
+        JoinHandle<Integer> first = Threads.spawn(slow::get);
+        assertThat(computing.await(5, TimeUnit.SECONDS)).isTrue();
+        // many waiters give up one after another while the value is being computed
+        JoinHandle<Integer> pollers =
+                Threads.spawn(
+                        () -> {
+                            int gaveUp = 0;
+                            for (int i = 0; i < 200; i++) {
+                                try {
+                                    CancelScope.withTimeout(Duration.ofNanos(50_000), slow::get);
+                                } catch (DeadlineExceededException e) {
+                                    gaveUp++;
+                                }
+                            }
+                            return gaveUp;
+                        });
+        assertThat(pollers.join()).isEqualTo(200);
+        release.countDown();
+        assertThat(first.join()).isEqualTo(42);
+        assertThat(slow.get()).isEqualTo(42);
+        // a scope does not affect a value that is already there
+        CancellationSource done = new CancellationSource();
+        done.cancel();
+        assertThat(CancelScope.withToken(done.token(), slow::get)).isEqualTo(42);
+    }
+
+    @Test
+    void onceCellWaiterKeepsItsInterruptStatusWhenTheScopeStopsIt() throws Exception {
+        OnceCell<String> cell = new OnceCell<>();
+        CountDownLatch initializing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        JoinHandle<String> initializer =
+                Threads.spawn(
+                        () ->
+                                cell.getOrInit(
+                                        () -> {
+                                            initializing.countDown();
+                                            awaitUninterruptibly(release);
+                                            return "v";
+                                        }));
+        assertThat(initializing.await(5, TimeUnit.SECONDS)).isTrue();
+        JoinHandle<Boolean> waiter =
+                Threads.spawn(
+                        () -> {
+                            Thread.currentThread().interrupt();
+                            try {
+                                CancelScope.withTimeout(
+                                        Duration.ofMillis(20), () -> cell.getOrInit(() -> "w"));
+                                return false;
+                            } catch (DeadlineExceededException e) {
+                                return Thread.interrupted();
+                            }
+                        });
+        assertThat(waiter.join()).as("interrupt status kept").isTrue();
+        release.countDown();
+        assertThat(initializer.join()).isEqualTo("v");
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // keep waiting: the test releases it
+            }
+        }
     }
 }

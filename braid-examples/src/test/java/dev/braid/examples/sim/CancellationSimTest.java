@@ -15,6 +15,7 @@ import dev.braid.thread.Threads;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Cancellation and timers under the deterministic simulator (virtual time). */
@@ -136,5 +137,77 @@ class CancellationSimTest {
                                     assertThat(a == -1 || a + b == 3).isTrue();
                                 });
         assertThat(e.passed()).as(e.message()).isTrue();
+    }
+
+    /**
+     * A deregister racing a cancel on the lock-free registry, explored at the registry's interior
+     * yield points (between a deregister's mark and its read of the token; between the cancel's
+     * swap and its walk): in every schedule the callback ran exactly when deregister did not win,
+     * and exploration finds both outcomes.
+     */
+    @Test
+    void deregisterRacingCancelRunsTheCallbackExactlyWhenItLoses() {
+        Set<String> outcomes = ConcurrentHashMap.newKeySet();
+        Exploration e =
+                Simulation.builder()
+                        .seed(5)
+                        .schedules(100)
+                        .build()
+                        .explore(
+                                () -> {
+                                    var src = new CancellationSource();
+                                    AtomicInteger runs = new AtomicInteger();
+                                    var older = src.token().onCancel(runs::incrementAndGet);
+                                    var canceller = Threads.spawn(() -> src.cancel("stop"));
+                                    var reg = src.token().onCancel(runs::incrementAndGet);
+                                    boolean removed = reg.deregister();
+                                    canceller.join();
+                                    assertThat(older.deregister()).isFalse();
+                                    assertThat(runs.get()).isEqualTo(removed ? 1 : 2);
+                                    outcomes.add(removed ? "removed" : "ran");
+                                });
+        assertThat(e.passed()).as(e.message()).isTrue();
+        assertThat(outcomes).containsExactlyInAnyOrder("removed", "ran");
+    }
+
+    /**
+     * A child spawned into a Threads.scope inside a CancelScope inherits it: its hour-long sleep
+     * stops when the scope's token is cancelled, in every explored order of the cancel and the
+     * child's start.
+     */
+    @Test
+    void childOfAThreadsScopeStopsWithTheInheritedScope() {
+        Exploration e =
+                Simulation.builder()
+                        .seed(3)
+                        .schedules(50)
+                        .build()
+                        .explore(
+                                () -> {
+                                    var src = new CancellationSource();
+                                    AtomicInteger stopped = new AtomicInteger();
+                                    CancelScope.withToken(
+                                            src.token(),
+                                            () -> {
+                                                Threads.scope(
+                                                        s -> {
+                                                            s.spawn(() -> sleepAnHour(stopped));
+                                                            src.cancel("stop");
+                                                        });
+                                                return null;
+                                            });
+                                    assertThat(stopped).hasValue(1);
+                                });
+        assertThat(e.passed()).as(e.message()).isTrue();
+    }
+
+    /** Sleeps for an hour unless the ambient scope stops it, which it counts. */
+    private static Void sleepAnHour(AtomicInteger stopped) throws InterruptedException {
+        try {
+            Threads.sleep(Duration.ofHours(1));
+        } catch (CancelledException expected) {
+            stopped.incrementAndGet();
+        }
+        return null;
     }
 }

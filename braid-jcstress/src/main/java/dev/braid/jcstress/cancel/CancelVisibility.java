@@ -1,4 +1,4 @@
-package dev.braid.jcstress;
+package dev.braid.jcstress.cancel;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -17,8 +17,8 @@ import org.openjdk.jcstress.infra.results.I_Result;
  * {@code isCancelled() == true}.
  *
  * <p>The interesting case is a callback registered on a token that is already cancelled: the
- * registrar runs it at once, and only the token's volatile cause (written under its lock by the
- * canceller) orders the canceller's plain write before the callback's read.
+ * registrar runs it at once, and only the token's volatile state word (the canceller's CAS puts the
+ * cause there) orders the canceller's plain write before the callback's read.
  */
 public final class CancelVisibility {
     private CancelVisibility() {}

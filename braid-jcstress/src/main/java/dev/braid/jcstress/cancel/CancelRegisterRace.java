@@ -1,4 +1,4 @@
-package dev.braid.jcstress;
+package dev.braid.jcstress.cancel;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
