@@ -18,13 +18,13 @@ import java.util.List;
  * }</pre>
  *
  * <p>Inside a scope, every braid operation that waits ({@code JoinHandle.join}, {@code
- * Threads.sleep}, {@code Mutex.lock}, {@code Condvar} waits, {@code Semaphore.acquire}, {@code
- * Barrier.await}, {@code OnceCell}/{@code Lazy} waiting for another thread's initializer, {@link
- * CancellationToken#await()}; later channels) stops waiting when one of the scope's tokens is
- * cancelled ({@link CancelledException}, cause = the token's cause) or its deadline passes ({@link
- * DeadlineExceededException}). An operation that does not need to wait is not affected; call {@link
- * #checkpoint()} to poll explicitly. Scopes nest: the inner scope has the earlier deadline and all
- * tokens of both.
+ * Threads.sleep}, {@code Mutex.lock}, {@code RwLock} read and write, {@code Condvar} waits, {@code
+ * Semaphore.acquire}, {@code Barrier.await}, {@code OnceCell}/{@code Lazy} waiting for another
+ * thread's initializer, {@link CancellationToken#await()}; later channels) stops waiting when one
+ * of the scope's tokens is cancelled ({@link CancelledException}, cause = the token's cause) or its
+ * deadline passes ({@link DeadlineExceededException}). An operation that does not need to wait is
+ * not affected; call {@link #checkpoint()} to poll explicitly. Scopes nest: the inner scope has the
+ * earlier deadline and all tokens of both.
  *
  * <p>The scope is a {@link ScopedValue}: it is visible in the body's thread, in threads forked with
  * {@code StructuredTaskScope}, and in children spawned into a {@code Threads.scope} (which
