@@ -57,10 +57,13 @@ public final class CancellationToken {
      * one of them sees the other's write. If the deregistrar saw no cause, the canceller's read
      * comes later and finds DECIDING or REMOVED; if the canceller found LIVE, the deregistrar's
      * read finds the cause. A canceller that finds DECIDING waits for the decision, two plain
-     * steps away. Linearization points: register, its CAS (or the read that found the cause);
-     * cancel, its CAS; deregister, its read of `state` (or its failed CAS). So a deregister after
-     * isCancelled() returned true returns false (ADR 0006), unlike .NET's and Go's, where one may
-     * still win against a cancellation in progress.
+     * steps away; so does a second deregister of the same node (returning false at once would
+     * claim the callback gone or running before the first one decides to keep it after a later
+     * cancel: Lincheck found that history). Linearization points: register, its CAS (or the read
+     * that found the cause); cancel, its CAS; deregister, its read of `state`, or else the
+     * decision it found or waited for. So a deregister after isCancelled() returned true returns
+     * false (ADR 0006), unlike .NET's and Go's, where one may still win against a cancellation in
+     * progress.
      *
      * Unlinking. Removed nodes are unlinked lazily. Each push skips the removed nodes at the top
      * of the stack, so register/deregister pairs leave at most one node behind. The push whose
@@ -87,21 +90,19 @@ public final class CancellationToken {
      * getVolatile, on each side. Links are read getAcquire and written setRelease, and only ever
      * point to nodes published earlier. nextSweep is a hint, read and written opaque.
      *
-     * Liveness. register and deregister are lock-free (a CAS fails only because another one
-     * succeeded). cancel waits only on a node in DECIDING, whose deregistrar is two plain steps
-     * from done: the exposure to a preempted thread that the previous design's spin lock had on
-     * every operation, now on none of the common paths. Nothing is held while callbacks run, so
-     * a callback may use the token freely. Cancelling a chain of linked tokens recurses per link.
+     * Liveness. register is lock-free (its CAS fails only because another one succeeded), and so
+     * is deregister unless it races another deregister of the same node. cancel, and that second
+     * deregister, wait only on a node in DECIDING, whose deregistrar is two plain steps from
+     * done: the exposure to a preempted thread that the previous design's spin lock had on every
+     * operation, now on none of the common paths. Nothing is held while callbacks run, so a
+     * callback may use the token freely. Cancelling a chain of linked tokens recurses per link.
      *
-     * Tradeoffs. A pair costs two CASes (one each), one 32-byte node and amortized sweeping; the
-     * previous design (a doubly linked list under a spin lock, like .NET's callback partitions)
-     * took the lock on both. Fewer is not possible: register and deregister each decide a race
-     * with cancel, and such operations need a fence or an atomic read-modify-write each (Attiya
-     * et al., "Laws of Order"); a fenced store costs as much as a CAS, so deregistering by a plain
-     * volatile store plus a read would not be cheaper, and would let two deregisters both win.
-     * CompletableFuture.whenComplete pays one CAS because it cannot deregister. Running callbacks
-     * in registration order would need a reversing pass at cancel (measured: about 20% on
-     * 1000-callback fan-out); ADR 0013 has the numbers and the reasons for newest-first.
+     * Tradeoffs. A pair costs two CASes, one 32-byte node and amortized sweeping; the previous
+     * design (a doubly linked list under a spin lock, like .NET's partitions) took the lock on
+     * both. Fewer is not possible: register and deregister each decide a race with cancel, which
+     * takes a fence or an atomic read-modify-write each (Attiya et al.); a volatile store's fence
+     * costs what a CAS does and would let two deregisters both win. Registration order would need
+     * a reversing pass at cancel (about +25% on 1000-callback fan-out): ADR 0013.
      *
      * References. R. K. Treiber, Systems Programming: Coping with Parallelism, IBM RJ 5118 (1986);
      * T. Harris, A Pragmatic Implementation of Non-Blocking Linked-Lists, DISC 2001 (logical, then
@@ -428,8 +429,15 @@ public final class CancellationToken {
 
     boolean deregister(CallbackNode n) {
         Rt.yieldPoint(Op.RMW, this);
-        if (!STATUS.compareAndSet(n, CallbackNode.LIVE, CallbackNode.DECIDING)) {
-            return false; // ran, runs, or another deregister had it first
+        int witness = (int) STATUS.compareAndExchange(n, CallbackNode.LIVE, CallbackNode.DECIDING);
+        if (witness != CallbackNode.LIVE) {
+            if (witness == CallbackNode.DECIDING) {
+                // Another deregister is deciding. Returning false now would claim the callback is
+                // gone or running while it may still be neither (and then that one keeps it after
+                // a later cancel): wait for its decision, which linearizes this call after it.
+                decidedStatus(n);
+            }
+            return false; // another deregister removed it, or it runs after the cancellation
         }
         Rt.yieldPoint(Op.LOAD, this); // lets the simulator run a cancel here
         if (STATE.getVolatile(this) instanceof Throwable) { // volatile: Dekker with cancel
@@ -443,7 +451,8 @@ public final class CancellationToken {
 
     /**
      * The status of {@code n} once no deregister is deciding it. Called by the canceller after its
-     * CAS: a deregister that marks the node later finds the cause and keeps it.
+     * CAS (a deregister that marks the node later finds the cause and keeps it), and by a second
+     * deregister of the same node.
      */
     private static int decidedStatus(CallbackNode n) {
         int spins = 0;
