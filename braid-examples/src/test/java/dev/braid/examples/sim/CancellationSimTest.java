@@ -58,7 +58,15 @@ class CancellationSimTest {
     /** A 10-minute scope deadline bounds a join of a thread that sleeps for an hour: < 1 s wall. */
     @Test
     void tenMinuteDeadlineRunsInUnderASecond() {
+        // The first run pays the one-time class loading and JIT of the testkit (which a slow or
+        // busy CI box can stretch towards a second); the claim is about the run itself.
+        tenMinuteDeadlineRun();
         long t0 = System.nanoTime();
+        tenMinuteDeadlineRun();
+        assertThat(System.nanoTime() - t0).isLessThan(1_000_000_000L);
+    }
+
+    private static void tenMinuteDeadlineRun() {
         SimResult r =
                 Simulation.builder()
                         .build()
@@ -87,7 +95,6 @@ class CancellationSimTest {
                                     slow.join();
                                 });
         assertThat(r.isFailure()).as(r.message()).isFalse();
-        assertThat(System.nanoTime() - t0).isLessThan(1_000_000_000L);
     }
 
     /**
