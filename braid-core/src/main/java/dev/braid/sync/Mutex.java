@@ -671,7 +671,7 @@ public final class Mutex<T> {
                         if (Rt.nanoTime() - deadline >= 0) {
                             timedOut = true;
                         } else {
-                            Rt.parkUntil(this, parkDeadline(scope, wake, deadline));
+                            Rt.parkUntil(this, Waiter.parkDeadline(scope, wake, deadline));
                         }
                     } else if (wake != null && !scope.deadline().isNever()) {
                         Rt.parkUntil(this, scope.deadline().nanoTime());
@@ -704,7 +704,7 @@ public final class Mutex<T> {
                         LockHooks.acquired(this); // balance unlock()'s release report
                         unlock(); // wakes or hands off to the next waiter
                         if (stopped) {
-                            throwStopped(scope);
+                            Waiter.throwStopped(scope);
                         }
                         throw new InterruptedException();
                     }
@@ -712,7 +712,7 @@ public final class Mutex<T> {
                 }
                 if (st == Waiter.CANCELLED) {
                     if (stopped) {
-                        throwStopped(scope);
+                        Waiter.throwStopped(scope);
                     }
                     if (interrupted) {
                         throw new InterruptedException();
@@ -730,20 +730,6 @@ public final class Mutex<T> {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private static long parkDeadline(
-            CancelScope scope, CancellationRegistration wake, long deadline) {
-        if (wake == null || scope.deadline().isNever()) {
-            return deadline;
-        }
-        long d = scope.deadline().nanoTime();
-        return d - deadline < 0 ? d : deadline;
-    }
-
-    private static void throwStopped(CancelScope scope) {
-        scope.check(); // throws: tokens and expiry never revert
-        throw new AssertionError("scope stopped but check() passed");
     }
 
     /** Removes {@code node} if still queued; returns its final status. */

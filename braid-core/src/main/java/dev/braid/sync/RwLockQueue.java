@@ -124,7 +124,7 @@ final class RwLockQueue {
                         if (Rt.nanoTime() - deadline >= 0) {
                             timedOut = true;
                         } else {
-                            Rt.parkUntil(lock, parkDeadline(scope, stop, deadline));
+                            Rt.parkUntil(lock, Waiter.parkDeadline(scope, stop, deadline));
                         }
                     } else if (stop != null && !scope.deadline().isNever()) {
                         Rt.parkUntil(lock, scope.deadline().nanoTime());
@@ -156,7 +156,7 @@ final class RwLockQueue {
                             lock.abandonGrantedRead();
                         }
                         if (stopped) {
-                            throwStopped(scope);
+                            Waiter.throwStopped(scope);
                         }
                         throw new InterruptedException();
                     }
@@ -164,7 +164,7 @@ final class RwLockQueue {
                 }
                 if (st == Waiter.CANCELLED) {
                     if (stopped) {
-                        throwStopped(scope);
+                        Waiter.throwStopped(scope);
                     }
                     if (interrupted) {
                         throw new InterruptedException();
@@ -214,20 +214,6 @@ final class RwLockQueue {
         if ((n & Q_QUEUED) != 0) {
             dispatch(false);
         }
-    }
-
-    private static long parkDeadline(
-            CancelScope scope, CancellationRegistration stop, long deadline) {
-        if (stop == null || scope.deadline().isNever()) {
-            return deadline;
-        }
-        long d = scope.deadline().nanoTime();
-        return d - deadline < 0 ? d : deadline;
-    }
-
-    private static void throwStopped(CancelScope scope) {
-        scope.check(); // throws: tokens and expiry never revert
-        throw new AssertionError("scope stopped but check() passed");
     }
 
     /** Removes {@code node} if still queued (and re-dispatches); returns its final status. */

@@ -1,5 +1,7 @@
 package dev.braid.sync;
 
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationRegistration;
 import dev.braid.internal.rt.Rt;
 
 /**
@@ -93,5 +95,23 @@ final class Waiter {
         this.thread = thread;
         this.exclusive = exclusive;
         this.since = since;
+    }
+
+    /**
+     * When a waiter in an active ambient scope parks until: the earlier of its own {@code deadline}
+     * and the scope's, if it registered a wake-up ({@code stop}) and the scope has a deadline.
+     */
+    static long parkDeadline(CancelScope scope, CancellationRegistration stop, long deadline) {
+        if (stop == null || scope.deadline().isNever()) {
+            return deadline;
+        }
+        long d = scope.deadline().nanoTime();
+        return d - deadline < 0 ? d : deadline;
+    }
+
+    /** Throws the exception of a scope that stopped a wait. */
+    static void throwStopped(CancelScope scope) {
+        scope.check(); // throws: tokens and expiry never revert
+        throw new AssertionError("scope stopped but check() passed");
     }
 }
