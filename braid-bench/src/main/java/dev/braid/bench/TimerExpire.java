@@ -74,15 +74,35 @@ public class TimerExpire {
         long[] l = Arrays.copyOf(lateness, n);
         Arrays.sort(l);
         if (n > 0) {
+            int overTick = n - upperBound(l, TimeUnit.MILLISECONDS.toNanos(1));
             System.out.printf(
-                    "%n[%s] timers=%d early=%d lateness p50=%.3f ms p99=%.3f ms max=%.3f ms%n",
+                    "%n[%s] timers=%d early=%d lateness p50=%.3f p90=%.3f p99=%.3f p99.9=%.3f"
+                            + " max=%.3f ms; over 1 tick: %.2f%%%n",
                     impl,
                     n,
                     early.get(),
                     l[n / 2] / 1e6,
+                    l[(int) (n * 0.90)] / 1e6,
                     l[(int) (n * 0.99)] / 1e6,
-                    l[n - 1] / 1e6);
+                    l[(int) (n * 0.999)] / 1e6,
+                    l[n - 1] / 1e6,
+                    100.0 * overTick / n);
         }
+    }
+
+    /** The number of values in sorted {@code l} that are at most {@code bound}. */
+    private static int upperBound(long[] l, long bound) {
+        int lo = 0;
+        int hi = l.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (l[mid] <= bound) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /**

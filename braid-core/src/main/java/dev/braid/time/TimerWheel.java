@@ -21,9 +21,13 @@ import java.util.List;
  *
  * <p><b>Guarantees.</b> {@link #schedule} and {@link Timeout#cancel} are O(1). A task never runs
  * before its deadline, and runs at most about one {@link #tick()} after it when the driver thread
- * gets the processor on time. A cancelled timer is unlinked immediately: the wheel keeps no
- * reference to it or its task. At most {@link #capacity()} timers may be pending; beyond that
- * {@link #schedule} throws {@link TimerOverloadException} (and emits a JFR event).
+ * gets the processor on time. The tick is that bound, not the firing grid: the driver fires on a
+ * grid of a quarter tick ({@link #resolution()}), so a task normally runs within a quarter tick of
+ * its deadline, plus the time to wake the driver and to run the tasks due before it. The price is
+ * up to four driver wake-ups per tick while timers come due in every quarter. A cancelled timer is
+ * unlinked immediately: the wheel keeps no reference to it or its task. At most {@link #capacity()}
+ * timers may be pending; beyond that {@link #schedule} throws {@link TimerOverloadException} (and
+ * emits a JFR event).
  *
  * <p><b>Tasks</b> run on the wheel's driver thread, one after another, so they must be short and
  * must not block; hand longer work to an executor. A task that throws is reported to the driver
@@ -43,8 +47,20 @@ public final class TimerWheel implements AutoCloseable {
      * Implementation notes
      *
      * Algorithm. `Wheel` holds the levels; this class adds the lock, the bound, the driver and the
-     * conversion between seam nanoseconds and ticks: tick(t) = floor((t - origin) / tickNanos) for
-     * "now", and ceil for deadlines, so an entry's tick never precedes its deadline.
+     * conversion between seam nanoseconds and the Wheel's ticks, which are `resNanos` long:
+     * tick(t) = floor((t - origin) / resNanos) for "now", and ceil for deadlines, so an entry's
+     * tick never precedes its deadline.
+     *
+     * Resolution. A driven wheel's Wheel ticks are a quarter of the user's tick (SUBTICKS; never
+     * below 1 us, and never longer than the tick). Firing at the end of the grid step that holds
+     * the deadline makes lateness uniform over one grid step before any driver overhead: with the
+     * grid at the tick, the 99th percentile would be 0.99 tick plus the wake-up and the batch, so
+     * "at most one tick late" would fail for about a third of the timers of a dense batch
+     * (docs/perf/cancel-time.md, ADR 0017). A quarter-tick grid leaves three quarters of a tick
+     * for the wake-up and the tasks due before. The cost is wake-ups: a driver with timers due in
+     * every quarter wakes four times per tick; an idle or sparse wheel wakes no more than before.
+     * The levels' reach shrinks by the same factor (64^6 quarter-ticks: 199 days at 1 ms), and
+     * farther entries are re-inserted as before. Manual wheels (tests) keep the grid at the tick.
      *
      * State. Every field of the wheel and of pending entries is guarded by `lock`, a test-and-set
      * spin lock (0 free, 1 held). Critical sections are O(1) or O(due entries), contain no yield
@@ -72,6 +88,9 @@ public final class TimerWheel implements AutoCloseable {
     /** Default tick of {@link #shared()}. */
     public static final Duration DEFAULT_TICK = Duration.ofMillis(1);
 
+    /** Grid steps per tick of a driven wheel (see "Resolution" in the notes). */
+    static final int SUBTICKS = 4;
+
     /** Default bound on pending timers of {@link #shared()}. */
     public static final int DEFAULT_CAPACITY = 1 << 20;
 
@@ -95,6 +114,7 @@ public final class TimerWheel implements AutoCloseable {
 
     private final String name;
     private final long tickNanos;
+    private final long resNanos; // the Wheel's tick: see "Resolution"
     private final int capacity;
     private final long origin;
     private final boolean driven;
@@ -106,8 +126,19 @@ public final class TimerWheel implements AutoCloseable {
     private long wakeAt = Long.MAX_VALUE; // guarded by lock
 
     TimerWheel(String name, long tickNanos, int capacity, boolean driven, boolean shared) {
+        this(name, tickNanos, driven ? grid(tickNanos) : tickNanos, capacity, driven, shared);
+    }
+
+    private TimerWheel(
+            String name,
+            long tickNanos,
+            long resNanos,
+            int capacity,
+            boolean driven,
+            boolean shared) {
         this.name = name;
         this.tickNanos = tickNanos;
+        this.resNanos = resNanos;
         this.capacity = capacity;
         this.driven = driven;
         this.shared = shared;
@@ -182,7 +213,7 @@ public final class TimerWheel implements AutoCloseable {
         if (((deadlineNanos ^ origin) & (deadlineNanos ^ delta)) < 0) { // overflow: saturate
             delta = deadlineNanos < origin ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
         }
-        e.when = Math.ceilDiv(delta, tickNanos);
+        e.when = Math.ceilDiv(delta, resNanos);
         boolean rejected = false;
         boolean spawn = false;
         Thread wake = null;
@@ -235,9 +266,18 @@ public final class TimerWheel implements AutoCloseable {
         return capacity;
     }
 
-    /** The wheel's resolution: a task runs at most about one tick late. */
+    /** The bound on lateness this wheel was made with: a task runs at most about one tick late. */
     public Duration tick() {
         return Duration.ofNanos(tickNanos);
+    }
+
+    /**
+     * The grid the driver fires on: a quarter of {@link #tick()} (but at least 1 µs, and at most
+     * the tick). A task runs at the first grid point at or after its deadline, once the driver is
+     * awake.
+     */
+    public Duration resolution() {
+        return Duration.ofNanos(resNanos);
     }
 
     /**
@@ -269,7 +309,7 @@ public final class TimerWheel implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "TimerWheel[" + name + ", tick=" + tick() + "]";
+        return "TimerWheel[" + name + ", tick=" + tick() + ", resolution=" + resolution() + "]";
     }
 
     // ---- internals ----
@@ -310,12 +350,22 @@ public final class TimerWheel implements AutoCloseable {
         return new TimerWheel("manual-timer", tickNanos, capacity, false, false);
     }
 
+    /** A manual wheel on a driven wheel's grid (tests of the quarter-tick firing). */
+    static TimerWheel manualOnGrid(long tickNanos, int capacity) {
+        return new TimerWheel("manual-timer", tickNanos, grid(tickNanos), capacity, false, false);
+    }
+
+    /** A driven wheel's grid step for {@code tickNanos}: see "Resolution" in the notes. */
+    static long grid(long tickNanos) {
+        return Math.max(Math.min(tickNanos, 1_000L), tickNanos / SUBTICKS);
+    }
+
     long origin() {
         return origin;
     }
 
     private void expire(long nowNanos, List<Runnable> due) {
-        long now = Math.floorDiv(nowNanos - origin, tickNanos);
+        long now = Math.floorDiv(nowNanos - origin, resNanos);
         wheel.advance(
                 now,
                 e -> {
@@ -348,7 +398,7 @@ public final class TimerWheel implements AutoCloseable {
             if (next == Long.MAX_VALUE) {
                 Rt.park(this);
             } else {
-                Rt.parkUntil(this, origin + next * tickNanos);
+                Rt.parkUntil(this, origin + next * resNanos);
             }
         }
     }

@@ -33,6 +33,39 @@ class TimerWheelTest {
     }
 
     @Test
+    void drivenGridIsAQuarterTickWithinBounds() {
+        assertThat(TimerWheel.grid(TICK)).isEqualTo(TICK / 4);
+        assertThat(TimerWheel.grid(1_000L)).isEqualTo(1_000L); // 1 us floor, never above the tick
+        assertThat(TimerWheel.grid(3_000L)).isEqualTo(1_000L);
+        assertThat(TimerWheel.grid(8_000L)).isEqualTo(2_000L);
+        try (TimerWheel w = TimerWheel.create("grid", Duration.ofMillis(1), 10)) {
+            assertThat(w.tick()).isEqualTo(Duration.ofMillis(1));
+            assertThat(w.resolution()).isEqualTo(Duration.ofNanos(250_000));
+        }
+        assertThat(TimerWheel.manual(TICK, 1).resolution()).isEqualTo(Duration.ofNanos(TICK));
+    }
+
+    @Test
+    void quarterTickGridFiresAtTheFirstGridPointAtOrAfterTheDeadlineNeverEarly() {
+        TimerWheel w = TimerWheel.manualOnGrid(TICK, 100);
+        long o = w.origin();
+        long q = TICK / 4;
+        List<String> fired = new ArrayList<>();
+        w.scheduleAt(o + 5 * TICK + 1, () -> fired.add("a")); // grid point 5 1/4 ticks
+        w.scheduleAt(o + 5 * TICK + 2 * q, () -> fired.add("b")); // exactly on 5 1/2 ticks
+        w.scheduleAt(o + 5 * TICK + 3 * q - 1, () -> fired.add("c")); // grid point 5 3/4
+        assertThat(w.advance(o + 5 * TICK + q - 1)).isZero();
+        assertThat(w.advance(o + 5 * TICK + q)).isEqualTo(1);
+        assertThat(fired).containsExactly("a");
+        assertThat(w.advance(o + 5 * TICK + 2 * q - 1)).isZero();
+        assertThat(w.advance(o + 5 * TICK + 2 * q)).isEqualTo(1);
+        assertThat(w.advance(o + 5 * TICK + 3 * q - 2)).isZero();
+        assertThat(w.advance(o + 5 * TICK + 3 * q)).isEqualTo(1);
+        assertThat(fired).containsExactly("a", "b", "c"); // each within a quarter tick
+        assertThat(w.pending()).isZero();
+    }
+
+    @Test
     void randomScheduleCancelAdvanceMatchesAModel() {
         Random rnd = new Random(42);
         for (int round = 0; round < 20; round++) {
