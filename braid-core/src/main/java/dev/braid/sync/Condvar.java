@@ -365,7 +365,7 @@ public final class Condvar {
             parkDeadline = timed && deadline - scopeDeadline < 0 ? deadline : scopeDeadline;
         }
         int spins = Waiter.spinBudget();
-        int st;
+        int st = Waiter.WAITING;
         try {
             while ((st = node.status) == Waiter.WAITING) {
                 if (spins > 0) { // a partner that is running notifies within the budget
@@ -399,6 +399,9 @@ public final class Condvar {
         } finally {
             if (stop != null) {
                 stop.deregister();
+            }
+            if (st != Waiter.CANCELLED && st != Waiter.WAITING) {
+                Rt.receiveHandOffs(); // notified: acquire the notifier's hand-off (simulation)
             }
             reacquire(lock, node);
         }
@@ -450,6 +453,10 @@ public final class Condvar {
      * caller wakes it after letting go of QLOCK).
      */
     private static boolean requeueOrMarkWoken(Waiter w) {
+        // The waiter may see its new status without being unparked by us (it had not parked yet,
+        // or the mutex's unlocker wakes it): tell the testkit's memory model what production's
+        // volatile status/queue words order (ADR 0012, "Testkit modelling gap").
+        Rt.handOff(w.thread);
         Mutex<?> mutex = w.requeueTo;
         if (mutex != null && mutex.requeue(w)) {
             return true;

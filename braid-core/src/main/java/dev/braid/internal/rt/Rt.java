@@ -137,6 +137,32 @@ public final class Rt {
         LockSupport.unpark(thread);
     }
 
+    /**
+     * Tells the simulator's memory model that everything the caller did so far happens-before what
+     * {@code thread} does after its next {@link #receiveHandOffs()} (or its next return from a
+     * park), without waking it. For hand-overs that production orders through a volatile word the
+     * model does not see (a status field, a queue word) and that need not end in an unpark. Free in
+     * production; {@code null} is ignored.
+     */
+    public static void handOff(Thread thread) {
+        if (simulating()) {
+            SimThread t = sim();
+            if (t != null && thread != null) {
+                t.handOff(thread);
+            }
+        }
+    }
+
+    /** The receiving side of {@link #handOff}: the caller acquires what was handed to it. */
+    public static void receiveHandOffs() {
+        if (simulating()) {
+            SimThread t = sim();
+            if (t != null) {
+                t.receiveHandOffs();
+            }
+        }
+    }
+
     /** Interrupts {@code thread}. */
     public static void interrupt(Thread thread) {
         Objects.requireNonNull(thread, "thread");

@@ -33,6 +33,15 @@ public interface SimThread {
     /** Makes {@code thread}'s permit available, waking it if it is parked. */
     void unpark(Thread thread);
 
+    /**
+     * A happens-before edge from everything the caller did so far to what {@code thread} does after
+     * its next {@link #receiveHandOffs()} or return from a park; does not wake it.
+     */
+    void handOff(Thread thread);
+
+    /** The caller acquires every edge handed to it so far (see {@link #handOff}). */
+    void receiveHandOffs();
+
     /** Interrupts {@code thread}, waking it if it is parked. */
     void interrupt(Thread thread);
 

@@ -206,6 +206,23 @@ final class Scheduler {
         me.blocker = null;
     }
 
+    /** A happens-before edge to {@code target}'s next receive or park return, without a wake-up. */
+    void handOff(Task me, Thread target) {
+        if (aborted) {
+            return;
+        }
+        Task t = find(target);
+        if (t != null && t != me && t.alive()) {
+            memory.unpark(me.id, t.id);
+        }
+    }
+
+    void receiveHandOffs(Task me) {
+        if (!aborted) {
+            memory.unparked(me.id);
+        }
+    }
+
     void unpark(Task me, Thread target, boolean interrupt) {
         if (aborted || target == null) {
             return;

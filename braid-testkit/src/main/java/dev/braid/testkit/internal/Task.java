@@ -75,6 +75,16 @@ final class Task implements SimThread, SimMemory {
     }
 
     @Override
+    public void handOff(Thread target) {
+        scheduler.handOff(this, target);
+    }
+
+    @Override
+    public void receiveHandOffs() {
+        scheduler.receiveHandOffs(this);
+    }
+
+    @Override
     public void interrupt(Thread target) {
         scheduler.unpark(this, target, true);
     }

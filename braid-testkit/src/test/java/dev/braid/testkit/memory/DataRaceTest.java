@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.braid.atomic.AtomicBool;
 import dev.braid.atomic.Ordering;
 import dev.braid.atomic.Plain;
+import dev.braid.sync.Condvar;
 import dev.braid.sync.Mutex;
 import dev.braid.testkit.Exploration;
+import dev.braid.testkit.Sim;
 import dev.braid.testkit.SimResult;
 import dev.braid.testkit.Simulation;
 import dev.braid.thread.JoinHandle;
@@ -78,6 +80,55 @@ class DataRaceTest {
         assertThat(relaxed.failure()).get().isInstanceOf(SimResult.DataRace.class);
         sim.check(() -> publish(Ordering.RELEASE, Ordering.ACQUIRE));
         sim.check(() -> publish(Ordering.SEQ_CST, Ordering.SEQ_CST));
+    }
+
+    /**
+     * A notify made without holding the mutex orders the notifier's earlier writes before the woken
+     * waiter's reads (through the condvar's queue word and the waiter's status, both volatile),
+     * also when the waiter sees the notification before it parks, or when it is moved onto a mutex
+     * that a third thread holds. The model must not report a race (ADR 0012's gap).
+     */
+    @Test
+    void aNotifyWithoutTheLockOrdersTheNotifiersWritesBeforeTheWokenWaiter() {
+        sim.check(
+                () -> {
+                    Plain<Integer> payload = new Plain<>(0);
+                    Mutex<Object> m = new Mutex<>(new Object());
+                    Condvar cv = new Condvar();
+                    AtomicBool waiting = new AtomicBool();
+                    AtomicBool notified = new AtomicBool();
+                    JoinHandle<Integer> waiter =
+                            Threads.spawn(
+                                    () -> {
+                                        try (var g = m.lock()) {
+                                            waiting.store(true, Ordering.RELAXED);
+                                            cv.awaitUninterruptibly(g);
+                                        }
+                                        return payload.get();
+                                    });
+                    // holds the mutex across the notify in some schedules (wait morphing)
+                    JoinHandle<Void> holder =
+                            Threads.spawn(
+                                    () -> {
+                                        while (!notified.load(Ordering.RELAXED)) {
+                                            var g = m.lock();
+                                            try {
+                                                Sim.yieldNow();
+                                            } finally {
+                                                g.close();
+                                            }
+                                        }
+                                    });
+                    while (!waiting.load(Ordering.RELAXED)) {
+                        // spin: the waiter holds m until its wait has queued it
+                    }
+                    m.lock().close(); // after the waiter let go of m: it is on the condvar
+                    payload.set(7);
+                    cv.notifyOne();
+                    notified.store(true, Ordering.RELAXED);
+                    assertThat(waiter.join()).isEqualTo(7);
+                    holder.join();
+                });
     }
 
     private static void publish(Ordering store, Ordering load) throws InterruptedException {
