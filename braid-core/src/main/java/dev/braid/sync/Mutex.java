@@ -128,11 +128,16 @@ public final class Mutex<T> {
     private static final int LOCKED = 1;
     private static final int QUEUED = 2;
     private static final int QLOCK = 4;
+    private static final int WOKEN = 8;
 
     /**
-     * Spins before queueing when nobody is queued yet; small, as a 2-core box punishes spinning.
+     * How long a thread spins for the lock before it queues and parks (20 us): about the price of
+     * the park and unpark it would otherwise pay, so spinning costs at most twice the best choice.
      */
-    private static final int SPIN_LIMIT = 32;
+    static final long SPIN_NANOS = 20_000L;
+
+    /** The cap of the backoff between two reads of the state while spinning, in spinWait()s. */
+    static final int MAX_BACKOFF = 64;
 
     /** A waiter that has waited this long (1 ms) when its turn comes is handed the lock. */
     public static final long FAIR_BOUND_NANOS = 1_000_000L;
@@ -616,7 +621,8 @@ public final class Mutex<T> {
             throws InterruptedException {
         boolean keepInterrupt = false;
         boolean front = false;
-        int spins = 0;
+        boolean woken = false; // dequeued by an unlock: spin, then requeue at the front
+        boolean spun = false;
         Waiter node = null;
         CancelScope scope = null;
         CancellationRegistration wake = null;
@@ -624,29 +630,41 @@ public final class Mutex<T> {
             while (true) {
                 int s = (int) STATE.getVolatile(this);
                 if ((s & LOCKED) == 0) {
-                    if (STATE.compareAndSet(this, s, s | LOCKED)) {
+                    if (STATE.compareAndSet(this, s, woken ? (s | LOCKED) & ~WOKEN : s | LOCKED)) {
                         return true;
                     }
                     continue;
                 }
                 if (timed && Rt.nanoTime() - deadline >= 0) {
-                    return false;
+                    if (!woken) {
+                        return false;
+                    }
+                    // A woken waiter leaving: clear WOKEN while the lock is held (and QLOCK is
+                    // free, see unlockSlow), so the holder's unlock wakes the next waiter.
+                    if ((s & QLOCK) == 0 && STATE.compareAndSet(this, s, s & ~WOKEN)) {
+                        return false;
+                    }
+                    continue;
                 }
-                if (node == null && (s & QUEUED) == 0 && spins < SPIN_LIMIT) {
-                    spins++;
-                    Rt.spinWait();
+                if (!spun && (woken || (s & QUEUED) == 0)) {
+                    spun = true; // once per arrival and once per wake-up
+                    if (spinForLock(woken, timed, deadline)) {
+                        return true;
+                    }
                     continue;
                 }
                 if (node == null) {
                     node = new Waiter(Thread.currentThread(), true, Rt.nanoTime());
                     node.parked = true; // it parks as soon as it is queued: always unpark it
                 }
-                if ((s & QLOCK) != 0 || !STATE.compareAndSet(this, s, s | QLOCK | QUEUED)) {
+                int queuedState = (s | QLOCK | QUEUED) & (woken ? ~WOKEN : ~0);
+                if ((s & QLOCK) != 0 || !STATE.compareAndSet(this, s, queuedState)) {
                     Rt.spinWait();
                     continue;
                 }
                 // QLOCK held and LOCKED set: the owner's unlock must come through unlockSlow.
                 node.status = Waiter.WAITING;
+                woken = false; // queued again; the CAS above cleared WOKEN
                 if (front) {
                     queue.pushFront(node);
                 } else {
@@ -692,11 +710,7 @@ public final class Mutex<T> {
                 }
                 if (st == Waiter.WOKEN && (timedOut || interrupted || stopped)) {
                     // We consumed a wake-up: take the lock if free, so the queue cannot stall.
-                    int t = (int) STATE.getVolatile(this);
-                    st =
-                            (t & LOCKED) == 0 && STATE.compareAndSet(this, t, t | LOCKED)
-                                    ? Waiter.GRANTED
-                                    : Waiter.CANCELLED;
+                    st = leaveWoken() ? Waiter.GRANTED : Waiter.CANCELLED;
                 }
                 if (st == Waiter.GRANTED) {
                     if (interrupted || stopped) {
@@ -719,8 +733,10 @@ public final class Mutex<T> {
                     }
                     return false;
                 }
-                // WOKEN: compete again, keeping our place at the front of the queue.
+                // WOKEN: compete again (spinning first), keeping our place at the front.
                 front = true;
+                woken = true;
+                spun = false;
             }
         } finally {
             if (wake != null) {
@@ -728,6 +744,71 @@ public final class Mutex<T> {
             }
             if (keepInterrupt) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Spins for the lock: test-and-test-and-set with exponential backoff. Between two reads of the
+     * state it waits 1, 2, 4 ... {@link #MAX_BACKOFF} spinWait()s, and it tries the CAS only when
+     * the lock looks free, so the holder keeps the state's cache line while we wait. Gives up after
+     * {@link #SPIN_NANOS} (timed once the backoff is at its cap), at the deadline, or, unless
+     * {@code woken}, as soon as waiters are queued (they are owed the lock before a new spinner).
+     * Under the testkit it makes one attempt: a spin is a yield point there.
+     */
+    private boolean spinForLock(boolean woken, boolean timed, long deadline) {
+        int rounds = Rt.sim() == null ? Integer.MAX_VALUE : 1;
+        int backoff = 1;
+        long stop = 0L;
+        boolean clock = false;
+        while (rounds-- > 0) {
+            for (int i = 0; i < backoff; i++) {
+                Rt.spinWait();
+            }
+            int s = (int) STATE.getOpaque(this); // a poll: the CAS below is the acquire
+            if ((s & LOCKED) == 0) {
+                if (STATE.compareAndSet(this, s, woken ? (s | LOCKED) & ~WOKEN : s | LOCKED)) {
+                    return true;
+                }
+                continue;
+            }
+            if (!woken && (s & QUEUED) != 0) {
+                return false;
+            }
+            if (backoff < MAX_BACKOFF) {
+                backoff <<= 1;
+                continue;
+            }
+            long now = Rt.nanoTime();
+            if (!clock) {
+                clock = true;
+                stop = now + SPIN_NANOS;
+            } else if (now - stop >= 0) {
+                return false;
+            }
+            if (timed && now - deadline >= 0) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A woken waiter that stops waiting (timeout, interrupt, scope) after it was dequeued: takes
+     * the lock if it is free, or else clears WOKEN while the lock is held, so that the holder's
+     * unlock wakes the next waiter. Returns whether it took the lock.
+     */
+    private boolean leaveWoken() {
+        while (true) {
+            int s = (int) STATE.getVolatile(this);
+            if ((s & LOCKED) == 0) {
+                if (STATE.compareAndSet(this, s, (s | LOCKED) & ~WOKEN)) {
+                    return true;
+                }
+            } else if ((s & QLOCK) == 0 && STATE.compareAndSet(this, s, s & ~WOKEN)) {
+                return false;
+            } else {
+                Rt.spinWait();
             }
         }
     }
@@ -763,7 +844,8 @@ public final class Mutex<T> {
                 Rt.spinWait();
                 continue;
             }
-            if ((s & QUEUED) == 0) {
+            if ((s & QUEUED) == 0 || (s & WOKEN) != 0) {
+                // nobody queued, or a woken waiter is on its way: just release
                 if (STATE.compareAndSet(this, s, s & ~LOCKED)) {
                     return;
                 }
@@ -774,13 +856,17 @@ public final class Mutex<T> {
             }
             Waiter w = queue.poll();
             int queued = queue.isEmpty() ? 0 : QUEUED;
-            // We hold QLOCK and LOCKED: no other thread writes `state` until the store below.
+            // We hold QLOCK and LOCKED: no other thread writes `state` until the store below,
+            // and WOKEN is clear (checked above).
             if (fair || now - w.since >= FAIR_BOUND_NANOS) {
                 w.status = Waiter.GRANTED; // hand-off: LOCKED stays set
                 STATE.setRelease(this, LOCKED | queued);
             } else {
+                // WOKEN marks a waiter of ours on its way while others still wait; a requeued
+                // condvar waiter re-acquires as an arrival and does not take part.
+                int hint = queued != 0 && w.status == Waiter.WAITING ? WOKEN : 0;
                 w.status = Waiter.WOKEN;
-                STATE.setRelease(this, queued); // release: publishes section + queue
+                STATE.setRelease(this, queued | hint); // release: publishes section + queue
             }
             if (w.parked) { // a requeued condvar waiter may still be spinning (see Waiter)
                 Rt.unpark(w.thread);
