@@ -630,6 +630,10 @@ public final class Mutex<T> {
     private boolean acquireSlow(
             boolean timed, long deadline, boolean interruptible, boolean ambient)
             throws InterruptedException {
+        int s = (int) STATE.getVolatile(this);
+        if ((s & LOCKED) == 0 && STATE.compareAndSet(this, s, s | LOCKED)) {
+            return true; // free, with waiters queued: barge (as waitForLock would) without waiting
+        }
         refuseReentry();
         LockContendedEvent event = LockContendedEvent.start();
         long start = counters == null ? 0L : Rt.nanoTime();
