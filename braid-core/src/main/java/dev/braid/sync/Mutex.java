@@ -711,37 +711,16 @@ public final class Mutex<T> {
                     }
                 }
 
-                boolean timedOut = false;
-                boolean interrupted = false;
-                boolean stopped = false; // by the ambient scope
-                int st;
-                while ((st = node.status) == Waiter.WAITING) {
-                    if (wake != null && scope.isCancelled()) {
-                        stopped = true;
-                    } else if (timed) {
-                        if (Rt.nanoTime() - deadline >= 0) {
-                            timedOut = true;
-                        } else {
-                            Rt.parkUntil(this, Waiter.parkDeadline(scope, wake, deadline));
-                        }
-                    } else if (wake != null && !scope.deadline().isNever()) {
-                        Rt.parkUntil(this, scope.deadline().nanoTime());
-                    } else {
-                        Rt.park(this);
-                    }
-                    if (Thread.interrupted()) {
-                        if (interruptible) {
-                            interrupted = true;
-                        } else {
-                            keepInterrupt = true;
-                        }
-                    }
-                    if (timedOut || interrupted || stopped) {
-                        st = cancel(node);
-                        break;
-                    }
-                }
-                if (st == Waiter.WOKEN && (timedOut || interrupted || stopped)) {
+                int fate =
+                        node.awaitFate(
+                                this, timed, deadline, interruptible, scope, wake, this::cancel);
+                int st = fate & Waiter.STATUS_MASK;
+                boolean interrupted = (fate & Waiter.INTERRUPTED) != 0;
+                boolean stopped = (fate & Waiter.STOPPED) != 0; // by the ambient scope
+                boolean left =
+                        (fate & (Waiter.TIMED_OUT | Waiter.INTERRUPTED | Waiter.STOPPED)) != 0;
+                keepInterrupt |= (fate & Waiter.KEEP_INTERRUPT) != 0;
+                if (st == Waiter.WOKEN && left) {
                     // We consumed a wake-up: take the lock if free, so the queue cannot stall.
                     st = leaveWoken() ? Waiter.GRANTED : Waiter.CANCELLED;
                 }
