@@ -97,6 +97,75 @@ final class Waiter {
         this.since = since;
     }
 
+    /** The status part of what {@link #awaitFate} returns. */
+    static final int STATUS_MASK = 0xff;
+
+    /** In what {@link #awaitFate} returns: the deadline passed. */
+    static final int TIMED_OUT = 1 << 8;
+
+    /**
+     * In what {@link #awaitFate} returns: an interruptible wait was interrupted (status cleared).
+     */
+    static final int INTERRUPTED = 1 << 9;
+
+    /** In what {@link #awaitFate} returns: the ambient scope was cancelled. */
+    static final int STOPPED = 1 << 10;
+
+    /**
+     * In what {@link #awaitFate} returns: an uninterruptible wait cleared an interrupt, which the
+     * caller must set again when it is done.
+     */
+    static final int KEEP_INTERRUPT = 1 << 11;
+
+    /** Takes a waiter out of its owner's queue, if still there; returns its final status. */
+    interface Canceller {
+        int cancel(Waiter node);
+    }
+
+    /**
+     * The park loop of a queued lock waiter (Mutex; RwLockQueue has the same loop): parks on {@code
+     * blocker} until its status leaves {@link #WAITING}. A passed {@code deadline} (if {@code
+     * timed}), an interrupt (if {@code interruptible}) or a cancelled {@code scope} (if {@code
+     * stop} is its registered wake-up) ends the wait early through {@code canceller}, whose answer
+     * may still be {@link #WOKEN} or {@link #GRANTED} when a waker got there first: the caller must
+     * then pass that wake-up or hold on. Returns the final status or'ed with the reasons ({@link
+     * #TIMED_OUT}, {@link #INTERRUPTED}, {@link #STOPPED}, {@link #KEEP_INTERRUPT}).
+     */
+    int awaitFate(
+            Object blocker,
+            boolean timed,
+            long deadline,
+            boolean interruptible,
+            CancelScope scope,
+            CancellationRegistration stop,
+            Canceller canceller) {
+        int why = 0;
+        int st;
+        while ((st = status) == WAITING) {
+            if (stop != null && scope.isCancelled()) {
+                why |= STOPPED;
+            } else if (timed) {
+                if (Rt.nanoTime() - deadline >= 0) {
+                    why |= TIMED_OUT;
+                } else {
+                    Rt.parkUntil(blocker, parkDeadline(scope, stop, deadline));
+                }
+            } else if (stop != null && !scope.deadline().isNever()) {
+                Rt.parkUntil(blocker, scope.deadline().nanoTime());
+            } else {
+                Rt.park(blocker);
+            }
+            if (Thread.interrupted()) {
+                why |= interruptible ? INTERRUPTED : KEEP_INTERRUPT;
+            }
+            if ((why & (TIMED_OUT | INTERRUPTED | STOPPED)) != 0) {
+                st = canceller.cancel(this);
+                break;
+            }
+        }
+        return st | why;
+    }
+
     /**
      * When a waiter in an active ambient scope parks until: the earlier of its own {@code deadline}
      * and the scope's, if it registered a wake-up ({@code stop}) and the scope has a deadline.
