@@ -90,12 +90,12 @@ final class RwLockQueue {
                 }
                 long enqueue = Q_LOCK | Q_QUEUED | (write ? Q_WWAIT : 0L) | (fair ? Q_HANDOFF : 0L);
                 long unannounce = announced ? WSPIN_ONE : 0L; // WWAIT takes over from WSPIN
+                long now = announced && !fair ? Rt.nanoTime() : 0L; // outside QLOCK
                 if ((s & Q_LOCK) != 0 || !lock.casState(s, (s - unannounce) | enqueue)) {
                     Rt.spinWait();
                     continue;
                 }
                 // QLOCK held, and the state we replaced blocked us: whoever blocks us dispatches.
-                announced = false;
                 node.status = Waiter.WAITING;
                 if (woken) {
                     queue.pushFront(node); // keeps its turn
@@ -105,7 +105,16 @@ final class RwLockQueue {
                 if (write) {
                     writersWaiting++;
                 }
+                Thread[] next = null;
+                if (announced) {
+                    // Readers may have queued because of our WSPIN, and in a fair lock the
+                    // HANDOFF they set is what blocks us now: each would wait for the other, and
+                    // the readers' holders may all be gone. We were their blocker, so we dispatch.
+                    next = threadsOf(decide(false, now));
+                    announced = false;
+                }
                 qunlock();
+                unparkAll(next);
                 if (ambient && scope == null) {
                     scope = CancelScope.current();
                     if (scope.isActive()) {
