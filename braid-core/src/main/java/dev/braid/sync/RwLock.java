@@ -92,6 +92,22 @@ public final class RwLock<T> {
      * and keeps HANDOFF set whenever anyone is queued, so nobody ever barges (the strict
      * phase-fair lock of Brandenburg and Anderson, with blocking instead of spinning).
      *
+     * Striped readers (ADR 0015). Two readers counting in the one state word bounce its cache line
+     * (two RMWs per read). So a reader that finds another reader in, or loses a CAS to one,
+     * inflates the lock: `stripes` (RwLockStripes, set once, never cleared) holds one counter per
+     * slot, padded to 128 bytes, the slot chosen by thread id. A striped read increments its slot,
+     * then reads the state word: if READ_BLOCKERS are clear it holds, else it decrements (waking a
+     * draining writer) and takes the slow path, which counts in the state word as before. The
+     * guard remembers its slot (or CENTRAL), and release decrements that slot, then unparks the
+     * `drainer` if one is set. A writer claims WRITER in the state word exactly as before, then
+     * reads `stripes` and waits until every slot is zero: spins briefly, then sets `drainer` and
+     * parks. Readers arriving meanwhile see WRITER and back off, so the claim acts like WSPIN.
+     * A claim that times out, is interrupted or is stopped by its scope is given back (the
+     * sequence moves on by two) and dispatches, like a release. tryRead stays on the shared count,
+     * and tryWrite fails without claiming while a slot is non-zero, so a failing try never makes
+     * another fail (both stay linearizable). Queue hand-offs are unchanged: a granted writer
+     * drains the stripes itself after it wakes; queued readers are granted on the shared count.
+     *
      * State (the `state` long):
      *   bit  0       QLOCK   - a thread is editing the waiter queue (and the fields it guards).
      *   bit  1       QUEUED  - the queue is non-empty: releasers dispatch.
@@ -100,7 +116,8 @@ public final class RwLock<T> {
      *   bit  3       HANDOFF - the queue's head is being handed the lock: nobody may barge.
      *   bits 4..7    WSPIN   - writers spinning before they queue (saturates at 15; a writer that
      *                          finds it full spins unannounced): arriving readers hold back.
-     *   bits 8..31   readers - number of read holds (at most 2^24 - 1).
+     *   bits 8..31   readers - number of read holds counted here, not in stripes (at most
+     *                2^24 - 1).
      *   bits 32..63  write sequence; odd = a writer holds the lock (WRITER is its unit). Every
      *                write acquisition and release adds WRITER, so an optimistic reader validates
      *                by comparing the sequence before and after (StampedLock's idea).
@@ -111,7 +128,8 @@ public final class RwLock<T> {
      * only with a CAS that sets QLOCK|QUEUED on a state that blocks it, so whatever blocks it is
      * resolved by someone who then dispatches: a holder sees QUEUED in its releasing fetch-and-add;
      * a queued writer (WWAIT) is eventually woken or granted, or cancels and dispatches; a spinning
-     * writer (WSPIN) holds and releases, queues (WWAIT takes over), or withdraws and dispatches;
+     * writer (WSPIN) holds and releases, withdraws and dispatches, or queues and dispatches (in a
+     * fair lock the readers it held back set HANDOFF, which now blocks it in turn);
      * HANDOFF is only set while holders exist, whose release grants. Node fates (WOKEN, GRANTED,
      * CANCELLED) are written under QLOCK. Grants and barging acquisitions race, so every state
      * change is an atomic RMW.
@@ -127,6 +145,14 @@ public final class RwLock<T> {
      * the user's reads, acquireFence, then re-read: the fence keeps the user's reads before the
      * validating load (the StampedLock validate() argument). `poison` is read after the sequence:
      * a poisoning writer changes the sequence, so a stale read of it cannot validate.
+     * Stripes: the reader's slot RMW then its volatile read of the state, and the writer's
+     * claiming CAS then its volatile reads of `stripes` and the slots, are a Dekker pair: in the
+     * total order of volatile accesses one of the two sees the other, so a reader never holds
+     * while a writer that saw its slot at zero proceeds (jcstress RwLockStripedExclusion). The
+     * same pair (slot decrement then read of `drainer`; write of `drainer` then scan) rules out
+     * a lost wake-up of the draining writer. A slot decrement is a release and the writer's scan
+     * volatile reads, so a striped read section happens-before the next write; a writer's release
+     * (an RMW on the state) happens-before a striped reader's state read that sees it.
      *
      * Ambient cancellation. As in Mutex: only a thread that queues reads CancelScope.current();
      * it parks no later than the scope's deadline, registers a wake-up on the scope's tokens, and
@@ -138,6 +164,10 @@ public final class RwLock<T> {
      * park/unpark on a 2-core box), but keeps the common phase changes free of context switches;
      * the bound keeps waits finite (ADR 0011, with the measurements). Read holds are not tracked
      * per thread (it would cost the read fast path), so read reentrancy is not detected there.
+     * Stripes cost memory once readers overlap: (slots + 1) x 128 bytes, slots a power of two of
+     * at least twice the processors, at most 64 (656 B on 2 cores, 4.2 KiB on 16, 8.3 KiB at most);
+     * a writer scans every slot (one cache miss per slot a reader wrote), and readHolds() becomes
+     * a sum. Threads whose ids collide share a slot, which is correct but bounces that line.
      *
      * Simulation. Every acquisition announces Op.LOCK and every release Op.UNLOCK and reports to
      * LockHooks; parks use `this` as blocker. QLOCK sections contain no yield point.
@@ -146,7 +176,13 @@ public final class RwLock<T> {
      * Multiprocessor Real-Time Systems" (Real-Time Systems 46(1), 2010) - phase-fair RW locks;
      * parking_lot's RawRwLock and "eventual fairness" notes (A. d'Antras); the JDK's StampedLock
      * implementation notes (sequence-validated optimistic reads); Drepper, "Futexes Are Tricky"
-     * (parking without lost wake-ups).
+     * (parking without lost wake-ups). Striped readers: the Linux kernel's percpu-rwsem
+     * (per-CPU reader counts, a writer that blocks new readers then waits for the sum to drain);
+     * D. Dice and A. Kogan, "BRAVO - Biased Locking for Reader-Writer Locks" (USENIX ATC 2019:
+     * readers publish in a visible-readers table, a writer revokes and scans); I. Calciu et al.,
+     * "NUMA-Aware Reader-Writer Locks" (PPoPP 2013: per-node reader indicators); Y. Lev, V.
+     * Luchangco and M. Olszewski, "Scalable Reader-Writer Locks" (SPAA 2009: SNZI indicators);
+     * LongAdder's lazily inflated, padded cells.
      */
 
     private static final long QLOCK = 1L;
@@ -165,7 +201,7 @@ public final class RwLock<T> {
 
     private static final long WRITE_BLOCKERS = WRITER | READERS | HANDOFF;
 
-    /** Spins before queueing; small, as a 2-core box punishes spinning. */
+    /** Interfered optimistic attempts before readOptimistic falls back to a read hold. */
     private static final int SPIN_LIMIT = 32;
 
     /** A read hold counted in the state word (not in a stripe); stripes are 0..63. */
@@ -794,6 +830,22 @@ public final class RwLock<T> {
             return slot;
         }
         st.leave(slot); // wakes the claiming writer if it already parked on our count
+        // A write in progress (or a spinning writer), nobody queued: wait it out here and come
+        // back to the stripe, rather than count in the state word the writer is hitting.
+        for (int left = Waiter.spinBudget(); left > 0; left--) {
+            Waiter.backOff(left);
+            long s = (long) STATE.getVolatile(this);
+            if ((s & (WWAIT | HANDOFF)) != 0) {
+                return NOT_HELD; // queued waiters: go behind them
+            }
+            if ((s & READ_BLOCKERS) == 0) {
+                st.enter(slot);
+                if (((long) STATE.getVolatile(this) & READ_BLOCKERS) == 0) {
+                    return slot;
+                }
+                st.leave(slot);
+            }
+        }
         return NOT_HELD;
     }
 
@@ -870,7 +922,7 @@ public final class RwLock<T> {
             boolean timed, long deadline, boolean interruptible, boolean ambient)
             throws InterruptedException {
         RwLockStripes st = stripes;
-        if (st == null) {
+        if (st == null || st.sum() == 0) { // the common case stays inline; the wait does not
             return true;
         }
         int outcome = st.awaitDrained(this, timed, deadline, interruptible, ambient);
@@ -942,5 +994,4 @@ public final class RwLock<T> {
     static final long ARRIVING_READ_BLOCKERS = READ_BLOCKERS;
     static final long WOKEN_READ_BLOCKERS = WRITER | HANDOFF;
     static final long ANY_WRITE_BLOCKERS = WRITE_BLOCKERS;
-    static final int SPINS = SPIN_LIMIT;
 }

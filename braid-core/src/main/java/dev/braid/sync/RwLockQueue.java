@@ -51,6 +51,7 @@ final class RwLockQueue {
         boolean woken = false; // dequeued by a wake-up: competes, requeues at the front if it loses
         boolean announced = false; // a spinning writer counted in WSPIN: arriving readers wait
         int spins = 0;
+        int budget = Waiter.spinBudget(); // spins before queueing (one under the testkit)
         Waiter node = null;
         CancelScope scope = null;
         CancellationRegistration stop = null;
@@ -72,7 +73,7 @@ final class RwLockQueue {
                     return false;
                 }
                 // Spin even past waiters (they do not block us), but not in a fair lock's queue.
-                if (spins < RwLock.SPINS && (!fair || (s & Q_QUEUED) == 0)) {
+                if (spins < budget && (!fair || (s & Q_QUEUED) == 0)) {
                     if (write
                             && !announced
                             && (s & READER_BITS) != 0
@@ -82,7 +83,7 @@ final class RwLockQueue {
                         continue;
                     }
                     spins++;
-                    Rt.spinWait();
+                    Waiter.backOff(budget - spins); // spins, then yields: a preempted holder runs
                     continue;
                 }
                 if (node == null) {
@@ -99,6 +100,10 @@ final class RwLockQueue {
                 node.status = Waiter.WAITING;
                 if (woken) {
                     queue.pushFront(node); // keeps its turn
+                } else if (announced && writersWaiting == 0 && !handoff) {
+                    // Queued readers (if any) arrived while we spun and held them back: we came
+                    // first, so we go first ("arriving readers wait behind a waiting writer").
+                    queue.pushFront(node);
                 } else {
                     queue.append(node);
                 }

@@ -120,9 +120,6 @@ final class RwLockStripes {
      */
     int awaitDrained(
             Object blocker, boolean timed, long deadline, boolean interruptible, boolean ambient) {
-        if (sum() == 0) {
-            return DRAINED;
-        }
         for (int left = Waiter.spinBudget(); left > 0; left--) {
             Waiter.backOff(left);
             if (sum() == 0) {
