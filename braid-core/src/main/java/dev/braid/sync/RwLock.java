@@ -51,6 +51,12 @@ import java.util.function.UnaryOperator;
  * #tryWrite()} never waits and fails while anyone holds or a hand-off is pending. In a fair lock
  * both fail while anyone is queued.
  *
+ * <p><b>Scalable reads.</b> Once readers overlap, the lock gives each thread its own reader counter
+ * (a padded slot chosen by thread id, up to 64 slots, about 0.6 KiB on 2 cores and 8 KiB at most),
+ * so concurrent read holds no longer write a shared cache line. A writer then claims the lock,
+ * which stops new readers, and waits for the slots to drain ({@link #isWriteLocked()} is already
+ * true while it waits). {@link #readHolds()} is a sum over the slots. See ADR 0015.
+ *
  * <p><b>Poisoning.</b> A failing writer poisons: {@link #withWrite} / {@link #update} that throw,
  * or {@link RwLockWriteGuard#poison}. A failing reader ({@link #withRead}) does not. While
  * poisoned, {@link #read()} and {@link #write()} throw {@link PoisonedException} without holding
