@@ -931,7 +931,11 @@ public final class RwLock<T> {
         if (st == null || st.sum() == 0) { // the common case stays inline; the wait does not
             return true;
         }
+        long start = counters == null ? 0L : Rt.nanoTime();
         int outcome = st.awaitDrained(this, timed, deadline, interruptible, ambient);
+        if (counters != null) { // a contended wait of its own (after a queue wait, a second one)
+            counters.waited(Rt.nanoTime() - start, outcome == RwLockStripes.DRAINED);
+        }
         if (outcome == RwLockStripes.DRAINED) {
             return true;
         }

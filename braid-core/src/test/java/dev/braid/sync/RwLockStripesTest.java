@@ -112,6 +112,24 @@ class RwLockStripesTest {
     }
 
     @Test
+    void aWriterThatWaitedForStripedReadersCountsAsContended() throws Exception {
+        RwLock<Integer> l = RwLock.builder().instrumented(true).striped(true).build(0);
+        var held = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        var holder = holdReads(l, 1, held, release);
+        held.await();
+        JoinHandle<Integer> writer = Threads.spawn(() -> l.withWrite(x -> x + 1));
+        MutexContractTest.awaitBlocked(writer.thread());
+        release.countDown();
+        holder.getFirst().join();
+        assertThat(writer.join()).isEqualTo(1);
+        LockStats st = l.stats().orElseThrow();
+        assertThat(st.acquisitions()).isEqualTo(2);
+        assertThat(st.contendedAcquisitions()).isEqualTo(1);
+        assertThat(st.totalWait()).isPositive();
+    }
+
+    @Test
     void aReaderQueuedBehindAClaimIsServedWhenTheClaimIsGivenBack() throws Exception {
         RwLock<Integer> l = striped();
         var held = new CountDownLatch(1);
