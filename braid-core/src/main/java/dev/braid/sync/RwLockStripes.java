@@ -14,8 +14,12 @@ import java.lang.invoke.VarHandle;
  * implementation notes.
  */
 final class RwLockStripes {
-    /** Longs per slot: 128 bytes, two adjacent-line-prefetch pairs of 64-byte lines. */
-    private static final int STRIDE = 16;
+    /**
+     * Longs per slot: 128 bytes, so two slots never share a 64-byte line or an adjacent-line
+     * prefetch pair. Padding by array stride (not by fields) does not depend on the JVM's field
+     * layout, so it needs no layout test.
+     */
+    static final int STRIDE = 16;
 
     /** The most slots a lock inflates to (8 KiB of counters). */
     static final int MAX_SLOTS = 64;
@@ -72,7 +76,12 @@ final class RwLockStripes {
      * spawn order, so the choice replays).
      */
     int slotOfCurrentThread() {
-        return ((int) Rt.threadId(Thread.currentThread()) & mask);
+        return slotOf(Rt.threadId(Thread.currentThread()));
+    }
+
+    /** The slot of a thread id: its low bits, so that any run of consecutive ids is spread. */
+    int slotOf(long threadId) {
+        return (int) threadId & mask;
     }
 
     /** Counts a reader in {@code slot}. A full fence (an atomic RMW): the state read follows it. */
@@ -94,8 +103,9 @@ final class RwLockStripes {
     }
 
     /**
-     * The sum of the slots (volatile reads). Exact for the writer that claimed the lock: no reader
-     * enters after the claim without backing out, and a reader leaves the slot it entered.
+     * The sum of the slots (volatile reads). For the writer that claimed the lock, zero means that
+     * no striped reader holds: a reader that enters after the claim backs out again (it may be
+     * counted briefly on its way), and a reader leaves the slot it entered.
      */
     long sum() {
         long n = 0;

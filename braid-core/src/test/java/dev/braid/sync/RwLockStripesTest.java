@@ -40,6 +40,29 @@ class RwLockStripesTest {
     }
 
     @Test
+    void slotsArePaddedAndConsecutiveThreadsGetDistinctSlots() throws Exception {
+        assertThat(RwLockStripes.STRIDE * Long.BYTES).isGreaterThanOrEqualTo(128);
+        RwLockStripes st = RwLockStripes.create();
+        int n = st.slots();
+        assertThat(Integer.bitCount(n)).as("a power of two").isEqualTo(1);
+        assertThat(n)
+                .isBetween(2, RwLockStripes.MAX_SLOTS)
+                .isGreaterThanOrEqualTo(
+                        Math.min(
+                                RwLockStripes.MAX_SLOTS,
+                                2 * Runtime.getRuntime().availableProcessors()));
+        for (long base : new long[] {1, 37, Thread.currentThread().threadId()}) {
+            var slots = new java.util.HashSet<Integer>();
+            for (long id = base; id < base + n; id++) {
+                slots.add(st.slotOf(id));
+            }
+            assertThat(slots).as("ids %d..%d", base, base + n - 1).hasSize(n);
+        }
+        int mine = Threads.spawn(st::slotOfCurrentThread).join();
+        assertThat(mine).isBetween(0, n - 1);
+    }
+
+    @Test
     void readersInflateTheLockOnlyOnceTheyOverlap() throws Exception {
         RwLock<Integer> l = RwLock.named("rw", 0);
         for (int i = 0; i < 100; i++) {
