@@ -51,6 +51,12 @@ import java.util.function.UnaryOperator;
  * #tryWrite()} never waits and fails while anyone holds or a hand-off is pending. In a fair lock
  * both fail while anyone is queued.
  *
+ * <p><b>Scalable reads.</b> Once readers overlap, the lock gives each thread its own reader counter
+ * (a padded slot chosen by thread id, up to 64 slots, about 0.6 KiB on 2 cores and 8 KiB at most),
+ * so concurrent read holds no longer write a shared cache line. A writer then claims the lock,
+ * which stops new readers, and waits for the slots to drain ({@link #isWriteLocked()} is already
+ * true while it waits). {@link #readHolds()} is a sum over the slots. See ADR 0015.
+ *
  * <p><b>Poisoning.</b> A failing writer poisons: {@link #withWrite} / {@link #update} that throw,
  * or {@link RwLockWriteGuard#poison}. A failing reader ({@link #withRead}) does not. While
  * poisoned, {@link #read()} and {@link #write()} throw {@link PoisonedException} without holding
@@ -92,6 +98,22 @@ public final class RwLock<T> {
      * and keeps HANDOFF set whenever anyone is queued, so nobody ever barges (the strict
      * phase-fair lock of Brandenburg and Anderson, with blocking instead of spinning).
      *
+     * Striped readers (ADR 0015). Two readers counting in the one state word bounce its cache line
+     * (two RMWs per read). So a reader that finds another reader in, or loses a CAS to one,
+     * inflates the lock: `stripes` (RwLockStripes, set once, never cleared) holds one counter per
+     * slot, padded to 128 bytes, the slot chosen by thread id. A striped read increments its slot,
+     * then reads the state word: if READ_BLOCKERS are clear it holds, else it decrements (waking a
+     * draining writer) and takes the slow path, which counts in the state word as before. The
+     * guard remembers its slot (or CENTRAL), and release decrements that slot, then unparks the
+     * `drainer` if one is set. A writer claims WRITER in the state word exactly as before, then
+     * reads `stripes` and waits until every slot is zero: spins briefly, then sets `drainer` and
+     * parks. Readers arriving meanwhile see WRITER and back off, so the claim acts like WSPIN.
+     * A claim that times out, is interrupted or is stopped by its scope is given back (the
+     * sequence moves on by two) and dispatches, like a release. tryRead stays on the shared count,
+     * and tryWrite fails without claiming while a slot is non-zero, so a failing try never makes
+     * another fail (both stay linearizable). Queue hand-offs are unchanged: a granted writer
+     * drains the stripes itself after it wakes; queued readers are granted on the shared count.
+     *
      * State (the `state` long):
      *   bit  0       QLOCK   - a thread is editing the waiter queue (and the fields it guards).
      *   bit  1       QUEUED  - the queue is non-empty: releasers dispatch.
@@ -100,7 +122,8 @@ public final class RwLock<T> {
      *   bit  3       HANDOFF - the queue's head is being handed the lock: nobody may barge.
      *   bits 4..7    WSPIN   - writers spinning before they queue (saturates at 15; a writer that
      *                          finds it full spins unannounced): arriving readers hold back.
-     *   bits 8..31   readers - number of read holds (at most 2^24 - 1).
+     *   bits 8..31   readers - number of read holds counted here, not in stripes (at most
+     *                2^24 - 1).
      *   bits 32..63  write sequence; odd = a writer holds the lock (WRITER is its unit). Every
      *                write acquisition and release adds WRITER, so an optimistic reader validates
      *                by comparing the sequence before and after (StampedLock's idea).
@@ -111,7 +134,8 @@ public final class RwLock<T> {
      * only with a CAS that sets QLOCK|QUEUED on a state that blocks it, so whatever blocks it is
      * resolved by someone who then dispatches: a holder sees QUEUED in its releasing fetch-and-add;
      * a queued writer (WWAIT) is eventually woken or granted, or cancels and dispatches; a spinning
-     * writer (WSPIN) holds and releases, queues (WWAIT takes over), or withdraws and dispatches;
+     * writer (WSPIN) holds and releases, withdraws and dispatches, or queues and dispatches (in a
+     * fair lock the readers it held back set HANDOFF, which now blocks it in turn);
      * HANDOFF is only set while holders exist, whose release grants. Node fates (WOKEN, GRANTED,
      * CANCELLED) are written under QLOCK. Grants and barging acquisitions race, so every state
      * change is an atomic RMW.
@@ -127,6 +151,14 @@ public final class RwLock<T> {
      * the user's reads, acquireFence, then re-read: the fence keeps the user's reads before the
      * validating load (the StampedLock validate() argument). `poison` is read after the sequence:
      * a poisoning writer changes the sequence, so a stale read of it cannot validate.
+     * Stripes: the reader's slot RMW then its volatile read of the state, and the writer's
+     * claiming CAS then its volatile reads of `stripes` and the slots, are a Dekker pair: in the
+     * total order of volatile accesses one of the two sees the other, so a reader never holds
+     * while a writer that saw its slot at zero proceeds (jcstress RwLockStripedExclusion). The
+     * same pair (slot decrement then read of `drainer`; write of `drainer` then scan) rules out
+     * a lost wake-up of the draining writer. A slot decrement is a release and the writer's scan
+     * volatile reads, so a striped read section happens-before the next write; a writer's release
+     * (an RMW on the state) happens-before a striped reader's state read that sees it.
      *
      * Ambient cancellation. As in Mutex: only a thread that queues reads CancelScope.current();
      * it parks no later than the scope's deadline, registers a wake-up on the scope's tokens, and
@@ -138,6 +170,10 @@ public final class RwLock<T> {
      * park/unpark on a 2-core box), but keeps the common phase changes free of context switches;
      * the bound keeps waits finite (ADR 0011, with the measurements). Read holds are not tracked
      * per thread (it would cost the read fast path), so read reentrancy is not detected there.
+     * Stripes cost memory once readers overlap: (slots + 1) x 128 bytes, slots a power of two of
+     * at least twice the processors, at most 64 (656 B on 2 cores, 4.2 KiB on 16, 8.3 KiB at most);
+     * a writer scans every slot (one cache miss per slot a reader wrote), and readHolds() becomes
+     * a sum. Threads whose ids collide share a slot, which is correct but bounces that line.
      *
      * Simulation. Every acquisition announces Op.LOCK and every release Op.UNLOCK and reports to
      * LockHooks; parks use `this` as blocker. QLOCK sections contain no yield point.
@@ -146,7 +182,13 @@ public final class RwLock<T> {
      * Multiprocessor Real-Time Systems" (Real-Time Systems 46(1), 2010) - phase-fair RW locks;
      * parking_lot's RawRwLock and "eventual fairness" notes (A. d'Antras); the JDK's StampedLock
      * implementation notes (sequence-validated optimistic reads); Drepper, "Futexes Are Tricky"
-     * (parking without lost wake-ups).
+     * (parking without lost wake-ups). Striped readers: the Linux kernel's percpu-rwsem
+     * (per-CPU reader counts, a writer that blocks new readers then waits for the sum to drain);
+     * D. Dice and A. Kogan, "BRAVO - Biased Locking for Reader-Writer Locks" (USENIX ATC 2019:
+     * readers publish in a visible-readers table, a writer revokes and scans); I. Calciu et al.,
+     * "NUMA-Aware Reader-Writer Locks" (PPoPP 2013: per-node reader indicators); Y. Lev, V.
+     * Luchangco and M. Olszewski, "Scalable Reader-Writer Locks" (SPAA 2009: SNZI indicators);
+     * LongAdder's lazily inflated, padded cells.
      */
 
     private static final long QLOCK = 1L;
@@ -165,14 +207,23 @@ public final class RwLock<T> {
 
     private static final long WRITE_BLOCKERS = WRITER | READERS | HANDOFF;
 
-    /** Spins before queueing; small, as a 2-core box punishes spinning. */
+    /** Interfered optimistic attempts before readOptimistic falls back to a read hold. */
     private static final int SPIN_LIMIT = 32;
 
+    /** A read hold counted in the state word (not in a stripe); stripes are 0..63. */
+    static final int CENTRAL = -1;
+
+    /** No read hold was taken. */
+    private static final int NOT_HELD = -2;
+
     private static final VarHandle STATE;
+    private static final VarHandle STRIPES;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(RwLock.class, "state", long.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(RwLock.class, "state", long.class);
+            STRIPES = l.findVarHandle(RwLock.class, "stripes", RwLockStripes.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -180,6 +231,9 @@ public final class RwLock<T> {
 
     @SuppressWarnings("unused") // accessed through STATE
     private volatile long state;
+
+    /** The striped reader indicator; null until readers overlap (then never again null). */
+    private volatile RwLockStripes stripes;
 
     private Thread writer; // written only by the write holder; compared only with the caller
     private final RwLockQueue waiters; // the contended half; its fields are guarded by QLOCK
@@ -191,13 +245,14 @@ public final class RwLock<T> {
 
     /** An eventually phase-fair, unnamed lock protecting {@code value} (which may be null). */
     public RwLock(T value) {
-        this(null, false, false, value);
+        this(null, false, false, false, value);
     }
 
-    private RwLock(String name, boolean fair, boolean instrumented, T value) {
+    private RwLock(String name, boolean fair, boolean instrumented, boolean striped, T value) {
         this.name = name;
         this.waiters = new RwLockQueue(this, fair);
         this.counters = instrumented ? new LockCounters() : null;
+        this.stripes = striped ? RwLockStripes.create() : null;
         this.value = value;
     }
 
@@ -208,7 +263,7 @@ public final class RwLock<T> {
      * @throws IllegalArgumentException if {@code name} is blank
      */
     public static <T> RwLock<T> named(String name, T value) {
-        return new RwLock<>(Args.notBlank(name, "name"), false, false, value);
+        return new RwLock<>(Args.notBlank(name, "name"), false, false, false, value);
     }
 
     /** A builder for a lock with a name, a fairness mode or statistics. */
@@ -225,14 +280,12 @@ public final class RwLock<T> {
      * @throws IllegalStateException if the caller holds the write lock, or the lock was retired
      */
     public RwLockReadGuard<T> read() {
-        acquireUninterruptibly(false);
-        return enterRead(true);
+        return enterRead(acquireReadUninterruptibly(), true);
     }
 
     /** Like {@link #read()}, but ignores poison (to look at a poisoned value). */
     public RwLockReadGuard<T> readIgnoringPoison() {
-        acquireUninterruptibly(false);
-        return enterRead(false);
+        return enterRead(acquireReadUninterruptibly(), false);
     }
 
     /**
@@ -241,10 +294,11 @@ public final class RwLock<T> {
      * @throws InterruptedException if interrupted before acquiring (status cleared, no hold)
      */
     public RwLockReadGuard<T> readInterruptibly() throws InterruptedException {
-        if (!acquire(false, Deadline.never())) {
+        int slot = acquireRead(Deadline.never());
+        if (slot == NOT_HELD) {
             throw new AssertionError("an untimed acquisition timed out");
         }
-        return enterRead(true);
+        return enterRead(slot, true);
     }
 
     /**
@@ -257,7 +311,7 @@ public final class RwLock<T> {
         while (((s = (long) STATE.getVolatile(this)) & READ_BLOCKERS) == 0) {
             // retry: another reader's CAS must not make this attempt fail (found by Lincheck)
             if (STATE.compareAndSet(this, s, s + READER)) {
-                return Optional.of(enterRead(true));
+                return Optional.of(enterRead(CENTRAL, true));
             }
         }
         refuseReentry(false);
@@ -283,7 +337,8 @@ public final class RwLock<T> {
      */
     public Optional<RwLockReadGuard<T>> tryRead(Deadline deadline) throws InterruptedException {
         Args.notNull(deadline, "deadline");
-        return acquire(false, deadline) ? Optional.of(enterRead(true)) : Optional.empty();
+        int slot = acquireRead(deadline);
+        return slot == NOT_HELD ? Optional.empty() : Optional.of(enterRead(slot, true));
     }
 
     /**
@@ -315,11 +370,11 @@ public final class RwLock<T> {
         // only waits out a write in progress, briefly, before falling back to a read hold. There
         // is one call of `reader` and one result: were the fallback a second call (withRead), the
         // JIT would have to merge two results and could no longer scalar-replace a boxed one.
-        boolean held = false;
+        int held = NOT_HELD; // else the slot of the read hold taken as the fallback
         int attempt = 0;
         while (true) {
             long s = (long) STATE.getAcquire(this); // acquire: the value read below is this new
-            if (!held) {
+            if (held == NOT_HELD) {
                 Poison.check(poison, this);
                 if ((s & WRITER) != 0) {
                     if (++attempt < SPIN_LIMIT) {
@@ -334,8 +389,8 @@ public final class RwLock<T> {
             try {
                 r = reader.apply(value);
             } catch (Throwable e) {
-                if (held) {
-                    unlockRead();
+                if (held != NOT_HELD) {
+                    unlockRead(held);
                     throw e; // under a hold the view was consistent: the reader's own failure
                 }
                 if (!(e instanceof RuntimeException)) {
@@ -344,8 +399,8 @@ public final class RwLock<T> {
                 held = holdForRead(); // maybe an inconsistent view: decide under a read hold
                 continue;
             }
-            if (held) {
-                unlockRead();
+            if (held != NOT_HELD) {
+                unlockRead(held);
                 return r;
             }
             VarHandle.acquireFence(); // keeps the reader's loads before the validating load
@@ -367,13 +422,13 @@ public final class RwLock<T> {
      * @throws IllegalStateException if the caller already holds the write lock, or it was retired
      */
     public RwLockWriteGuard<T> write() {
-        acquireUninterruptibly(true);
+        acquireWriteUninterruptibly();
         return enterWrite(true);
     }
 
     /** Like {@link #write()}, but ignores poison (to repair a poisoned value). */
     public RwLockWriteGuard<T> writeIgnoringPoison() {
-        acquireUninterruptibly(true);
+        acquireWriteUninterruptibly();
         return enterWrite(false);
     }
 
@@ -383,7 +438,7 @@ public final class RwLock<T> {
      * @throws InterruptedException if interrupted before acquiring (status cleared, lock not held)
      */
     public RwLockWriteGuard<T> writeInterruptibly() throws InterruptedException {
-        if (!acquire(true, Deadline.never())) {
+        if (!acquireWrite(Deadline.never())) {
             throw new AssertionError("an untimed acquisition timed out");
         }
         return enterWrite(true);
@@ -395,10 +450,18 @@ public final class RwLock<T> {
      */
     public Optional<RwLockWriteGuard<T>> tryWrite() {
         Rt.yieldPoint(Op.LOCK, this);
-        long s;
-        while (((s = (long) STATE.getVolatile(this)) & WRITE_BLOCKERS) == 0) {
-            if (STATE.compareAndSet(this, s, s + WRITER)) { // fails only if the state changed
-                return Optional.of(enterWrite(true));
+        RwLockStripes st = stripes;
+        if (st == null || st.sum() == 0) { // striped readers hold: fail without disturbing them
+            long s;
+            while (((s = (long) STATE.getVolatile(this)) & WRITE_BLOCKERS) == 0) {
+                if (STATE.compareAndSet(this, s, s + WRITER)) { // fails only if the state changed
+                    st = stripes; // read after the claim (a reader may have just inflated)
+                    if (st == null || st.sum() == 0) {
+                        return Optional.of(enterWrite(true));
+                    }
+                    abandonClaim(); // a striped reader came in before our claim
+                    break;
+                }
             }
         }
         refuseReentry(true);
@@ -424,7 +487,7 @@ public final class RwLock<T> {
      */
     public Optional<RwLockWriteGuard<T>> tryWrite(Deadline deadline) throws InterruptedException {
         Args.notNull(deadline, "deadline");
-        return acquire(true, deadline) ? Optional.of(enterWrite(true)) : Optional.empty();
+        return acquireWrite(deadline) ? Optional.of(enterWrite(true)) : Optional.empty();
     }
 
     /**
@@ -498,14 +561,32 @@ public final class RwLock<T> {
         }
     }
 
-    /** Whether a writer holds the lock right now (a snapshot). */
+    /**
+     * Whether a writer holds the lock right now, or has claimed it and waits for the last readers
+     * to leave (a snapshot).
+     */
     public boolean isWriteLocked() {
         return ((long) STATE.getVolatile(this) & WRITER) != 0;
     }
 
-    /** The number of read holds right now (a snapshot). */
+    /**
+     * The number of read holds right now: a snapshot, and a sum (of the shared count and of the
+     * per-thread stripes readers use once they overlap), so not atomic: while readers come and go
+     * it may be a value that was never exact at one instant, and it may count a reader that is
+     * backing away from a writer.
+     */
     public int readHolds() {
-        return (int) (((long) STATE.getVolatile(this) & READERS) / READER);
+        long n = ((long) STATE.getVolatile(this) & READERS) / READER;
+        RwLockStripes st = stripes;
+        if (st != null) {
+            n += st.sum();
+        }
+        return (int) Math.min(n, Integer.MAX_VALUE);
+    }
+
+    /** Whether readers count themselves in stripes (after they first overlapped). For tests. */
+    boolean isStriped() {
+        return stripes != null;
     }
 
     /** Whether this lock is strictly phase-fair (never lets arrivals barge past waiters). */
@@ -545,6 +626,7 @@ public final class RwLock<T> {
         private String name;
         private boolean fair;
         private boolean instrumented;
+        private boolean striped;
 
         private Builder() {}
 
@@ -574,36 +656,45 @@ public final class RwLock<T> {
             return this;
         }
 
+        /**
+         * Stripes readers from the start instead of after the first overlap (tests use it to cover
+         * the striped paths deterministically; jcstress reaches it reflectively).
+         */
+        Builder striped(boolean striped) {
+            this.striped = striped;
+            return this;
+        }
+
         /** A new lock protecting {@code value} (which may be null). */
         public <T> RwLock<T> build(T value) {
-            return new RwLock<>(name, fair, instrumented, value);
+            return new RwLock<>(name, fair, instrumented, striped, value);
         }
     }
 
     // ---- internals: entry and exit ----
 
-    private RwLockReadGuard<T> enterRead(boolean checkPoison) {
-        enterReadHold(checkPoison);
-        return new RwLockReadGuard<>(this);
+    private RwLockReadGuard<T> enterRead(int slot, boolean checkPoison) {
+        enterReadHold(slot, checkPoison);
+        return new RwLockReadGuard<>(this, slot);
     }
 
-    private void enterReadHold(boolean checkPoison) {
+    private void enterReadHold(int slot, boolean checkPoison) {
         LockHooks.acquired(this);
         if (counters != null) {
             counters.acquired();
         }
         Throwable p = poison;
         if (p != null && (checkPoison || p == Poison.RETIRED)) {
-            unlockRead();
+            unlockRead(slot);
             throw Poison.failure(p, this);
         }
     }
 
-    /** Takes a read hold without a guard, for readOptimistic's fallback; true once held. */
-    private boolean holdForRead() {
-        acquireUninterruptibly(false);
-        enterReadHold(true);
-        return true;
+    /** Takes a read hold without a guard, for readOptimistic's fallback; returns its slot. */
+    private int holdForRead() {
+        int slot = acquireReadUninterruptibly();
+        enterReadHold(slot, true);
+        return slot;
     }
 
     private RwLockWriteGuard<T> enterWrite(boolean checkPoison) {
@@ -620,9 +711,14 @@ public final class RwLock<T> {
         return new RwLockWriteGuard<>(this);
     }
 
-    void unlockRead() {
+    /** Releases a read hold taken in {@code slot} (a stripe, or {@link #CENTRAL}). */
+    void unlockRead(int slot) {
         Rt.yieldPoint(Op.UNLOCK, this);
         LockHooks.released(this);
+        if (slot != CENTRAL) {
+            stripes.leave(slot); // release; wakes a writer waiting for the stripes to drain
+            return;
+        }
         long n = (long) STATE.getAndAdd(this, -READER) - READER; // release
         if ((n & (READERS | QUEUED)) == QUEUED) {
             waiters.dispatch(false);
@@ -659,7 +755,7 @@ public final class RwLock<T> {
     /** A waiter got a read hold just as it was interrupted or stopped: release it normally. */
     void abandonGrantedRead() {
         LockHooks.acquired(this);
-        unlockRead();
+        unlockRead(CENTRAL);
     }
 
     void releaseWriteForWait() {
@@ -668,12 +764,13 @@ public final class RwLock<T> {
 
     /** After a Condvar wait: takes the write lock back, ignoring interrupts and the scope. */
     void reacquireWriteAfterWait() {
-        if (!tryAcquireNow(true)) {
-            try {
+        try {
+            if (!tryClaimWrite()) {
                 waiters.await(true, false, 0L, false, false);
-            } catch (InterruptedException e) {
-                throw new AssertionError("uninterruptible wait was interrupted", e);
             }
+            awaitStripesDrained(false, 0L, false, false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("uninterruptible wait was interrupted", e);
         }
         writer = Thread.currentThread();
         LockHooks.acquired(this);
@@ -689,48 +786,179 @@ public final class RwLock<T> {
     }
 
     /**
-     * The fast path: takes the lock if nothing blocks an arrival; retries only when the state
-     * changed under a CAS without blocking it (another reader came or went).
+     * The write fast path: claims the state word if nothing blocks an arrival; retries only when
+     * the state changed under a CAS without blocking it (a reader came or went). Striped readers
+     * may still hold: the caller waits for them ({@link #awaitStripesDrained}).
      */
-    private boolean tryAcquireNow(boolean write) {
+    private boolean tryClaimWrite() {
         long s;
-        if (write) {
-            while (((s = (long) STATE.getVolatile(this)) & WRITE_BLOCKERS) == 0) {
-                if (STATE.compareAndSet(this, s, s + WRITER)) {
-                    return true;
-                }
-            }
-        } else {
-            while (((s = (long) STATE.getVolatile(this)) & READ_BLOCKERS) == 0) {
-                if (STATE.compareAndSet(this, s, s + READER)) {
-                    return true;
-                }
+        while (((s = (long) STATE.getVolatile(this)) & WRITE_BLOCKERS) == 0) {
+            if (STATE.compareAndSet(this, s, s + WRITER)) {
+                return true;
             }
         }
         return false;
     }
 
-    private void acquireUninterruptibly(boolean write) {
+    /**
+     * The read fast path: a stripe once the lock is inflated, else the state word's count. A reader
+     * that finds another one in (or loses a CAS to one) inflates the lock and takes a stripe:
+     * readers overlap here, and sharing one counter would bounce its cache line between them.
+     * Returns the hold's slot, or NOT_HELD if a writer holds or waits.
+     */
+    private int tryReadNow() {
+        RwLockStripes st = stripes;
+        if (st != null) {
+            return enterStripe(st);
+        }
+        long s;
+        boolean contended = false;
+        while (((s = (long) STATE.getVolatile(this)) & READ_BLOCKERS) == 0) {
+            if (contended || (s & READERS) != 0) {
+                return enterStripe(inflate());
+            }
+            if (STATE.compareAndSet(this, s, s + READER)) {
+                return CENTRAL;
+            }
+            contended = true;
+        }
+        return NOT_HELD;
+    }
+
+    /**
+     * Counts the caller in its stripe, then checks the state word (a Dekker pair with a writer's
+     * claim-then-scan); backs out if a writer holds, claimed, or waits.
+     */
+    private int enterStripe(RwLockStripes st) {
+        int slot = st.slotOfCurrentThread();
+        st.enter(slot); // a full fence: the state read below cannot move above it
+        if (((long) STATE.getVolatile(this) & READ_BLOCKERS) == 0) {
+            return slot;
+        }
+        st.leave(slot); // wakes the claiming writer if it already parked on our count
+        // A write in progress (or a spinning writer), nobody queued: wait it out here and come
+        // back to the stripe, rather than count in the state word the writer is hitting.
+        for (int left = Waiter.spinBudget(); left > 0; left--) {
+            Waiter.backOff(left);
+            long s = (long) STATE.getVolatile(this);
+            if ((s & (WWAIT | HANDOFF)) != 0) {
+                return NOT_HELD; // queued waiters: go behind them
+            }
+            if ((s & READ_BLOCKERS) == 0) {
+                st.enter(slot);
+                if (((long) STATE.getVolatile(this) & READ_BLOCKERS) == 0) {
+                    return slot;
+                }
+                st.leave(slot);
+            }
+        }
+        return NOT_HELD;
+    }
+
+    private RwLockStripes inflate() {
+        RwLockStripes st = RwLockStripes.create();
+        RwLockStripes won = (RwLockStripes) STRIPES.compareAndExchange(this, null, st);
+        return won == null ? st : won;
+    }
+
+    private int acquireReadUninterruptibly() {
         Rt.yieldPoint(Op.LOCK, this);
         LockHooks.beforeBlocking(this);
-        if (!tryAcquireNow(write)) {
+        int slot = tryReadNow();
+        if (slot == NOT_HELD) {
             try {
-                acquireSlow(write, false, 0L, false);
+                acquireSlow(false, false, 0L, false);
             } catch (InterruptedException e) {
                 throw new AssertionError("uninterruptible wait was interrupted", e);
             }
+            slot = CENTRAL; // the slow path counts its readers in the state word
         }
+        return slot;
     }
 
-    /** Interruptible acquisition, bounded by {@code deadline}; true once held. */
-    private boolean acquire(boolean write, Deadline deadline) throws InterruptedException {
+    /** Interruptible read acquisition, bounded by {@code deadline}: the hold's slot or NOT_HELD. */
+    private int acquireRead(Deadline deadline) throws InterruptedException {
         Rt.yieldPoint(Op.LOCK, this);
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
         LockHooks.beforeBlocking(this);
-        return tryAcquireNow(write)
-                || acquireSlow(write, !deadline.isNever(), deadline.nanoTime(), true);
+        int slot = tryReadNow();
+        if (slot != NOT_HELD) {
+            return slot;
+        }
+        return acquireSlow(false, !deadline.isNever(), deadline.nanoTime(), true)
+                ? CENTRAL
+                : NOT_HELD;
+    }
+
+    private void acquireWriteUninterruptibly() {
+        Rt.yieldPoint(Op.LOCK, this);
+        LockHooks.beforeBlocking(this);
+        try {
+            if (!tryClaimWrite()) {
+                acquireSlow(true, false, 0L, false);
+            }
+            awaitStripesDrained(false, 0L, false, true);
+        } catch (InterruptedException e) {
+            throw new AssertionError("uninterruptible wait was interrupted", e);
+        }
+    }
+
+    /** Interruptible write acquisition, bounded by {@code deadline}; true once held. */
+    private boolean acquireWrite(Deadline deadline) throws InterruptedException {
+        Rt.yieldPoint(Op.LOCK, this);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        LockHooks.beforeBlocking(this);
+        boolean timed = !deadline.isNever();
+        long d = deadline.nanoTime();
+        return (tryClaimWrite() || acquireSlow(true, timed, d, true))
+                && awaitStripesDrained(timed, d, true, true);
+    }
+
+    /**
+     * After claiming WRITER: waits until no striped reader holds. The stripes are read after the
+     * claim, so a reader inflating the lock concurrently either is seen here or sees the claim. If
+     * the wait ends early (timeout, interrupt, scope) the claim is given back; returns false on
+     * timeout and throws for an interrupt or a stopped scope.
+     */
+    private boolean awaitStripesDrained(
+            boolean timed, long deadline, boolean interruptible, boolean ambient)
+            throws InterruptedException {
+        RwLockStripes st = stripes;
+        if (st == null || st.sum() == 0) { // the common case stays inline; the wait does not
+            return true;
+        }
+        long start = counters == null ? 0L : Rt.nanoTime();
+        int outcome = st.awaitDrained(this, timed, deadline, interruptible, ambient);
+        if (counters != null) { // a contended wait of its own (after a queue wait, a second one)
+            counters.waited(Rt.nanoTime() - start, outcome == RwLockStripes.DRAINED);
+        }
+        if (outcome == RwLockStripes.DRAINED) {
+            return true;
+        }
+        abandonClaim();
+        if (outcome == RwLockStripes.STOPPED) {
+            Waiter.throwStopped(CancelScope.current());
+        }
+        if (outcome == RwLockStripes.INTERRUPTED) {
+            throw new InterruptedException();
+        }
+        return false;
+    }
+
+    /**
+     * Gives back a claim of WRITER that never became a hold (the write sequence moves on by two: an
+     * optimistic read across it fails validation once, harmlessly); dispatches like a release,
+     * since readers may have queued behind the claim.
+     */
+    private void abandonClaim() {
+        long n = (long) STATE.getAndAdd(this, WRITER) + WRITER; // release
+        if ((n & QUEUED) != 0) {
+            waiters.dispatch(true);
+        }
     }
 
     private boolean acquireSlow(boolean write, boolean timed, long deadline, boolean interruptible)
@@ -776,5 +1004,4 @@ public final class RwLock<T> {
     static final long ARRIVING_READ_BLOCKERS = READ_BLOCKERS;
     static final long WOKEN_READ_BLOCKERS = WRITER | HANDOFF;
     static final long ANY_WRITE_BLOCKERS = WRITE_BLOCKERS;
-    static final int SPINS = SPIN_LIMIT;
 }

@@ -51,6 +51,7 @@ final class RwLockQueue {
         boolean woken = false; // dequeued by a wake-up: competes, requeues at the front if it loses
         boolean announced = false; // a spinning writer counted in WSPIN: arriving readers wait
         int spins = 0;
+        int budget = Waiter.spinBudget(); // spins before queueing (one under the testkit)
         Waiter node = null;
         CancelScope scope = null;
         CancellationRegistration stop = null;
@@ -72,7 +73,7 @@ final class RwLockQueue {
                     return false;
                 }
                 // Spin even past waiters (they do not block us), but not in a fair lock's queue.
-                if (spins < RwLock.SPINS && (!fair || (s & Q_QUEUED) == 0)) {
+                if (spins < budget && (!fair || (s & Q_QUEUED) == 0)) {
                     if (write
                             && !announced
                             && (s & READER_BITS) != 0
@@ -82,7 +83,7 @@ final class RwLockQueue {
                         continue;
                     }
                     spins++;
-                    Rt.spinWait();
+                    Waiter.backOff(budget - spins); // spins, then yields: a preempted holder runs
                     continue;
                 }
                 if (node == null) {
@@ -90,22 +91,35 @@ final class RwLockQueue {
                 }
                 long enqueue = Q_LOCK | Q_QUEUED | (write ? Q_WWAIT : 0L) | (fair ? Q_HANDOFF : 0L);
                 long unannounce = announced ? WSPIN_ONE : 0L; // WWAIT takes over from WSPIN
+                long now = announced && !fair ? Rt.nanoTime() : 0L; // outside QLOCK
                 if ((s & Q_LOCK) != 0 || !lock.casState(s, (s - unannounce) | enqueue)) {
                     Rt.spinWait();
                     continue;
                 }
                 // QLOCK held, and the state we replaced blocked us: whoever blocks us dispatches.
-                announced = false;
                 node.status = Waiter.WAITING;
                 if (woken) {
                     queue.pushFront(node); // keeps its turn
+                } else if (announced && writersWaiting == 0 && !handoff) {
+                    // Queued readers (if any) arrived while we spun and held them back: we came
+                    // first, so we go first ("arriving readers wait behind a waiting writer").
+                    queue.pushFront(node);
                 } else {
                     queue.append(node);
                 }
                 if (write) {
                     writersWaiting++;
                 }
+                Thread[] next = null;
+                if (announced) {
+                    // Readers may have queued because of our WSPIN, and in a fair lock the
+                    // HANDOFF they set is what blocks us now: each would wait for the other, and
+                    // the readers' holders may all be gone. We were their blocker, so we dispatch.
+                    next = threadsOf(decide(false, now));
+                    announced = false;
+                }
                 qunlock();
+                unparkAll(next);
                 if (ambient && scope == null) {
                     scope = CancelScope.current();
                     if (scope.isActive()) {

@@ -9,10 +9,12 @@ package dev.braid.sync;
  */
 public final class RwLockReadGuard<T> implements AutoCloseable {
     private final RwLock<T> lock;
+    private final int slot; // where the hold is counted: a stripe, or RwLock.CENTRAL
     private boolean closed;
 
-    RwLockReadGuard(RwLock<T> lock) {
+    RwLockReadGuard(RwLock<T> lock, int slot) {
         this.lock = lock;
+        this.slot = slot;
     }
 
     /**
@@ -34,7 +36,7 @@ public final class RwLockReadGuard<T> implements AutoCloseable {
     public void close() {
         check();
         closed = true;
-        lock.unlockRead();
+        lock.unlockRead(slot);
     }
 
     private void check() {

@@ -61,7 +61,7 @@ public final class RwLockWriteGuard<T> implements ExclusiveGuard<T> {
         check();
         closed = true;
         lock.downgrade();
-        return new RwLockReadGuard<>(lock);
+        return new RwLockReadGuard<>(lock, RwLock.CENTRAL);
     }
 
     /**

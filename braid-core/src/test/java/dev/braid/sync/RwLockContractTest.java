@@ -18,9 +18,22 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The RwLock contract, over every variant (eventually fair, instrumented, strictly fair). */
+/**
+ * The RwLock contract, over every variant (eventually fair, instrumented, strictly fair, and both
+ * fairness modes with readers striped from the start).
+ */
 class RwLockContractTest {
     record Variant(String name, Supplier<RwLock<Integer>> make) {
+        /** A builder configured like this variant, for a lock of another type. */
+        RwLock.Builder builder() {
+            RwLock<Integer> l = make.get();
+            return RwLock.builder()
+                    .name("pair")
+                    .fair(l.isFair())
+                    .striped(l.isStriped())
+                    .instrumented(l.stats().isPresent());
+        }
+
         @Override
         public String toString() {
             return name;
@@ -33,8 +46,18 @@ class RwLockContractTest {
                 new Variant(
                         "instrumented",
                         () -> RwLock.builder().name("rw").instrumented(true).<Integer>build(0)),
+                new Variant("fair", () -> RwLock.builder().name("rw").fair(true).<Integer>build(0)),
                 new Variant(
-                        "fair", () -> RwLock.builder().name("rw").fair(true).<Integer>build(0)));
+                        "striped",
+                        () -> RwLock.builder().name("rw").striped(true).<Integer>build(0)),
+                new Variant(
+                        "fair striped",
+                        () ->
+                                RwLock.builder()
+                                        .name("rw")
+                                        .fair(true)
+                                        .striped(true)
+                                        .<Integer>build(0)));
     }
 
     @ParameterizedTest
@@ -256,7 +279,7 @@ class RwLockContractTest {
     @ParameterizedTest
     @MethodSource("variants")
     void readersAndWritersUnderContentionSeeConsistentState(Variant v) throws Exception {
-        RwLock<int[]> l = RwLock.named("pair", new int[2]);
+        RwLock<int[]> l = v.builder().build(new int[2]);
         var bad = new AtomicBoolean();
         var readers = new AtomicInteger();
         var start = new CountDownLatch(1);
