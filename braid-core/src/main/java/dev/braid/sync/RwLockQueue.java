@@ -127,37 +127,16 @@ final class RwLockQueue {
                     }
                 }
 
-                boolean timedOut = false;
-                boolean interrupted = false;
-                boolean stopped = false; // by the ambient scope
-                int st;
-                while ((st = node.status) == Waiter.WAITING) {
-                    if (stop != null && scope.isCancelled()) {
-                        stopped = true;
-                    } else if (timed) {
-                        if (Rt.nanoTime() - deadline >= 0) {
-                            timedOut = true;
-                        } else {
-                            Rt.parkUntil(lock, Waiter.parkDeadline(scope, stop, deadline));
-                        }
-                    } else if (stop != null && !scope.deadline().isNever()) {
-                        Rt.parkUntil(lock, scope.deadline().nanoTime());
-                    } else {
-                        Rt.park(lock);
-                    }
-                    if (Thread.interrupted()) {
-                        if (interruptible) {
-                            interrupted = true;
-                        } else {
-                            keepInterrupt = true;
-                        }
-                    }
-                    if (timedOut || interrupted || stopped) {
-                        st = cancel(node);
-                        break;
-                    }
-                }
-                if (st == Waiter.WOKEN && (timedOut || interrupted || stopped)) {
+                int fate =
+                        node.awaitFate(
+                                lock, timed, deadline, interruptible, scope, stop, this::cancel);
+                int st = fate & Waiter.STATUS_MASK;
+                boolean interrupted = (fate & Waiter.INTERRUPTED) != 0;
+                boolean stopped = (fate & Waiter.STOPPED) != 0; // by the ambient scope
+                boolean left =
+                        (fate & (Waiter.TIMED_OUT | Waiter.INTERRUPTED | Waiter.STOPPED)) != 0;
+                keepInterrupt |= (fate & Waiter.KEEP_INTERRUPT) != 0;
+                if (st == Waiter.WOKEN && left) {
                     // We consumed a wake-up: take the lock if we can, so the queue cannot stall;
                     // if we cannot, whoever blocks us dispatches when it is done.
                     st = takeNow(write) ? Waiter.GRANTED : Waiter.CANCELLED;

@@ -123,13 +123,13 @@ final class Waiter {
     }
 
     /**
-     * The park loop of a queued lock waiter (Mutex; RwLockQueue has the same loop): parks on {@code
-     * blocker} until its status leaves {@link #WAITING}. A passed {@code deadline} (if {@code
-     * timed}), an interrupt (if {@code interruptible}) or a cancelled {@code scope} (if {@code
-     * stop} is its registered wake-up) ends the wait early through {@code canceller}, whose answer
-     * may still be {@link #WOKEN} or {@link #GRANTED} when a waker got there first: the caller must
-     * then pass that wake-up or hold on. Returns the final status or'ed with the reasons ({@link
-     * #TIMED_OUT}, {@link #INTERRUPTED}, {@link #STOPPED}, {@link #KEEP_INTERRUPT}).
+     * The park loop of a queued lock waiter (Mutex and RwLockQueue): parks on {@code blocker} until
+     * its status leaves {@link #WAITING}. A passed {@code deadline} (if {@code timed}), an
+     * interrupt (if {@code interruptible}) or a cancelled {@code scope} (if {@code stop} is its
+     * registered wake-up) ends the wait early through {@code canceller}, whose answer may still be
+     * {@link #WOKEN} or {@link #GRANTED} when a waker got there first: the caller must then pass
+     * that wake-up or hold on. Returns the final status or'ed with the reasons ({@link #TIMED_OUT},
+     * {@link #INTERRUPTED}, {@link #STOPPED}, {@link #KEEP_INTERRUPT}).
      */
     int awaitFate(
             Object blocker,
