@@ -193,8 +193,8 @@ public final class RwLock<T> {
 
     private static final long QLOCK = 1L;
     private static final long QUEUED = 2L;
-    private static final long WWAIT = 4L;
-    private static final long HANDOFF = 8L;
+    static final long WWAIT = 4L;
+    static final long HANDOFF = 8L;
     private static final long WSPIN = 16L;
     private static final long WSPINS = 0xF0L;
     private static final long READER = 256L;
@@ -203,7 +203,7 @@ public final class RwLock<T> {
     private static final long SEQUENCE = 0xFFFF_FFFF_0000_0000L;
 
     /** What stops an arriving reader, and an arriving or woken writer. */
-    private static final long READ_BLOCKERS = WRITER | WWAIT | HANDOFF | WSPINS;
+    static final long READ_BLOCKERS = WRITER | WWAIT | HANDOFF | WSPINS;
 
     private static final long WRITE_BLOCKERS = WRITER | READERS | HANDOFF;
 
@@ -214,7 +214,7 @@ public final class RwLock<T> {
     static final int CENTRAL = -1;
 
     /** No read hold was taken. */
-    private static final int NOT_HELD = -2;
+    static final int NOT_HELD = -2;
 
     private static final VarHandle STATE;
     private static final VarHandle STRIPES;
@@ -809,48 +809,18 @@ public final class RwLock<T> {
     private int tryReadNow() {
         RwLockStripes st = stripes;
         if (st != null) {
-            return enterStripe(st);
+            return st.enterRead(this);
         }
         long s;
         boolean contended = false;
         while (((s = (long) STATE.getVolatile(this)) & READ_BLOCKERS) == 0) {
             if (contended || (s & READERS) != 0) {
-                return enterStripe(inflate());
+                return inflate().enterRead(this);
             }
             if (STATE.compareAndSet(this, s, s + READER)) {
                 return CENTRAL;
             }
             contended = true;
-        }
-        return NOT_HELD;
-    }
-
-    /**
-     * Counts the caller in its stripe, then checks the state word (a Dekker pair with a writer's
-     * claim-then-scan); backs out if a writer holds, claimed, or waits.
-     */
-    private int enterStripe(RwLockStripes st) {
-        int slot = st.slotOfCurrentThread();
-        st.enter(slot); // a full fence: the state read below cannot move above it
-        if (((long) STATE.getVolatile(this) & READ_BLOCKERS) == 0) {
-            return slot;
-        }
-        st.leave(slot); // wakes the claiming writer if it already parked on our count
-        // A write in progress (or a spinning writer), nobody queued: wait it out here and come
-        // back to the stripe, rather than count in the state word the writer is hitting.
-        for (int left = Waiter.spinBudget(); left > 0; left--) {
-            Waiter.backOff(left);
-            long s = (long) STATE.getVolatile(this);
-            if ((s & (WWAIT | HANDOFF)) != 0) {
-                return NOT_HELD; // queued waiters: go behind them
-            }
-            if ((s & READ_BLOCKERS) == 0) {
-                st.enter(slot);
-                if (((long) STATE.getVolatile(this) & READ_BLOCKERS) == 0) {
-                    return slot;
-                }
-                st.leave(slot);
-            }
         }
         return NOT_HELD;
     }

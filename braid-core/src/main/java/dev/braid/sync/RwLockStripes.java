@@ -84,6 +84,37 @@ final class RwLockStripes {
         return (int) threadId & mask;
     }
 
+    /**
+     * A read hold on {@code lock} through the caller's stripe: counts the caller in, then checks
+     * the lock's state word (a Dekker pair with a writer's claim-then-scan, see RwLock's notes);
+     * backs out if a writer holds, claimed, or waits, and waits a write in progress out here rather
+     * than count in the state word the writer is hitting. Returns the slot, or {@link
+     * RwLock#NOT_HELD} when waiters are queued or the wait ran out (the caller then queues).
+     */
+    int enterRead(RwLock<?> lock) {
+        int slot = slotOfCurrentThread();
+        enter(slot); // a full fence: the state read below cannot move above it
+        if ((lock.stateVolatile() & RwLock.READ_BLOCKERS) == 0) {
+            return slot;
+        }
+        leave(slot); // wakes the claiming writer if it already parked on our count
+        for (int left = Waiter.spinBudget(); left > 0; left--) {
+            Waiter.backOff(left);
+            long s = lock.stateVolatile();
+            if ((s & (RwLock.WWAIT | RwLock.HANDOFF)) != 0) {
+                return RwLock.NOT_HELD; // queued waiters: go behind them
+            }
+            if ((s & RwLock.READ_BLOCKERS) == 0) {
+                enter(slot);
+                if ((lock.stateVolatile() & RwLock.READ_BLOCKERS) == 0) {
+                    return slot;
+                }
+                leave(slot);
+            }
+        }
+        return RwLock.NOT_HELD;
+    }
+
     /** Counts a reader in {@code slot}. A full fence (an atomic RMW): the state read follows it. */
     void enter(int slot) {
         CELL.getAndAdd(cells, (slot + 1) * STRIDE, 1L);
