@@ -120,8 +120,10 @@ public final class Condvar {
      * Simulation. await announces Op.PARK and parks with `this` as blocker ("Condvar(name)" in a
      * deadlock report); a requeued waiter parks with the mutex as blocker. notify announces
      * Op.UNPARK. The QLOCK sections (including the nested mutex QLOCK) have no yield point. Under
-     * the testkit the happens-before edge from a notification is modeled by the mutex's release
-     * and acquire (notify under the lock) or by the unpark; see ADR 0012 for the gap this leaves.
+     * the testkit the happens-before edge from a notification, which production gets from the
+     * volatile status and queue words, is given to the model explicitly: the notifier calls
+     * Rt.handOff(waiter) for each waiter it dequeues, and a notified waiter calls
+     * Rt.receiveHandOffs() before it re-takes the lock (ADR 0012, amended).
      *
      * References. POSIX pthread_cond_wait; Drepper, "Futexes Are Tricky" (condvar section, and
      * FUTEX_CMP_REQUEUE for requeueing waiters onto the mutex); glibc's and parking_lot's
