@@ -98,8 +98,8 @@ final class RwLockStripes {
             return slot;
         }
         leave(slot); // wakes the claiming writer if it already parked on our count
-        for (int left = Waiter.spinBudget(); left > 0; left--) {
-            Waiter.backOff(left);
+        for (int left = Waiter.spinBudget(RwLock.READER_SPINS); left > 0; left--) {
+            Waiter.backOff(left, RwLock.READER_BACKOFF); // leaves the writer its lines meanwhile
             long s = lock.stateVolatile();
             if ((s & (RwLock.WWAIT | RwLock.HANDOFF)) != 0) {
                 return RwLock.NOT_HELD; // queued waiters: go behind them

@@ -91,6 +91,41 @@ final class Waiter {
         }
     }
 
+    /**
+     * Like {@link #spinBudget()}, for a waiter whose spin iterations are {@code spins} long {@link
+     * #pause}s: {@code spins} + {@link #PARK_YIELDS} iterations, or one under the testkit.
+     */
+    static int spinBudget(int spins) {
+        return Rt.sim() == null ? spins + PARK_YIELDS : 1;
+    }
+
+    /**
+     * One pre-park iteration of a {@link #spinBudget(int)} loop, with {@code left} more to go: a
+     * {@link #pause} of {@code hints} first, then yields.
+     */
+    static void backOff(int left, int hints) {
+        if (left < PARK_YIELDS) {
+            Rt.yieldNow();
+        } else {
+            pause(hints);
+        }
+    }
+
+    /**
+     * Waits {@code hints} {@link Rt#spinWait()}s without touching shared memory, so that a thread
+     * busy in a contended cache line gets it to itself meanwhile. Under the testkit a single
+     * spin-wait: one yield point, not {@code hints} of them.
+     */
+    static void pause(int hints) {
+        if (Rt.sim() != null) {
+            Rt.spinWait();
+            return;
+        }
+        for (int i = hints; i > 0; i--) {
+            Rt.spinWait();
+        }
+    }
+
     Waiter(Thread thread, boolean exclusive, long since) {
         this.thread = thread;
         this.exclusive = exclusive;

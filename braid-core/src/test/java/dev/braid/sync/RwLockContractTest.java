@@ -333,6 +333,40 @@ class RwLockContractTest {
 
     @ParameterizedTest
     @MethodSource("variants")
+    void anOptimisticReaderThatMeetsALongWriteStopsSpinningAndSeesTheWrite(Variant v)
+            throws Exception {
+        RwLock<Integer> l = v.make().get();
+        AtomicInteger calls = new AtomicInteger();
+        JoinHandle<Integer> reader;
+        try (var w = l.write()) {
+            reader =
+                    Threads.spawn(
+                            () ->
+                                    l.readOptimistic(
+                                            x -> {
+                                                calls.incrementAndGet();
+                                                return x;
+                                            }));
+            // Its backoff is bounded (ADR 0018): it then waits parked for a read hold.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (reader.thread().getState() != Thread.State.WAITING) {
+                assertThat(System.nanoTime() - deadline)
+                        .as(
+                                "the optimistic reader should park, but is %s",
+                                reader.thread().getState())
+                        .isNegative();
+                Thread.sleep(1);
+            }
+            assertThat(calls).hasValue(0); // never ran on a value mid-write
+            w.set(7);
+        }
+        assertThat(reader.join()).isEqualTo(7);
+        assertThat(calls).hasValue(1);
+        assertThat(l.readHolds()).isZero();
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
     void statsAndNames(Variant v) {
         RwLock<Integer> l = v.make().get();
         l.read().close();
