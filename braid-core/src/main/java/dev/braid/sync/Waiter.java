@@ -79,16 +79,12 @@ final class Waiter {
      * every schedule.
      */
     static int spinBudget() {
-        return Rt.sim() == null ? PARK_SPINS + PARK_YIELDS : 1;
+        return spinBudget(PARK_SPINS);
     }
 
     /** One pre-park iteration, with {@code left} more to go: spins first, then yields. */
     static void backOff(int left) {
-        if (left < PARK_YIELDS) {
-            Rt.yieldNow();
-        } else {
-            Rt.spinWait();
-        }
+        backOff(left, 1);
     }
 
     /**
