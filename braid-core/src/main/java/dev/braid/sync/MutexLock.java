@@ -53,6 +53,12 @@ final class MutexLock implements Lock, CondvarCondition.Holder {
             throw new IllegalMonitorStateException(mutex + " is not held by this thread");
         }
         MutexGuard<?> g = guard;
+        if (g == null) {
+            throw new IllegalMonitorStateException(
+                    mutex
+                            + " was locked by this thread through another view (each asLock() call"
+                            + " returns a new one): unlock it through the view that locked it");
+        }
         guard = null;
         g.close();
     }

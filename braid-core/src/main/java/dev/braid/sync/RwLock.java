@@ -122,8 +122,11 @@ public final class RwLock<T> {
      *   bit  3       HANDOFF - the queue's head is being handed the lock: nobody may barge.
      *   bits 4..7    WSPIN   - writers spinning before they queue (saturates at 15; a writer that
      *                          finds it full spins unannounced): arriving readers hold back.
-     *   bits 8..31   readers - number of read holds counted here, not in stripes (at most
-     *                2^24 - 1).
+     *   bits 8..30   readers - number of read holds counted here, not in stripes (at most
+     *                2^23 - 1).
+     *   bit  31      UPGRADING - an upgradable reader waits in upgrade() for the other readers
+     *                          to leave: arriving readers hold back, and the central release
+     *                          that leaves it alone unparks it (`upgrader`).
      *   bits 32..63  write sequence; odd = a writer holds the lock (WRITER is its unit). Every
      *                write acquisition and release adds WRITER, so an optimistic reader validates
      *                by comparing the sequence before and after (StampedLock's idea).
@@ -166,11 +169,23 @@ public final class RwLock<T> {
      * and throws through scope.check(). Re-acquisition after a Condvar wait ignores the scope (a
      * wait must return holding the lock).
      *
+     * Read holds per thread (ADR 0037). Every read hold is counted in the holder's ReadHolds
+     * record (this lock's ThreadLocal `readHolds`), consulted only where a thread would otherwise wait: a thread that
+     * already reads joins its own hold instead of queueing behind a writer (in its stripe, or in
+     * the state word, where a hold of its own keeps WRITER clear), and a write that would wait
+     * for the caller's own read hold throws instead.
+     *
+     * Upgradable reads (ADR 0038). An upgradable reader holds `upgradeGate` (a Mutex, so at most
+     * one) and one read hold counted in the state word. upgrade() turns that hold into WRITER in
+     * one CAS once it is the only central reader (ignoring WWAIT, WSPIN and HANDOFF: it is a
+     * holder, and its write release dispatches), setting UPGRADING meanwhile, then drains the
+     * stripes like any claiming writer. No writer can come in between: its own central hold
+     * keeps WRITER clear until the CAS that replaces it. Plain writers never touch the gate.
+     *
      * Tradeoffs. Wake-and-compete lets a woken waiter lose to an arrival (a requeue, ~10 us of
      * park/unpark on a 2-core box), but keeps the common phase changes free of context switches;
-     * the bound keeps waits finite (ADR 0011, with the measurements). Read holds are not tracked
-     * per thread (it would cost the read fast path), so read reentrancy is not detected there.
-     * Stripes cost memory once readers overlap: (slots + 1) x 128 bytes, slots a power of two of
+     * the bound keeps waits finite (ADR 0011, with the measurements). Per-thread read holds cost
+     * a ThreadLocal lookup per read (ADR 0037). Stripes cost memory once readers overlap: (slots + 1) x 128 bytes, slots a power of two of
      * at least twice the processors, at most 64 (656 B on 2 cores, 4.2 KiB on 16, 8.3 KiB at most);
      * a writer scans every slot (one cache miss per slot a reader wrote), and readHolds() becomes
      * a sum. Threads whose ids collide share a slot, which is correct but bounces that line. A
@@ -202,12 +217,16 @@ public final class RwLock<T> {
     private static final long WSPIN = 16L;
     private static final long WSPINS = 0xF0L;
     private static final long READER = 256L;
-    private static final long READERS = 0xFFFF_FF00L;
+    private static final long READERS = 0x7FFF_FF00L;
+
+    /** An upgradable reader waits for the other readers to leave (see the notes). */
+    static final long UPGRADING = 1L << 31;
+
     private static final long WRITER = 1L << 32;
     private static final long SEQUENCE = 0xFFFF_FFFF_0000_0000L;
 
     /** What stops an arriving reader, and an arriving or woken writer. */
-    static final long READ_BLOCKERS = WRITER | WWAIT | HANDOFF | WSPINS;
+    static final long READ_BLOCKERS = WRITER | WWAIT | HANDOFF | WSPINS | UPGRADING;
 
     private static final long WRITE_BLOCKERS = WRITER | READERS | HANDOFF;
 
@@ -233,12 +252,14 @@ public final class RwLock<T> {
 
     private static final VarHandle STATE;
     private static final VarHandle STRIPES;
+    private static final VarHandle UPGRADE_GATE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(RwLock.class, "state", long.class);
             STRIPES = l.findVarHandle(RwLock.class, "stripes", RwLockStripes.class);
+            UPGRADE_GATE = l.findVarHandle(RwLock.class, "upgradeGate", Mutex.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -251,6 +272,16 @@ public final class RwLock<T> {
     private volatile RwLockStripes stripes;
 
     private Thread writer; // written only by the write holder; compared only with the caller
+
+    /** Held by the upgradable reader (at most one); null until the first upgradable read. */
+    private volatile Mutex<Void> upgradeGate;
+
+    /** The upgradable reader parked in upgrade() until the other readers leave, or null. */
+    private volatile Thread upgrader;
+
+    /** Each thread's read holds on this lock (see ReadHolds); consulted only on slow paths. */
+    private final ThreadLocal<ReadHolds> readHolds = ThreadLocal.withInitial(ReadHolds::new);
+
     private final RwLockQueue waiters; // the contended half; its fields are guarded by QLOCK
     private final String name;
     private final LockCounters counters; // null unless instrumented
@@ -406,7 +437,7 @@ public final class RwLock<T> {
                 r = reader.apply(value);
             } catch (Throwable e) {
                 if (held != NOT_HELD) {
-                    unlockRead(held);
+                    releaseHeld(held);
                     throw e; // under a hold the view was consistent: the reader's own failure
                 }
                 if (!(e instanceof RuntimeException)) {
@@ -416,7 +447,7 @@ public final class RwLock<T> {
                 continue;
             }
             if (held != NOT_HELD) {
-                unlockRead(held);
+                releaseHeld(held);
                 return r;
             }
             VarHandle.acquireFence(); // keeps the reader's loads before the validating load
@@ -427,6 +458,71 @@ public final class RwLock<T> {
                 held = holdForRead();
             }
         }
+    }
+
+    // ---- upgradable read ----
+
+    /**
+     * An upgradable read hold (parking_lot's {@code upgradable_read}): it reads alongside plain
+     * readers, at most one thread holds one at a time, and {@link
+     * RwLockUpgradableReadGuard#upgrade()} turns it into the write lock atomically, so no writer
+     * comes in between and what it read still holds when it writes. Waits while a writer holds or
+     * waits or another thread holds an upgradable read. Ignores interrupts; inside a {@link
+     * CancelScope}, a wait stops as {@link #read()}'s does.
+     *
+     * <pre>{@code
+     * try (var u = cache.upgradableRead()) {
+     *     if (u.get().containsKey(key)) return;       // plain readers run meanwhile
+     *     try (var w = u.upgrade()) { w.get().put(key, load(key)); }
+     * }
+     * }</pre>
+     *
+     * @return the upgradable read guard
+     * @throws PoisonedException if poisoned (no hold is then kept)
+     * @throws IllegalStateException if the caller holds this lock already (write, upgradable, or a
+     *     read hold, which upgrade() would wait for forever), or the lock was retired
+     */
+    public RwLockUpgradableReadGuard<T> upgradableRead() {
+        refuseUpgradableReentry();
+        MutexGuard<Void> g = gate().lock();
+        try {
+            acquireCentralRead();
+            return enterUpgradable(g);
+        } catch (Throwable t) {
+            g.close();
+            throw t;
+        }
+    }
+
+    /**
+     * An upgradable read hold if one is available right now: no writer holds or waits, no hand-off
+     * is pending and no other thread holds an upgradable read; else empty.
+     *
+     * @return the upgradable read guard, or empty
+     * @throws PoisonedException if poisoned (no hold is then kept)
+     * @throws IllegalStateException if the caller holds this lock already, or it was retired
+     */
+    public Optional<RwLockUpgradableReadGuard<T>> tryUpgradableRead() {
+        refuseUpgradableReentry();
+        Optional<MutexGuard<Void>> og = gate().tryLock();
+        if (og.isEmpty()) {
+            return Optional.empty();
+        }
+        MutexGuard<Void> g = og.get();
+        try {
+            Rt.yieldPoint(Op.LOCK, this);
+            long s;
+            while (((s = (long) STATE.getVolatile(this)) & READ_BLOCKERS) == 0) {
+                if (STATE.compareAndSet(this, s, s + READER)) {
+                    return Optional.of(enterUpgradable(g));
+                }
+            }
+        } catch (Throwable t) {
+            g.close();
+            throw t;
+        }
+        g.close();
+        return Optional.empty();
     }
 
     // ---- write side ----
@@ -687,11 +783,159 @@ public final class RwLock<T> {
         }
     }
 
+    // ---- internals: upgradable reads ----
+
+    @SuppressWarnings("unchecked") // the field holds only Mutex<Void>
+    private Mutex<Void> gate() {
+        Mutex<Void> g = upgradeGate;
+        if (g == null) {
+            Mutex<Void> mine = Mutex.named(this + ".upgradable", null);
+            g = (Mutex<Void>) UPGRADE_GATE.compareAndExchange(this, null, mine);
+            if (g == null) {
+                g = mine;
+            }
+        }
+        return g;
+    }
+
+    private void refuseUpgradableReentry() {
+        refuseReentry(false);
+        Mutex<Void> g = upgradeGate;
+        if (g != null && g.isHeldByCurrentThread()) {
+            throw new IllegalStateException(
+                    this
+                            + " already has an upgradable read (or a write upgraded from one) held"
+                            + " by this thread: use that guard");
+        }
+        if (readHolds.get().count() != 0) {
+            throw new IllegalStateException(
+                    this
+                            + " is read-held by this thread, so an upgradable read could never"
+                            + " upgrade (it would wait for that read): close the read guard first");
+        }
+    }
+
+    /** A read hold counted in the state word, for an upgradable reader (ignores interrupts). */
+    private void acquireCentralRead() {
+        Rt.yieldPoint(Op.LOCK, this);
+        LockHooks.beforeBlocking(this);
+        long s;
+        while (((s = (long) STATE.getVolatile(this)) & READ_BLOCKERS) == 0) {
+            if (STATE.compareAndSet(this, s, s + READER)) {
+                return;
+            }
+        }
+        try {
+            acquireSlow(false, false, 0L, false); // a queued reader is counted in the state word
+        } catch (InterruptedException e) {
+            throw new AssertionError("uninterruptible wait was interrupted", e);
+        }
+    }
+
+    /** The caller holds the gate and a central read hold: checks poison, returns the guard. */
+    private RwLockUpgradableReadGuard<T> enterUpgradable(MutexGuard<Void> gate) {
+        enterReadHold(CENTRAL, true);
+        return upgradableGuard(gate);
+    }
+
+    /** A guard for the caller's gate and (already taken) central read hold. */
+    RwLockUpgradableReadGuard<T> upgradableGuard(MutexGuard<Void> gate) {
+        ReadHolds holds = readHolds.get();
+        holds.add(CENTRAL);
+        return new RwLockUpgradableReadGuard<>(this, gate, holds);
+    }
+
+    /**
+     * Turns the caller's upgradable read hold (counted in the state word) into the write lock: once
+     * it is the only central reader, one CAS replaces its READER unit with WRITER, so no writer can
+     * come in between; meanwhile UPGRADING holds arriving readers back and makes the last other
+     * central reader's release unpark it. Then drains the stripes like a claiming writer. Ignores
+     * interrupts (status kept) and the scope: it waits only for holds already taken.
+     */
+    void upgrade(ReadHolds holds) {
+        refuseOtherReadHolds(holds);
+        Rt.yieldPoint(Op.LOCK, this);
+        boolean interrupted = false;
+        boolean announced = false;
+        while (true) {
+            long s = (long) STATE.getVolatile(this);
+            if ((s & READERS) == READER) {
+                // ignores WWAIT, WSPIN and HANDOFF: we hold the lock, and our release dispatches
+                if (STATE.compareAndSet(this, s, (s & ~UPGRADING) - READER + WRITER)) {
+                    break;
+                }
+                continue;
+            }
+            if (!announced) {
+                upgrader = Thread.currentThread(); // before UPGRADING: the releaser reads it after
+                STATE.getAndBitwiseOr(this, UPGRADING);
+                announced = true;
+                continue; // the last other reader may have left before it could see UPGRADING
+            }
+            Rt.park(this);
+            if (Thread.interrupted()) {
+                interrupted = true;
+            }
+        }
+        upgrader = null;
+        holds.remove(CENTRAL);
+        try {
+            awaitStripesDrained(false, 0L, false, false);
+        } catch (InterruptedException e) {
+            throw new AssertionError("uninterruptible wait was interrupted", e);
+        }
+        writer = Thread.currentThread();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Like {@link #upgrade}, but only if no other reader holds right now; true once written. */
+    boolean tryUpgrade(ReadHolds holds) {
+        refuseOtherReadHolds(holds);
+        Rt.yieldPoint(Op.LOCK, this);
+        long s;
+        while (((s = (long) STATE.getVolatile(this)) & READERS) == READER) {
+            if (STATE.compareAndSet(this, s, s - READER + WRITER)) {
+                RwLockStripes st = stripes; // read after the claim, as in tryWrite
+                if (st == null || st.sum() == 0) {
+                    holds.remove(CENTRAL);
+                    writer = Thread.currentThread();
+                    return true;
+                }
+                // a striped reader holds: back to our read hold, as a downgrade does
+                long n = (long) STATE.getAndAdd(this, WRITER + READER) + WRITER + READER;
+                if ((n & QUEUED) != 0) {
+                    waiters.dispatch(true);
+                }
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private void refuseOtherReadHolds(ReadHolds holds) {
+        if (holds.count() != 1) {
+            throw new IllegalStateException(
+                    this
+                            + " is read-held by this thread besides its upgradable read, so the"
+                            + " upgrade would wait for itself forever: close those read guards"
+                            + " first");
+        }
+    }
+
     // ---- internals: entry and exit ----
 
     private RwLockReadGuard<T> enterRead(int slot, boolean checkPoison) {
         enterReadHold(slot, checkPoison);
-        return new RwLockReadGuard<>(this, slot);
+        return readGuard(slot);
+    }
+
+    /** A guard for a read hold the caller has just taken in {@code slot}, counted as its own. */
+    RwLockReadGuard<T> readGuard(int slot) {
+        ReadHolds holds = readHolds.get();
+        holds.add(slot);
+        return new RwLockReadGuard<>(this, slot, holds);
     }
 
     private void enterReadHold(int slot, boolean checkPoison) {
@@ -710,7 +954,14 @@ public final class RwLock<T> {
     private int holdForRead() {
         int slot = acquireReadUninterruptibly();
         enterReadHold(slot, true);
+        readHolds.get().add(slot);
         return slot;
+    }
+
+    /** Releases a hold taken by {@link #holdForRead()}. */
+    private void releaseHeld(int slot) {
+        readHolds.get().remove(slot);
+        unlockRead(slot);
     }
 
     private RwLockWriteGuard<T> enterWrite(boolean checkPoison) {
@@ -738,6 +989,11 @@ public final class RwLock<T> {
         long n = (long) STATE.getAndAdd(this, -READER) - READER; // release
         if ((n & (READERS | QUEUED)) == QUEUED) {
             waiters.dispatch(false);
+        } else if ((n & (READERS | UPGRADING)) == (READER | UPGRADING)) {
+            Thread u = upgrader; // read after the RMW; set before UPGRADING was (Dekker)
+            if (u != null) {
+                Rt.unpark(u); // it is the one reader left: let it upgrade
+            }
         }
     }
 
@@ -799,6 +1055,41 @@ public final class RwLock<T> {
                             + " is already write-held by this thread: braid locks are not reentrant"
                             + (write ? "" : " (downgrade the write guard to read)"));
         }
+        if (write) {
+            refuseOwnReadHold();
+        }
+    }
+
+    /** A write that would wait for the caller's own read hold would wait forever: refuse it. */
+    private void refuseOwnReadHold() {
+        if (readHolds.get().count() != 0) {
+            throw new IllegalStateException(
+                    this
+                            + " is read-held by this thread, so a write lock would wait for"
+                            + " itself forever: close the read guard first, or read with"
+                            + " upgradableRead() and upgrade() that guard");
+        }
+    }
+
+    /**
+     * A thread that already holds a read hold reads again without waiting: queueing behind a writer
+     * that waits for that very hold would deadlock. Joins the hold in the caller's stripe (a writer
+     * draining the stripes waits for it anyway) or in the state word (where the caller's own hold
+     * keeps WRITER clear). Returns the new hold's slot, or NOT_HELD if the caller holds none.
+     */
+    private int rejoinRead() {
+        ReadHolds holds = readHolds.get();
+        if (holds.striped != 0) {
+            RwLockStripes st = stripes;
+            int slot = st.slotOfCurrentThread();
+            st.enter(slot);
+            return slot;
+        }
+        if (holds.central != 0) {
+            STATE.getAndAdd(this, READER);
+            return CENTRAL;
+        }
+        return NOT_HELD;
     }
 
     /**
@@ -851,7 +1142,7 @@ public final class RwLock<T> {
         Rt.yieldPoint(Op.LOCK, this);
         LockHooks.beforeBlocking(this);
         int slot = tryReadNow();
-        if (slot == NOT_HELD) {
+        if (slot == NOT_HELD && (slot = rejoinRead()) == NOT_HELD) {
             try {
                 acquireSlow(false, false, 0L, false);
             } catch (InterruptedException e) {
@@ -870,7 +1161,7 @@ public final class RwLock<T> {
         }
         LockHooks.beforeBlocking(this);
         int slot = tryReadNow();
-        if (slot != NOT_HELD) {
+        if (slot != NOT_HELD || (slot = rejoinRead()) != NOT_HELD) {
             return slot;
         }
         return acquireSlow(false, !deadline.isNever(), deadline.nanoTime(), true)
@@ -916,6 +1207,10 @@ public final class RwLock<T> {
         RwLockStripes st = stripes;
         if (st == null || st.sum() == 0) { // the common case stays inline; the wait does not
             return true;
+        }
+        if (readHolds.get().striped != 0) {
+            abandonClaim();
+            refuseOwnReadHold();
         }
         long start = counters == null ? 0L : Rt.nanoTime();
         int outcome = st.awaitDrained(this, timed, deadline, interruptible, ambient);

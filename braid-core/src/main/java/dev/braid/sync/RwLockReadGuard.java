@@ -10,17 +10,21 @@ package dev.braid.sync;
 public final class RwLockReadGuard<T> implements AutoCloseable {
     private final RwLock<T> lock;
     private final int slot; // where the hold is counted: a stripe, or RwLock.CENTRAL
+    private final ReadHolds holds; // the owner's record of its read holds
     private boolean closed;
 
-    RwLockReadGuard(RwLock<T> lock, int slot) {
+    RwLockReadGuard(RwLock<T> lock, int slot, ReadHolds holds) {
         this.lock = lock;
         this.slot = slot;
+        this.holds = holds;
     }
 
     /**
      * The protected value.
      *
-     * @throws IllegalStateException if the guard is closed
+     * @return the value
+     * @throws IllegalStateException if the guard is closed, or the caller is not the thread that
+     *     acquired it
      */
     public T get() {
         check();
@@ -30,18 +34,39 @@ public final class RwLockReadGuard<T> implements AutoCloseable {
     /**
      * Releases the read hold.
      *
-     * @throws IllegalStateException if the guard was already closed
+     * @throws IllegalStateException if the guard was already closed, or the caller is not the
+     *     thread that acquired it (the hold is then kept)
      */
     @Override
     public void close() {
         check();
         closed = true;
+        holds.remove(slot);
         lock.unlockRead(slot);
+    }
+
+    /** Whether this guard was closed (from the owning thread only). */
+    boolean isClosed() {
+        return closed;
     }
 
     private void check() {
         if (closed) {
             throw new IllegalStateException("read guard of " + lock + " used after it was closed");
         }
+        Guards.checkOwner(holds.thread, "read guard", lock);
+    }
+
+    /**
+     * The lock and the guard's state, for example {@code RwLockReadGuard[RwLock(cache), held by
+     * worker-1]}. A snapshot read without synchronization.
+     *
+     * @return a description of this guard
+     */
+    @Override
+    public String toString() {
+        return "RwLockReadGuard["
+                + lock
+                + (closed ? ", closed]" : ", held by " + Guards.describe(holds.thread) + "]");
     }
 }

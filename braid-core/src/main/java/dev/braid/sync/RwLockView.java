@@ -132,6 +132,13 @@ final class RwLockView implements ReadWriteLock {
                 throw new IllegalMonitorStateException(lock + " is not write-held by this thread");
             }
             RwLockWriteGuard<?> g = guard;
+            if (g == null) {
+                throw new IllegalMonitorStateException(
+                        lock
+                                + " was write-locked by this thread through another view (each"
+                                + " asReadWriteLock() call returns a new one): unlock it through"
+                                + " the view that locked it");
+            }
             guard = null;
             g.close();
         }

@@ -313,7 +313,7 @@ class CondvarContractTest {
                                 return e;
                             }
                         });
-        assertThat(other.join()).hasMessageContaining("does not hold");
+        assertThat(other.join()).hasMessageContaining("belongs to thread");
         held.close();
         assertThat(cv.toString()).isEqualTo("Condvar");
     }
