@@ -894,6 +894,10 @@ public final class RwLock<T> {
     boolean tryUpgrade(ReadHolds holds) {
         refuseOtherReadHolds(holds);
         Rt.yieldPoint(Op.LOCK, this);
+        RwLockStripes st0 = stripes;
+        if (st0 != null && st0.sum() != 0) { // striped readers hold: fail without disturbing them
+            return false;
+        }
         long s;
         while (((s = (long) STATE.getVolatile(this)) & READERS) == READER) {
             if (STATE.compareAndSet(this, s, s - READER + WRITER)) {
