@@ -266,9 +266,31 @@ public final class Barrier {
         return current.id;
     }
 
+    /**
+     * Its kind and name without state: {@code Barrier(name)}, or {@code Barrier} if unnamed. Error
+     * messages, deadlock reports, lock-order reports and JFR events name it this way.
+     *
+     * @return the label
+     */
+    public String label() {
+        return name == null ? "Barrier" : "Barrier(" + name + ")";
+    }
+
+    /**
+     * The label and a snapshot of the state: for example {@code Barrier(phase)[2 of 3 arrived,
+     * generation 5]} or {@code Barrier(phase)[broken, generation 5]}. Read without synchronization:
+     * a hint for logs and debuggers.
+     *
+     * @return a description of this barrier and its state
+     */
     @Override
     public String toString() {
-        return name == null ? "Barrier" : "Barrier(" + name + ")";
+        Generation g = current;
+        String state =
+                g.outcome instanceof Broken
+                        ? "broken"
+                        : (int) ARRIVED.getVolatile(g) + " of " + parties + " arrived";
+        return label() + "[" + state + ", generation " + g.id + "]";
     }
 
     // ---- internals ----

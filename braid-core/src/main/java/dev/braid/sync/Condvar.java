@@ -507,7 +507,9 @@ public final class Condvar {
                 };
         if (!lock.isHeldByCurrentThread()) {
             throw new IllegalStateException(
-                    "condvar wait with a guard of " + lock + " that this thread does not hold");
+                    "condvar wait with a guard of "
+                            + Guards.label(lock)
+                            + " that this thread does not hold");
         }
         return lock;
     }
@@ -535,7 +537,7 @@ public final class Condvar {
 
         @Override
         public String toString() {
-            return mutex.toString();
+            return mutex.label();
         }
     }
 
@@ -562,7 +564,7 @@ public final class Condvar {
 
         @Override
         public String toString() {
-            return lock.toString();
+            return lock.label();
         }
     }
 }

@@ -18,7 +18,7 @@ final class Guards {
             throw new IllegalStateException(
                     what
                             + " of "
-                            + lock
+                            + label(lock)
                             + " belongs to thread "
                             + describe(owner)
                             + ", not to "
@@ -26,6 +26,19 @@ final class Guards {
                             + ": a guard must be used and closed by the thread that acquired"
                             + " it (the lock stays held)");
         }
+    }
+
+    /** The lock's kind and name without its state (what messages and reports print). */
+    static String label(Object lock) {
+        return switch (lock) {
+            case Mutex<?> m -> m.label();
+            case RwLock<?> l -> l.label();
+            case Semaphore s -> s.label();
+            case Barrier b -> b.label();
+            case OnceCell<?> c -> c.label();
+            case Lazy<?> z -> z.label();
+            case null, default -> String.valueOf(lock);
+        };
     }
 
     /** A thread's name and id, for messages and toString. */

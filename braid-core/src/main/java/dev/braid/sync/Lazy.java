@@ -78,9 +78,26 @@ public final class Lazy<T> implements Supplier<T> {
         return cell.isInitialized();
     }
 
+    /**
+     * Its kind and name without state: {@code Lazy(name)}, or {@code Lazy} if unnamed. Error
+     * messages, deadlock reports, lock-order reports and JFR events name it this way.
+     *
+     * @return the label
+     */
+    public String label() {
+        return name == null ? "Lazy" : "Lazy(" + name + ")";
+    }
+
+    /**
+     * The label and a snapshot of the state: {@code Lazy(pattern)[not computed]}, {@code
+     * Lazy(pattern)[computing in "main" (#1)]} or {@code Lazy(pattern)[computed]} (never the
+     * value). Read without synchronization: a hint for logs and debuggers.
+     *
+     * @return a description of this value and its state
+     */
     @Override
     public String toString() {
-        return name == null ? "Lazy" : "Lazy(" + name + ")";
+        return label() + "[" + cell.state("not computed", "computing", "computed") + "]";
     }
 
     private T compute() {

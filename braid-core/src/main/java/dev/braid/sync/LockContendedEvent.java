@@ -21,7 +21,7 @@ import jdk.jfr.Threshold;
 @Threshold("1 ms")
 final class LockContendedEvent extends jdk.jfr.Event {
     @Label("Lock")
-    @Description("The lock's toString(): its kind and name, never its value")
+    @Description("The lock's label: its kind and name, never its value")
     String lock;
 
     @Label("Mode")
@@ -42,7 +42,7 @@ final class LockContendedEvent extends jdk.jfr.Event {
     void finish(Object lock, String mode, boolean acquired) {
         end();
         if (shouldCommit()) {
-            this.lock = lock.toString();
+            this.lock = Guards.label(lock);
             this.mode = mode;
             this.acquired = acquired;
             commit();

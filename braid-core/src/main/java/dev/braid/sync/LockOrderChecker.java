@@ -195,7 +195,7 @@ public final class LockOrderChecker {
     }
 
     private static Node node(Object lock) {
-        return NODES.computeIfAbsent(lock, l -> new Node(l.toString()));
+        return NODES.computeIfAbsent(lock, l -> new Node(Guards.label(l)));
     }
 
     private static Throwable site(Node from, Node to) {

@@ -435,9 +435,44 @@ public final class Mutex<T> {
         return new MutexLock(this);
     }
 
+    /**
+     * Its kind and name without state: {@code Mutex(name)}, or {@code Mutex} if unnamed. Error
+     * messages, deadlock reports, lock-order reports and JFR events name it this way.
+     *
+     * @return the label
+     */
+    public String label() {
+        return name == null ? "Mutex" : "Mutex(" + name + ")";
+    }
+
+    /**
+     * The label and a snapshot of the state, like the JDK's locks: for example {@code
+     * Mutex(accounts)[locked by "worker-1" (#31), threads queued]} or {@code
+     * Mutex(accounts)[unlocked, poisoned]}. Read without synchronization: a hint for logs and
+     * debuggers.
+     *
+     * @return a description of this mutex and its state
+     */
     @Override
     public String toString() {
-        return name == null ? "Mutex" : "Mutex(" + name + ")";
+        int s = (int) STATE.getVolatile(this);
+        Thread o = owner;
+        StringBuilder b = new StringBuilder(label()).append('[');
+        if ((s & LOCKED) == 0) {
+            b.append("unlocked");
+        } else {
+            b.append(o == null ? "locked" : "locked by " + Guards.describe(o));
+        }
+        if ((s & QUEUED) != 0) {
+            b.append(", threads queued");
+        }
+        Throwable p = poison;
+        if (p == Poison.RETIRED) {
+            b.append(", retired");
+        } else if (p != null) {
+            b.append(", poisoned");
+        }
+        return b.append(']').toString();
     }
 
     /** Builds a {@link Mutex}. Not thread-safe; reusable. */
@@ -618,7 +653,7 @@ public final class Mutex<T> {
     private void refuseReentry() {
         if (owner == Thread.currentThread()) {
             throw new IllegalStateException(
-                    this + " is already held by this thread: braid locks are not reentrant");
+                    label() + " is already held by this thread: braid locks are not reentrant");
         }
     }
 

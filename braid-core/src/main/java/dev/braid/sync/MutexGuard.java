@@ -77,7 +77,8 @@ public final class MutexGuard<T> implements ExclusiveGuard<T> {
 
     private void check() {
         if (closed) {
-            throw new IllegalStateException("guard of " + mutex + " used after it was closed");
+            throw new IllegalStateException(
+                    "guard of " + mutex.label() + " used after it was closed");
         }
         Guards.checkOwner(owner, "guard", mutex);
     }
@@ -91,7 +92,7 @@ public final class MutexGuard<T> implements ExclusiveGuard<T> {
     @Override
     public String toString() {
         return "MutexGuard["
-                + mutex
+                + mutex.label()
                 + (closed ? ", closed]" : ", held by " + Guards.describe(owner) + "]");
     }
 }

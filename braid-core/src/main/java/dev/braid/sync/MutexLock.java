@@ -50,12 +50,12 @@ final class MutexLock implements Lock, CondvarCondition.Holder {
     @Override
     public void unlock() {
         if (!mutex.isHeldByCurrentThread()) {
-            throw new IllegalMonitorStateException(mutex + " is not held by this thread");
+            throw new IllegalMonitorStateException(mutex.label() + " is not held by this thread");
         }
         MutexGuard<?> g = guard;
         if (g == null) {
             throw new IllegalMonitorStateException(
-                    mutex
+                    mutex.label()
                             + " was locked by this thread through another view (each asLock() call"
                             + " returns a new one): unlock it through the view that locked it");
         }
@@ -65,7 +65,7 @@ final class MutexLock implements Lock, CondvarCondition.Holder {
 
     @Override
     public Condition newCondition() {
-        return new CondvarCondition(new Condvar(), this, mutex.toString());
+        return new CondvarCondition(new Condvar(), this, mutex.label());
     }
 
     @Override
@@ -85,6 +85,6 @@ final class MutexLock implements Lock, CondvarCondition.Holder {
 
     @Override
     public String toString() {
-        return mutex + ".asLock()";
+        return mutex.label() + ".asLock()";
     }
 }

@@ -189,9 +189,35 @@ public final class OnceCell<T> {
         return initSlow(null, value).stored;
     }
 
+    /**
+     * Its kind and name without state: {@code OnceCell(name)}, or {@code OnceCell} if unnamed.
+     * Error messages, deadlock reports, lock-order reports and JFR events name it this way.
+     *
+     * @return the label
+     */
+    public String label() {
+        return name == null ? "OnceCell" : "OnceCell(" + name + ")";
+    }
+
+    /**
+     * The label and a snapshot of the state: {@code OnceCell(config)[empty]}, {@code
+     * OnceCell(config)[initializing in "main" (#1)]} or {@code OnceCell(config)[set]} (never the
+     * value). Read without synchronization: a hint for logs and debuggers.
+     *
+     * @return a description of this cell and its state
+     */
     @Override
     public String toString() {
-        return name == null ? "OnceCell" : "OnceCell(" + name + ")";
+        return label() + "[" + state("empty", "initializing", "set") + "]";
+    }
+
+    /** The state in the caller's words (a snapshot), naming the initializing thread. */
+    String state(String empty, String running, String set) {
+        Object s = STATE.getVolatile(this);
+        if (s == null) {
+            return empty;
+        }
+        return s instanceof Running r ? running + " in " + Guards.describe(r.owner) : set;
     }
 
     // ---- internals ----
@@ -213,7 +239,7 @@ public final class OnceCell<T> {
                 if (s instanceof Running r) {
                     if (r.owner == Thread.currentThread()) {
                         throw new IllegalStateException(
-                                this
+                                label()
                                         + ": re-entrant initialization (the initializer called back"
                                         + " into the cell it is initializing)");
                     }
@@ -245,7 +271,7 @@ public final class OnceCell<T> {
         try {
             T v = initializer != null ? initializer.get() : given;
             if (v == null) {
-                throw new NullPointerException(this + ": the initializer returned null");
+                throw new NullPointerException(label() + ": the initializer returned null");
             }
             next = v;
             return v;

@@ -71,12 +71,12 @@ public final class Permits implements AutoCloseable {
     private void finish() {
         if (!DONE.compareAndSet(this, false, true)) {
             throw new IllegalStateException(
-                    count + " permits of " + semaphore + " used after they were released");
+                    count + " permits of " + semaphore.label() + " used after they were released");
         }
     }
 
     @Override
     public String toString() {
-        return "Permits[" + count + " of " + semaphore + (done ? ", released]" : "]");
+        return "Permits[" + count + " of " + semaphore.label() + (done ? ", released]" : "]");
     }
 }

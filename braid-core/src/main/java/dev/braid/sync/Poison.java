@@ -18,10 +18,11 @@ final class Poison {
         if (poison == RETIRED) {
             return retired(lock);
         }
-        return new PoisonedException(lock.toString(), poison);
+        return new PoisonedException(Guards.label(lock), poison);
     }
 
     static IllegalStateException retired(Object lock) {
-        return new IllegalStateException(lock + " was retired: its value was taken by intoInner()");
+        return new IllegalStateException(
+                Guards.label(lock) + " was retired: its value was taken by intoInner()");
     }
 }

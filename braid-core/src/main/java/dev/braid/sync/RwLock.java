@@ -72,11 +72,24 @@ import java.util.function.UnaryOperator;
  * dev.braid.cancel.DeadlineExceededException}) without holding the lock. A lock that is available
  * is taken without looking at the scope.
  *
- * <p><b>Not reentrant.</b> A thread holding the write lock that asks for it again, or for a read
- * lock, gets {@link IllegalStateException}. A thread holding a read lock must not ask again (a
- * queued writer would make it wait for itself): that is not detected on the fast path, but the
- * testkit reports it as a deadlock and the {@link LockOrderChecker} flags it before it blocks. Use
- * {@link RwLockWriteGuard#downgrade()} to turn a write hold into a read hold atomically.
+ * <p><b>Reentrancy: no silent self-deadlock.</b> A thread holding the write lock that asks for it
+ * again, or for a read lock, gets {@link IllegalStateException}. A thread holding a read hold that
+ * asks for the write lock gets {@link IllegalStateException} at once (it would wait for its own
+ * hold forever): close the read guard first, or read with {@link #upgradableRead()} and {@link
+ * RwLockUpgradableReadGuard#upgrade() upgrade}. A thread holding a read hold may read again: it
+ * joins its own hold instead of queueing behind a waiting writer (which waits for that hold), so
+ * nested reads never deadlock; a writer then waits until the outer hold is released. Each thread's
+ * read holds are counted per lock (a {@code ThreadLocal}, as in {@code ReentrantReadWriteLock}),
+ * see ADR 0037. Use {@link RwLockWriteGuard#downgrade()} to turn a write hold into a read hold
+ * atomically.
+ *
+ * <p><b>Upgradable reads.</b> {@link #upgradableRead()} reads alongside plain readers; at most one
+ * thread holds an upgradable read at a time, and it can {@linkplain
+ * RwLockUpgradableReadGuard#upgrade() upgrade} to the write lock with no writer in between, and
+ * {@linkplain RwLockWriteGuard#downgradeToUpgradable() go back} (ADR 0038).
+ *
+ * <p><b>Guards belong to their thread.</b> Using or closing a guard from a thread other than the
+ * one that acquired it throws {@link IllegalStateException} and leaves the lock held.
  *
  * @param <T> the protected value's type
  */
@@ -530,8 +543,10 @@ public final class RwLock<T> {
     /**
      * Acquires the write lock, blocking until no other thread holds the lock. Ignores interrupts.
      *
+     * @return the write guard
      * @throws PoisonedException if poisoned (the lock is then not held)
-     * @throws IllegalStateException if the caller already holds the write lock, or it was retired
+     * @throws IllegalStateException if the caller already holds the lock (write, or a read hold,
+     *     which the write would wait for forever), or it was retired
      */
     public RwLockWriteGuard<T> write() {
         acquireWriteUninterruptibly();
@@ -559,6 +574,10 @@ public final class RwLock<T> {
     /**
      * The write lock if nobody holds the lock right now and no hand-off is pending (in a fair lock:
      * and nobody waits); else empty.
+     *
+     * @return the write guard, or empty
+     * @throws IllegalStateException if the caller already holds the lock (write, or a read hold:
+     *     the attempt could never succeed), or it was retired
      */
     public Optional<RwLockWriteGuard<T>> tryWrite() {
         Rt.yieldPoint(Op.LOCK, this);
@@ -728,9 +747,57 @@ public final class RwLock<T> {
         return new RwLockView(this);
     }
 
+    /**
+     * Its kind and name without state: {@code RwLock(name)}, or {@code RwLock} if unnamed. Error
+     * messages, deadlock reports, lock-order reports and JFR events name it this way.
+     *
+     * @return the label
+     */
+    public String label() {
+        return name == null ? "RwLock" : "RwLock(" + name + ")";
+    }
+
+    /**
+     * The label and a snapshot of the state, like the JDK's locks: for example {@code
+     * RwLock(cache)[2 read holds, writer waiting]}, {@code RwLock(cache)[write-locked by "worker-1"
+     * (#31)]} or {@code RwLock(cache)[unlocked]}. Read without synchronization: a hint for logs and
+     * debuggers.
+     *
+     * @return a description of this lock and its state
+     */
     @Override
     public String toString() {
-        return name == null ? "RwLock" : "RwLock(" + name + ")";
+        long s = (long) STATE.getVolatile(this);
+        int readers = readHolds();
+        Thread w = writer;
+        StringBuilder b = new StringBuilder(label()).append('[');
+        if ((s & WRITER) != 0) {
+            b.append(w == null ? "write-claimed" : "write-locked by " + Guards.describe(w));
+        } else if (readers != 0) {
+            b.append(readers).append(readers == 1 ? " read hold" : " read holds");
+        } else {
+            b.append("unlocked");
+        }
+        Mutex<Void> g = upgradeGate;
+        if (g != null && g.isLocked()) {
+            b.append(", upgradable read held");
+        }
+        if ((s & UPGRADING) != 0) {
+            b.append(", upgrading");
+        }
+        if ((s & (WWAIT | WSPINS)) != 0) {
+            b.append(", writer waiting");
+        }
+        if ((s & QUEUED) != 0) {
+            b.append(", threads queued");
+        }
+        Throwable p = poison;
+        if (p == Poison.RETIRED) {
+            b.append(", retired");
+        } else if (p != null) {
+            b.append(", poisoned");
+        }
+        return b.append(']').toString();
     }
 
     /** Builds an {@link RwLock}. Not thread-safe; reusable. */
@@ -789,7 +856,7 @@ public final class RwLock<T> {
     private Mutex<Void> gate() {
         Mutex<Void> g = upgradeGate;
         if (g == null) {
-            Mutex<Void> mine = Mutex.named(this + ".upgradable", null);
+            Mutex<Void> mine = Mutex.named(label() + ".upgradable", null);
             g = (Mutex<Void>) UPGRADE_GATE.compareAndExchange(this, null, mine);
             if (g == null) {
                 g = mine;
@@ -803,13 +870,13 @@ public final class RwLock<T> {
         Mutex<Void> g = upgradeGate;
         if (g != null && g.isHeldByCurrentThread()) {
             throw new IllegalStateException(
-                    this
+                    label()
                             + " already has an upgradable read (or a write upgraded from one) held"
                             + " by this thread: use that guard");
         }
         if (readHolds.get().count() != 0) {
             throw new IllegalStateException(
-                    this
+                    label()
                             + " is read-held by this thread, so an upgradable read could never"
                             + " upgrade (it would wait for that read): close the read guard first");
         }
@@ -921,7 +988,7 @@ public final class RwLock<T> {
     private void refuseOtherReadHolds(ReadHolds holds) {
         if (holds.count() != 1) {
             throw new IllegalStateException(
-                    this
+                    label()
                             + " is read-held by this thread besides its upgradable read, so the"
                             + " upgrade would wait for itself forever: close those read guards"
                             + " first");
@@ -1055,7 +1122,7 @@ public final class RwLock<T> {
     private void refuseReentry(boolean write) {
         if (writer == Thread.currentThread()) {
             throw new IllegalStateException(
-                    this
+                    label()
                             + " is already write-held by this thread: braid locks are not reentrant"
                             + (write ? "" : " (downgrade the write guard to read)"));
         }
@@ -1068,7 +1135,7 @@ public final class RwLock<T> {
     private void refuseOwnReadHold() {
         if (readHolds.get().count() != 0) {
             throw new IllegalStateException(
-                    this
+                    label()
                             + " is read-held by this thread, so a write lock would wait for"
                             + " itself forever: close the read guard first, or read with"
                             + " upgradableRead() and upgrade() that guard");

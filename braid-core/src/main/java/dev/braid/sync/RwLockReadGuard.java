@@ -52,7 +52,8 @@ public final class RwLockReadGuard<T> implements AutoCloseable {
 
     private void check() {
         if (closed) {
-            throw new IllegalStateException("read guard of " + lock + " used after it was closed");
+            throw new IllegalStateException(
+                    "read guard of " + lock.label() + " used after it was closed");
         }
         Guards.checkOwner(holds.thread, "read guard", lock);
     }
@@ -66,7 +67,7 @@ public final class RwLockReadGuard<T> implements AutoCloseable {
     @Override
     public String toString() {
         return "RwLockReadGuard["
-                + lock
+                + lock.label()
                 + (closed ? ", closed]" : ", held by " + Guards.describe(holds.thread) + "]");
     }
 }

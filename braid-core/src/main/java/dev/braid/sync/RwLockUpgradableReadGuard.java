@@ -113,7 +113,7 @@ public final class RwLockUpgradableReadGuard<T> implements AutoCloseable {
     private void check() {
         if (closed) {
             throw new IllegalStateException(
-                    "upgradable read guard of " + lock + " used after it was closed");
+                    "upgradable read guard of " + lock.label() + " used after it was closed");
         }
         Guards.checkOwner(holds.thread, "upgradable read guard", lock);
     }
@@ -127,7 +127,7 @@ public final class RwLockUpgradableReadGuard<T> implements AutoCloseable {
     @Override
     public String toString() {
         return "RwLockUpgradableReadGuard["
-                + lock
+                + lock.label()
                 + (closed ? ", closed]" : ", held by " + Guards.describe(holds.thread) + "]");
     }
 }

@@ -44,7 +44,7 @@ final class RwLockView implements ReadWriteLock {
         private void refuseReentry() {
             if (guards.get() != null) {
                 throw new IllegalStateException(
-                        lock
+                        lock.label()
                                 + " is already read-held by this thread: braid locks are not"
                                 + " reentrant");
             }
@@ -82,7 +82,8 @@ final class RwLockView implements ReadWriteLock {
         public void unlock() {
             RwLockReadGuard<?> g = guards.get();
             if (g == null) {
-                throw new IllegalMonitorStateException(lock + " is not read-held by this thread");
+                throw new IllegalMonitorStateException(
+                        lock.label() + " is not read-held by this thread");
             }
             guards.remove();
             g.close();
@@ -95,7 +96,7 @@ final class RwLockView implements ReadWriteLock {
 
         @Override
         public String toString() {
-            return lock + ".readLock()";
+            return lock.label() + ".readLock()";
         }
     }
 
@@ -129,12 +130,13 @@ final class RwLockView implements ReadWriteLock {
         @Override
         public void unlock() {
             if (!lock.isWriteHeldByCurrentThread()) {
-                throw new IllegalMonitorStateException(lock + " is not write-held by this thread");
+                throw new IllegalMonitorStateException(
+                        lock.label() + " is not write-held by this thread");
             }
             RwLockWriteGuard<?> g = guard;
             if (g == null) {
                 throw new IllegalMonitorStateException(
-                        lock
+                        lock.label()
                                 + " was write-locked by this thread through another view (each"
                                 + " asReadWriteLock() call returns a new one): unlock it through"
                                 + " the view that locked it");
@@ -145,7 +147,7 @@ final class RwLockView implements ReadWriteLock {
 
         @Override
         public Condition newCondition() {
-            return new CondvarCondition(new Condvar(), this, lock.toString());
+            return new CondvarCondition(new Condvar(), this, lock.label());
         }
 
         @Override
@@ -165,7 +167,7 @@ final class RwLockView implements ReadWriteLock {
 
         @Override
         public String toString() {
-            return lock + ".writeLock()";
+            return lock.label() + ".writeLock()";
         }
     }
 }

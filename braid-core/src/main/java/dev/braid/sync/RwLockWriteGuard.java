@@ -97,7 +97,7 @@ public final class RwLockWriteGuard<T> implements ExclusiveGuard<T> {
         if (gate == null) {
             throw new IllegalStateException(
                     "write guard of "
-                            + lock
+                            + lock.label()
                             + " did not come from upgrade(): downgrade() to a plain read instead");
         }
         closed = true;
@@ -135,7 +135,8 @@ public final class RwLockWriteGuard<T> implements ExclusiveGuard<T> {
 
     private void check() {
         if (closed) {
-            throw new IllegalStateException("write guard of " + lock + " used after it was closed");
+            throw new IllegalStateException(
+                    "write guard of " + lock.label() + " used after it was closed");
         }
         Guards.checkOwner(owner, "write guard", lock);
     }
@@ -149,7 +150,7 @@ public final class RwLockWriteGuard<T> implements ExclusiveGuard<T> {
     @Override
     public String toString() {
         return "RwLockWriteGuard["
-                + lock
+                + lock.label()
                 + (closed ? ", closed]" : ", held by " + Guards.describe(owner) + "]");
     }
 }

@@ -272,9 +272,31 @@ public final class Semaphore {
         return fair;
     }
 
+    /**
+     * Its kind and name without state: {@code Semaphore(name)}, or {@code Semaphore} if unnamed.
+     * Error messages, deadlock reports, lock-order reports and JFR events name it this way.
+     *
+     * @return the label
+     */
+    public String label() {
+        return name == null ? "Semaphore" : "Semaphore(" + name + ")";
+    }
+
+    /**
+     * The label and a snapshot of the state: for example {@code Semaphore(db)[0 permits, threads
+     * waiting]}. Read without synchronization: a hint for logs and debuggers.
+     *
+     * @return a description of this semaphore and its state
+     */
     @Override
     public String toString() {
-        return name == null ? "Semaphore" : "Semaphore(" + name + ")";
+        int n = permits;
+        return label()
+                + "["
+                + n
+                + (n == 1 ? " permit" : " permits")
+                + (head != null ? ", threads waiting" : "")
+                + (fair ? ", fair]" : "]");
     }
 
     // ---- the two places where held permits start and stop (seam, lock-order checker) ----
@@ -311,7 +333,7 @@ public final class Semaphore {
             int p = (int) PERMITS.getVolatile(this);
             if (p > Integer.MAX_VALUE - n) {
                 throw new IllegalArgumentException(
-                        "permits: adding " + n + " would overflow " + this + "'s permit count");
+                        "permits: adding " + n + " would overflow " + label() + "'s permit count");
             }
             if (PERMITS.compareAndSet(this, p, p + n)) {
                 break;

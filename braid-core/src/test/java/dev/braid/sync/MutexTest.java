@@ -189,7 +189,8 @@ class MutexTest {
 
     @Test
     void toStringNamesTheMutexButNotTheValue() {
-        assertThat(Mutex.named("a", "secret").toString()).isEqualTo("Mutex(a)");
-        assertThat(new Mutex<>("secret").toString()).isEqualTo("Mutex");
+        assertThat(Mutex.named("a", "secret").toString()).isEqualTo("Mutex(a)[unlocked]");
+        assertThat(new Mutex<>("secret").toString()).isEqualTo("Mutex[unlocked]");
+        assertThat(Mutex.named("a", "secret").label()).isEqualTo("Mutex(a)");
     }
 }

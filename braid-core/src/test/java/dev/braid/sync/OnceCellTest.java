@@ -32,12 +32,13 @@ class OnceCellTest {
     void namesNeverShowTheValue() {
         OnceCell<String> c = OnceCell.named("config");
         c.set("secret");
-        assertThat(c).hasToString("OnceCell(config)");
-        assertThat(new OnceCell<String>()).hasToString("OnceCell");
+        assertThat(c).hasToString("OnceCell(config)[set]");
+        assertThat(new OnceCell<String>()).hasToString("OnceCell[empty]");
         Lazy<String> l = Lazy.named("pattern", () -> "secret");
+        assertThat(l).hasToString("Lazy(pattern)[not computed]");
         l.get();
-        assertThat(l).hasToString("Lazy(pattern)");
-        assertThat(Lazy.of(() -> "x")).hasToString("Lazy");
+        assertThat(l).hasToString("Lazy(pattern)[computed]");
+        assertThat(Lazy.of(() -> "x")).hasToString("Lazy[not computed]");
     }
 
     @Test

@@ -376,7 +376,8 @@ class RwLockContractTest {
         } else {
             assertThat(l.stats()).isEmpty();
         }
-        assertThat(l.toString()).isEqualTo("RwLock(rw)");
-        assertThat(new RwLock<>(1).toString()).isEqualTo("RwLock");
+        assertThat(l.toString()).isEqualTo("RwLock(rw)[unlocked]");
+        assertThat(l.label()).isEqualTo("RwLock(rw)");
+        assertThat(new RwLock<>(1).toString()).isEqualTo("RwLock[unlocked]");
     }
 }

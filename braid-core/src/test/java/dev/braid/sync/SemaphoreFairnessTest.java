@@ -55,8 +55,9 @@ class SemaphoreFairnessTest {
     @Test
     void toStringNamesTheSemaphoreNotItsPermits() throws Exception {
         Semaphore s = Semaphore.named("db", 2, false);
-        assertThat(s).hasToString("Semaphore(db)");
-        assertThat(new Semaphore(1)).hasToString("Semaphore");
+        assertThat(s).hasToString("Semaphore(db)[2 permits]");
+        assertThat(new Semaphore(1)).hasToString("Semaphore[1 permit]");
+        assertThat(s.label()).isEqualTo("Semaphore(db)");
         Permits p = s.acquire(2);
         assertThat(p.semaphore()).isSameAs(s);
         assertThat(p).hasToString("Permits[2 of Semaphore(db)]");

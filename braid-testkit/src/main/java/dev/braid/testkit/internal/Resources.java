@@ -1,5 +1,11 @@
 package dev.braid.testkit.internal;
 
+import dev.braid.sync.Barrier;
+import dev.braid.sync.Lazy;
+import dev.braid.sync.Mutex;
+import dev.braid.sync.OnceCell;
+import dev.braid.sync.RwLock;
+import dev.braid.sync.Semaphore;
 import dev.braid.testkit.SimResult;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -78,11 +84,28 @@ final class Resources {
             }
             return "join(" + thread.getName() + ")";
         }
+        String lock = lockLabel(blocker);
+        if (lock != null) {
+            return lock;
+        }
         if (overridesToString(blocker.getClass())) {
             return String.valueOf(blocker);
         }
         String simple = blocker.getClass().getSimpleName();
         return (simple.isEmpty() ? blocker.getClass().getName() : simple) + "#" + number(blocker);
+    }
+
+    /** braid's sync types print their state in toString(): reports use their stable label. */
+    private static String lockLabel(Object blocker) {
+        return switch (blocker) {
+            case Mutex<?> m -> m.label();
+            case RwLock<?> l -> l.label();
+            case Semaphore s -> s.label();
+            case Barrier b -> b.label();
+            case OnceCell<?> c -> c.label();
+            case Lazy<?> z -> z.label();
+            default -> null;
+        };
     }
 
     private static boolean overridesToString(Class<?> type) {
