@@ -126,14 +126,15 @@ public final class CancelScope {
     }
 
     /**
-     * Runs {@code body} in a scope whose deadline is {@code timeout} from now.
+     * Runs {@code body} in a scope whose deadline is {@code timeout} from now. A zero or negative
+     * timeout runs it in a scope whose deadline has passed: every braid wait inside gives up at
+     * once with {@link DeadlineExceededException} (ADR 0039).
      *
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public static <R, X extends Throwable> R withTimeout(Duration timeout, Body<R, X> body)
             throws X {
-        Args.nonNegative(timeout, "timeout");
+        Args.notNull(timeout, "timeout");
         return call(CancellationToken.none(), Deadline.after(timeout), body);
     }
 
