@@ -207,6 +207,7 @@ public final class JoinHandle<T> {
     private boolean awaitInScope(Waiter node, Deadline deadline, CancelScope scope)
             throws InterruptedException {
         CancellationRegistration wake = scope.wakeOnCancel(Thread.currentThread());
+        long since = Rt.nanoTime(); // when the wait began: for the message of a stop
         try {
             Deadline bound = deadline.min(scope.deadline());
             while (true) {
@@ -219,7 +220,7 @@ public final class JoinHandle<T> {
                 }
                 if (scope.isCancelled()) {
                     abandon(node);
-                    scope.check(); // throws CancelledException or DeadlineExceededException
+                    scope.checkWaiting("join", this, since); // throws
                 }
                 if (deadline.isExpired()) {
                     abandon(node);

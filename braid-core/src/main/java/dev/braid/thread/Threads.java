@@ -201,6 +201,7 @@ public final class Threads {
         }
         Rt.yieldPoint(Op.SLEEP, null);
         CancellationRegistration wake = scope.wakeOnCancel(Thread.currentThread());
+        long since = Rt.nanoTime(); // when the wait began: for the message of a stop
         try {
             Deadline bound = deadline.min(scope.deadline());
             while (true) {
@@ -210,7 +211,9 @@ public final class Threads {
                 if (deadline.isExpired()) {
                     return;
                 }
-                scope.check();
+                if (scope.isCancelled()) {
+                    scope.checkWaiting("sleep", null, since);
+                }
                 if (bound.isNever()) {
                     Rt.park(SLEEP_BLOCKER);
                 } else {
