@@ -19,6 +19,7 @@ import dev.braid.rc.Rc;
 import dev.braid.sync.Barrier;
 import dev.braid.sync.BarrierWait;
 import dev.braid.sync.Condvar;
+import dev.braid.sync.Latch;
 import dev.braid.sync.Lazy;
 import dev.braid.sync.LockOrderChecker;
 import dev.braid.sync.Mutex;
@@ -694,6 +695,54 @@ class HostileInputTest {
                 "task",
                 () -> shared.schedule(Duration.ZERO, null));
         npe("TimerWheel.scheduleAt#task", "task", () -> shared.scheduleAt(0L, null));
+        npe(
+                "TimerWheel.scheduleAt(TimePoint, Runnable)",
+                "deadline",
+                () -> shared.scheduleAt((Deadline) null, () -> {}));
+        npe(
+                "TimerWheel.scheduleAt(TimePoint, Runnable)#task",
+                "task",
+                () -> shared.scheduleAt(Deadline.after(Duration.ZERO), null));
+        iae(
+                "TimerWheel.scheduleAt(TimePoint, Runnable)#never",
+                "deadline",
+                () -> shared.scheduleAt(Deadline.never(), () -> {}));
+        for (boolean rate : new boolean[] {true, false}) {
+            String sig =
+                    rate
+                            ? "TimerWheel.scheduleAtFixedRate(Duration, Duration, Runnable)"
+                            : "TimerWheel.scheduleWithFixedDelay(Duration, Duration, Runnable)";
+            String period = rate ? "period" : "delay";
+            Periodic start =
+                    (d, p, t) ->
+                            rate
+                                    ? shared.scheduleAtFixedRate(d, p, t)
+                                    : shared.scheduleWithFixedDelay(d, p, t);
+            Duration second = Duration.ofSeconds(1);
+            npe(sig, "initialDelay", () -> start.run(null, second, () -> {}));
+            npe(sig + "#period", period, () -> start.run(Duration.ZERO, null, () -> {}));
+            npe(sig + "#task", "task", () -> start.run(Duration.ZERO, second, null));
+            iae(sig + "#zero", period, () -> start.run(Duration.ZERO, Duration.ZERO, () -> {}));
+            iae(sig + "#neg", period, () -> start.run(Duration.ZERO, second.negated(), () -> {}));
+        }
+        npe(
+                "CancelScope.checkWaiting(String, Object, long)",
+                "operation",
+                () -> CancelScope.current().checkWaiting(null, null, 0L));
+        Latch latch = Latch.named("l", 1);
+        iae("Latch.<init>(int)", "count", () -> new Latch(-1));
+        npe("Latch.named(String, int)", "name", () -> Latch.named(null, 1));
+        iae("Latch.named(String, int)#blank", "name", () -> Latch.named(" ", 1));
+        iae("Latch.named(String, int)#count", "count", () -> Latch.named("l", -1));
+        npe("Latch.await(Duration)", "timeout", () -> latch.await((Duration) null));
+        npe("Latch.await(Deadline)", "deadline", () -> latch.await((Deadline) null));
+        Semaphore none = new Semaphore(0);
+        npe("Semaphore.tryAcquire(Duration)", "timeout", () -> none.tryAcquire((Duration) null));
+    }
+
+    /** The start of a periodic timer, either kind. */
+    interface Periodic {
+        Object run(Duration initialDelay, Duration period, Runnable task);
     }
 
     @Test
