@@ -346,6 +346,26 @@ class ScopeTest {
         assertThat(shown.get()).contains("FAIL_FAST", "open", "finished=1", "succeeded=1");
     }
 
+    /** The README's example, as written there: a void body compiles (Scope.spawn(Runnable)). */
+    @Test
+    void theReadmeExampleCompilesAndRuns() {
+        int[] left = {1, 2};
+        int[] right = {3, 4};
+        Threads.scope(
+                s -> { // every child is joined before scope returns
+                    s.spawn(() -> work(left));
+                    s.spawn(() -> work(right));
+                });
+        assertThat(left).containsExactly(2, 4);
+        assertThat(right).containsExactly(6, 8);
+    }
+
+    private static void work(int[] part) {
+        for (int i = 0; i < part.length; i++) {
+            part[i] *= 2;
+        }
+    }
+
     private static Void sleepLong() throws InterruptedException {
         Threads.sleep(Duration.ofSeconds(30));
         return null;
