@@ -126,14 +126,15 @@ public final class CancelScope {
     }
 
     /**
-     * Runs {@code body} in a scope whose deadline is {@code timeout} from now.
+     * Runs {@code body} in a scope whose deadline is {@code timeout} from now. A zero or negative
+     * timeout runs it in a scope whose deadline has passed: every braid wait inside gives up at
+     * once with {@link DeadlineExceededException} (ADR 0039).
      *
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public static <R, X extends Throwable> R withTimeout(Duration timeout, Body<R, X> body)
             throws X {
-        Args.nonNegative(timeout, "timeout");
+        Args.notNull(timeout, "timeout");
         return call(CancellationToken.none(), Deadline.after(timeout), body);
     }
 
@@ -188,8 +189,59 @@ public final class CancelScope {
             t.throwIfCancelled();
         }
         if (deadline.isExpired()) {
-            throw new DeadlineExceededException(deadline, null);
+            throw new DeadlineExceededException(
+                    deadline,
+                    null,
+                    "deadline exceeded (deadline passed "
+                            + millis(Rt.nanoTime() - deadline.nanoTime())
+                            + " ago)");
         }
+    }
+
+    /**
+     * For authors of blocking primitives: {@link #check()} for a wait that the scope stops, with a
+     * message that says what was waiting and for how long, and why it stopped — for example {@code
+     * "lock of Mutex(accounts) stopped after waiting 2003.1 ms: deadline exceeded (deadline passed
+     * 0.4 ms ago)"}. Call it on the slow path only, after {@link #isCancelled()} said yes.
+     *
+     * @param operation what the thread was doing ({@code "lock"}, {@code "join"}, ...)
+     * @param waitingOn the object it waited on (its {@code toString()} names it), or null
+     * @param sinceNanos when the wait began, on the seam clock ({@link Deadline#nanoTime()}'s
+     *     scale)
+     * @throws CancelledException if a token of the scope is cancelled (the cause is its cause)
+     * @throws DeadlineExceededException if the scope's deadline has passed
+     * @throws NullPointerException if {@code operation} is null
+     */
+    public void checkWaiting(String operation, Object waitingOn, long sinceNanos) {
+        Args.notNull(operation, "operation");
+        for (CancellationToken t : tokens) {
+            if (t.isCancelled()) {
+                throw t.toException(prefix(operation, waitingOn, sinceNanos));
+            }
+        }
+        if (deadline.isExpired()) {
+            throw new DeadlineExceededException(
+                    deadline,
+                    null,
+                    prefix(operation, waitingOn, sinceNanos)
+                            + "deadline exceeded (deadline passed "
+                            + millis(Rt.nanoTime() - deadline.nanoTime())
+                            + " ago)");
+        }
+    }
+
+    private static String prefix(String operation, Object waitingOn, long sinceNanos) {
+        return operation
+                + (waitingOn == null ? "" : " of " + waitingOn)
+                + " stopped after waiting "
+                + millis(Rt.nanoTime() - sinceNanos)
+                + ": ";
+    }
+
+    /** {@code nanos} as milliseconds with one decimal, e.g. {@code "2003.1 ms"}. */
+    static String millis(long nanos) {
+        long tenths = Math.max(0L, nanos) / 100_000L;
+        return tenths / 10 + "." + tenths % 10 + " ms";
     }
 
     /**

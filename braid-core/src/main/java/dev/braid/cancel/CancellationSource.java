@@ -58,13 +58,13 @@ public final class CancellationSource implements AutoCloseable {
     }
 
     /**
-     * A source cancelled after {@code timeout} (see {@link #cancelAfter}).
+     * A source cancelled after {@code timeout} (see {@link #cancelAfter}); a zero or negative
+     * timeout gives a source that is already cancelled (ADR 0039).
      *
      * @throws NullPointerException if {@code timeout} is null
-     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public static CancellationSource withTimeout(Duration timeout) {
-        Args.nonNegative(timeout, "timeout");
+        Args.notNull(timeout, "timeout");
         CancellationSource s = new CancellationSource();
         s.cancelAfter(timeout);
         return s;
@@ -119,14 +119,14 @@ public final class CancellationSource implements AutoCloseable {
     /**
      * Cancels the token once {@code delay} has passed, with a {@link DeadlineExceededException}
      * cause, using {@link dev.braid.time.TimerWheel#shared()}. The deadline only ever moves
-     * earlier: a later deadline than the current one is ignored. A zero delay cancels now.
+     * earlier: a later deadline than the current one is ignored. A zero or negative delay cancels
+     * now (ADR 0039).
      *
      * @throws NullPointerException if {@code delay} is null
-     * @throws IllegalArgumentException if {@code delay} is negative
      * @throws dev.braid.time.TimerOverloadException if the shared wheel is full
      */
     public void cancelAfter(Duration delay) {
-        Args.nonNegative(delay, "delay");
+        Args.notNull(delay, "delay");
         token.cancelAt(Deadline.after(delay));
     }
 

@@ -313,14 +313,20 @@ public final class CancellationToken {
      * @throws IllegalStateException if the token is not cancelled
      */
     public CancelledException toException() {
+        return toException("");
+    }
+
+    /** {@link #toException()} with {@code prefix} (what was waiting, and how long) before it. */
+    CancelledException toException(String prefix) {
         Throwable c = causeOrNull();
         if (c == null) {
             throw new IllegalStateException("token is not cancelled");
         }
         if (c instanceof DeadlineExceededException d) {
-            return new DeadlineExceededException(d.deadline(), d);
+            return new DeadlineExceededException(
+                    d.deadline(), d, prefix + "deadline exceeded (token's deadline)");
         }
-        return new CancelledException("cancelled: " + c.getMessage(), c);
+        return new CancelledException(prefix + "cancelled: " + c.getMessage(), c);
     }
 
     /**
@@ -634,6 +640,7 @@ public final class CancellationToken {
         CancellationRegistration r = onCancel(() -> Rt.unpark(me));
         // Ambient cancellation (ADR 0006): read only here, on the parking path.
         CancelScope scope = CancelScope.current();
+        long since = Rt.nanoTime(); // when the wait began: for the message of a stop
         CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(me) : null;
         Deadline bound = stop == null ? d : d.min(scope.deadline());
         try {
@@ -645,7 +652,7 @@ public final class CancellationToken {
                     throw new InterruptedException();
                 }
                 if (stop != null && scope.isCancelled()) {
-                    scope.check(); // throws CancelledException or DeadlineExceededException
+                    scope.checkWaiting("await", this, since); // throws
                 }
                 if (d.isExpired()) {
                     return isCancelled();

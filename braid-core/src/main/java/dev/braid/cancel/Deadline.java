@@ -2,6 +2,7 @@ package dev.braid.cancel;
 
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
+import dev.braid.time.TimePoint;
 import java.time.Duration;
 
 /**
@@ -12,7 +13,7 @@ import java.time.Duration;
  * Arithmetic saturates: {@code after(Duration.ofDays(1_000_000))} is a deadline about 73 years
  * away, never an overflow into the past. Instances are immutable values.
  */
-public final class Deadline implements Comparable<Deadline> {
+public final class Deadline implements Comparable<Deadline>, TimePoint {
     /** Farthest a deadline can lie from the moment it is made; keeps differences overflow-free. */
     private static final long MAX_SPAN_NANOS = Long.MAX_VALUE / 4;
 
@@ -43,6 +44,7 @@ public final class Deadline implements Comparable<Deadline> {
     }
 
     /** Whether this deadline can expire at all. */
+    @Override
     public boolean isNever() {
         return never;
     }
@@ -72,6 +74,7 @@ public final class Deadline implements Comparable<Deadline> {
      * The deadline as a value of the seam clock ({@code Rt.nanoTime()}), for timed parks. For
      * {@link #never()} a value about 73 years ahead of now.
      */
+    @Override
     public long nanoTime() {
         return never ? Rt.nanoTime() + MAX_SPAN_NANOS : nanos;
     }

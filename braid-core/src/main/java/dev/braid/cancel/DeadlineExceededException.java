@@ -11,7 +11,11 @@ public final class DeadlineExceededException extends CancelledException {
     private final transient Deadline deadline;
 
     DeadlineExceededException(Deadline deadline, Throwable cause) {
-        super("deadline exceeded", cause);
+        this(deadline, cause, "deadline exceeded");
+    }
+
+    DeadlineExceededException(Deadline deadline, Throwable cause, String message) {
+        super(message, cause);
         this.deadline = deadline;
     }
 

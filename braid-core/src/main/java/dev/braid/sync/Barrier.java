@@ -361,6 +361,7 @@ public final class Barrier {
         // Ambient cancellation (ADR 0010/0006): read only here, on the parking path. A party that
         // leaves because its scope stopped breaks the barrier, as an interrupted party does.
         CancelScope scope = CancelScope.current();
+        long since = Rt.nanoTime(); // when the wait began: for the message of a stop
         CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(node.thread) : null;
         Deadline bound =
                 stop == null
@@ -385,7 +386,7 @@ public final class Barrier {
                 }
                 if (stop != null && scope.isCancelled()) {
                     if (finish(g, new Broken(g.id, BrokenReason.CANCELLED, Optional.empty()))) {
-                        scope.check(); // throws CancelledException or DeadlineExceededException
+                        scope.checkWaiting("await", this, since); // throws
                     }
                     break;
                 }

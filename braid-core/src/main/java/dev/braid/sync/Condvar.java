@@ -359,6 +359,7 @@ public final class Condvar {
         boolean stopped = false;
         // Ambient cancellation (ADR 0005/0006): read only here, on the parking path.
         CancelScope scope = CancelScope.current();
+        long since = Rt.nanoTime(); // when the wait began: for the message of a stop
         CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(node.thread) : null;
         boolean bounded = timed || stop != null && !scope.deadline().isNever();
         long parkDeadline = timed ? deadline : 0L;
@@ -422,7 +423,7 @@ public final class Condvar {
                 throw new InterruptedException();
             }
             if (stopped) {
-                scope.check(); // throws CancelledException or DeadlineExceededException; lock held
+                scope.checkWaiting("await", this, since); // throws; lock held
             }
             return false;
         }

@@ -765,7 +765,7 @@ public final class Mutex<T> {
                         LockHooks.acquired(this); // balance unlock()'s release report
                         unlock(); // wakes or hands off to the next waiter
                         if (stopped) {
-                            Waiter.throwStopped(scope);
+                            node.throwStopped(scope, this);
                         }
                         throw new InterruptedException();
                     }
@@ -773,7 +773,7 @@ public final class Mutex<T> {
                 }
                 if (st == Waiter.CANCELLED) {
                     if (stopped) {
-                        Waiter.throwStopped(scope);
+                        node.throwStopped(scope, this);
                     }
                     if (interrupted) {
                         throw new InterruptedException();

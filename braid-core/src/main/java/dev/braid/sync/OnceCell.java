@@ -304,6 +304,7 @@ public final class OnceCell<T> {
         }
         // Ambient cancellation (ADR 0006): read only here, on the parking path.
         CancelScope scope = CancelScope.current();
+        long since = Rt.nanoTime(); // when the wait began: for the message of a stop
         CancellationRegistration stop =
                 scope.isActive() ? scope.wakeOnCancel(Thread.currentThread()) : null;
         Deadline bound = scope.deadline();
@@ -315,7 +316,7 @@ public final class OnceCell<T> {
                     if (interrupted) {
                         Thread.currentThread().interrupt();
                     }
-                    scope.check(); // throws CancelledException or DeadlineExceededException
+                    scope.checkWaiting("wait for the initializer", this, since);
                 }
                 if (bound.isNever()) {
                     Rt.park(this);

@@ -149,7 +149,7 @@ final class RwLockQueue {
                             lock.abandonGrantedRead();
                         }
                         if (stopped) {
-                            Waiter.throwStopped(scope);
+                            node.throwStopped(scope, lock);
                         }
                         throw new InterruptedException();
                     }
@@ -157,7 +157,7 @@ final class RwLockQueue {
                 }
                 if (st == Waiter.CANCELLED) {
                     if (stopped) {
-                        Waiter.throwStopped(scope);
+                        node.throwStopped(scope, lock);
                     }
                     if (interrupted) {
                         throw new InterruptedException();

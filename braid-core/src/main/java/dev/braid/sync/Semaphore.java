@@ -169,6 +169,40 @@ public final class Semaphore {
     }
 
     /**
+     * Takes one permit, waiting until one is available: {@link #acquire(int) acquire(1)}.
+     *
+     * @return the permit, given back when closed
+     * @throws InterruptedException if interrupted before the permit was granted (nothing taken)
+     * @throws dev.braid.cancel.CancelledException if it has to wait inside a {@link
+     *     dev.braid.cancel.CancelScope} that stops it (nothing taken)
+     */
+    public Permits acquire() throws InterruptedException {
+        return acquire(1);
+    }
+
+    /**
+     * Takes one permit if one is available now: {@link #tryAcquire(int) tryAcquire(1)}.
+     *
+     * @return the permit, or empty if none was available
+     */
+    public Optional<Permits> tryAcquire() {
+        return tryAcquire(1);
+    }
+
+    /**
+     * Takes one permit, waiting at most {@code timeout}: {@link #tryAcquire(int, Duration)
+     * tryAcquire(1, timeout)}. A zero or negative timeout does not wait (ADR 0039).
+     *
+     * @param timeout the longest wait
+     * @return the permit, or empty on timeout (nothing taken)
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws InterruptedException if interrupted before the permit was granted (nothing taken)
+     */
+    public Optional<Permits> tryAcquire(Duration timeout) throws InterruptedException {
+        return tryAcquire(1, timeout);
+    }
+
+    /**
      * Takes {@code n} permits, waiting until that many are available.
      *
      * @return the permits, given back when closed
@@ -369,6 +403,7 @@ public final class Semaphore {
         }
         // Ambient cancellation (ADR 0005/0006): read only here, on the parking path.
         CancelScope scope = CancelScope.current();
+        long since = Rt.nanoTime(); // when the wait began: for the message of a stop
         CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(node.thread) : null;
         Deadline bound =
                 stop == null
@@ -392,7 +427,7 @@ public final class Semaphore {
                             throw new InterruptedException();
                         }
                         if (stopped) {
-                            scope.check(); // throws CancelledException or DeadlineExceededException
+                            scope.checkWaiting("acquire(" + n + ")", this, since); // throws
                         }
                         return false;
                     }

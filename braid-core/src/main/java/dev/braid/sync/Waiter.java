@@ -209,6 +209,16 @@ final class Waiter {
         return d - deadline < 0 ? d : deadline;
     }
 
+    /**
+     * Throws the exception of a scope that stopped this waiter's wait for {@code lock} (a Mutex or
+     * an RwLock), naming the lock, the operation and how long it waited.
+     */
+    void throwStopped(CancelScope scope, Object lock) {
+        String op = lock instanceof Mutex<?> ? "lock" : exclusive ? "write" : "read";
+        scope.checkWaiting(op, lock, since); // throws: tokens and expiry never revert
+        throw new AssertionError("scope stopped but check() passed");
+    }
+
     /** Throws the exception of a scope that stopped a wait. */
     static void throwStopped(CancelScope scope) {
         scope.check(); // throws: tokens and expiry never revert

@@ -15,11 +15,13 @@ import java.time.Duration;
  * A handle on a thread spawned by braid: waits for it to finish and hands over its result.
  *
  * <p>{@link #join()} returns the body's value, or throws {@link PanicException} whose cause is the
- * exception that escaped the body. A handle may be joined any number of times, by any threads;
- * every join sees the same outcome. A handle from a {@link Scope} may be joined inside the scope; a
- * panic received that way counts as handled and is not rethrown by the scope. Everything the thread
- * wrote before it finished — including the effects of its thread-local destructors — happens-before
- * the return of a join that observes it finished.
+ * exception that escaped the body. A child of a {@link Scope} that was stopped by the cancellation
+ * or deadline of the scope it ran in is not a panic: its join rethrows that {@link
+ * CancelledException} (or {@link dev.braid.cancel.DeadlineExceededException}) itself. A handle may
+ * be joined any number of times, by any threads; every join sees the same outcome. A handle from a
+ * {@link Scope} may be joined inside the scope; a panic received that way counts as handled and is
+ * not rethrown by the scope. Everything the thread wrote before it finished — including the effects
+ * of its thread-local destructors — happens-before the return of a join that observes it finished.
  *
  * @param <T> the body's result type
  */
@@ -73,6 +75,7 @@ public final class JoinHandle<T> {
     private final Scope scope;
     private T value;
     private Throwable panic;
+    private boolean stopped; // panic is the CancelledException of the scope the child ran in
 
     JoinHandle(Scope scope) {
         this.scope = scope;
@@ -204,6 +207,7 @@ public final class JoinHandle<T> {
     private boolean awaitInScope(Waiter node, Deadline deadline, CancelScope scope)
             throws InterruptedException {
         CancellationRegistration wake = scope.wakeOnCancel(Thread.currentThread());
+        long since = Rt.nanoTime(); // when the wait began: for the message of a stop
         try {
             Deadline bound = deadline.min(scope.deadline());
             while (true) {
@@ -216,7 +220,7 @@ public final class JoinHandle<T> {
                 }
                 if (scope.isCancelled()) {
                     abandon(node);
-                    scope.check(); // throws CancelledException or DeadlineExceededException
+                    scope.checkWaiting("join", this, since); // throws
                 }
                 if (deadline.isExpired()) {
                     abandon(node);
@@ -268,15 +272,22 @@ public final class JoinHandle<T> {
             if (scope != null) {
                 scope.observed(this);
             }
+            if (stopped) {
+                throw (CancelledException) panic;
+            }
             throw new PanicException(thread.getName(), panic);
         }
         return value;
     }
 
-    /** Called once by the finishing thread, after destructors and the panic hook have run. */
-    void complete(T value, Throwable panic) {
+    /**
+     * Called once by the finishing thread, after destructors and the panic hook have run; {@code
+     * stopped} when {@code panic} is the CancelledException of the scope the thread ran in.
+     */
+    void complete(T value, Throwable panic, boolean stopped) {
         this.value = value;
         this.panic = panic;
+        this.stopped = stopped;
         Object head = WAITERS.getAndSet(this, DONE); // volatile: publishes value and panic
         for (Waiter w = head instanceof Waiter h ? h : null; w != null; w = w.next) {
             Thread t = w.thread;
@@ -286,8 +297,8 @@ public final class JoinHandle<T> {
         }
     }
 
-    /** The panic, for scopes; valid once finished. */
-    Throwable panic() {
-        return panic;
+    /** What a scope rethrows for this failed child; valid once finished. */
+    RuntimeException failureForScope() {
+        return stopped ? (CancelledException) panic : new PanicException(thread.getName(), panic);
     }
 }

@@ -1,6 +1,7 @@
 package dev.braid.thread;
 
 import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancelledException;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.rt.ThreadSpec;
@@ -92,20 +93,22 @@ public final class ThreadBuilder {
         JoinHandle<T> handle = new JoinHandle<>(scope);
         Callable<T> run = body;
         // A child of a Threads.scope works on behalf of the spawning code: it enters the ambient
-        // CancelScope its parent has now (as StructuredTaskScope forks see ScopedValue bindings).
-        // Unstructured threads may outlive that code, so they start without one (ADR 0013).
+        // CancelScope its parent has now (as StructuredTaskScope forks see ScopedValue bindings),
+        // with the scope's own token added. Unstructured threads may outlive that code, so they
+        // start without one (ADR 0013).
         CancelScope ambient = scope == null ? null : CancelScope.current();
-        if (ambient != null && ambient.isActive()) {
-            run = () -> ambient.enter(body::call);
+        if (scope != null) {
+            run = () -> ambient.enter(() -> CancelScope.withToken(scope.token(), body::call));
         }
         Callable<T> main = run;
         Rt.yieldPoint(Op.SPAWN, null);
-        Thread t = Rt.spawn(spec, () -> runBody(handle, main, scope));
+        Thread t = Rt.spawn(spec, () -> runBody(handle, main, scope, ambient));
         handle.start(t);
         return handle;
     }
 
-    private static <T> void runBody(JoinHandle<T> handle, Callable<T> body, Scope scope) {
+    private static <T> void runBody(
+            JoinHandle<T> handle, Callable<T> body, Scope scope, CancelScope ambient) {
         ThreadContext ctx = new ThreadContext();
         ThreadContext.CURRENT.set(ctx);
         T value = null;
@@ -124,12 +127,25 @@ public final class ThreadBuilder {
                 panic.addSuppressed(destructorFailure);
             }
         }
-        if (panic != null) {
+        // A scope's child stopped by its CancelScope (the spawner's, or the scope's own token) ends
+        // with that scope's exception: a stop, not a panic, so the hook does not print it.
+        boolean stopped =
+                scope != null
+                        && panic instanceof CancelledException
+                        && (ambient.isCancelled() || scope.token().isCancelled());
+        if (panic != null && !stopped) {
             Panics.report(Thread.currentThread(), panic);
-            if (scope != null) {
-                scope.childPanicked(handle);
-            }
         }
-        handle.complete(value, panic);
+        Throwable stopSiblings = null;
+        try {
+            if (scope != null) {
+                stopSiblings = scope.childEnded(handle, panic, stopped);
+            }
+        } finally {
+            handle.complete(value, panic, stopped);
+        }
+        if (scope != null) {
+            scope.stopSiblings(stopSiblings);
+        }
     }
 }

@@ -16,8 +16,8 @@ import java.util.concurrent.Callable;
  * JoinHandle<Integer> h = Threads.spawn(() -> 6 * 7);
  * int answer = h.join();                      // rethrows a panic as PanicException
  *
- * Threads.scope(s -> {                        // joins every child before returning
- *     s.spawn(() -> work(1));
+ * Threads.scope(s -> {                        // joins every child before returning;
+ *     s.spawn(() -> work(1));                 // the first failure cancels the others
  *     s.spawn(() -> work(2));
  * });
  * }</pre>
@@ -52,21 +52,65 @@ public final class Threads {
     }
 
     /**
-     * Runs {@code body} with a {@link Scope} in which it may spawn threads that borrow from the
-     * enclosing method; returns only after every thread spawned in the scope has finished.
+     * Runs {@code body} with a {@link Scope} that {@linkplain ScopePolicy#FAIL_FAST fails fast};
+     * see {@link #scope(ScopePolicy, ScopeAction)}.
      *
-     * <p>If the body throws, that exception propagates after all children finished, with the panics
-     * of children that nobody joined attached as suppressed. Otherwise, if a child panicked and was
-     * not joined, a {@link PanicException} for the first such child (by time of failure)
-     * propagates, later ones suppressed. Waiting for the children ignores interrupts (the interrupt
-     * status is kept), since returning early would break the scope's guarantee. Children run in the
-     * {@link CancelScope} that was current where they were spawned.
-     *
+     * @param <X> the checked exception the body may throw
+     * @param body spawns the scope's children
+     * @throws X if the body throws it
+     * @throws PanicException if a child panicked and nobody joined it (the first such child)
+     * @throws dev.braid.cancel.CancelledException if a child was stopped by the {@link CancelScope}
+     *     it ran in (before any other failure)
      * @throws NullPointerException if {@code body} is null
      */
     public static <X extends Exception> void scope(ScopeAction<X> body) throws X {
+        scope(ScopePolicy.FAIL_FAST, body);
+    }
+
+    /**
+     * Runs {@code body} with a {@link Scope} in which it may spawn threads that borrow from the
+     * enclosing method; returns only after every thread spawned in the scope has finished.
+     *
+     * <p>A child <em>fails</em> when it panics (its body throws), or when the {@link CancelScope}
+     * it inherited from its spawner stops it ({@link dev.braid.cancel.CancelledException} or {@link
+     * dev.braid.cancel.DeadlineExceededException}, not a panic: the panic hook does not see it).
+     * What happens then is the {@code policy}'s:
+     *
+     * <ul>
+     *   <li>{@link ScopePolicy#FAIL_FAST}: the first failure cancels the scope's {@linkplain
+     *       Scope#token() token}, so siblings (and the body) blocked in braid waits or sleeps stop
+     *       at once; the scope rethrows that failure, later failures suppressed. Siblings stopped
+     *       this way are not failures. A body that throws cancels the token as well.
+     *   <li>{@link ScopePolicy#COLLECT_ALL}: every child runs to its end; the scope then rethrows
+     *       the first failure, later ones suppressed.
+     *   <li>{@link ScopePolicy#FIRST_SUCCESS}: the first child that returns normally cancels its
+     *       siblings; the scope fails only if no child succeeded, with the first failure. Read the
+     *       winner's value through its handle.
+     * </ul>
+     *
+     * <p>A failure is rethrown as a {@link PanicException} (cause: the child's exception) or as the
+     * child's {@code CancelledException}. A child panic that someone received through {@link
+     * JoinHandle#join()} counts as handled and is not rethrown. If the body throws, that exception
+     * propagates, with the unhandled child failures attached as suppressed — unless it is the
+     * scope's own cancellation caused by a failed child, which then propagates instead. Waiting for
+     * the children ignores interrupts (the interrupt status is kept), since returning early would
+     * break the scope's guarantee.
+     *
+     * @param <X> the checked exception the body may throw
+     * @param policy what a child's failure or success does to its siblings
+     * @param body spawns the scope's children
+     * @throws X if the body throws it
+     * @throws PanicException if a child panicked and nobody joined it (the first such child)
+     * @throws dev.braid.cancel.CancelledException if a child was stopped by the {@link CancelScope}
+     *     it ran in (before any other failure)
+     * @throws NullPointerException if an argument is null
+     */
+    public static <X extends Exception> void scope(ScopePolicy policy, ScopeAction<X> body)
+            throws X {
+        Args.notNull(policy, "policy");
         Args.notNull(body, "body");
         scopeAndGet(
+                policy,
                 s -> {
                     body.run(s);
                     return null;
@@ -76,14 +120,42 @@ public final class Threads {
     /**
      * Like {@link #scope(ScopeAction)}, returning the body's value.
      *
+     * @param <R> the body's result type
+     * @param <X> the checked exception the body may throw
+     * @param body spawns the scope's children and computes the result
+     * @return the body's value, once every child has finished
+     * @throws X if the body throws it
+     * @throws PanicException as for {@link #scope(ScopeAction)}
      * @throws NullPointerException if {@code body} is null
      */
     public static <R, X extends Exception> R scopeAndGet(ScopeFunction<R, X> body) throws X {
+        return scopeAndGet(ScopePolicy.FAIL_FAST, body);
+    }
+
+    /**
+     * Like {@link #scope(ScopePolicy, ScopeAction)}, returning the body's value.
+     *
+     * @param <R> the body's result type
+     * @param <X> the checked exception the body may throw
+     * @param policy what a child's failure or success does to its siblings
+     * @param body spawns the scope's children and computes the result
+     * @return the body's value, once every child has finished
+     * @throws X if the body throws it
+     * @throws PanicException as for {@link #scope(ScopePolicy, ScopeAction)}
+     * @throws NullPointerException if an argument is null
+     */
+    public static <R, X extends Exception> R scopeAndGet(
+            ScopePolicy policy, ScopeFunction<R, X> body) throws X {
+        Args.notNull(policy, "policy");
         Args.notNull(body, "body");
-        Scope scope = new Scope();
+        Scope scope = new Scope(policy);
         R result;
         try {
-            result = body.run(scope);
+            // Under FAIL_FAST the body is part of the failing work: it stops with its children.
+            result =
+                    policy == ScopePolicy.FAIL_FAST
+                            ? CancelScope.withToken(scope.token(), () -> body.run(scope))
+                            : body.run(scope);
         } catch (Throwable t) {
             scope.close(t);
             throw sneaky(t);
@@ -93,17 +165,17 @@ public final class Threads {
     }
 
     /**
-     * Sleeps for {@code duration} (on the virtual clock under the testkit). Inside a {@link
-     * CancelScope} the sleep ends early when the scope is cancelled or its deadline passes first.
+     * Sleeps for {@code duration} (on the virtual clock under the testkit). A zero or negative
+     * duration returns at once (ADR 0039). Inside a {@link CancelScope} the sleep ends early when
+     * the scope is cancelled or its deadline passes first.
      *
      * @throws InterruptedException if interrupted while sleeping
      * @throws dev.braid.cancel.CancelledException if the ambient scope's token is cancelled, or
      *     ({@link dev.braid.cancel.DeadlineExceededException}) its deadline passes, before the end
      * @throws NullPointerException if {@code duration} is null
-     * @throws IllegalArgumentException if {@code duration} is negative
      */
     public static void sleep(Duration duration) throws InterruptedException {
-        Args.nonNegative(duration, "duration");
+        Args.notNull(duration, "duration");
         sleepUntil0(Deadline.after(duration));
     }
 
@@ -129,6 +201,7 @@ public final class Threads {
         }
         Rt.yieldPoint(Op.SLEEP, null);
         CancellationRegistration wake = scope.wakeOnCancel(Thread.currentThread());
+        long since = Rt.nanoTime(); // when the wait began: for the message of a stop
         try {
             Deadline bound = deadline.min(scope.deadline());
             while (true) {
@@ -138,7 +211,9 @@ public final class Threads {
                 if (deadline.isExpired()) {
                     return;
                 }
-                scope.check();
+                if (scope.isCancelled()) {
+                    scope.checkWaiting("sleep", null, since);
+                }
                 if (bound.isNever()) {
                     Rt.park(SLEEP_BLOCKER);
                 } else {
@@ -165,7 +240,7 @@ public final class Threads {
     }
 
     @SuppressWarnings("unchecked")
-    private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+    static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
         throw (E) t;
     }
 }

@@ -194,6 +194,69 @@ public final class TimerWheel implements AutoCloseable {
     }
 
     /**
+     * Runs {@code task} once {@code deadline} (a {@link dev.braid.cancel.Deadline}) has passed; a
+     * deadline that has already passed runs it at the next tick.
+     *
+     * @param deadline when the task becomes due
+     * @param task what to run, on the wheel's driver thread
+     * @return the handle that cancels it
+     * @throws NullPointerException if {@code deadline} or {@code task} is null
+     * @throws IllegalArgumentException if {@code deadline} never comes ({@link
+     *     dev.braid.cancel.Deadline#never()})
+     * @throws TimerOverloadException if {@link #capacity()} timers are pending
+     * @throws IllegalStateException if the wheel is closed
+     */
+    public Timeout scheduleAt(TimePoint deadline, Runnable task) {
+        Args.notNull(deadline, "deadline");
+        Args.notNull(task, "task");
+        if (deadline.isNever()) {
+            throw new IllegalArgumentException(
+                    "deadline must not be Deadline.never(): its task would never run");
+        }
+        return scheduleAt(deadline.nanoTime(), task);
+    }
+
+    /**
+     * Runs {@code task} every {@code period}, first after {@code initialDelay}, at a fixed rate:
+     * the n-th run is due at {@code start + initialDelay + n * period}. A run that starts so late
+     * that later ticks have already passed does not catch up with a burst: the missed ticks are
+     * skipped (counted by {@link PeriodicTimer#missedTicks()}) and the next run is due at the next
+     * tick of the original grid. A zero or negative initial delay runs the task at the next tick.
+     *
+     * @param initialDelay the delay before the first run
+     * @param period the time between the starts of two runs
+     * @param task what to run, on the wheel's driver thread (short, non-blocking)
+     * @return the handle that cancels the series
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code period} is not positive
+     * @throws TimerOverloadException if {@link #capacity()} timers are pending
+     * @throws IllegalStateException if the wheel is closed
+     */
+    public PeriodicTimer scheduleAtFixedRate(
+            Duration initialDelay, Duration period, Runnable task) {
+        return PeriodicTimer.start(this, initialDelay, period, task, true);
+    }
+
+    /**
+     * Runs {@code task} repeatedly with {@code delay} between the end of one run and the start of
+     * the next, first after {@code initialDelay} (zero or negative: at the next tick). A late run
+     * delays the following ones; no tick is ever missed.
+     *
+     * @param initialDelay the delay before the first run
+     * @param delay the time between the end of a run and the start of the next
+     * @param task what to run, on the wheel's driver thread (short, non-blocking)
+     * @return the handle that cancels the series
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code delay} is not positive
+     * @throws TimerOverloadException if {@link #capacity()} timers are pending
+     * @throws IllegalStateException if the wheel is closed
+     */
+    public PeriodicTimer scheduleWithFixedDelay(
+            Duration initialDelay, Duration delay, Runnable task) {
+        return PeriodicTimer.start(this, initialDelay, delay, task, false);
+    }
+
+    /**
      * Runs {@code task} once the seam clock ({@code Rt.nanoTime()}, the scale of {@code
      * Deadline.nanoTime()}) reaches {@code deadlineNanos}; a deadline in the past runs it at the
      * next tick.

@@ -193,6 +193,184 @@ class ScopeTest {
         assertThat(Thread.interrupted()).as("interrupt status kept").isTrue();
     }
 
+    // ---- issue 15 point 3: policies ----
+
+    @Test
+    void failFastIsTheDefaultAndStopsSiblingsBlockedInBraidWaits() {
+        List<Throwable> hooked = new CopyOnWriteArrayList<>();
+        Panics.setHook((t, e) -> hooked.add(e));
+        AtomicReference<JoinHandle<Void>> sleeper = new AtomicReference<>();
+        long start = System.nanoTime();
+        Throwable thrown =
+                catchThrowable(
+                        () ->
+                                Threads.scope(
+                                        s -> {
+                                            sleeper.set(s.spawn(ScopeTest::sleepLong));
+                                            s.spawnVirtual(ScopeTest::sleepLong);
+                                            s.spawn(
+                                                    Threads.builder().name("failing"),
+                                                    () -> {
+                                                        throw new IOException("boom");
+                                                    });
+                                        }));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(tookMs).as("returns in well under the siblings' sleep").isLessThan(5_000);
+        assertThat(thrown).isInstanceOf(PanicException.class).hasMessageContaining("failing");
+        assertThat(thrown.getCause()).isInstanceOf(IOException.class).hasMessage("boom");
+        assertThat(thrown.getSuppressed()).as("cancelled siblings are not failures").isEmpty();
+        assertThat(hooked).as("only the real panic is reported").hasSize(1);
+        assertThatThrownBy(() -> sleeper.get().join())
+                .isInstanceOf(dev.braid.cancel.CancelledException.class)
+                .hasRootCauseMessage(
+                        "a sibling in the scope failed: thread 'failing' threw"
+                                + " java.io.IOException: boom");
+    }
+
+    @Test
+    void failFastStopsTheBodyToo() {
+        Throwable thrown =
+                catchThrowable(
+                        () ->
+                                Threads.scope(
+                                        s -> {
+                                            s.spawn(
+                                                    () -> {
+                                                        throw new IllegalStateException("child");
+                                                    });
+                                            sleepLong();
+                                        }));
+        assertThat(thrown).isInstanceOf(PanicException.class).hasRootCauseMessage("child");
+    }
+
+    @Test
+    void collectAllWaitsForEveryChild() {
+        AtomicInteger done = new AtomicInteger();
+        Throwable thrown =
+                catchThrowable(
+                        () ->
+                                Threads.scope(
+                                        ScopePolicy.COLLECT_ALL,
+                                        s -> {
+                                            s.spawn(
+                                                    () -> {
+                                                        Threads.sleep(Duration.ofMillis(100));
+                                                        return done.incrementAndGet();
+                                                    });
+                                            s.spawn(
+                                                    () -> {
+                                                        throw new IllegalStateException("first");
+                                                    });
+                                        }));
+        assertThat(done).hasValue(1);
+        assertThat(thrown).isInstanceOf(PanicException.class).hasRootCauseMessage("first");
+    }
+
+    @Test
+    void firstSuccessCancelsTheLosersAndSucceeds() throws Exception {
+        List<JoinHandle<String>> hs = new CopyOnWriteArrayList<>();
+        long start = System.nanoTime();
+        Threads.scope(
+                ScopePolicy.FIRST_SUCCESS,
+                s -> {
+                    hs.add(
+                            s.spawn(
+                                    () -> {
+                                        Threads.sleep(Duration.ofSeconds(30));
+                                        return "slow";
+                                    }));
+                    hs.add(s.spawn(() -> "fast"));
+                });
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
+        assertThat(hs.get(1).join()).isEqualTo("fast");
+        assertThatThrownBy(() -> hs.get(0).join())
+                .isInstanceOf(dev.braid.cancel.CancelledException.class);
+    }
+
+    @Test
+    void firstSuccessFailsOnlyWhenEveryChildFailed() {
+        Throwable thrown =
+                catchThrowable(
+                        () ->
+                                Threads.scope(
+                                        ScopePolicy.FIRST_SUCCESS,
+                                        s -> {
+                                            s.spawn(
+                                                    Threads.builder().name("a"),
+                                                    () -> {
+                                                        throw new IllegalStateException("a");
+                                                    });
+                                            s.spawn(
+                                                    Threads.builder().name("b"),
+                                                    () -> {
+                                                        throw new IllegalStateException("b");
+                                                    });
+                                        }));
+        assertThat(thrown).isInstanceOf(PanicException.class);
+        assertThat(thrown.getSuppressed()).hasSize(1);
+    }
+
+    @Test
+    void aChildStoppedByTheDeadlineSurfacesAsDeadlineExceededNotAPanic() {
+        List<Throwable> hooked = new CopyOnWriteArrayList<>();
+        Panics.setHook((t, e) -> hooked.add(e));
+        Throwable thrown =
+                catchThrowable(
+                        () ->
+                                dev.braid.cancel.CancelScope.withTimeout(
+                                        Duration.ofMillis(50),
+                                        () -> {
+                                            Threads.scope(
+                                                    ScopePolicy.COLLECT_ALL,
+                                                    s -> {
+                                                        s.spawn(ScopeTest::sleepLong);
+                                                    });
+                                            return null;
+                                        }));
+        assertThat(thrown).isInstanceOf(dev.braid.cancel.DeadlineExceededException.class);
+        assertThat(hooked).as("a stop is not printed as a panic").isEmpty();
+    }
+
+    @Test
+    void scopeSpawnTakesARunnableAndShowsItsState() throws Exception {
+        AtomicInteger ran = new AtomicInteger();
+        AtomicReference<String> shown = new AtomicReference<>();
+        Runnable work = ran::incrementAndGet;
+        Threads.scope(
+                s -> {
+                    JoinHandle<Void> h = s.spawn(work);
+                    h.join();
+                    shown.set(s.toString());
+                });
+        assertThat(ran).hasValue(1);
+        assertThat(shown.get()).contains("FAIL_FAST", "open", "finished=1", "succeeded=1");
+    }
+
+    /** The README's example, as written there: a void body compiles (Scope.spawn(Runnable)). */
+    @Test
+    void theReadmeExampleCompilesAndRuns() {
+        int[] left = {1, 2};
+        int[] right = {3, 4};
+        Threads.scope(
+                s -> { // every child is joined before scope returns
+                    s.spawn(() -> work(left));
+                    s.spawn(() -> work(right));
+                });
+        assertThat(left).containsExactly(2, 4);
+        assertThat(right).containsExactly(6, 8);
+    }
+
+    private static void work(int[] part) {
+        for (int i = 0; i < part.length; i++) {
+            part[i] *= 2;
+        }
+    }
+
+    private static Void sleepLong() throws InterruptedException {
+        Threads.sleep(Duration.ofSeconds(30));
+        return null;
+    }
+
     private static Throwable catchThrowable(ThrowingRunnable r) {
         try {
             r.run();
