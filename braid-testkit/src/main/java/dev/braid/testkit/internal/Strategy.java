@@ -44,6 +44,28 @@ public interface Strategy {
     default void onSpawn(int id) {}
 
     /**
+     * Called before a scheduling point: task {@code task} is about to do {@code op} on {@code
+     * resource} (null if none is known), and may be preempted first. POS and SURW use it.
+     */
+    default void onYield(int task, Op op, Object resource) {}
+
+    /**
+     * Whether picking {@code runnable[pick]} at a scheduling point is a preemption: the task that
+     * reached the point could go on and is not offering the processor (a spin or a yield).
+     */
+    static boolean isPreemption(int[] runnable, int count, int current, Op op, int pick) {
+        if (op == Op.SPIN || op == Op.YIELD || runnable[pick] == current) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            if (runnable[i] == current) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Checked after the run: a replay verifies that it used every recorded choice.
      *
      * @return null if the run was consistent, otherwise a description of the divergence

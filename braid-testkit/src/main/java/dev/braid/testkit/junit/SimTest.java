@@ -1,6 +1,7 @@
 package dev.braid.testkit.junit;
 
 import dev.braid.testkit.Simulation;
+import dev.braid.testkit.Strategy;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Test
 @ExtendWith(SimTestExtension.class)
 public @interface SimTest {
-    /** How many random schedules to run (seeds {@code seed}, {@code seed + 1}, ...). */
+    /** How many schedules to run (each with a seed mixed from {@code seed} and its index). */
     int schedules() default Simulation.DEFAULT_SCHEDULES;
 
     /** The seed of the first schedule. */
@@ -36,6 +37,24 @@ public @interface SimTest {
 
     /** How long a thread may run without reaching a braid operation, in milliseconds. */
     long watchdogMillis() default 1000;
+
+    /** How schedules are chosen (see {@link Simulation.Builder#strategy}). */
+    Strategy strategy() default Strategy.RANDOM;
+
+    /** PCT's bug depth (see {@link Simulation.Builder#depth}). */
+    int depth() default Simulation.DEFAULT_DEPTH;
+
+    /**
+     * The bounded search's preemption bound, -1 for none (see {@link
+     * Simulation.Builder#preemptionBound}).
+     */
+    int preemptionBound() default Simulation.DEFAULT_PREEMPTION_BOUND;
+
+    /**
+     * Whether a failure is shrunk to the fewest preemptions (see {@link
+     * Simulation.Builder#shrink}).
+     */
+    boolean shrink() default true;
 
     /** A schedule string ({@code braid1:...}) to replay instead of exploring. */
     String replay() default "";

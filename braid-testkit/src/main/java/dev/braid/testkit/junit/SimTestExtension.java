@@ -53,6 +53,10 @@ public final class SimTestExtension implements InvocationInterceptor {
                         .schedules(config.schedules())
                         .maxSteps(config.maxSteps())
                         .watchdog(Duration.ofMillis(config.watchdogMillis()))
+                        .strategy(config.strategy())
+                        .depth(config.depth())
+                        .preemptionBound(config.preemptionBound())
+                        .shrink(config.shrink())
                         .build();
         String replay =
                 config.replay().isBlank()
