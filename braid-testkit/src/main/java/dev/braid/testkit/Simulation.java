@@ -37,6 +37,12 @@ public final class Simulation {
     /** Default preemption bound of the bounded search. */
     public static final int DEFAULT_PREEMPTION_BOUND = 2;
 
+    /** System property naming this JVM's shard of every exploration, as {@code k/n}. */
+    public static final String SHARD_PROPERTY = "braid.testkit.shard";
+
+    /** System property with the default number of engines an exploration runs at once. */
+    public static final String PARALLELISM_PROPERTY = "braid.testkit.parallelism";
+
     /** Default number of schedules shrinking may run. */
     public static final int DEFAULT_SHRINK_BUDGET = 2000;
 
@@ -57,7 +63,11 @@ public final class Simulation {
                         b.depth,
                         b.preemptionBound,
                         b.shrink,
-                        b.shrinkBudget);
+                        b.shrinkBudget,
+                        b.parallelism,
+                        b.shard,
+                        b.shards,
+                        b.progress);
     }
 
     /**
@@ -154,8 +164,104 @@ public final class Simulation {
         private int preemptionBound = DEFAULT_PREEMPTION_BOUND;
         private boolean shrink = true;
         private int shrinkBudget = DEFAULT_SHRINK_BUDGET;
+        private int parallelism = 1;
+        private int shard;
+        private int shards = 1;
+        private boolean progress = true;
 
-        private Builder() {}
+        private Builder() {
+            String p = System.getProperty(PARALLELISM_PROPERTY, "").strip();
+            if (!p.isEmpty()) {
+                try {
+                    parallelism(Integer.parseInt(p));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(
+                            PARALLELISM_PROPERTY + " must be a number, was '" + p + "'", e);
+                }
+            }
+            String s = System.getProperty(SHARD_PROPERTY, "").strip();
+            if (!s.isEmpty()) {
+                shard(s);
+            }
+        }
+
+        /**
+         * How many engines run schedules at once, each on its own thread (default 1, or the system
+         * property {@value #PARALLELISM_PROPERTY}; 0 means one per available processor). Schedule
+         * {@code i} is the same schedule whatever the parallelism, and the reported failure is the
+         * first failing index, as in a sequential run. The body must keep its state per run (no
+         * shared statics), since runs overlap. A bounded search and count mode run sequentially.
+         *
+         * @param parallelism at least 0
+         * @return this builder
+         * @throws IllegalArgumentException if {@code parallelism < 0}
+         */
+        public Builder parallelism(int parallelism) {
+            if (parallelism < 0) {
+                throw new IllegalArgumentException(
+                        "parallelism must be >= 0 (0: one per processor), was " + parallelism);
+            }
+            this.parallelism =
+                    parallelism == 0 ? Runtime.getRuntime().availableProcessors() : parallelism;
+            return this;
+        }
+
+        /**
+         * Runs only shard {@code index} of {@code count} of the schedule indexes (those {@code i}
+         * with {@code i mod count == index}, plus schedule 0, the profiling run), so {@code count}
+         * JVMs or machines together run the schedules of one exploration. The default comes from
+         * the system property {@value #SHARD_PROPERTY} ({@code index/count}), else 0 of 1.
+         *
+         * @param index the shard, in {@code [0, count)}
+         * @param count the number of shards, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if the shard is out of range
+         */
+        public Builder shard(int index, int count) {
+            if (count < 1 || index < 0 || index >= count) {
+                throw new IllegalArgumentException(
+                        "shard must be index/count with 0 <= index < count, was "
+                                + index
+                                + "/"
+                                + count);
+            }
+            this.shard = index;
+            this.shards = count;
+            return this;
+        }
+
+        /**
+         * {@link #shard(int, int)} from text {@code "index/count"}, as in the system property.
+         *
+         * @param spec for example {@code "1/4"}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code spec} is not {@code index/count} in range
+         */
+        public Builder shard(String spec) {
+            Objects.requireNonNull(spec, "spec");
+            String[] parts = spec.strip().split("/", -1);
+            try {
+                if (parts.length == 2) {
+                    return shard(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(
+                    "shard must be index/count (for example 1/4), was '" + spec + "'");
+        }
+
+        /**
+         * Whether an exploration that runs longer than 10 s prints a progress line to standard
+         * error every 10 s: schedules done, schedules per second, failures (default true).
+         *
+         * @param progress whether to print progress
+         * @return this builder
+         */
+        public Builder progress(boolean progress) {
+            this.progress = progress;
+            return this;
+        }
 
         /**
          * How {@link Simulation#explore} chooses schedules (default {@link Strategy#RANDOM}).

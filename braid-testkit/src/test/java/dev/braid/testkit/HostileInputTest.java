@@ -40,6 +40,7 @@ class HostileInputTest {
             Set.of(
                     "Simulation.Builder.seed(long)", // every seed is valid
                     "Simulation.Builder.shrink(boolean)", // both values are valid
+                    "Simulation.Builder.progress(boolean)", // both values are valid
                     "Shrunk.equals(Object)",
                     "Census.equals(Object)",
                     "Census.Kind.equals(Object)",
@@ -155,6 +156,31 @@ class HostileInputTest {
                 IllegalArgumentException.class,
                 "shrinkBudget",
                 () -> Simulation.builder().shrinkBudget(0));
+        add(
+                "Simulation.Builder.parallelism(int)",
+                IllegalArgumentException.class,
+                "parallelism",
+                () -> Simulation.builder().parallelism(-1));
+        add(
+                "Simulation.Builder.shard(int, int)",
+                IllegalArgumentException.class,
+                "shard",
+                () -> Simulation.builder().shard(3, 3));
+        add(
+                "Simulation.Builder.shard(int, int)#count",
+                IllegalArgumentException.class,
+                "shard",
+                () -> Simulation.builder().shard(0, 0));
+        add(
+                "Simulation.Builder.shard(String)",
+                NullPointerException.class,
+                "spec",
+                () -> Simulation.builder().shard(null));
+        add(
+                "Simulation.Builder.shard(String)#garbage",
+                IllegalArgumentException.class,
+                "index/count",
+                () -> Simulation.builder().shard("1 of 4"));
         add(
                 "Exploration.<init>(int, long, Optional, Optional, boolean)",
                 NullPointerException.class,

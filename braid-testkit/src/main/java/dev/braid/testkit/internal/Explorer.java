@@ -74,13 +74,16 @@ public final class Explorer {
         if (config.strategy() == dev.braid.testkit.Strategy.BOUNDED) {
             return bounded();
         }
-        for (int i = 0; i < config.schedules(); i++) {
-            SimResult r = run(i);
-            if (r.isFailure()) {
-                return failed(i + 1, r);
-            }
+        SimResult first = run(0);
+        if (first.isFailure()) {
+            return failed(1, first);
         }
-        return new Exploration(config.schedules(), config.seed(), Optional.empty());
+        Sweep sweep = new Sweep(this, config);
+        sweep.run();
+        if (sweep.failure != null) {
+            return failed(sweep.ranUpToFailure(), sweep.failure);
+        }
+        return new Exploration(sweep.ran() + 1, config.seed(), Optional.empty());
     }
 
     private Exploration failed(int runs, SimResult r) {
@@ -94,6 +97,11 @@ public final class Explorer {
                                 .shrink(r)
                         : Optional.empty();
         return new Exploration(runs, config.seed(), Optional.of(r), shrunk, false);
+    }
+
+    /** Runs schedule {@code i} for a worker of a {@link Sweep} (after schedule 0). */
+    SimResult runSchedule(int i) {
+        return Engine.run(body, strategyFor(i), config.maxSteps(), config.watchdog());
     }
 
     private Exploration bounded() {
@@ -156,7 +164,7 @@ public final class Explorer {
         return new Census(runs, failures, kinds);
     }
 
-    /** Runs schedule {@code i} (schedule 0 first: it provides the profile). */
+    /** Runs schedule {@code i} (schedule 0 first, on the caller: it provides the profile). */
     SimResult run(int i) {
         Strategy s = strategyFor(i);
         SimResult r = Engine.run(body, s, config.maxSteps(), config.watchdog());

@@ -15,6 +15,10 @@ import java.time.Duration;
  * @param preemptionBound the bounded search's preemption bound (negative: none)
  * @param shrink whether a failure is shrunk
  * @param shrinkBudget how many schedules shrinking may run
+ * @param parallelism how many engines run schedules at once
+ * @param shard which shard of the schedule indexes this exploration runs (0-based)
+ * @param shards how many shards the indexes are split into
+ * @param progress whether long explorations print a progress line
  */
 public record SearchConfig(
         Strategy strategy,
@@ -25,4 +29,8 @@ public record SearchConfig(
         int depth,
         int preemptionBound,
         boolean shrink,
-        int shrinkBudget) {}
+        int shrinkBudget,
+        int parallelism,
+        int shard,
+        int shards,
+        boolean progress) {}

@@ -56,6 +56,20 @@ public @interface SimTest {
      */
     boolean shrink() default true;
 
+    /**
+     * How many engines run schedules at once: -1 (the default) for the builder's default (the
+     * system property {@value Simulation#PARALLELISM_PROPERTY}, else 1), 0 for one per processor
+     * (see {@link Simulation.Builder#parallelism}).
+     */
+    int parallelism() default -1;
+
+    /**
+     * This run's shard of the schedule indexes as {@code "index/count"}, or empty (the default) for
+     * the system property {@value Simulation#SHARD_PROPERTY}, else all of them (see {@link
+     * Simulation.Builder#shard(int, int)}).
+     */
+    String shard() default "";
+
     /** A schedule string ({@code braid1:...}) to replay instead of exploring. */
     String replay() default "";
 }

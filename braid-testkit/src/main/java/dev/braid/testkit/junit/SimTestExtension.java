@@ -47,7 +47,7 @@ public final class SimTestExtension implements InvocationInterceptor {
                         throw e.getCause();
                     }
                 };
-        Simulation sim =
+        Simulation.Builder builder =
                 Simulation.builder()
                         .seed(config.seed())
                         .schedules(config.schedules())
@@ -56,8 +56,14 @@ public final class SimTestExtension implements InvocationInterceptor {
                         .strategy(config.strategy())
                         .depth(config.depth())
                         .preemptionBound(config.preemptionBound())
-                        .shrink(config.shrink())
-                        .build();
+                        .shrink(config.shrink());
+        if (config.parallelism() >= 0) {
+            builder.parallelism(config.parallelism());
+        }
+        if (!config.shard().isBlank()) {
+            builder.shard(config.shard());
+        }
+        Simulation sim = builder.build();
         String replay =
                 config.replay().isBlank()
                         ? extensionContext.getConfigurationParameter(REPLAY_PARAMETER).orElse("")

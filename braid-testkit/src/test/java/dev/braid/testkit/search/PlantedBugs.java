@@ -31,6 +31,17 @@ final class PlantedBugs {
         assertThat(x.load(Ordering.SEQ_CST)).as("x").isEqualTo(2);
     }
 
+    /** A control: two threads increment with fetchAdd; never fails. */
+    static void atomicCounter() throws InterruptedException {
+        AtomicI32 x = new AtomicI32(0);
+        Runnable inc = () -> x.fetchAdd(1, Ordering.SEQ_CST);
+        JoinHandle<Void> a = Threads.spawn(inc);
+        JoinHandle<Void> b = Threads.spawn(inc);
+        a.join();
+        b.join();
+        assertThat(x.load(Ordering.SEQ_CST)).as("x").isEqualTo(2);
+    }
+
     /**
      * Each of {@code n >= 2} threads raises its own flag, reads the next thread's flag, and lowers
      * its own. The assertion fails if every thread saw its neighbour's flag raised. Every thread
