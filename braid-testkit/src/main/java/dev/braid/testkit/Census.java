@@ -36,12 +36,20 @@ public record Census(int schedules, int failures, List<Kind> kinds) {
         }
     }
 
-    /** The fraction of schedules that failed, in {@code [0, 1]}. */
+    /**
+     * The fraction of schedules that failed.
+     *
+     * @return {@code failures / schedules}, in {@code [0, 1]}
+     */
     public double failureRate() {
         return schedules == 0 ? 0 : (double) failures / schedules;
     }
 
-    /** A readable summary: the rate, then each kind with its count and a replay string. */
+    /**
+     * A readable summary.
+     *
+     * @return the rate, then each kind with its count and a replay string
+     */
     public String message() {
         StringBuilder sb =
                 new StringBuilder()

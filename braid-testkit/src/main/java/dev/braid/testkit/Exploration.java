@@ -55,8 +55,10 @@ public record Exploration(
     }
 
     /**
-     * A readable summary; for a failure, its message with the replay string and, if shrunk, the
-     * shrunk replay string with its preemption count.
+     * A readable summary.
+     *
+     * @return "exhausted: N schedules, all passed", "N schedules passed", or the failure's message
+     *     with its replay string and, if shrunk, the shrunk replay string with its preemption count
      */
     public String message() {
         if (failure.isEmpty()) {

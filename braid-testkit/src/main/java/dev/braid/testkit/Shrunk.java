@@ -25,7 +25,11 @@ public record Shrunk(
         }
     }
 
-    /** One line for a report: the preemption counts and the shrunk replay string. */
+    /**
+     * One line for a report.
+     *
+     * @return the preemption counts and the shrunk replay string
+     */
     public String summary() {
         return "shrunk to "
                 + preemptions

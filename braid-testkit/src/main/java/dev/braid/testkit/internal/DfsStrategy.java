@@ -81,7 +81,11 @@ public final class DfsStrategy implements Strategy {
         return seed;
     }
 
-    /** How many preemptions this run took. */
+    /**
+     * How many preemptions this run took.
+     *
+     * @return the count so far
+     */
     public int preemptions() {
         return preemptions;
     }

@@ -36,7 +36,11 @@ public final class PosStrategy implements Strategy {
     private Op[] pendingOp = new Op[8];
     private Object[] pendingResource = new Object[8];
 
-    /** A POS run from {@code seed}. */
+    /**
+     * A POS run.
+     *
+     * @param seed the seed of its priorities
+     */
     public PosStrategy(long seed) {
         this.seed = seed;
         this.random = new SplittableRandom(seed);

@@ -43,7 +43,12 @@ public final class Signature {
         };
     }
 
-    /** Whether a shrinker may rerun such a failure cheaply and expect it back. */
+    /**
+     * Whether a shrinker may rerun such a failure cheaply and expect it back.
+     *
+     * @param result a run's outcome
+     * @return true for a failed body, a deadlock or a data race
+     */
     public static boolean shrinkable(SimResult result) {
         return result instanceof SimResult.Failed
                 || result instanceof SimResult.Deadlock

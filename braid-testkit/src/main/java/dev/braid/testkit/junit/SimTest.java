@@ -38,21 +38,33 @@ public @interface SimTest {
     /** How long a thread may run without reaching a braid operation, in milliseconds. */
     long watchdogMillis() default 1000;
 
-    /** How schedules are chosen (see {@link Simulation.Builder#strategy}). */
+    /**
+     * How schedules are chosen (see {@link Simulation.Builder#strategy}).
+     *
+     * @return the strategy
+     */
     Strategy strategy() default Strategy.RANDOM;
 
-    /** PCT's bug depth (see {@link Simulation.Builder#depth}). */
+    /**
+     * PCT's bug depth (see {@link Simulation.Builder#depth}).
+     *
+     * @return the depth
+     */
     int depth() default Simulation.DEFAULT_DEPTH;
 
     /**
      * The bounded search's preemption bound, -1 for none (see {@link
      * Simulation.Builder#preemptionBound}).
+     *
+     * @return the bound
      */
     int preemptionBound() default Simulation.DEFAULT_PREEMPTION_BOUND;
 
     /**
      * Whether a failure is shrunk to the fewest preemptions (see {@link
      * Simulation.Builder#shrink}).
+     *
+     * @return whether to shrink
      */
     boolean shrink() default true;
 
@@ -60,6 +72,8 @@ public @interface SimTest {
      * How many engines run schedules at once: -1 (the default) for the builder's default (the
      * system property {@value Simulation#PARALLELISM_PROPERTY}, else 1), 0 for one per processor
      * (see {@link Simulation.Builder#parallelism}).
+     *
+     * @return the parallelism
      */
     int parallelism() default -1;
 
@@ -67,6 +81,8 @@ public @interface SimTest {
      * This run's shard of the schedule indexes as {@code "index/count"}, or empty (the default) for
      * the system property {@value Simulation#SHARD_PROPERTY}, else all of them (see {@link
      * Simulation.Builder#shard(int, int)}).
+     *
+     * @return the shard, or empty
      */
     String shard() default "";
 
