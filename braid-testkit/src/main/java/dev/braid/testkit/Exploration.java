@@ -1,25 +1,52 @@
 package dev.braid.testkit;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * What {@link Simulation#explore} found.
  *
  * @param schedulesRun how many schedules ran (up to and including the first failure)
- * @param baseSeed the seed of the first schedule; schedule {@code i} (from 0) used {@code baseSeed
- *     + i}
+ * @param baseSeed the exploration's seed; schedule {@code i} (from 0) of a randomized strategy used
+ *     a seed mixed from {@code baseSeed} and {@code i}, recorded in its schedule string
  * @param failure the first failing schedule's result, if any
+ * @param shrunk that failure reduced to the fewest preemptions, if shrinking was on and it could
+ * @param exhausted whether a {@linkplain Strategy#BOUNDED bounded search} ran every schedule within
+ *     its preemption bound (false for randomized strategies, which only sample)
  */
-public record Exploration(int schedulesRun, long baseSeed, Optional<SimResult> failure) {
+public record Exploration(
+        int schedulesRun,
+        long baseSeed,
+        Optional<SimResult> failure,
+        Optional<Shrunk> shrunk,
+        boolean exhausted) {
     /** Validates the fields. */
     public Exploration {
-        java.util.Objects.requireNonNull(failure, "failure");
+        Objects.requireNonNull(failure, "failure");
+        Objects.requireNonNull(shrunk, "shrunk");
         if (schedulesRun < 0) {
             throw new IllegalArgumentException("schedulesRun must be >= 0, was " + schedulesRun);
         }
         if (failure.isPresent() && !failure.get().isFailure()) {
             throw new IllegalArgumentException("not a failure: " + failure.get());
         }
+        if (shrunk.isPresent() && failure.isEmpty()) {
+            throw new IllegalArgumentException("a shrunk failure without a failure");
+        }
+        if (exhausted && failure.isPresent()) {
+            throw new IllegalArgumentException("an exhausted search has no failure");
+        }
+    }
+
+    /**
+     * An exploration without shrinking that did not exhaust its search.
+     *
+     * @param schedulesRun how many schedules ran
+     * @param baseSeed the exploration's seed
+     * @param failure the first failure, if any
+     */
+    public Exploration(int schedulesRun, long baseSeed, Optional<SimResult> failure) {
+        this(schedulesRun, baseSeed, failure, Optional.empty(), false);
     }
 
     /** Whether every schedule passed. */
@@ -27,22 +54,27 @@ public record Exploration(int schedulesRun, long baseSeed, Optional<SimResult> f
         return failure.isEmpty();
     }
 
-    /** A readable summary; for a failure, its message with the replay string. */
+    /**
+     * A readable summary.
+     *
+     * @return "exhausted: N schedules, all passed", "N schedules passed", or the failure's message
+     *     with its replay string and, if shrunk, the shrunk replay string with its preemption count
+     */
     public String message() {
         if (failure.isEmpty()) {
-            return schedulesRun
-                    + " schedules passed (seeds "
-                    + baseSeed
-                    + ".."
-                    + (baseSeed + schedulesRun - 1)
-                    + ")";
+            if (exhausted) {
+                return "exhausted: " + schedulesRun + " schedules, all passed";
+            }
+            return schedulesRun + " schedules passed (exploration seed " + baseSeed + ")";
         }
-        return failure.get().message()
-                + "\n  (found by schedule "
-                + schedulesRun
-                + " of the exploration from seed "
-                + baseSeed
-                + ")";
+        StringBuilder sb = new StringBuilder(failure.get().message());
+        sb.append("\n  (found by schedule ")
+                .append(schedulesRun)
+                .append(" of the exploration from seed ")
+                .append(baseSeed)
+                .append(")");
+        shrunk.ifPresent(s -> sb.append("\n  ").append(s.summary()));
+        return sb.toString();
     }
 
     /**

@@ -1,14 +1,14 @@
 package dev.braid.testkit;
 
 import dev.braid.testkit.internal.Engine;
+import dev.braid.testkit.internal.Explorer;
 import dev.braid.testkit.internal.RandomStrategy;
 import dev.braid.testkit.internal.ReplayStrategy;
-import dev.braid.testkit.internal.Strategy;
+import dev.braid.testkit.internal.SearchConfig;
 import dev.braid.thread.PanicHook;
 import dev.braid.thread.Panics;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Runs code under braid's deterministic scheduler. Exactly one simulated thread runs at a time; at
@@ -31,41 +31,90 @@ public final class Simulation {
     /** Default watchdog: how long a thread may run without reaching a braid operation. */
     public static final Duration DEFAULT_WATCHDOG = Duration.ofSeconds(1);
 
-    private final long seed;
-    private final int schedules;
+    /** Default PCT depth. */
+    public static final int DEFAULT_DEPTH = 3;
+
+    /** Default preemption bound of the bounded search. */
+    public static final int DEFAULT_PREEMPTION_BOUND = 2;
+
+    /** System property naming this JVM's shard of every exploration, as {@code k/n}. */
+    public static final String SHARD_PROPERTY = "braid.testkit.shard";
+
+    /** System property with the default number of engines an exploration runs at once. */
+    public static final String PARALLELISM_PROPERTY = "braid.testkit.parallelism";
+
+    /** Default number of schedules shrinking may run. */
+    public static final int DEFAULT_SHRINK_BUDGET = 2000;
+
     private final long maxSteps;
     private final Duration watchdog;
+    private final SearchConfig config;
 
     private Simulation(Builder b) {
-        this.seed = b.seed;
-        this.schedules = b.schedules;
         this.maxSteps = b.maxSteps;
         this.watchdog = b.watchdog;
+        this.config =
+                new SearchConfig(
+                        b.strategy,
+                        b.seed,
+                        b.schedules,
+                        b.maxSteps,
+                        b.watchdog,
+                        b.depth,
+                        b.preemptionBound,
+                        b.shrink,
+                        b.shrinkBudget,
+                        b.parallelism,
+                        b.shard,
+                        b.shards,
+                        b.progress);
     }
 
-    /** A builder with the defaults: seed 0, 1000 schedules, 100,000 steps, 1 s watchdog. */
+    /**
+     * A builder with the defaults: seed 0, 1000 schedules, 100,000 steps, 1 s watchdog, the random
+     * strategy, shrinking on.
+     */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
-     * Runs {@code body} under {@code schedules} random schedules, seeds {@code seed}, {@code seed +
-     * 1}, ...; stops at the first failure.
+     * Runs {@code body} under up to {@code schedules} schedules of the configured strategy; stops
+     * at the first failure and, if shrinking is on, shrinks it. Schedule {@code i} of a randomized
+     * strategy gets a seed mixed from the base seed and {@code i}, so it is the same schedule in
+     * every exploration with these settings, and explorations from nearby seeds are independent. A
+     * {@link Strategy#BOUNDED} search stops early, "exhausted", when it has run every schedule
+     * within its preemption bound.
+     *
+     * @param body the program: spawns threads, synchronizes, asserts
+     * @return what the exploration found
      */
     public Exploration explore(SimBody body) {
         Objects.requireNonNull(body, "body");
         PanicCapture capture = PanicCapture.install();
         try {
-            for (int i = 0; i < schedules; i++) {
-                SimResult r = Engine.run(body, new RandomStrategy(seed + i), maxSteps, watchdog);
-                if (r.isFailure()) {
-                    return new Exploration(i + 1, seed, Optional.of(r));
-                }
-            }
+            return new Explorer(config, body).explore();
         } finally {
             capture.close();
         }
-        return new Exploration(schedules, seed, Optional.empty());
+    }
+
+    /**
+     * Count mode: runs every schedule, failing or not, and reports the failure rate and the
+     * distinct failures (grouped by exception and message, deadlocked threads, or racing sites),
+     * each with a replay string. Nothing is shrunk.
+     *
+     * @param body the program
+     * @return the tally
+     */
+    public Census count(SimBody body) {
+        Objects.requireNonNull(body, "body");
+        PanicCapture capture = PanicCapture.install();
+        try {
+            return new Explorer(config, body).count();
+        } finally {
+            capture.close();
+        }
     }
 
     /**
@@ -94,7 +143,8 @@ public final class Simulation {
         return runCapturingPanics(body, new ReplayStrategy(parsed));
     }
 
-    private SimResult runCapturingPanics(SimBody body, Strategy strategy) {
+    private SimResult runCapturingPanics(
+            SimBody body, dev.braid.testkit.internal.Strategy strategy) {
         PanicCapture capture = PanicCapture.install();
         try {
             return Engine.run(body, strategy, maxSteps, watchdog);
@@ -109,8 +159,181 @@ public final class Simulation {
         private int schedules = DEFAULT_SCHEDULES;
         private long maxSteps = DEFAULT_MAX_STEPS;
         private Duration watchdog = DEFAULT_WATCHDOG;
+        private Strategy strategy = Strategy.RANDOM;
+        private int depth = DEFAULT_DEPTH;
+        private int preemptionBound = DEFAULT_PREEMPTION_BOUND;
+        private boolean shrink = true;
+        private int shrinkBudget = DEFAULT_SHRINK_BUDGET;
+        private int parallelism = 1;
+        private int shard;
+        private int shards = 1;
+        private boolean progress = true;
 
-        private Builder() {}
+        private Builder() {
+            String p = System.getProperty(PARALLELISM_PROPERTY, "").strip();
+            if (!p.isEmpty()) {
+                try {
+                    parallelism(Integer.parseInt(p));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(
+                            PARALLELISM_PROPERTY + " must be a number, was '" + p + "'", e);
+                }
+            }
+            String s = System.getProperty(SHARD_PROPERTY, "").strip();
+            if (!s.isEmpty()) {
+                shard(s);
+            }
+        }
+
+        /**
+         * How many engines run schedules at once, each on its own thread (default 1, or the system
+         * property {@value #PARALLELISM_PROPERTY}; 0 means one per available processor). Schedule
+         * {@code i} is the same schedule whatever the parallelism, and the reported failure is the
+         * first failing index, as in a sequential run. The body must keep its state per run (no
+         * shared statics), since runs overlap. A bounded search and count mode run sequentially.
+         *
+         * @param parallelism at least 0
+         * @return this builder
+         * @throws IllegalArgumentException if {@code parallelism < 0}
+         */
+        public Builder parallelism(int parallelism) {
+            if (parallelism < 0) {
+                throw new IllegalArgumentException(
+                        "parallelism must be >= 0 (0: one per processor), was " + parallelism);
+            }
+            this.parallelism =
+                    parallelism == 0 ? Runtime.getRuntime().availableProcessors() : parallelism;
+            return this;
+        }
+
+        /**
+         * Runs only shard {@code index} of {@code count} of the schedule indexes (those {@code i}
+         * with {@code i mod count == index}, plus schedule 0, the profiling run), so {@code count}
+         * JVMs or machines together run the schedules of one exploration. The default comes from
+         * the system property {@value #SHARD_PROPERTY} ({@code index/count}), else 0 of 1.
+         *
+         * @param index the shard, in {@code [0, count)}
+         * @param count the number of shards, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if the shard is out of range
+         */
+        public Builder shard(int index, int count) {
+            if (count < 1 || index < 0 || index >= count) {
+                throw new IllegalArgumentException(
+                        "shard must be index/count with 0 <= index < count, was "
+                                + index
+                                + "/"
+                                + count);
+            }
+            this.shard = index;
+            this.shards = count;
+            return this;
+        }
+
+        /**
+         * {@link #shard(int, int)} from text {@code "index/count"}, as in the system property.
+         *
+         * @param spec for example {@code "1/4"}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code spec} is not {@code index/count} in range
+         */
+        public Builder shard(String spec) {
+            Objects.requireNonNull(spec, "spec");
+            String[] parts = spec.strip().split("/", -1);
+            try {
+                if (parts.length == 2) {
+                    return shard(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(
+                    "shard must be index/count (for example 1/4), was '" + spec + "'");
+        }
+
+        /**
+         * Whether an exploration that runs longer than 10 s prints a progress line to standard
+         * error every 10 s: schedules done, schedules per second, failures (default true).
+         *
+         * @param progress whether to print progress
+         * @return this builder
+         */
+        public Builder progress(boolean progress) {
+            this.progress = progress;
+            return this;
+        }
+
+        /**
+         * How {@link Simulation#explore} chooses schedules (default {@link Strategy#RANDOM}).
+         *
+         * @param strategy the strategy
+         * @return this builder
+         */
+        public Builder strategy(Strategy strategy) {
+            this.strategy = Objects.requireNonNull(strategy, "strategy");
+            return this;
+        }
+
+        /**
+         * PCT's bug depth d: d - 1 priority change points per schedule (default 3).
+         *
+         * @param depth at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code depth < 1}
+         */
+        public Builder depth(int depth) {
+            if (depth < 1) {
+                throw new IllegalArgumentException("depth must be >= 1, was " + depth);
+            }
+            this.depth = depth;
+            return this;
+        }
+
+        /**
+         * The bounded search's preemption bound: at most this many switches away from a thread that
+         * could go on (default 2). Switches at a yield or a spin are free, as in CHESS.
+         *
+         * @param preemptionBound at least 0, or -1 for no bound (every schedule)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code preemptionBound < -1}
+         */
+        public Builder preemptionBound(int preemptionBound) {
+            if (preemptionBound < -1) {
+                throw new IllegalArgumentException(
+                        "preemptionBound must be >= 0 (or -1 for none), was " + preemptionBound);
+            }
+            this.preemptionBound = preemptionBound;
+            return this;
+        }
+
+        /**
+         * Whether {@link Simulation#explore} shrinks a failure to the fewest preemptions (default
+         * true).
+         *
+         * @param shrink whether to shrink
+         * @return this builder
+         */
+        public Builder shrink(boolean shrink) {
+            this.shrink = shrink;
+            return this;
+        }
+
+        /**
+         * How many schedules shrinking may run (default 2000); when they run out the report says
+         * the result may not be minimal.
+         *
+         * @param shrinkBudget at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code shrinkBudget < 1}
+         */
+        public Builder shrinkBudget(int shrinkBudget) {
+            if (shrinkBudget < 1) {
+                throw new IllegalArgumentException(
+                        "shrinkBudget must be >= 1, was " + shrinkBudget);
+            }
+            this.shrinkBudget = shrinkBudget;
+            return this;
+        }
 
         /** The seed of the first schedule (default 0). */
         public Builder seed(long seed) {

@@ -31,11 +31,19 @@ class HostileInputTest {
                     Simulation.Builder.class,
                     Schedule.class,
                     Sim.class,
-                    Exploration.class);
+                    Exploration.class,
+                    Shrunk.class,
+                    Census.class,
+                    Census.Kind.class);
 
     private static final Set<String> EXEMPT =
             Set.of(
                     "Simulation.Builder.seed(long)", // every seed is valid
+                    "Simulation.Builder.shrink(boolean)", // both values are valid
+                    "Simulation.Builder.progress(boolean)", // both values are valid
+                    "Shrunk.equals(Object)",
+                    "Census.equals(Object)",
+                    "Census.Kind.equals(Object)",
                     "Schedule.equals(Object)",
                     "Exploration.equals(Object)");
 
@@ -124,9 +132,96 @@ class HostileInputTest {
                 () -> new Exploration(-1, 0, Optional.empty()));
     }
 
+    private void buildSearch() {
+        Simulation sim = Simulation.builder().schedules(1).build();
+        SimResult failed = new SimResult.Failed("braid1:random:1:0::0", 1, new AssertionError("x"));
+        add("Simulation.count(SimBody)", NullPointerException.class, "body", () -> sim.count(null));
+        add(
+                "Simulation.Builder.strategy(Strategy)",
+                NullPointerException.class,
+                "strategy",
+                () -> Simulation.builder().strategy(null));
+        add(
+                "Simulation.Builder.depth(int)",
+                IllegalArgumentException.class,
+                "depth",
+                () -> Simulation.builder().depth(0));
+        add(
+                "Simulation.Builder.preemptionBound(int)",
+                IllegalArgumentException.class,
+                "preemptionBound",
+                () -> Simulation.builder().preemptionBound(-2));
+        add(
+                "Simulation.Builder.shrinkBudget(int)",
+                IllegalArgumentException.class,
+                "shrinkBudget",
+                () -> Simulation.builder().shrinkBudget(0));
+        add(
+                "Simulation.Builder.parallelism(int)",
+                IllegalArgumentException.class,
+                "parallelism",
+                () -> Simulation.builder().parallelism(-1));
+        add(
+                "Simulation.Builder.shard(int, int)",
+                IllegalArgumentException.class,
+                "shard",
+                () -> Simulation.builder().shard(3, 3));
+        add(
+                "Simulation.Builder.shard(int, int)#count",
+                IllegalArgumentException.class,
+                "shard",
+                () -> Simulation.builder().shard(0, 0));
+        add(
+                "Simulation.Builder.shard(String)",
+                NullPointerException.class,
+                "spec",
+                () -> Simulation.builder().shard(null));
+        add(
+                "Simulation.Builder.shard(String)#garbage",
+                IllegalArgumentException.class,
+                "index/count",
+                () -> Simulation.builder().shard("1 of 4"));
+        add(
+                "Exploration.<init>(int, long, Optional, Optional, boolean)",
+                NullPointerException.class,
+                "shrunk",
+                () -> new Exploration(1, 0, Optional.empty(), null, false));
+        add(
+                "Exploration.<init>(int, long, Optional, Optional, boolean)#exhaustedFailure",
+                IllegalArgumentException.class,
+                "exhausted",
+                () -> new Exploration(1, 0, Optional.of(failed), Optional.empty(), true));
+        add(
+                "Shrunk.<init>(SimResult, int, int, boolean, int)",
+                NullPointerException.class,
+                "result",
+                () -> new Shrunk(null, 0, 0, true, 0));
+        add(
+                "Shrunk.<init>(SimResult, int, int, boolean, int)#negative",
+                IllegalArgumentException.class,
+                "negative",
+                () -> new Shrunk(failed, -1, 0, true, 0));
+        add(
+                "Census.<init>(int, int, List)",
+                NullPointerException.class,
+                "kinds",
+                () -> new Census(1, 0, null));
+        add(
+                "Census.<init>(int, int, List)#counts",
+                IllegalArgumentException.class,
+                "bad counts",
+                () -> new Census(1, 2, List.of()));
+        add(
+                "Census.Kind.<init>(String, int, SimResult)",
+                NullPointerException.class,
+                "signature",
+                () -> new Census.Kind(null, 1, failed));
+    }
+
     @Test
     void everyCaseThrowsAClearException() {
         build();
+        buildSearch();
         cases.forEach(
                 (sig, c) ->
                         assertThatThrownBy(c.call())
@@ -138,6 +233,7 @@ class HostileInputTest {
     @Test
     void everyMethodIsCovered() {
         build();
+        buildSearch();
         Set<String> covered =
                 cases.keySet().stream()
                         .map(k -> k.replaceAll("#.*", ""))

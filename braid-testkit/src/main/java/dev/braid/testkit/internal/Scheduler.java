@@ -157,6 +157,7 @@ final class Scheduler {
             }
             throw new SimAbort();
         }
+        strategy.onYield(me.id, op, resource);
         reschedule(me, op);
         if (op == Op.JOIN && resource instanceof Thread thread) {
             joined(me, thread);
@@ -202,6 +203,7 @@ final class Scheduler {
         if (blocker != null && !(blocker instanceof Thread)) {
             resources.number(blocker);
         }
+        strategy.onYield(me.id, timed ? Op.SLEEP : Op.PARK, blocker);
         reschedule(me, timed ? Op.SLEEP : Op.PARK);
         me.blocker = null;
     }
@@ -251,6 +253,7 @@ final class Scheduler {
                 t.permit = true;
             }
         }
+        strategy.onYield(me.id, interrupt ? Op.OTHER : Op.UNPARK, target);
         reschedule(me, interrupt ? Op.OTHER : Op.UNPARK);
     }
 

@@ -44,6 +44,39 @@ public interface Strategy {
     default void onSpawn(int id) {}
 
     /**
+     * Called before a scheduling point: task {@code task} is about to do {@code op} on {@code
+     * resource} (null if none is known), and may be preempted first. POS and SURW use it.
+     *
+     * @param task the task's id
+     * @param op the operation it announces
+     * @param resource what it operates on, or null
+     */
+    default void onYield(int task, Op op, Object resource) {}
+
+    /**
+     * Whether picking {@code runnable[pick]} at a scheduling point is a preemption: the task that
+     * reached the point could go on and is not offering the processor (a spin or a yield).
+     *
+     * @param runnable the runnable task ids in {@code runnable[0..count)}
+     * @param count how many are runnable
+     * @param current the task that reached the point
+     * @param op its operation
+     * @param pick the index chosen
+     * @return whether that choice preempts {@code current}
+     */
+    static boolean isPreemption(int[] runnable, int count, int current, Op op, int pick) {
+        if (op == Op.SPIN || op == Op.YIELD || runnable[pick] == current) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            if (runnable[i] == current) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Checked after the run: a replay verifies that it used every recorded choice.
      *
      * @return null if the run was consistent, otherwise a description of the divergence

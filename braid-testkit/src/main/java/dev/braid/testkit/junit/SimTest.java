@@ -1,6 +1,7 @@
 package dev.braid.testkit.junit;
 
 import dev.braid.testkit.Simulation;
+import dev.braid.testkit.Strategy;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Test
 @ExtendWith(SimTestExtension.class)
 public @interface SimTest {
-    /** How many random schedules to run (seeds {@code seed}, {@code seed + 1}, ...). */
+    /** How many schedules to run (each with a seed mixed from {@code seed} and its index). */
     int schedules() default Simulation.DEFAULT_SCHEDULES;
 
     /** The seed of the first schedule. */
@@ -36,6 +37,54 @@ public @interface SimTest {
 
     /** How long a thread may run without reaching a braid operation, in milliseconds. */
     long watchdogMillis() default 1000;
+
+    /**
+     * How schedules are chosen (see {@link Simulation.Builder#strategy}).
+     *
+     * @return the strategy
+     */
+    Strategy strategy() default Strategy.RANDOM;
+
+    /**
+     * PCT's bug depth (see {@link Simulation.Builder#depth}).
+     *
+     * @return the depth
+     */
+    int depth() default Simulation.DEFAULT_DEPTH;
+
+    /**
+     * The bounded search's preemption bound, -1 for none (see {@link
+     * Simulation.Builder#preemptionBound}).
+     *
+     * @return the bound
+     */
+    int preemptionBound() default Simulation.DEFAULT_PREEMPTION_BOUND;
+
+    /**
+     * Whether a failure is shrunk to the fewest preemptions (see {@link
+     * Simulation.Builder#shrink}).
+     *
+     * @return whether to shrink
+     */
+    boolean shrink() default true;
+
+    /**
+     * How many engines run schedules at once: -1 (the default) for the builder's default (the
+     * system property {@value Simulation#PARALLELISM_PROPERTY}, else 1), 0 for one per processor
+     * (see {@link Simulation.Builder#parallelism}).
+     *
+     * @return the parallelism
+     */
+    int parallelism() default -1;
+
+    /**
+     * This run's shard of the schedule indexes as {@code "index/count"}, or empty (the default) for
+     * the system property {@value Simulation#SHARD_PROPERTY}, else all of them (see {@link
+     * Simulation.Builder#shard(int, int)}).
+     *
+     * @return the shard, or empty
+     */
+    String shard() default "";
 
     /** A schedule string ({@code braid1:...}) to replay instead of exploring. */
     String replay() default "";

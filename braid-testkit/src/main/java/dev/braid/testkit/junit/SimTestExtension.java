@@ -47,13 +47,23 @@ public final class SimTestExtension implements InvocationInterceptor {
                         throw e.getCause();
                     }
                 };
-        Simulation sim =
+        Simulation.Builder builder =
                 Simulation.builder()
                         .seed(config.seed())
                         .schedules(config.schedules())
                         .maxSteps(config.maxSteps())
                         .watchdog(Duration.ofMillis(config.watchdogMillis()))
-                        .build();
+                        .strategy(config.strategy())
+                        .depth(config.depth())
+                        .preemptionBound(config.preemptionBound())
+                        .shrink(config.shrink());
+        if (config.parallelism() >= 0) {
+            builder.parallelism(config.parallelism());
+        }
+        if (!config.shard().isBlank()) {
+            builder.shard(config.shard());
+        }
+        Simulation sim = builder.build();
         String replay =
                 config.replay().isBlank()
                         ? extensionContext.getConfigurationParameter(REPLAY_PARAMETER).orElse("")

@@ -1,0 +1,20 @@
+#!/bin/sh
+# The testkit's bug benchmark: per program and strategy, schedules to the first bug (median of the
+# seeds) and schedules/s, then the parallel speed-up; Markdown on standard output.
+#
+#   braid-testkit/bench.sh                 # 5 seeds, 10,000 schedules, 40,000 for the speed-up
+#   braid-testkit/bench.sh 3 2000 10000    # quicker
+#
+# Exits 1 if a control was reported or the portfolio missed a bug. BRAID_SKIP_BUILD=1 reuses the
+# compiled classes as they are.
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+. "$root/scripts/find-jdk25.sh"
+
+if [ "${BRAID_SKIP_BUILD:-0}" != 1 ]; then
+  ./mvnw -q -pl braid-testkit -am test-compile -Dspotless.check.skip=true
+fi
+cp="braid-core/target/classes:braid-testkit/target/classes:braid-testkit/target/test-classes"
+exec "$BRAID_JAVA" -cp "$cp" dev.braid.testkit.bench.BugBenchmark "$@"

@@ -1,0 +1,195 @@
+package dev.braid.testkit.internal;
+
+import dev.braid.testkit.Census;
+import dev.braid.testkit.Exploration;
+import dev.braid.testkit.Shrunk;
+import dev.braid.testkit.SimBody;
+import dev.braid.testkit.SimResult;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs an exploration: picks each schedule's strategy and seed, stops at the first failure and
+ * shrinks it, or (count mode) runs every schedule and groups the failures.
+ */
+public final class Explorer {
+    /*
+     * Implementation notes
+     *
+     * Schedules. Schedule i of a randomized exploration depends only on (base seed, i) and, for PCT
+     * and SURW, on the profile of schedule 0: schedule 0 is always a uniformly random run (recorded
+     * by Profile.Recorder), and its choice-point count and per-thread operation counts are the
+     * estimates PCT and SURW need. So schedule i is the same schedule in every exploration with the
+     * same settings, whichever other schedules ran, which is what replay, sharding and parallel runs
+     * rely on. The seed of schedule i is Seeds.forSchedule(base, i).
+     *
+     * Portfolio. PORTFOLIO rotates, by schedule index, through random, PCT with depths 1 to 3, POS
+     * and SURW (see ROTATION). PCT depth 1 (no change point) runs one thread as far as it goes before
+     * another: it finds the bugs where a thread must run last or be starved, which the uniform
+     * strategies find rarely; depths 2 and 3 cover the ordering bugs; POS and SURW the ones that
+     * need many switches on few shared objects.
+     *
+     * Bounded search. BOUNDED runs DfsStrategy runs in depth-first order until the tree within the
+     * preemption bound is exhausted or the schedule budget is spent; the seed of the simulation's
+     * random source is the base seed for every run.
+     */
+
+    /** The portfolio's rotation: strategy and PCT depth per slot. */
+    private static final Slot[] ROTATION = {
+        new Slot(dev.braid.testkit.Strategy.RANDOM, 0),
+        new Slot(dev.braid.testkit.Strategy.PCT, 2),
+        new Slot(dev.braid.testkit.Strategy.POS, 0),
+        new Slot(dev.braid.testkit.Strategy.PCT, 1),
+        new Slot(dev.braid.testkit.Strategy.SURW, 0),
+        new Slot(dev.braid.testkit.Strategy.PCT, 3),
+    };
+
+    private record Slot(dev.braid.testkit.Strategy strategy, int depth) {}
+
+    private final SearchConfig config;
+    private final SimBody body;
+    private Profile profile;
+
+    /**
+     * An explorer of {@code body}.
+     *
+     * @param config the settings
+     * @param body the program
+     */
+    public Explorer(SearchConfig config, SimBody body) {
+        this.config = config;
+        this.body = body;
+    }
+
+    /**
+     * Runs schedules until the first failure (shrunk if configured) or the end.
+     *
+     * @return what the exploration found
+     */
+    public Exploration explore() {
+        if (config.strategy() == dev.braid.testkit.Strategy.BOUNDED) {
+            return bounded();
+        }
+        SimResult first = run(0);
+        if (first.isFailure()) {
+            return failed(1, first);
+        }
+        Sweep sweep = new Sweep(this, config);
+        sweep.run();
+        if (sweep.failure != null) {
+            return failed(sweep.ranUpToFailure(), sweep.failure);
+        }
+        return new Exploration(sweep.ran() + 1, config.seed(), Optional.empty());
+    }
+
+    private Exploration failed(int runs, SimResult r) {
+        Optional<Shrunk> shrunk =
+                config.shrink()
+                        ? new Shrinker(
+                                        body,
+                                        config.maxSteps(),
+                                        config.watchdog(),
+                                        config.shrinkBudget())
+                                .shrink(r)
+                        : Optional.empty();
+        return new Exploration(runs, config.seed(), Optional.of(r), shrunk, false);
+    }
+
+    /** Runs schedule {@code i} for a worker of a {@link Sweep} (after schedule 0). */
+    SimResult runSchedule(int i) {
+        return Engine.run(body, strategyFor(i), config.maxSteps(), config.watchdog());
+    }
+
+    private Exploration bounded() {
+        int[] prefix = new int[0];
+        int runs = 0;
+        while (runs < config.schedules()) {
+            DfsStrategy dfs =
+                    new DfsStrategy(
+                            DfsStrategy.NAME, config.seed(), config.preemptionBound(), prefix);
+            SimResult r = Engine.run(body, dfs, config.maxSteps(), config.watchdog());
+            runs++;
+            if (r.isFailure()) {
+                return failed(runs, r);
+            }
+            prefix = dfs.next();
+            if (prefix == null) {
+                return new Exploration(
+                        runs, config.seed(), Optional.empty(), Optional.empty(), true);
+            }
+        }
+        return new Exploration(runs, config.seed(), Optional.empty());
+    }
+
+    /**
+     * Runs every schedule and groups the failures by kind.
+     *
+     * @return the tally
+     */
+    public Census count() {
+        Map<String, int[]> counts = new LinkedHashMap<>();
+        Map<String, SimResult> firsts = new LinkedHashMap<>();
+        int runs = 0;
+        int failures = 0;
+        int[] prefix = new int[0];
+        boolean dfs = config.strategy() == dev.braid.testkit.Strategy.BOUNDED;
+        for (int i = 0; i < config.schedules() && prefix != null; i++) {
+            SimResult r;
+            if (dfs) {
+                DfsStrategy s =
+                        new DfsStrategy(
+                                DfsStrategy.NAME, config.seed(), config.preemptionBound(), prefix);
+                r = Engine.run(body, s, config.maxSteps(), config.watchdog());
+                prefix = s.next();
+            } else {
+                r = run(i);
+            }
+            runs++;
+            if (r.isFailure()) {
+                failures++;
+                String sig = Signature.of(r);
+                counts.computeIfAbsent(sig, k -> new int[1])[0]++;
+                firsts.putIfAbsent(sig, r);
+            }
+        }
+        List<Census.Kind> kinds = new ArrayList<>();
+        for (Map.Entry<String, int[]> e : counts.entrySet()) {
+            kinds.add(new Census.Kind(e.getKey(), e.getValue()[0], firsts.get(e.getKey())));
+        }
+        kinds.sort(Comparator.comparingInt(Census.Kind::count).reversed());
+        return new Census(runs, failures, kinds);
+    }
+
+    /** Runs schedule {@code i} (schedule 0 first, on the caller: it provides the profile). */
+    SimResult run(int i) {
+        Strategy s = strategyFor(i);
+        SimResult r = Engine.run(body, s, config.maxSteps(), config.watchdog());
+        if (s instanceof Profile.Recorder recorder) {
+            profile = recorder.profile();
+        }
+        return r;
+    }
+
+    /** The strategy of schedule {@code i}; needs the profile for {@code i > 0}. */
+    Strategy strategyFor(int i) {
+        long seed = Seeds.forSchedule(config.seed(), i);
+        if (i == 0) {
+            return new Profile.Recorder(new RandomStrategy(seed));
+        }
+        Slot slot =
+                config.strategy() == dev.braid.testkit.Strategy.PORTFOLIO
+                        ? ROTATION[i % ROTATION.length]
+                        : new Slot(config.strategy(), config.depth());
+        return switch (slot.strategy()) {
+            case RANDOM -> new RandomStrategy(seed);
+            case PCT -> new PctStrategy(seed, slot.depth(), profile.choicePoints());
+            case POS -> new PosStrategy(seed);
+            case SURW -> new SurwStrategy(seed, profile);
+            case BOUNDED, PORTFOLIO -> throw new IllegalStateException(slot.toString());
+        };
+    }
+}

@@ -1,0 +1,191 @@
+package dev.braid.testkit.internal;
+
+import dev.braid.testkit.SimResult;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs schedules 1.. of a randomized exploration, on the caller or on several worker threads, each
+ * an independent engine, until the first failure or the end; optionally only one shard's indexes.
+ */
+final class Sweep {
+    /*
+     * Implementation notes
+     *
+     * Algorithm. Workers claim schedule indexes in increasing order from one counter (next). A
+     * failure at index f lowers `failed` (the smallest failing index so far, CAS) and workers stop
+     * claiming indexes above it; the ones they already claimed below it still run. When all
+     * workers are done, every index below the smallest failing one has run and passed, so the
+     * reported failure is the one a sequential run reports: the first failing index, with the same
+     * schedule (schedule i depends only on the base seed, i and schedule 0's profile, which is
+     * computed before the workers start and published by Thread.start).
+     *
+     * Shards. Shard k of n runs the indexes i >= 1 with i mod n = k (schedule 0, the profiling run,
+     * runs in every shard), so n machines together run the schedules of one long exploration.
+     *
+     * State. The engine keeps all per-run state in its Scheduler and routes seam calls by a
+     * ScopedValue bound on each simulated thread, so runs on different controller threads do not
+     * meet; Rt's simulator is installed once per JVM and is stateless. Shared here: the counters
+     * (atomics) and the failure (written under the CAS winner's index, read after join).
+     *
+     * Progress. An exploration that runs longer than PROGRESS_NANOS prints one line per period to
+     * standard error: schedules done, schedules per second, failures.
+     */
+
+    static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final Explorer explorer;
+    private final int schedules;
+    private final int workers;
+    private final int shard;
+    private final int shards;
+    private final boolean progress;
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger done = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger(Integer.MAX_VALUE);
+    private final ConcurrentHashMap<Integer, SimResult> byIndex = new ConcurrentHashMap<>();
+    private volatile boolean stop;
+    private volatile Throwable crash;
+
+    /** The first failure (smallest index), after {@link #run()}. */
+    SimResult failure;
+
+    Sweep(Explorer explorer, SearchConfig config) {
+        this.explorer = explorer;
+        this.schedules = config.schedules();
+        this.workers = Math.max(1, config.parallelism());
+        this.shard = config.shard();
+        this.shards = config.shards();
+        this.progress = config.progress();
+    }
+
+    /** Schedules run by this sweep. */
+    int ran() {
+        return done.get();
+    }
+
+    /** Schedules of this shard up to and including the failure, counting schedule 0. */
+    int ranUpToFailure() {
+        int f = failed.get();
+        int count = 1;
+        for (int m = 0; ; m++) {
+            int i = index(m);
+            if (i > f) {
+                return count;
+            }
+            count++;
+        }
+    }
+
+    /** The m-th schedule index of this shard after schedule 0. */
+    private int index(int m) {
+        int i = shard + m * shards;
+        return shard == 0 ? i + shards : i;
+    }
+
+    void run() {
+        long start = System.nanoTime();
+        if (workers == 1) {
+            long report = start + PROGRESS_NANOS;
+            while (work()) {
+                long t = System.nanoTime();
+                if (t - report >= 0) {
+                    report(t - start);
+                    report = t + PROGRESS_NANOS;
+                }
+            }
+        } else {
+            List<Thread> threads = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                threads.add(
+                        Thread.ofPlatform()
+                                .name("braid-explore-" + w)
+                                .daemon()
+                                .start(
+                                        () -> {
+                                            try {
+                                                while (work()) {
+                                                    // claims the next index
+                                                }
+                                            } catch (Throwable e) {
+                                                crash = e;
+                                                stop = true;
+                                            }
+                                        }));
+            }
+            long report = start + PROGRESS_NANOS;
+            boolean interrupted = false;
+            for (Thread t : threads) {
+                while (true) {
+                    try {
+                        if (t.join(java.time.Duration.ofMillis(200))) {
+                            break;
+                        }
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        stop = true; // stop claiming; let the running schedules end
+                    }
+                    long now = System.nanoTime();
+                    if (now - report >= 0) {
+                        report(now - start);
+                        report = now + PROGRESS_NANOS;
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (crash instanceof RuntimeException e) {
+                throw e;
+            } else if (crash instanceof Error e) {
+                throw e;
+            } else if (crash != null) {
+                throw new IllegalStateException(crash);
+            }
+        }
+        int f = failed.get();
+        failure = f == Integer.MAX_VALUE ? null : byIndex.get(f);
+    }
+
+    /** Claims and runs one schedule; false when there is nothing left to claim. */
+    private boolean work() {
+        int m = next.getAndIncrement();
+        int i = index(m);
+        if (stop || m < 0 || i < 0 || i >= schedules || i > failed.get()) {
+            return false;
+        }
+        SimResult r = explorer.runSchedule(i);
+        done.incrementAndGet();
+        if (r.isFailure()) {
+            byIndex.put(i, r);
+            int f;
+            do {
+                f = failed.get();
+            } while (i < f && !failed.compareAndSet(f, i));
+        }
+        return true;
+    }
+
+    private void report(long elapsedNanos) {
+        if (!progress) {
+            return;
+        }
+        int n = done.get() + 1;
+        double perSecond = n / (elapsedNanos / 1e9);
+        int f = failed.get() == Integer.MAX_VALUE ? 0 : 1;
+        PrintStream err = System.err;
+        err.println(
+                String.format(
+                        Locale.ROOT,
+                        "braid explore: %d of %d schedules, %.0f schedules/s, %d failure(s)",
+                        n,
+                        schedules,
+                        perSecond,
+                        f));
+    }
+}

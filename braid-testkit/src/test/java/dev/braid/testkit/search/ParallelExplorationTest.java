@@ -1,0 +1,71 @@
+package dev.braid.testkit.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.testkit.Exploration;
+import dev.braid.testkit.SimBody;
+import dev.braid.testkit.Simulation;
+import dev.braid.testkit.Strategy;
+import dev.braid.testkit.internal.Engine;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Parallel and sharded explorations report what a sequential one reports. */
+class ParallelExplorationTest {
+    private static final SimBody RARE = () -> PlantedBugs.ringOfFlags(3);
+
+    @AfterEach
+    void noSimulatedThreadOutlivesItsRun() {
+        assertThat(Engine.liveThreads()).isZero();
+    }
+
+    private static Simulation.Builder base(long seed) {
+        return Simulation.builder()
+                .strategy(Strategy.RANDOM)
+                .seed(seed)
+                .schedules(20_000)
+                .shrink(false)
+                .progress(false);
+    }
+
+    @Test
+    void sameFirstFailingScheduleAsSequential() {
+        for (long seed = 1; seed <= 4; seed++) {
+            Exploration sequential = base(seed).parallelism(1).build().explore(RARE);
+            assertThat(sequential.failure()).as("seed %d", seed).isPresent();
+            for (int workers : new int[] {2, 4}) {
+                Exploration parallel = base(seed).parallelism(workers).build().explore(RARE);
+                assertThat(parallel.schedulesRun())
+                        .as("seed %d, %d workers", seed, workers)
+                        .isEqualTo(sequential.schedulesRun());
+                assertThat(parallel.failure().orElseThrow().schedule())
+                        .isEqualTo(sequential.failure().orElseThrow().schedule());
+            }
+        }
+    }
+
+    @Test
+    void passingParallelExplorationRunsEverySchedule() {
+        Exploration e =
+                base(9).schedules(3_000).parallelism(3).build().explore(PlantedBugs::atomicCounter);
+        assertThat(e.passed()).as(e.message()).isTrue();
+        assertThat(e.schedulesRun()).isEqualTo(3_000);
+    }
+
+    @Test
+    void theShardHoldingTheFirstFailureFindsTheSameSchedule() {
+        Exploration sequential = base(2).build().explore(RARE);
+        int index = sequential.schedulesRun() - 1; // 0-based
+        assertThat(index).isPositive();
+        int shards = 3;
+        Exploration mine = base(2).shard(index % shards, shards).build().explore(RARE);
+        assertThat(mine.failure().orElseThrow().schedule())
+                .isEqualTo(sequential.failure().orElseThrow().schedule());
+        // the shard ran schedule 0 and its own indexes up to the failure, and no other
+        int expected = 1;
+        for (int i = 1; i <= index; i++) {
+            expected += i % shards == index % shards ? 1 : 0;
+        }
+        assertThat(mine.schedulesRun()).isEqualTo(expected);
+    }
+}
