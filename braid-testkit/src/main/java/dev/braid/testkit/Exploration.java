@@ -53,8 +53,9 @@ public record Exploration(int schedulesRun, long baseSeed, Optional<SimResult> f
     public void assertPassed() {
         if (failure.isPresent()) {
             AssertionError e = new AssertionError(message());
-            if (failure.get() instanceof SimResult.Failed f) {
-                e.initCause(f.cause());
+            Throwable cause = Messages.cause(failure.get());
+            if (cause != null) {
+                e.initCause(cause);
             }
             throw e;
         }

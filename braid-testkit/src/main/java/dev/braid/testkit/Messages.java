@@ -17,6 +17,17 @@ final class Messages {
                     .append(f.steps())
                     .append(" steps: the root body threw ")
                     .append(f.cause());
+        } else if (result instanceof SimResult.ThreadFailed f) {
+            sb.append("braid simulation failed after ")
+                    .append(f.steps())
+                    .append(" steps: thread '")
+                    .append(f.thread())
+                    .append("' ended with an uncaught ")
+                    .append(f.cause())
+                    .append(
+                            "\n  (a child's uncaught throwable fails the run; a test that expects"
+                                    + " it turns this off with failOnUncaught(false))");
+            frames(sb, untilEngine(f.cause().getStackTrace()));
         } else if (result instanceof SimResult.Deadlock d) {
             sb.append("braid simulation deadlocked after ").append(d.steps()).append(" steps:");
             for (SimResult.Wait w : d.waits()) {
@@ -78,6 +89,27 @@ final class Messages {
                     .append("\", body)");
         }
         return sb.toString();
+    }
+
+    /** The throwable behind a failure (the root's or a thread's), or null. */
+    static Throwable cause(SimResult result) {
+        if (result instanceof SimResult.Failed f) {
+            return f.cause();
+        }
+        if (result instanceof SimResult.ThreadFailed f) {
+            return f.cause();
+        }
+        return null;
+    }
+
+    /** A throwable's frames up to where the testkit started the thread or the body. */
+    private static List<StackTraceElement> untilEngine(StackTraceElement[] stack) {
+        int n = 0;
+        while (n < stack.length
+                && !stack[n].getClassName().startsWith("dev.braid.testkit.internal.")) {
+            n++;
+        }
+        return List.of(stack).subList(0, n);
     }
 
     private static void access(StringBuilder sb, String which, SimResult.Access a) {

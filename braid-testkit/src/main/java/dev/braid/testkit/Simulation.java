@@ -3,6 +3,7 @@ package dev.braid.testkit;
 import dev.braid.testkit.internal.Engine;
 import dev.braid.testkit.internal.RandomStrategy;
 import dev.braid.testkit.internal.ReplayStrategy;
+import dev.braid.testkit.internal.RunSettings;
 import dev.braid.testkit.internal.Strategy;
 import dev.braid.thread.PanicHook;
 import dev.braid.thread.Panics;
@@ -35,8 +36,10 @@ public final class Simulation {
     private final int schedules;
     private final long maxSteps;
     private final Duration watchdog;
+    private final RunSettings settings;
 
     private Simulation(Builder b) {
+        this.settings = new RunSettings(b.failOnUncaught);
         this.seed = b.seed;
         this.schedules = b.schedules;
         this.maxSteps = b.maxSteps;
@@ -57,7 +60,9 @@ public final class Simulation {
         PanicCapture capture = PanicCapture.install();
         try {
             for (int i = 0; i < schedules; i++) {
-                SimResult r = Engine.run(body, new RandomStrategy(seed + i), maxSteps, watchdog);
+                SimResult r =
+                        Engine.run(
+                                body, new RandomStrategy(seed + i), maxSteps, watchdog, settings);
                 if (r.isFailure()) {
                     return new Exploration(i + 1, seed, Optional.of(r));
                 }
@@ -97,7 +102,7 @@ public final class Simulation {
     private SimResult runCapturingPanics(SimBody body, Strategy strategy) {
         PanicCapture capture = PanicCapture.install();
         try {
-            return Engine.run(body, strategy, maxSteps, watchdog);
+            return Engine.run(body, strategy, maxSteps, watchdog, settings);
         } finally {
             capture.close();
         }
@@ -109,8 +114,24 @@ public final class Simulation {
         private int schedules = DEFAULT_SCHEDULES;
         private long maxSteps = DEFAULT_MAX_STEPS;
         private Duration watchdog = DEFAULT_WATCHDOG;
+        private boolean failOnUncaught = true;
 
         private Builder() {}
+
+        /**
+         * Whether a simulated thread other than the root that ends with an uncaught throwable (for
+         * a braid thread: a panic) fails the run at once, as a {@link SimResult.ThreadFailed} with
+         * its name and throwable (default true). Turn it off only for tests that expect a child to
+         * fail and check that failure themselves (through {@code JoinHandle.join}, a scope, or the
+         * deadlock report, which still names the throwable a dead holder died with).
+         *
+         * @param failOnUncaught false to let children fail silently
+         * @return this builder
+         */
+        public Builder failOnUncaught(boolean failOnUncaught) {
+            this.failOnUncaught = failOnUncaught;
+            return this;
+        }
 
         /** The seed of the first schedule (default 0). */
         public Builder seed(long seed) {
@@ -155,7 +176,11 @@ public final class Simulation {
         }
     }
 
-    /** Swallows panics of simulated threads; other threads' panics go to the previous hook. */
+    /**
+     * Hands panics of simulated threads to their run (which fails unless {@link
+     * Builder#failOnUncaught(boolean)} turned that off); other threads' panics go to the previous
+     * hook.
+     */
     private static final class PanicCapture {
         private final PanicHook previous;
         private final PanicHook mine;
@@ -164,7 +189,9 @@ public final class Simulation {
             this.previous = previous;
             this.mine =
                     (thread, failure) -> {
-                        if (!Engine.insideSimulation()) {
+                        if (Engine.insideSimulation()) {
+                            Engine.panicked(failure);
+                        } else {
                             previous.onPanic(thread, failure);
                         }
                     };

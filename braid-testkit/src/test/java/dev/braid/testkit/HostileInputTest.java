@@ -36,6 +36,7 @@ class HostileInputTest {
     private static final Set<String> EXEMPT =
             Set.of(
                     "Simulation.Builder.seed(long)", // every seed is valid
+                    "Simulation.Builder.failOnUncaught(boolean)", // both values are valid
                     "Schedule.equals(Object)",
                     "Exploration.equals(Object)");
 

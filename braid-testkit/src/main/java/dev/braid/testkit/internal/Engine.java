@@ -53,6 +53,34 @@ public final class Engine {
      * @param watchdog how long the baton holder may go without reaching a yield point
      */
     public static SimResult run(SimBody body, Strategy strategy, long maxSteps, Duration watchdog) {
+        return run(body, strategy, maxSteps, watchdog, RunSettings.DEFAULTS);
+    }
+
+    /**
+     * A braid thread of a run reports its panic (through the panic hook, on its own thread): with
+     * the default settings this fails the run; afterwards the caller returns and unwinds.
+     *
+     * @param failure the throwable the thread's body ended with
+     */
+    public static void panicked(Throwable failure) {
+        if (Scheduler.CURRENT.isBound()) {
+            Task t = Scheduler.CURRENT.get();
+            t.scheduler.threadFailed(t, failure);
+        }
+    }
+
+    /**
+     * Runs {@code body} once under {@code strategy} with {@code settings}.
+     *
+     * @param maxSteps the step bound after which the run is reported as a livelock
+     * @param watchdog how long the baton holder may go without reaching a yield point
+     */
+    public static SimResult run(
+            SimBody body,
+            Strategy strategy,
+            long maxSteps,
+            Duration watchdog,
+            RunSettings settings) {
         if (insideSimulation()) {
             throw new IllegalStateException("a simulation cannot be started inside a simulation");
         }
@@ -62,7 +90,7 @@ public final class Engine {
                         watchNanos / 4,
                         TimeUnit.MILLISECONDS.toNanos(1),
                         TimeUnit.MILLISECONDS.toNanos(50));
-        Scheduler run = new Scheduler(strategy, maxSteps, Thread.currentThread());
+        Scheduler run = new Scheduler(strategy, maxSteps, Thread.currentThread(), settings);
         boolean interrupted = false;
         run.start(body);
         long seen = -1;

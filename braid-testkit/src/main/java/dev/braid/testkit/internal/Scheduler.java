@@ -68,6 +68,7 @@ final class Scheduler {
 
     private final Strategy strategy;
     private final long maxSteps;
+    private final RunSettings settings;
     private final Thread controller;
     private final SplittableRandom random;
     private final ChoiceLog log = new ChoiceLog();
@@ -88,9 +89,10 @@ final class Scheduler {
         SimResult toResult(String schedule, long steps, int abandoned);
     }
 
-    Scheduler(Strategy strategy, long maxSteps, Thread controller) {
+    Scheduler(Strategy strategy, long maxSteps, Thread controller, RunSettings settings) {
         this.strategy = strategy;
         this.maxSteps = maxSteps;
+        this.settings = settings;
         this.controller = controller;
         this.random = new SplittableRandom(strategy.seed() ^ 0x9E3779B97F4A7C15L);
     }
@@ -376,9 +378,32 @@ final class Scheduler {
             conclude((s, n, a) -> new SimResult.Failed(s, n, failure));
             return;
         }
-        // An uncaught throwable of another thread does not fail the run (braid's JoinHandle
-        // reports panics through the panic hook and to joiners).
+        if (failure != null && threadFailed(t, failure)) {
+            return;
+        }
         reschedule(t, Op.OTHER);
+    }
+
+    /**
+     * Task {@code t} (not the root) ended with {@code failure}: its own uncaught throwable, or a
+     * braid thread's panic reported through the panic hook while it still runs. By default this
+     * ends the run; with the opt-out it is only remembered for deadlock reports.
+     *
+     * @return whether the run was concluded
+     */
+    boolean threadFailed(Task t, Throwable failure) {
+        if (aborted || failure instanceof SimAbort || t.id == 0) {
+            return false;
+        }
+        if (t.failure == null) {
+            t.failure = failure;
+        }
+        if (!settings.failOnUncaught()) {
+            return false;
+        }
+        String name = t.name;
+        conclude((s, n, a) -> new SimResult.ThreadFailed(s, n, name, failure));
+        return true;
     }
 
     /** The holder {@code me} has updated its own state; pick who runs next and hand over. */

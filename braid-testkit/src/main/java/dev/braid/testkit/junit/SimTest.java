@@ -37,6 +37,15 @@ public @interface SimTest {
     /** How long a thread may run without reaching a braid operation, in milliseconds. */
     long watchdogMillis() default 1000;
 
+    /**
+     * Whether a simulated thread other than the root that ends with an uncaught throwable fails the
+     * schedule (default true); false for tests that expect a child to fail.
+     *
+     * @return whether a child's uncaught throwable fails the schedule
+     * @see Simulation.Builder#failOnUncaught(boolean)
+     */
+    boolean failOnUncaught() default true;
+
     /** A schedule string ({@code braid1:...}) to replay instead of exploring. */
     String replay() default "";
 }

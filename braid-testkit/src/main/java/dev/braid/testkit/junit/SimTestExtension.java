@@ -53,6 +53,7 @@ public final class SimTestExtension implements InvocationInterceptor {
                         .schedules(config.schedules())
                         .maxSteps(config.maxSteps())
                         .watchdog(Duration.ofMillis(config.watchdogMillis()))
+                        .failOnUncaught(config.failOnUncaught())
                         .build();
         String replay =
                 config.replay().isBlank()
