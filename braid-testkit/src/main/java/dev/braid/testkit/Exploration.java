@@ -9,11 +9,25 @@ import java.util.Optional;
  * @param baseSeed the seed of the first schedule; schedule {@code i} (from 0) used {@code baseSeed
  *     + i}
  * @param failure the first failing schedule's result, if any
+ * @param trace the traced replay of the failure (last steps, wait sites, the HTML file), if any
  */
-public record Exploration(int schedulesRun, long baseSeed, Optional<SimResult> failure) {
+public record Exploration(
+        int schedulesRun, long baseSeed, Optional<SimResult> failure, Optional<Trace> trace) {
+    /**
+     * An exploration without a trace.
+     *
+     * @param schedulesRun how many schedules ran
+     * @param baseSeed the seed of the first schedule
+     * @param failure the first failing schedule's result, if any
+     */
+    public Exploration(int schedulesRun, long baseSeed, Optional<SimResult> failure) {
+        this(schedulesRun, baseSeed, failure, Optional.empty());
+    }
+
     /** Validates the fields. */
     public Exploration {
         java.util.Objects.requireNonNull(failure, "failure");
+        java.util.Objects.requireNonNull(trace, "trace");
         if (schedulesRun < 0) {
             throw new IllegalArgumentException("schedulesRun must be >= 0, was " + schedulesRun);
         }
@@ -42,7 +56,8 @@ public record Exploration(int schedulesRun, long baseSeed, Optional<SimResult> f
                 + schedulesRun
                 + " of the exploration from seed "
                 + baseSeed
-                + ")";
+                + ")"
+                + trace.map(Trace::text).orElse("");
     }
 
     /**

@@ -29,6 +29,12 @@ public final class Simulation {
     /** Default step bound per schedule. */
     public static final long DEFAULT_MAX_STEPS = 100_000;
 
+    /** Default directory of HTML traces of failures, relative to the working directory. */
+    public static final String DEFAULT_TRACE_DIRECTORY = "target/braid-traces";
+
+    /** System property that sets the trace directory ({@code off}: no HTML traces). */
+    public static final String TRACE_PROPERTY = "braid.testkit.traces";
+
     /** Default watchdog: how long a thread may run without reaching a braid operation. */
     public static final Duration DEFAULT_WATCHDOG = Duration.ofSeconds(1);
 
@@ -37,8 +43,12 @@ public final class Simulation {
     private final long maxSteps;
     private final Duration watchdog;
     private final RunSettings settings;
+    private final Optional<java.nio.file.Path> traceDirectory;
+    private final String traceName;
 
     private Simulation(Builder b) {
+        this.traceDirectory = b.traceDirectory;
+        this.traceName = b.traceName;
         this.settings = new RunSettings(b.failOnUncaught);
         this.seed = b.seed;
         this.schedules = b.schedules;
@@ -64,7 +74,7 @@ public final class Simulation {
                         Engine.run(
                                 body, new RandomStrategy(seed + i), maxSteps, watchdog, settings);
                 if (r.isFailure()) {
-                    return new Exploration(i + 1, seed, Optional.of(r));
+                    return new Exploration(i + 1, seed, Optional.of(r), diagnose(r, body));
                 }
             }
         } finally {
@@ -99,6 +109,44 @@ public final class Simulation {
         return runCapturingPanics(body, new ReplayStrategy(parsed));
     }
 
+    /**
+     * Replays {@code schedule} and records every step with its source line: the text that failure
+     * messages carry and, unless turned off ({@link Builder#traceDirectory}), an HTML timeline
+     * written to the trace directory ({@link Trace#file()} names it).
+     *
+     * @param schedule a {@code braid1:...} schedule string, normally a failure's
+     * @param body the code that produced it
+     * @return the trace; its {@link Trace#result()} is the replay's outcome
+     * @throws IllegalArgumentException if {@code schedule} is not a schedule string
+     */
+    public Trace trace(String schedule, SimBody body) {
+        Objects.requireNonNull(body, "body");
+        Schedule parsed = Schedule.parse(schedule);
+        PanicCapture capture = PanicCapture.install();
+        Trace trace;
+        try {
+            trace = Engine.trace(body, new ReplayStrategy(parsed), maxSteps, watchdog, settings);
+        } finally {
+            capture.close();
+        }
+        if (traceDirectory.isPresent()) {
+            try {
+                trace = trace.withFile(trace.writeHtml(traceDirectory.get(), traceName));
+            } catch (java.io.IOException | RuntimeException e) {
+                System.err.println("braid: could not write the trace of " + schedule + ": " + e);
+            }
+        }
+        return trace;
+    }
+
+    /** The trace of a failure, or empty where a second run would not help (watchdog). */
+    private Optional<Trace> diagnose(SimResult failure, SimBody body) {
+        if (failure instanceof SimResult.UncontrolledBlocking) {
+            return Optional.empty();
+        }
+        return Optional.of(trace(failure.schedule(), body));
+    }
+
     private SimResult runCapturingPanics(SimBody body, Strategy strategy) {
         PanicCapture capture = PanicCapture.install();
         try {
@@ -115,8 +163,43 @@ public final class Simulation {
         private long maxSteps = DEFAULT_MAX_STEPS;
         private Duration watchdog = DEFAULT_WATCHDOG;
         private boolean failOnUncaught = true;
+        private Optional<java.nio.file.Path> traceDirectory = defaultTraceDirectory();
+        private String traceName = "";
 
         private Builder() {}
+
+        private static Optional<java.nio.file.Path> defaultTraceDirectory() {
+            String p = System.getProperty(TRACE_PROPERTY, DEFAULT_TRACE_DIRECTORY);
+            if (p.isBlank() || p.equals("off") || p.equals("false")) {
+                return Optional.empty();
+            }
+            return Optional.of(java.nio.file.Path.of(p));
+        }
+
+        /**
+         * Where the HTML trace of a failure goes (default {@value #DEFAULT_TRACE_DIRECTORY},
+         * relative to the working directory, which under Maven is the module's directory; the
+         * system property {@value #TRACE_PROPERTY} overrides it, {@code off} turns traces off).
+         *
+         * @param directory the directory, or empty for no HTML file (the failure message still
+         *     carries the last steps)
+         * @return this builder
+         */
+        public Builder traceDirectory(Optional<java.nio.file.Path> directory) {
+            this.traceDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * A prefix for trace file names, such as the test's name (default {@code trace}).
+         *
+         * @param name the prefix; characters unsafe in file names become {@code _}
+         * @return this builder
+         */
+        public Builder traceName(String name) {
+            this.traceName = Objects.requireNonNull(name, "name");
+            return this;
+        }
 
         /**
          * Whether a simulated thread other than the root that ends with an uncaught throwable (for

@@ -119,6 +119,26 @@ class HostileInputTest {
                 "failure",
                 () -> new Exploration(1, 0, null));
         add(
+                "Exploration.<init>(int, long, Optional, Optional)",
+                NullPointerException.class,
+                "trace",
+                () -> new Exploration(1, 0, Optional.empty(), null));
+        add(
+                "Simulation.trace(String, SimBody)",
+                IllegalArgumentException.class,
+                "not a braid schedule",
+                () -> sim.trace("garbage", () -> {}));
+        add(
+                "Simulation.Builder.traceDirectory(Optional)",
+                NullPointerException.class,
+                "directory",
+                () -> Simulation.builder().traceDirectory(null));
+        add(
+                "Simulation.Builder.traceName(String)",
+                NullPointerException.class,
+                "name",
+                () -> Simulation.builder().traceName(null));
+        add(
                 "Exploration.<init>(int, long, Optional)#negative",
                 IllegalArgumentException.class,
                 "schedulesRun",

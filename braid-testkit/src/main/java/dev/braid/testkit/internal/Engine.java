@@ -5,6 +5,7 @@ import dev.braid.internal.rt.SimThread;
 import dev.braid.internal.rt.Simulator;
 import dev.braid.testkit.SimBody;
 import dev.braid.testkit.SimResult;
+import dev.braid.testkit.Trace;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -84,13 +85,41 @@ public final class Engine {
         if (insideSimulation()) {
             throw new IllegalStateException("a simulation cannot be started inside a simulation");
         }
+        Scheduler run = new Scheduler(strategy, maxSteps, Thread.currentThread(), settings);
+        return drive(run, body, watchdog);
+    }
+
+    /**
+     * Runs {@code body} once under {@code strategy} (a replay of a failure, normally) and records
+     * every step with its call site.
+     *
+     * @param maxSteps the step bound after which the run is reported as a livelock
+     * @param watchdog how long the baton holder may go without reaching a yield point
+     * @return the steps, the fatal one, where blocked threads wait, and the run's result
+     */
+    public static Trace trace(
+            SimBody body,
+            Strategy strategy,
+            long maxSteps,
+            Duration watchdog,
+            RunSettings settings) {
+        if (insideSimulation()) {
+            throw new IllegalStateException("a simulation cannot be started inside a simulation");
+        }
+        Scheduler run = new Scheduler(strategy, maxSteps, Thread.currentThread(), settings);
+        Tracer tracer = new Tracer(run.tasks);
+        run.tracer = tracer;
+        SimResult result = drive(run, body, watchdog);
+        return Diagnosis.trace(result, tracer);
+    }
+
+    private static SimResult drive(Scheduler run, SimBody body, Duration watchdog) {
         long watchNanos = watchdog.toNanos();
         long poll =
                 Math.clamp(
                         watchNanos / 4,
                         TimeUnit.MILLISECONDS.toNanos(1),
                         TimeUnit.MILLISECONDS.toNanos(50));
-        Scheduler run = new Scheduler(strategy, maxSteps, Thread.currentThread(), settings);
         boolean interrupted = false;
         run.start(body);
         long seen = -1;

@@ -80,6 +80,9 @@ final class Scheduler {
     private int[] runnable = new int[8];
     private long now = EPOCH_NANOS;
 
+    /** Records every step with its call site; set only for a diagnostic replay of a failure. */
+    Tracer tracer;
+
     volatile Task current;
     volatile long steps;
     volatile boolean aborted;
@@ -159,7 +162,7 @@ final class Scheduler {
             }
             throw new SimAbort();
         }
-        reschedule(me, op);
+        reschedule(me, op, resource);
         if (op == Op.JOIN && resource instanceof Thread thread) {
             joined(me, thread);
         }
@@ -186,16 +189,18 @@ final class Scheduler {
             throw new SimAbort();
         }
         if (Thread.currentThread().isInterrupted()) {
-            reschedule(me, Op.PARK); // returns at once and keeps the permit, as LockSupport does
+            reschedule(
+                    me, Op.PARK,
+                    blocker); // returns at once and keeps the permit, as LockSupport does
             return;
         }
         if (me.permit) {
             me.permit = false;
-            reschedule(me, Op.PARK);
+            reschedule(me, Op.PARK, blocker);
             return;
         }
         if (timed && deadline - now <= 0) {
-            reschedule(me, Op.SLEEP);
+            reschedule(me, Op.SLEEP, blocker);
             return;
         }
         me.state = timed ? Task.State.TIMED : Task.State.PARKED;
@@ -204,7 +209,7 @@ final class Scheduler {
         if (blocker != null && !(blocker instanceof Thread)) {
             resources.number(blocker);
         }
-        reschedule(me, timed ? Op.SLEEP : Op.PARK);
+        reschedule(me, timed ? Op.SLEEP : Op.PARK, blocker);
         me.blocker = null;
     }
 
@@ -253,7 +258,7 @@ final class Scheduler {
                 t.permit = true;
             }
         }
-        reschedule(me, interrupt ? Op.OTHER : Op.UNPARK);
+        reschedule(me, interrupt ? Op.OTHER : Op.UNPARK, target);
     }
 
     Thread spawn(Task me, ThreadSpec spec, Runnable body) {
@@ -264,7 +269,7 @@ final class Scheduler {
         Task t = newTask(name, body::run);
         memory.spawn(me.id, t.id);
         t.thread.start(); // it waits in awaitTurn until chosen
-        reschedule(me, Op.SPAWN);
+        reschedule(me, Op.SPAWN, t.thread);
         return t.thread;
     }
 
@@ -381,7 +386,7 @@ final class Scheduler {
         if (failure != null && threadFailed(t, failure)) {
             return;
         }
-        reschedule(t, Op.OTHER);
+        reschedule(t, Op.OTHER, Tracer.ENDED);
     }
 
     /**
@@ -408,8 +413,15 @@ final class Scheduler {
 
     /** The holder {@code me} has updated its own state; pick who runs next and hand over. */
     private void reschedule(Task me, Op op) {
+        reschedule(me, op, null);
+    }
+
+    private void reschedule(Task me, Op op, Object resource) {
         long step = steps + 1;
         steps = step;
+        if (tracer != null) {
+            tracer.step(step, me, op, resource);
+        }
         int count = collectRunnable();
         log.step(me.id, op.ordinal(), count);
         if (step > maxSteps) {

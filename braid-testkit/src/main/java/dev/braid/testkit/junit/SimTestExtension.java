@@ -4,6 +4,7 @@ import dev.braid.testkit.Exploration;
 import dev.braid.testkit.SimBody;
 import dev.braid.testkit.SimResult;
 import dev.braid.testkit.Simulation;
+import dev.braid.testkit.Trace;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -54,6 +55,8 @@ public final class SimTestExtension implements InvocationInterceptor {
                         .maxSteps(config.maxSteps())
                         .watchdog(Duration.ofMillis(config.watchdogMillis()))
                         .failOnUncaught(config.failOnUncaught())
+                        .traceName(
+                                method.getDeclaringClass().getSimpleName() + "." + method.getName())
                         .build();
         String replay =
                 config.replay().isBlank()
@@ -61,7 +64,16 @@ public final class SimTestExtension implements InvocationInterceptor {
                         : config.replay();
         if (!replay.isBlank()) {
             SimResult result = sim.replay(replay.strip(), body);
-            result.assertPassed();
+            if (result.isFailure()) {
+                Trace trace = sim.trace(result.schedule(), body);
+                AssertionError e = new AssertionError(result.message() + trace.text());
+                if (result instanceof SimResult.Failed f) {
+                    e.initCause(f.cause());
+                } else if (result instanceof SimResult.ThreadFailed f) {
+                    e.initCause(f.cause());
+                }
+                throw e;
+            }
             return;
         }
         Exploration exploration = sim.explore(body);

@@ -119,14 +119,16 @@ class SimTestExtensionTest {
 
         RUNS.set(0);
         String replayed = failureMessage(run(RacyCounter.class, schedule));
-        assertThat(RUNS.get()).isEqualTo(1);
+        // The replay, then its traced rerun for the failure's diagnosis (last steps, HTML).
+        assertThat(RUNS.get()).isEqualTo(2);
         assertThat(replayed).contains("replay: " + schedule).doesNotContain("diverged");
     }
 
     @Test
     void replayAttributeRerunsThePinnedSchedule() {
         String message = failureMessage(run(PinnedReplay.class, null));
-        assertThat(RUNS.get()).isEqualTo(1);
+        // The replay, then its traced rerun for the failure's diagnosis (last steps, HTML).
+        assertThat(RUNS.get()).isEqualTo(2);
         assertThat(message).contains("expected: 2").contains("replay: " + PINNED);
     }
 
