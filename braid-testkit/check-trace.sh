@@ -46,7 +46,7 @@ check "the wait-for cycle is drawn" '<svg id="cycle"' present
 check "one lane per thread (main, the hostile one, T2)" '<th class="lane">T2</th>' present
 
 mkdir -p "$(dirname "$shot")"
-"$browser" "${flags[@]}" --screenshot="$shot" --window-size=1280,1600 "file://$page" 2>/dev/null
+"$browser" "${flags[@]}" --screenshot="$shot" --window-size=1280,2000 "file://$page" 2>/dev/null
 [[ -s "$shot" ]] || { echo "  FAILED: no screenshot"; fail=1; }
 echo "check-trace: screenshot $shot"
 if [[ $fail -ne 0 ]]; then echo "check-trace: FAILED"; exit 1; fi

@@ -77,8 +77,20 @@ final class Messages {
                     .append(" steps: ")
                     .append(n.detail())
                     .append(
-                            "\n  (code under test must not use Math.random, System.nanoTime,"
-                                    + " ThreadLocalRandom, or static state that outlives a schedule)");
+                            """
+
+                              The program made different choices than when the schedule was \
+                            recorded. The usual causes:
+                                - real randomness: ThreadLocalRandom, Math.random, new Random() \
+                            (use Sim.nextLong / Sim.nextInt);
+                                - the real clock: System.nanoTime, System.currentTimeMillis, \
+                            Instant.now (use Sim.nanoTime / Sim.currentTimeMillis);
+                                - identity-hash iteration: a HashMap/HashSet keyed by objects \
+                            without equals/hashCode, iterated (use LinkedHashMap or sort);
+                                - java.util.concurrent blocking or Thread.sleep the scheduler \
+                            cannot see (use braid's primitives);
+                                - static or test-instance state that outlives a schedule;
+                                - the code changed since the schedule string was recorded.""");
         }
         sb.append("\n  replay: ").append(result.schedule());
         if (result.isFailure()) {

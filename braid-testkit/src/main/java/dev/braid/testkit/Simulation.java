@@ -38,6 +38,8 @@ public final class Simulation {
     /** Default watchdog: how long a thread may run without reaching a braid operation. */
     public static final Duration DEFAULT_WATCHDOG = Duration.ofSeconds(1);
 
+    private static final Simulation DEFAULTS = builder().build();
+
     private final long seed;
     private final int schedules;
     private final long maxSteps;
@@ -98,12 +100,31 @@ public final class Simulation {
 
     /**
      * Reruns exactly the schedule that {@code schedule} (a {@code braid1:...} string from a result)
-     * describes. If the program no longer follows it, the result is {@link
-     * SimResult.Nondeterminism}.
+     * describes, with the default settings: no simulation needs to be built. If the program no
+     * longer follows the schedule, the result is {@link SimResult.Nondeterminism}, naming the step
+     * and call site where it left it. A failure found with other settings ({@code maxSteps}, {@code
+     * failOnUncaught(false)}) replays exactly with that simulation's {@link #rerun}.
      *
+     * @param schedule the schedule string
+     * @param body the code that produced it
+     * @return the outcome of the replay
      * @throws IllegalArgumentException if {@code schedule} is not a schedule string
      */
-    public SimResult replay(String schedule, SimBody body) {
+    public static SimResult replay(String schedule, SimBody body) {
+        return DEFAULTS.rerun(schedule, body);
+    }
+
+    /**
+     * Reruns exactly the schedule that {@code schedule} describes, with this simulation's settings
+     * (step bound, watchdog, {@code failOnUncaught}). If the program no longer follows it, the
+     * result is {@link SimResult.Nondeterminism}.
+     *
+     * @param schedule the schedule string
+     * @param body the code that produced it
+     * @return the outcome of the replay
+     * @throws IllegalArgumentException if {@code schedule} is not a schedule string
+     */
+    public SimResult rerun(String schedule, SimBody body) {
         Objects.requireNonNull(body, "body");
         Schedule parsed = Schedule.parse(schedule);
         return runCapturingPanics(body, new ReplayStrategy(parsed));

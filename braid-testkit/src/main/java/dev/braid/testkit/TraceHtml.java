@@ -61,10 +61,10 @@ final class TraceHtml {
         if (trace.result() instanceof SimResult.Deadlock d) {
             deadlock(h, d, trace);
         }
+        timeline(h, trace);
         h.append("<h2>Message</h2>\n<pre id=\"message\">")
                 .append(esc(trace.result().message()))
                 .append("</pre>\n");
-        timeline(h, trace);
         h.append("</body></html>\n");
         return h.toString();
     }

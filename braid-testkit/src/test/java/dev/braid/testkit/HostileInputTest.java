@@ -66,17 +66,17 @@ class HostileInputTest {
                 "Simulation.replay(String, SimBody)",
                 NullPointerException.class,
                 "body",
-                () -> sim.replay("braid1:random:1:0::0", null));
+                () -> Simulation.replay("braid1:random:1:0::0", null));
         add(
                 "Simulation.replay(String, SimBody)#text",
                 NullPointerException.class,
                 "text",
-                () -> sim.replay(null, () -> {}));
+                () -> Simulation.replay(null, () -> {}));
         add(
                 "Simulation.replay(String, SimBody)#garbage",
                 IllegalArgumentException.class,
                 "not a braid schedule",
-                () -> sim.replay("garbage", () -> {}));
+                () -> Simulation.replay("garbage", () -> {}));
         add(
                 "Simulation.Builder.schedules(int)",
                 IllegalArgumentException.class,
@@ -123,6 +123,11 @@ class HostileInputTest {
                 NullPointerException.class,
                 "trace",
                 () -> new Exploration(1, 0, Optional.empty(), null));
+        add(
+                "Simulation.rerun(String, SimBody)",
+                IllegalArgumentException.class,
+                "not a braid schedule",
+                () -> sim.rerun("garbage", () -> {}));
         add(
                 "Simulation.trace(String, SimBody)",
                 IllegalArgumentException.class,

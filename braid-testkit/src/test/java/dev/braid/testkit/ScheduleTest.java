@@ -35,7 +35,7 @@ class ScheduleTest {
                     .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
-        assertThatThrownBy(() -> Simulation.builder().build().replay("nope", () -> {}))
+        assertThatThrownBy(() -> Simulation.replay("nope", () -> {}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a braid schedule");
     }

@@ -69,9 +69,7 @@ class ThreadFailureTest {
                 .isSameAs(f.cause());
         // The failure replays exactly.
         SimResult again =
-                Simulation.builder()
-                        .build()
-                        .replay(r.schedule(), ThreadFailureTest::assertionInsideCriticalSection);
+                Simulation.replay(r.schedule(), ThreadFailureTest::assertionInsideCriticalSection);
         assertThat(again.message()).isEqualTo(r.message());
     }
 

@@ -101,7 +101,7 @@ class LocksSimTest {
         SimResult failure = found.failure().orElseThrow();
         assertThat(failure).isInstanceOf(SimResult.Deadlock.class);
         assertThat(failure.message()).contains("'waiter' waits for Condvar(ready)");
-        SimResult again = sim.replay(failure.schedule(), LOST_WAKEUP);
+        SimResult again = sim.rerun(failure.schedule(), LOST_WAKEUP);
         assertThat(again).isInstanceOf(SimResult.Deadlock.class);
         assertThat(again.message()).isEqualTo(failure.message());
     }
@@ -141,7 +141,7 @@ class LocksSimTest {
         SimResult failure = found.failure().orElseThrow();
         assertThat(failure).isInstanceOf(SimResult.Deadlock.class);
         assertThat(failure.message()).contains("Mutex(a)", "RwLock(b)", "T1", "T2", "cycle");
-        SimResult again = sim.replay(failure.schedule(), INVERSION);
+        SimResult again = sim.rerun(failure.schedule(), INVERSION);
         assertThat(again).isInstanceOf(SimResult.Deadlock.class);
         assertThat(again.schedule()).isEqualTo(failure.schedule());
     }

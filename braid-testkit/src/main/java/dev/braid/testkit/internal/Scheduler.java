@@ -308,10 +308,16 @@ final class Scheduler {
             log.choice(c, count);
             return c;
         } catch (Strategy.Divergence d) {
-            String original = strategy instanceof ReplayStrategy r ? r.schedule().toString() : "";
-            conclude((s, n, a) -> new SimResult.Nondeterminism(original, n, d.getMessage()));
+            diverged(me, d);
             throw new SimAbort();
         }
+    }
+
+    /** A replay left its schedule: report where (step, thread, the user call site). */
+    private void diverged(Task me, Strategy.Divergence d) {
+        String original = strategy instanceof ReplayStrategy r ? r.schedule().toString() : "";
+        String where = "; it diverged in thread '" + me.name + "' at " + Tracer.callSite();
+        conclude((s, n, a) -> new SimResult.Nondeterminism(original, n, d.getMessage() + where));
     }
 
     /** Ends the run with a data race between two accesses to a plain cell. */
@@ -453,9 +459,7 @@ final class Scheduler {
             try {
                 pick = strategy.choose(runnable, count, me.id, op, step);
             } catch (Strategy.Divergence d) {
-                String original =
-                        strategy instanceof ReplayStrategy r ? r.schedule().toString() : "";
-                conclude((s, n, a) -> new SimResult.Nondeterminism(original, n, d.getMessage()));
+                diverged(me, d);
                 stopIfAlive(me);
                 return;
             }

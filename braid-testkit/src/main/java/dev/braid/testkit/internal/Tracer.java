@@ -146,6 +146,11 @@ final class Tracer {
         return found.orElse(new String[] {"?", ""});
     }
 
+    /** The calling thread's innermost user source line, as {@code Class.method(File:line)}. */
+    static String callSite() {
+        return site()[0];
+    }
+
     static boolean isLibrary(String className) {
         if (className.equals("dev.braid.testkit.Sim")) {
             return true;

@@ -63,7 +63,7 @@ public final class SimTestExtension implements InvocationInterceptor {
                         ? extensionContext.getConfigurationParameter(REPLAY_PARAMETER).orElse("")
                         : config.replay();
         if (!replay.isBlank()) {
-            SimResult result = sim.replay(replay.strip(), body);
+            SimResult result = sim.rerun(replay.strip(), body);
             if (result.isFailure()) {
                 Trace trace = sim.trace(result.schedule(), body);
                 AssertionError e = new AssertionError(result.message() + trace.text());
