@@ -29,6 +29,9 @@ public final class Simulation {
     /** Default step bound per schedule. */
     public static final long DEFAULT_MAX_STEPS = 100_000;
 
+    /** Default chance that an injection point injects one of the enabled faults. */
+    public static final double DEFAULT_FAULT_PROBABILITY = 0.1;
+
     /** Default directory of HTML traces of failures, relative to the working directory. */
     public static final String DEFAULT_TRACE_DIRECTORY = "target/braid-traces";
 
@@ -51,7 +54,9 @@ public final class Simulation {
     private Simulation(Builder b) {
         this.traceDirectory = b.traceDirectory;
         this.traceName = b.traceName;
-        this.settings = new RunSettings(b.failOnUncaught);
+        this.settings =
+                new RunSettings(
+                        b.failOnUncaught, b.faults, b.faultProbability, Fault.suffix(b.faults));
         this.seed = b.seed;
         this.schedules = b.schedules;
         this.maxSteps = b.maxSteps;
@@ -127,7 +132,13 @@ public final class Simulation {
     public SimResult rerun(String schedule, SimBody body) {
         Objects.requireNonNull(body, "body");
         Schedule parsed = Schedule.parse(schedule);
-        return runCapturingPanics(body, new ReplayStrategy(parsed));
+        PanicCapture capture = PanicCapture.install();
+        try {
+            return Engine.run(
+                    body, new ReplayStrategy(parsed), maxSteps, watchdog, settingsFor(parsed));
+        } finally {
+            capture.close();
+        }
     }
 
     /**
@@ -146,7 +157,13 @@ public final class Simulation {
         PanicCapture capture = PanicCapture.install();
         Trace trace;
         try {
-            trace = Engine.trace(body, new ReplayStrategy(parsed), maxSteps, watchdog, settings);
+            trace =
+                    Engine.trace(
+                            body,
+                            new ReplayStrategy(parsed),
+                            maxSteps,
+                            watchdog,
+                            settingsFor(parsed));
         } finally {
             capture.close();
         }
@@ -158,6 +175,12 @@ public final class Simulation {
             }
         }
         return trace;
+    }
+
+    /** This simulation's settings with the faults that {@code schedule}'s name says were on. */
+    private RunSettings settingsFor(Schedule schedule) {
+        java.util.Set<Fault> faults = Fault.of(schedule.strategy());
+        return new RunSettings(settings.failOnUncaught(), faults, 0, Fault.suffix(faults));
     }
 
     /** The trace of a failure, or empty where a second run would not help (watchdog). */
@@ -186,8 +209,45 @@ public final class Simulation {
         private boolean failOnUncaught = true;
         private Optional<java.nio.file.Path> traceDirectory = defaultTraceDirectory();
         private String traceName = "";
+        private java.util.Set<Fault> faults = java.util.EnumSet.noneOf(Fault.class);
+        private double faultProbability = DEFAULT_FAULT_PROBABILITY;
 
         private Builder() {}
+
+        /**
+         * Enables fault injection (opt-in; none by default): at each point where one of {@code
+         * faults} is allowed, the run injects one with {@link #faultProbability} as a recorded
+         * choice, so failures replay exactly. A failure's trace lists what was injected.
+         *
+         * @param faults the faults to inject (none: turns injection off)
+         * @return this builder
+         */
+        public Builder faults(Fault... faults) {
+            Objects.requireNonNull(faults, "faults");
+            java.util.Set<Fault> set = java.util.EnumSet.noneOf(Fault.class);
+            for (Fault f : faults) {
+                set.add(Objects.requireNonNull(f, "faults element"));
+            }
+            this.faults = set;
+            return this;
+        }
+
+        /**
+         * The chance that an injection point injects a fault (default {@value
+         * #DEFAULT_FAULT_PROBABILITY}).
+         *
+         * @param probability in {@code (0, 1]}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code probability} is not in {@code (0, 1]}
+         */
+        public Builder faultProbability(double probability) {
+            if (!(probability > 0 && probability <= 1)) {
+                throw new IllegalArgumentException(
+                        "faultProbability must be in (0, 1], was " + probability);
+            }
+            this.faultProbability = probability;
+            return this;
+        }
 
         private static Optional<java.nio.file.Path> defaultTraceDirectory() {
             String p = System.getProperty(TRACE_PROPERTY, DEFAULT_TRACE_DIRECTORY);

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param steps the recorded steps, oldest first (at most the last few thousand)
  * @param fatal the index in {@code steps} of the step the failure happened at, or -1
  * @param waits where each thread still blocked at the end waits (empty unless a deadlock)
+ * @param faults the faults injected in the run ({@link Simulation.Builder#faults}), one line each
  * @param file the HTML file, once written
  */
 public record Trace(
@@ -29,6 +30,7 @@ public record Trace(
         List<Step> steps,
         int fatal,
         List<Waiting> waits,
+        List<String> faults,
         Optional<Path> file) {
 
     /** How many of the last steps {@link #text()} lists. */
@@ -69,6 +71,7 @@ public record Trace(
         threads = List.copyOf(threads);
         steps = List.copyOf(steps);
         waits = List.copyOf(waits);
+        faults = List.copyOf(faults);
         if (fatal < -1 || fatal >= steps.size()) {
             throw new IllegalArgumentException("fatal must be -1 or a step index, was " + fatal);
         }
@@ -81,7 +84,7 @@ public record Trace(
      * @return a copy with {@link #file()} set
      */
     public Trace withFile(Path path) {
-        return new Trace(result, threads, steps, fatal, waits, Optional.of(path));
+        return new Trace(result, threads, steps, fatal, waits, faults, Optional.of(path));
     }
 
     /**
@@ -120,6 +123,9 @@ public record Trace(
                         .append(" at ")
                         .append(w.site());
             }
+        }
+        for (String f : faults) {
+            sb.append("\n  fault: ").append(f);
         }
         file.ifPresent(p -> sb.append("\n  trace: ").append(p.toAbsolutePath()));
         return sb.toString();

@@ -58,6 +58,13 @@ final class TraceHtml {
                     .append(esc(f.site()))
                     .append("</a></p>\n");
         }
+        if (!trace.faults().isEmpty()) {
+            h.append("<h2>Injected faults</h2>\n<ul class=\"faults\">\n");
+            for (String f : trace.faults()) {
+                h.append("<li>").append(esc(f)).append("</li>\n");
+            }
+            h.append("</ul>\n");
+        }
         if (trace.result() instanceof SimResult.Deadlock d) {
             deadlock(h, d, trace);
         }

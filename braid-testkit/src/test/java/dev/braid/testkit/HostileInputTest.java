@@ -139,6 +139,26 @@ class HostileInputTest {
                 "directory",
                 () -> Simulation.builder().traceDirectory(null));
         add(
+                "Simulation.Builder.faults(Fault[])",
+                NullPointerException.class,
+                "faults",
+                () -> Simulation.builder().faults((Fault[]) null));
+        add(
+                "Simulation.Builder.faults(Fault[])#element",
+                NullPointerException.class,
+                "faults element",
+                () -> Simulation.builder().faults(Fault.INTERRUPT, null));
+        add(
+                "Simulation.Builder.faultProbability(double)",
+                IllegalArgumentException.class,
+                "faultProbability",
+                () -> Simulation.builder().faultProbability(0));
+        add(
+                "Simulation.Builder.faultProbability(double)#nan",
+                IllegalArgumentException.class,
+                "faultProbability",
+                () -> Simulation.builder().faultProbability(Double.NaN));
+        add(
                 "Simulation.Builder.traceName(String)",
                 NullPointerException.class,
                 "name",

@@ -11,7 +11,7 @@ import java.util.Optional;
 final class Diagnosis {
     private Diagnosis() {}
 
-    static Trace trace(SimResult result, Tracer tracer) {
+    static Trace trace(SimResult result, Tracer tracer, List<String> faults) {
         List<Trace.Step> steps = tracer.steps();
         long last = steps.isEmpty() ? 0 : steps.getLast().step();
         Trace.Step fatalStep =
@@ -45,7 +45,7 @@ final class Diagnosis {
             }
         }
         return new Trace(
-                result, tracer.threads(), steps, steps.size() - 1, waits, Optional.empty());
+                result, tracer.threads(), steps, steps.size() - 1, waits, faults, Optional.empty());
     }
 
     private static Trace.Step thrown(long step, String thread, Throwable cause) {

@@ -110,7 +110,7 @@ public final class Engine {
         Tracer tracer = new Tracer(run.tasks);
         run.tracer = tracer;
         SimResult result = drive(run, body, watchdog);
-        return Diagnosis.trace(result, tracer);
+        return Diagnosis.trace(result, tracer, run.faults.injected());
     }
 
     private static SimResult drive(Scheduler run, SimBody body, Duration watchdog) {

@@ -1,7 +1,9 @@
 package dev.braid.testkit.internal;
 
+import dev.braid.cancel.CancelScope;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.ThreadSpec;
+import dev.braid.testkit.Fault;
 import dev.braid.testkit.SimBody;
 import dev.braid.testkit.SimResult;
 import java.util.Arrays;
@@ -69,6 +71,7 @@ final class Scheduler {
     private final Strategy strategy;
     private final long maxSteps;
     private final RunSettings settings;
+    final Faults faults;
     private final Thread controller;
     private final SplittableRandom random;
     private final ChoiceLog log = new ChoiceLog();
@@ -96,6 +99,7 @@ final class Scheduler {
         this.strategy = strategy;
         this.maxSteps = maxSteps;
         this.settings = settings;
+        this.faults = new Faults(settings, strategy.seed());
         this.controller = controller;
         this.random = new SplittableRandom(strategy.seed() ^ 0x9E3779B97F4A7C15L);
     }
@@ -136,7 +140,11 @@ final class Scheduler {
     }
 
     SimResult result(int abandoned) {
-        String schedule = log.toSchedule(strategy.name(), strategy.seed()).toString();
+        String name =
+                strategy instanceof ReplayStrategy
+                        ? strategy.name()
+                        : strategy.name() + settings.strategySuffix();
+        String schedule = log.toSchedule(name, strategy.seed()).toString();
         long n = steps;
         SimResult result = verdict.get().toResult(schedule, n, abandoned);
         if (strategy instanceof ReplayStrategy replay
@@ -165,6 +173,12 @@ final class Scheduler {
         reschedule(me, op, resource);
         if (op == Op.JOIN && resource instanceof Thread thread) {
             joined(me, thread);
+        }
+        if (faults.enabled() && faults.atYield(this, me) == Fault.CANCEL) {
+            long deadline = CancelScope.current().deadline().nanoTime();
+            if (deadline - now > 0) {
+                now = deadline; // the scope's deadline arrives: time passed while others ran
+            }
         }
     }
 
@@ -203,6 +217,9 @@ final class Scheduler {
             reschedule(me, Op.SLEEP, blocker);
             return;
         }
+        if (faults.enabled() && injectAtPark(me, blocker, timed, deadline)) {
+            return;
+        }
         me.state = timed ? Task.State.TIMED : Task.State.PARKED;
         me.deadline = deadline;
         me.blocker = blocker;
@@ -211,6 +228,43 @@ final class Scheduler {
         }
         reschedule(me, timed ? Op.SLEEP : Op.PARK, blocker);
         me.blocker = null;
+    }
+
+    /** An opt-in fault at a park that would block; true if the park returns at once. */
+    private boolean injectAtPark(Task me, Object blocker, boolean timed, long deadline) {
+        String on = "parking on " + resources.label(blocker, tasks);
+        Fault f = faults.atPark(this, me, timed, on);
+        if (f == null) {
+            return false;
+        }
+        switch (f) {
+            case INTERRUPT -> Thread.currentThread().interrupt(); // returns, status set
+            case EARLY_TIMEOUT -> {
+                if (deadline - now > 0) {
+                    now = deadline; // the earliest moment the timeout may fire
+                }
+            }
+            default -> {} // SPURIOUS_WAKEUP: park may return for no reason
+        }
+        reschedule(me, timed ? Op.SLEEP : Op.PARK, blocker);
+        return true;
+    }
+
+    /** A recorded choice among {@code count} fault options (0: none); replays read it back. */
+    int chooseFault(Task me, int count, SplittableRandom r, double probability) {
+        int c;
+        if (strategy instanceof ReplayStrategy) {
+            try {
+                c = strategy.chooseMemory(count, me.id, steps);
+            } catch (Strategy.Divergence d) {
+                diverged(me, d);
+                throw new SimAbort();
+            }
+        } else {
+            c = r.nextDouble() < probability ? 1 + r.nextInt(count - 1) : 0;
+        }
+        log.choice(c, count);
+        return c;
     }
 
     /** A happens-before edge to {@code target}'s next receive or park return, without a wake-up. */

@@ -1,5 +1,6 @@
 package dev.braid.testkit.junit;
 
+import dev.braid.testkit.Fault;
 import dev.braid.testkit.Simulation;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -45,6 +46,21 @@ public @interface SimTest {
      * @see Simulation.Builder#failOnUncaught(boolean)
      */
     boolean failOnUncaught() default true;
+
+    /**
+     * Faults to inject (opt-in; none by default), each a recorded choice so failures replay.
+     *
+     * @return the faults
+     * @see Simulation.Builder#faults(Fault...)
+     */
+    Fault[] faults() default {};
+
+    /**
+     * The chance that an injection point injects one of {@link #faults()}.
+     *
+     * @return a probability in {@code (0, 1]}
+     */
+    double faultProbability() default Simulation.DEFAULT_FAULT_PROBABILITY;
 
     /** A schedule string ({@code braid1:...}) to replay instead of exploring. */
     String replay() default "";

@@ -55,6 +55,8 @@ public final class SimTestExtension implements InvocationInterceptor {
                         .maxSteps(config.maxSteps())
                         .watchdog(Duration.ofMillis(config.watchdogMillis()))
                         .failOnUncaught(config.failOnUncaught())
+                        .faults(config.faults())
+                        .faultProbability(config.faultProbability())
                         .traceName(
                                 method.getDeclaringClass().getSimpleName() + "." + method.getName())
                         .build();
