@@ -70,6 +70,7 @@ class TraceTest {
                 .satisfies(
                         w -> assertThat(w.site()).startsWith("TraceTest.lockBoth(TraceTest.java:"));
         String message = e.message();
+        System.out.println(message);
         assertThat(message)
                 .contains("last steps (of " + e.failure().get().steps() + "):")
                 .contains("blocked threads wait at:")

@@ -78,7 +78,7 @@ final class Faults {
                         + " injected into '"
                         + me.name
                         + "' at step "
-                        + run.steps
+                        + (run.steps + 1)
                         + " ("
                         + on
                         + ") at "
