@@ -199,7 +199,7 @@ public final class Showcase {
     private static Demo findAndReplay(SimBody body) {
         Simulation sim = Simulation.builder().seed(1).schedules(1000).build();
         Exploration found = sim.explore(body);
-        SimResult replayed = found.failure().map(f -> sim.replay(f.schedule(), body)).orElse(null);
+        SimResult replayed = found.failure().map(f -> sim.rerun(f.schedule(), body)).orElse(null);
         return new Demo(found, replayed);
     }
 

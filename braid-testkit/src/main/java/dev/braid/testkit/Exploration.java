@@ -13,17 +13,20 @@ import java.util.Optional;
  * @param shrunk that failure reduced to the fewest preemptions, if shrinking was on and it could
  * @param exhausted whether a {@linkplain Strategy#BOUNDED bounded search} ran every schedule within
  *     its preemption bound (false for randomized strategies, which only sample)
+ * @param trace the traced replay of the failure (last steps, wait sites, the HTML file), if any
  */
 public record Exploration(
         int schedulesRun,
         long baseSeed,
         Optional<SimResult> failure,
         Optional<Shrunk> shrunk,
-        boolean exhausted) {
+        boolean exhausted,
+        Optional<Trace> trace) {
     /** Validates the fields. */
     public Exploration {
         Objects.requireNonNull(failure, "failure");
         Objects.requireNonNull(shrunk, "shrunk");
+        Objects.requireNonNull(trace, "trace");
         if (schedulesRun < 0) {
             throw new IllegalArgumentException("schedulesRun must be >= 0, was " + schedulesRun);
         }
@@ -36,6 +39,37 @@ public record Exploration(
         if (exhausted && failure.isPresent()) {
             throw new IllegalArgumentException("an exhausted search has no failure");
         }
+        if (trace.isPresent() && failure.isEmpty()) {
+            throw new IllegalArgumentException("a trace without a failure");
+        }
+    }
+
+    /**
+     * An exploration without a trace.
+     *
+     * @param schedulesRun how many schedules ran
+     * @param baseSeed the exploration's seed
+     * @param failure the first failure, if any
+     * @param shrunk that failure shrunk, if it was
+     * @param exhausted whether a bounded search ran every schedule within its bound
+     */
+    public Exploration(
+            int schedulesRun,
+            long baseSeed,
+            Optional<SimResult> failure,
+            Optional<Shrunk> shrunk,
+            boolean exhausted) {
+        this(schedulesRun, baseSeed, failure, shrunk, exhausted, Optional.empty());
+    }
+
+    /**
+     * This exploration with the traced replay of its failure.
+     *
+     * @param trace the trace, or empty
+     * @return a copy with {@code trace}
+     */
+    public Exploration withTrace(Optional<Trace> trace) {
+        return new Exploration(schedulesRun, baseSeed, failure, shrunk, exhausted, trace);
     }
 
     /**
@@ -74,6 +108,7 @@ public record Exploration(
                 .append(baseSeed)
                 .append(")");
         shrunk.ifPresent(s -> sb.append("\n  ").append(s.summary()));
+        trace.ifPresent(t -> sb.append(t.text()));
         return sb.toString();
     }
 
@@ -85,8 +120,9 @@ public record Exploration(
     public void assertPassed() {
         if (failure.isPresent()) {
             AssertionError e = new AssertionError(message());
-            if (failure.get() instanceof SimResult.Failed f) {
-                e.initCause(f.cause());
+            Throwable cause = Messages.cause(failure.get());
+            if (cause != null) {
+                e.initCause(cause);
             }
             throw e;
         }

@@ -17,6 +17,17 @@ final class Messages {
                     .append(f.steps())
                     .append(" steps: the root body threw ")
                     .append(f.cause());
+        } else if (result instanceof SimResult.ThreadFailed f) {
+            sb.append("braid simulation failed after ")
+                    .append(f.steps())
+                    .append(" steps: thread '")
+                    .append(f.thread())
+                    .append("' ended with an uncaught ")
+                    .append(f.cause())
+                    .append(
+                            "\n  (a child's uncaught throwable fails the run; a test that expects"
+                                    + " it turns this off with failOnUncaught(false))");
+            frames(sb, untilEngine(f.cause().getStackTrace()));
         } else if (result instanceof SimResult.Deadlock d) {
             sb.append("braid simulation deadlocked after ").append(d.steps()).append(" steps:");
             for (SimResult.Wait w : d.waits()) {
@@ -66,8 +77,20 @@ final class Messages {
                     .append(" steps: ")
                     .append(n.detail())
                     .append(
-                            "\n  (code under test must not use Math.random, System.nanoTime,"
-                                    + " ThreadLocalRandom, or static state that outlives a schedule)");
+                            """
+
+                              The program made different choices than when the schedule was \
+                            recorded. The usual causes:
+                                - real randomness: ThreadLocalRandom, Math.random, new Random() \
+                            (use Sim.nextLong / Sim.nextInt);
+                                - the real clock: System.nanoTime, System.currentTimeMillis, \
+                            Instant.now (use Sim.nanoTime / Sim.currentTimeMillis);
+                                - identity-hash iteration: a HashMap/HashSet keyed by objects \
+                            without equals/hashCode, iterated (use LinkedHashMap or sort);
+                                - java.util.concurrent blocking or Thread.sleep the scheduler \
+                            cannot see (use braid's primitives);
+                                - static or test-instance state that outlives a schedule;
+                                - the code changed since the schedule string was recorded.""");
         }
         sb.append("\n  replay: ").append(result.schedule());
         if (result.isFailure()) {
@@ -78,6 +101,27 @@ final class Messages {
                     .append("\", body)");
         }
         return sb.toString();
+    }
+
+    /** The throwable behind a failure (the root's or a thread's), or null. */
+    static Throwable cause(SimResult result) {
+        if (result instanceof SimResult.Failed f) {
+            return f.cause();
+        }
+        if (result instanceof SimResult.ThreadFailed f) {
+            return f.cause();
+        }
+        return null;
+    }
+
+    /** A throwable's frames up to where the testkit started the thread or the body. */
+    private static List<StackTraceElement> untilEngine(StackTraceElement[] stack) {
+        int n = 0;
+        while (n < stack.length
+                && !stack[n].getClassName().startsWith("dev.braid.testkit.internal.")) {
+            n++;
+        }
+        return List.of(stack).subList(0, n);
     }
 
     private static void access(StringBuilder sb, String which, SimResult.Access a) {

@@ -9,6 +9,7 @@ import java.util.List;
 public sealed interface SimResult
         permits SimResult.Passed,
                 SimResult.Failed,
+                SimResult.ThreadFailed,
                 SimResult.Deadlock,
                 SimResult.UncontrolledBlocking,
                 SimResult.Livelock,
@@ -39,8 +40,9 @@ public sealed interface SimResult
     default void assertPassed() {
         if (isFailure()) {
             AssertionError e = new AssertionError(message());
-            if (this instanceof Failed f) {
-                e.initCause(f.cause());
+            Throwable cause = Messages.cause(this);
+            if (cause != null) {
+                e.initCause(cause);
             }
             throw e;
         }
@@ -51,6 +53,19 @@ public sealed interface SimResult
 
     /** The root body threw {@code cause}. */
     record Failed(String schedule, long steps, Throwable cause) implements SimResult {}
+
+    /**
+     * A simulated thread other than the root ended with an uncaught throwable (for a braid thread,
+     * a panic). This fails the run at the moment the thread ends unless {@link
+     * Simulation.Builder#failOnUncaught(boolean)} turned it off.
+     *
+     * @param schedule the schedule string
+     * @param steps the steps the run took
+     * @param thread the failed thread's name
+     * @param cause what it threw, with its own stack
+     */
+    record ThreadFailed(String schedule, long steps, String thread, Throwable cause)
+            implements SimResult {}
 
     /**
      * Nothing could run, no timer was pending, and some thread was still parked.

@@ -58,7 +58,7 @@ class DeadlockTest {
                 .contains("cycle: T1 -> Mutex(b) -> T2 -> Mutex(a) -> T1")
                 .contains("replay: " + r.schedule());
         // The replay finds the same deadlock at the same step.
-        assertThat(sim.replay(r.schedule(), () -> twoThreads(true))).isEqualTo(r);
+        assertThat(sim.rerun(r.schedule(), () -> twoThreads(true))).isEqualTo(r);
     }
 
     @Test

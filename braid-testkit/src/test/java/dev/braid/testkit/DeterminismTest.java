@@ -68,7 +68,7 @@ class DeterminismTest {
     @Test
     void replayOfAPassingScheduleReproducesItExactly() {
         SimResult first = sim.runOnce(7, DeterminismTest::contendedCounter);
-        SimResult replayed = sim.replay(first.schedule(), DeterminismTest::contendedCounter);
+        SimResult replayed = sim.rerun(first.schedule(), DeterminismTest::contendedCounter);
         assertThat(replayed).isEqualTo(first);
     }
 
@@ -76,7 +76,7 @@ class DeterminismTest {
     void replayOfADifferentProgramReportsNondeterminism() {
         String schedule = sim.runOnce(7, DeterminismTest::contendedCounter).schedule();
         SimResult replayed =
-                sim.replay(
+                sim.rerun(
                         schedule,
                         () -> {
                             contendedCounter();
@@ -106,6 +106,6 @@ class DeterminismTest {
                     }
                 };
         String schedule = sim.runOnce(3, leaky).schedule();
-        assertThat(sim.replay(schedule, leaky)).isInstanceOf(SimResult.Nondeterminism.class);
+        assertThat(sim.rerun(schedule, leaky)).isInstanceOf(SimResult.Nondeterminism.class);
     }
 }

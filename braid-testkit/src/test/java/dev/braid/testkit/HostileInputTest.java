@@ -44,6 +44,7 @@ class HostileInputTest {
                     "Shrunk.equals(Object)",
                     "Census.equals(Object)",
                     "Census.Kind.equals(Object)",
+                    "Simulation.Builder.failOnUncaught(boolean)", // both values are valid
                     "Schedule.equals(Object)",
                     "Exploration.equals(Object)");
 
@@ -73,17 +74,17 @@ class HostileInputTest {
                 "Simulation.replay(String, SimBody)",
                 NullPointerException.class,
                 "body",
-                () -> sim.replay("braid1:random:1:0::0", null));
+                () -> Simulation.replay("braid1:random:1:0::0", null));
         add(
                 "Simulation.replay(String, SimBody)#text",
                 NullPointerException.class,
                 "text",
-                () -> sim.replay(null, () -> {}));
+                () -> Simulation.replay(null, () -> {}));
         add(
                 "Simulation.replay(String, SimBody)#garbage",
                 IllegalArgumentException.class,
                 "not a braid schedule",
-                () -> sim.replay("garbage", () -> {}));
+                () -> Simulation.replay("garbage", () -> {}));
         add(
                 "Simulation.Builder.schedules(int)",
                 IllegalArgumentException.class,
@@ -125,6 +126,51 @@ class HostileInputTest {
                 NullPointerException.class,
                 "failure",
                 () -> new Exploration(1, 0, null));
+        add(
+                "Exploration.<init>(int, long, Optional, Optional)",
+                NullPointerException.class,
+                "trace",
+                () -> new Exploration(1, 0, Optional.empty(), Optional.empty(), false, null));
+        add(
+                "Simulation.rerun(String, SimBody)",
+                IllegalArgumentException.class,
+                "not a braid schedule",
+                () -> sim.rerun("garbage", () -> {}));
+        add(
+                "Simulation.trace(String, SimBody)",
+                IllegalArgumentException.class,
+                "not a braid schedule",
+                () -> sim.trace("garbage", () -> {}));
+        add(
+                "Simulation.Builder.traceDirectory(Optional)",
+                NullPointerException.class,
+                "directory",
+                () -> Simulation.builder().traceDirectory(null));
+        add(
+                "Simulation.Builder.faults(Fault[])",
+                NullPointerException.class,
+                "faults",
+                () -> Simulation.builder().faults((Fault[]) null));
+        add(
+                "Simulation.Builder.faults(Fault[])#element",
+                NullPointerException.class,
+                "faults element",
+                () -> Simulation.builder().faults(Fault.INTERRUPT, null));
+        add(
+                "Simulation.Builder.faultProbability(double)",
+                IllegalArgumentException.class,
+                "faultProbability",
+                () -> Simulation.builder().faultProbability(0));
+        add(
+                "Simulation.Builder.faultProbability(double)#nan",
+                IllegalArgumentException.class,
+                "faultProbability",
+                () -> Simulation.builder().faultProbability(Double.NaN));
+        add(
+                "Simulation.Builder.traceName(String)",
+                NullPointerException.class,
+                "name",
+                () -> Simulation.builder().traceName(null));
         add(
                 "Exploration.<init>(int, long, Optional)#negative",
                 IllegalArgumentException.class,

@@ -51,7 +51,7 @@ class LostUpdateTest {
 
         for (int i = 0; i < 3; i++) {
             SimResult replayed =
-                    sim.replay(
+                    sim.rerun(
                             found.schedule(),
                             LostUpdateTest::incrementTwiceWithASplitCriticalSection);
             assertThat(replayed).isInstanceOf(SimResult.Failed.class);

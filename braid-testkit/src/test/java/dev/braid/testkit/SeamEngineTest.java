@@ -50,9 +50,9 @@ class SeamEngineTest {
     }
 
     @Test
-    void childPanicDoesNotFailTheRunButReachesTheJoiner() {
+    void childPanicFailsTheRunByDefaultAndReachesTheJoinerWithTheOptOut() {
         AtomicReference<Throwable> joined = new AtomicReference<>();
-        sim.check(
+        SimBody body =
                 () -> {
                     JoinHandle<Void> h =
                             Threads.spawn(
@@ -64,7 +64,11 @@ class SeamEngineTest {
                     } catch (RuntimeException e) {
                         joined.set(e);
                     }
-                });
+                };
+        SimResult strict = sim.runOnce(1, body);
+        assertThat(strict).isInstanceOf(SimResult.ThreadFailed.class);
+        assertThat(strict.message()).contains("uncaught java.lang.IllegalStateException: child");
+        Simulation.builder().failOnUncaught(false).build().check(body);
         assertThat(joined.get()).hasRootCauseMessage("child");
     }
 

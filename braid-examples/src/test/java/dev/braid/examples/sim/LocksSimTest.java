@@ -101,7 +101,7 @@ class LocksSimTest {
         SimResult failure = found.failure().orElseThrow();
         assertThat(failure).isInstanceOf(SimResult.Deadlock.class);
         assertThat(failure.message()).contains("'waiter' waits for Condvar(ready)");
-        SimResult again = sim.replay(failure.schedule(), LOST_WAKEUP);
+        SimResult again = sim.rerun(failure.schedule(), LOST_WAKEUP);
         assertThat(again).isInstanceOf(SimResult.Deadlock.class);
         assertThat(again.message()).isEqualTo(failure.message());
     }
@@ -141,7 +141,7 @@ class LocksSimTest {
         SimResult failure = found.failure().orElseThrow();
         assertThat(failure).isInstanceOf(SimResult.Deadlock.class);
         assertThat(failure.message()).contains("Mutex(a)", "RwLock(b)", "T1", "T2", "cycle");
-        SimResult again = sim.replay(failure.schedule(), INVERSION);
+        SimResult again = sim.rerun(failure.schedule(), INVERSION);
         assertThat(again).isInstanceOf(SimResult.Deadlock.class);
         assertThat(again.schedule()).isEqualTo(failure.schedule());
     }
@@ -156,9 +156,15 @@ class LocksSimTest {
                 LockOrderChecker.reset();
                 SimResult r = sim.runOnce(seed, INVERSION);
                 assertThat(r).as("seed %d", seed).isNotInstanceOf(SimResult.Deadlock.class);
-                if (r instanceof SimResult.Failed f) {
-                    assertThat(rootCause(f.cause())).isInstanceOf(LockOrderViolation.class);
-                    assertThat(rootCause(f.cause()).getMessage()).contains("Mutex(a)", "RwLock(b)");
+                // The refused thread's violation fails the run at that thread (a child's uncaught
+                // throwable fails the run); a root that saw it through join reports it too.
+                Throwable cause =
+                        r instanceof SimResult.ThreadFailed t
+                                ? t.cause()
+                                : r instanceof SimResult.Failed f ? f.cause() : null;
+                if (cause != null) {
+                    assertThat(rootCause(cause)).isInstanceOf(LockOrderViolation.class);
+                    assertThat(rootCause(cause).getMessage()).contains("Mutex(a)", "RwLock(b)");
                     flagged++;
                 }
             }

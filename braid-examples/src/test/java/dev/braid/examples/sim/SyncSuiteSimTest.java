@@ -74,7 +74,7 @@ class SyncSuiteSimTest {
                         new SimResult.Wait("T1", "Semaphore(b)", List.of("T2")),
                         new SimResult.Wait("T2", "Semaphore(a)", List.of("T1")));
         assertThat(d.cycle()).contains("Semaphore(a)").contains("Semaphore(b)");
-        assertThat(sim.replay(r.schedule(), SyncSuiteSimTest::abba))
+        assertThat(sim.rerun(r.schedule(), SyncSuiteSimTest::abba))
                 .as("the replay finds the same deadlock")
                 .isInstanceOf(SimResult.Deadlock.class)
                 .extracting(SimResult::steps)

@@ -5,6 +5,7 @@ import dev.braid.internal.rt.SimThread;
 import dev.braid.internal.rt.Simulator;
 import dev.braid.testkit.SimBody;
 import dev.braid.testkit.SimResult;
+import dev.braid.testkit.Trace;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -53,16 +54,72 @@ public final class Engine {
      * @param watchdog how long the baton holder may go without reaching a yield point
      */
     public static SimResult run(SimBody body, Strategy strategy, long maxSteps, Duration watchdog) {
+        return run(body, strategy, maxSteps, watchdog, RunSettings.DEFAULTS);
+    }
+
+    /**
+     * A braid thread of a run reports its panic (through the panic hook, on its own thread): with
+     * the default settings this fails the run; afterwards the caller returns and unwinds.
+     *
+     * @param failure the throwable the thread's body ended with
+     */
+    public static void panicked(Throwable failure) {
+        if (Scheduler.CURRENT.isBound()) {
+            Task t = Scheduler.CURRENT.get();
+            t.scheduler.threadFailed(t, failure);
+        }
+    }
+
+    /**
+     * Runs {@code body} once under {@code strategy} with {@code settings}.
+     *
+     * @param maxSteps the step bound after which the run is reported as a livelock
+     * @param watchdog how long the baton holder may go without reaching a yield point
+     */
+    public static SimResult run(
+            SimBody body,
+            Strategy strategy,
+            long maxSteps,
+            Duration watchdog,
+            RunSettings settings) {
         if (insideSimulation()) {
             throw new IllegalStateException("a simulation cannot be started inside a simulation");
         }
+        Scheduler run = new Scheduler(strategy, maxSteps, Thread.currentThread(), settings);
+        return drive(run, body, watchdog);
+    }
+
+    /**
+     * Runs {@code body} once under {@code strategy} (a replay of a failure, normally) and records
+     * every step with its call site.
+     *
+     * @param maxSteps the step bound after which the run is reported as a livelock
+     * @param watchdog how long the baton holder may go without reaching a yield point
+     * @return the steps, the fatal one, where blocked threads wait, and the run's result
+     */
+    public static Trace trace(
+            SimBody body,
+            Strategy strategy,
+            long maxSteps,
+            Duration watchdog,
+            RunSettings settings) {
+        if (insideSimulation()) {
+            throw new IllegalStateException("a simulation cannot be started inside a simulation");
+        }
+        Scheduler run = new Scheduler(strategy, maxSteps, Thread.currentThread(), settings);
+        Tracer tracer = new Tracer(run.tasks);
+        run.tracer = tracer;
+        SimResult result = drive(run, body, watchdog);
+        return Diagnosis.trace(result, tracer, run.faults.injected());
+    }
+
+    private static SimResult drive(Scheduler run, SimBody body, Duration watchdog) {
         long watchNanos = watchdog.toNanos();
         long poll =
                 Math.clamp(
                         watchNanos / 4,
                         TimeUnit.MILLISECONDS.toNanos(1),
                         TimeUnit.MILLISECONDS.toNanos(50));
-        Scheduler run = new Scheduler(strategy, maxSteps, Thread.currentThread());
         boolean interrupted = false;
         run.start(body);
         long seen = -1;

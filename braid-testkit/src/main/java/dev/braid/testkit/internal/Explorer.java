@@ -93,7 +93,8 @@ public final class Explorer {
                                         body,
                                         config.maxSteps(),
                                         config.watchdog(),
-                                        config.shrinkBudget())
+                                        config.shrinkBudget(),
+                                        config.settings())
                                 .shrink(r)
                         : Optional.empty();
         return new Exploration(runs, config.seed(), Optional.of(r), shrunk, false);
@@ -101,7 +102,8 @@ public final class Explorer {
 
     /** Runs schedule {@code i} for a worker of a {@link Sweep} (after schedule 0). */
     SimResult runSchedule(int i) {
-        return Engine.run(body, strategyFor(i), config.maxSteps(), config.watchdog());
+        return Engine.run(
+                body, strategyFor(i), config.maxSteps(), config.watchdog(), config.settings());
     }
 
     private Exploration bounded() {
@@ -111,7 +113,8 @@ public final class Explorer {
             DfsStrategy dfs =
                     new DfsStrategy(
                             DfsStrategy.NAME, config.seed(), config.preemptionBound(), prefix);
-            SimResult r = Engine.run(body, dfs, config.maxSteps(), config.watchdog());
+            SimResult r =
+                    Engine.run(body, dfs, config.maxSteps(), config.watchdog(), config.settings());
             runs++;
             if (r.isFailure()) {
                 return failed(runs, r);
@@ -143,7 +146,7 @@ public final class Explorer {
                 DfsStrategy s =
                         new DfsStrategy(
                                 DfsStrategy.NAME, config.seed(), config.preemptionBound(), prefix);
-                r = Engine.run(body, s, config.maxSteps(), config.watchdog());
+                r = Engine.run(body, s, config.maxSteps(), config.watchdog(), config.settings());
                 prefix = s.next();
             } else {
                 r = run(i);
@@ -167,7 +170,7 @@ public final class Explorer {
     /** Runs schedule {@code i} (schedule 0 first, on the caller: it provides the profile). */
     SimResult run(int i) {
         Strategy s = strategyFor(i);
-        SimResult r = Engine.run(body, s, config.maxSteps(), config.watchdog());
+        SimResult r = Engine.run(body, s, config.maxSteps(), config.watchdog(), config.settings());
         if (s instanceof Profile.Recorder recorder) {
             profile = recorder.profile();
         }

@@ -141,11 +141,22 @@ final class Resources {
             Task t = blocked.get(i);
             List<String> names = new ArrayList<>();
             for (Task h : holdersOf(t.blocker, tasks)) {
-                names.add(h.alive() ? h.name : h.name + " (finished)");
+                names.add(holderName(h));
             }
             waits.add(new SimResult.Wait(t.name, labels.get(i), names));
         }
         return new SimResult.Deadlock(schedule, steps, waits, cycle(blocked, labels, tasks));
+    }
+
+    /** A holder's name; one that ended says so, and names the throwable it died with. */
+    private static String holderName(Task h) {
+        if (h.alive()) {
+            return h.name;
+        }
+        if (h.failure == null) {
+            return h.name + " (finished)";
+        }
+        return h.name + " (died with " + h.failure + ")";
     }
 
     private String cycle(List<Task> blocked, List<String> labels, List<Task> tasks) {

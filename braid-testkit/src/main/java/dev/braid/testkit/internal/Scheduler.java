@@ -1,7 +1,9 @@
 package dev.braid.testkit.internal;
 
+import dev.braid.cancel.CancelScope;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.ThreadSpec;
+import dev.braid.testkit.Fault;
 import dev.braid.testkit.SimBody;
 import dev.braid.testkit.SimResult;
 import java.util.Arrays;
@@ -68,6 +70,8 @@ final class Scheduler {
 
     private final Strategy strategy;
     private final long maxSteps;
+    private final RunSettings settings;
+    final Faults faults;
     private final Thread controller;
     private final SplittableRandom random;
     private final ChoiceLog log = new ChoiceLog();
@@ -79,6 +83,9 @@ final class Scheduler {
     private int[] runnable = new int[8];
     private long now = EPOCH_NANOS;
 
+    /** Records every step with its call site; set only for a diagnostic replay of a failure. */
+    Tracer tracer;
+
     volatile Task current;
     volatile long steps;
     volatile boolean aborted;
@@ -88,9 +95,11 @@ final class Scheduler {
         SimResult toResult(String schedule, long steps, int abandoned);
     }
 
-    Scheduler(Strategy strategy, long maxSteps, Thread controller) {
+    Scheduler(Strategy strategy, long maxSteps, Thread controller, RunSettings settings) {
         this.strategy = strategy;
         this.maxSteps = maxSteps;
+        this.settings = settings;
+        this.faults = new Faults(settings, strategy.seed());
         this.controller = controller;
         this.random = new SplittableRandom(strategy.seed() ^ 0x9E3779B97F4A7C15L);
     }
@@ -131,7 +140,11 @@ final class Scheduler {
     }
 
     SimResult result(int abandoned) {
-        String schedule = log.toSchedule(strategy.name(), strategy.seed()).toString();
+        String name =
+                strategy instanceof ReplayStrategy
+                        ? strategy.name()
+                        : strategy.name() + settings.strategySuffix();
+        String schedule = log.toSchedule(name, strategy.seed()).toString();
         long n = steps;
         SimResult result = verdict.get().toResult(schedule, n, abandoned);
         if (strategy instanceof ReplayStrategy replay
@@ -158,9 +171,15 @@ final class Scheduler {
             throw new SimAbort();
         }
         strategy.onYield(me.id, op, resource);
-        reschedule(me, op);
+        reschedule(me, op, resource);
         if (op == Op.JOIN && resource instanceof Thread thread) {
             joined(me, thread);
+        }
+        if (faults.enabled() && faults.atYield(this, me) == Fault.CANCEL) {
+            long deadline = CancelScope.current().deadline().nanoTime();
+            if (deadline - now > 0) {
+                now = deadline; // the scope's deadline arrives: time passed while others ran
+            }
         }
     }
 
@@ -185,16 +204,21 @@ final class Scheduler {
             throw new SimAbort();
         }
         if (Thread.currentThread().isInterrupted()) {
-            reschedule(me, Op.PARK); // returns at once and keeps the permit, as LockSupport does
+            reschedule(
+                    me, Op.PARK,
+                    blocker); // returns at once and keeps the permit, as LockSupport does
             return;
         }
         if (me.permit) {
             me.permit = false;
-            reschedule(me, Op.PARK);
+            reschedule(me, Op.PARK, blocker);
             return;
         }
         if (timed && deadline - now <= 0) {
-            reschedule(me, Op.SLEEP);
+            reschedule(me, Op.SLEEP, blocker);
+            return;
+        }
+        if (faults.enabled() && injectAtPark(me, blocker, timed, deadline)) {
             return;
         }
         me.state = timed ? Task.State.TIMED : Task.State.PARKED;
@@ -204,8 +228,45 @@ final class Scheduler {
             resources.number(blocker);
         }
         strategy.onYield(me.id, timed ? Op.SLEEP : Op.PARK, blocker);
-        reschedule(me, timed ? Op.SLEEP : Op.PARK);
+        reschedule(me, timed ? Op.SLEEP : Op.PARK, blocker);
         me.blocker = null;
+    }
+
+    /** An opt-in fault at a park that would block; true if the park returns at once. */
+    private boolean injectAtPark(Task me, Object blocker, boolean timed, long deadline) {
+        String on = "parking on " + resources.label(blocker, tasks);
+        Fault f = faults.atPark(this, me, timed, on);
+        if (f == null) {
+            return false;
+        }
+        switch (f) {
+            case INTERRUPT -> Thread.currentThread().interrupt(); // returns, status set
+            case EARLY_TIMEOUT -> {
+                if (deadline - now > 0) {
+                    now = deadline; // the earliest moment the timeout may fire
+                }
+            }
+            default -> {} // SPURIOUS_WAKEUP: park may return for no reason
+        }
+        reschedule(me, timed ? Op.SLEEP : Op.PARK, blocker);
+        return true;
+    }
+
+    /** A recorded choice among {@code count} fault options (0: none); replays read it back. */
+    int chooseFault(Task me, int count, SplittableRandom r, double probability) {
+        int c;
+        if (strategy instanceof ReplayStrategy) {
+            try {
+                c = strategy.chooseMemory(count, me.id, steps);
+            } catch (Strategy.Divergence d) {
+                diverged(me, d);
+                throw new SimAbort();
+            }
+        } else {
+            c = r.nextDouble() < probability ? 1 + r.nextInt(count - 1) : 0;
+        }
+        log.choice(c, count);
+        return c;
     }
 
     /** A happens-before edge to {@code target}'s next receive or park return, without a wake-up. */
@@ -254,7 +315,7 @@ final class Scheduler {
             }
         }
         strategy.onYield(me.id, interrupt ? Op.OTHER : Op.UNPARK, target);
-        reschedule(me, interrupt ? Op.OTHER : Op.UNPARK);
+        reschedule(me, interrupt ? Op.OTHER : Op.UNPARK, target);
     }
 
     Thread spawn(Task me, ThreadSpec spec, Runnable body) {
@@ -265,7 +326,7 @@ final class Scheduler {
         Task t = newTask(name, body::run);
         memory.spawn(me.id, t.id);
         t.thread.start(); // it waits in awaitTurn until chosen
-        reschedule(me, Op.SPAWN);
+        reschedule(me, Op.SPAWN, t.thread);
         return t.thread;
     }
 
@@ -304,10 +365,16 @@ final class Scheduler {
             log.choice(c, count);
             return c;
         } catch (Strategy.Divergence d) {
-            String original = strategy instanceof ReplayStrategy r ? r.schedule().toString() : "";
-            conclude((s, n, a) -> new SimResult.Nondeterminism(original, n, d.getMessage()));
+            diverged(me, d);
             throw new SimAbort();
         }
+    }
+
+    /** A replay left its schedule: report where (step, thread, the user call site). */
+    private void diverged(Task me, Strategy.Divergence d) {
+        String original = strategy instanceof ReplayStrategy r ? r.schedule().toString() : "";
+        String where = "; it diverged in thread '" + me.name + "' at " + Tracer.callSite();
+        conclude((s, n, a) -> new SimResult.Nondeterminism(original, n, d.getMessage() + where));
     }
 
     /** Ends the run with a data race between two accesses to a plain cell. */
@@ -379,15 +446,45 @@ final class Scheduler {
             conclude((s, n, a) -> new SimResult.Failed(s, n, failure));
             return;
         }
-        // An uncaught throwable of another thread does not fail the run (braid's JoinHandle
-        // reports panics through the panic hook and to joiners).
-        reschedule(t, Op.OTHER);
+        if (failure != null && threadFailed(t, failure)) {
+            return;
+        }
+        reschedule(t, Op.OTHER, Tracer.ENDED);
+    }
+
+    /**
+     * Task {@code t} (not the root) ended with {@code failure}: its own uncaught throwable, or a
+     * braid thread's panic reported through the panic hook while it still runs. By default this
+     * ends the run; with the opt-out it is only remembered for deadlock reports.
+     *
+     * @return whether the run was concluded
+     */
+    boolean threadFailed(Task t, Throwable failure) {
+        if (aborted || failure instanceof SimAbort || t.id == 0) {
+            return false;
+        }
+        if (t.failure == null) {
+            t.failure = failure;
+        }
+        if (!settings.failOnUncaught()) {
+            return false;
+        }
+        String name = t.name;
+        conclude((s, n, a) -> new SimResult.ThreadFailed(s, n, name, failure));
+        return true;
     }
 
     /** The holder {@code me} has updated its own state; pick who runs next and hand over. */
     private void reschedule(Task me, Op op) {
+        reschedule(me, op, null);
+    }
+
+    private void reschedule(Task me, Op op, Object resource) {
         long step = steps + 1;
         steps = step;
+        if (tracer != null) {
+            tracer.step(step, me, op, resource);
+        }
         int count = collectRunnable();
         log.step(me.id, op.ordinal(), count);
         if (step > maxSteps) {
@@ -419,9 +516,7 @@ final class Scheduler {
             try {
                 pick = strategy.choose(runnable, count, me.id, op, step);
             } catch (Strategy.Divergence d) {
-                String original =
-                        strategy instanceof ReplayStrategy r ? r.schedule().toString() : "";
-                conclude((s, n, a) -> new SimResult.Nondeterminism(original, n, d.getMessage()));
+                diverged(me, d);
                 stopIfAlive(me);
                 return;
             }

@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param shard which shard of the schedule indexes this exploration runs (0-based)
  * @param shards how many shards the indexes are split into
  * @param progress whether long explorations print a progress line
+ * @param settings what each run does beyond scheduling (uncaught failures, faults)
  */
 public record SearchConfig(
         Strategy strategy,
@@ -33,4 +34,5 @@ public record SearchConfig(
         int parallelism,
         int shard,
         int shards,
-        boolean progress) {}
+        boolean progress,
+        RunSettings settings) {}

@@ -39,6 +39,7 @@ public final class Shrinker {
     private final long maxSteps;
     private final Duration watchdog;
     private final int budget;
+    private final RunSettings settings;
 
     /**
      * A shrinker for failures of {@code body}.
@@ -47,9 +48,12 @@ public final class Shrinker {
      * @param maxSteps the step bound per run
      * @param watchdog the watchdog per run
      * @param budget how many schedules shrinking may run
+     * @param settings what each run does beyond scheduling
      */
-    public Shrinker(SimBody body, long maxSteps, Duration watchdog, int budget) {
+    public Shrinker(
+            SimBody body, long maxSteps, Duration watchdog, int budget, RunSettings settings) {
         this.body = body;
+        this.settings = settings;
         this.maxSteps = maxSteps;
         this.watchdog = watchdog;
         this.budget = budget;
@@ -69,7 +73,7 @@ public final class Shrinker {
         String signature = Signature.of(failure);
         Schedule original = Schedule.parse(failure.schedule());
         Counter counter = new Counter(new ReplayStrategy(original));
-        SimResult again = Engine.run(body, counter, maxSteps, watchdog);
+        SimResult again = Engine.run(body, counter, maxSteps, watchdog, settings);
         int runs = 1;
         if (!signature.equals(Signature.of(again))) {
             return Optional.empty();
@@ -81,7 +85,7 @@ public final class Shrinker {
             int stopAt = Integer.MAX_VALUE;
             while (prefix != null && runs < budget && runs < stopAt) {
                 DfsStrategy dfs = new DfsStrategy("shrunk", original.seed(), bound, prefix);
-                SimResult r = Engine.run(body, dfs, maxSteps, watchdog);
+                SimResult r = Engine.run(body, dfs, maxSteps, watchdog, settings);
                 runs++;
                 if (r.isFailure() && signature.equals(Signature.of(r))) {
                     if (found == null) {

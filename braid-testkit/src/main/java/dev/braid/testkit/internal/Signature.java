@@ -23,6 +23,13 @@ public final class Signature {
             case SimResult.Passed p -> "passed";
             case SimResult.Failed f ->
                     "failed: " + f.cause().getClass().getName() + ": " + f.cause().getMessage();
+            case SimResult.ThreadFailed t ->
+                    "thread "
+                            + t.thread()
+                            + " failed: "
+                            + t.cause().getClass().getName()
+                            + ": "
+                            + t.cause().getMessage();
             case SimResult.Deadlock d -> {
                 TreeSet<String> blocked = new TreeSet<>();
                 for (SimResult.Wait w : d.waits()) {
@@ -47,10 +54,11 @@ public final class Signature {
      * Whether a shrinker may rerun such a failure cheaply and expect it back.
      *
      * @param result a run's outcome
-     * @return true for a failed body, a deadlock or a data race
+     * @return true for a failed body or thread, a deadlock or a data race
      */
     public static boolean shrinkable(SimResult result) {
         return result instanceof SimResult.Failed
+                || result instanceof SimResult.ThreadFailed
                 || result instanceof SimResult.Deadlock
                 || result instanceof SimResult.DataRace;
     }

@@ -42,6 +42,10 @@ final class Task implements SimThread, SimMemory {
 
     long deadline;
     Object blocker;
+
+    /** The throwable its body ended with (its own or a braid panic), or null. */
+    Throwable failure;
+
     final List<Object> held = new ArrayList<>(2);
 
     Task(Scheduler scheduler, int id, String name) {

@@ -1,5 +1,6 @@
 package dev.braid.testkit.junit;
 
+import dev.braid.testkit.Fault;
 import dev.braid.testkit.Simulation;
 import dev.braid.testkit.Strategy;
 import java.lang.annotation.Documented;
@@ -85,6 +86,30 @@ public @interface SimTest {
      * @return the shard, or empty
      */
     String shard() default "";
+
+    /**
+     * Whether a simulated thread other than the root that ends with an uncaught throwable fails the
+     * schedule (default true); false for tests that expect a child to fail.
+     *
+     * @return whether a child's uncaught throwable fails the schedule
+     * @see Simulation.Builder#failOnUncaught(boolean)
+     */
+    boolean failOnUncaught() default true;
+
+    /**
+     * Faults to inject (opt-in; none by default), each a recorded choice so failures replay.
+     *
+     * @return the faults
+     * @see Simulation.Builder#faults(Fault...)
+     */
+    Fault[] faults() default {};
+
+    /**
+     * The chance that an injection point injects one of {@link #faults()}.
+     *
+     * @return a probability in {@code (0, 1]}
+     */
+    double faultProbability() default Simulation.DEFAULT_FAULT_PROBABILITY;
 
     /** A schedule string ({@code braid1:...}) to replay instead of exploring. */
     String replay() default "";

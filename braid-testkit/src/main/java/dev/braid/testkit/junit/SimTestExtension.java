@@ -4,6 +4,7 @@ import dev.braid.testkit.Exploration;
 import dev.braid.testkit.SimBody;
 import dev.braid.testkit.SimResult;
 import dev.braid.testkit.Simulation;
+import dev.braid.testkit.Trace;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -56,7 +57,14 @@ public final class SimTestExtension implements InvocationInterceptor {
                         .strategy(config.strategy())
                         .depth(config.depth())
                         .preemptionBound(config.preemptionBound())
-                        .shrink(config.shrink());
+                        .shrink(config.shrink())
+                        .failOnUncaught(config.failOnUncaught())
+                        .faults(config.faults())
+                        .faultProbability(config.faultProbability())
+                        .traceName(
+                                method.getDeclaringClass().getSimpleName()
+                                        + "."
+                                        + method.getName());
         if (config.parallelism() >= 0) {
             builder.parallelism(config.parallelism());
         }
@@ -69,8 +77,17 @@ public final class SimTestExtension implements InvocationInterceptor {
                         ? extensionContext.getConfigurationParameter(REPLAY_PARAMETER).orElse("")
                         : config.replay();
         if (!replay.isBlank()) {
-            SimResult result = sim.replay(replay.strip(), body);
-            result.assertPassed();
+            SimResult result = sim.rerun(replay.strip(), body);
+            if (result.isFailure()) {
+                Trace trace = sim.trace(result.schedule(), body);
+                AssertionError e = new AssertionError(result.message() + trace.text());
+                if (result instanceof SimResult.Failed f) {
+                    e.initCause(f.cause());
+                } else if (result instanceof SimResult.ThreadFailed f) {
+                    e.initCause(f.cause());
+                }
+                throw e;
+            }
             return;
         }
         Exploration exploration = sim.explore(body);

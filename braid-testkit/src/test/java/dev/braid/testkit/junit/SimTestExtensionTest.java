@@ -3,8 +3,12 @@ package dev.braid.testkit.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.braid.sync.Mutex;
+import dev.braid.sync.MutexGuard;
+import dev.braid.testkit.Fault;
 import dev.braid.testkit.Sim;
 import dev.braid.thread.JoinHandle;
+import dev.braid.thread.PanicException;
 import dev.braid.thread.Threads;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -74,6 +78,57 @@ class SimTestExtensionTest {
         }
     }
 
+    static void childPanics() throws InterruptedException {
+        RUNS.incrementAndGet();
+        JoinHandle<Void> h =
+                Threads.spawn(
+                        () -> {
+                            throw new IllegalStateException("expected");
+                        });
+        try {
+            h.join();
+            throw new AssertionError("join did not report the panic");
+        } catch (PanicException e) {
+            assertThat(e).hasRootCauseMessage("expected");
+        }
+    }
+
+    /** Expects its child to fail and checks that itself: opts out. */
+    static class ExpectedPanic {
+        @SimTest(schedules = 20, failOnUncaught = false)
+        void childPanicsAndTheTestChecksIt() throws InterruptedException {
+            childPanics();
+        }
+    }
+
+    static class UnexpectedPanic {
+        @SimTest(schedules = 20)
+        void childPanics() throws InterruptedException {
+            SimTestExtensionTest.childPanics();
+        }
+    }
+
+    static class InterruptedWorker {
+        @SimTest(schedules = 300, seed = 7, faults = Fault.INTERRUPT, faultProbability = 0.5)
+        void workerPropagatesAnInterrupt() throws InterruptedException {
+            Mutex<Integer> m = Mutex.named("m", 0);
+            MutexGuard<Integer> held = m.lock();
+            JoinHandle<Void> worker =
+                    Threads.builder()
+                            .name("worker")
+                            .spawn(
+                                    () -> {
+                                        try (MutexGuard<Integer> g = m.lockInterruptibly()) {
+                                            g.set(1);
+                                        }
+                                        return null;
+                                    });
+            Sim.yieldNow();
+            held.close();
+            worker.join();
+        }
+    }
+
     // Found by RacyCounter (seed 11, third schedule). If braid-core changes the yield points of
     // Threads.spawn/join, rerun failingSimTestReportsAReplayString... and update this string.
     static final String PINNED = "braid1:random:13:7:wQI:fbacda73";
@@ -119,15 +174,42 @@ class SimTestExtensionTest {
 
         RUNS.set(0);
         String replayed = failureMessage(run(RacyCounter.class, schedule));
-        assertThat(RUNS.get()).isEqualTo(1);
+        // The replay, then its traced rerun for the failure's diagnosis (last steps, HTML).
+        assertThat(RUNS.get()).isEqualTo(2);
         assertThat(replayed).contains("replay: " + schedule).doesNotContain("diverged");
     }
 
     @Test
     void replayAttributeRerunsThePinnedSchedule() {
         String message = failureMessage(run(PinnedReplay.class, null));
-        assertThat(RUNS.get()).isEqualTo(1);
+        // The replay, then its traced rerun for the failure's diagnosis (last steps, HTML).
+        assertThat(RUNS.get()).isEqualTo(2);
         assertThat(message).contains("expected: 2").contains("replay: " + PINNED);
+    }
+
+    @Test
+    void failOnUncaughtFalseLetsATestExpectAChildsPanic() {
+        run(ExpectedPanic.class, null)
+                .testEvents()
+                .assertStatistics(s -> s.started(1).succeeded(1));
+        assertThat(RUNS.get()).isEqualTo(20);
+    }
+
+    @Test
+    void aChildsPanicFailsASimTestByDefault() {
+        String message = failureMessage(run(UnexpectedPanic.class, null));
+        assertThat(message)
+                .contains("ended with an uncaught java.lang.IllegalStateException: expected")
+                .contains("last steps");
+    }
+
+    @Test
+    void theFaultsAttributeInjectsAndTheFailureSaysWhich() {
+        String message = failureMessage(run(InterruptedWorker.class, null));
+        assertThat(message)
+                .contains("InterruptedException")
+                .contains("fault: interrupt injected into 'worker'")
+                .contains("braid1:random-f1:");
     }
 
     @Test

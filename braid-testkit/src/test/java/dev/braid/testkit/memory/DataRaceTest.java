@@ -49,7 +49,7 @@ class DataRaceTest {
                 .contains("DataRaceTest.writer")
                 .contains("DataRaceTest.reader")
                 .contains("replay: braid1:");
-        SimResult again = sim.replay(race.schedule(), DataRaceTest::racyProgram);
+        SimResult again = sim.rerun(race.schedule(), DataRaceTest::racyProgram);
         assertThat(again.message()).isEqualTo(race.message());
     }
 

@@ -55,7 +55,7 @@ class WeakMemoryAcceptanceTest {
         System.out.printf("relaxed message passing: found by schedule %d%n", e.schedulesRun());
         assertThat(failure.message()).contains("read data = 0").contains("replay: braid1:");
         SimResult again =
-                sim.replay(
+                sim.rerun(
                         failure.schedule(),
                         () -> messagePassing(Ordering.RELAXED, Ordering.RELAXED));
         assertThat(again).isInstanceOf(SimResult.Failed.class);
@@ -110,7 +110,7 @@ class WeakMemoryAcceptanceTest {
                 SimResult r = sim.runOnce(seed, () -> outcome[0] = shape.run(Litmus.Mode.RELAXED));
                 String first = outcome[0];
                 SimResult again =
-                        sim.replay(r.schedule(), () -> outcome[0] = shape.run(Litmus.Mode.RELAXED));
+                        sim.rerun(r.schedule(), () -> outcome[0] = shape.run(Litmus.Mode.RELAXED));
                 assertThat(again)
                         .as(shape + " " + r.schedule())
                         .isInstanceOf(SimResult.Passed.class);

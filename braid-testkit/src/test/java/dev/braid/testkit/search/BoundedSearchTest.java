@@ -91,7 +91,7 @@ class BoundedSearchTest {
         assertThat(found.message()).contains("saw their neighbour's flag");
         assertThat(found.schedule()).startsWith("braid1:dfs:");
         // the bounded search's string replays like any other
-        SimResult again = bounded(2).replay(found.schedule(), () -> PlantedBugs.ringOfFlags(2));
+        SimResult again = bounded(2).rerun(found.schedule(), () -> PlantedBugs.ringOfFlags(2));
         assertThat(again.message()).isEqualTo(found.message());
     }
 

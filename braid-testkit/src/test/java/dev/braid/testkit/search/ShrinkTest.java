@@ -57,7 +57,7 @@ class ShrinkTest {
 
         String expected = ((SimResult.Failed) found).cause().getMessage();
         for (int i = 0; i < 10; i++) {
-            SimResult again = sim.replay(shrunk.result().schedule(), bug);
+            SimResult again = sim.rerun(shrunk.result().schedule(), bug);
             assertThat(again).isInstanceOf(SimResult.Failed.class);
             assertThat(((SimResult.Failed) again).cause().getMessage()).isEqualTo(expected);
             assertThat(again.schedule()).isEqualTo(shrunk.result().schedule());

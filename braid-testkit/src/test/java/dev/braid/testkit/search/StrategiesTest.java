@@ -44,7 +44,7 @@ class StrategiesTest {
         Exploration e = sim.explore(() -> PlantedBugs.ringOfFlags(2));
         SimResult found = e.failure().orElseThrow(() -> new AssertionError(e.message()));
         for (int i = 0; i < 3; i++) {
-            SimResult again = sim.replay(found.schedule(), () -> PlantedBugs.ringOfFlags(2));
+            SimResult again = sim.rerun(found.schedule(), () -> PlantedBugs.ringOfFlags(2));
             assertThat(again.message()).isEqualTo(found.message());
         }
         // schedule i is a function of (base seed, i): a second exploration finds the same
@@ -118,7 +118,7 @@ class StrategiesTest {
                 .contains("last writer 1")
                 .contains("last writer 2");
         for (Census.Kind k : census.kinds()) {
-            SimResult again = sim.replay(k.first().schedule(), StrategiesTest::lastWriterFails);
+            SimResult again = sim.rerun(k.first().schedule(), StrategiesTest::lastWriterFails);
             assertThat(again.message()).isEqualTo(k.first().message());
         }
 
