@@ -32,5 +32,12 @@ public enum Strategy {
      */
     BOUNDED,
     /** A fixed rotation of the randomized strategies, schedule by schedule (the default mix). */
-    PORTFOLIO
+    PORTFOLIO,
+    /**
+     * Coverage-guided search in the manner of RFF (Wolff et al., ASPLOS 2024): the reads-from pairs
+     * a schedule produced (which write each load or lock acquisition saw) are its coverage;
+     * schedules that add pairs are kept and mutated. Runs sequentially (each schedule depends on
+     * the earlier ones), still deterministic for a seed.
+     */
+    COVERAGE
 }

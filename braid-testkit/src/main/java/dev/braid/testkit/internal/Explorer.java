@@ -6,11 +6,15 @@ import dev.braid.testkit.Shrunk;
 import dev.braid.testkit.SimBody;
 import dev.braid.testkit.SimResult;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * Runs an exploration: picks each schedule's strategy and seed, stops at the first failure and
@@ -32,6 +36,10 @@ public final class Explorer {
      * another: it finds the bugs where a thread must run last or be starved, which the uniform
      * strategies find rarely; depths 2 and 3 cover the ordering bugs; POS and SURW the ones that
      * need many switches on few shared objects.
+     *
+     * Coverage. COVERAGE keeps a corpus of choice sequences (thread ids) whose runs added reads-from
+     * pairs and, for 3 of 4 schedules, replays a parent up to a random cut with another thread at
+     * the cut (CoverageStrategy); it depends on earlier schedules, so it runs sequentially.
      *
      * Bounded search. BOUNDED runs DfsStrategy runs in depth-first order until the tree within the
      * preemption bound is exhausted or the schedule budget is spent; the seed of the simulation's
@@ -73,6 +81,9 @@ public final class Explorer {
     public Exploration explore() {
         if (config.strategy() == dev.braid.testkit.Strategy.BOUNDED) {
             return bounded();
+        }
+        if (config.strategy() == dev.braid.testkit.Strategy.COVERAGE) {
+            return coverage();
         }
         SimResult first = run(0);
         if (first.isFailure()) {
@@ -126,6 +137,40 @@ public final class Explorer {
             }
         }
         return new Exploration(runs, config.seed(), Optional.empty());
+    }
+
+    /**
+     * RFF's loop: keep the schedules that add reads-from pairs, mutate them (see CoverageStrategy).
+     */
+    private Exploration coverage() {
+        Set<Long> seen = new HashSet<>();
+        List<int[]> corpus = new ArrayList<>();
+        SplittableRandom rng = new SplittableRandom(Seeds.forSchedule(config.seed(), -1));
+        for (int i = 0; i < config.schedules(); i++) {
+            int[] prefix = new int[0];
+            if (!corpus.isEmpty() && rng.nextInt(4) != 0) {
+                int[] parent = corpus.get(rng.nextInt(corpus.size()));
+                if (parent.length > 0) {
+                    int cut = rng.nextInt(parent.length);
+                    prefix = Arrays.copyOf(parent, cut + 1);
+                    int other = parent[rng.nextInt(parent.length)];
+                    prefix[cut] = other != parent[cut] ? other : -1; // -1: a random thread there
+                }
+            }
+            CoverageStrategy s = new CoverageStrategy(Seeds.forSchedule(config.seed(), i), prefix);
+            SimResult r = Engine.run(body, s, config.maxSteps(), config.watchdog());
+            if (r.isFailure()) {
+                return failed(i + 1, r);
+            }
+            boolean novel = false;
+            for (long pair : s.pairs()) {
+                novel |= seen.add(pair);
+            }
+            if (novel) {
+                corpus.add(s.picks());
+            }
+        }
+        return new Exploration(config.schedules(), config.seed(), Optional.empty());
     }
 
     /**
@@ -192,6 +237,7 @@ public final class Explorer {
             case PCT -> new PctStrategy(seed, slot.depth(), profile.choicePoints());
             case POS -> new PosStrategy(seed);
             case SURW -> new SurwStrategy(seed, profile);
+            case COVERAGE -> new CoverageStrategy(seed, new int[0]); // count mode: no guidance
             case BOUNDED, PORTFOLIO -> throw new IllegalStateException(slot.toString());
         };
     }

@@ -23,6 +23,7 @@ public final class BugBenchmark {
         Strategy.POS,
         Strategy.SURW,
         Strategy.PORTFOLIO,
+        Strategy.COVERAGE,
         Strategy.BOUNDED
     };
 

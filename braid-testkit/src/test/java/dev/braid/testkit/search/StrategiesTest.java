@@ -31,7 +31,7 @@ class StrategiesTest {
     @ParameterizedTest
     @EnumSource(
             value = Strategy.class,
-            names = {"RANDOM", "PCT", "POS", "SURW", "PORTFOLIO"})
+            names = {"RANDOM", "PCT", "POS", "SURW", "PORTFOLIO", "COVERAGE"})
     void findsTheTwoPreemptionBugAndItsStringReplays(Strategy strategy) {
         Simulation sim =
                 Simulation.builder()
