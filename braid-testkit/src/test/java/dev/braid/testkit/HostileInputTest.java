@@ -127,7 +127,7 @@ class HostileInputTest {
                 "failure",
                 () -> new Exploration(1, 0, null));
         add(
-                "Exploration.<init>(int, long, Optional, Optional)",
+                "Exploration.<init>(int, long, Optional, Optional, boolean, Optional)",
                 NullPointerException.class,
                 "trace",
                 () -> new Exploration(1, 0, Optional.empty(), Optional.empty(), false, null));
@@ -237,6 +237,11 @@ class HostileInputTest {
                 IllegalArgumentException.class,
                 "exhausted",
                 () -> new Exploration(1, 0, Optional.of(failed), Optional.empty(), true));
+        add(
+                "Exploration.withTrace(Optional)",
+                NullPointerException.class,
+                "trace",
+                () -> new Exploration(1, 0, Optional.empty()).withTrace(null));
         add(
                 "Shrunk.<init>(SimResult, int, int, boolean, int)",
                 NullPointerException.class,
