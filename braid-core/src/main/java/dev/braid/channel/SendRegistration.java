@@ -41,6 +41,9 @@ public final class SendRegistration implements AutoCloseable {
         if (immediate != null) {
             return immediate;
         }
+        if (entry.waiter.state() == Waiter.CLAIMING) {
+            entry.waiter.awaitSelected(); // a receiver is completing it right now
+        }
         if (entry.waiter.state() != Waiter.SELECTED) {
             throw new IllegalStateException(
                     (entry.waiter.state() == Waiter.ABORTED ? "cancelled" : "still pending")
