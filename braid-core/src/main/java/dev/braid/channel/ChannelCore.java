@@ -90,7 +90,13 @@ final class ChannelCore<T> {
     static final int INTERRUPTED = 2;
     static final int STOPPED = 3;
 
-    private static final int INITIAL_RING = 16;
+    /**
+     * The ring's first length (it doubles up to the capacity). Shrinkable with {@code
+     * -Dbraid.channel.ring=1} so that stress and Lincheck runs exercise growth and wrap-around.
+     */
+    private static final int INITIAL_RING =
+            Math.max(1, Integer.getInteger("braid.channel.ring", 16));
+
     private static final int LOCK_SPINS = 64;
 
     private static final VarHandle LOCK;
