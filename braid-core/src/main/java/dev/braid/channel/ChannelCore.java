@@ -415,7 +415,9 @@ final class ChannelCore<T> {
         senders.append(e);
         fireReadersLocked(); // a rendezvous element is now on offer
         unlockAndWake();
+        ChannelBlockedEvent event = ChannelBlockedEvent.start();
         int why = awaitSelection(w, sendBlocker, deadline);
+        event.finish(sendBlocker, "send", why == DONE);
         if (why == DONE) {
             return w.item == SENT ? OK : CLOSED_CODE;
         }
@@ -445,7 +447,9 @@ final class ChannelCore<T> {
         Entry e = new Entry(w, 0, null);
         receivers.append(e);
         unlockAndWake();
+        ChannelBlockedEvent event = ChannelBlockedEvent.start();
         int why = awaitSelection(w, recvBlocker, deadline);
+        event.finish(recvBlocker, "receive", why == DONE);
         if (why == DONE) {
             return w.item;
         }
@@ -614,6 +618,9 @@ final class ChannelCore<T> {
             }
         }
         unlockAndWake();
+        if (first || dropped != null) {
+            ChannelClosedEvent.emit(label(), purge, dropped == null ? 0 : dropped.length, why);
+        }
         RuntimeException failure = null;
         if (wake != null) {
             for (Waiter w : wake) {

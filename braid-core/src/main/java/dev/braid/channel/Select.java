@@ -321,7 +321,9 @@ public final class Select<R> {
                 w.awaitSelected();
                 why = ChannelCore.DONE;
             } else {
+                ChannelBlockedEvent event = ChannelBlockedEvent.start();
                 why = ChannelCore.awaitSelection(w, this, dl);
+                event.finish(this, "select", why == ChannelCore.DONE);
             }
             if (tokenReg != null) {
                 tokenReg.deregister();

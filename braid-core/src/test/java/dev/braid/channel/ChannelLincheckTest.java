@@ -117,16 +117,16 @@ class ChannelLincheckTest {
 
     private static ModelCheckingOptions model() {
         return new ModelCheckingOptions()
-                .iterations(isLong() ? iterations() : 2)
-                .invocationsPerIteration(isLong() ? invocations() : 60)
+                .iterations(isLong() ? iterations() : 1)
+                .invocationsPerIteration(isLong() ? invocations() : 30)
                 .threads(3)
                 .actorsPerThread(3);
     }
 
     private static StressOptions stress() {
         return new StressOptions()
-                .iterations(isLong() ? iterations() : 2)
-                .invocationsPerIteration(isLong() ? invocations() * 5 : 300)
+                .iterations(isLong() ? iterations() : 1)
+                .invocationsPerIteration(isLong() ? invocations() * 5 : 200)
                 .threads(3)
                 .actorsPerThread(3);
     }
