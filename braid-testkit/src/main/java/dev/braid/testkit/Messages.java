@@ -31,12 +31,20 @@ final class Messages {
         } else if (result instanceof SimResult.Deadlock d) {
             sb.append("braid simulation deadlocked after ").append(d.steps()).append(" steps:");
             for (SimResult.Wait w : d.waits()) {
-                sb.append("\n  thread '").append(w.thread()).append("' waits for ");
+                // A channel's blocker reads "to send on channel 'jobs' (full, 16 of 16)"; its
+                // "holders" are the threads that used the other side, which could serve it.
+                boolean served = w.waitsFor().startsWith("to ");
+                sb.append("\n  thread '")
+                        .append(w.thread())
+                        .append(served ? "' waits " : "' waits for ");
                 sb.append(w.waitsFor());
                 if (w.heldBy().isEmpty()) {
-                    sb.append(" (held by no simulated thread)");
+                    sb.append(
+                            served
+                                    ? " (served by no simulated thread)"
+                                    : " (held by no simulated thread)");
                 } else {
-                    sb.append(" held by ").append(quoted(w.heldBy()));
+                    sb.append(served ? ", served by " : " held by ").append(quoted(w.heldBy()));
                 }
             }
             if (!d.cycle().isEmpty()) {

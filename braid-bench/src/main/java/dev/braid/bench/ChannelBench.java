@@ -1,0 +1,344 @@
+package dev.braid.bench;
+
+import dev.braid.channel.Channel;
+import dev.braid.channel.RecvResult;
+import dev.braid.channel.Select;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+import org.jctools.queues.MpmcArrayQueue;
+import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Channels against their peers, the shapes of the perf suite (docs/perf/channels.md): 1P1C
+ * throughput of non-blocking offer/poll (bounded 1024 and unbounded), blocking hand-off of 10,000
+ * elements between two platform threads (rendezvous and buffered 16), a two-clause select, and a
+ * single-thread send/recv pair for {@code -prof gc}.
+ */
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+public class ChannelBench {
+    static final Integer ONE = 1;
+    static final int HANDOFFS = 10_000;
+
+    // ---- 1P1C throughput, non-blocking ----
+
+    /** The queues of the throughput groups. */
+    @State(Scope.Group)
+    public static class Queues {
+        final Channel<Integer> bounded = Channel.bounded(1024);
+        final Channel<Integer> unbounded = Channel.unbounded();
+        final MpmcArrayQueue<Integer> mpmc = new MpmcArrayQueue<>(1024);
+        final MpscUnboundedArrayQueue<Integer> mpscUnbounded = new MpscUnboundedArrayQueue<>(1024);
+        final ArrayBlockingQueue<Integer> abq = new ArrayBlockingQueue<>(1024);
+        final ConcurrentLinkedQueue<Integer> clq = new ConcurrentLinkedQueue<>();
+    }
+
+    @Benchmark
+    @Group("boundedBraid")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public boolean boundedBraidOffer(Queues q) {
+        return q.bounded.trySend(ONE).isSent();
+    }
+
+    @Benchmark
+    @Group("boundedBraid")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public Object boundedBraidPoll(Queues q) {
+        return q.bounded.tryRecv();
+    }
+
+    @Benchmark
+    @Group("boundedMpmc")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public boolean boundedMpmcOffer(Queues q) {
+        return q.mpmc.offer(ONE);
+    }
+
+    @Benchmark
+    @Group("boundedMpmc")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public Object boundedMpmcPoll(Queues q) {
+        return q.mpmc.poll();
+    }
+
+    @Benchmark
+    @Group("boundedAbq")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public boolean boundedAbqOffer(Queues q) {
+        return q.abq.offer(ONE);
+    }
+
+    @Benchmark
+    @Group("boundedAbq")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public Object boundedAbqPoll(Queues q) {
+        return q.abq.poll();
+    }
+
+    @Benchmark
+    @Group("unboundedBraid")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public boolean unboundedBraidOffer(Queues q) {
+        return q.unbounded.len() < 100_000 && q.unbounded.trySend(ONE).isSent();
+    }
+
+    @Benchmark
+    @Group("unboundedBraid")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public Object unboundedBraidPoll(Queues q) {
+        return q.unbounded.tryRecv();
+    }
+
+    @Benchmark
+    @Group("unboundedMpsc")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public boolean unboundedMpscOffer(Queues q) {
+        return q.mpscUnbounded.size() < 100_000 && q.mpscUnbounded.offer(ONE);
+    }
+
+    @Benchmark
+    @Group("unboundedMpsc")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public Object unboundedMpscPoll(Queues q) {
+        return q.mpscUnbounded.poll();
+    }
+
+    @Benchmark
+    @Group("unboundedClq")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public boolean unboundedClqOffer(Queues q) {
+        return q.clq.size() < 100_000 && q.clq.offer(ONE);
+    }
+
+    @Benchmark
+    @Group("unboundedClq")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public Object unboundedClqPoll(Queues q) {
+        return q.clq.poll();
+    }
+
+    // ---- blocking hand-off between two platform threads, ns per element ----
+
+    interface Pipe {
+        void send(Integer x) throws InterruptedException;
+
+        Integer recv() throws InterruptedException;
+    }
+
+    private static long handoff(Pipe p) throws InterruptedException {
+        Thread producer =
+                Thread.ofPlatform()
+                        .start(
+                                () -> {
+                                    try {
+                                        for (int i = 0; i < HANDOFFS; i++) {
+                                            p.send(ONE);
+                                        }
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                });
+        long sum = 0;
+        for (int i = 0; i < HANDOFFS; i++) {
+            sum += p.recv();
+        }
+        producer.join();
+        return sum;
+    }
+
+    private static Pipe braid(Channel<Integer> ch) {
+        return new Pipe() {
+            public void send(Integer x) throws InterruptedException {
+                ch.send(x);
+            }
+
+            public Integer recv() throws InterruptedException {
+                return ch.recv();
+            }
+        };
+    }
+
+    private static Pipe jox(com.softwaremill.jox.Channel<Integer> ch) {
+        return new Pipe() {
+            public void send(Integer x) throws InterruptedException {
+                ch.send(x);
+            }
+
+            public Integer recv() throws InterruptedException {
+                return ch.receive();
+            }
+        };
+    }
+
+    private static Pipe juc(BlockingQueue<Integer> q) {
+        return new Pipe() {
+            public void send(Integer x) throws InterruptedException {
+                q.put(x);
+            }
+
+            public Integer recv() throws InterruptedException {
+                return q.take();
+            }
+        };
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    public long rendezvousBraid() throws InterruptedException {
+        return handoff(braid(Channel.rendezvous()));
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    public long rendezvousJox() throws InterruptedException {
+        return handoff(jox(com.softwaremill.jox.Channel.newRendezvousChannel()));
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    public long rendezvousSynchronousQueue() throws InterruptedException {
+        return handoff(juc(new SynchronousQueue<>()));
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    public long buffered16Braid() throws InterruptedException {
+        return handoff(braid(Channel.bounded(16)));
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    public long buffered16Jox() throws InterruptedException {
+        return handoff(jox(com.softwaremill.jox.Channel.newBufferedChannel(16)));
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    public long buffered16Abq() throws InterruptedException {
+        return handoff(juc(new ArrayBlockingQueue<>(16)));
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    public long buffered16Lbq() throws InterruptedException {
+        return handoff(juc(new LinkedBlockingQueue<>(16)));
+    }
+
+    // ---- two-clause select, one thread (a ready element each time) ----
+
+    /** Two channels for the select benchmarks. */
+    @State(Scope.Thread)
+    public static class Pair {
+        final Channel<Integer> a = Channel.bounded(1);
+        final Channel<Integer> b = Channel.bounded(1);
+        final com.softwaremill.jox.Channel<Integer> ja =
+                com.softwaremill.jox.Channel.newBufferedChannel(1);
+        final com.softwaremill.jox.Channel<Integer> jb =
+                com.softwaremill.jox.Channel.newBufferedChannel(1);
+        final Select<Integer> select = Select.<Integer>fair().recv(a, x -> x).recv(b, x -> x);
+        int turn;
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public int select2Braid(Pair p) throws InterruptedException {
+        (((p.turn++) & 1) == 0 ? p.a : p.b).trySend(ONE);
+        return p.select.run();
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public int select2Jox(Pair p) throws InterruptedException {
+        (((p.turn++) & 1) == 0 ? p.ja : p.jb).send(ONE);
+        return com.softwaremill.jox.Select.select(p.ja.receiveClause(), p.jb.receiveClause());
+    }
+
+    // ---- single-thread send + recv, for -prof gc (steady state allocates nothing) ----
+
+    /** A bounded channel for the allocation check. */
+    @State(Scope.Thread)
+    public static class One {
+        final Channel<Integer> ch = Channel.bounded(16);
+        final ArrayBlockingQueue<Integer> abq = new ArrayBlockingQueue<>(16);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public Integer sendRecvBraid(One o) throws InterruptedException {
+        o.ch.send(ONE);
+        return o.ch.recv();
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public Integer sendRecvAbq(One o) throws InterruptedException {
+        o.abq.put(ONE);
+        return o.abq.take();
+    }
+
+    /** Keeps {@link RecvResult} in the imports used by the throughput groups' return values. */
+    static boolean received(Object r) {
+        return r instanceof RecvResult.Received<?>;
+    }
+}

@@ -1,0 +1,459 @@
+package dev.braid.channel;
+
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationRegistration;
+import dev.braid.cancel.CancellationToken;
+import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.util.Args;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Waits for the first of several operations to become possible and performs exactly that one:
+ * receive clauses, send clauses, a cancellation token, a timeout or deadline, and a default.
+ *
+ * <pre>{@code
+ * String what = Select.<String>biased()
+ *         .recv(jobs, job -> "job " + job)
+ *         .send(results, result, () -> "sent")
+ *         .timeout(Duration.ofSeconds(1), () -> "idle")
+ *         .run();
+ * }</pre>
+ *
+ * <p><b>Exactly one.</b> One clause fires per {@link #run()}; the operations of the other clauses
+ * do not happen (no element is taken or sent by a losing clause). A {@link #biased() biased} select
+ * tries its clauses in the order they were added (earlier clauses have priority when several are
+ * ready); a {@link #fair() fair} select tries them in a random order drawn through braid's runtime
+ * seam for every run, so the testkit records and replays the choice. The timeout and the default
+ * fire only when no other clause is ready; the token clause fires when the token is cancelled and
+ * no channel clause is ready.
+ *
+ * <p><b>Closed channels.</b> A {@link #recv} or {@link #send} clause whose channel is closed (for a
+ * receive: and drained) is ready: {@link #run()} then throws {@link ChannelClosedException}. Use
+ * {@link #recvOrClosed} to handle the close as a value instead.
+ *
+ * <p><b>Blocking.</b> {@link #run()} throws {@link InterruptedException} and honours the ambient
+ * {@link CancelScope} like a blocking receive; a select that gives up took and sent nothing. A
+ * select may have a send and a receive clause on the same channel; they never pair with each other.
+ * A select object may be run again; it is not safe for concurrent runs.
+ *
+ * @param <R> the result type of the handlers
+ */
+public final class Select<R> {
+    /*
+     * Implementation notes
+     *
+     * Algorithm (crossbeam's run_select, Go's selectgo in spirit). 1. Try every channel clause
+     * once in the chosen order with the channel's non-blocking operation; the first that succeeds
+     * (or finds its channel closed) fires. 2. Else the default fires, or the timeout if the
+     * deadline has passed. 3. Else make one Waiter (the select word) and register one Entry per
+     * clause with ChannelCore.register, which, under each channel's lock, registers only if the
+     * clause cannot proceed; if one could, abort the word and go back to 1 (the counterpart that
+     * made it ready may have been a select we would otherwise wait for forever). 4. Park until a
+     * counterpart claims the word for one clause (doing that clause's operation in the same step:
+     * the element is handed over, or taken, by the counterpart) or until timeout / interrupt /
+     * scope make us win the abort. 5. Unregister every entry; entries that a counterpart finds
+     * after the word left WAITING are stale and it skips them, so losing clauses leave no trace.
+     *
+     * Fairness is a random permutation (Fisher-Yates over Rt.nextLong, so the testkit replays
+     * it) applied to both the try order and the registration order.
+     */
+
+    private static final int TOKEN_CLAUSE = -1;
+
+    private final boolean fair;
+    private final List<Clause> clauses = new ArrayList<>();
+    private CancellationToken token;
+    private Supplier<? extends R> onToken;
+    private Duration timeout;
+    private Deadline deadline;
+    private Supplier<? extends R> onTimeout;
+    private Supplier<? extends R> onDefault;
+
+    private Select(boolean fair) {
+        this.fair = fair;
+    }
+
+    /**
+     * A select whose clauses have priority in the order they are added.
+     *
+     * @param <R> the handlers' result type
+     * @return a new select
+     */
+    public static <R> Select<R> biased() {
+        return new Select<>(false);
+    }
+
+    /**
+     * A select that picks uniformly at random among its ready clauses.
+     *
+     * @param <R> the handlers' result type
+     * @return a new select
+     */
+    public static <R> Select<R> fair() {
+        return new Select<>(true);
+    }
+
+    private record Clause(
+            ChannelCore<?> core,
+            boolean send,
+            Object item,
+            Function<Object, ?> onValue,
+            Supplier<?> onSent,
+            boolean closedAsValue) {}
+
+    /**
+     * Adds a receive clause: fires with the element when one is received.
+     *
+     * @param rx the receiver
+     * @param onValue what to do with the element
+     * @param <T> the element type
+     * @return this select
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if this select already receives from that channel
+     */
+    public <T> Select<R> recv(Receiver<T> rx, Function<? super T, ? extends R> onValue) {
+        Args.notNull(rx, "rx");
+        Args.notNull(onValue, "onValue");
+        return add(coreOf(rx), false, null, erase(onValue), null, false);
+    }
+
+    /**
+     * Adds a receive clause that also fires when the channel is closed and drained, with {@link
+     * RecvResult.Received} or {@link RecvResult.Closed}.
+     *
+     * @param rx the receiver
+     * @param handler what to do with the outcome
+     * @param <T> the element type
+     * @return this select
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if this select already receives from that channel
+     */
+    public <T> Select<R> recvOrClosed(
+            Receiver<T> rx, Function<? super RecvResult<T>, ? extends R> handler) {
+        Args.notNull(rx, "rx");
+        Args.notNull(handler, "handler");
+        return add(coreOf(rx), false, null, erase(handler), null, true);
+    }
+
+    /**
+     * Adds a send clause: fires when {@code element} has been sent.
+     *
+     * @param tx the sender
+     * @param element the element to send
+     * @param onSent what to do once sent
+     * @param <T> the element type
+     * @return this select
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if this select already sends on that channel
+     */
+    public <T> Select<R> send(Sender<T> tx, T element, Supplier<? extends R> onSent) {
+        Args.notNull(tx, "tx");
+        Args.notNull(element, "element");
+        Args.notNull(onSent, "onSent");
+        return add(coreOf(tx), true, element, null, onSent, false);
+    }
+
+    /**
+     * Adds a clause that fires when {@code token} is cancelled (and no channel clause is ready).
+     *
+     * @param token the token
+     * @param onCancelled what to do then
+     * @return this select
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if this select already has a token clause
+     */
+    public Select<R> cancelled(CancellationToken token, Supplier<? extends R> onCancelled) {
+        Args.notNull(token, "token");
+        Args.notNull(onCancelled, "onCancelled");
+        if (this.token != null) {
+            throw new IllegalArgumentException("token: this select already has a token clause");
+        }
+        this.token = token;
+        this.onToken = onCancelled;
+        return this;
+    }
+
+    /**
+     * Adds a timeout, counted from the start of each {@link #run()} ({@code <= 0}: fires at once if
+     * nothing is ready).
+     *
+     * @param timeout how long to wait
+     * @param onTimeout what to do then
+     * @return this select
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if this select already has a timeout or deadline
+     */
+    public Select<R> timeout(Duration timeout, Supplier<? extends R> onTimeout) {
+        Args.notNull(timeout, "timeout");
+        Args.notNull(onTimeout, "onTimeout");
+        checkNoTime("timeout");
+        this.timeout = timeout;
+        this.onTimeout = onTimeout;
+        return this;
+    }
+
+    /**
+     * Adds a deadline.
+     *
+     * @param deadline when to give up
+     * @param onTimeout what to do then
+     * @return this select
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if this select already has a timeout or deadline
+     */
+    public Select<R> deadline(Deadline deadline, Supplier<? extends R> onTimeout) {
+        Args.notNull(deadline, "deadline");
+        Args.notNull(onTimeout, "onTimeout");
+        checkNoTime("deadline");
+        this.deadline = deadline;
+        this.onTimeout = onTimeout;
+        return this;
+    }
+
+    /**
+     * Adds a default: fires at once if no other clause is ready, so {@link #run()} never waits.
+     *
+     * @param onDefault what to do then
+     * @return this select
+     * @throws NullPointerException if {@code onDefault} is null
+     * @throws IllegalArgumentException if this select already has a default
+     */
+    public Select<R> orElse(Supplier<? extends R> onDefault) {
+        Args.notNull(onDefault, "onDefault");
+        if (this.onDefault != null) {
+            throw new IllegalArgumentException("onDefault: this select already has a default");
+        }
+        this.onDefault = onDefault;
+        return this;
+    }
+
+    /**
+     * Waits until one clause can fire, performs its operation and returns its handler's result.
+     *
+     * @return the fired clause's handler result
+     * @throws IllegalStateException if the select has no clause at all (it would wait forever)
+     * @throws ChannelClosedException if a {@link #recv} or {@link #send} clause fired because its
+     *     channel is closed
+     * @throws InterruptedException if interrupted before a clause fired
+     * @throws dev.braid.cancel.CancelledException if the ambient scope is cancelled before a clause
+     *     fired
+     */
+    public R run() throws InterruptedException {
+        if (clauses.isEmpty() && token == null && onTimeout == null && onDefault == null) {
+            throw new IllegalStateException(
+                    "select has no clauses and would wait forever: add a clause, a timeout or a"
+                            + " default");
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        Rt.yieldPoint(Op.OTHER, this);
+        Deadline dl =
+                timeout != null
+                        ? Deadline.after(timeout)
+                        : deadline != null ? deadline : Deadline.never();
+        int n = clauses.size();
+        int[] order = new int[n];
+        while (true) {
+            order(order);
+            for (int i : order) {
+                Clause c = clauses.get(i);
+                Object outcome;
+                if (c.send) {
+                    int r = c.core.trySend(c.item);
+                    if (r == ChannelCore.FULL) {
+                        continue;
+                    }
+                    outcome = r == ChannelCore.OK ? ChannelCore.SENT : ChannelCore.CLOSED;
+                } else {
+                    outcome = c.core.tryRecv();
+                    if (outcome == ChannelCore.EMPTY) {
+                        continue;
+                    }
+                }
+                return fire(i, outcome);
+            }
+            if (token != null && token.isCancelled()) {
+                return onToken.get();
+            }
+            if (onDefault != null) {
+                return onDefault.get();
+            }
+            if (dl.isExpired()) {
+                return onTimeout.get();
+            }
+            Waiter w = new Waiter(Thread.currentThread(), null);
+            Entry[] entries = new Entry[n];
+            boolean ready = false;
+            for (int i : order) {
+                Clause c = clauses.get(i);
+                Entry e = new Entry(w, i, c.item);
+                if (c.core.register(e, c.send)) {
+                    ready = true;
+                    break;
+                }
+                entries[i] = e;
+            }
+            CancellationRegistration tokenReg = null;
+            if (!ready && token != null) {
+                tokenReg =
+                        token.onCancel(
+                                () -> {
+                                    if (w.tryClaim()) {
+                                        w.complete(TOKEN_CLAUSE, null);
+                                        w.wake();
+                                    }
+                                });
+            }
+            int why;
+            if (ready) {
+                if (w.tryAbort()) {
+                    unregisterAll(entries);
+                    continue; // something became ready: try again from the top
+                }
+                w.awaitSelected();
+                why = ChannelCore.DONE;
+            } else {
+                ChannelBlockedEvent event = ChannelBlockedEvent.start();
+                why = ChannelCore.awaitSelection(w, this, dl);
+                event.finish(this, "select", why == ChannelCore.DONE);
+            }
+            if (tokenReg != null) {
+                tokenReg.deregister();
+            }
+            unregisterAll(entries);
+            switch (why) {
+                case ChannelCore.DONE -> {
+                    if (w.chosen == TOKEN_CLAUSE) {
+                        return onToken.get();
+                    }
+                    return fire(w.chosen, w.item);
+                }
+                case ChannelCore.TIMED_OUT -> {
+                    return onTimeout.get();
+                }
+                case ChannelCore.INTERRUPTED -> throw new InterruptedException();
+                default -> {
+                    CancelScope.current().check();
+                    throw new AssertionError("scope stopped but check() passed");
+                }
+            }
+        }
+    }
+
+    private void unregisterAll(Entry[] entries) {
+        for (int i = 0; i < entries.length; i++) {
+            Entry e = entries[i];
+            if (e != null) {
+                clauses.get(i).core.unregister(e, clauses.get(i).send);
+            }
+        }
+    }
+
+    private void order(int[] order) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        if (fair) {
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = (int) Long.remainderUnsigned(Rt.nextLong(), i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private R fire(int i, Object outcome) {
+        Clause c = clauses.get(i);
+        if (c.send) {
+            if (outcome == ChannelCore.CLOSED) {
+                throw closed(c, "send on");
+            }
+            return (R) c.onSent.get();
+        }
+        if (outcome == ChannelCore.CLOSED) {
+            if (!c.closedAsValue) {
+                throw closed(c, "receive from");
+            }
+            return (R)
+                    c.onValue.apply(new RecvResult.Closed<>(Optional.ofNullable(c.core.cause())));
+        }
+        return (R) c.onValue.apply(c.closedAsValue ? new RecvResult.Received<>(outcome) : outcome);
+    }
+
+    private static ChannelClosedException closed(Clause c, String what) {
+        return new ChannelClosedException(
+                "select cannot " + what + " " + c.core.label() + ": it is closed", c.core.cause());
+    }
+
+    private Select<R> add(
+            ChannelCore<?> core,
+            boolean send,
+            Object item,
+            Function<Object, ?> onValue,
+            Supplier<?> onSent,
+            boolean closedAsValue) {
+        for (Clause c : clauses) {
+            if (c.core == core && c.send == send) {
+                throw new IllegalArgumentException(
+                        (send ? "tx" : "rx")
+                                + ": this select already has a "
+                                + (send ? "send" : "receive")
+                                + " clause on "
+                                + core.label());
+            }
+        }
+        clauses.add(new Clause(core, send, item, onValue, onSent, closedAsValue));
+        return this;
+    }
+
+    private void checkNoTime(String arg) {
+        if (timeout != null || deadline != null) {
+            throw new IllegalArgumentException(
+                    arg + ": this select already has a timeout or deadline");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Function<Object, ?> erase(Function<?, ?> f) {
+        return (Function<Object, ?>) f;
+    }
+
+    static ChannelCore<?> coreOf(Receiver<?> rx) {
+        return switch (rx) {
+            case Channel<?> c -> c.core;
+            case ChannelReceiver<?> v -> v.channel().core;
+        };
+    }
+
+    static ChannelCore<?> coreOf(Sender<?> tx) {
+        return switch (tx) {
+            case Channel<?> c -> c.core;
+            case ChannelSender<?> v -> v.channel().core;
+        };
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("select on [");
+        for (int i = 0; i < clauses.size(); i++) {
+            Clause c = clauses.get(i);
+            sb.append(i == 0 ? "" : ", ")
+                    .append(c.send ? "send to " : "receive from ")
+                    .append(c.core.label())
+                    .append(" (")
+                    .append(c.core.describe())
+                    .append(')');
+        }
+        return sb.append(']').toString();
+    }
+}

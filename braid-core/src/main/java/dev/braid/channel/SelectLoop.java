@@ -1,0 +1,169 @@
+package dev.braid.channel;
+
+import dev.braid.cancel.CancellationToken;
+import dev.braid.internal.util.Args;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The "serve until closed" shape of select: receives from several channels, one element at a time,
+ * until every one of them is closed and drained.
+ *
+ * <pre>{@code
+ * SelectLoop.fair()
+ *         .recv(jobs, this::run)
+ *         .recv(control, this::apply)
+ *         .idle(Duration.ofSeconds(1), this::heartbeat)
+ *         .run();            // returns when jobs and control are both closed and drained
+ * }</pre>
+ *
+ * <p>A channel closed with a cause stops only its own clause; {@link #onClosed} hears about each
+ * close. {@link #stopOn} ends the loop early when a token is cancelled. Each iteration is one
+ * {@link Select}, biased or fair as chosen here; the loop is as interruptible and as
+ * scope-cancellable as a select.
+ */
+public final class SelectLoop {
+    private final boolean fair;
+    private final List<Receiver<?>> receivers = new ArrayList<>();
+    private final List<Consumer<Object>> handlers = new ArrayList<>();
+    private Runnable onClosed;
+    private Duration idle;
+    private Runnable onIdle;
+    private CancellationToken stop;
+
+    private SelectLoop(boolean fair) {
+        this.fair = fair;
+    }
+
+    /**
+     * A loop whose clauses have priority in the order they are added.
+     *
+     * @return a new loop
+     */
+    public static SelectLoop biased() {
+        return new SelectLoop(false);
+    }
+
+    /**
+     * A loop that picks at random among its ready clauses, every iteration.
+     *
+     * @return a new loop
+     */
+    public static SelectLoop fair() {
+        return new SelectLoop(true);
+    }
+
+    /**
+     * Serves {@code rx} with {@code handler} until it is closed and drained.
+     *
+     * @param rx the receiver
+     * @param handler what to do with each element
+     * @param <T> the element type
+     * @return this loop
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code rx}'s channel is already served by this loop
+     */
+    @SuppressWarnings("unchecked")
+    public <T> SelectLoop recv(Receiver<T> rx, Consumer<? super T> handler) {
+        Args.notNull(rx, "rx");
+        Args.notNull(handler, "handler");
+        for (Receiver<?> r : receivers) {
+            if (Select.coreOf(r) == Select.coreOf(rx)) {
+                throw new IllegalArgumentException(
+                        "rx: this loop already serves " + Select.coreOf(rx).label());
+            }
+        }
+        receivers.add(rx);
+        handlers.add((Consumer<Object>) handler);
+        return this;
+    }
+
+    /**
+     * Runs {@code action} each time one of the served channels turns out closed and drained.
+     *
+     * @param action the action
+     * @return this loop
+     * @throws NullPointerException if {@code action} is null
+     */
+    public SelectLoop onClosed(Runnable action) {
+        this.onClosed = Args.notNull(action, "action");
+        return this;
+    }
+
+    /**
+     * Runs {@code action} whenever no element arrived for {@code timeout}.
+     *
+     * @param timeout how long an idle wait lasts
+     * @param action the action
+     * @return this loop
+     * @throws NullPointerException if an argument is null
+     */
+    public SelectLoop idle(Duration timeout, Runnable action) {
+        this.idle = Args.notNull(timeout, "timeout");
+        this.onIdle = Args.notNull(action, "action");
+        return this;
+    }
+
+    /**
+     * Ends the loop (normally) when {@code token} is cancelled, even if channels are still open.
+     *
+     * @param token the token
+     * @return this loop
+     * @throws NullPointerException if {@code token} is null
+     */
+    public SelectLoop stopOn(CancellationToken token) {
+        this.stop = Args.notNull(token, "token");
+        return this;
+    }
+
+    /**
+     * Serves until every channel is closed and drained, or the {@link #stopOn} token is cancelled.
+     *
+     * @throws IllegalStateException if no channel was added
+     * @throws InterruptedException if interrupted while waiting (no element was taken)
+     * @throws dev.braid.cancel.CancelledException if the ambient scope is cancelled while waiting
+     */
+    public void run() throws InterruptedException {
+        if (receivers.isEmpty()) {
+            throw new IllegalStateException("select loop has no receive clause: add one first");
+        }
+        List<Receiver<?>> open = new ArrayList<>(receivers);
+        List<Consumer<Object>> serve = new ArrayList<>(handlers);
+        while (!open.isEmpty()) {
+            Select<Integer> sel = fair ? Select.fair() : Select.biased();
+            for (int i = 0; i < open.size(); i++) {
+                int k = i;
+                Consumer<Object> h = serve.get(i);
+                sel.recvOrClosed(
+                        open.get(i),
+                        r -> {
+                            if (r instanceof RecvResult.Received<?> got) {
+                                h.accept(got.value());
+                                return -1;
+                            }
+                            return k;
+                        });
+            }
+            if (stop != null) {
+                sel.cancelled(stop, () -> -2);
+            }
+            if (idle != null) {
+                sel.timeout(idle, () -> -3);
+            }
+            int r = sel.run();
+            if (r >= 0) {
+                open.remove(r);
+                serve.remove(r);
+                if (onClosed != null) {
+                    onClosed.run();
+                }
+            } else if (r == -2) {
+                return;
+            } else if (r == -3) {
+                onIdle.run();
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.braid.channel;
+
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.StressOptions;
+
+/**
+ * Linearizability of each flavor's non-blocking operations, close and cancel, and a cancelled
+ * waiter (a pending send registration that is withdrawn), against the same class run sequentially.
+ * Smoke sizes in the default build; {@code -Plincheck} runs long, with the ring shrunk to one slot
+ * ({@code -Dbraid.channel.ring=1}) so growth and wrap-around happen constantly.
+ */
+class ChannelLincheckTest {
+    /** Operations shared by every flavor. */
+    @Param(name = "v", gen = IntGen.class, conf = "1:4")
+    public abstract static class Ops {
+        final Channel<Integer> ch;
+        final java.util.List<Integer> undelivered = new java.util.ArrayList<>();
+
+        Ops(Channel.Builder<Integer> b) {
+            ch = b.onUndelivered(undelivered::add).build();
+        }
+
+        @Operation
+        public String trySend(@Param(name = "v") int v) {
+            return ch.trySend(v).getClass().getSimpleName();
+        }
+
+        @Operation
+        public String tryRecv() {
+            return String.valueOf(ch.tryRecv());
+        }
+
+        @Operation
+        public boolean close() {
+            return ch.close();
+        }
+
+        @Operation
+        public boolean cancel() {
+            return ch.cancel();
+        }
+
+        @Operation
+        public int len() {
+            return ch.len();
+        }
+    }
+
+    /** Ops plus a waiter that offers an element and withdraws it (buffered flavors only). */
+    public abstract static class WithWaiter extends Ops {
+        WithWaiter(Channel.Builder<Integer> b) {
+            super(b);
+        }
+
+        @Operation
+        public String offerThenWithdraw(@Param(name = "v") int v) {
+            SendRegistration r = ch.registerSend(v, () -> {});
+            if (r.cancel()) {
+                return "withdrawn";
+            }
+            return r.result().getClass().getSimpleName();
+        }
+    }
+
+    public static class Rendezvous extends Ops {
+        public Rendezvous() {
+            super(Channel.<Integer>builder().rendezvous());
+        }
+    }
+
+    public static class Bounded1 extends WithWaiter {
+        public Bounded1() {
+            super(Channel.<Integer>builder().bounded(1));
+        }
+    }
+
+    public static class Bounded2 extends WithWaiter {
+        public Bounded2() {
+            super(Channel.<Integer>builder().bounded(2));
+        }
+    }
+
+    public static class DropOldest2 extends WithWaiter {
+        public DropOldest2() {
+            super(Channel.<Integer>builder().bounded(2, Overflow.DROP_OLDEST));
+        }
+    }
+
+    public static class DropNewest1 extends WithWaiter {
+        public DropNewest1() {
+            super(Channel.<Integer>builder().bounded(1, Overflow.DROP_NEWEST));
+        }
+    }
+
+    public static class Unbounded extends WithWaiter {
+        public Unbounded() {
+            super(Channel.<Integer>builder().unbounded());
+        }
+    }
+
+    public static class Conflated extends WithWaiter {
+        public Conflated() {
+            super(Channel.<Integer>builder().conflated());
+        }
+    }
+
+    private static int iterations() {
+        return Integer.getInteger("braid.lincheck.iterations", 3);
+    }
+
+    private static int invocations() {
+        return Integer.getInteger("braid.lincheck.invocations", 100);
+    }
+
+    private static ModelCheckingOptions model() {
+        return new ModelCheckingOptions()
+                .iterations(isLong() ? iterations() : 1)
+                .invocationsPerIteration(isLong() ? invocations() : 30)
+                .threads(3)
+                .actorsPerThread(3);
+    }
+
+    private static StressOptions stress() {
+        return new StressOptions()
+                .iterations(isLong() ? iterations() : 1)
+                .invocationsPerIteration(isLong() ? invocations() * 5 : 200)
+                .threads(3)
+                .actorsPerThread(3);
+    }
+
+    /** Long runs ({@code -Plincheck}) check every flavor; the default build a smoke subset. */
+    static boolean isLong() {
+        return iterations() > 3;
+    }
+
+    static java.util.List<Class<? extends Ops>> flavors() {
+        if (!isLong()) {
+            return java.util.List.of(Bounded1.class);
+        }
+        return java.util.List.of(
+                Rendezvous.class,
+                Bounded1.class,
+                Bounded2.class,
+                DropOldest2.class,
+                DropNewest1.class,
+                Unbounded.class,
+                Conflated.class);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("flavors")
+    void modelChecking(Class<? extends Ops> flavor) {
+        model().check(flavor);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("flavors")
+    void stress(Class<? extends Ops> flavor) {
+        stress().check(flavor);
+    }
+}
