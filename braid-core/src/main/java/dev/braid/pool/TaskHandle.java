@@ -151,6 +151,9 @@ public final class TaskHandle<T> implements Future<T> {
         this.value = v;
         this.panic = failure;
         this.workerName = worker;
+        if (failure != null && scope != null) {
+            scope.childFailed(this, failure); // before DONE: a closer that sees DONE sees it
+        }
         Rt.yieldPoint(Op.RMW, this);
         Object head = WAITERS.getAndSet(this, DONE); // volatile: publishes the result fields
         for (Waiter w = head instanceof Waiter h ? h : null; w != null; w = w.next) {
@@ -158,9 +161,6 @@ public final class TaskHandle<T> implements Future<T> {
             if (t != null) {
                 Rt.unpark(t);
             }
-        }
-        if (failure != null && scope != null) {
-            scope.childFailed(this, failure);
         }
     }
 
