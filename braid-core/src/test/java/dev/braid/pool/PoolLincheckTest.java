@@ -67,8 +67,8 @@ class PoolLincheckTest {
     @Test
     void stress() {
         new StressOptions()
-                .iterations(LONG ? 100 : 3)
-                .invocationsPerIteration(LONG ? 2_000 : 50)
+                .iterations(LONG ? 100 : 2)
+                .invocationsPerIteration(LONG ? 2_000 : 30)
                 .threads(2)
                 .actorsPerThread(2)
                 .sequentialSpecification(Spec.class)

@@ -63,8 +63,8 @@ class WorkDequeLincheckTest {
     @Test
     void modelChecking() {
         new ModelCheckingOptions()
-                .iterations(LONG ? 200 : 3)
-                .invocationsPerIteration(LONG ? 5_000 : 100)
+                .iterations(LONG ? 200 : 2)
+                .invocationsPerIteration(LONG ? 5_000 : 60)
                 .threads(3)
                 .actorsPerThread(3)
                 .sequentialSpecification(Spec.class)
@@ -74,8 +74,8 @@ class WorkDequeLincheckTest {
     @Test
     void stress() {
         new StressOptions()
-                .iterations(LONG ? 200 : 3)
-                .invocationsPerIteration(LONG ? 10_000 : 200)
+                .iterations(LONG ? 200 : 2)
+                .invocationsPerIteration(LONG ? 10_000 : 100)
                 .threads(3)
                 .actorsPerThread(3)
                 .sequentialSpecification(Spec.class)
