@@ -46,6 +46,9 @@ final class Idle {
     static final int SLEEPING = 1;
     static final int NOTIFIED = 2;
 
+    /** Spin iterations before a worker parks (production only; 0 under the testkit). */
+    private static final int SPINS = 256;
+
     private final AtomicI32 searching = new AtomicI32();
     private final AtomicI32 sleepers = new AtomicI32();
     private final Worker[] workers;
@@ -112,6 +115,13 @@ final class Idle {
         sleepers.fetchAdd(1, Ordering.SEQ_CST);
         Fences.fence(Ordering.SEQ_CST); // orders the registration before the re-check
         boolean sawWork = w.pool.hasVisibleWork() || w.pool.isStopping();
+        // a short spin before parking: bursts of submissions then cost no park/unpark pair
+        for (int i = Rt.sim() == null ? SPINS : 0; i > 0 && !sawWork; i--) {
+            Rt.spinWait();
+            if ((i & 7) == 0) {
+                sawWork = w.pool.hasVisibleWork();
+            }
+        }
         if (!sawWork) {
             w.pool.tryTerminate(sleepers.load(Ordering.SEQ_CST));
             while (w.parkState.load(Ordering.ACQUIRE) == SLEEPING && !w.pool.isStopping()) {

@@ -62,6 +62,7 @@ public final class TaskHandle<T> implements Future<T> {
     static final int CANCELLED = 2;
 
     private static final Object DONE = new Object();
+    private static final int SPINS = 128;
     private static final VarHandle STATUS;
     private static final VarHandle WAITERS;
     private static final CancellationSource CANCELLED_SOURCE = new CancellationSource();
@@ -362,6 +363,12 @@ public final class TaskHandle<T> implements Future<T> {
     }
 
     private boolean park(Deadline deadline, boolean cancellable) throws InterruptedException {
+        for (int i = Rt.sim() == null ? SPINS : 0; i > 0; i--) {
+            if (isFinished()) {
+                return true; // short tasks finish within a park/unpark's cost
+            }
+            Rt.spinWait();
+        }
         Waiter node = new Waiter(Thread.currentThread());
         while (true) {
             Object head = WAITERS.getAcquire(this);

@@ -107,6 +107,11 @@ public final class WorkDeque<E> {
      * @throws NullPointerException if {@code element} is null
      */
     public void push(E element) {
+        pushWasEmpty(element);
+    }
+
+    /** As {@link #push}; returns whether the deque looked empty just before (for wake-ups). */
+    boolean pushWasEmpty(E element) {
         Args.notNull(element, "element");
         long b = bottom.load(Ordering.RELAXED); // only the owner writes bottom
         long t = top.load(Ordering.ACQUIRE);
@@ -117,6 +122,7 @@ public final class WorkDeque<E> {
         a.store((int) b & (a.length() - 1), element, Ordering.RELAXED);
         Fences.fence(Ordering.RELEASE); // publishes the slot before the new bottom
         bottom.store(b + 1, Ordering.RELAXED);
+        return b - t <= 0;
     }
 
     /**

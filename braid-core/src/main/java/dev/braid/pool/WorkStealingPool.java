@@ -83,6 +83,8 @@ public final class WorkStealingPool implements AutoCloseable {
     final Injector injector = new Injector();
     final Idle idle;
     private final String name;
+    private static final PoolHooks NO_HOOKS = new PoolHooks() {};
+
     private final PoolHooks hooks;
     private final AtomicI32 runState = new AtomicI32(RUNNING);
     private final AtomicI32 submitting = new AtomicI32();
@@ -129,7 +131,7 @@ public final class WorkStealingPool implements AutoCloseable {
         private int parallelism = Runtime.getRuntime().availableProcessors();
         private String namePrefix = "braid-pool";
         private boolean daemon = true;
-        private PoolHooks hooks = new PoolHooks() {};
+        private PoolHooks hooks = NO_HOOKS;
 
         private Builder() {}
 
@@ -294,6 +296,10 @@ public final class WorkStealingPool implements AutoCloseable {
                 }
             }
             throw t instanceof PanicException p ? p : new PanicException(w.thread.getName(), t);
+        }
+        TaskHandle<?> last = w.deque.pop(); // usually hb itself, not stolen: run it here
+        if (last != null) {
+            w.runTask(last);
         }
         try {
             return new Joined<>(ra, hb.joinQuietly());
@@ -607,6 +613,10 @@ public final class WorkStealingPool implements AutoCloseable {
         for (TaskHandle<?> t; (t = injector.poll()) != null; ) {
             t.tryCancel();
         }
+    }
+
+    boolean hasHooks() {
+        return hooks != NO_HOOKS;
     }
 
     void hookWorkerStart(Worker w) {

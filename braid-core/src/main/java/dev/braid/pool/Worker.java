@@ -93,8 +93,11 @@ final class Worker {
 
     /** Pushes {@code task} where thieves can take it, and wakes a sleeper if needed. */
     void pushStealable(TaskHandle<?> task) {
-        deque.push(task);
-        pool.idle.notifyOne();
+        if (deque.pushWasEmpty(task)) {
+            // a deque that already held work was announced when it became non-empty: the worker
+            // woken then (or a searcher) finds this task too, or this worker runs it itself
+            pool.idle.notifyOne();
+        }
     }
 
     /** Finds the next task to run, or null when none is visible. */
@@ -177,10 +180,15 @@ final class Worker {
         }
         TaskHandle<?> outer = current;
         current = t;
-        pool.hookBefore(this, t);
+        boolean hooked = pool.hasHooks();
+        if (hooked) {
+            pool.hookBefore(this, t);
+        }
         t.runClaimed(thread.getName());
         stats.taskRun();
-        pool.hookAfter(this, t);
+        if (hooked) {
+            pool.hookAfter(this, t);
+        }
         current = outer;
         if (outer == null && pool.isRunning()) {
             Thread.interrupted(); // an interrupt meant for this task must not hit the next one
