@@ -388,7 +388,7 @@ public final class WorkStealingPool implements AutoCloseable {
                 }
             }
             Thread t = w.thread;
-            if (w.current != null && t != null) {
+            if (t != null && w.isRunningTask()) {
                 Rt.interrupt(t);
             }
         }

@@ -6,6 +6,8 @@ import dev.braid.atomic.Ordering;
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Rt;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One worker of a {@link WorkStealingPool}: its deque, its LIFO slot, its counters, and the loop
@@ -36,6 +38,17 @@ final class Worker {
      */
 
     static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+    private static final VarHandle CURRENT_TASK;
+
+    static {
+        try {
+            CURRENT_TASK =
+                    MethodHandles.lookup().findVarHandle(Worker.class, "current", TaskHandle.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private static final int INJECTOR_INTERVAL = 61;
     private static final int LIFO_RUN_LIMIT = 3;
 
@@ -46,7 +59,10 @@ final class Worker {
     final AtomicI32 parkState = new AtomicI32(Idle.AWAKE);
     final WorkerStats stats = new WorkerStats();
     volatile Thread thread;
-    volatile TaskHandle<?> current;
+
+    /** The running task: written by this worker only (opaque), read by shutdownNow. */
+    private TaskHandle<?> current;
+
     private int tick;
     private int lifoRuns;
 
@@ -179,7 +195,7 @@ final class Worker {
             return; // cancelled, or taken from another copy
         }
         TaskHandle<?> outer = current;
-        current = t;
+        CURRENT_TASK.setOpaque(this, t); // no fence per task: shutdownNow's read is best effort
         boolean hooked = pool.hasHooks();
         if (hooked) {
             pool.hookBefore(this, t);
@@ -189,7 +205,7 @@ final class Worker {
         if (hooked) {
             pool.hookAfter(this, t);
         }
-        current = outer;
+        CURRENT_TASK.setOpaque(this, outer);
         if (outer == null && pool.isRunning()) {
             Thread.interrupted(); // an interrupt meant for this task must not hit the next one
         }
@@ -244,6 +260,11 @@ final class Worker {
             return (TaskHandle<?>) x;
         }
         return stealRounds();
+    }
+
+    /** Whether this worker is running a task (a racy snapshot). */
+    boolean isRunningTask() {
+        return CURRENT_TASK.getOpaque(this) != null;
     }
 
     WorkerMetrics metrics() {
