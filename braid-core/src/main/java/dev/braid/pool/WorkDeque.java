@@ -43,7 +43,9 @@ public final class WorkDeque<E> {
      * - push: slot store RELAXED, then a RELEASE fence, then bottom store RELAXED: a thief that
      *   reads the new bottom with ACQUIRE sees the slot. top is read ACQUIRE so the size check
      *   sees thieves' progress before the slot is reused.
-     * - pop: bottom store RELAXED, then a SEQ_CST fence, then top load RELAXED. With the thief's
+     * - pop: first a RELAXED look at both indices returns at once when the deque is empty (a stale
+     *   top is older, so it can only hide emptiness, never invent it). Then bottom store RELAXED,
+     *   then a SEQ_CST fence, then top load RELAXED. With the thief's
      *   SEQ_CST fence between its top and bottom loads, this is store buffering with fences: at
      *   least one side sees the other, so owner and thief never both think an element is theirs
      *   without meeting at the CAS. The CAS on top is SEQ_CST (the paper's choice).
@@ -131,6 +133,11 @@ public final class WorkDeque<E> {
      * @return the element, or {@code null} if the deque is empty
      */
     public E pop() {
+        if (bottom.load(Ordering.RELAXED) <= top.load(Ordering.RELAXED)) {
+            // empty: top only grows, so a stale top can only make the deque look fuller. Saves
+            // the SEQ_CST fence on every look at an empty deque (the worker loop's common case).
+            return null;
+        }
         long b = bottom.load(Ordering.RELAXED) - 1;
         AtomicRefArray<E> a = buffer.load(Ordering.RELAXED);
         bottom.store(b, Ordering.RELAXED);
