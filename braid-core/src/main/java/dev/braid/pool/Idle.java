@@ -124,10 +124,17 @@ final class Idle {
         }
         if (!sawWork) {
             w.pool.tryTerminate(sleepers.load(Ordering.SEQ_CST));
+            WorkerParkedEvent event = null;
             while (w.parkState.load(Ordering.ACQUIRE) == SLEEPING && !w.pool.isStopping()) {
+                if (event == null) {
+                    event = WorkerParkedEvent.start();
+                }
                 w.stats.park();
                 Rt.yieldPoint(Op.PARK, this);
                 Rt.park(this);
+            }
+            if (event != null) {
+                event.finish(w.thread.getName(), !w.pool.isStopping());
             }
         }
         w.parkState.store(AWAKE, Ordering.SEQ_CST);

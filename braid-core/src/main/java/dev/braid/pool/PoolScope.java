@@ -51,7 +51,11 @@ public final class PoolScope {
         this.pool = pool;
     }
 
-    /** The body of {@link WorkStealingPool#scope}. */
+    /**
+     * The body of {@link WorkStealingPool#scope}.
+     *
+     * @param <X> what the body may throw
+     */
     @FunctionalInterface
     public interface Body<X extends Exception> {
         /**
