@@ -15,6 +15,7 @@ module dev.braid {
     exports dev.braid.sync;
     exports dev.braid.rc;
     exports dev.braid.channel;
+    exports dev.braid.pool;
     exports dev.braid.internal.rt to
             dev.braid.testkit;
 }

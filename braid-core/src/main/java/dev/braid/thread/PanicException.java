@@ -12,7 +12,15 @@ public final class PanicException extends RuntimeException {
 
     private final String threadName;
 
-    PanicException(String threadName, Throwable cause) {
+    /**
+     * A panic of the thread (or pool worker) named {@code threadName}, caused by {@code cause}. For
+     * code that runs bodies on behalf of others, such as braid's pool, to report failures as {@link
+     * JoinHandle#join()} does.
+     *
+     * @param threadName the name of the thread on which {@code cause} escaped the body
+     * @param cause what escaped the body, kept intact as the cause
+     */
+    public PanicException(String threadName, Throwable cause) {
         super("thread '" + threadName + "' panicked: " + cause, cause);
         this.threadName = threadName;
     }

@@ -8,10 +8,16 @@ import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.braid.atomic.AtomicRefArray;
+import dev.braid.atomic.Ordering;
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.CancellationToken;
 import dev.braid.cancel.Deadline;
+import dev.braid.pool.PoolScope;
+import dev.braid.pool.TaskHandle;
+import dev.braid.pool.WorkDeque;
+import dev.braid.pool.WorkStealingPool;
 import dev.braid.rc.Arc;
 import dev.braid.rc.LeakDetector;
 import dev.braid.rc.LeakReport;
@@ -62,7 +68,8 @@ class HostileInputTest {
                     "dev.braid.thread",
                     "dev.braid.sync",
                     "dev.braid.rc",
-                    "dev.braid.channel");
+                    "dev.braid.channel",
+                    "dev.braid.pool");
 
     /** Parameters that legitimately accept any value, with the reason. */
     private static final Map<String, String> EXEMPT =
@@ -105,7 +112,29 @@ class HostileInputTest {
                     Map.entry("AtomicI64.<init>(long)", "every long is a valid initial value"),
                     Map.entry("AtomicRef.<init>(Object)", "the value may be null"),
                     Map.entry("Plain.<init>(Object)", "the value may be null"),
-                    Map.entry("Plain.set(Object)", "the value may be null"));
+                    Map.entry("Plain.set(Object)", "the value may be null"),
+                    Map.entry("PanicException.<init>(String, Throwable)", "wraps what it is given"),
+                    Map.entry("AtomicRefArray.store(int, Object, Ordering)", "case store#order"),
+                    Map.entry("AtomicRefArray.swap(int, Object, Ordering)", "case swap#index"),
+                    Map.entry(
+                            "AtomicRefArray.compareExchange(int, Object, Object, Ordering,"
+                                    + " Ordering)",
+                            "case compareExchange#failure"),
+                    Map.entry("Steal$Success.<init>(Object)", "plain data: made by the deque"),
+                    Map.entry("Steal$Success.equals(Object)", "equals accepts anything"),
+                    Map.entry("Steal$Empty.equals(Object)", "equals accepts anything"),
+                    Map.entry("Steal$Retry.equals(Object)", "equals accepts anything"),
+                    Map.entry("Joined.<init>(Object, Object)", "plain data: values may be null"),
+                    Map.entry("Joined.equals(Object)", "equals accepts anything"),
+                    Map.entry(
+                            "WorkerMetrics.<init>(int, String, long, long, long, long, int)",
+                            "plain data: a snapshot"),
+                    Map.entry("WorkerMetrics.equals(Object)", "equals accepts anything"),
+                    Map.entry(
+                            "PoolMetrics.<init>(int, int, int, int, long, long, List)",
+                            "plain data: a snapshot"),
+                    Map.entry("PoolMetrics.equals(Object)", "equals accepts anything"),
+                    Map.entry("PoolClosedException.<init>(String)", "message text"));
 
     private final Map<String, Case> cases = new LinkedHashMap<>();
 
@@ -742,6 +771,71 @@ class HostileInputTest {
         npe("Latch.await(Deadline)", "deadline", () -> latch.await((Deadline) null));
         Semaphore none = new Semaphore(0);
         npe("Semaphore.tryAcquire(Duration)", "timeout", () -> none.tryAcquire((Duration) null));
+        poolCases();
+    }
+
+    private void poolCases() {
+        iae("AtomicRefArray.<init>(int)", "length", () -> new AtomicRefArray<String>(-1));
+        AtomicRefArray<String> arr = new AtomicRefArray<>(1);
+        iae("AtomicRefArray.load(int, Ordering)", "order", () -> arr.load(0, Ordering.RELEASE));
+        iae(
+                "AtomicRefArray.store(int, Object, Ordering)#order",
+                "order",
+                () -> arr.store(0, "x", Ordering.ACQUIRE));
+        cases.put(
+                "AtomicRefArray.swap(int, Object, Ordering)#index",
+                new Case(
+                        () -> arr.swap(1, "x", Ordering.SEQ_CST),
+                        IndexOutOfBoundsException.class,
+                        "1",
+                        () -> assertThat(arr.load(0, Ordering.SEQ_CST)).isNull()));
+        iae(
+                "AtomicRefArray.compareExchange(int, Object, Object, Ordering, Ordering)#failure",
+                "failure",
+                () -> arr.compareExchange(0, null, "x", Ordering.RELAXED, Ordering.SEQ_CST));
+        iae("WorkDeque.<init>(int)", "initialCapacity", () -> new WorkDeque<String>(3));
+        WorkDeque<String> dq = new WorkDeque<>();
+        cases.put(
+                "WorkDeque.push(Object)",
+                new Case(
+                        () -> dq.push(null),
+                        NullPointerException.class,
+                        "element",
+                        () -> assertThat(dq.size()).isZero()));
+        iae(
+                "WorkStealingPool$Builder.parallelism(int)",
+                "parallelism",
+                () -> WorkStealingPool.builder().parallelism(0));
+        npe(
+                "WorkStealingPool$Builder.namePrefix(String)",
+                "namePrefix",
+                () -> WorkStealingPool.builder().namePrefix(null));
+        npe(
+                "WorkStealingPool$Builder.hooks(PoolHooks)",
+                "hooks",
+                () -> WorkStealingPool.builder().hooks(null));
+        WorkStealingPool pool =
+                WorkStealingPool.builder().parallelism(1).namePrefix("hostile").build();
+        npe(
+                "WorkStealingPool.submit(Callable)",
+                "task",
+                () -> pool.submit((Callable<Object>) null));
+        npe("WorkStealingPool.submit(Runnable)", "task", () -> pool.submit((Runnable) null));
+        npe("WorkStealingPool.join(Callable, Callable)", "a", () -> pool.join(null, () -> 1));
+        npe("WorkStealingPool.join(Callable, Callable)#b", "b", () -> pool.join(() -> 1, null));
+        npe("WorkStealingPool.scope(PoolScope$Body)", "body", () -> pool.scope(null));
+        npe(
+                "WorkStealingPool.awaitTermination(Duration)",
+                "timeout",
+                () -> pool.awaitTermination(null));
+        TaskHandle<Integer> h = pool.submit(() -> 1);
+        npe("TaskHandle.join(Duration)", "timeout", () -> h.join((Duration) null));
+        npe("TaskHandle.join(Deadline)", "deadline", () -> h.join((Deadline) null));
+        npe("TaskHandle.get(long, TimeUnit)", "unit", () -> h.get(1, null));
+        PoolScope[] scope = new PoolScope[1];
+        pool.scope(s -> scope[0] = s);
+        npe("PoolScope.spawn(Callable)", "task", () -> scope[0].spawn((Callable<Object>) null));
+        npe("PoolScope.spawn(Runnable)", "task", () -> scope[0].spawn((Runnable) null));
     }
 
     /** The start of a periodic timer, either kind. */

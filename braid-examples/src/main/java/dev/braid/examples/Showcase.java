@@ -57,6 +57,9 @@ public final class Showcase {
         print(abba);
         Exploration ordered = orderedLocking();
         line("  the fix (both threads lock a before b): " + ordered.message());
+
+        title("6. A work-stealing pool: parallel merge sort with join(a, b), and its metrics");
+        PoolShowcase.lines().forEach(Showcase::line);
     }
 
     // ---- 1-3: the runtime ----

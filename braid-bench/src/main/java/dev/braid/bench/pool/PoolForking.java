@@ -1,0 +1,112 @@
+package dev.braid.bench.pool;
+
+import dev.braid.pool.Joined;
+import dev.braid.pool.WorkStealingPool;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveTask;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The shape of the JDK's {@code ForkJoinPoolForking} micro-benchmark: sum an array of 2^20 ints by
+ * halving until a slice of {@code threshold} elements, about 10^6 tasks at threshold 1. braid's
+ * {@code join(a, b)} against {@link ForkJoinPool} with {@code RecursiveTask}, same parallelism.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@State(Scope.Benchmark)
+public class PoolForking {
+    @Param("1048576")
+    int size;
+
+    @Param("1")
+    int threshold;
+
+    @Param("0") // 0 = available processors
+    int parallelism;
+
+    int[] data;
+    WorkStealingPool braid;
+    ForkJoinPool fjp;
+
+    @Setup(Level.Trial)
+    public void start() {
+        data = new int[size];
+        for (int i = 0; i < size; i++) {
+            data[i] = i & 0xff;
+        }
+        int p = parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors();
+        braid = WorkStealingPool.builder().parallelism(p).namePrefix("bench").build();
+        fjp = new ForkJoinPool(p);
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        braid.close();
+        fjp.close();
+    }
+
+    long sum(int lo, int hi) {
+        if (hi - lo <= threshold) {
+            long s = 0;
+            for (int i = lo; i < hi; i++) {
+                s += data[i];
+            }
+            return s;
+        }
+        int mid = (lo + hi) >>> 1;
+        Joined<Long, Long> r = braid.join(() -> sum(lo, mid), () -> sum(mid, hi));
+        return r.first() + r.second();
+    }
+
+    final class SumTask extends RecursiveTask<Long> {
+        private static final long serialVersionUID = 1L;
+        final int lo;
+        final int hi;
+
+        SumTask(int lo, int hi) {
+            this.lo = lo;
+            this.hi = hi;
+        }
+
+        @Override
+        protected Long compute() {
+            if (hi - lo <= threshold) {
+                long s = 0;
+                for (int i = lo; i < hi; i++) {
+                    s += data[i];
+                }
+                return s;
+            }
+            int mid = (lo + hi) >>> 1;
+            SumTask right = new SumTask(mid, hi);
+            right.fork();
+            return new SumTask(lo, mid).compute() + right.join();
+        }
+    }
+
+    @Benchmark
+    public long braidJoin() {
+        return braid.join(() -> sum(0, size), () -> 0L).first();
+    }
+
+    @Benchmark
+    public long forkJoinPool() {
+        return fjp.invoke(new SumTask(0, size));
+    }
+}

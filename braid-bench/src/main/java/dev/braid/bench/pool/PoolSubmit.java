@@ -1,0 +1,102 @@
+package dev.braid.bench.pool;
+
+import dev.braid.pool.TaskHandle;
+import dev.braid.pool.WorkStealingPool;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * 10,000 submissions from one outside thread, then await all of them: braid's pool against {@link
+ * ForkJoinPool} and a fixed {@link ThreadPoolExecutor}, same parallelism. Each task adds to a
+ * {@link LongAdder}. Issue 12's target: ≥ 1.0× FJP and ≥ 1.5× ThreadPoolExecutor.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@State(Scope.Benchmark)
+public class PoolSubmit {
+    @Param("10000")
+    int tasks;
+
+    @Param("0") // 0 = available processors
+    int parallelism;
+
+    WorkStealingPool braid;
+    ForkJoinPool fjp;
+    ExecutorService tpe;
+    final LongAdder sink = new LongAdder();
+    TaskHandle<?>[] braidHandles;
+    Future<?>[] futures;
+
+    @Setup(Level.Trial)
+    public void start() {
+        int p = parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors();
+        braid = WorkStealingPool.builder().parallelism(p).namePrefix("bench").build();
+        fjp = new ForkJoinPool(p);
+        tpe = new ThreadPoolExecutor(p, p, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        braidHandles = new TaskHandle<?>[tasks];
+        futures = new Future<?>[tasks];
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        braid.close();
+        fjp.close();
+        tpe.close();
+    }
+
+    private final Runnable work = sink::increment;
+
+    @Benchmark
+    public long braid() throws InterruptedException {
+        for (int i = 0; i < tasks; i++) {
+            braidHandles[i] = braid.submit(work);
+        }
+        for (TaskHandle<?> h : braidHandles) {
+            h.join();
+        }
+        return sink.sum();
+    }
+
+    @Benchmark
+    public long forkJoinPool() throws Exception {
+        for (int i = 0; i < tasks; i++) {
+            futures[i] = fjp.submit(work);
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        return sink.sum();
+    }
+
+    @Benchmark
+    public long threadPoolExecutor() throws Exception {
+        for (int i = 0; i < tasks; i++) {
+            futures[i] = tpe.submit(work);
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        return sink.sum();
+    }
+}

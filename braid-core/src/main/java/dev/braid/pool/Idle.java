@@ -1,0 +1,152 @@
+package dev.braid.pool;
+
+import dev.braid.atomic.AtomicI32;
+import dev.braid.atomic.Fences;
+import dev.braid.atomic.Ordering;
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.Rt;
+
+/**
+ * Which workers search for work and which sleep, and the protocol that wakes a sleeper when work
+ * appears without ever losing a wake-up.
+ */
+final class Idle {
+    /*
+     * Implementation notes
+     *
+     * Algorithm. tokio's idle protocol in a simpler form. A worker that finds no work registers as
+     * a sleeper (its parkState SLEEPING, then sleepers + 1, then a SEQ_CST fence), re-checks every
+     * queue once more by peeking, and only then parks. A producer makes work visible (a deque push
+     * or an injector offer), issues a SEQ_CST fence, and reads `sleepers`: if some worker sleeps
+     * and nobody is searching, it CASes one sleeper from SLEEPING to NOTIFIED and unparks it.
+     *
+     * No lost wake-up. Producer: write work; fence; read sleepers. Sleeper: write sleepers; fence;
+     * read the queues. This is store buffering with SEQ_CST fences on both sides, so at least one
+     * side sees the other: either the producer sees the sleeper (and wakes it, or a searcher is
+     * running whose search ends in this same re-check), or the sleeper's re-check sees the work.
+     * The re-check only peeks: a worker that sees work first leaves the sleeper count and then
+     * takes it, so "every worker registered and all queues empty" really means quiescence, which
+     * shutdown's termination test relies on.
+     *
+     * Throttling. At most about half of the workers search (steal) at once: beyond that a worker
+     * without work goes straight to the sleeping path, whose re-check still sees any work. A worker
+     * that saw work in its re-check may search regardless, so that sleeping cannot spin. When the
+     * last searcher finds work it wakes one more sleeper, so that parallelism ramps up one worker
+     * at a time as long as there is work to steal (tokio's "transition from searching").
+     *
+     * Memory ordering. Counters are SEQ_CST (they take part in the fence pattern above); the park
+     * state CAS is SEQ_CST; the woken worker reads NOTIFIED with ACQUIRE, and the unpark itself is
+     * a happens-before edge under the testkit.
+     *
+     * References. tokio's runtime/scheduler/multi_thread/idle.rs; Doug Lea's ForkJoinPool
+     * (signalWork / awaitWork and its ctl word).
+     */
+
+    static final int AWAKE = 0;
+    static final int SLEEPING = 1;
+    static final int NOTIFIED = 2;
+
+    /** Spin iterations before a worker parks (production only; 0 under the testkit). */
+    private static final int SPINS = 256;
+
+    private final AtomicI32 searching = new AtomicI32();
+    private final AtomicI32 sleepers = new AtomicI32();
+    private final Worker[] workers;
+
+    Idle(Worker[] workers) {
+        this.workers = workers;
+    }
+
+    /** Whether the caller may start searching (steal) now: fewer than about half search. */
+    boolean tryStartSearching(boolean force) {
+        if (!force && 2 * searching.load(Ordering.SEQ_CST) >= workers.length) {
+            return false;
+        }
+        searching.fetchAdd(1, Ordering.SEQ_CST);
+        return true;
+    }
+
+    /**
+     * The caller stops searching; {@code found} says whether it found work. The last searcher to
+     * find work wakes a sleeper, so that someone looks for the rest.
+     */
+    void stopSearching(boolean found) {
+        int before = searching.fetchSub(1, Ordering.SEQ_CST);
+        if (found && before == 1) {
+            notifyOne();
+        }
+    }
+
+    /** Called after work was made visible: wakes a sleeper unless a searcher will find it. */
+    void notifyOne() {
+        Fences.fence(Ordering.SEQ_CST); // orders the published work before reading the counters
+        if (sleepers.load(Ordering.SEQ_CST) == 0 || searching.load(Ordering.SEQ_CST) > 0) {
+            return;
+        }
+        int n = workers.length;
+        int start = (int) ((Rt.nextLong() >>> 1) % n);
+        for (int i = 0; i < n; i++) {
+            Worker w = workers[(start + i) % n];
+            if (w.parkState.compareExchange(SLEEPING, NOTIFIED, Ordering.SEQ_CST, Ordering.SEQ_CST)
+                    == SLEEPING) {
+                Rt.yieldPoint(Op.UNPARK, w);
+                Rt.unpark(w.thread);
+                return;
+            }
+        }
+    }
+
+    /** Wakes every sleeper (shutdown). */
+    void wakeAll() {
+        for (Worker w : workers) {
+            if (w.parkState.compareExchange(SLEEPING, NOTIFIED, Ordering.SEQ_CST, Ordering.SEQ_CST)
+                    == SLEEPING) {
+                Rt.unpark(w.thread);
+            }
+        }
+    }
+
+    /**
+     * Parks the calling worker until there may be work. Returns {@code true} if the worker saw work
+     * in its re-check (and may search regardless of throttling), {@code false} otherwise.
+     */
+    boolean sleep(Worker w) {
+        w.parkState.store(SLEEPING, Ordering.SEQ_CST);
+        sleepers.fetchAdd(1, Ordering.SEQ_CST);
+        Fences.fence(Ordering.SEQ_CST); // orders the registration before the re-check
+        boolean sawWork = w.pool.hasVisibleWork() || w.pool.isStopping();
+        // a short spin before parking: bursts of submissions then cost no park/unpark pair
+        for (int i = Rt.sim() == null ? SPINS : 0; i > 0 && !sawWork; i--) {
+            Rt.spinWait();
+            if ((i & 7) == 0) {
+                sawWork = w.pool.hasVisibleWork();
+            }
+        }
+        if (!sawWork) {
+            w.pool.tryTerminate(sleepers.load(Ordering.SEQ_CST));
+            WorkerParkedEvent event = null;
+            while (w.parkState.load(Ordering.ACQUIRE) == SLEEPING && !w.pool.isStopping()) {
+                if (event == null) {
+                    event = WorkerParkedEvent.start();
+                }
+                w.stats.park();
+                Rt.yieldPoint(Op.PARK, this);
+                Rt.park(this);
+            }
+            if (event != null) {
+                event.finish(w.thread.getName(), !w.pool.isStopping());
+            }
+        }
+        w.parkState.store(AWAKE, Ordering.SEQ_CST);
+        sleepers.fetchSub(1, Ordering.SEQ_CST);
+        return sawWork;
+    }
+
+    int searching() {
+        return searching.load(Ordering.RELAXED);
+    }
+
+    int sleepers() {
+        return sleepers.load(Ordering.RELAXED);
+    }
+}

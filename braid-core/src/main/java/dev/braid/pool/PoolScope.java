@@ -1,0 +1,169 @@
+package dev.braid.pool;
+
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationSource;
+import dev.braid.internal.util.Args;
+import dev.braid.thread.PanicException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A structured scope inside a {@link WorkStealingPool}, from {@link WorkStealingPool#scope}: every
+ * task spawned in it finishes before the scope returns. The first task that fails cancels the
+ * scope: tasks that have not started are cancelled, and running ones see their ambient {@link
+ * CancelScope} cancelled (so braid waits in them stop and {@link CancelScope#checkpoint()} throws).
+ * The scope then throws a {@link PanicException} for that first failure, unless it was already
+ * received through the failed task's {@code join} (it then counts as handled).
+ */
+public final class PoolScope {
+    /*
+     * Implementation notes
+     *
+     * State. `tasks` collects every spawned handle (spawns may come from any thread, including the
+     * scope's own tasks); close() joins them in spawn order until none is left. `firstFailure` is
+     * set once by CAS; the CancellationSource is cancelled by whoever set it. Joining helps when
+     * the closer is a worker of the pool (TaskHandle.awaitDone).
+     */
+
+    private static final VarHandle FIRST_FAILURE;
+
+    static {
+        try {
+            FIRST_FAILURE =
+                    MethodHandles.lookup()
+                            .findVarHandle(PoolScope.class, "firstFailure", TaskHandle.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final WorkStealingPool pool;
+    private final CancellationSource cancel = new CancellationSource();
+    private final ConcurrentLinkedQueue<TaskHandle<?>> tasks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<TaskHandle<?>> observed = new ConcurrentLinkedQueue<>();
+
+    @SuppressWarnings("unused") // accessed through FIRST_FAILURE
+    private volatile TaskHandle<?> firstFailure;
+
+    PoolScope(WorkStealingPool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * The body of {@link WorkStealingPool#scope}.
+     *
+     * @param <X> what the body may throw
+     */
+    @FunctionalInterface
+    public interface Body<X extends Exception> {
+        /**
+         * Runs with the scope.
+         *
+         * @param scope the scope to spawn tasks in
+         * @throws X whatever the body throws
+         */
+        void run(PoolScope scope) throws X;
+    }
+
+    /**
+     * Spawns {@code task} in the scope.
+     *
+     * @param task the task
+     * @param <T> the task's result type
+     * @return the task's handle
+     * @throws NullPointerException if {@code task} is null
+     */
+    public <T> TaskHandle<T> spawn(Callable<T> task) {
+        Args.notNull(task, "task");
+        Callable<T> inScope = () -> CancelScope.withToken(cancel.token(), task::call);
+        TaskHandle<T> h = new TaskHandle<>(pool, inScope, this);
+        if (cancel.isCancelled()) {
+            h.tryCancel();
+        } else {
+            pool.schedule(h); // may throw PoolClosedException: then nothing to wait for
+        }
+        tasks.add(h);
+        return h;
+    }
+
+    /**
+     * Spawns {@code task} in the scope.
+     *
+     * @param task the task
+     * @return the task's handle
+     * @throws NullPointerException if {@code task} is null
+     */
+    public TaskHandle<Void> spawn(Runnable task) {
+        Args.notNull(task, "task");
+        return spawn(
+                () -> {
+                    task.run();
+                    return null;
+                });
+    }
+
+    /**
+     * Whether the scope was cancelled by a failure.
+     *
+     * @return {@code true} once a task failed
+     */
+    public boolean isCancelled() {
+        return cancel.isCancelled();
+    }
+
+    void childFailed(TaskHandle<?> h, Throwable failure) {
+        if (failure instanceof java.util.concurrent.CancellationException && isCancelled()) {
+            return; // a consequence of the first failure, not a failure of its own
+        }
+        if (FIRST_FAILURE.compareAndSet(this, null, h)) {
+            cancel.cancel(failure);
+            for (TaskHandle<?> t : tasks) {
+                t.tryCancel();
+            }
+        }
+    }
+
+    void observed(TaskHandle<?> h) {
+        observed.add(h);
+    }
+
+    /** Joins every task; returns the failure to throw (or null). */
+    PanicException close(Throwable bodyFailure) {
+        if (bodyFailure != null) {
+            cancel.cancel(bodyFailure);
+            for (TaskHandle<?> t : tasks) {
+                t.tryCancel();
+            }
+        }
+        TaskHandle<?> h;
+        while ((h = tasks.poll()) != null) {
+            waitQuietly(h);
+        }
+        TaskHandle<?> first = (TaskHandle<?>) FIRST_FAILURE.getVolatile(this);
+        if (first == null || observed.contains(first)) {
+            return null;
+        }
+        try {
+            first.joinQuietly();
+            return null;
+        } catch (PanicException p) {
+            return p;
+        }
+    }
+
+    private static void waitQuietly(TaskHandle<?> h) {
+        boolean interrupted = false;
+        while (!h.isFinished()) {
+            try {
+                h.awaitDone(dev.braid.cancel.Deadline.never(), false);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,469 @@
+package dev.braid.pool;
+
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationRegistration;
+import dev.braid.cancel.CancellationSource;
+import dev.braid.cancel.CancelledException;
+import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.util.Args;
+import dev.braid.thread.JoinOutcome;
+import dev.braid.thread.PanicException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A task submitted to a {@link WorkStealingPool}, and the handle that joins it. It has the
+ * semantics of {@link dev.braid.thread.JoinHandle}: {@link #join()} returns the task's value or
+ * throws {@link PanicException} whose cause is the exception that escaped the task (type, message
+ * and stack intact) and whose thread name is the worker's; a handle may be joined any number of
+ * times by any threads, and all see the same outcome. Everything the task did happens-before the
+ * return of a join that observes it finished.
+ *
+ * <p>A join called on one of the pool's workers <em>helps</em>: while the task is unfinished it
+ * runs other tasks of the pool (its own queue first, then stolen ones), so fork/join recursion does
+ * not tie up workers; it parks only when there is nothing to help with. A join elsewhere parks.
+ * Joins honour the ambient {@link CancelScope} and interrupts, as braid waits do.
+ *
+ * <p>{@link #cancel()} stops a task that has not started; a running task is not interrupted. A
+ * joiner of a cancelled task gets a {@link CancelledException}. The handle is also a {@link Future}
+ * for code written against {@code java.util.concurrent}: {@link #get()} wraps a failure in {@link
+ * ExecutionException} instead.
+ *
+ * @param <T> the task's result type
+ */
+public final class TaskHandle<T> implements Future<T> {
+    /*
+     * Implementation notes
+     *
+     * State. `status` decides who runs the task: NEW -> RUNNING (a worker claimed it) or NEW ->
+     * CANCELLED, each by one CAS, so a task that sits in two queues at once (a drained slot racing
+     * its owner) still runs at most once. `waiters` decides who waits: null, a Waiter stack, or
+     * DONE, as in JoinHandle. The result fields are written plainly before the volatile swap to
+     * DONE, which publishes them; joiners read them after seeing DONE with an acquire load.
+     *
+     * Helping. A join on a worker of the same pool runs Worker.helpUntil, which pops and steals
+     * while the task is unfinished and then falls back to the parking wait below.
+     *
+     * Simulation. Every claim, completion and wait announces a yield point; the park blocker is
+     * the handle, which the testkit names in its wait-for graph.
+     */
+
+    static final int NEW = 0;
+    static final int RUNNING = 1;
+    static final int CANCELLED = 2;
+
+    private static final Object DONE = new Object();
+    private static final int SPINS = 128;
+    private static final VarHandle STATUS;
+    private static final VarHandle WAITERS;
+    private static final CancellationSource CANCELLED_SOURCE = new CancellationSource();
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATUS = l.findVarHandle(TaskHandle.class, "status", int.class);
+            WAITERS = l.findVarHandle(TaskHandle.class, "waiters", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        CANCELLED_SOURCE.cancel("the task was cancelled before it started");
+    }
+
+    private static final class Waiter {
+        volatile Thread thread;
+        Waiter next;
+
+        Waiter(Thread thread) {
+            this.thread = thread;
+        }
+    }
+
+    final WorkStealingPool pool;
+    private final Object body; // a Callable or a Runnable
+    final PoolScope scope;
+
+    @SuppressWarnings("unused") // accessed through STATUS
+    private volatile int status;
+
+    @SuppressWarnings("unused") // accessed through WAITERS
+    private volatile Object waiters;
+
+    private T value;
+    private Throwable panic;
+    private String workerName;
+
+    TaskHandle(WorkStealingPool pool, Object body, PoolScope scope) {
+        this.pool = pool;
+        this.body = body;
+        this.scope = scope;
+    }
+
+    /** The body as submitted (a Callable or a Runnable). */
+    Object body() {
+        return body;
+    }
+
+    // ---- running ----
+
+    /** Claims the task for running: true for exactly one caller, and only if not cancelled. */
+    boolean claim() {
+        Rt.yieldPoint(Op.RMW, this);
+        return STATUS.compareAndSet(this, NEW, RUNNING);
+    }
+
+    /** Runs the claimed task on the calling worker and completes the handle. */
+    @SuppressWarnings("unchecked")
+    void runClaimed(String worker) {
+        T v = null;
+        Throwable failure = null;
+        try {
+            v = body instanceof Callable<?> c ? (T) c.call() : runRunnable();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        complete(v, failure, worker);
+    }
+
+    private T runRunnable() {
+        ((Runnable) body).run();
+        return null;
+    }
+
+    /** Cancels the task unless it started; returns whether it was cancelled by this call. */
+    boolean tryCancel() {
+        Rt.yieldPoint(Op.RMW, this);
+        if (!STATUS.compareAndSet(this, NEW, CANCELLED)) {
+            return false;
+        }
+        complete(null, null, null);
+        return true;
+    }
+
+    private void complete(T v, Throwable failure, String worker) {
+        this.value = v;
+        this.panic = failure;
+        this.workerName = worker;
+        if (failure != null && scope != null) {
+            scope.childFailed(this, failure); // before DONE: a closer that sees DONE sees it
+        }
+        Rt.yieldPoint(Op.RMW, this);
+        Object head = WAITERS.getAndSet(this, DONE); // volatile: publishes the result fields
+        for (Waiter w = head instanceof Waiter h ? h : null; w != null; w = w.next) {
+            Thread t = w.thread;
+            if (t != null) {
+                Rt.unpark(t);
+            }
+        }
+    }
+
+    // ---- public API ----
+
+    /**
+     * Whether the task has finished: run to the end, failed, or been cancelled.
+     *
+     * @return {@code true} once the outcome is fixed
+     */
+    public boolean isFinished() {
+        return WAITERS.getAcquire(this) == DONE;
+    }
+
+    /**
+     * Whether the task was cancelled before it started.
+     *
+     * @return {@code true} if {@link #cancel()} (or a pool shutdown) stopped it
+     */
+    @Override
+    public boolean isCancelled() {
+        return (int) STATUS.getAcquire(this) == CANCELLED;
+    }
+
+    /**
+     * Cancels the task if it has not started; a running or finished task is not affected.
+     *
+     * @return {@code true} if this call cancelled it
+     */
+    public boolean cancel() {
+        return tryCancel();
+    }
+
+    /**
+     * As {@link #cancel()}: a running task is never interrupted, whatever {@code
+     * mayInterruptIfRunning} says (as {@code ForkJoinTask}).
+     *
+     * @param mayInterruptIfRunning ignored
+     * @return {@code true} if this call cancelled the task
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        return tryCancel();
+    }
+
+    /**
+     * Waits for the task to finish and returns its value; on a worker of the pool, helps while it
+     * waits.
+     *
+     * @return the task's value ({@code null} for a {@link Runnable})
+     * @throws PanicException if the task threw (the exception is the cause)
+     * @throws CancelledException if the task was cancelled, or if the caller has to wait inside a
+     *     {@link CancelScope} that is cancelled (or whose deadline passes)
+     * @throws InterruptedException if the caller is interrupted while waiting
+     */
+    public T join() throws InterruptedException {
+        Rt.yieldPoint(Op.JOIN, this);
+        if (!isFinished()) {
+            awaitDone(Deadline.never(), true);
+        }
+        return result();
+    }
+
+    /**
+     * Waits at most {@code timeout} for the task to finish; a timeout of zero or less does not
+     * wait.
+     *
+     * @param timeout how long to wait
+     * @return {@link JoinOutcome.Finished} with the value, or {@link JoinOutcome.TimedOut}
+     * @throws PanicException if the task threw
+     * @throws CancelledException as for {@link #join()}
+     * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    public JoinOutcome<T> join(Duration timeout) throws InterruptedException {
+        Args.notNull(timeout, "timeout");
+        return join(timeout.isNegative() ? Deadline.after(Duration.ZERO) : Deadline.after(timeout));
+    }
+
+    /**
+     * Waits until {@code deadline} at the latest for the task to finish.
+     *
+     * @param deadline when to stop waiting
+     * @return {@link JoinOutcome.Finished} with the value, or {@link JoinOutcome.TimedOut}
+     * @throws PanicException if the task threw
+     * @throws CancelledException as for {@link #join()}
+     * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws NullPointerException if {@code deadline} is null
+     */
+    public JoinOutcome<T> join(Deadline deadline) throws InterruptedException {
+        Args.notNull(deadline, "deadline");
+        Rt.yieldPoint(Op.JOIN, this);
+        if (!isFinished() && !awaitDone(deadline, true)) {
+            return new JoinOutcome.TimedOut<>();
+        }
+        return new JoinOutcome.Finished<>(result());
+    }
+
+    /**
+     * Waits for the task and returns its value, {@code java.util.concurrent} style.
+     *
+     * @return the task's value
+     * @throws ExecutionException if the task threw (the exception is the cause)
+     * @throws CancellationException if the task was cancelled
+     * @throws InterruptedException if the caller is interrupted while waiting
+     */
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        Rt.yieldPoint(Op.JOIN, this);
+        if (!isFinished()) {
+            awaitDone(Deadline.never(), true);
+        }
+        return futureResult();
+    }
+
+    /**
+     * Waits at most the given time for the task and returns its value.
+     *
+     * @param timeout how long to wait
+     * @param unit the unit of {@code timeout}
+     * @return the task's value
+     * @throws ExecutionException if the task threw (the exception is the cause)
+     * @throws CancellationException if the task was cancelled
+     * @throws TimeoutException if the task did not finish in time
+     * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws NullPointerException if {@code unit} is null
+     */
+    @Override
+    public T get(long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Args.notNull(unit, "unit");
+        Rt.yieldPoint(Op.JOIN, this);
+        if (!isFinished()
+                && !awaitDone(
+                        Deadline.after(Duration.ofNanos(Math.max(0, unit.toNanos(timeout)))),
+                        true)) {
+            throw new TimeoutException("task did not finish within " + timeout + " " + unit);
+        }
+        return futureResult();
+    }
+
+    /**
+     * Whether the task has finished (the {@link Future} name for {@link #isFinished()}).
+     *
+     * @return {@code true} once the outcome is fixed
+     */
+    @Override
+    public boolean isDone() {
+        return isFinished();
+    }
+
+    /**
+     * The handle's state, for debugging.
+     *
+     * @return a description with the status
+     */
+    @Override
+    public String toString() {
+        String s =
+                switch ((int) STATUS.getOpaque(this)) {
+                    case NEW -> "queued";
+                    case RUNNING ->
+                            isFinished() ? (panic != null ? "failed" : "finished") : "running";
+                    default -> "cancelled";
+                };
+        return "TaskHandle[" + s + "]";
+    }
+
+    // ---- waiting ----
+
+    /** Uninterruptible join for fork/join: returns the value or throws PanicException. */
+    T joinQuietly() {
+        boolean interrupted = false;
+        while (!isFinished()) {
+            try {
+                awaitDone(Deadline.never(), false);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return result();
+    }
+
+    /** Returns true when finished, false when the deadline passed first. */
+    boolean awaitDone(Deadline deadline, boolean cancellable) throws InterruptedException {
+        Worker w = Worker.current();
+        if (w != null && w.pool == pool) {
+            if (w.helpUntil(this, deadline, cancellable)) {
+                return true;
+            }
+            if (deadline.isExpired()) {
+                return isFinished();
+            }
+        }
+        return park(deadline, cancellable);
+    }
+
+    private boolean park(Deadline deadline, boolean cancellable) throws InterruptedException {
+        for (int i = Rt.sim() == null ? SPINS : 0; i > 0; i--) {
+            if (isFinished()) {
+                return true; // short tasks finish within a park/unpark's cost
+            }
+            Rt.spinWait();
+        }
+        Waiter node = new Waiter(Thread.currentThread());
+        while (true) {
+            Object head = WAITERS.getAcquire(this);
+            if (head == DONE) {
+                return true;
+            }
+            node.next = (Waiter) head;
+            if (WAITERS.compareAndSet(this, head, node)) {
+                break;
+            }
+        }
+        CancelScope ambient = cancellable ? CancelScope.current() : null;
+        boolean scoped = ambient != null && ambient.isActive();
+        CancellationRegistration wake =
+                scoped ? ambient.wakeOnCancel(Thread.currentThread()) : null;
+        try {
+            Deadline bound = scoped ? deadline.min(ambient.deadline()) : deadline;
+            while (true) {
+                if (Thread.interrupted()) {
+                    abandon(node);
+                    throw new InterruptedException();
+                }
+                if (isFinished()) {
+                    return true;
+                }
+                if (scoped && ambient.isCancelled()) {
+                    abandon(node);
+                    ambient.check(); // throws CancelledException or DeadlineExceededException
+                }
+                if (deadline.isExpired()) {
+                    abandon(node);
+                    return isFinished();
+                }
+                Rt.yieldPoint(Op.PARK, this);
+                if (bound.isNever()) {
+                    Rt.park(this);
+                } else {
+                    Rt.parkUntil(this, bound.nanoTime());
+                }
+            }
+        } finally {
+            if (wake != null) {
+                wake.deregister();
+            }
+        }
+    }
+
+    /** Clears {@code node} and unlinks every cleared node still on the stack. */
+    private void abandon(Waiter node) {
+        node.thread = null;
+        retry:
+        while (true) {
+            Waiter pred = null;
+            Object h = WAITERS.getAcquire(this);
+            for (Waiter q = h instanceof Waiter w ? w : null; q != null; q = q.next) {
+                if (q.thread != null) {
+                    pred = q;
+                } else if (pred != null) {
+                    pred.next = q.next;
+                    if (pred.thread == null) {
+                        continue retry;
+                    }
+                } else if (!WAITERS.compareAndSet(this, q, q.next)) {
+                    continue retry;
+                }
+            }
+            return;
+        }
+    }
+
+    private T result() {
+        if ((int) STATUS.getAcquire(this) == CANCELLED) {
+            throw CANCELLED_SOURCE.token().toException();
+        }
+        if (panic != null) {
+            if (scope != null) {
+                scope.observed(this);
+            }
+            throw new PanicException(workerName, panic);
+        }
+        return value;
+    }
+
+    private T futureResult() throws ExecutionException {
+        if ((int) STATUS.getAcquire(this) == CANCELLED) {
+            throw new CancellationException("the task was cancelled before it started");
+        }
+        if (panic != null) {
+            throw new ExecutionException(panic);
+        }
+        return value;
+    }
+
+    /** The failure, valid once finished; null if none. */
+    Throwable failure() {
+        return panic;
+    }
+}

@@ -1,0 +1,671 @@
+package dev.braid.pool;
+
+import dev.braid.atomic.AtomicI32;
+import dev.braid.atomic.Ordering;
+import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.util.Args;
+import dev.braid.thread.JoinHandle;
+import dev.braid.thread.PanicException;
+import dev.braid.thread.Threads;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * A work-stealing thread pool: a fixed set of worker threads, each with its own deque of tasks,
+ * that take work from each other when they run out.
+ *
+ * <pre>{@code
+ * try (var pool = WorkStealingPool.builder().parallelism(8).namePrefix("render").build()) {
+ *     TaskHandle<Image> h = pool.submit(() -> render(scene));   // from anywhere
+ *     long n = pool.submit(() -> fib(pool, 30)).join();          // fork/join inside
+ * }                                                              // close(): waits for the rest
+ *
+ * static long fib(WorkStealingPool pool, int n) {
+ *     if (n < 2) return n;
+ *     Joined<Long, Long> r = pool.join(() -> fib(pool, n - 1), () -> fib(pool, n - 2));
+ *     return r.first() + r.second();
+ * }
+ * }</pre>
+ *
+ * <p><b>Scheduling.</b> A task submitted from outside goes to a shared injector queue; one
+ * submitted by a task goes to the submitting worker's LIFO slot and runs next on that worker unless
+ * another steals it once it moved to the deque. {@link #join} runs its first task on the caller,
+ * leaves the second stealable, and helps while it waits. An idle worker steals from a randomly
+ * chosen victim, and parks when there is nothing to steal; a producer wakes a parked worker only
+ * when nobody is already searching. See {@code docs/pool.md}.
+ *
+ * <p><b>Blocking.</b> A task that blocks (on a lock, a channel, I/O) holds its worker: the pool
+ * does not add compensating threads. Joins on the pool's own handles do not block a worker while
+ * there is work to help with. Run blocking work on other threads (virtual threads suit I/O); see
+ * {@code docs/adr/0025-pool-blocking-rule.md}.
+ *
+ * <p><b>Lifecycle.</b> {@link #shutdown()} stops outside submissions and lets queued and spawned
+ * work finish; {@link #shutdownNow()} also cancels what has not started and interrupts what runs;
+ * {@link #close()} shuts down and waits; after termination no worker thread is left and every
+ * worker's thread-local destructors have run (workers are braid threads). A submission from outside
+ * after shutdown throws {@link PoolClosedException} (a {@code RejectedExecutionException}); tasks
+ * running in the pool may still submit until it stops.
+ *
+ * <p><b>Memory.</b> Submitting a task happens-before it runs; everything a task does happens-before
+ * the return of a join that sees it finished.
+ */
+public final class WorkStealingPool implements AutoCloseable {
+    /*
+     * Implementation notes
+     *
+     * Split by concern: WorkDeque (the Chase-Lev deque), Worker (the steal loop, LIFO slot,
+     * helping), Injector (outside submissions), Idle (searching/sleeping and wake-ups), WorkerStats
+     * (counters), TaskHandle (a task and its join), PoolScope (structured scopes). This class holds
+     * the lifecycle.
+     *
+     * Lifecycle. runState goes RUNNING -> SHUTDOWN -> STOP, each step by CAS. An outside submitter
+     * increments `submitting`, checks runState, enqueues, decrements: a worker that sees SHUTDOWN,
+     * every worker registered as a sleeper, submitting == 0 and no visible work knows that nothing
+     * can produce work any more (workers' re-checks only peek; see Idle) and moves to STOP, waking
+     * all. In STOP each worker finishes its current task, cancels what is left in its own queues,
+     * and exits; an outside submission that raced shutdownNow cancels itself after the fact.
+     *
+     * Liveness. Sleeping follows Idle's no-lost-wake-up protocol; a join helps before it parks;
+     * termination needs every worker asleep, so a worker parked in a join delays it until the task
+     * it waits for is done.
+     */
+
+    static final int RUNNING = 0;
+    static final int SHUTDOWN = 1;
+    static final int STOP = 2;
+
+    final Worker[] workers;
+    final Injector injector = new Injector();
+    final Idle idle;
+    private final String name;
+    private static final PoolHooks NO_HOOKS = new PoolHooks() {};
+
+    private final PoolHooks hooks;
+    private final AtomicI32 runState = new AtomicI32(RUNNING);
+    private final AtomicI32 submitting = new AtomicI32();
+    private final List<JoinHandle<Void>> threads = new ArrayList<>();
+
+    /** A pool with one worker per available processor and the default name prefix. */
+    public WorkStealingPool() {
+        this(builder());
+    }
+
+    private WorkStealingPool(Builder b) {
+        this.name = b.namePrefix;
+        this.hooks = b.hooks;
+        this.workers = new Worker[b.parallelism];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(this, i);
+        }
+        this.idle = new Idle(workers);
+        for (Worker w : workers) {
+            JoinHandle<Void> h =
+                    Threads.builder()
+                            .name(name + "-worker-" + w.index)
+                            .daemon(b.daemon)
+                            .spawn(w::run);
+            threads.add(h);
+            if (w.thread == null) {
+                w.thread = h.thread();
+            }
+        }
+    }
+
+    /**
+     * A builder for a pool.
+     *
+     * @return a builder with the defaults: parallelism = available processors, name prefix
+     *     "braid-pool", daemon workers, no hooks
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configures and builds a {@link WorkStealingPool}. */
+    public static final class Builder {
+        private int parallelism = Runtime.getRuntime().availableProcessors();
+        private String namePrefix = "braid-pool";
+        private boolean daemon = true;
+        private PoolHooks hooks = NO_HOOKS;
+
+        private Builder() {}
+
+        /**
+         * The number of worker threads.
+         *
+         * @param parallelism at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code parallelism} is less than 1
+         */
+        public Builder parallelism(int parallelism) {
+            if (parallelism < 1) {
+                throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
+            }
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        /**
+         * The pool's name, used as the prefix of its worker threads' names.
+         *
+         * @param namePrefix a non-blank name
+         * @return this builder
+         * @throws NullPointerException if {@code namePrefix} is null
+         * @throws IllegalArgumentException if {@code namePrefix} is blank
+         */
+        public Builder namePrefix(String namePrefix) {
+            this.namePrefix = Args.notBlank(namePrefix, "namePrefix");
+            return this;
+        }
+
+        /**
+         * Whether worker threads are daemons (the default), so that an unclosed pool does not keep
+         * the JVM alive.
+         *
+         * @param daemon whether workers are daemon threads
+         * @return this builder
+         */
+        public Builder daemon(boolean daemon) {
+            this.daemon = daemon;
+            return this;
+        }
+
+        /**
+         * Instrumentation callbacks.
+         *
+         * @param hooks the hooks
+         * @return this builder
+         * @throws NullPointerException if {@code hooks} is null
+         */
+        public Builder hooks(PoolHooks hooks) {
+            this.hooks = Args.notNull(hooks, "hooks");
+            return this;
+        }
+
+        /**
+         * Builds the pool and starts its workers.
+         *
+         * @return a running pool
+         */
+        public WorkStealingPool build() {
+            return new WorkStealingPool(this);
+        }
+    }
+
+    // ---- submitting ----
+
+    /**
+     * Submits {@code task}.
+     *
+     * @param task the task
+     * @param <T> the task's result type
+     * @return the task's handle
+     * @throws NullPointerException if {@code task} is null
+     * @throws PoolClosedException if called from outside the pool after {@link #shutdown()}
+     */
+    public <T> TaskHandle<T> submit(Callable<T> task) {
+        Args.notNull(task, "task");
+        TaskHandle<T> h = new TaskHandle<>(this, task, null);
+        schedule(h);
+        return h;
+    }
+
+    /**
+     * Submits {@code task}; its handle's value is {@code null}.
+     *
+     * @param task the task
+     * @return the task's handle
+     * @throws NullPointerException if {@code task} is null
+     * @throws PoolClosedException if called from outside the pool after {@link #shutdown()}
+     */
+    public TaskHandle<Void> submit(Runnable task) {
+        Args.notNull(task, "task");
+        TaskHandle<Void> h = new TaskHandle<>(this, task, null);
+        schedule(h);
+        return h;
+    }
+
+    void schedule(TaskHandle<?> h) {
+        Worker w = Worker.current();
+        if (w != null && w.pool == this) {
+            w.submitLocal(h);
+            return;
+        }
+        submitting.fetchAdd(1, Ordering.SEQ_CST);
+        try {
+            if (runState.load(Ordering.SEQ_CST) != RUNNING) {
+                throw new PoolClosedException(name);
+            }
+            injector.push(h);
+        } finally {
+            submitting.fetchSub(1, Ordering.SEQ_CST);
+        }
+        idle.notifyOne();
+        if (runState.load(Ordering.SEQ_CST) == STOP) {
+            h.tryCancel(); // raced with shutdownNow: nobody may be left to run it
+        }
+    }
+
+    /**
+     * Runs {@code a} and {@code b}, possibly in parallel, and returns both results: {@code a} runs
+     * on the caller while {@code b} waits stealable in the caller's queue; if nobody stole it, the
+     * caller runs it next, otherwise it helps with other work until the thief finishes it. Called
+     * from outside the pool, the whole join is submitted and the caller waits.
+     *
+     * <p>The wait is not interruptible (an interrupt is kept for later), as {@code
+     * ForkJoinTask.join}. If {@code a} throws, {@code b} is cancelled if it has not started (or
+     * awaited if it has) before the failure is thrown.
+     *
+     * @param a the first task, run on the caller
+     * @param b the second task, offered to thieves
+     * @param <A> the first result type
+     * @param <B> the second result type
+     * @return both results
+     * @throws PanicException if {@code a} or {@code b} threw (the exception is the cause)
+     * @throws NullPointerException if {@code a} or {@code b} is null
+     * @throws PoolClosedException if called from outside the pool after {@link #shutdown()}
+     */
+    public <A, B> Joined<A, B> join(Callable<A> a, Callable<B> b) {
+        Args.notNull(a, "a");
+        Args.notNull(b, "b");
+        Worker w = Worker.current();
+        if (w == null || w.pool != this) {
+            TaskHandle<Joined<A, B>> outer = submit(() -> join(a, b));
+            try {
+                return outer.joinQuietly();
+            } catch (PanicException p) {
+                throw p.getCause() instanceof PanicException inner ? inner : p;
+            }
+        }
+        TaskHandle<B> hb = new TaskHandle<>(this, b, null);
+        w.pushStealable(hb);
+        A ra;
+        try {
+            ra = a.call();
+        } catch (Throwable t) {
+            if (!hb.tryCancel()) {
+                try {
+                    hb.joinQuietly();
+                } catch (PanicException ignored) {
+                    // a's failure is the one reported
+                }
+            }
+            throw t instanceof PanicException p ? p : new PanicException(w.thread.getName(), t);
+        }
+        TaskHandle<?> last = w.deque.pop(); // usually hb itself, not stolen: run it here
+        if (last != null) {
+            w.runTask(last);
+        }
+        try {
+            return new Joined<>(ra, hb.joinQuietly());
+        } catch (PanicException p) {
+            throw p.getCause() instanceof PanicException inner ? inner : p;
+        }
+    }
+
+    /**
+     * Runs {@code body} with a {@link PoolScope} whose tasks all finish before this returns. The
+     * first task failure cancels the others and is thrown; if the body throws, the scope's tasks
+     * are cancelled, awaited, and the body's exception propagates. Waiting for the tasks ignores
+     * interrupts (the status is kept) and helps when called on a worker of this pool.
+     *
+     * @param body the code that spawns tasks in the scope
+     * @param <X> what the body may throw
+     * @throws X if the body throws
+     * @throws PanicException for the first task failure not already received through a join
+     * @throws NullPointerException if {@code body} is null
+     */
+    public <X extends Exception> void scope(PoolScope.Body<X> body) throws X {
+        Args.notNull(body, "body");
+        PoolScope s = new PoolScope(this);
+        try {
+            body.run(s);
+        } catch (Throwable t) {
+            s.close(t);
+            throw WorkStealingPool.<RuntimeException>sneaky(t);
+        }
+        PanicException p = s.close(null);
+        if (p != null) {
+            throw p;
+        }
+    }
+
+    /**
+     * Lets other work run: called in a task, runs one waiting task of the pool (outside submissions
+     * first, then the oldest task of the worker's own queue, then a stolen one) before returning;
+     * elsewhere, or when nothing waits, offers the processor as {@link Thread#yield()} does. A
+     * running task cannot be put back in a queue on a platform thread, so this is how a long task
+     * shares its worker (see {@code docs/pool.md}).
+     */
+    public static void yieldNow() {
+        Worker w = Worker.current();
+        TaskHandle<?> t = w == null ? null : w.takeForYield();
+        if (t != null) {
+            w.runTask(t);
+        } else {
+            Rt.yieldNow();
+        }
+    }
+
+    // ---- lifecycle ----
+
+    /**
+     * Stops accepting submissions from outside; queued tasks, and tasks they spawn, still run. Does
+     * not wait: see {@link #awaitTermination} and {@link #close()}.
+     */
+    public void shutdown() {
+        runState.compareExchange(RUNNING, SHUTDOWN, Ordering.SEQ_CST, Ordering.SEQ_CST);
+        idle.wakeAll(); // sleepers re-check, and the last one terminates the pool
+    }
+
+    /**
+     * Stops the pool: cancels every task that has not started (their joiners get a {@link
+     * CancellationException}), interrupts the workers running tasks, and lets workers exit once
+     * their current task ends. Does not wait.
+     *
+     * @return the tasks that never started, cancelled
+     */
+    public List<TaskHandle<?>> shutdownNow() {
+        runState.store(STOP, Ordering.SEQ_CST);
+        List<TaskHandle<?>> dropped = new ArrayList<>();
+        for (TaskHandle<?> t; (t = injector.poll()) != null; ) {
+            cancelInto(t, dropped);
+        }
+        for (Worker w : workers) {
+            cancelInto(w.lifo.swap(null, Ordering.SEQ_CST), dropped);
+            while (true) {
+                Object x = w.deque.stealOrSignal();
+                if (x == WorkDeque.EMPTY) {
+                    break;
+                }
+                if (x != WorkDeque.RETRY) {
+                    cancelInto((TaskHandle<?>) x, dropped);
+                }
+            }
+            Thread t = w.thread;
+            if (t != null && w.isRunningTask()) {
+                Rt.interrupt(t);
+            }
+        }
+        idle.wakeAll();
+        return dropped;
+    }
+
+    private static void cancelInto(TaskHandle<?> t, List<TaskHandle<?>> into) {
+        if (t != null && t.tryCancel()) {
+            into.add(t);
+        }
+    }
+
+    /**
+     * Waits until every worker has exited (after {@link #shutdown()} or {@link #shutdownNow()}), at
+     * most {@code timeout}; a timeout of zero or less does not wait.
+     *
+     * @param timeout how long to wait
+     * @return {@code true} if the pool terminated, {@code false} if the timeout passed first
+     * @throws InterruptedException if interrupted while waiting
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        Args.notNull(timeout, "timeout");
+        Deadline d = Deadline.after(timeout.isNegative() ? Duration.ZERO : timeout);
+        for (JoinHandle<Void> h : threads) {
+            if (!h.join(d).isFinished()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Shuts the pool down and waits for every task and worker to finish. If interrupted while
+     * waiting, calls {@link #shutdownNow()}, keeps waiting, and restores the interrupt status (as
+     * {@link ExecutorService#close()}).
+     *
+     * @throws IllegalStateException if called by a task of this pool (it would wait for itself);
+     *     call {@link #shutdown()} there and close from outside
+     */
+    @Override
+    public void close() {
+        Worker w = Worker.current();
+        if (w != null && w.pool == this) {
+            throw new IllegalStateException(
+                    "close() called by a task of pool '"
+                            + name
+                            + "' would wait for itself; call shutdown() inside the pool and close()"
+                            + " from outside");
+        }
+        shutdown();
+        boolean interrupted = false;
+        boolean stopped = false;
+        while (!isTerminated()) {
+            try {
+                awaitTermination(Duration.ofDays(1));
+            } catch (InterruptedException | CancellationException e) {
+                interrupted |= e instanceof InterruptedException;
+                if (!stopped) {
+                    shutdownNow();
+                    stopped = true;
+                }
+                Rt.yieldNow();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Whether {@link #shutdown()} or {@link #shutdownNow()} was called.
+     *
+     * @return {@code true} once the pool stopped accepting outside submissions
+     */
+    public boolean isShutdown() {
+        return runState.load(Ordering.SEQ_CST) != RUNNING;
+    }
+
+    /**
+     * Whether every worker has exited.
+     *
+     * @return {@code true} once the pool has terminated
+     */
+    public boolean isTerminated() {
+        for (JoinHandle<Void> h : threads) {
+            if (!h.isFinished()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The number of workers.
+     *
+     * @return the parallelism fixed at construction
+     */
+    public int parallelism() {
+        return workers.length;
+    }
+
+    /**
+     * A snapshot of the pool's counters and state.
+     *
+     * @return per-pool and per-worker metrics
+     */
+    public PoolMetrics metrics() {
+        List<WorkerMetrics> ws = new ArrayList<>(workers.length);
+        long run = 0;
+        long steals = 0;
+        for (Worker w : workers) {
+            WorkerMetrics m = w.metrics();
+            ws.add(m);
+            run += m.tasksRun();
+            steals += m.steals();
+        }
+        return new PoolMetrics(
+                workers.length,
+                workers.length - idle.sleepers(),
+                idle.searching(),
+                injector.size(),
+                run,
+                steals,
+                ws);
+    }
+
+    /**
+     * A view of this pool as an {@link ExecutorService}, for existing code and {@code
+     * CompletableFuture.supplyAsync(supplier, executor)}. Its futures are {@link TaskHandle}s;
+     * shutting the view down shuts the pool down.
+     *
+     * @return the view
+     */
+    public ExecutorService asExecutorService() {
+        return new PoolExecutorService(this);
+    }
+
+    /**
+     * The pool's name and state, for logs and debugging.
+     *
+     * @return a one-line description
+     */
+    @Override
+    public String toString() {
+        int s = runState.load(Ordering.RELAXED);
+        String state =
+                isTerminated()
+                        ? "TERMINATED"
+                        : s == RUNNING ? "RUNNING" : s == SHUTDOWN ? "SHUTDOWN" : "STOPPING";
+        PoolMetrics m = metrics();
+        return "WorkStealingPool["
+                + name
+                + ", "
+                + state
+                + ", parallelism="
+                + m.parallelism()
+                + ", active="
+                + m.activeWorkers()
+                + ", searching="
+                + m.searchingWorkers()
+                + ", injector="
+                + m.injectorDepth()
+                + ", tasksRun="
+                + m.tasksRun()
+                + ", steals="
+                + m.steals()
+                + "]";
+    }
+
+    // ---- for workers ----
+
+    String name() {
+        return name;
+    }
+
+    boolean isStopping() {
+        return runState.load(Ordering.ACQUIRE) == STOP;
+    }
+
+    boolean isRunning() {
+        return runState.load(Ordering.RELAXED) == RUNNING;
+    }
+
+    /** Whether any queue a worker could take from holds a task (a peek, not a take). */
+    boolean hasVisibleWork() {
+        if (!injector.isEmpty()) {
+            return true;
+        }
+        for (Worker w : workers) {
+            if (!w.deque.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Called by a registered sleeper: moves a quiescent, shut-down pool to STOP. */
+    void tryTerminate(int sleepers) {
+        if (sleepers < workers.length
+                || runState.load(Ordering.SEQ_CST) != SHUTDOWN
+                || submitting.load(Ordering.SEQ_CST) != 0
+                || hasVisibleWork()) {
+            return;
+        }
+        if (runState.compareExchange(SHUTDOWN, STOP, Ordering.SEQ_CST, Ordering.SEQ_CST)
+                == SHUTDOWN) {
+            idle.wakeAll();
+        }
+    }
+
+    /** On worker exit: cancels what is left in its own queues and in the injector. */
+    void cancelLeftovers(Worker w) {
+        TaskHandle<?> slot = w.lifo.swap(null, Ordering.SEQ_CST);
+        if (slot != null) {
+            slot.tryCancel();
+        }
+        for (TaskHandle<?> t; (t = w.deque.pop()) != null; ) {
+            t.tryCancel();
+        }
+        for (TaskHandle<?> t; (t = injector.poll()) != null; ) {
+            t.tryCancel();
+        }
+    }
+
+    boolean hasHooks() {
+        return hooks != NO_HOOKS;
+    }
+
+    void hookWorkerStart(Worker w) {
+        try {
+            hooks.onWorkerStart(w.thread, w.index);
+        } catch (Throwable t) {
+            hookFailed("onWorkerStart", t);
+        }
+    }
+
+    void hookWorkerStop(Worker w) {
+        try {
+            hooks.onWorkerStop(w.thread, w.index);
+        } catch (Throwable t) {
+            hookFailed("onWorkerStop", t);
+        }
+    }
+
+    void hookBefore(Worker w, TaskHandle<?> task) {
+        try {
+            hooks.beforeTask(w.thread, task);
+        } catch (Throwable t) {
+            hookFailed("beforeTask", t);
+        }
+    }
+
+    void hookAfter(Worker w, TaskHandle<?> task) {
+        Throwable failure = task.failure();
+        if (failure != null) {
+            try {
+                hooks.onPanic(w.thread, failure);
+            } catch (Throwable t) {
+                hookFailed("onPanic", t);
+            }
+        }
+        try {
+            hooks.afterTask(w.thread, task, failure);
+        } catch (Throwable t) {
+            hookFailed("afterTask", t);
+        }
+    }
+
+    private void hookFailed(String hook, Throwable t) {
+        System.err.print("braid: pool '" + name + "' hook " + hook + " threw: ");
+        t.printStackTrace(System.err);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+}

@@ -1,0 +1,281 @@
+package dev.braid.pool;
+
+import dev.braid.atomic.AtomicI32;
+import dev.braid.atomic.AtomicRef;
+import dev.braid.atomic.Ordering;
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.Rt;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One worker of a {@link WorkStealingPool}: its deque, its LIFO slot, its counters, and the loop
+ * that finds and runs tasks.
+ */
+final class Worker {
+    /*
+     * Implementation notes
+     *
+     * Algorithm. The seed's steal loop: take the task in the LIFO slot, else pop the own deque,
+     * else poll the injector, else search: steal from the other workers, starting at a random
+     * victim (Rt.nextLong, so the testkit replays it), round after round while some steal lost a
+     * race; then sleep through Idle. Every 61st task the injector is polled first so that outside
+     * submissions are not starved by local fork/join work (tokio's global queue interval).
+     *
+     * LIFO slot. A task submitted on a worker goes to the slot, displacing the previous occupant
+     * into the deque (tokio): message-passing patterns then run the newest task next, hot in cache.
+     * The slot is not stealable; at most three slot tasks run in a row before the deque is served,
+     * and a worker that waits in a join moves its slot to the deque so that others can take it.
+     * Fork/join pushes straight to the deque, where the forked half is stealable.
+     *
+     * Helping. A join on an unfinished task of the same pool pops the own deque (which is where a
+     * forked, not yet stolen, task is) and steals, running what it finds, until the task is done;
+     * when there is nothing left to help with it parks on the task (TaskHandle.park).
+     *
+     * State. `lifo` and `parkState` are braid atomics so that the testkit sees them; the deque is
+     * the Chase-Lev deque; `current` (the running task) is read by shutdownNow to interrupt.
+     */
+
+    static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+    private static final VarHandle CURRENT_TASK;
+
+    static {
+        try {
+            CURRENT_TASK =
+                    MethodHandles.lookup().findVarHandle(Worker.class, "current", TaskHandle.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final int INJECTOR_INTERVAL = 61;
+    private static final int LIFO_RUN_LIMIT = 3;
+
+    final WorkStealingPool pool;
+    final int index;
+    final WorkDeque<TaskHandle<?>> deque = new WorkDeque<>(64);
+    final AtomicRef<TaskHandle<?>> lifo = new AtomicRef<>();
+    final AtomicI32 parkState = new AtomicI32(Idle.AWAKE);
+    final WorkerStats stats = new WorkerStats();
+    volatile Thread thread;
+
+    /** The running task: written by this worker only (opaque), read by shutdownNow. */
+    private TaskHandle<?> current;
+
+    private int tick;
+    private int lifoRuns;
+
+    Worker(WorkStealingPool pool, int index) {
+        this.pool = pool;
+        this.index = index;
+    }
+
+    /** The worker running on the calling thread, or null. */
+    static Worker current() {
+        return CURRENT.get();
+    }
+
+    /** The worker's main loop. */
+    void run() {
+        thread = Thread.currentThread();
+        CURRENT.set(this);
+        pool.hookWorkerStart(this);
+        try {
+            boolean force = false;
+            while (!pool.isStopping()) {
+                TaskHandle<?> t = next(force);
+                if (t != null) {
+                    runTask(t);
+                    force = false;
+                    continue;
+                }
+                force = pool.idle.sleep(this);
+            }
+        } finally {
+            pool.cancelLeftovers(this);
+            pool.hookWorkerStop(this);
+            CURRENT.remove();
+        }
+    }
+
+    /** Makes {@code task} runnable on this worker: LIFO slot for submissions. */
+    void submitLocal(TaskHandle<?> task) {
+        TaskHandle<?> displaced = lifo.swap(task, Ordering.RELAXED); // only this worker writes
+        if (displaced != null) {
+            pushStealable(displaced);
+        }
+    }
+
+    /** Pushes {@code task} where thieves can take it, and wakes a sleeper if needed. */
+    void pushStealable(TaskHandle<?> task) {
+        if (deque.pushWasEmpty(task)) {
+            // a deque that already held work was announced when it became non-empty: the worker
+            // woken then (or a searcher) finds this task too, or this worker runs it itself
+            pool.idle.notifyOne();
+        }
+    }
+
+    /** Finds the next task to run, or null when none is visible. */
+    private TaskHandle<?> next(boolean force) {
+        if (++tick % INJECTOR_INTERVAL == 0) {
+            TaskHandle<?> t = pool.injector.poll();
+            if (t != null) {
+                return t;
+            }
+        }
+        TaskHandle<?> t = takeLocal();
+        if (t != null) {
+            return t;
+        }
+        t = pool.injector.poll();
+        if (t != null) {
+            return t;
+        }
+        if (!pool.idle.tryStartSearching(force)) {
+            return null;
+        }
+        t = stealRounds();
+        if (t == null) {
+            t = pool.injector.poll();
+        }
+        pool.idle.stopSearching(t != null);
+        return t;
+    }
+
+    /** The LIFO slot (at most a few in a row), then the own deque. */
+    private TaskHandle<?> takeLocal() {
+        TaskHandle<?> t = lifo.load(Ordering.RELAXED);
+        if (t != null) {
+            if (lifoRuns < LIFO_RUN_LIMIT) {
+                lifo.store(null, Ordering.RELAXED);
+                lifoRuns++;
+                return t;
+            }
+            lifo.store(null, Ordering.RELAXED);
+            pushStealable(t); // let the deque (and thieves) have a turn
+        }
+        lifoRuns = 0;
+        return deque.pop();
+    }
+
+    /** Steals from other workers, starting at a random victim, until a round finds no race. */
+    private TaskHandle<?> stealRounds() {
+        Worker[] all = pool.workers;
+        int n = all.length;
+        if (n <= 1) {
+            return null;
+        }
+        while (true) {
+            boolean raced = false;
+            int start = (int) ((Rt.nextLong() >>> 1) % n);
+            for (int i = 0; i < n; i++) {
+                Worker victim = all[(start + i) % n];
+                if (victim == this) {
+                    continue;
+                }
+                stats.stealAttempt();
+                Object x = victim.deque.stealOrSignal();
+                if (x == WorkDeque.RETRY) {
+                    raced = true;
+                } else if (x != WorkDeque.EMPTY && x != null) {
+                    stats.steal();
+                    return (TaskHandle<?>) x;
+                }
+            }
+            if (!raced || pool.isStopping()) {
+                return null;
+            }
+        }
+    }
+
+    /** Runs {@code t} if it can still be claimed, with hooks and counters. */
+    void runTask(TaskHandle<?> t) {
+        if (!t.claim()) {
+            return; // cancelled, or taken from another copy
+        }
+        TaskHandle<?> outer = current;
+        CURRENT_TASK.setOpaque(this, t); // no fence per task: shutdownNow's read is best effort
+        boolean hooked = pool.hasHooks();
+        if (hooked) {
+            pool.hookBefore(this, t);
+        }
+        t.runClaimed(thread.getName());
+        stats.taskRun();
+        if (hooked) {
+            pool.hookAfter(this, t);
+        }
+        CURRENT_TASK.setOpaque(this, outer);
+        if (outer == null && pool.isRunning()) {
+            Thread.interrupted(); // an interrupt meant for this task must not hit the next one
+        }
+    }
+
+    /**
+     * Helps until {@code task} is finished or there is nothing to help with; returns whether the
+     * task finished.
+     */
+    boolean helpUntil(TaskHandle<?> task, Deadline deadline, boolean cancellable)
+            throws InterruptedException {
+        TaskHandle<?> slot = lifo.load(Ordering.RELAXED);
+        if (slot != null) {
+            lifo.store(null, Ordering.RELAXED);
+            if (slot == task) {
+                runTask(slot);
+                return task.isFinished();
+            }
+            pushStealable(slot);
+        }
+        CancelScope ambient = CancelScope.current();
+        while (!task.isFinished()) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            if (cancellable && ambient.isActive()) {
+                ambient.check();
+            }
+            if (deadline.isExpired()) {
+                return false;
+            }
+            TaskHandle<?> t = deque.pop();
+            if (t == null) {
+                t = stealRounds();
+            }
+            if (t == null) {
+                return task.isFinished();
+            }
+            runTask(t);
+        }
+        return true;
+    }
+
+    /** Takes one waiting task for {@link WorkStealingPool#yieldNow()}: oldest work first. */
+    TaskHandle<?> takeForYield() {
+        TaskHandle<?> t = pool.injector.poll();
+        if (t != null) {
+            return t;
+        }
+        Object x = deque.stealOrSignal(); // the oldest local task, not the newest
+        if (x != WorkDeque.EMPTY && x != WorkDeque.RETRY && x != null) {
+            return (TaskHandle<?>) x;
+        }
+        return stealRounds();
+    }
+
+    /** Whether this worker is running a task (a racy snapshot). */
+    boolean isRunningTask() {
+        return CURRENT_TASK.getOpaque(this) != null;
+    }
+
+    WorkerMetrics metrics() {
+        Thread t = thread;
+        return new WorkerMetrics(
+                index,
+                t == null ? "(starting)" : t.getName(),
+                stats.tasksRun(),
+                stats.steals(),
+                stats.stealAttempts(),
+                stats.parks(),
+                deque.size() + (lifo.load(Ordering.RELAXED) != null ? 1 : 0));
+    }
+}

@@ -1,0 +1,265 @@
+package dev.braid.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationSource;
+import dev.braid.cancel.CancelledException;
+import dev.braid.thread.ThreadLocalKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Shutdown, shutdownNow, close, thread-locals, leaks, hostile input, hooks and metrics. */
+class PoolLifecycleTest {
+    @Test
+    void closeLeavesNoThreadAndRunsThreadLocalDestructors() throws Exception {
+        List<Thread> started = new CopyOnWriteArrayList<>();
+        List<String> dropped = new CopyOnWriteArrayList<>();
+        ThreadLocalKey<String> key =
+                ThreadLocalKey.withDestructor(
+                        "conn", () -> Thread.currentThread().getName(), dropped::add);
+        var pool =
+                WorkStealingPool.builder()
+                        .parallelism(3)
+                        .namePrefix("leak")
+                        .hooks(
+                                new PoolHooks() {
+                                    @Override
+                                    public void onWorkerStart(Thread worker, int index) {
+                                        started.add(worker);
+                                    }
+                                })
+                        .build();
+        CountDownLatch all = new CountDownLatch(3);
+        for (int i = 0; i < 3; i++) {
+            pool.submit(
+                    () -> {
+                        key.get();
+                        all.countDown();
+                        all.await(); // one task per worker
+                        return null;
+                    });
+        }
+        assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
+        pool.close();
+        assertThat(pool.isTerminated()).isTrue();
+        assertThat(started).hasSize(3);
+        for (Thread t : started) {
+            t.join(5000);
+            assertThat(t.isAlive()).as(t.getName()).isFalse();
+        }
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.getName().startsWith("leak-worker-"));
+        assertThat(dropped)
+                .containsExactlyInAnyOrder("leak-worker-0", "leak-worker-1", "leak-worker-2");
+    }
+
+    @Test
+    void shutdownNowCancelsQueuedTasksAndInterruptsRunningOnes() throws Exception {
+        var pool = WorkStealingPool.builder().parallelism(2).namePrefix("now").build();
+        CountDownLatch running = new CountDownLatch(2);
+        AtomicInteger interrupted = new AtomicInteger();
+        for (int i = 0; i < 2; i++) {
+            pool.submit(
+                    () -> {
+                        running.countDown();
+                        try {
+                            new CountDownLatch(1).await();
+                        } catch (InterruptedException e) {
+                            interrupted.incrementAndGet();
+                        }
+                    });
+        }
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        List<TaskHandle<Integer>> queued = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            int k = i;
+            queued.add(pool.submit(() -> k));
+        }
+        List<TaskHandle<?>> dropped = pool.shutdownNow();
+        assertThat(dropped).hasSize(5).allMatch(TaskHandle::isCancelled);
+        for (TaskHandle<Integer> q : queued) {
+            assertThatThrownBy(q::join).isInstanceOf(CancelledException.class);
+        }
+        assertThat(pool.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(interrupted).hasValue(2);
+        assertThatThrownBy(() -> pool.submit(() -> 1)).isInstanceOf(PoolClosedException.class);
+    }
+
+    @Test
+    void awaitTerminationWithZeroTimeoutDoesNotWait() throws Exception {
+        var pool = WorkStealingPool.builder().parallelism(1).build();
+        CountDownLatch release = new CountDownLatch(1);
+        pool.submit(() -> release.await(10, TimeUnit.SECONDS));
+        pool.shutdown();
+        assertThat(pool.awaitTermination(Duration.ZERO)).isFalse();
+        assertThat(pool.awaitTermination(Duration.ofMillis(-5))).isFalse();
+        assertThat(pool.isShutdown()).isTrue();
+        assertThat(pool.isTerminated()).isFalse();
+        release.countDown();
+        pool.close();
+        assertThat(pool.isTerminated()).isTrue();
+    }
+
+    @Test
+    void closeFromInsideThePoolFailsFastWithTheWayOut() throws Exception {
+        try (var pool = WorkStealingPool.builder().parallelism(1).namePrefix("self").build()) {
+            AutoCloseable same = pool;
+            TaskHandle<Void> h =
+                    pool.submit(
+                            () -> {
+                                same.close();
+                                return null;
+                            });
+            assertThatThrownBy(h::join)
+                    .hasCauseInstanceOf(IllegalStateException.class)
+                    .cause()
+                    .hasMessageContaining("shutdown()")
+                    .hasMessageContaining("self");
+        }
+    }
+
+    @Test
+    void hostileConfigurationIsRefused() {
+        assertThatThrownBy(() -> WorkStealingPool.builder().parallelism(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("parallelism");
+        assertThatThrownBy(() -> WorkStealingPool.builder().parallelism(-3))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("parallelism");
+        assertThatThrownBy(() -> WorkStealingPool.builder().namePrefix(" "))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> WorkStealingPool.builder().hooks(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("hooks");
+    }
+
+    @Test
+    void nullTasksAreRefusedAndThePoolStaysUsable() throws Exception {
+        try (var pool = WorkStealingPool.builder().parallelism(2).build()) {
+            assertThatThrownBy(() -> pool.submit((Runnable) null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("task");
+            assertThatThrownBy(() -> pool.submit((java.util.concurrent.Callable<Object>) null))
+                    .isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> pool.join(null, () -> 1))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("a");
+            assertThatThrownBy(() -> pool.asExecutorService().execute(null))
+                    .isInstanceOf(NullPointerException.class);
+            assertThat(pool.submit(() -> 1).join()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void hooksSeeEveryTaskAndPanic() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        PoolHooks hooks =
+                new PoolHooks() {
+                    @Override
+                    public void beforeTask(Thread worker, TaskHandle<?> task) {
+                        log.add("before");
+                    }
+
+                    @Override
+                    public void afterTask(Thread worker, TaskHandle<?> task, Throwable failure) {
+                        log.add("after " + (failure == null ? "ok" : failure.getMessage()));
+                    }
+
+                    @Override
+                    public void onPanic(Thread worker, Throwable failure) {
+                        log.add("panic " + failure.getMessage());
+                    }
+
+                    @Override
+                    public void onWorkerStop(Thread worker, int index) {
+                        log.add("stop " + index);
+                    }
+                };
+        try (var pool = WorkStealingPool.builder().parallelism(1).hooks(hooks).build()) {
+            pool.submit(() -> 1).join();
+            var h =
+                    pool.submit(
+                            () -> {
+                                throw new IllegalStateException("x");
+                            });
+            assertThatThrownBy(h::join).hasCauseInstanceOf(IllegalStateException.class);
+        }
+        assertThat(log)
+                .containsExactly("before", "after ok", "before", "panic x", "after x", "stop 0");
+    }
+
+    @Test
+    void aThrowingHookNeitherKillsTheWorkerNorChangesTheOutcome() throws Exception {
+        PoolHooks bad =
+                new PoolHooks() {
+                    @Override
+                    public void beforeTask(Thread worker, TaskHandle<?> task) {
+                        throw new IllegalStateException("hook bug (expected in this test)");
+                    }
+                };
+        java.io.PrintStream err = System.err;
+        System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try (var pool = WorkStealingPool.builder().parallelism(1).hooks(bad).build()) {
+            assertThat(pool.submit(() -> 5).join()).isEqualTo(5);
+            assertThat(pool.submit(() -> 6).join()).isEqualTo(6);
+        } finally {
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void metricsCountTasksAndToStringShowsTheState() throws Exception {
+        var pool = WorkStealingPool.builder().parallelism(2).namePrefix("m").build();
+        for (int i = 0; i < 100; i++) {
+            pool.submit(() -> 1).join();
+        }
+        assertThat(pool.toString()).contains("m,").contains("RUNNING").contains("parallelism=2");
+        pool.close(); // counters are bumped after a task completes: read them once all is done
+        PoolMetrics m = pool.metrics();
+        assertThat(m.parallelism()).isEqualTo(2);
+        assertThat(m.tasksRun()).isEqualTo(100);
+        assertThat(m.workers()).hasSize(2);
+        assertThat(m.workers().stream().mapToLong(WorkerMetrics::tasksRun).sum()).isEqualTo(100);
+        assertThat(m.injectorDepth()).isZero();
+        assertThat(m.workers()).allMatch(w -> w.localDepth() == 0);
+        assertThat(pool.toString()).contains("tasksRun=100");
+        assertThat(pool.toString()).contains("TERMINATED");
+    }
+
+    @Test
+    void aJoinInsideACancelledScopeStopsWaiting() throws Exception {
+        try (var pool = WorkStealingPool.builder().parallelism(1).build()) {
+            CountDownLatch release = new CountDownLatch(1);
+            TaskHandle<Boolean> slow = pool.submit(() -> release.await(10, TimeUnit.SECONDS));
+            CancellationSource src = new CancellationSource();
+            src.cancelAfter(Duration.ofMillis(20));
+            assertThatThrownBy(() -> CancelScope.withToken(src.token(), slow::join))
+                    .isInstanceOf(CancelledException.class);
+            assertThatThrownBy(
+                            () -> CancelScope.withTimeout(Duration.ofMillis(20), () -> slow.join()))
+                    .isInstanceOf(dev.braid.cancel.DeadlineExceededException.class);
+            release.countDown();
+            assertThat(slow.join()).isTrue();
+        }
+    }
+
+    @Test
+    void anInterruptedJoinThrowsAndKeepsTheTask() throws Exception {
+        try (var pool = WorkStealingPool.builder().parallelism(1).build()) {
+            CountDownLatch release = new CountDownLatch(1);
+            TaskHandle<Boolean> slow = pool.submit(() -> release.await(10, TimeUnit.SECONDS));
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(slow::join).isInstanceOf(InterruptedException.class);
+            assertThat(Thread.interrupted()).isFalse();
+            release.countDown();
+            assertThat(slow.join()).isTrue();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.braid.testkit.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.atomic.AtomicI32;
+import dev.braid.atomic.Ordering;
+import dev.braid.pool.Joined;
+import dev.braid.pool.TaskHandle;
+import dev.braid.pool.WorkStealingPool;
+import dev.braid.testkit.Simulation;
+import dev.braid.thread.PanicException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole pool under the testkit: its workers are simulated threads (spawned through the seam),
+ * and every push, pop, steal, park and wake-up is a yield point the scheduler interleaves. Each
+ * schedule must run every task exactly once, deliver every value and failure, and terminate (a lost
+ * wake-up shows up as a deadlock report, a leaked worker as threads left running).
+ */
+class PoolSimulationTest {
+    static final int SCHEDULES = Integer.getInteger("braid.pool.sim.schedules", 1000);
+
+    static long fib(WorkStealingPool pool, int n) {
+        if (n < 2) {
+            return n;
+        }
+        Joined<Long, Long> r = pool.join(() -> fib(pool, n - 1), () -> fib(pool, n - 2));
+        return r.first() + r.second();
+    }
+
+    @Test
+    void submittedTasksRunExactlyOnceAndTheirValuesReachTheJoiner() {
+        Simulation.builder()
+                .seed(21)
+                .schedules(SCHEDULES)
+                .build()
+                .check(
+                        () -> {
+                            AtomicI32[] runs = new AtomicI32[3];
+                            WorkStealingPool pool =
+                                    WorkStealingPool.builder().parallelism(2).build();
+                            List<TaskHandle<Integer>> hs = new ArrayList<>();
+                            for (int i = 0; i < runs.length; i++) {
+                                AtomicI32 r = runs[i] = new AtomicI32();
+                                int k = i;
+                                hs.add(
+                                        pool.submit(
+                                                () -> {
+                                                    r.fetchAdd(1, Ordering.RELAXED);
+                                                    return k * 10;
+                                                }));
+                            }
+                            for (int i = 0; i < hs.size(); i++) {
+                                assertThat(hs.get(i).join()).isEqualTo(i * 10);
+                            }
+                            pool.close();
+                            assertThat(pool.isTerminated()).isTrue();
+                            for (AtomicI32 r : runs) {
+                                assertThat(r.load(Ordering.RELAXED)).isEqualTo(1);
+                            }
+                        });
+    }
+
+    @Test
+    void forkJoinRecursionTerminatesAndIsCorrectUnderEverySchedule() {
+        Simulation.builder()
+                .seed(22)
+                .schedules(SCHEDULES / 2)
+                .build()
+                .check(
+                        () -> {
+                            WorkStealingPool pool =
+                                    WorkStealingPool.builder().parallelism(2).build();
+                            assertThat(fib(pool, 5)).isEqualTo(5);
+                            pool.close();
+                        });
+    }
+
+    @Test
+    void failuresAndShutdownUnderSimulation() {
+        Simulation.builder()
+                .seed(23)
+                .schedules(SCHEDULES / 2)
+                .build()
+                .check(
+                        () -> {
+                            WorkStealingPool pool =
+                                    WorkStealingPool.builder().parallelism(2).build();
+                            TaskHandle<Object> bad =
+                                    pool.submit(
+                                            () -> {
+                                                throw new IllegalStateException("planted");
+                                            });
+                            TaskHandle<String> good = pool.submit(() -> "ok");
+                            pool.shutdown(); // queued work still runs
+                            try {
+                                bad.join();
+                                throw new AssertionError("the failure was lost");
+                            } catch (PanicException expected) {
+                                assertThat(expected).hasRootCauseMessage("planted");
+                            }
+                            assertThat(good.join()).isEqualTo("ok");
+                            pool.close();
+                        });
+    }
+}
