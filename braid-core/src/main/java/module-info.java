@@ -14,6 +14,7 @@ module dev.braid {
     exports dev.braid.thread;
     exports dev.braid.sync;
     exports dev.braid.rc;
+    exports dev.braid.async;
     exports dev.braid.internal.rt to
             dev.braid.testkit;
 }
