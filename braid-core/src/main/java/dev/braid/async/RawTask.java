@@ -221,8 +221,8 @@ final class RawTask<T> implements Waker {
             s = (int) STATE.getVolatile(this);
         } while (!STATE.compareAndSet(
                 this, s, ((s & ~(RUNNING | NOTIFIED)) | COMPLETE) - 2 * REF_ONE));
+        scheduler.completed(this); // first: a joiner that sees the outcome no longer sees it live
         completion.complete(outcome);
-        scheduler.completed(this);
     }
 
     /** What the task is doing, for the live-task dump. */

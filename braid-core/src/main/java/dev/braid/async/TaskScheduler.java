@@ -11,6 +11,8 @@ interface TaskScheduler {
     /** Queues {@code task} to be {@linkplain RawTask#run() run} once. Must not block or throw. */
     void schedule(RawTask<?> task);
 
-    /** Called once, by the thread that completed {@code task}, after its outcome is published. */
+    /**
+     * Called once, by the thread that completed {@code task}, just before its outcome is published.
+     */
     void completed(RawTask<?> task);
 }
