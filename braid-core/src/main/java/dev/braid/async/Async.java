@@ -302,8 +302,9 @@ public interface Async<T> {
 
     /**
      * Runs blocking {@code body} on a new virtual thread and gives its outcome as a future, so
-     * blocking code composes with futures without blocking an executor. Dropping the future
-     * interrupts the thread.
+     * blocking code composes with futures without blocking an executor. The thread starts at the
+     * first poll and runs inside the {@link dev.braid.cancel.CancelScope} the poll ran in (a task
+     * scope's token and deadline bound it). Dropping the future interrupts the thread.
      *
      * @param <T> the value type
      * @param body the blocking code; what it throws fails the future, as it is

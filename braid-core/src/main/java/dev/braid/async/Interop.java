@@ -1,5 +1,6 @@
 package dev.braid.async;
 
+import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.CancellationRegistration;
 import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.CancellationToken;
@@ -136,12 +137,13 @@ final class Interop {
             if (thread != null) {
                 return;
             }
+            CancelScope scope = CancelScope.current(); // the polling task's, for a scope's child
             thread =
                     Rt.spawn(
                             new ThreadSpec(null, true, true, 0),
                             () -> {
                                 try {
-                                    T v = body.call();
+                                    T v = scope.enter(body::call);
                                     completion.complete(new Completion.Success<>(v));
                                 } catch (Throwable t) {
                                     completion.complete(new Completion.Failure<>(t));
