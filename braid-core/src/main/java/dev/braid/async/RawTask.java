@@ -167,17 +167,19 @@ final class RawTask<T> implements Waker {
         }
         Object outer = Interop.POLLING.get();
         Interop.POLLING.set(this);
+        TaskLongPollEvent event = new TaskLongPollEvent(); // no allocation unless recording
+        event.begin();
         long start = Rt.nanoTime();
         Poll<T> p;
         try {
             cx.resetBudget();
             p = scope == null ? future.poll(cx) : scope.enter(() -> future.poll(cx));
         } catch (Throwable t) {
-            account(start, outer);
+            account(start, outer, event);
             finish(new Completion.Failure<>(t));
             return;
         }
-        account(start, outer);
+        account(start, outer, event);
         if (p instanceof Poll.Ready<T>(T value)) {
             finish(new Completion.Success<>(value));
             return;
@@ -196,10 +198,17 @@ final class RawTask<T> implements Waker {
         }
     }
 
-    private void account(long start, Object outer) {
+    private void account(long start, Object outer, TaskLongPollEvent event) {
         Interop.POLLING.set(outer);
         polls = polls + 1;
         pollNanos = pollNanos + (Rt.nanoTime() - start);
+        event.end();
+        if (event.shouldCommit()) {
+            event.task = name;
+            event.taskId = id;
+            event.polls = polls;
+            event.commit();
+        }
     }
 
     private void runCancellation() {

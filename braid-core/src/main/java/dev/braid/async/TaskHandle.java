@@ -42,6 +42,25 @@ public final class TaskHandle<T> implements Async<T> {
     }
 
     /**
+     * How many times the task's future has been polled so far (observability).
+     *
+     * @return the poll count
+     */
+    public long pollCount() {
+        return task.polls();
+    }
+
+    /**
+     * The total time the task's polls have taken so far (observability; a large value for few polls
+     * means blocking inside async code, see the JFR event {@code dev.braid.TaskLongPoll}).
+     *
+     * @return the summed poll time
+     */
+    public Duration pollTime() {
+        return Duration.ofNanos(task.pollNanos());
+    }
+
+    /**
      * Whether the task has finished (with a value, a panic, or a cancellation).
      *
      * @return true once its outcome is decided
