@@ -21,7 +21,9 @@ public sealed interface Poll<T> permits Poll.Ready, Poll.Pending {
      *
      * @param <T> the value type
      */
-    record Pending<T>() implements Poll<T> {}
+    record Pending<T>() implements Poll<T> {
+        private static final Pending<?> INSTANCE = new Pending<>();
+    }
 
     /**
      * A ready result.
@@ -42,18 +44,15 @@ public sealed interface Poll<T> permits Poll.Ready, Poll.Pending {
      */
     @SuppressWarnings("unchecked")
     static <T> Poll<T> pending() {
-        return (Poll<T>) Shared.PENDING;
+        return (Poll<T>) Pending.INSTANCE;
     }
 
-    /** Whether this is {@link Ready}. */
+    /**
+     * Whether this is {@link Ready}.
+     *
+     * @return true for a ready result
+     */
     default boolean isReady() {
         return this instanceof Ready;
-    }
-
-    /** Holder of the shared pending instance. */
-    final class Shared {
-        private static final Pending<?> PENDING = new Pending<>();
-
-        private Shared() {}
     }
 }

@@ -11,6 +11,7 @@ import java.io.Serial;
 public final class TaskPanicException extends RuntimeException {
     @Serial private static final long serialVersionUID = 1L;
 
+    /** The name of the task that panicked. */
     private final String taskName;
 
     TaskPanicException(String taskName, Throwable cause) {
