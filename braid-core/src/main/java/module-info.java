@@ -16,6 +16,7 @@ module dev.braid {
     exports dev.braid.rc;
     exports dev.braid.channel;
     exports dev.braid.pool;
+    exports dev.braid.async;
     exports dev.braid.internal.rt to
             dev.braid.testkit;
 }

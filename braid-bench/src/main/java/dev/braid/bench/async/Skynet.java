@@ -1,0 +1,127 @@
+package dev.braid.bench.async;
+
+import dev.braid.async.Async;
+import dev.braid.async.Context;
+import dev.braid.async.Poll;
+import dev.braid.async.TaskHandle;
+import dev.braid.async.ThreadedExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The skynet benchmark: a 10-ary tree of tasks, 1,000,000 leaves, each inner task spawns its ten
+ * children and sums their results. braid tasks on {@link ThreadedExecutor} against one virtual
+ * thread per node. Target (issue 13): braid ≤ 0.5× the virtual-thread time.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2)
+@Measurement(iterations = 5)
+@Fork(1)
+@State(Scope.Benchmark)
+public class Skynet {
+    static final int LEAVES = 1_000_000;
+    static final long EXPECTED = (long) LEAVES * (LEAVES - 1) / 2;
+
+    ThreadedExecutor ex;
+
+    @Setup
+    public void setup() {
+        ex = ThreadedExecutor.create("skynet");
+    }
+
+    @TearDown
+    public void tearDown() {
+        ex.close();
+    }
+
+    Async<Long> node(long num, int size) {
+        if (size == 1) {
+            return Async.ready(num);
+        }
+        int sub = size / 10;
+        return new Async<>() {
+            Async<List<Long>> all;
+
+            @Override
+            public Poll<Long> poll(Context cx) {
+                if (all == null) {
+                    List<TaskHandle<Long>> kids = new ArrayList<>(10);
+                    for (int i = 0; i < 10; i++) {
+                        kids.add(ex.spawn(node(num + (long) i * sub, sub)));
+                    }
+                    all = Async.joinAll(kids);
+                }
+                return all.poll(cx) instanceof Poll.Ready<List<Long>>(List<Long> xs)
+                        ? Poll.ready(sum(xs))
+                        : Poll.pending();
+            }
+        };
+    }
+
+    static long sum(List<Long> xs) {
+        long s = 0;
+        for (Long x : xs) {
+            s += x;
+        }
+        return s;
+    }
+
+    @Benchmark
+    public long braidTasks() throws InterruptedException {
+        long r = ex.spawn(node(0, LEAVES)).join();
+        if (r != EXPECTED) {
+            throw new AssertionError(r);
+        }
+        return r;
+    }
+
+    static long vtNode(long num, int size) throws InterruptedException {
+        if (size == 1) {
+            return num;
+        }
+        int sub = size / 10;
+        long[] results = new long[10];
+        Thread[] kids = new Thread[10];
+        for (int i = 0; i < 10; i++) {
+            int k = i;
+            kids[i] =
+                    Thread.ofVirtual()
+                            .start(
+                                    () -> {
+                                        try {
+                                            results[k] = vtNode(num + (long) k * sub, sub);
+                                        } catch (InterruptedException e) {
+                                            Thread.currentThread().interrupt();
+                                        }
+                                    });
+        }
+        long s = 0;
+        for (int i = 0; i < 10; i++) {
+            kids[i].join();
+            s += results[i];
+        }
+        return s;
+    }
+
+    @Benchmark
+    public long virtualThreads() throws InterruptedException {
+        long r = vtNode(0, LEAVES);
+        if (r != EXPECTED) {
+            throw new AssertionError(r);
+        }
+        return r;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.braid.async;
+
+import dev.braid.cancel.CancellationToken;
+import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.Rt;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * A write-once outcome with the wakers waiting for it: the completion side of task handles, {@link
+ * Async#spawnBlocking} and {@link Async#fromStage}.
+ *
+ * @param <T> the value type
+ */
+final class Completion<T> {
+    /*
+     * Implementation notes
+     *
+     * State. `state` is a Waker[] (not complete; the wakers to call, without duplicates by
+     * identity) or an Outcome (complete). Registering copies the array and CASes it in: waiters
+     * are few (a task's waker is one object for its whole life, so a task that polls a handle
+     * again does not add a second entry), and copy-on-write keeps every read a single volatile
+     * load.
+     *
+     * Memory ordering. complete() swaps the outcome in with a volatile CAS after the outcome's
+     * fields were written (final fields of a record): a reader that sees the outcome sees them.
+     * A poller publishes its waker with the CAS and re-reads the state: either complete() swapped
+     * out an array that held the waker (and wakes it), or the poller sees the outcome.
+     *
+     * Liveness. complete() is wait-free but for CAS retries against registrations; wakers run on
+     * the completing thread after the swap and must not block (the Waker contract).
+     */
+
+    /** What a completed computation came to. */
+    sealed interface Outcome<T> {}
+
+    /** Finished with a value. */
+    record Success<T>(T value) implements Outcome<T> {}
+
+    /** Ended with an exception. */
+    record Failure<T>(Throwable failure) implements Outcome<T> {}
+
+    /** Stopped by a cancellation; the token holds the cause. */
+    record Cancelled<T>(CancellationToken token) implements Outcome<T> {}
+
+    private static final Waker[] NONE = new Waker[0];
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Completion.class, "state", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // through STATE
+    private volatile Object state = NONE;
+
+    /** Whether the outcome is set. */
+    boolean isDone() {
+        return STATE.getAcquire(this) instanceof Outcome;
+    }
+
+    /** The outcome, or null if not set yet. */
+    @SuppressWarnings("unchecked")
+    Outcome<T> outcome() {
+        return STATE.getAcquire(this) instanceof Outcome<?> o ? (Outcome<T>) o : null;
+    }
+
+    /** Sets the outcome if none is set and wakes every waiter; false if one was set before. */
+    boolean complete(Outcome<T> outcome) {
+        Rt.yieldPoint(Op.RMW, this);
+        Object s;
+        do {
+            s = STATE.getAcquire(this);
+            if (s instanceof Outcome) {
+                return false;
+            }
+        } while (!STATE.compareAndSet(this, s, outcome)); // volatile: publishes the outcome
+        for (Waker w : (Waker[]) s) {
+            w.wake();
+        }
+        return true;
+    }
+
+    /** The outcome; or, if there is none yet, null after registering {@code waker} for it. */
+    @SuppressWarnings("unchecked")
+    Outcome<T> poll(Waker waker) {
+        while (true) {
+            Object s = STATE.getAcquire(this);
+            if (s instanceof Outcome<?> o) {
+                return (Outcome<T>) o;
+            }
+            Waker[] ws = (Waker[]) s;
+            for (Waker w : ws) {
+                if (w == waker) {
+                    return null;
+                }
+            }
+            Waker[] more = Arrays.copyOf(ws, ws.length + 1);
+            more[ws.length] = waker;
+            if (STATE.compareAndSet(this, s, more)) { // volatile: publishes the registration
+                return null;
+            }
+        }
+    }
+
+    /** Deregisters {@code waker} (a blocked thread that gave up). */
+    void remove(Waker waker) {
+        while (true) {
+            Object s = STATE.getAcquire(this);
+            if (!(s instanceof Waker[] ws)) {
+                return;
+            }
+            int i = Arrays.asList(ws).indexOf(waker);
+            if (i < 0) {
+                return;
+            }
+            Waker[] less = new Waker[ws.length - 1];
+            System.arraycopy(ws, 0, less, 0, i);
+            System.arraycopy(ws, i + 1, less, i, ws.length - i - 1);
+            if (STATE.compareAndSet(this, s, less)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Blocks the calling thread until the outcome is set or {@code deadline} passes.
+     *
+     * @return the outcome, or null if the deadline passed first
+     */
+    Outcome<T> await(Deadline deadline, boolean cancellable, Object blocker)
+            throws InterruptedException {
+        Outcome<T> o = outcome();
+        if (o != null) {
+            return o;
+        }
+        Thread self = Thread.currentThread();
+        Waker w = () -> Rt.unpark(self);
+        try (Waiting wait = new Waiting(deadline, cancellable)) {
+            while (true) {
+                o = poll(w);
+                if (o != null) {
+                    return o;
+                }
+                wait.check();
+                if (wait.expired()) {
+                    return outcome();
+                }
+                wait.park(blocker);
+            }
+        } finally {
+            remove(w);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package dev.braid.async;
+
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationRegistration;
+import dev.braid.cancel.CancellationSource;
+import dev.braid.cancel.CancellationToken;
+import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.rt.ThreadSpec;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/** Bridges between futures and the rest of Java: tokens, stages, blocking code, threads. */
+final class Interop {
+    private Interop() {}
+
+    /** Ready once a token is cancelled; registers on the token at the first pending poll. */
+    static final class TokenCancelled implements Async<Void> {
+        private final CancellationToken token;
+        private volatile Waker waker;
+        private CancellationRegistration registration;
+
+        TokenCancelled(CancellationToken token) {
+            this.token = token;
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            waker = cx.waker(); // volatile: published before the check, read after the cancel
+            if (token.isCancelled()) {
+                return cx.consumeBudget() ? Poll.ready(null) : Poll.pending();
+            }
+            if (registration == null) {
+                registration = token.onCancel(this::fire);
+            }
+            return Poll.pending();
+        }
+
+        private void fire() {
+            Waker w = waker;
+            if (w != null) {
+                w.wake();
+            }
+        }
+
+        @Override
+        public void drop() {
+            CancellationRegistration r = registration;
+            if (r != null) {
+                r.deregister();
+            }
+        }
+    }
+
+    /** Turns an outcome into the future's result: the value, or its exception as it is. */
+    static <T> T unwrap(Completion.Outcome<T> o) {
+        return switch (o) {
+            case Completion.Success<T>(T value) -> value;
+            case Completion.Failure<T>(Throwable failure) -> throw Failures.sneaky(failure);
+            case Completion.Cancelled<T>(CancellationToken token) -> throw token.toException();
+        };
+    }
+
+    /** A future over a {@link Completion}: the shared poll of stage and blocking futures. */
+    abstract static class CompletionFuture<T> implements Async<T> {
+        final Completion<T> completion = new Completion<>();
+        private boolean done;
+
+        @Override
+        public Poll<T> poll(Context cx) {
+            if (done) {
+                throw Combinators.pollAfterCompletion(this);
+            }
+            start();
+            Completion.Outcome<T> o = completion.poll(cx.waker());
+            if (o == null || !cx.consumeBudget()) {
+                return Poll.pending();
+            }
+            done = true;
+            return Poll.ready(unwrap(o));
+        }
+
+        /** Starts the work at the first poll (idempotent). */
+        abstract void start();
+    }
+
+    static final class FromStage<T> extends CompletionFuture<T> {
+        private final CompletionStage<T> stage;
+        private boolean started;
+
+        FromStage(CompletionStage<T> stage) {
+            this.stage = stage;
+        }
+
+        @Override
+        void start() {
+            if (started) {
+                return;
+            }
+            started = true;
+            stage.whenComplete(
+                    (v, ex) -> {
+                        if (ex == null) {
+                            completion.complete(new Completion.Success<>(v));
+                        } else {
+                            Throwable t =
+                                    ex instanceof CompletionException && ex.getCause() != null
+                                            ? ex.getCause()
+                                            : ex;
+                            completion.complete(new Completion.Failure<>(t));
+                        }
+                    });
+        }
+
+        @Override
+        public void drop() {
+            try {
+                stage.toCompletableFuture().cancel(false);
+            } catch (UnsupportedOperationException notConvertible) {
+                // a stage that cannot be converted cannot be cancelled from here
+            }
+        }
+    }
+
+    static final class Blocking<T> extends CompletionFuture<T> {
+        private final Callable<T> body;
+        private volatile Thread thread;
+        private volatile boolean dropped;
+
+        Blocking(Callable<T> body) {
+            this.body = body;
+        }
+
+        @Override
+        void start() {
+            if (thread != null) {
+                return;
+            }
+            CancelScope scope = CancelScope.current(); // the polling task's, for a scope's child
+            thread =
+                    Rt.spawn(
+                            new ThreadSpec(null, true, true, 0),
+                            () -> {
+                                try {
+                                    T v = scope.enter(body::call);
+                                    completion.complete(new Completion.Success<>(v));
+                                } catch (Throwable t) {
+                                    completion.complete(new Completion.Failure<>(t));
+                                }
+                            });
+            if (dropped) {
+                Rt.interrupt(thread);
+            }
+        }
+
+        @Override
+        public void drop() {
+            dropped = true;
+            Thread t = thread;
+            if (t != null && !completion.isDone()) {
+                Rt.interrupt(t);
+            }
+        }
+    }
+
+    static <T> Async<T> spawnBlocking(Callable<T> body) {
+        return new Blocking<>(body);
+    }
+
+    /** Marks a thread that is inside a task's poll, so that {@link #await} can refuse to block. */
+    static final ThreadLocal<Object> POLLING = new ThreadLocal<>();
+
+    static <T> T await(Async<T> future) throws InterruptedException {
+        if (POLLING.get() != null) {
+            throw new IllegalStateException(
+                    "Async.await called inside a poll would block an executor thread: compose with"
+                            + " then(...) or run the blocking part with Async.spawnBlocking");
+        }
+        Thread self = Thread.currentThread();
+        Context cx = new Context(() -> Rt.unpark(self));
+        boolean finished = false;
+        try (Waiting wait = new Waiting(Deadline.never(), true)) {
+            while (true) {
+                cx.resetBudget();
+                Poll<T> p;
+                try {
+                    p = future.poll(cx);
+                } catch (Throwable t) {
+                    finished = true;
+                    throw t;
+                }
+                if (p instanceof Poll.Ready<T>(T value)) {
+                    finished = true;
+                    return value;
+                }
+                wait.check();
+                wait.park(future);
+            }
+        } finally {
+            if (!finished) {
+                future.drop();
+            }
+        }
+    }
+
+    /** A fresh token cancelled with {@code reason}: the cause a cancelled task reports. */
+    static CancellationToken cancelledToken(String reason) {
+        CancellationSource s = new CancellationSource();
+        s.cancel(reason);
+        return s.token();
+    }
+}

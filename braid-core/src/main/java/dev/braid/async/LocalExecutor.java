@@ -1,0 +1,221 @@
+package dev.braid.async;
+
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancelledException;
+import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.util.Args;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A single-threaded executor: its tasks run on whichever thread is inside {@link #blockOn} (the
+ * seed's {@code executor_run}, driven by wakers instead of re-queueing). Wakes may come from any
+ * thread; tasks are polled only by the driving thread, so a task's state needs no locking.
+ *
+ * <pre>{@code
+ * try (LocalExecutor ex = LocalExecutor.create("main")) {
+ *     TaskHandle<Integer> a = ex.spawn("a", Async.sleep(Duration.ofMillis(10)).map(v -> 1));
+ *     int two = ex.blockOn(a.map(x -> x + 1));
+ * }
+ * }</pre>
+ *
+ * <p>Tasks spawned here make progress only while some thread is inside {@code blockOn}: the
+ * executor has no thread of its own. One thread at a time may drive it.
+ */
+public final class LocalExecutor implements AsyncExecutor {
+    /*
+     * Implementation notes
+     *
+     * Algorithm. A run queue (lock-free, any thread may push) and one driving thread that pops a
+     * task, runs it once, and repeats until the root future's task is complete; with nothing to
+     * run it parks. A wake pushes the task (RawTask's state word guarantees one entry at a time)
+     * and unparks the driver if it announced that it parks.
+     *
+     * Memory ordering. The parking handshake is Dekker's: the driver writes `parked` (volatile)
+     * then reads the queue; a waker writes the queue (a volatile CAS) then reads `parked`. Under
+     * sequential consistency of volatiles one of them sees the other: either the driver sees the
+     * new entry and does not park, or the waker sees `parked` and unparks it. A stray unpark only
+     * costs a spurious wake-up, which the loop tolerates.
+     *
+     * Liveness. blockOn never busy-waits: it parks through the runtime seam (on a virtual thread
+     * it unmounts). Interrupt and the ambient CancelScope cancel the root task, which completes
+     * at its next run without parking, so blockOn returns promptly.
+     */
+
+    private final String name;
+    private final TaskRegistry tasks;
+    private final ConcurrentLinkedQueue<RawTask<?>> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicReference<Thread> driver = new AtomicReference<>();
+    private volatile boolean parked;
+
+    private LocalExecutor(String name) {
+        this.name = name;
+        this.tasks =
+                new TaskRegistry(
+                        name,
+                        new TaskScheduler() {
+                            @Override
+                            public void schedule(RawTask<?> task) {
+                                push(task);
+                            }
+
+                            @Override
+                            public void completed(RawTask<?> task) {
+                                tasks.removed(task);
+                            }
+                        });
+    }
+
+    /**
+     * A new local executor.
+     *
+     * @param name its name (task names derive from it)
+     * @return the executor
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public static LocalExecutor create(String name) {
+        return new LocalExecutor(Args.notBlank(name, "name"));
+    }
+
+    @Override
+    public <T> TaskHandle<T> spawn(Async<T> future) {
+        return tasks.spawn(null, future, null);
+    }
+
+    @Override
+    public <T> TaskHandle<T> spawn(String name, Async<T> future) {
+        return tasks.spawn(Args.notBlank(name, "name"), future, null);
+    }
+
+    <T> TaskHandle<T> spawnScoped(String name, Async<T> future, CancelScope s) {
+        return tasks.spawn(name, future, s);
+    }
+
+    /**
+     * Runs {@code future} to completion on the calling thread, together with this executor's other
+     * tasks, and returns its value. The thread parks (no busy wait) while nothing is runnable.
+     *
+     * @param <T> the value type
+     * @param future the root future
+     * @return its value
+     * @throws InterruptedException if the caller is interrupted (the root future is cancelled and
+     *     dropped first; the other tasks stay)
+     * @throws CancelledException if the ambient {@link dev.braid.cancel.CancelScope} is cancelled
+     *     or its deadline passes (likewise)
+     * @throws IllegalStateException if another thread is driving this executor, if called from
+     *     inside a poll (it would block the executor that polls), or if the executor is closed
+     * @throws NullPointerException if {@code future} is null
+     */
+    public <T> T blockOn(Async<T> future) throws InterruptedException {
+        Args.notNull(future, "future");
+        if (Interop.POLLING.get() != null) {
+            throw new IllegalStateException(
+                    "blockOn called inside a poll would block the executor polling it: compose"
+                            + " with then(...) or spawn the future instead");
+        }
+        Thread self = Thread.currentThread();
+        Thread other = driver.compareAndExchange(null, self);
+        if (other != null) {
+            throw new IllegalStateException(
+                    "LocalExecutor '"
+                            + name
+                            + "' is already driven by thread '"
+                            + other.getName()
+                            + "': one thread at a time; spawn the future instead");
+        }
+        try {
+            TaskHandle<T> root = tasks.spawn(name + "-blockOn", future, null);
+            Throwable stop = null;
+            try (Waiting wait = new Waiting(Deadline.never(), true)) {
+                while (!root.isFinished()) {
+                    RawTask<?> t = queue.poll();
+                    if (t != null) {
+                        t.run();
+                        continue;
+                    }
+                    if (stop == null) {
+                        try {
+                            wait.check();
+                        } catch (InterruptedException | CancelledException e) {
+                            stop = e;
+                            root.cancel();
+                            continue;
+                        }
+                    }
+                    parked = true; // volatile: Dekker with schedule()
+                    if (queue.isEmpty() && !root.isFinished()) {
+                        wait.park(root);
+                    }
+                    parked = false;
+                }
+            }
+            Completion.Outcome<T> o = root.outcome();
+            if (stop != null && !(o instanceof Completion.Success)) {
+                throw Failures.sneaky(stop);
+            }
+            return Interop.unwrap(o);
+        } finally {
+            driver.set(null);
+        }
+    }
+
+    /**
+     * Runs queued tasks on the calling thread until none is runnable, without waiting.
+     *
+     * @return the number of task runs
+     * @throws IllegalStateException as for {@link #blockOn}
+     */
+    public int runUntilStalled() {
+        Thread self = Thread.currentThread();
+        if (Interop.POLLING.get() != null || driver.compareAndExchange(null, self) != null) {
+            throw new IllegalStateException(
+                    "LocalExecutor '" + name + "' is already driven, or called inside a poll");
+        }
+        try {
+            int runs = 0;
+            for (RawTask<?> t; (t = queue.poll()) != null; runs++) {
+                t.run();
+            }
+            return runs;
+        } finally {
+            driver.set(null);
+        }
+    }
+
+    private void push(RawTask<?> task) {
+        queue.offer(task); // volatile CAS: Dekker with the driver's `parked`
+        if (parked) {
+            Rt.unpark(driver.get());
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return tasks.isClosed();
+    }
+
+    @Override
+    public List<String> dumpTasks() {
+        return tasks.dump();
+    }
+
+    /**
+     * Cancels every live task and, unless another thread is inside {@link #blockOn} (which then
+     * finishes them), runs their cancellations on the calling thread. Idempotent.
+     */
+    @Override
+    public void close() {
+        tasks.close();
+        if (Interop.POLLING.get() == null && driver.get() == null) {
+            runUntilStalled();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalExecutor[" + name + ", live=" + tasks.size() + "]";
+    }
+}

@@ -1,0 +1,264 @@
+package dev.braid.async;
+
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationToken;
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.Rt;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A spawned task: its future, its state word, its outcome. It is its own {@link Waker}.
+ *
+ * @param <T> the value type
+ */
+final class RawTask<T> implements Waker {
+    /*
+     * Implementation notes
+     *
+     * Algorithm. tokio's task state machine (runtime/task/state.rs), on one int. A task is polled
+     * only by the thread that moved it to RUNNING; a wake either queues it (idle task) or, if it
+     * is RUNNING, only sets NOTIFIED, and the poller re-queues it when its poll returns pending.
+     * So a wake during a poll is never lost, and no two threads ever poll one task.
+     *
+     * State (bit layout of `state`):
+     *   RUNNING   (1)  a thread owns the future and is polling it (or dropping it)
+     *   NOTIFIED  (2)  the task is in a run queue, or must be put back in one when the current
+     *                  poll ends; "scheduled" is NOTIFIED without RUNNING
+     *   COMPLETE  (4)  the outcome is decided; the future is gone; final
+     *   CANCELLED (8)  cancel() was called; the next run drops the future instead of polling it
+     *   refs (bits 4..31, REF_ONE = 16) references held by the machinery: one by the executor's
+     *                  live set from spawn to completion, one by each run-queue entry. A queue
+     *                  entry's reference passes to the thread that runs it and, when the poll ends
+     *                  NOTIFIED, on to the next entry. So refs == 0 exactly when the task is
+     *                  complete and no queue holds it: the check the tests make (no lost entry, no
+     *                  double entry).
+     *
+     * Transitions (each one CAS on `state`):
+     *   spawn            := NOTIFIED | 2 refs (live set + the first queue entry)
+     *   wake             idle -> NOTIFIED, +1 ref, schedule; RUNNING -> |NOTIFIED, no queue entry;
+     *                    NOTIFIED or COMPLETE -> unchanged
+     *   cancel           not COMPLETE and not CANCELLED -> |CANCELLED, then as wake (so a run
+     *                    sees it); COMPLETE or CANCELLED -> unchanged, returns false
+     *   run (start)      NOTIFIED, not RUNNING -> RUNNING, NOTIFIED cleared (the entry's ref is
+     *                    now the runner's)
+     *   run (pending)    NOTIFIED -> RUNNING cleared, schedule again (ref passes on);
+     *                    else RUNNING cleared, -1 ref
+     *   run (finish)     -> COMPLETE, RUNNING and NOTIFIED cleared, -2 refs (runner's, live set's)
+     *
+     * Memory ordering. All transitions are volatile CASes. What a poll wrote happens-before the
+     * next poll: the poller's CAS that leaves RUNNING is read by the next runner's CAS that sets it.
+     * A waker's writes before wake() happen-before the poll it causes (its CAS, then the queue's).
+     * The outcome is published by the Completion's own CAS; COMPLETE is set before it.
+     *
+     * Liveness. Every transition is lock-free (CAS retry only against other transitions). A task
+     * whose future blocks inside poll blocks its executor thread: poll must not block.
+     *
+     * References. tokio runtime/task/state.rs and harness.rs; Rust's std::task::Waker contract.
+     */
+
+    static final int RUNNING = 1;
+    static final int NOTIFIED = 2;
+    static final int COMPLETE = 4;
+    static final int CANCELLED = 8;
+    static final int REF_ONE = 16;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(RawTask.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final String name;
+    final long id;
+    final Completion<T> completion = new Completion<>();
+    private final TaskScheduler scheduler;
+    private final CancelScope scope; // entered around every poll; null for none
+    private final Context cx = new Context(this);
+
+    @SuppressWarnings("unused") // through STATE
+    private volatile int state = NOTIFIED | 2 * REF_ONE;
+
+    private volatile CancellationToken cancelCause; // written before CANCELLED is set
+    private Async<T> future; // touched only by the RUNNING thread; null once complete
+    private volatile long polls; // written only by the RUNNING thread
+    private volatile long pollNanos;
+
+    RawTask(String name, long id, Async<T> future, TaskScheduler scheduler, CancelScope scope) {
+        this.name = name;
+        this.id = id;
+        this.future = future;
+        this.scheduler = scheduler;
+        this.scope = scope;
+    }
+
+    /** The state word (tests and dumps). */
+    int state() {
+        return (int) STATE.getVolatile(this);
+    }
+
+    long polls() {
+        return polls;
+    }
+
+    long pollNanos() {
+        return pollNanos;
+    }
+
+    @Override
+    public void wake() {
+        Rt.yieldPoint(Op.RMW, this);
+        while (true) {
+            int s = (int) STATE.getVolatile(this);
+            if ((s & (COMPLETE | NOTIFIED)) != 0) {
+                return;
+            }
+            boolean queue = (s & RUNNING) == 0;
+            int next = queue ? (s | NOTIFIED) + REF_ONE : s | NOTIFIED;
+            if (STATE.compareAndSet(this, s, next)) {
+                if (queue) {
+                    scheduler.schedule(this);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Requests cancellation with the cause {@code why} holds. Returns false if the task already
+     * completed or a cancel came first.
+     */
+    boolean cancel(CancellationToken why) {
+        Rt.yieldPoint(Op.RMW, this);
+        while (true) {
+            int s = (int) STATE.getVolatile(this);
+            if ((s & (COMPLETE | CANCELLED)) != 0) {
+                return false;
+            }
+            cancelCause = why; // before the CAS that makes it visible
+            boolean queue = (s & (RUNNING | NOTIFIED)) == 0;
+            int next = (s | CANCELLED | NOTIFIED) + (queue ? REF_ONE : 0);
+            if (STATE.compareAndSet(this, s, next)) {
+                if (queue) {
+                    scheduler.schedule(this);
+                }
+                return true;
+            }
+        }
+    }
+
+    /** Runs the task once, for the queue entry that held it. */
+    void run() {
+        Rt.yieldPoint(Op.RMW, this);
+        int s;
+        do {
+            s = (int) STATE.getVolatile(this);
+            if ((s & NOTIFIED) == 0 || (s & (RUNNING | COMPLETE)) != 0) {
+                throw new IllegalStateException("task '" + name + "' run in state " + s);
+            }
+        } while (!STATE.compareAndSet(this, s, (s | RUNNING) & ~NOTIFIED));
+        if ((s & CANCELLED) != 0) {
+            runCancellation();
+            return;
+        }
+        Object outer = Interop.POLLING.get();
+        Interop.POLLING.set(this);
+        TaskLongPollEvent event = new TaskLongPollEvent(); // no allocation unless recording
+        event.begin();
+        long start = Rt.nanoTime();
+        Poll<T> p;
+        try {
+            cx.resetBudget();
+            p = scope == null ? future.poll(cx) : scope.enter(() -> future.poll(cx));
+        } catch (Throwable t) {
+            account(start, outer, event);
+            finish(new Completion.Failure<>(t));
+            return;
+        }
+        account(start, outer, event);
+        if (p instanceof Poll.Ready<T>(T value)) {
+            finish(new Completion.Success<>(value));
+            return;
+        }
+        Rt.yieldPoint(Op.RMW, this);
+        while (true) {
+            s = (int) STATE.getVolatile(this);
+            boolean again = (s & NOTIFIED) != 0;
+            int next = again ? s & ~RUNNING : (s & ~RUNNING) - REF_ONE;
+            if (STATE.compareAndSet(this, s, next)) {
+                if (again) {
+                    scheduler.schedule(this);
+                }
+                return;
+            }
+        }
+    }
+
+    private void account(long start, Object outer, TaskLongPollEvent event) {
+        Interop.POLLING.set(outer);
+        polls = polls + 1;
+        pollNanos = pollNanos + (Rt.nanoTime() - start);
+        event.end();
+        if (event.shouldCommit()) {
+            event.task = name;
+            event.taskId = id;
+            event.polls = polls;
+            event.commit();
+        }
+    }
+
+    private void runCancellation() {
+        Async<T> f = future;
+        try {
+            f.drop();
+        } catch (Throwable t) {
+            finish(new Completion.Failure<>(t));
+            return;
+        }
+        finish(new Completion.Cancelled<>(cancelCause));
+    }
+
+    private void finish(Completion.Outcome<T> outcome) {
+        future = null;
+        Rt.yieldPoint(Op.RMW, this);
+        int s;
+        do {
+            s = (int) STATE.getVolatile(this);
+        } while (!STATE.compareAndSet(
+                this, s, ((s & ~(RUNNING | NOTIFIED)) | COMPLETE) - 2 * REF_ONE));
+        scheduler.completed(this); // first: a joiner that sees the outcome no longer sees it live
+        completion.complete(outcome);
+    }
+
+    /** What the task is doing, for the live-task dump. */
+    String describe() {
+        int s = state();
+        String what =
+                (s & COMPLETE) != 0
+                        ? "complete"
+                        : (s & RUNNING) != 0
+                                ? "running"
+                                : (s & NOTIFIED) != 0 ? "scheduled" : "idle (awaiting a wake)";
+        return "task '"
+                + name
+                + "' #"
+                + id
+                + ": "
+                + what
+                + ((s & CANCELLED) != 0 ? ", cancelled" : "")
+                + ", polls="
+                + polls
+                + ", poll time="
+                + pollNanos / 1_000
+                + " µs";
+    }
+
+    @Override
+    public String toString() {
+        return "task '" + name + "'";
+    }
+}

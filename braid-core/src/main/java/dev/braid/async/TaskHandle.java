@@ -1,0 +1,227 @@
+package dev.braid.async;
+
+import dev.braid.cancel.CancellationToken;
+import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.util.Args;
+import dev.braid.thread.JoinOutcome;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A handle on a spawned task: a future of the task's value that can also be joined blockingly,
+ * cancelled, and turned into a {@link CompletableFuture}.
+ *
+ * <p><b>Outcomes.</b> The task ends in one of three ways, and every join and every poll of the
+ * handle (any number, from any threads and tasks) sees the same one: its value; a panic — its
+ * future threw, reported as {@link TaskPanicException} naming the task, the original exception as
+ * the cause; or a cancellation — reported as {@link dev.braid.cancel.CancelledException} whose
+ * cause says why. Everything the task did happens-before a join or poll that observes its outcome.
+ *
+ * <p><b>Dropping a handle</b> (polling it no more, or letting it be collected) detaches the task:
+ * it keeps running. Use {@link #cancel()} to stop it, or a {@link TaskScope} so that it cannot
+ * outlive its owner.
+ *
+ * @param <T> the task's value type
+ */
+public final class TaskHandle<T> implements Async<T> {
+    private final RawTask<T> task;
+
+    TaskHandle(RawTask<T> task) {
+        this.task = task;
+    }
+
+    /**
+     * The task's name.
+     *
+     * @return the name given at spawn, or a generated one
+     */
+    public String name() {
+        return task.name;
+    }
+
+    /**
+     * How many times the task's future has been polled so far (observability).
+     *
+     * @return the poll count
+     */
+    public long pollCount() {
+        return task.polls();
+    }
+
+    /**
+     * The total time the task's polls have taken so far (observability; a large value for few polls
+     * means blocking inside async code, see the JFR event {@code dev.braid.TaskLongPoll}).
+     *
+     * @return the summed poll time
+     */
+    public Duration pollTime() {
+        return Duration.ofNanos(task.pollNanos());
+    }
+
+    /**
+     * Whether the task has finished (with a value, a panic, or a cancellation).
+     *
+     * @return true once its outcome is decided
+     */
+    public boolean isFinished() {
+        return task.completion.isDone();
+    }
+
+    /**
+     * Asks the task to stop: it is dropped at its next pending point (its future's {@link
+     * Async#drop()} runs, which runs its cleanups) instead of being polled again; its outcome is
+     * then a cancellation. A task that completes in the poll running at the moment keeps its value.
+     * Idempotent and non-blocking; it does not wait for the task to stop (join for that).
+     *
+     * @return true if this call requested the cancellation; false if the task had already finished
+     *     or was cancelled before
+     */
+    public boolean cancel() {
+        return task.cancel(Interop.cancelledToken("task '" + task.name + "' was cancelled"));
+    }
+
+    boolean cancel(CancellationToken why) {
+        return task.cancel(why);
+    }
+
+    /**
+     * Polls the task's outcome (registering the waker until it is decided). Polling again after
+     * ready gives the same outcome again. Spends one unit of the cooperative budget when ready.
+     *
+     * @param cx the poll's context
+     * @return the task's value, or pending
+     * @throws TaskPanicException if the task panicked
+     * @throws dev.braid.cancel.CancelledException if the task was cancelled
+     */
+    @Override
+    public Poll<T> poll(Context cx) {
+        Completion.Outcome<T> o = task.completion.poll(cx.waker());
+        if (o == null || !cx.consumeBudget()) {
+            return Poll.pending();
+        }
+        return Poll.ready(result(o));
+    }
+
+    /**
+     * Waits for the task and returns its value.
+     *
+     * @return the task's value
+     * @throws TaskPanicException if the task panicked
+     * @throws dev.braid.cancel.CancelledException if the task was cancelled, or if the caller has
+     *     to wait inside a {@link dev.braid.cancel.CancelScope} that is cancelled (or {@link
+     *     dev.braid.cancel.DeadlineExceededException}, whose deadline passes)
+     * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws IllegalStateException if called inside a poll (await the handle as a future there)
+     */
+    public T join() throws InterruptedException {
+        return result(await(Deadline.never()));
+    }
+
+    /**
+     * Waits at most {@code timeout} for the task. A timeout ≤ 0 does not wait.
+     *
+     * @param timeout how long to wait
+     * @return {@link JoinOutcome.Finished} with the value, or {@link JoinOutcome.TimedOut}
+     * @throws TaskPanicException if the task panicked
+     * @throws dev.braid.cancel.CancelledException as for {@link #join()}
+     * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws IllegalStateException if called inside a poll
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    public JoinOutcome<T> join(Duration timeout) throws InterruptedException {
+        Args.notNull(timeout, "timeout");
+        return join(Deadline.after(timeout));
+    }
+
+    /**
+     * Waits until {@code deadline} at the latest for the task.
+     *
+     * @param deadline when to give up
+     * @return {@link JoinOutcome.Finished} with the value, or {@link JoinOutcome.TimedOut}
+     * @throws TaskPanicException if the task panicked
+     * @throws dev.braid.cancel.CancelledException as for {@link #join()}
+     * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws IllegalStateException if called inside a poll
+     * @throws NullPointerException if {@code deadline} is null
+     */
+    public JoinOutcome<T> join(Deadline deadline) throws InterruptedException {
+        Args.notNull(deadline, "deadline");
+        Completion.Outcome<T> o = await(deadline);
+        return o == null ? new JoinOutcome.TimedOut<>() : new JoinOutcome.Finished<>(result(o));
+    }
+
+    private Completion.Outcome<T> await(Deadline deadline) throws InterruptedException {
+        Rt.yieldPoint(Op.JOIN, task);
+        Completion.Outcome<T> o = task.completion.outcome();
+        if (o != null) {
+            return o;
+        }
+        if (Interop.POLLING.get() != null) {
+            throw new IllegalStateException(
+                    "join() inside a poll would block an executor thread: await the handle as a"
+                            + " future (then(...)) instead");
+        }
+        return task.completion.await(deadline, true, task);
+    }
+
+    private T result(Completion.Outcome<T> o) {
+        return switch (o) {
+            case Completion.Success<T>(T value) -> value;
+            case Completion.Failure<T>(Throwable failure) ->
+                    throw new TaskPanicException(task.name, failure);
+            case Completion.Cancelled<T>(CancellationToken token) -> throw token.toException();
+        };
+    }
+
+    /** The task behind the handle (tests). */
+    RawTask<T> raw() {
+        return task;
+    }
+
+    /** The outcome once decided, else null (for scopes). */
+    Completion.Outcome<T> outcome() {
+        return task.completion.outcome();
+    }
+
+    /** Registers {@code w} to be woken at completion; the outcome if already decided. */
+    Completion.Outcome<T> onComplete(Waker w) {
+        return task.completion.poll(w);
+    }
+
+    /**
+     * A {@link CompletableFuture} of the task's outcome: completed with the value, exceptionally
+     * with the {@link TaskPanicException} or the cancellation. Cancelling it (or completing it
+     * otherwise) before the task finished cancels the task.
+     *
+     * @return a new completable future tied to this task
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>();
+        Waker w =
+                () -> {
+                    Completion.Outcome<T> o = task.completion.outcome();
+                    try {
+                        cf.complete(result(o));
+                    } catch (Throwable t) {
+                        cf.completeExceptionally(t);
+                    }
+                };
+        if (onComplete(w) != null) {
+            w.wake();
+        }
+        cf.whenComplete(
+                (v, ex) -> {
+                    if (!isFinished()) {
+                        cancel();
+                    }
+                });
+        return cf;
+    }
+
+    @Override
+    public String toString() {
+        return "TaskHandle[" + task.describe() + "]";
+    }
+}

@@ -1,0 +1,318 @@
+package dev.braid.async;
+
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationRegistration;
+import dev.braid.cancel.CancellationSource;
+import dev.braid.cancel.CancellationToken;
+import dev.braid.cancel.Deadline;
+import dev.braid.internal.util.Args;
+import dev.braid.thread.ScopePolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A structured scope for tasks: its children cannot outlive it. {@link #close()} cancels every
+ * child still running and waits until all have finished, so no task escapes the block.
+ *
+ * <pre>{@code
+ * try (TaskScope scope = TaskScope.open(executor, ScopePolicy.FAIL_FAST)) {
+ *     TaskHandle<User> user = scope.spawn("user", fetchUser(id));
+ *     TaskHandle<List<Order>> orders = scope.spawn("orders", fetchOrders(id));
+ *     scope.join();                       // first failure cancels the other, and is rethrown
+ *     return render(user.join(), orders.join());
+ * }
+ * }</pre>
+ *
+ * <p><b>Policies</b> are the ones thread scopes use ({@link ScopePolicy}): {@code FAIL_FAST} — the
+ * first child that panics cancels the others, and {@link #join()} rethrows its {@link
+ * TaskPanicException} with later ones suppressed; {@code COLLECT_ALL} — every child runs to its
+ * end, then the first panic is rethrown with the others suppressed; {@code FIRST_SUCCESS} — the
+ * first child that succeeds cancels the others, and {@code join} fails only if none succeeded.
+ *
+ * <p><b>Cancellation.</b> The scope has its own {@link #token()}, linked to the tokens of the
+ * {@link CancelScope} around {@link #open} and cancelled at that scope's deadline (or an earlier
+ * one given to {@code open}). Cancelling it cancels every child; each child is polled inside a
+ * {@code CancelScope} of that token and deadline, so what it starts is bounded alike. If the scope
+ * was cancelled from outside (not by its policy), {@code join} throws the cancellation.
+ *
+ * <p>A scope is owned by the thread that opened it: spawn, join and close from there. On a {@link
+ * LocalExecutor}, {@code join} and {@code close} drive the executor (as {@link
+ * LocalExecutor#blockOn} does), so no other thread may be driving it then.
+ */
+public final class TaskScope implements AutoCloseable {
+    /*
+     * Implementation notes
+     *
+     * Each child registers a waker on its completion (called on the completing thread). The
+     * waker records a panic in `failures` (arrival order, so the "first" failure is the first to
+     * finish), applies the policy (cancel the token on the first panic or success), and counts
+     * the child down; the count reaching zero completes `allDone`, which join and close wait on
+     * (parking through the seam). `pending` starts at 1 for the owner, who drops it in join or
+     * close, so allDone cannot fire between two spawns.
+     */
+
+    private final AsyncExecutor executor;
+    private final ScopePolicy policy;
+    private final CancellationSource source;
+    private final CancelScope childScope;
+    private final List<TaskHandle<?>> children = new ArrayList<>();
+    private final List<CancellationRegistration> registrations = new ArrayList<>();
+    private final ConcurrentLinkedQueue<TaskPanicException> failures =
+            new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger(1);
+    private final Completion<Void> allDone = new Completion<>();
+    private volatile boolean policyCancelled;
+    private volatile boolean succeeded;
+    private boolean joined;
+    private boolean closed;
+
+    private TaskScope(AsyncExecutor executor, ScopePolicy policy, Deadline deadline) {
+        this.executor = executor;
+        this.policy = policy;
+        CancelScope ambient = CancelScope.current();
+        List<CancellationToken> parents = ambient.tokens();
+        this.source =
+                parents.isEmpty()
+                        ? new CancellationSource()
+                        : CancellationSource.linkedTo(parents.toArray(new CancellationToken[0]));
+        Deadline d = deadline.min(ambient.deadline());
+        source.cancelAt(d);
+        CancellationToken token = source.token();
+        this.childScope = CancelScope.call(token, d, CancelScope::current);
+    }
+
+    /**
+     * Opens a scope bounded by the ambient {@link CancelScope} (its tokens and deadline).
+     *
+     * @param executor where the children run ({@link LocalExecutor} or {@link ThreadedExecutor})
+     * @param policy what a child's failure or success does to the others
+     * @return the open scope
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code executor} is not one of braid's executors
+     */
+    public static TaskScope open(AsyncExecutor executor, ScopePolicy policy) {
+        return open(executor, policy, Deadline.never());
+    }
+
+    /**
+     * Opens a scope that is also cancelled at {@code deadline}.
+     *
+     * @param executor where the children run
+     * @param policy what a child's failure or success does to the others
+     * @param deadline when the scope cancels its children ({@link Deadline#never()} for none)
+     * @return the open scope
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code executor} is not one of braid's executors
+     */
+    public static TaskScope open(AsyncExecutor executor, ScopePolicy policy, Deadline deadline) {
+        Args.notNull(executor, "executor");
+        Args.notNull(policy, "policy");
+        Args.notNull(deadline, "deadline");
+        if (!(executor instanceof LocalExecutor) && !(executor instanceof ThreadedExecutor)) {
+            throw new IllegalArgumentException(
+                    "executor must be a LocalExecutor or ThreadedExecutor, was " + executor);
+        }
+        return new TaskScope(executor, policy, deadline);
+    }
+
+    /**
+     * The scope's token: cancelled by the policy, from outside, at the deadline, or at close.
+     *
+     * @return the token
+     */
+    public CancellationToken token() {
+        return source.token();
+    }
+
+    /**
+     * Cancels the scope: every child is cancelled at its next pending point.
+     *
+     * @return true if this call cancelled it
+     */
+    public boolean cancel() {
+        return source.cancel("task scope cancelled");
+    }
+
+    /**
+     * Spawns {@code future} as a child of this scope, with a generated name.
+     *
+     * @param <T> the value type
+     * @param future the child's future
+     * @return the child's handle
+     * @throws NullPointerException if {@code future} is null
+     * @throws IllegalStateException if the scope was joined or closed, or the executor is closed
+     */
+    public <T> TaskHandle<T> spawn(Async<T> future) {
+        return spawn0(null, future);
+    }
+
+    /**
+     * Spawns {@code future} as a child of this scope named {@code name}.
+     *
+     * @param <T> the value type
+     * @param name the child's name
+     * @param future the child's future
+     * @return the child's handle
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     * @throws IllegalStateException if the scope was joined or closed, or the executor is closed
+     */
+    public <T> TaskHandle<T> spawn(String name, Async<T> future) {
+        return spawn0(Args.notBlank(name, "name"), future);
+    }
+
+    private <T> TaskHandle<T> spawn0(String name, Async<T> future) {
+        Args.notNull(future, "future");
+        if (joined || closed) {
+            throw new IllegalStateException(
+                    "task scope already "
+                            + (closed ? "closed" : "joined")
+                            + ": spawn before join()");
+        }
+        TaskHandle<T> h =
+                executor instanceof LocalExecutor l
+                        ? l.spawnScoped(name, future, childScope)
+                        : ((ThreadedExecutor) executor).spawnScoped(name, future, childScope);
+        children.add(h);
+        pending.incrementAndGet();
+        CancellationToken token = source.token();
+        registrations.add(token.onCancel(() -> h.cancel(token)));
+        Waker done = () -> childDone(h);
+        if (h.onComplete(done) != null) {
+            childDone(h);
+        }
+        return h;
+    }
+
+    private void childDone(TaskHandle<?> h) {
+        switch (h.outcome()) {
+            case Completion.Failure<?>(Throwable t) -> {
+                failures.add(new TaskPanicException(h.name(), t));
+                if (policy == ScopePolicy.FAIL_FAST) {
+                    cancelByPolicy("a child of the task scope failed: task '" + h.name() + "'");
+                }
+            }
+            case Completion.Success<?> s -> {
+                succeeded = true;
+                if (policy == ScopePolicy.FIRST_SUCCESS) {
+                    cancelByPolicy("a child of the task scope succeeded: task '" + h.name() + "'");
+                }
+            }
+            case Completion.Cancelled<?> c -> {}
+        }
+        if (pending.decrementAndGet() == 0) {
+            allDone.complete(new Completion.Success<>(null));
+        }
+    }
+
+    private void cancelByPolicy(String reason) {
+        if (!source.isCancelled()) {
+            policyCancelled = true;
+            source.cancel(reason);
+        }
+    }
+
+    /**
+     * Waits for every child to finish and applies the policy.
+     *
+     * @throws TaskPanicException the first child panic (others suppressed), under {@code FAIL_FAST}
+     *     and {@code COLLECT_ALL}, or under {@code FIRST_SUCCESS} if no child succeeded
+     * @throws dev.braid.cancel.CancelledException if the scope was cancelled from outside or its
+     *     deadline passed ({@link dev.braid.cancel.DeadlineExceededException}), or the caller's
+     *     ambient scope stops the wait (the children are then cancelled; close still waits)
+     * @throws InterruptedException if the caller is interrupted while waiting (likewise)
+     * @throws IllegalStateException if called twice, after close, or inside a poll
+     */
+    public void join() throws InterruptedException {
+        if (joined || closed) {
+            throw new IllegalStateException("task scope already joined or closed");
+        }
+        if (Interop.POLLING.get() != null) {
+            throw new IllegalStateException(
+                    "TaskScope.join inside a poll would block an executor thread");
+        }
+        joined = true;
+        if (pending.decrementAndGet() == 0) {
+            allDone.complete(new Completion.Success<>(null));
+        }
+        try {
+            if (executor instanceof LocalExecutor l) {
+                l.blockOn(
+                        cx -> allDone.poll(cx.waker()) != null ? Poll.ready(null) : Poll.pending());
+            } else {
+                allDone.await(Deadline.never(), true, this);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            cancel();
+            throw e;
+        }
+        boolean anySucceeded = succeeded;
+        TaskPanicException first = failures.peek();
+        if (first != null && !(policy == ScopePolicy.FIRST_SUCCESS && anySucceeded)) {
+            for (TaskPanicException later : failures) {
+                if (later != first) {
+                    first.addSuppressed(later);
+                }
+            }
+            throw first;
+        }
+        if (source.isCancelled() && !policyCancelled) {
+            throw source.token().toException();
+        }
+    }
+
+    /**
+     * Cancels the children still running and waits until every child has finished: no child
+     * outlives the scope. Keeps waiting if interrupted (the interrupt status is restored).
+     *
+     * @throws IllegalStateException if the scope was not joined (its children were cancelled; call
+     *     {@link #join()} to get their outcomes), or if called inside a poll
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (Interop.POLLING.get() != null) {
+            throw new IllegalStateException("TaskScope.close inside a poll would block");
+        }
+        closed = true;
+        boolean wasJoined = joined;
+        if (!wasJoined && pending.decrementAndGet() == 0) {
+            allDone.complete(new Completion.Success<>(null));
+        }
+        if (!allDone.isDone()) {
+            source.cancel("task scope closed");
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (executor instanceof LocalExecutor l && !allDone.isDone()) {
+                    l.runUntilStalled(); // runs the cancellations (no other thread drives it)
+                }
+                allDone.await(Deadline.never(), false, this);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        for (CancellationRegistration r : registrations) {
+            r.deregister();
+        }
+        source.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (!wasJoined && !children.isEmpty()) {
+            throw new IllegalStateException(
+                    "task scope closed without join(): its children were cancelled");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TaskScope[" + policy + ", children=" + children.size() + "]";
+    }
+}

@@ -1,0 +1,169 @@
+package dev.braid.async;
+
+import dev.braid.cancel.CancellationToken;
+import dev.braid.cancel.Deadline;
+import dev.braid.time.Timeout;
+import dev.braid.time.TimerWheel;
+
+/** Futures on braid's shared timer wheel: sleep, timeout, cancel-after. */
+final class Timers {
+    private Timers() {}
+
+    /**
+     * Ready when its deadline passes. The poll publishes its waker (volatile) before it checks
+     * {@code fired}; the timer sets {@code fired} (volatile) before it reads the waker: one of the
+     * two sees the other's write, so the wake-up cannot be lost.
+     */
+    static final class Sleep implements Async<Void> {
+        private final Deadline deadline;
+        private volatile Waker waker;
+        private volatile boolean fired;
+        private Timeout timer;
+
+        Sleep(Deadline deadline) {
+            this.deadline = deadline;
+        }
+
+        boolean isDue() {
+            return fired || deadline.isExpired();
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            waker = cx.waker();
+            if (isDue()) {
+                return cx.consumeBudget() ? Poll.ready(null) : Poll.pending();
+            }
+            if (timer == null && !deadline.isNever()) {
+                timer = TimerWheel.shared().scheduleAt(deadline.nanoTime(), this::fire);
+            }
+            return Poll.pending();
+        }
+
+        private void fire() {
+            fired = true;
+            Waker w = waker;
+            if (w != null) {
+                w.wake();
+            }
+        }
+
+        @Override
+        public void drop() {
+            Timeout t = timer;
+            if (t != null) {
+                t.cancel();
+            }
+        }
+    }
+
+    static final class TimeoutAsync<T> implements Async<Timed<T>> {
+        private Async<T> inner; // null once finished
+        private final Sleep sleep;
+
+        TimeoutAsync(Async<T> inner, Deadline deadline) {
+            this.inner = inner;
+            this.sleep = new Sleep(deadline);
+        }
+
+        @Override
+        public Poll<Timed<T>> poll(Context cx) {
+            Async<T> f = inner;
+            if (f == null) {
+                throw Combinators.pollAfterCompletion(this);
+            }
+            Poll<T> p;
+            try {
+                p = f.poll(cx);
+            } catch (Throwable t) {
+                inner = null;
+                sleep.drop();
+                throw t;
+            }
+            if (p instanceof Poll.Ready<T>(T value)) {
+                inner = null;
+                sleep.drop();
+                return Poll.ready(new Timed.Done<>(value));
+            }
+            if (sleep.poll(cx).isReady() || sleep.isDue()) {
+                inner = null;
+                f.drop();
+                return Poll.ready(new Timed.Elapsed<>());
+            }
+            return Poll.pending();
+        }
+
+        @Override
+        public void drop() {
+            Async<T> f = inner;
+            inner = null;
+            sleep.drop();
+            if (f != null) {
+                f.drop();
+            }
+        }
+    }
+
+    static final class CancelAfter<T> implements Async<T> {
+        private Async<T> inner; // null once finished
+        private final Deadline deadline;
+        private final CancellationToken token;
+        private final Sleep sleep;
+        private final Interop.TokenCancelled cancelled;
+
+        CancelAfter(Async<T> inner, Deadline deadline, CancellationToken token) {
+            this.inner = inner;
+            this.deadline = deadline;
+            this.token = token;
+            this.sleep = new Sleep(deadline);
+            this.cancelled = new Interop.TokenCancelled(token);
+        }
+
+        @Override
+        public Poll<T> poll(Context cx) {
+            Async<T> f = inner;
+            if (f == null) {
+                throw Combinators.pollAfterCompletion(this);
+            }
+            Poll<T> p;
+            try {
+                p = f.poll(cx);
+            } catch (Throwable t) {
+                inner = null;
+                release();
+                throw t;
+            }
+            if (p.isReady()) {
+                inner = null;
+                release();
+                return p;
+            }
+            if (token.isCancelled()) {
+                drop();
+                throw token.toException();
+            }
+            if (deadline.isExpired()) {
+                drop();
+                throw Failures.exceeded(deadline);
+            }
+            cancelled.poll(cx); // registers the waker; ready is re-checked at the next poll
+            sleep.poll(cx);
+            return Poll.pending();
+        }
+
+        private void release() {
+            sleep.drop();
+            cancelled.drop();
+        }
+
+        @Override
+        public void drop() {
+            Async<T> f = inner;
+            inner = null;
+            release();
+            if (f != null) {
+                f.drop();
+            }
+        }
+    }
+}
