@@ -97,7 +97,7 @@ class AsyncSimTest {
         assertThat(found).isInstanceOf(SimResult.Deadlock.class);
         assertThat(e.message()).contains("main").contains("replay: " + found.schedule());
         for (int i = 0; i < 3; i++) {
-            assertThat(sim.replay(found.schedule(), () -> flagProgram(true))).isEqualTo(found);
+            assertThat(sim.rerun(found.schedule(), () -> flagProgram(true))).isEqualTo(found);
         }
     }
 

@@ -124,7 +124,7 @@ class ChannelSimTest {
                 .containsPattern("thread 'consumer-[12]' waits to receive on channel 'jobs'")
                 .contains("(empty, 0 of 4)")
                 .contains("replay: " + r.schedule());
-        assertThat(sim.replay(r.schedule(), ChannelSimTest::checkThenBlock)).isEqualTo(r);
+        assertThat(sim.rerun(r.schedule(), ChannelSimTest::checkThenBlock)).isEqualTo(r);
     }
 
     // ---- planted bug 2: a select that can lose an element ----
@@ -182,7 +182,7 @@ class ChannelSimTest {
         SimResult r = e.failure().orElseThrow(() -> new AssertionError("bug not found"));
         assertThat(r).isInstanceOf(SimResult.Failed.class);
         assertThat(r.message()).contains("sum of received elements");
-        SimResult again = sim.replay(r.schedule(), () -> lossySelect(false));
+        SimResult again = sim.rerun(r.schedule(), () -> lossySelect(false));
         assertThat(again).isInstanceOf(SimResult.Failed.class);
         assertThat(again.schedule()).isEqualTo(r.schedule());
         assertThat(again.steps()).isEqualTo(r.steps());
@@ -242,7 +242,7 @@ class ChannelSimTest {
                 .contains(
                         "thread 'consumer' waits to receive on channel 'jobs' (empty, 0 of 4),"
                                 + " served by 'producer'");
-        assertThat(sim.replay(r.schedule(), ChannelSimTest::channelAndMutex)).isEqualTo(r);
+        assertThat(sim.rerun(r.schedule(), ChannelSimTest::channelAndMutex)).isEqualTo(r);
     }
 
     @Test
@@ -281,7 +281,7 @@ class ChannelSimTest {
             assertThat(r).isInstanceOf(SimResult.Passed.class);
             seen.add(choice[0]);
             int[] again = new int[1];
-            sim.replay(r.schedule(), () -> again[0] = fairChoice());
+            sim.rerun(r.schedule(), () -> again[0] = fairChoice());
             assertThat(again[0]).as("replayed choice").isEqualTo(choice[0]);
         }
         assertThat(seen).containsExactlyInAnyOrder(1, 2);

@@ -136,8 +136,7 @@ class WorkDequeExplorationTest {
                 "weakened deque: found by schedule %d: %s%n", e.schedulesRun(), failure.message());
         assertThat(failure.message()).contains("each must be taken once").contains("replay:");
         SimResult again =
-                sim.replay(
-                        failure.schedule(), () -> twoThievingStealsAgainstAPop(Ordering.ACQ_REL));
+                sim.rerun(failure.schedule(), () -> twoThievingStealsAgainstAPop(Ordering.ACQ_REL));
         assertThat(again).isInstanceOf(SimResult.Failed.class);
         assertThat(again.message()).isEqualTo(failure.message());
     }
