@@ -146,7 +146,11 @@ public final class Scope {
         return h;
     }
 
-    /** The scope's failure policy. @return the policy this scope was opened with */
+    /**
+     * The scope's failure policy.
+     *
+     * @return the policy this scope was opened with
+     */
     public ScopePolicy policy() {
         return policy;
     }
