@@ -65,7 +65,7 @@ class PeriodicTimerTest {
         // The ticks at 10..40 ms had all passed when the 45 ms run ended: skipped, not run in a
         // burst (on real time only this bound is safe; SmallToolsSimTest checks the exact grid).
         assertThat(p.missedTicks()).isGreaterThanOrEqualTo(4);
-        assertThat(p.runs()).isGreaterThanOrEqualTo(4);
+        assertThat(p.runs()).isGreaterThanOrEqualTo(3); // the 4th counts once its task returned
     }
 
     @Test
