@@ -63,6 +63,8 @@ public final class Scope {
 
     private final ScopePolicy policy;
     private final CancellationSource source = new CancellationSource();
+    private final AtomicInteger spawned = new AtomicInteger();
+    private final AtomicInteger ended = new AtomicInteger();
     private final AtomicInteger succeeded = new AtomicInteger();
     private volatile boolean closed;
 
@@ -138,12 +140,17 @@ public final class Scope {
         if (closed) {
             throw new IllegalStateException("scope has ended; cannot spawn into it");
         }
+        spawned.incrementAndGet(); // before the child can end, so running never goes negative
         JoinHandle<T> h = builder.start(body, this);
         children.add(h);
         return h;
     }
 
-    /** The scope's failure policy. @return the policy this scope was opened with */
+    /**
+     * The scope's failure policy.
+     *
+     * @return the policy this scope was opened with
+     */
     public ScopePolicy policy() {
         return policy;
     }
@@ -171,15 +178,8 @@ public final class Scope {
 
     @Override
     public String toString() {
-        int running = 0;
-        int finished = 0;
-        for (JoinHandle<?> h : children) {
-            if (h.isFinished()) {
-                finished++;
-            } else {
-                running++;
-            }
-        }
+        int finished = ended.get();
+        int running = spawned.get() - finished;
         return "Scope["
                 + policy
                 + (closed ? ", ended" : ", open")
@@ -223,6 +223,7 @@ public final class Scope {
      * so that a thread waiting in its join receives its outcome rather than the cancellation.
      */
     Throwable childEnded(JoinHandle<?> h, Throwable failure, boolean stopped) {
+        ended.incrementAndGet();
         if (failure == null) {
             succeeded.incrementAndGet();
             return policy == ScopePolicy.FIRST_SUCCESS

@@ -37,7 +37,10 @@ class MutexContractTest {
 
     /** Waits until {@code t} is parked or waiting (inside the lock's slow path). */
     static void awaitBlocked(Thread t) throws InterruptedException {
-        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+        // A thread whose short deadline passed before we looked has finished: do not wait forever.
+        while (t.getState() != Thread.State.WAITING
+                && t.getState() != Thread.State.TIMED_WAITING
+                && t.getState() != Thread.State.TERMINATED) {
             Thread.sleep(1);
         }
     }

@@ -62,11 +62,10 @@ class PeriodicTimerTest {
                         });
         assertThat(four.await(10, TimeUnit.SECONDS)).isTrue();
         p.cancel();
+        // The ticks at 10..40 ms had all passed when the 45 ms run ended: skipped, not run in a
+        // burst (on real time only this bound is safe; SmallToolsSimTest checks the exact grid).
         assertThat(p.missedTicks()).isGreaterThanOrEqualTo(4);
-        long gapMs = (starts.get(2) - starts.get(1)) / 1_000_000;
-        assertThat(gapMs)
-                .as("no burst: the run after the slow one keeps the grid")
-                .isGreaterThan(3);
+        assertThat(p.runs()).isGreaterThanOrEqualTo(3); // the 4th counts once its task returned
     }
 
     @Test
