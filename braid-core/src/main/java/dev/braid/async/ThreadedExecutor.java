@@ -42,7 +42,10 @@ public final class ThreadedExecutor implements AsyncExecutor {
      * Memory ordering. Dekker again: a worker sets `idle` (volatile) then re-reads the queue; a
      * pusher writes the queue (volatile CAS) then reads the flags. One of them sees the other, so
      * a pushed task never sits in the queue while every worker sleeps. A pusher claims a sleeper
-     * by CASing its flag to false, so two pushes wake two different workers.
+     * by CASing its flag to false, so two pushes wake two different workers. A push made by a
+     * worker (a task woken or spawned from inside a poll) wakes nobody when it is the only entry:
+     * that worker takes it as soon as its current run ends, since a poll never blocks; this saves
+     * a park/unpark hand-off per hop in chains and ping-pongs (tokio's reasoning for its LIFO slot).
      *
      * Shutdown. close() marks the registry closed and cancels every live task (each is then run
      * once more, to drop its future), and wakes all workers; a worker exits when the executor is
@@ -58,6 +61,7 @@ public final class ThreadedExecutor implements AsyncExecutor {
     private final ConcurrentLinkedQueue<RawTask<?>> queue = new ConcurrentLinkedQueue<>();
     private final Worker[] workers;
     private final AtomicInteger running;
+    private final AtomicInteger queued = new AtomicInteger(); // entries in `queue`, approximately
     private final Completion<Void> terminated = new Completion<>();
 
     private final class Worker {
@@ -70,6 +74,7 @@ public final class ThreadedExecutor implements AsyncExecutor {
                 while (true) {
                     RawTask<?> t = queue.poll();
                     if (t != null) {
+                        queued.decrementAndGet();
                         t.run();
                         continue;
                     }
@@ -168,13 +173,27 @@ public final class ThreadedExecutor implements AsyncExecutor {
 
     private void push(RawTask<?> task) {
         queue.offer(task); // volatile CAS: Dekker with the workers' idle flags
+        int waiting = queued.incrementAndGet();
         Rt.yieldPoint(Op.UNPARK, this);
+        if (waiting <= 1 && onWorker()) {
+            return; // this worker takes it when its current run ends: no hand-off, no unpark
+        }
         for (Worker w : workers) {
             if (w.idle.get() && w.idle.compareAndSet(true, false)) {
                 Rt.unpark(w.thread);
                 return;
             }
         }
+    }
+
+    private boolean onWorker() {
+        Thread self = Thread.currentThread();
+        for (Worker w : workers) {
+            if (w.thread == self) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void wakeAll() {
