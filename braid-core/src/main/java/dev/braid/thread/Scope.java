@@ -29,6 +29,9 @@ public final class Scope {
     /**
      * Spawns a platform thread in this scope.
      *
+     * @param <T> the type of the body's value
+     * @param body the code the thread runs; its value is the join value
+     * @return the handle that joins the thread; the scope joins it too
      * @throws NullPointerException if {@code body} is null
      * @throws IllegalStateException if the scope has ended
      */
@@ -39,6 +42,10 @@ public final class Scope {
     /**
      * Spawns a thread configured by {@code builder} in this scope.
      *
+     * @param <T> the type of the body's value
+     * @param builder configures the thread (name, kind, stack size)
+     * @param body the code the thread runs; its value is the join value
+     * @return the handle that joins the thread; the scope joins it too
      * @throws NullPointerException if an argument is null
      * @throws IllegalStateException if the scope has ended
      */
