@@ -20,6 +20,7 @@ public final class RwLockReadGuard<T> implements AutoCloseable {
     /**
      * The protected value.
      *
+     * @return the protected value
      * @throws IllegalStateException if the guard is closed
      */
     public T get() {

@@ -55,6 +55,7 @@ public final class RwLockWriteGuard<T> implements ExclusiveGuard<T> {
      * Turns this write hold into a read hold atomically: no writer can slip in between, and readers
      * queued behind this writer are admitted alongside. This guard is closed afterwards.
      *
+     * @return a read guard holding the read hold this write hold turned into
      * @throws IllegalStateException if the guard is closed
      */
     public RwLockReadGuard<T> downgrade() {
