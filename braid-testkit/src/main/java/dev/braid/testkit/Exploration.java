@@ -22,12 +22,20 @@ public record Exploration(int schedulesRun, long baseSeed, Optional<SimResult> f
         }
     }
 
-    /** Whether every schedule passed. */
+    /**
+     * Whether every schedule passed.
+     *
+     * @return whether every schedule passed
+     */
     public boolean passed() {
         return failure.isEmpty();
     }
 
-    /** A readable summary; for a failure, its message with the replay string. */
+    /**
+     * A readable summary; for a failure, its message with the replay string.
+     *
+     * @return a readable summary; for a failure, its message with the replay string
+     */
     public String message() {
         if (failure.isEmpty()) {
             return schedulesRun
