@@ -57,7 +57,7 @@ rm -f "$project/pom.xml.in" "$project/deps.xml"
 # 3. run it
 log=$out/consumer.log
 repo_abs=$PWD/$repo
-if ! (cd "$project" && JAVA_HOME="$java_home" MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow" "$maven_home/bin/mvn" -B -o --no-transfer-progress \
+if ! (cd "$project" && JAVA_HOME="$java_home" MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow -XX:TieredStopAtLevel=1" "$maven_home/bin/mvn" -B -o --no-transfer-progress \
   -Dmaven.repo.local="$repo_abs" -Dmaven.repo.local.tail="$local_repo" \
   test) > "$log" 2>&1; then
   cat "$log" >&2
