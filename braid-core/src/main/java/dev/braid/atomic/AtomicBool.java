@@ -28,12 +28,21 @@ public final class AtomicBool {
     /** A cell holding {@code false}. */
     public AtomicBool() {}
 
-    /** A cell holding {@code initial}. */
+    /**
+     * A cell holding {@code initial}.
+     *
+     * @param initial the initial value
+     */
     public AtomicBool(boolean initial) {
         this.value = initial;
     }
 
-    /** Reads the value. {@code order} may not be {@code RELEASE} or {@code ACQ_REL}. */
+    /**
+     * Reads the value. {@code order} may not be {@code RELEASE} or {@code ACQ_REL}.
+     *
+     * @param order the memory ordering of this access
+     * @return the value read
+     */
     public boolean load(Ordering order) {
         Ordering.checkLoad(order);
         Rt.yieldPoint(Op.LOAD, this);
@@ -47,7 +56,12 @@ public final class AtomicBool {
         };
     }
 
-    /** Writes {@code newValue}. {@code order} may not be {@code ACQUIRE} or {@code ACQ_REL}. */
+    /**
+     * Writes {@code newValue}. {@code order} may not be {@code ACQUIRE} or {@code ACQ_REL}.
+     *
+     * @param newValue the value to write
+     * @param order the memory ordering of this access
+     */
     public void store(boolean newValue, Ordering order) {
         Ordering.checkStore(order);
         Rt.yieldPoint(Op.STORE, this);
@@ -62,7 +76,13 @@ public final class AtomicBool {
         }
     }
 
-    /** Writes {@code newValue} and returns the previous value. */
+    /**
+     * Writes {@code newValue} and returns the previous value.
+     *
+     * @param newValue the value to write
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public boolean swap(boolean newValue, Ordering order) {
         Ordering.checkRmw(order);
         Rt.yieldPoint(Op.RMW, this);
@@ -79,6 +99,12 @@ public final class AtomicBool {
     /**
      * Writes {@code desired} if the value is {@code expected}; returns the value found (equal to
      * {@code expected} exactly when the exchange happened).
+     *
+     * @param expected the value the cell must hold for the exchange
+     * @param desired the value to write if the exchange happens
+     * @param success the ordering of the read-modify-write when it exchanges
+     * @param failure the ordering of the load when it does not exchange
+     * @return the value found; equal to {@code expected} exactly when the exchange happened
      */
     public boolean compareExchange(
             boolean expected, boolean desired, Ordering success, Ordering failure) {
@@ -95,7 +121,15 @@ public final class AtomicBool {
         };
     }
 
-    /** As {@link #compareExchange} but may fail spuriously; returns whether it exchanged. */
+    /**
+     * As {@link #compareExchange} but may fail spuriously; returns whether it exchanged.
+     *
+     * @param expected the value the cell must hold for the exchange
+     * @param desired the value to write if the exchange happens
+     * @param success the ordering of the read-modify-write when it exchanges
+     * @param failure the ordering of the load when it does not exchange
+     * @return whether the exchange happened
+     */
     public boolean compareExchangeWeak(
             boolean expected, boolean desired, Ordering success, Ordering failure) {
         Ordering.checkCas(success, failure);
@@ -111,7 +145,13 @@ public final class AtomicBool {
         };
     }
 
-    /** Logical-ands {@code bit} into the value and returns the previous value. */
+    /**
+     * Logical-ands {@code bit} into the value and returns the previous value.
+     *
+     * @param bit the flag to combine with the value
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public boolean fetchAnd(boolean bit, Ordering order) {
         Ordering.checkRmw(order);
         Rt.yieldPoint(Op.RMW, this);
@@ -125,7 +165,13 @@ public final class AtomicBool {
         };
     }
 
-    /** Logical-ors {@code bit} into the value and returns the previous value. */
+    /**
+     * Logical-ors {@code bit} into the value and returns the previous value.
+     *
+     * @param bit the flag to combine with the value
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public boolean fetchOr(boolean bit, Ordering order) {
         Ordering.checkRmw(order);
         Rt.yieldPoint(Op.RMW, this);
@@ -139,7 +185,13 @@ public final class AtomicBool {
         };
     }
 
-    /** Logical-xors {@code bit} into the value and returns the previous value. */
+    /**
+     * Logical-xors {@code bit} into the value and returns the previous value.
+     *
+     * @param bit the flag to combine with the value
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public boolean fetchXor(boolean bit, Ordering order) {
         Ordering.checkRmw(order);
         Rt.yieldPoint(Op.RMW, this);

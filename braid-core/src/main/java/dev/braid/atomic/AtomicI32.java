@@ -47,12 +47,21 @@ public final class AtomicI32 {
     /** A cell holding 0. */
     public AtomicI32() {}
 
-    /** A cell holding {@code initial}. */
+    /**
+     * A cell holding {@code initial}.
+     *
+     * @param initial the initial value
+     */
     public AtomicI32(int initial) {
         this.value = initial;
     }
 
-    /** Reads the value. {@code order} may not be {@code RELEASE} or {@code ACQ_REL}. */
+    /**
+     * Reads the value. {@code order} may not be {@code RELEASE} or {@code ACQ_REL}.
+     *
+     * @param order the memory ordering of this access
+     * @return the value read
+     */
     public int load(Ordering order) {
         Ordering.checkLoad(order);
         Rt.yieldPoint(Op.LOAD, this);
@@ -66,7 +75,12 @@ public final class AtomicI32 {
         };
     }
 
-    /** Writes {@code newValue}. {@code order} may not be {@code ACQUIRE} or {@code ACQ_REL}. */
+    /**
+     * Writes {@code newValue}. {@code order} may not be {@code ACQUIRE} or {@code ACQ_REL}.
+     *
+     * @param newValue the value to write
+     * @param order the memory ordering of this access
+     */
     public void store(int newValue, Ordering order) {
         Ordering.checkStore(order);
         Rt.yieldPoint(Op.STORE, this);
@@ -81,7 +95,13 @@ public final class AtomicI32 {
         }
     }
 
-    /** Writes {@code newValue} and returns the previous value. */
+    /**
+     * Writes {@code newValue} and returns the previous value.
+     *
+     * @param newValue the value to write
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public int swap(int newValue, Ordering order) {
         Ordering.checkRmw(order);
         Rt.yieldPoint(Op.RMW, this);
@@ -99,6 +119,12 @@ public final class AtomicI32 {
      * Writes {@code desired} if the value is {@code expected}; returns the value found (equal to
      * {@code expected} exactly when the exchange happened). {@code success} orders the exchange,
      * {@code failure} the load when the value differs.
+     *
+     * @param expected the value the cell must hold for the exchange
+     * @param desired the value to write if the exchange happens
+     * @param success the ordering of the read-modify-write when it exchanges
+     * @param failure the ordering of the load when it does not exchange
+     * @return the value found; equal to {@code expected} exactly when the exchange happened
      */
     public int compareExchange(int expected, int desired, Ordering success, Ordering failure) {
         Ordering.checkCas(success, failure);
@@ -124,6 +150,12 @@ public final class AtomicI32 {
     /**
      * As {@link #compareExchange} but may fail spuriously (use it in a loop); returns whether the
      * exchange happened. (The testkit never fails it spuriously.)
+     *
+     * @param expected the value the cell must hold for the exchange
+     * @param desired the value to write if the exchange happens
+     * @param success the ordering of the read-modify-write when it exchanges
+     * @param failure the ordering of the load when it does not exchange
+     * @return whether the exchange happened
      */
     public boolean compareExchangeWeak(
             int expected, int desired, Ordering success, Ordering failure) {
@@ -152,7 +184,13 @@ public final class AtomicI32 {
         };
     }
 
-    /** Adds {@code delta} (wrapping) and returns the previous value. */
+    /**
+     * Adds {@code delta} (wrapping) and returns the previous value.
+     *
+     * @param delta the amount to add
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public int fetchAdd(int delta, Ordering order) {
         Ordering.checkRmw(order);
         Rt.yieldPoint(Op.RMW, this);
@@ -166,12 +204,24 @@ public final class AtomicI32 {
         };
     }
 
-    /** Subtracts {@code delta} (wrapping) and returns the previous value. */
+    /**
+     * Subtracts {@code delta} (wrapping) and returns the previous value.
+     *
+     * @param delta the amount to subtract
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public int fetchSub(int delta, Ordering order) {
         return fetchAdd(-delta, order);
     }
 
-    /** Bitwise-ands {@code bits} into the value and returns the previous value. */
+    /**
+     * Bitwise-ands {@code bits} into the value and returns the previous value.
+     *
+     * @param bits the bits to combine with the value
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public int fetchAnd(int bits, Ordering order) {
         Ordering.checkRmw(order);
         Rt.yieldPoint(Op.RMW, this);
@@ -185,7 +235,13 @@ public final class AtomicI32 {
         };
     }
 
-    /** Bitwise-ors {@code bits} into the value and returns the previous value. */
+    /**
+     * Bitwise-ors {@code bits} into the value and returns the previous value.
+     *
+     * @param bits the bits to combine with the value
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public int fetchOr(int bits, Ordering order) {
         Ordering.checkRmw(order);
         Rt.yieldPoint(Op.RMW, this);
@@ -199,7 +255,13 @@ public final class AtomicI32 {
         };
     }
 
-    /** Bitwise-xors {@code bits} into the value and returns the previous value. */
+    /**
+     * Bitwise-xors {@code bits} into the value and returns the previous value.
+     *
+     * @param bits the bits to combine with the value
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public int fetchXor(int bits, Ordering order) {
         Ordering.checkRmw(order);
         Rt.yieldPoint(Op.RMW, this);
@@ -213,13 +275,25 @@ public final class AtomicI32 {
         };
     }
 
-    /** Stores the maximum of the value and {@code other}; returns the previous value. */
+    /**
+     * Stores the maximum of the value and {@code other}; returns the previous value.
+     *
+     * @param other the value to compare with
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public int fetchMax(int other, Ordering order) {
         Ordering.checkRmw(order);
         return rmwLoop(v -> Math.max(v, other), order);
     }
 
-    /** Stores the minimum of the value and {@code other}; returns the previous value. */
+    /**
+     * Stores the minimum of the value and {@code other}; returns the previous value.
+     *
+     * @param other the value to compare with
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public int fetchMin(int other, Ordering order) {
         Ordering.checkRmw(order);
         return rmwLoop(v -> Math.min(v, other), order);
@@ -228,6 +302,10 @@ public final class AtomicI32 {
     /**
      * Atomically replaces the value with {@code update} applied to it; returns the previous value.
      * {@code update} may run several times under contention, so it should be free of side effects.
+     *
+     * @param update the function computing the new value from the current one
+     * @param order the memory ordering of this access
+     * @return the previous value
      */
     public int fetchUpdate(IntUnaryOperator update, Ordering order) {
         Objects.requireNonNull(update, "update must not be null");
@@ -235,7 +313,13 @@ public final class AtomicI32 {
         return rmwLoop(update, order);
     }
 
-    /** As {@link #fetchUpdate} but returns the new value. */
+    /**
+     * As {@link #fetchUpdate} but returns the new value.
+     *
+     * @param update the function computing the new value from the current one
+     * @param order the memory ordering of this access
+     * @return the new value
+     */
     public int updateAndGet(IntUnaryOperator update, Ordering order) {
         Objects.requireNonNull(update, "update must not be null");
         Ordering.checkRmw(order);

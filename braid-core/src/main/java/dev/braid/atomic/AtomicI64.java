@@ -47,12 +47,21 @@ public final class AtomicI64 {
     /** A cell holding 0. */
     public AtomicI64() {}
 
-    /** A cell holding {@code initial}. */
+    /**
+     * A cell holding {@code initial}.
+     *
+     * @param initial the initial value
+     */
     public AtomicI64(long initial) {
         this.value = initial;
     }
 
-    /** Reads the value. {@code order} may not be {@code RELEASE} or {@code ACQ_REL}. */
+    /**
+     * Reads the value. {@code order} may not be {@code RELEASE} or {@code ACQ_REL}.
+     *
+     * @param order the memory ordering of this access
+     * @return the value read
+     */
     public long load(Ordering order) {
         Ordering.checkLoad(order);
         Rt.yieldPoint(Op.LOAD, this);
@@ -66,7 +75,12 @@ public final class AtomicI64 {
         };
     }
 
-    /** Writes {@code newValue}. {@code order} may not be {@code ACQUIRE} or {@code ACQ_REL}. */
+    /**
+     * Writes {@code newValue}. {@code order} may not be {@code ACQUIRE} or {@code ACQ_REL}.
+     *
+     * @param newValue the value to write
+     * @param order the memory ordering of this access
+     */
     public void store(long newValue, Ordering order) {
         Ordering.checkStore(order);
         Rt.yieldPoint(Op.STORE, this);
@@ -81,7 +95,13 @@ public final class AtomicI64 {
         }
     }
 
-    /** Writes {@code newValue} and returns the previous value. */
+    /**
+     * Writes {@code newValue} and returns the previous value.
+     *
+     * @param newValue the value to write
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public long swap(long newValue, Ordering order) {
         Ordering.checkRmw(order);
         Rt.yieldPoint(Op.RMW, this);
@@ -99,6 +119,12 @@ public final class AtomicI64 {
      * Writes {@code desired} if the value is {@code expected}; returns the value found (equal to
      * {@code expected} exactly when the exchange happened). {@code success} orders the exchange,
      * {@code failure} the load when the value differs.
+     *
+     * @param expected the value the cell must hold for the exchange
+     * @param desired the value to write if the exchange happens
+     * @param success the ordering of the read-modify-write when it exchanges
+     * @param failure the ordering of the load when it does not exchange
+     * @return the value found; equal to {@code expected} exactly when the exchange happened
      */
     public long compareExchange(long expected, long desired, Ordering success, Ordering failure) {
         Ordering.checkCas(success, failure);
@@ -125,6 +151,12 @@ public final class AtomicI64 {
     /**
      * As {@link #compareExchange} but may fail spuriously (use it in a loop); returns whether the
      * exchange happened. (The testkit never fails it spuriously.)
+     *
+     * @param expected the value the cell must hold for the exchange
+     * @param desired the value to write if the exchange happens
+     * @param success the ordering of the read-modify-write when it exchanges
+     * @param failure the ordering of the load when it does not exchange
+     * @return whether the exchange happened
      */
     public boolean compareExchangeWeak(
             long expected, long desired, Ordering success, Ordering failure) {
@@ -153,7 +185,13 @@ public final class AtomicI64 {
         };
     }
 
-    /** Adds {@code delta} (wrapping) and returns the previous value. */
+    /**
+     * Adds {@code delta} (wrapping) and returns the previous value.
+     *
+     * @param delta the amount to add
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public long fetchAdd(long delta, Ordering order) {
         Ordering.checkRmw(order);
         Rt.yieldPoint(Op.RMW, this);
@@ -167,12 +205,24 @@ public final class AtomicI64 {
         };
     }
 
-    /** Subtracts {@code delta} (wrapping) and returns the previous value. */
+    /**
+     * Subtracts {@code delta} (wrapping) and returns the previous value.
+     *
+     * @param delta the amount to subtract
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public long fetchSub(long delta, Ordering order) {
         return fetchAdd(-delta, order);
     }
 
-    /** Bitwise-ands {@code bits} into the value and returns the previous value. */
+    /**
+     * Bitwise-ands {@code bits} into the value and returns the previous value.
+     *
+     * @param bits the bits to combine with the value
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public long fetchAnd(long bits, Ordering order) {
         Ordering.checkRmw(order);
         Rt.yieldPoint(Op.RMW, this);
@@ -186,7 +236,13 @@ public final class AtomicI64 {
         };
     }
 
-    /** Bitwise-ors {@code bits} into the value and returns the previous value. */
+    /**
+     * Bitwise-ors {@code bits} into the value and returns the previous value.
+     *
+     * @param bits the bits to combine with the value
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public long fetchOr(long bits, Ordering order) {
         Ordering.checkRmw(order);
         Rt.yieldPoint(Op.RMW, this);
@@ -200,7 +256,13 @@ public final class AtomicI64 {
         };
     }
 
-    /** Bitwise-xors {@code bits} into the value and returns the previous value. */
+    /**
+     * Bitwise-xors {@code bits} into the value and returns the previous value.
+     *
+     * @param bits the bits to combine with the value
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public long fetchXor(long bits, Ordering order) {
         Ordering.checkRmw(order);
         Rt.yieldPoint(Op.RMW, this);
@@ -214,13 +276,25 @@ public final class AtomicI64 {
         };
     }
 
-    /** Stores the maximum of the value and {@code other}; returns the previous value. */
+    /**
+     * Stores the maximum of the value and {@code other}; returns the previous value.
+     *
+     * @param other the value to compare with
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public long fetchMax(long other, Ordering order) {
         Ordering.checkRmw(order);
         return rmwLoop(v -> Math.max(v, other), order);
     }
 
-    /** Stores the minimum of the value and {@code other}; returns the previous value. */
+    /**
+     * Stores the minimum of the value and {@code other}; returns the previous value.
+     *
+     * @param other the value to compare with
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     public long fetchMin(long other, Ordering order) {
         Ordering.checkRmw(order);
         return rmwLoop(v -> Math.min(v, other), order);
@@ -229,6 +303,10 @@ public final class AtomicI64 {
     /**
      * Atomically replaces the value with {@code update} applied to it; returns the previous value.
      * {@code update} may run several times under contention, so it should be free of side effects.
+     *
+     * @param update the function computing the new value from the current one
+     * @param order the memory ordering of this access
+     * @return the previous value
      */
     public long fetchUpdate(LongUnaryOperator update, Ordering order) {
         Objects.requireNonNull(update, "update must not be null");
@@ -236,7 +314,13 @@ public final class AtomicI64 {
         return rmwLoop(update, order);
     }
 
-    /** As {@link #fetchUpdate} but returns the new value. */
+    /**
+     * As {@link #fetchUpdate} but returns the new value.
+     *
+     * @param update the function computing the new value from the current one
+     * @param order the memory ordering of this access
+     * @return the new value
+     */
     public long updateAndGet(LongUnaryOperator update, Ordering order) {
         Objects.requireNonNull(update, "update must not be null");
         Ordering.checkRmw(order);

@@ -31,12 +31,21 @@ public final class AtomicRef<T> {
     /** A cell holding {@code null}. */
     public AtomicRef() {}
 
-    /** A cell holding {@code initial} (may be {@code null}). */
+    /**
+     * A cell holding {@code initial} (may be {@code null}).
+     *
+     * @param initial the initial value
+     */
     public AtomicRef(T initial) {
         this.value = initial;
     }
 
-    /** Reads the value. {@code order} may not be {@code RELEASE} or {@code ACQ_REL}. */
+    /**
+     * Reads the value. {@code order} may not be {@code RELEASE} or {@code ACQ_REL}.
+     *
+     * @param order the memory ordering of this access
+     * @return the value read
+     */
     @SuppressWarnings("unchecked")
     public T load(Ordering order) {
         Ordering.checkLoad(order);
@@ -52,7 +61,12 @@ public final class AtomicRef<T> {
                 };
     }
 
-    /** Writes {@code newValue}. {@code order} may not be {@code ACQUIRE} or {@code ACQ_REL}. */
+    /**
+     * Writes {@code newValue}. {@code order} may not be {@code ACQUIRE} or {@code ACQ_REL}.
+     *
+     * @param newValue the value to write
+     * @param order the memory ordering of this access
+     */
     public void store(T newValue, Ordering order) {
         Ordering.checkStore(order);
         Rt.yieldPoint(Op.STORE, this);
@@ -67,7 +81,13 @@ public final class AtomicRef<T> {
         }
     }
 
-    /** Writes {@code newValue} and returns the previous value. */
+    /**
+     * Writes {@code newValue} and returns the previous value.
+     *
+     * @param newValue the value to write
+     * @param order the memory ordering of this access
+     * @return the previous value
+     */
     @SuppressWarnings("unchecked")
     public T swap(T newValue, Ordering order) {
         Ordering.checkRmw(order);
@@ -94,6 +114,12 @@ public final class AtomicRef<T> {
     /**
      * Writes {@code desired} if the value is {@code expected} (by identity); returns the value
      * found (identical to {@code expected} exactly when the exchange happened).
+     *
+     * @param expected the value the cell must hold for the exchange (compared by identity)
+     * @param desired the value to write if the exchange happens
+     * @param success the ordering of the read-modify-write when it exchanges
+     * @param failure the ordering of the load when it does not exchange
+     * @return the value found; equal to {@code expected} exactly when the exchange happened
      */
     @SuppressWarnings("unchecked")
     public T compareExchange(T expected, T desired, Ordering success, Ordering failure) {
@@ -111,7 +137,15 @@ public final class AtomicRef<T> {
                 };
     }
 
-    /** As {@link #compareExchange} but may fail spuriously; returns whether it exchanged. */
+    /**
+     * As {@link #compareExchange} but may fail spuriously; returns whether it exchanged.
+     *
+     * @param expected the value the cell must hold for the exchange (compared by identity)
+     * @param desired the value to write if the exchange happens
+     * @param success the ordering of the read-modify-write when it exchanges
+     * @param failure the ordering of the load when it does not exchange
+     * @return whether the exchange happened
+     */
     public boolean compareExchangeWeak(T expected, T desired, Ordering success, Ordering failure) {
         Ordering.checkCas(success, failure);
         Rt.yieldPoint(Op.RMW, this);
@@ -129,6 +163,10 @@ public final class AtomicRef<T> {
     /**
      * Atomically replaces the value with {@code update} applied to it; returns the previous value.
      * {@code update} may run several times under contention, so it should be free of side effects.
+     *
+     * @param update the function computing the new value from the current one
+     * @param order the memory ordering of this access
+     * @return the previous value
      */
     public T fetchUpdate(UnaryOperator<T> update, Ordering order) {
         Objects.requireNonNull(update, "update must not be null");
@@ -136,7 +174,13 @@ public final class AtomicRef<T> {
         return rmwLoop(update, order);
     }
 
-    /** As {@link #fetchUpdate} but returns the new value. */
+    /**
+     * As {@link #fetchUpdate} but returns the new value.
+     *
+     * @param update the function computing the new value from the current one
+     * @param order the memory ordering of this access
+     * @return the new value
+     */
     public T updateAndGet(UnaryOperator<T> update, Ordering order) {
         Objects.requireNonNull(update, "update must not be null");
         Ordering.checkRmw(order);

@@ -26,6 +26,7 @@ public final class Fences {
     /**
      * A fence with the given ordering.
      *
+     * @param order the ordering of the fence
      * @throws IllegalArgumentException for {@code RELAXED} (a relaxed fence orders nothing)
      */
     public static void fence(Ordering order) {

@@ -18,12 +18,20 @@ import dev.braid.internal.rt.SimMemory;
 public final class Plain<T> {
     private T value;
 
-    /** A cell holding {@code initial} (may be {@code null}). */
+    /**
+     * A cell holding {@code initial} (may be {@code null}).
+     *
+     * @param initial the initial value
+     */
     public Plain(T initial) {
         this.value = initial;
     }
 
-    /** Reads the value (a plain read). */
+    /**
+     * Reads the value (a plain read).
+     *
+     * @return the value read
+     */
     public T get() {
         if (Rt.sim() instanceof SimMemory m) {
             m.plainAccess(this, false);
@@ -31,7 +39,11 @@ public final class Plain<T> {
         return value;
     }
 
-    /** Writes {@code newValue} (a plain write; may be {@code null}). */
+    /**
+     * Writes {@code newValue} (a plain write; may be {@code null}).
+     *
+     * @param newValue the value to write
+     */
     public void set(T newValue) {
         if (Rt.sim() instanceof SimMemory m) {
             m.plainAccess(this, true);

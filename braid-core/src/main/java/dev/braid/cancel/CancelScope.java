@@ -46,10 +46,20 @@ public final class CancelScope {
         this.deadline = deadline;
     }
 
-    /** The body of a scope. */
+    /**
+     * The body of a scope.
+     *
+     * @param <R> the type of the body's value
+     * @param <X> the type of exception the body may throw
+     */
     @FunctionalInterface
     public interface Body<R, X extends Throwable> {
-        /** Runs inside the scope. */
+        /**
+         * Runs inside the scope.
+         *
+         * @return the body's value, returned by the method that ran it
+         * @throws X whatever the body throws
+         */
         R run() throws X;
     }
 
@@ -57,7 +67,14 @@ public final class CancelScope {
      * Runs {@code body} in a scope bounded by {@code token} and {@code deadline} (in addition to
      * any enclosing scope's) and returns its value.
      *
+     * @param <R> the type of the body's value
+     * @param <X> the type of exception the body may throw
+     * @param token cancels the body when cancelled
+     * @param deadline when braid waits in the body stop with {@link DeadlineExceededException}
+     * @param body the code to run in the scope
+     * @return the body's value
      * @throws NullPointerException if an argument is null
+     * @throws X whatever the body throws
      */
     public static <R, X extends Throwable> R call(
             CancellationToken token, Deadline deadline, Body<R, X> body) throws X {
@@ -80,7 +97,12 @@ public final class CancelScope {
      * Threads.spawn(() -> request.enter(() -> fetch(url)));   // bounded like the request
      * }</pre>
      *
+     * @param <R> the type of the body's value
+     * @param <X> the type of exception the body may throw
+     * @param body the code to run in the scope
+     * @return the body's value
      * @throws NullPointerException if {@code body} is null
+     * @throws X whatever the body throws
      */
     public <R, X extends Throwable> R enter(Body<R, X> body) throws X {
         Args.notNull(body, "body");
@@ -108,7 +130,13 @@ public final class CancelScope {
     /**
      * Runs {@code body} in a scope bounded by {@code token}.
      *
+     * @param <R> the type of the body's value
+     * @param <X> the type of exception the body may throw
+     * @param token cancels the body when cancelled
+     * @param body the code to run in the scope
+     * @return the body's value
      * @throws NullPointerException if an argument is null
+     * @throws X whatever the body throws
      */
     public static <R, X extends Throwable> R withToken(CancellationToken token, Body<R, X> body)
             throws X {
@@ -118,7 +146,13 @@ public final class CancelScope {
     /**
      * Runs {@code body} in a scope bounded by {@code deadline}.
      *
+     * @param <R> the type of the body's value
+     * @param <X> the type of exception the body may throw
+     * @param deadline when braid waits in the body stop with {@link DeadlineExceededException}
+     * @param body the code to run in the scope
+     * @return the body's value
      * @throws NullPointerException if an argument is null
+     * @throws X whatever the body throws
      */
     public static <R, X extends Throwable> R withDeadline(Deadline deadline, Body<R, X> body)
             throws X {
@@ -130,7 +164,13 @@ public final class CancelScope {
      * timeout runs it in a scope whose deadline has passed: every braid wait inside gives up at
      * once with {@link DeadlineExceededException} (ADR 0039).
      *
+     * @param <R> the type of the body's value
+     * @param <X> the type of exception the body may throw
+     * @param timeout how long from now the body may run before its braid waits stop
+     * @param body the code to run in the scope
+     * @return the body's value
      * @throws NullPointerException if an argument is null
+     * @throws X whatever the body throws
      */
     public static <R, X extends Throwable> R withTimeout(Duration timeout, Body<R, X> body)
             throws X {
@@ -138,7 +178,11 @@ public final class CancelScope {
         return call(CancellationToken.none(), Deadline.after(timeout), body);
     }
 
-    /** The innermost scope around the caller; an inactive scope when there is none. */
+    /**
+     * The innermost scope around the caller; an inactive scope when there is none.
+     *
+     * @return the innermost scope around the caller; an inactive scope when there is none
+     */
     public static CancelScope current() {
         return CURRENT.orElse(NONE);
     }
@@ -153,22 +197,38 @@ public final class CancelScope {
         current().check();
     }
 
-    /** Whether this scope can stop anything (it has a cancellable token or a deadline). */
+    /**
+     * Whether this scope can stop anything (it has a cancellable token or a deadline).
+     *
+     * @return whether this scope can stop anything (it has a cancellable token or a deadline)
+     */
     public boolean isActive() {
         return tokens.length != 0 || !deadline.isNever();
     }
 
-    /** The scope's deadline ({@link Deadline#never()} if none). */
+    /**
+     * The scope's deadline ({@link Deadline#never()} if none).
+     *
+     * @return the scope's deadline ({@link Deadline#never()} if none)
+     */
     public Deadline deadline() {
         return deadline;
     }
 
-    /** The scope's tokens, outermost first. */
+    /**
+     * The scope's tokens, outermost first.
+     *
+     * @return the scope's tokens, outermost first
+     */
     public List<CancellationToken> tokens() {
         return List.of(tokens);
     }
 
-    /** Whether a token is cancelled or the deadline has passed. */
+    /**
+     * Whether a token is cancelled or the deadline has passed.
+     *
+     * @return whether a token is cancelled or the deadline has passed
+     */
     public boolean isCancelled() {
         for (CancellationToken t : tokens) {
             if (t.isCancelled()) {
@@ -249,6 +309,8 @@ public final class CancelScope {
      * any token of this scope is cancelled. The waiter parks until at most {@link #deadline()},
      * calls {@link #check()} after each wake-up, and closes the registration when done.
      *
+     * @param thread the waiting thread to unpark
+     * @return the registration; close it when the wait is over
      * @throws NullPointerException if {@code thread} is null
      */
     public CancellationRegistration wakeOnCancel(Thread thread) {

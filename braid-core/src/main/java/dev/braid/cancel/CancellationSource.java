@@ -40,6 +40,9 @@ public final class CancellationSource implements AutoCloseable {
      * cause. Its deadline is the earliest of its parents' and its own. If a parent is already
      * cancelled, the new token is cancelled at once.
      *
+     * @param parents the tokens whose cancellation cancels this source
+     * @return a source whose token is also cancelled when any of {@code parents} is, with that
+     *     parent's cause
      * @throws NullPointerException if {@code parents} or one of its elements is null
      * @throws IllegalArgumentException if {@code parents} is empty
      */
@@ -61,6 +64,8 @@ public final class CancellationSource implements AutoCloseable {
      * A source cancelled after {@code timeout} (see {@link #cancelAfter}); a zero or negative
      * timeout gives a source that is already cancelled (ADR 0039).
      *
+     * @param timeout how long from now to cancel
+     * @return a source cancelled after {@code timeout} (see {@link #cancelAfter})
      * @throws NullPointerException if {@code timeout} is null
      */
     public static CancellationSource withTimeout(Duration timeout) {
@@ -70,12 +75,20 @@ public final class CancellationSource implements AutoCloseable {
         return s;
     }
 
-    /** The token this source cancels. */
+    /**
+     * The token this source cancels.
+     *
+     * @return the token this source cancels
+     */
     public CancellationToken token() {
         return token;
     }
 
-    /** Whether the token is cancelled. */
+    /**
+     * Whether the token is cancelled.
+     *
+     * @return whether the token is cancelled
+     */
     public boolean isCancelled() {
         return token.isCancelled();
     }
@@ -94,6 +107,7 @@ public final class CancellationSource implements AutoCloseable {
      * Cancels the token with {@code reason}: the cause becomes a {@link CancellationException} with
      * that message, whose stack shows where {@code cancel} was called.
      *
+     * @param reason the message of the cancellation's cause
      * @return {@code true} if this call cancelled it, {@code false} if it already was
      * @throws NullPointerException if {@code reason} is null (the token is then not cancelled)
      * @throws CancellationCallbackException after all callbacks ran, if some threw
@@ -106,6 +120,7 @@ public final class CancellationSource implements AutoCloseable {
     /**
      * Cancels the token with {@code cause}.
      *
+     * @param cause the cause of the cancellation
      * @return {@code true} if this call cancelled it, {@code false} if it already was (the first
      *     cause stays)
      * @throws NullPointerException if {@code cause} is null (the token is then not cancelled)
@@ -122,6 +137,7 @@ public final class CancellationSource implements AutoCloseable {
      * earlier: a later deadline than the current one is ignored. A zero or negative delay cancels
      * now (ADR 0039).
      *
+     * @param delay how long from now to cancel
      * @throws NullPointerException if {@code delay} is null
      * @throws dev.braid.time.TimerOverloadException if the shared wheel is full
      */
@@ -134,6 +150,7 @@ public final class CancellationSource implements AutoCloseable {
      * Cancels the token at {@code deadline} (see {@link #cancelAfter}); {@link Deadline#never()}
      * changes nothing.
      *
+     * @param deadline when to cancel
      * @throws NullPointerException if {@code deadline} is null
      */
     public void cancelAt(Deadline deadline) {

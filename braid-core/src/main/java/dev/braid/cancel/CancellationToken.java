@@ -167,7 +167,11 @@ public final class CancellationToken {
         }
     }
 
-    /** A token that is never cancelled; registering on it costs nothing. */
+    /**
+     * A token that is never cancelled; registering on it costs nothing.
+     *
+     * @return a token that is never cancelled; registering on it costs nothing
+     */
     public static CancellationToken none() {
         return NONE;
     }
@@ -177,6 +181,10 @@ public final class CancellationToken {
      * with the stage's exception (unwrapped from {@link CompletionException}) as cause. A normal
      * completion leaves the token uncancelled.
      *
+     * @param stage the stage whose exceptional completion cancels the token
+     * @return a token cancelled when {@code stage} completes exceptionally (including by {@code
+     *     cancel}), with the stage's exception (unwrapped from {@link CompletionException}) as
+     *     cause
      * @throws NullPointerException if {@code stage} is null
      */
     public static CancellationToken fromFuture(CompletionStage<?> stage) {
@@ -200,17 +208,29 @@ public final class CancellationToken {
         return t;
     }
 
-    /** Whether the token has been cancelled. One volatile read. */
+    /**
+     * Whether the token has been cancelled. One volatile read.
+     *
+     * @return whether the token has been cancelled
+     */
     public boolean isCancelled() {
         return STATE.getVolatile(this) instanceof Throwable;
     }
 
-    /** Whether this token can ever be cancelled ({@code false} only for {@link #none()}). */
+    /**
+     * Whether this token can ever be cancelled ({@code false} only for {@link #none()}).
+     *
+     * @return whether this token can ever be cancelled ({@code false} only for {@link #none()})
+     */
     public boolean canBeCancelled() {
         return cancellable;
     }
 
-    /** The cause of the cancellation, or empty if the token is not cancelled. */
+    /**
+     * The cause of the cancellation, or empty if the token is not cancelled.
+     *
+     * @return the cause of the cancellation, or empty if the token is not cancelled
+     */
     public Optional<Throwable> cause() {
         return Optional.ofNullable(causeOrNull());
     }
@@ -218,6 +238,10 @@ public final class CancellationToken {
     /**
      * The token's deadline: the earliest of its own ({@link CancellationSource#cancelAfter}) and
      * its parents'; {@link Deadline#never()} if it has none.
+     *
+     * @return the token's deadline: the earliest of its own ({@link
+     *     CancellationSource#cancelAfter}) and its parents'; {@link Deadline#never()} if it has
+     *     none
      */
     public Deadline deadline() {
         Deadline d = ownDeadline();
@@ -234,6 +258,7 @@ public final class CancellationToken {
      * Runs {@code callback} when the token is cancelled, or now if it already is (see the class
      * comment for order, threads and failures).
      *
+     * @param callback runs once, when the token is cancelled
      * @return the registration, which deregisters the callback when closed
      * @throws NullPointerException if {@code callback} is null
      * @throws CancellationCallbackException if the token was already cancelled and the callback
@@ -273,6 +298,8 @@ public final class CancellationToken {
      * registration when the work the thread does for this token is over, or a later cancel will
      * interrupt unrelated work.
      *
+     * @param thread the thread to interrupt
+     * @return the registration; close it to stop the propagation
      * @throws NullPointerException if {@code thread} is null
      */
     public CancellationRegistration interruptOnCancel(Thread thread) {
@@ -285,6 +312,8 @@ public final class CancellationToken {
      * cancelled ({@code future.isCancelled()} then returns true). The registration is dropped when
      * the future completes first, so a long-lived token does not accumulate finished futures.
      *
+     * @param future the future to complete exceptionally
+     * @return the registration; close it to stop the propagation
      * @throws NullPointerException if {@code future} is null
      */
     public CancellationRegistration propagateTo(CompletableFuture<?> future) {
@@ -310,6 +339,9 @@ public final class CancellationToken {
      * token's deadline cancelled it, otherwise a {@link CancelledException}; the cause is the
      * token's cause.
      *
+     * @return a new exception describing the cancellation: a {@link DeadlineExceededException} if
+     *     the token's deadline cancelled it, otherwise a {@link CancelledException}; the cause is
+     *     the token's cause
      * @throws IllegalStateException if the token is not cancelled
      */
     public CancelledException toException() {
@@ -345,6 +377,7 @@ public final class CancellationToken {
     /**
      * Waits at most {@code timeout} for the token to be cancelled.
      *
+     * @param timeout how long to wait at most
      * @return whether it is cancelled; {@code false} when {@code timeout} passes first, even inside
      *     a scope whose deadline is later
      * @throws InterruptedException if the caller is interrupted while waiting

@@ -31,6 +31,8 @@ public final class Deadline implements Comparable<Deadline>, TimePoint {
      * A deadline {@code timeout} from now. A zero or negative timeout gives a deadline that has
      * already expired (operations bounded by it do not wait), as with {@code java.util.concurrent}.
      *
+     * @param timeout the time from now
+     * @return a deadline {@code timeout} from now
      * @throws NullPointerException if {@code timeout} is null
      */
     public static Deadline after(Duration timeout) {
@@ -38,29 +40,48 @@ public final class Deadline implements Comparable<Deadline>, TimePoint {
         return new Deadline(Rt.nanoTime() + clamp(timeout), false);
     }
 
-    /** A deadline that never expires. */
+    /**
+     * A deadline that never expires.
+     *
+     * @return a deadline that never expires
+     */
     public static Deadline never() {
         return NEVER;
     }
 
-    /** Whether this deadline can expire at all. */
+    /**
+     * Whether this deadline can expire at all.
+     *
+     * @return whether this deadline can expire at all
+     */
     @Override
     public boolean isNever() {
         return never;
     }
 
-    /** Whether the deadline has passed. */
+    /**
+     * Whether the deadline has passed.
+     *
+     * @return whether the deadline has passed
+     */
     public boolean isExpired() {
         return !never && Rt.nanoTime() - nanos >= 0;
     }
 
-    /** Time left until the deadline; {@link Duration#ZERO} once expired. */
+    /**
+     * Time left until the deadline; {@link Duration#ZERO} once expired.
+     *
+     * @return time left until the deadline; {@link Duration#ZERO} once expired
+     */
     public Duration remaining() {
         return Duration.ofNanos(remainingNanos());
     }
 
     /**
      * Nanoseconds left until the deadline, at least 0; {@link Long#MAX_VALUE} for {@link #never()}.
+     *
+     * @return nanoseconds left until the deadline, at least 0; {@link Long#MAX_VALUE} for {@link
+     *     #never()}
      */
     public long remainingNanos() {
         if (never) {
@@ -73,13 +94,20 @@ public final class Deadline implements Comparable<Deadline>, TimePoint {
     /**
      * The deadline as a value of the seam clock ({@code Rt.nanoTime()}), for timed parks. For
      * {@link #never()} a value about 73 years ahead of now.
+     *
+     * @return the deadline as a value of the seam clock ({@code Rt.nanoTime()}), for timed parks
      */
     @Override
     public long nanoTime() {
         return never ? Rt.nanoTime() + MAX_SPAN_NANOS : nanos;
     }
 
-    /** The earlier of this deadline and {@code other}. */
+    /**
+     * The earlier of this deadline and {@code other}.
+     *
+     * @param other the deadline to compare with
+     * @return the earlier of this deadline and {@code other}
+     */
     public Deadline min(Deadline other) {
         Args.notNull(other, "other");
         return compareTo(other) <= 0 ? this : other;

@@ -19,7 +19,11 @@ public final class DeadlineExceededException extends CancelledException {
         this.deadline = deadline;
     }
 
-    /** The deadline that passed. */
+    /**
+     * The deadline that passed.
+     *
+     * @return the deadline that passed
+     */
     public Deadline deadline() {
         return deadline;
     }

@@ -58,6 +58,9 @@ public final class Arc<T extends AutoCloseable> implements AutoCloseable {
     /**
      * The first share of {@code resource}.
      *
+     * @param <T> the type of the resource
+     * @param resource the resource to share; closed when the last share is released
+     * @return the first share
      * @throws NullPointerException if {@code resource} is null
      */
     public static <T extends AutoCloseable> Arc<T> of(T resource) {
@@ -68,6 +71,7 @@ public final class Arc<T extends AutoCloseable> implements AutoCloseable {
     /**
      * The resource.
      *
+     * @return the resource
      * @throws IllegalStateException if this share was released
      */
     public T get() {
@@ -80,6 +84,7 @@ public final class Arc<T extends AutoCloseable> implements AutoCloseable {
     /**
      * A new share of the same resource (Rust's {@code Arc::clone}); it must be released too.
      *
+     * @return a new share
      * @throws IllegalStateException if this share was released
      */
     public Arc<T> share() {
@@ -95,6 +100,7 @@ public final class Arc<T extends AutoCloseable> implements AutoCloseable {
      * A weak handle: it does not keep the resource open, and {@linkplain Weak#upgrade upgrades} to
      * a new share while some share is unreleased.
      *
+     * @return a weak handle to the resource
      * @throws IllegalStateException if this share was released
      */
     public Weak<Arc<T>> downgrade() {
@@ -142,12 +148,20 @@ public final class Arc<T extends AutoCloseable> implements AutoCloseable {
         release();
     }
 
-    /** Whether this share was released. */
+    /**
+     * Whether this share was released.
+     *
+     * @return whether this share was released
+     */
     public boolean isReleased() {
         return released;
     }
 
-    /** Unreleased shares of the resource right now (a snapshot); 0 once it is closed. */
+    /**
+     * Unreleased shares of the resource right now (a snapshot); 0 once it is closed.
+     *
+     * @return unreleased shares of the resource right now (a snapshot); 0 once it is closed
+     */
     public int strongCount() {
         return core.strong();
     }

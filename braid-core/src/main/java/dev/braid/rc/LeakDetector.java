@@ -66,7 +66,11 @@ public final class LeakDetector {
 
     private LeakDetector() {}
 
-    /** The current level. */
+    /**
+     * The current level.
+     *
+     * @return the current level
+     */
     public static Level level() {
         return level;
     }
@@ -74,6 +78,8 @@ public final class LeakDetector {
     /**
      * Sets the level for shares created from now on, and returns the previous one.
      *
+     * @param level the new level
+     * @return the previous one
      * @throws NullPointerException if {@code level} is null
      */
     public static Level setLevel(Level level) {
@@ -83,7 +89,11 @@ public final class LeakDetector {
         return old;
     }
 
-    /** In {@link Level#SAMPLED}, one share in this many is tracked. */
+    /**
+     * In {@link Level#SAMPLED}, one share in this many is tracked.
+     *
+     * @return the sampling interval: in {@link Level#SAMPLED}, one share in this many is tracked
+     */
     public static int samplingInterval() {
         return samplingInterval;
     }
@@ -91,6 +101,8 @@ public final class LeakDetector {
     /**
      * Sets the sampling interval and returns the previous one.
      *
+     * @param interval track one share in this many (at least 1)
+     * @return the previous one
      * @throws IllegalArgumentException if {@code interval} is less than 1
      */
     public static int setSamplingInterval(int interval) {
@@ -105,6 +117,8 @@ public final class LeakDetector {
     /**
      * Replaces the reporter and returns the previous one.
      *
+     * @param reporter receives every leak report
+     * @return the previous one
      * @throws NullPointerException if {@code reporter} is null
      */
     public static Consumer<LeakReport> setReporter(Consumer<LeakReport> reporter) {
@@ -114,7 +128,11 @@ public final class LeakDetector {
         return old;
     }
 
-    /** The reporter that logs through {@link System.Logger}. */
+    /**
+     * The reporter that logs through {@link System.Logger}.
+     *
+     * @return the reporter that logs through {@link System.Logger}
+     */
     public static Consumer<LeakReport> defaultReporter() {
         return DEFAULT_REPORTER;
     }

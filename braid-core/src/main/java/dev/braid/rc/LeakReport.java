@@ -21,7 +21,11 @@ public record LeakReport(String resourceType, Throwable createdAt) {
         Args.notNull(createdAt, "createdAt");
     }
 
-    /** A one-paragraph description, followed by the creation stack. */
+    /**
+     * A one-paragraph description, followed by the creation stack.
+     *
+     * @return a one-paragraph description, followed by the creation stack
+     */
     public String message() {
         StringBuilder sb =
                 new StringBuilder("LEAK: a share of Arc<")

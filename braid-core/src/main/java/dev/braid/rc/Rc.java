@@ -67,6 +67,9 @@ public final class Rc<T extends AutoCloseable> implements AutoCloseable {
     /**
      * The first share of {@code resource}, owned by the calling thread.
      *
+     * @param <T> the type of the resource
+     * @param resource the resource to share; closed when the last share is released
+     * @return the first share
      * @throws NullPointerException if {@code resource} is null
      */
     public static <T extends AutoCloseable> Rc<T> of(T resource) {
@@ -77,6 +80,7 @@ public final class Rc<T extends AutoCloseable> implements AutoCloseable {
     /**
      * The resource.
      *
+     * @return the resource
      * @throws WrongThreadException if called from another thread than the owner
      * @throws IllegalStateException if this share was released
      */
@@ -88,6 +92,7 @@ public final class Rc<T extends AutoCloseable> implements AutoCloseable {
     /**
      * A new share of the same resource; it must be released too.
      *
+     * @return a new share
      * @throws WrongThreadException if called from another thread than the owner
      * @throws IllegalStateException if this share was released
      */
@@ -100,6 +105,7 @@ public final class Rc<T extends AutoCloseable> implements AutoCloseable {
     /**
      * A weak handle, confined to the owner thread like this share.
      *
+     * @return a weak handle to the resource
      * @throws WrongThreadException if called from another thread than the owner
      * @throws IllegalStateException if this share was released
      */
@@ -165,6 +171,7 @@ public final class Rc<T extends AutoCloseable> implements AutoCloseable {
     /**
      * Whether this share was released.
      *
+     * @return whether this share was released
      * @throws WrongThreadException if called from another thread than the owner
      */
     public boolean isReleased() {
@@ -175,6 +182,7 @@ public final class Rc<T extends AutoCloseable> implements AutoCloseable {
     /**
      * Unreleased shares of the resource; 0 once it is closed.
      *
+     * @return unreleased shares of the resource; 0 once it is closed
      * @throws WrongThreadException if called from another thread than the owner
      */
     public int strongCount() {
@@ -182,7 +190,11 @@ public final class Rc<T extends AutoCloseable> implements AutoCloseable {
         return core.strong;
     }
 
-    /** The thread this {@code Rc} is confined to (callable from any thread). */
+    /**
+     * The thread this {@code Rc} is confined to (callable from any thread).
+     *
+     * @return the thread this {@code Rc} is confined to (callable from any thread)
+     */
     public Thread owner() {
         return core.owner;
     }

@@ -28,6 +28,7 @@ public final class Weak<S> {
     /**
      * A new share, which the caller must release, or empty if the resource was closed.
      *
+     * @return a new share, or empty if the resource was closed
      * @throws WrongThreadException for an {@code Rc}'s weak handle used from another thread
      */
     public Optional<S> upgrade() {
@@ -37,6 +38,7 @@ public final class Weak<S> {
     /**
      * Unreleased shares right now (a snapshot); 0 once the resource was closed.
      *
+     * @return unreleased shares right now (a snapshot); 0 once the resource was closed
      * @throws WrongThreadException for an {@code Rc}'s weak handle used from another thread
      */
     public int strongCount() {

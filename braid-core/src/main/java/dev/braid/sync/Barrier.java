@@ -142,6 +142,7 @@ public final class Barrier {
     /**
      * A barrier for {@code parties} parties.
      *
+     * @param parties the number of parties that must arrive to pass
      * @throws IllegalArgumentException if {@code parties} is less than 1
      */
     public Barrier(int parties) {
@@ -151,6 +152,9 @@ public final class Barrier {
     /**
      * A barrier with a name (used in deadlock reports and {@link #toString()}).
      *
+     * @param name the name, shown in messages, deadlock reports and {@code toString()}
+     * @param parties the number of parties that must arrive to pass
+     * @return the new barrier
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank or {@code parties} less than 1
      */
@@ -161,6 +165,10 @@ public final class Barrier {
     /**
      * A named barrier whose {@code action} runs on the leader each time all parties arrive.
      *
+     * @param name the name, shown in messages, deadlock reports and {@code toString()}
+     * @param parties the number of parties that must arrive to pass
+     * @param action runs on the leader each time all parties arrive, before they are released
+     * @return the new barrier
      * @throws NullPointerException if {@code name} or {@code action} is null
      * @throws IllegalArgumentException if {@code name} is blank or {@code parties} less than 1
      */
@@ -182,6 +190,7 @@ public final class Barrier {
     /**
      * Arrives and waits at most {@code timeout}.
      *
+     * @param timeout how long to wait at most
      * @return {@link BarrierWait.Passed}, {@link BarrierWait.TimedOut} or {@link
      *     BarrierWait.Broken}
      * @throws NullPointerException if {@code timeout} is null
@@ -195,6 +204,7 @@ public final class Barrier {
     /**
      * Arrives and waits until {@code deadline} at most.
      *
+     * @param deadline the latest time to wait until
      * @return {@link BarrierWait.Passed}, {@link BarrierWait.TimedOut} or {@link
      *     BarrierWait.Broken}
      * @throws NullPointerException if {@code deadline} is null
@@ -209,6 +219,7 @@ public final class Barrier {
      * Breaks the current generation because a party failed: waiting and arriving parties get {@link
      * BarrierWait.Broken} with {@link BrokenReason#PARTY_FAILED} and {@code cause}.
      *
+     * @param cause the failure that breaks the generation
      * @return whether this call broke it (false if it was broken already)
      * @throws NullPointerException if {@code cause} is null
      */
@@ -246,22 +257,38 @@ public final class Barrier {
         }
     }
 
-    /** Whether the current generation is broken. */
+    /**
+     * Whether the current generation is broken.
+     *
+     * @return whether the current generation is broken
+     */
     public boolean isBroken() {
         return current.outcome instanceof Broken;
     }
 
-    /** The number of parties. */
+    /**
+     * The number of parties.
+     *
+     * @return the number of parties
+     */
     public int parties() {
         return parties;
     }
 
-    /** Parties that arrived in the current generation (a snapshot). */
+    /**
+     * Parties that arrived in the current generation (a snapshot).
+     *
+     * @return parties that arrived in the current generation (a snapshot)
+     */
     public int arrived() {
         return Math.min(parties, current.arrived);
     }
 
-    /** The current generation's number, starting at 0; passing or resetting adds one. */
+    /**
+     * The current generation's number, starting at 0; passing or resetting adds one.
+     *
+     * @return the current generation's number, starting at 0; passing or resetting adds one
+     */
     public long generation() {
         return current.id;
     }

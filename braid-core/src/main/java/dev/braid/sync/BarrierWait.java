@@ -63,7 +63,11 @@ public sealed interface BarrierWait {
         RESET
     }
 
-    /** Whether the barrier was passed. */
+    /**
+     * Whether the barrier was passed.
+     *
+     * @return whether the barrier was passed
+     */
     default boolean passed() {
         return this instanceof Passed;
     }

@@ -163,6 +163,8 @@ public final class Condvar {
     /**
      * A condvar with a name, used in deadlock reports and {@link #toString()}.
      *
+     * @param name the name, shown in messages, deadlock reports and {@code toString()}
+     * @return the new condvar
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -174,6 +176,8 @@ public final class Condvar {
      * Releases the guard's lock, waits for a notification (or spuriously), and takes the lock back.
      * Prefer {@link #awaitUntil(ExclusiveGuard, Predicate)}.
      *
+     * @param guard the guard of the held lock, released while waiting and taken back before
+     *     returning
      * @throws NullPointerException if {@code guard} is null
      * @throws IllegalStateException if the guard is closed or not held by the calling thread
      * @throws InterruptedException if interrupted before being notified (lock held again)
@@ -186,6 +190,8 @@ public final class Condvar {
     /**
      * Like {@link #await(ExclusiveGuard)}, but interrupts do not end the wait (the status is kept).
      *
+     * @param guard the guard of the held lock, released while waiting and taken back before
+     *     returning
      * @throws NullPointerException if {@code guard} is null
      * @throws IllegalStateException if the guard is closed or not held by the calling thread
      */
@@ -201,6 +207,9 @@ public final class Condvar {
     /**
      * Waits at most {@code timeout} for a notification.
      *
+     * @param guard the guard of the held lock, released while waiting and taken back before
+     *     returning
+     * @param timeout how long to wait at most
      * @return whether the wait was woken or timed out
      * @throws NullPointerException if an argument is null
      * @throws IllegalStateException if the guard is closed or not held by the calling thread
@@ -216,6 +225,9 @@ public final class Condvar {
     /**
      * Waits until {@code deadline} at the latest for a notification.
      *
+     * @param guard the guard of the held lock, released while waiting and taken back before
+     *     returning
+     * @param deadline the latest time to wait until
      * @return whether the wait was woken or timed out
      * @throws NullPointerException if an argument is null
      * @throws IllegalStateException if the guard is closed or not held by the calling thread
@@ -233,6 +245,10 @@ public final class Condvar {
      * Waits until {@code condition} holds for the guarded value, checking it first and after every
      * wake-up (so notifications sent earlier and spurious wake-ups are both handled).
      *
+     * @param <T> the type of the guarded value
+     * @param guard the guard of the held lock, released while waiting and taken back before
+     *     returning
+     * @param condition the condition to wait for, tested on the guarded value with the lock held
      * @throws NullPointerException if an argument is null
      * @throws IllegalStateException if the guard is closed or not held by the calling thread
      * @throws InterruptedException if interrupted while waiting (lock held again)
@@ -250,6 +266,11 @@ public final class Condvar {
     /**
      * Waits at most {@code timeout} until {@code condition} holds.
      *
+     * @param <T> the type of the guarded value
+     * @param guard the guard of the held lock, released while waiting and taken back before
+     *     returning
+     * @param condition the condition to wait for, tested on the guarded value with the lock held
+     * @param timeout how long to wait at most
      * @return {@link WaitOutcome#WOKEN} if the condition holds, else {@link WaitOutcome#TIMED_OUT}
      * @throws NullPointerException if an argument is null
      * @throws IllegalStateException if the guard is closed or not held by the calling thread
@@ -267,6 +288,11 @@ public final class Condvar {
     /**
      * Waits until {@code deadline} at the latest until {@code condition} holds.
      *
+     * @param <T> the type of the guarded value
+     * @param guard the guard of the held lock, released while waiting and taken back before
+     *     returning
+     * @param condition the condition to wait for, tested on the guarded value with the lock held
+     * @param deadline the latest time to wait until
      * @return {@link WaitOutcome#WOKEN} if the condition holds, else {@link WaitOutcome#TIMED_OUT}
      * @throws NullPointerException if an argument is null
      * @throws IllegalStateException if the guard is closed or not held by the calling thread

@@ -13,6 +13,7 @@ public sealed interface ExclusiveGuard<T> extends AutoCloseable
     /**
      * The protected value.
      *
+     * @return the protected value
      * @throws IllegalStateException if the guard is closed
      */
     T get();
@@ -20,6 +21,8 @@ public sealed interface ExclusiveGuard<T> extends AutoCloseable
     /**
      * Replaces the protected value and returns the previous one.
      *
+     * @param value the new value
+     * @return the previous value
      * @throws IllegalStateException if the guard is closed
      */
     T set(T value);
@@ -28,6 +31,7 @@ public sealed interface ExclusiveGuard<T> extends AutoCloseable
      * Poisons the lock with {@code cause}: later acquisitions throw {@link PoisonedException} until
      * the poison is cleared.
      *
+     * @param cause the failure that left the value inconsistent
      * @throws NullPointerException if {@code cause} is null
      * @throws IllegalStateException if the guard is closed
      */

@@ -37,6 +37,9 @@ public final class Lazy<T> implements Supplier<T> {
     /**
      * A lazy value computed by {@code supplier}.
      *
+     * @param <T> the type of the value
+     * @param supplier computes the value on first use
+     * @return the new lazy value
      * @throws NullPointerException if {@code supplier} is null
      */
     public static <T> Lazy<T> of(Supplier<? extends T> supplier) {
@@ -47,6 +50,10 @@ public final class Lazy<T> implements Supplier<T> {
     /**
      * A lazy value with a name, used in error messages, deadlock reports and {@link #toString()}.
      *
+     * @param <T> the type of the value
+     * @param name the name, shown in messages, deadlock reports and {@code toString()}
+     * @param supplier computes the value on first use
+     * @return the new lazy value
      * @throws NullPointerException if {@code name} or {@code supplier} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -68,12 +75,20 @@ public final class Lazy<T> implements Supplier<T> {
         return cell.getOrInit(compute);
     }
 
-    /** The value if it was computed already; never computes. */
+    /**
+     * The value if it was computed already; never computes.
+     *
+     * @return the value if it was computed already; never computes
+     */
     public Optional<T> getIfInitialized() {
         return cell.get();
     }
 
-    /** Whether the value was computed already (a snapshot). */
+    /**
+     * Whether the value was computed already (a snapshot).
+     *
+     * @return whether the value was computed already (a snapshot)
+     */
     public boolean isInitialized() {
         return cell.isInitialized();
     }

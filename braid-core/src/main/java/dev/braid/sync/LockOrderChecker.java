@@ -85,6 +85,7 @@ public final class LockOrderChecker {
     /**
      * Enables checking; violations go to {@code reporter} and the acquisition proceeds.
      *
+     * @param reporter receives every violation
      * @throws NullPointerException if {@code reporter} is null
      */
     public static void enable(Consumer<? super LockOrderViolation> reporter) {
@@ -98,7 +99,11 @@ public final class LockOrderChecker {
         LockHooks.setChecking(false);
     }
 
-    /** Whether checking is enabled. */
+    /**
+     * Whether checking is enabled.
+     *
+     * @return whether checking is enabled
+     */
     public static boolean isEnabled() {
         return LockHooks.checking();
     }

@@ -11,7 +11,10 @@ import java.io.Serial;
 public final class LockOrderViolation extends IllegalStateException {
     @Serial private static final long serialVersionUID = 1L;
 
+    /** The lock being acquired (its {@code toString()}). */
     private final String acquiring;
+
+    /** The lock held while acquiring it (its {@code toString()}). */
     private final String held;
 
     LockOrderViolation(String message, String acquiring, String held, Throwable earlierSite) {
@@ -20,12 +23,20 @@ public final class LockOrderViolation extends IllegalStateException {
         this.held = held;
     }
 
-    /** The lock being acquired (its {@code toString()}). */
+    /**
+     * The lock being acquired (its {@code toString()}).
+     *
+     * @return the lock being acquired (its {@code toString()})
+     */
     public String acquiring() {
         return acquiring;
     }
 
-    /** The lock held while acquiring it (its {@code toString()}). */
+    /**
+     * The lock held while acquiring it (its {@code toString()}).
+     *
+     * @return the lock held while acquiring it (its {@code toString()})
+     */
     public String held() {
         return held;
     }

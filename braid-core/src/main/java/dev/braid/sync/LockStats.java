@@ -21,22 +21,38 @@ public final class LockStats {
         this.maxWaitNanos = maxWaitNanos;
     }
 
-    /** Successful acquisitions (read holds of an RwLock included). */
+    /**
+     * Successful acquisitions (read holds of an RwLock included).
+     *
+     * @return successful acquisitions (read holds of an RwLock included)
+     */
     public long acquisitions() {
         return acquisitions;
     }
 
-    /** Successful acquisitions that could not take the lock at once and had to spin or park. */
+    /**
+     * Successful acquisitions that could not take the lock at once and had to spin or park.
+     *
+     * @return successful acquisitions that could not take the lock at once and had to spin or park
+     */
     public long contendedAcquisitions() {
         return contended;
     }
 
-    /** Total time spent waiting in contended acquisitions (successful or not). */
+    /**
+     * Total time spent waiting in contended acquisitions (successful or not).
+     *
+     * @return total time spent waiting in contended acquisitions (successful or not)
+     */
     public Duration totalWait() {
         return Duration.ofNanos(waitNanos);
     }
 
-    /** The longest single contended wait. */
+    /**
+     * The longest single contended wait.
+     *
+     * @return the longest single contended wait
+     */
     public Duration maxWait() {
         return Duration.ofNanos(maxWaitNanos);
     }

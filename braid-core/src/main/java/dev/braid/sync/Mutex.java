@@ -193,7 +193,11 @@ public final class Mutex<T> {
     T value; // guarded by LOCKED
     volatile Throwable poison; // written under LOCKED
 
-    /** An eventually fair, unnamed mutex protecting {@code value} (which may be null). */
+    /**
+     * An eventually fair, unnamed mutex protecting {@code value} (which may be null).
+     *
+     * @param value the value the mutex protects (may be null)
+     */
     public Mutex(T value) {
         this(null, false, false, value);
     }
@@ -208,6 +212,10 @@ public final class Mutex<T> {
     /**
      * A mutex with a name, used in error messages, deadlock reports and {@link #toString()}.
      *
+     * @param <T> the type of the protected value
+     * @param name the name, shown in messages, deadlock reports and {@code toString()}
+     * @param value the value the mutex protects (may be null)
+     * @return the new mutex
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -215,7 +223,11 @@ public final class Mutex<T> {
         return new Mutex<>(Args.notBlank(name, "name"), false, false, value);
     }
 
-    /** A builder for a mutex with a name, a fairness mode or statistics. */
+    /**
+     * A builder for a mutex with a name, a fairness mode or statistics.
+     *
+     * @return a builder for a mutex with a name, a fairness mode or statistics
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -236,6 +248,7 @@ public final class Mutex<T> {
     /**
      * Acquires the mutex, blocking until it is available or the caller is interrupted.
      *
+     * @return the guard; close it to unlock
      * @throws InterruptedException if interrupted before acquiring (status cleared, lock not held)
      * @throws PoisonedException if the mutex is poisoned (the lock is then not held)
      * @throws IllegalStateException if the caller already holds this mutex, or it was retired
@@ -276,6 +289,7 @@ public final class Mutex<T> {
      * Acquires the mutex, waiting at most {@code timeout}. A zero or negative timeout does not
      * wait.
      *
+     * @param timeout how long to wait at most
      * @return the guard, or empty if the timeout elapsed first
      * @throws NullPointerException if {@code timeout} is null
      * @throws InterruptedException if interrupted while waiting (status cleared, lock not held)
@@ -290,6 +304,7 @@ public final class Mutex<T> {
     /**
      * Acquires the mutex, waiting until {@code deadline} at the latest.
      *
+     * @param deadline the latest time to wait until
      * @return the guard, or empty if the deadline passed first
      * @throws NullPointerException if {@code deadline} is null
      * @throws InterruptedException if interrupted while waiting (status cleared, lock not held)
@@ -314,6 +329,7 @@ public final class Mutex<T> {
      * Acquires the mutex even if it is poisoned, to inspect or repair the value. The poison stays
      * until {@link MutexGuard#clearPoison()} or {@link #clearPoison()}.
      *
+     * @return the guard; close it to unlock
      * @throws IllegalStateException if the caller already holds this mutex, or it was retired
      */
     public MutexGuard<T> lockIgnoringPoison() {
@@ -325,6 +341,9 @@ public final class Mutex<T> {
      * Runs {@code action} on the value while holding the lock and returns its result. If {@code
      * action} throws, the mutex is poisoned and the exception propagates.
      *
+     * @param <R> the type of the function's result
+     * @param action runs on the value with the lock held
+     * @return {@code action}'s result
      * @throws NullPointerException if {@code action} is null
      * @throws PoisonedException if the mutex is already poisoned
      */
@@ -346,6 +365,8 @@ public final class Mutex<T> {
      * new value. If {@code update} throws, the mutex is poisoned, the value is unchanged, and the
      * exception propagates.
      *
+     * @param update computes the new value from the current one
+     * @return the new value
      * @throws NullPointerException if {@code update} is null
      * @throws PoisonedException if the mutex is already poisoned
      */
@@ -364,7 +385,11 @@ public final class Mutex<T> {
         }
     }
 
-    /** Whether a failed critical section has poisoned the mutex. */
+    /**
+     * Whether a failed critical section has poisoned the mutex.
+     *
+     * @return whether a failed critical section has poisoned the mutex
+     */
     public boolean isPoisoned() {
         Throwable p = poison;
         return p != null && p != Poison.RETIRED;
@@ -382,6 +407,7 @@ public final class Mutex<T> {
      * {@link IllegalStateException}. This is the Java form of Rust's {@code into_inner}: the way to
      * recover the value of a poisoned mutex without repairing it in place.
      *
+     * @return the value the lock protected
      * @throws IllegalStateException if the caller holds this mutex, or it was already retired
      */
     public T intoInner() {
@@ -393,7 +419,11 @@ public final class Mutex<T> {
         }
     }
 
-    /** Whether some thread holds the mutex right now (a snapshot, for monitoring). */
+    /**
+     * Whether some thread holds the mutex right now (a snapshot, for monitoring).
+     *
+     * @return whether some thread holds the mutex right now (a snapshot, for monitoring)
+     */
     public boolean isLocked() {
         return ((int) STATE.getVolatile(this) & LOCKED) != 0;
     }
@@ -403,12 +433,20 @@ public final class Mutex<T> {
         return ((int) STATE.getVolatile(this) & QUEUED) != 0;
     }
 
-    /** Whether the calling thread holds this mutex. */
+    /**
+     * Whether the calling thread holds this mutex.
+     *
+     * @return whether the calling thread holds this mutex
+     */
     public boolean isHeldByCurrentThread() {
         return owner == Thread.currentThread();
     }
 
-    /** Whether this mutex hands the lock to the longest waiter at every contended unlock. */
+    /**
+     * Whether this mutex hands the lock to the longest waiter at every contended unlock.
+     *
+     * @return whether this mutex hands the lock to the longest waiter at every contended unlock
+     */
     public boolean isFair() {
         return fair;
     }
@@ -416,6 +454,9 @@ public final class Mutex<T> {
     /**
      * Contention statistics, if this mutex was built {@linkplain Builder#instrumented
      * instrumented}.
+     *
+     * @return contention statistics, if this mutex was built {@linkplain Builder#instrumented
+     *     instrumented}
      */
     public Optional<LockStats> stats() {
         return counters == null ? Optional.empty() : Optional.of(counters.snapshot());
@@ -430,6 +471,9 @@ public final class Mutex<T> {
      * {@link PoisonedException}. {@code newCondition()} returns a {@link
      * java.util.concurrent.locks.Condition} backed by a {@link Condvar}. Each call returns a new
      * view; use one view per mutex.
+     *
+     * @return a {@link Lock} view of this mutex, for code written against {@code
+     *     java.util.concurrent}
      */
     public Lock asLock() {
         return new MutexLock(this);
@@ -486,6 +530,8 @@ public final class Mutex<T> {
         /**
          * Names the mutex (for messages, deadlock reports and JFR events).
          *
+         * @param name the name, shown in messages, deadlock reports and {@code toString()}
+         * @return this builder
          * @throws NullPointerException if {@code name} is null
          * @throws IllegalArgumentException if {@code name} is blank
          */
@@ -494,19 +540,35 @@ public final class Mutex<T> {
             return this;
         }
 
-        /** Strict FIFO hand-off at every contended unlock (default: eventually fair). */
+        /**
+         * Strict FIFO hand-off at every contended unlock (default: eventually fair).
+         *
+         * @param fair whether to hand off strictly in order
+         * @return this builder
+         */
         public Builder fair(boolean fair) {
             this.fair = fair;
             return this;
         }
 
-        /** Keeps {@linkplain Mutex#stats() contention statistics} (default: off). */
+        /**
+         * Keeps {@linkplain Mutex#stats() contention statistics} (default: off).
+         *
+         * @param instrumented whether to keep contention statistics
+         * @return this builder
+         */
         public Builder instrumented(boolean instrumented) {
             this.instrumented = instrumented;
             return this;
         }
 
-        /** A new mutex protecting {@code value} (which may be null). */
+        /**
+         * A new mutex protecting {@code value} (which may be null).
+         *
+         * @param <T> the type of the protected value
+         * @param value the value the mutex protects (may be null)
+         * @return a new mutex protecting {@code value} (which may be null)
+         */
         public <T> Mutex<T> build(T value) {
             return new Mutex<>(name, fair, instrumented, value);
         }

@@ -135,6 +135,9 @@ public final class OnceCell<T> {
     /**
      * An empty cell with a name, used in error messages, deadlock reports and {@link #toString()}.
      *
+     * @param <T> the type of the value
+     * @param name the name, shown in messages, deadlock reports and {@code toString()}
+     * @return the new, empty cell
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -142,13 +145,21 @@ public final class OnceCell<T> {
         return new OnceCell<>(Args.notBlank(name, "name"));
     }
 
-    /** The value, or empty if the cell is not initialized yet (never waits). */
+    /**
+     * The value, or empty if the cell is not initialized yet (never waits).
+     *
+     * @return the value, or empty if the cell is not initialized yet (never waits)
+     */
     public Optional<T> get() {
         Rt.yieldPoint(Op.LOAD, this);
         return Optional.ofNullable(valueOrNull(STATE.getAcquire(this)));
     }
 
-    /** Whether the cell holds a value (a snapshot). */
+    /**
+     * Whether the cell holds a value (a snapshot).
+     *
+     * @return whether the cell holds a value (a snapshot)
+     */
     public boolean isInitialized() {
         return valueOrNull(STATE.getAcquire(this)) != null;
     }
@@ -157,6 +168,8 @@ public final class OnceCell<T> {
      * Returns the value, running {@code initializer} first if the cell is empty. If another thread
      * is initializing, waits for it.
      *
+     * @param initializer computes the value if the cell is empty
+     * @return the cell's value
      * @throws NullPointerException if {@code initializer} is null, or returns null (the cell stays
      *     empty)
      * @throws IllegalStateException if called from the cell's own initializer
@@ -175,6 +188,7 @@ public final class OnceCell<T> {
      * Stores {@code value} if the cell is empty. If another thread is initializing, waits for it
      * and stores {@code value} only if that initialization fails.
      *
+     * @param value the value to store (not null)
      * @return whether this call stored {@code value}
      * @throws NullPointerException if {@code value} is null
      * @throws IllegalStateException if called from the cell's own initializer

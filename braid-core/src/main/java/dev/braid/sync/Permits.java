@@ -31,17 +31,29 @@ public final class Permits implements AutoCloseable {
         this.count = count;
     }
 
-    /** How many permits these are. */
+    /**
+     * How many permits these are.
+     *
+     * @return how many permits these are
+     */
     public int count() {
         return count;
     }
 
-    /** The semaphore they came from. */
+    /**
+     * The semaphore they came from.
+     *
+     * @return the semaphore they came from
+     */
     public Semaphore semaphore() {
         return semaphore;
     }
 
-    /** Whether they were closed or forgotten. */
+    /**
+     * Whether they were closed or forgotten.
+     *
+     * @return whether they were closed or forgotten
+     */
     public boolean isReleased() {
         return done;
     }

@@ -302,7 +302,11 @@ public final class RwLock<T> {
     T value; // guarded by the lock
     volatile Throwable poison; // written under the write lock
 
-    /** An eventually phase-fair, unnamed lock protecting {@code value} (which may be null). */
+    /**
+     * An eventually phase-fair, unnamed lock protecting {@code value} (which may be null).
+     *
+     * @param value the value the lock protects (may be null)
+     */
     public RwLock(T value) {
         this(null, false, false, false, value);
     }
@@ -318,6 +322,10 @@ public final class RwLock<T> {
     /**
      * A lock with a name, used in error messages, deadlock reports and {@link #toString()}.
      *
+     * @param <T> the type of the protected value
+     * @param name the name, shown in messages, deadlock reports and {@code toString()}
+     * @param value the value the lock protects (may be null)
+     * @return the new lock
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -325,7 +333,11 @@ public final class RwLock<T> {
         return new RwLock<>(Args.notBlank(name, "name"), false, false, false, value);
     }
 
-    /** A builder for a lock with a name, a fairness mode or statistics. */
+    /**
+     * A builder for a lock with a name, a fairness mode or statistics.
+     *
+     * @return a builder for a lock with a name, a fairness mode or statistics
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -335,6 +347,7 @@ public final class RwLock<T> {
     /**
      * Acquires a read hold, blocking while a writer holds or waits. Ignores interrupts.
      *
+     * @return the read guard; close it to release the hold
      * @throws PoisonedException if poisoned (no hold is then kept)
      * @throws IllegalStateException if the caller holds the write lock, or the lock was retired
      */
@@ -342,7 +355,11 @@ public final class RwLock<T> {
         return enterRead(acquireReadUninterruptibly(), true);
     }
 
-    /** Like {@link #read()}, but ignores poison (to look at a poisoned value). */
+    /**
+     * Like {@link #read()}, but ignores poison (to look at a poisoned value).
+     *
+     * @return the read guard; close it to release the hold
+     */
     public RwLockReadGuard<T> readIgnoringPoison() {
         return enterRead(acquireReadUninterruptibly(), false);
     }
@@ -350,6 +367,7 @@ public final class RwLock<T> {
     /**
      * Like {@link #read()}, but an interrupt ends the wait.
      *
+     * @return the read guard; close it to release the hold
      * @throws InterruptedException if interrupted before acquiring (status cleared, no hold)
      */
     public RwLockReadGuard<T> readInterruptibly() throws InterruptedException {
@@ -363,6 +381,8 @@ public final class RwLock<T> {
     /**
      * A read hold if one is available right now: no writer holds or waits and no hand-off is
      * pending (in a fair lock: nobody waits); else empty.
+     *
+     * @return the read guard, or empty if a hold is not available now
      */
     public Optional<RwLockReadGuard<T>> tryRead() {
         Rt.yieldPoint(Op.LOCK, this);
@@ -380,6 +400,8 @@ public final class RwLock<T> {
     /**
      * A read hold, waiting at most {@code timeout}.
      *
+     * @param timeout how long to wait at most
+     * @return the read guard, or empty if the deadline passed first
      * @throws NullPointerException if {@code timeout} is null
      * @throws InterruptedException if interrupted while waiting (status cleared, no hold)
      */
@@ -391,6 +413,8 @@ public final class RwLock<T> {
     /**
      * A read hold, waiting until {@code deadline} at the latest.
      *
+     * @param deadline the latest time to wait until
+     * @return the read guard, or empty if the deadline passed first
      * @throws NullPointerException if {@code deadline} is null
      * @throws InterruptedException if interrupted while waiting (status cleared, no hold)
      */
@@ -403,6 +427,9 @@ public final class RwLock<T> {
     /**
      * Runs {@code action} on the value under a read hold. A failing reader does not poison.
      *
+     * @param <R> the type of the function's result
+     * @param action runs on the value under the read hold
+     * @return {@code action}'s result
      * @throws NullPointerException if {@code action} is null
      * @throws PoisonedException if poisoned
      */
@@ -419,6 +446,9 @@ public final class RwLock<T> {
      * may run twice: it must only read, tolerate inconsistent views (its result is discarded when a
      * writer interfered, exceptions included), and must not let references escape.
      *
+     * @param <R> the type of the function's result
+     * @param reader reads from the value; must tolerate a value mid-update
+     * @return {@code reader}'s result
      * @throws NullPointerException if {@code reader} is null
      * @throws PoisonedException if poisoned
      */
@@ -553,7 +583,11 @@ public final class RwLock<T> {
         return enterWrite(true);
     }
 
-    /** Like {@link #write()}, but ignores poison (to repair a poisoned value). */
+    /**
+     * Like {@link #write()}, but ignores poison (to repair a poisoned value).
+     *
+     * @return the write guard; close it to release the lock
+     */
     public RwLockWriteGuard<T> writeIgnoringPoison() {
         acquireWriteUninterruptibly();
         return enterWrite(false);
@@ -562,6 +596,7 @@ public final class RwLock<T> {
     /**
      * Like {@link #write()}, but an interrupt ends the wait.
      *
+     * @return the write guard; close it to release the lock
      * @throws InterruptedException if interrupted before acquiring (status cleared, lock not held)
      */
     public RwLockWriteGuard<T> writeInterruptibly() throws InterruptedException {
@@ -602,6 +637,8 @@ public final class RwLock<T> {
     /**
      * The write lock, waiting at most {@code timeout}.
      *
+     * @param timeout how long to wait at most
+     * @return the write guard, or empty if the deadline passed first
      * @throws NullPointerException if {@code timeout} is null
      * @throws InterruptedException if interrupted while waiting (status cleared, lock not held)
      */
@@ -613,6 +650,8 @@ public final class RwLock<T> {
     /**
      * The write lock, waiting until {@code deadline} at the latest.
      *
+     * @param deadline the latest time to wait until
+     * @return the write guard, or empty if the deadline passed first
      * @throws NullPointerException if {@code deadline} is null
      * @throws InterruptedException if interrupted while waiting (status cleared, lock not held)
      */
@@ -624,6 +663,9 @@ public final class RwLock<T> {
     /**
      * Runs {@code action} on the value under the write lock. If it throws, the lock is poisoned.
      *
+     * @param <R> the type of the function's result
+     * @param action runs on the value under the write lock
+     * @return {@code action}'s result
      * @throws NullPointerException if {@code action} is null
      * @throws PoisonedException if already poisoned
      */
@@ -644,6 +686,8 @@ public final class RwLock<T> {
      * Replaces the value with {@code update.apply(value)} under the write lock and returns it. If
      * {@code update} throws, the lock is poisoned and the value unchanged.
      *
+     * @param update computes the new value from the current one
+     * @return the new value
      * @throws NullPointerException if {@code update} is null
      * @throws PoisonedException if already poisoned
      */
@@ -664,7 +708,11 @@ public final class RwLock<T> {
 
     // ---- state ----
 
-    /** Whether a failed writer has poisoned the lock. */
+    /**
+     * Whether a failed writer has poisoned the lock.
+     *
+     * @return whether a failed writer has poisoned the lock
+     */
     public boolean isPoisoned() {
         Throwable p = poison;
         return p != null && p != Poison.RETIRED;
@@ -681,6 +729,7 @@ public final class RwLock<T> {
      * Takes the value out, poisoned or not, and retires the lock: later acquisitions throw {@link
      * IllegalStateException}.
      *
+     * @return the value the lock protected
      * @throws IllegalStateException if the caller holds the write lock, or it was already retired
      */
     public T intoInner() {
@@ -695,6 +744,9 @@ public final class RwLock<T> {
     /**
      * Whether a writer holds the lock right now, or has claimed it and waits for the last readers
      * to leave (a snapshot).
+     *
+     * @return whether a writer holds the lock right now, or has claimed it and waits for the last
+     *     readers to leave (a snapshot)
      */
     public boolean isWriteLocked() {
         return ((long) STATE.getVolatile(this) & WRITER) != 0;
@@ -705,6 +757,11 @@ public final class RwLock<T> {
      * per-thread stripes readers use once they overlap), so not atomic: while readers come and go
      * it may be a value that was never exact at one instant, and it may count a reader that is
      * backing away from a writer.
+     *
+     * @return the number of read holds right now: a snapshot, and a sum (of the shared count and of
+     *     the per-thread stripes readers use once they overlap), so not atomic: while readers come
+     *     and go it may be a value that was never exact at one instant, and it may count a reader
+     *     that is backing away from a writer
      */
     public int readHolds() {
         long n = ((long) STATE.getVolatile(this) & READERS) / READER;
@@ -720,17 +777,29 @@ public final class RwLock<T> {
         return stripes != null;
     }
 
-    /** Whether this lock is strictly phase-fair (never lets arrivals barge past waiters). */
+    /**
+     * Whether this lock is strictly phase-fair (never lets arrivals barge past waiters).
+     *
+     * @return whether this lock is strictly phase-fair (never lets arrivals barge past waiters)
+     */
     public boolean isFair() {
         return waiters.fair;
     }
 
-    /** Whether the calling thread holds the write lock. */
+    /**
+     * Whether the calling thread holds the write lock.
+     *
+     * @return whether the calling thread holds the write lock
+     */
     public boolean isWriteHeldByCurrentThread() {
         return writer == Thread.currentThread();
     }
 
-    /** Contention statistics, if built {@linkplain Builder#instrumented instrumented}. */
+    /**
+     * Contention statistics, if built {@linkplain Builder#instrumented instrumented}.
+     *
+     * @return contention statistics, if built {@linkplain Builder#instrumented instrumented}
+     */
     public Optional<LockStats> stats() {
         return counters == null ? Optional.empty() : Optional.of(counters.snapshot());
     }
@@ -742,6 +811,8 @@ public final class RwLock<T> {
      * {@link IllegalMonitorStateException}. The write lock's {@code newCondition()} is backed by a
      * {@link Condvar}; the read lock has none ({@link UnsupportedOperationException}, as in {@code
      * ReentrantReadWriteLock}). Each call returns a new view; use one view per lock.
+     *
+     * @return a {@link ReadWriteLock} view for code written against {@code java.util.concurrent}
      */
     public ReadWriteLock asReadWriteLock() {
         return new RwLockView(this);
@@ -812,6 +883,8 @@ public final class RwLock<T> {
         /**
          * Names the lock.
          *
+         * @param name the name, shown in messages, deadlock reports and {@code toString()}
+         * @return this builder
          * @throws NullPointerException if {@code name} is null
          * @throws IllegalArgumentException if {@code name} is blank
          */
@@ -823,13 +896,21 @@ public final class RwLock<T> {
         /**
          * Strict phase-fair hand-off: no barging past waiters, every contended release hands the
          * lock over (default: eventually phase-fair, see the class documentation).
+         *
+         * @param fair whether to hand off strictly phase-fair
+         * @return this builder
          */
         public Builder fair(boolean fair) {
             this.fair = fair;
             return this;
         }
 
-        /** Keeps {@linkplain RwLock#stats() contention statistics} (default: off). */
+        /**
+         * Keeps {@linkplain RwLock#stats() contention statistics} (default: off).
+         *
+         * @param instrumented whether to keep contention statistics
+         * @return this builder
+         */
         public Builder instrumented(boolean instrumented) {
             this.instrumented = instrumented;
             return this;
@@ -844,7 +925,13 @@ public final class RwLock<T> {
             return this;
         }
 
-        /** A new lock protecting {@code value} (which may be null). */
+        /**
+         * A new lock protecting {@code value} (which may be null).
+         *
+         * @param <T> the type of the protected value
+         * @param value the value the lock protects (may be null)
+         * @return a new lock protecting {@code value} (which may be null)
+         */
         public <T> RwLock<T> build(T value) {
             return new RwLock<>(name, fair, instrumented, striped, value);
         }

@@ -136,6 +136,7 @@ public final class Semaphore {
     /**
      * An unfair semaphore with {@code permits} free permits.
      *
+     * @param permits the number of free permits to start with
      * @throws IllegalArgumentException if {@code permits} is negative
      */
     public Semaphore(int permits) {
@@ -152,6 +153,8 @@ public final class Semaphore {
     /**
      * A fair (FIFO) semaphore with {@code permits} free permits.
      *
+     * @param permits the number of free permits to start with
+     * @return the new semaphore
      * @throws IllegalArgumentException if {@code permits} is negative
      */
     public static Semaphore fair(int permits) {
@@ -161,6 +164,10 @@ public final class Semaphore {
     /**
      * A semaphore with a name (used in error messages, deadlock reports and {@link #toString()}).
      *
+     * @param name the name, shown in messages, deadlock reports and {@code toString()}
+     * @param permits the number of free permits to start with
+     * @param fair whether queued requests are granted in arrival order
+     * @return the new semaphore
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank or {@code permits} negative
      */
@@ -205,6 +212,7 @@ public final class Semaphore {
     /**
      * Takes {@code n} permits, waiting until that many are available.
      *
+     * @param n the number of permits (0 or more)
      * @return the permits, given back when closed
      * @throws IllegalArgumentException if {@code n} is negative
      * @throws InterruptedException if interrupted before the permits were granted (nothing taken)
@@ -227,6 +235,7 @@ public final class Semaphore {
      * Takes {@code n} permits if they are available now (and, for a fair semaphore, nobody is
      * queued).
      *
+     * @param n the number of permits (0 or more)
      * @return the permits, or empty if they were not available
      * @throws IllegalArgumentException if {@code n} is negative
      */
@@ -242,6 +251,8 @@ public final class Semaphore {
     /**
      * Takes {@code n} permits, waiting at most {@code timeout}.
      *
+     * @param n the number of permits (0 or more)
+     * @param timeout how long to wait at most
      * @return the permits, or empty on timeout (nothing taken)
      * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException if {@code n} is negative
@@ -256,6 +267,8 @@ public final class Semaphore {
     /**
      * Takes {@code n} permits, waiting until {@code deadline} at most.
      *
+     * @param n the number of permits (0 or more)
+     * @param deadline the latest time to wait until
      * @return the permits, or empty on timeout (nothing taken)
      * @throws NullPointerException if {@code deadline} is null
      * @throws IllegalArgumentException if {@code n} is negative
@@ -282,6 +295,7 @@ public final class Semaphore {
      * Adds {@code n} permits, waking waiters they satisfy. Unlike closing {@link Permits}, this
      * needs no prior acquisition.
      *
+     * @param n the number of permits (0 or more)
      * @throws IllegalArgumentException if {@code n} is negative, or the total would exceed {@link
      *     Integer#MAX_VALUE} (nothing is added)
      */
@@ -291,17 +305,29 @@ public final class Semaphore {
         add(n);
     }
 
-    /** Free permits right now (a snapshot, for monitoring). */
+    /**
+     * Free permits right now (a snapshot, for monitoring).
+     *
+     * @return free permits right now (a snapshot, for monitoring)
+     */
     public int availablePermits() {
         return (int) PERMITS.getVolatile(this);
     }
 
-    /** Whether some thread is queued waiting for permits (a snapshot). */
+    /**
+     * Whether some thread is queued waiting for permits (a snapshot).
+     *
+     * @return whether some thread is queued waiting for permits (a snapshot)
+     */
     public boolean hasQueuedThreads() {
         return head != null;
     }
 
-    /** Whether this semaphore grants queued requests in arrival order. */
+    /**
+     * Whether this semaphore grants queued requests in arrival order.
+     *
+     * @return whether this semaphore grants queued requests in arrival order
+     */
     public boolean isFair() {
         return fair;
     }

@@ -10,7 +10,11 @@ public enum WaitOutcome {
     /** The timeout elapsed first (for a predicate wait: with the condition still false). */
     TIMED_OUT;
 
-    /** Whether this is {@link #TIMED_OUT}. */
+    /**
+     * Whether this is {@link #TIMED_OUT}.
+     *
+     * @return whether this is {@link #TIMED_OUT}
+     */
     public boolean timedOut() {
         return this == TIMED_OUT;
     }

@@ -85,7 +85,11 @@ public final class JoinHandle<T> {
         this.thread = thread;
     }
 
-    /** The thread this handle joins. */
+    /**
+     * The thread this handle joins.
+     *
+     * @return the thread this handle joins
+     */
     public Thread thread() {
         Thread t = thread;
         if (t == null) {
@@ -94,12 +98,20 @@ public final class JoinHandle<T> {
         return t;
     }
 
-    /** The name of the thread. */
+    /**
+     * The name of the thread.
+     *
+     * @return the name of the thread
+     */
     public String name() {
         return thread().getName();
     }
 
-    /** Whether the thread has finished (its body and its thread-local destructors have run). */
+    /**
+     * Whether the thread has finished (its body and its thread-local destructors have run).
+     *
+     * @return whether the thread has finished (its body and its thread-local destructors have run)
+     */
     public boolean isFinished() {
         return WAITERS.getAcquire(this) == DONE;
     }
@@ -107,6 +119,7 @@ public final class JoinHandle<T> {
     /**
      * Waits for the thread to finish and returns its value.
      *
+     * @return the body's value
      * @throws PanicException if the body ended with an exception (the exception is the cause)
      * @throws InterruptedException if the caller is interrupted while waiting
      * @throws CancelledException if it has to wait inside a {@link CancelScope} whose token is
@@ -123,6 +136,7 @@ public final class JoinHandle<T> {
     /**
      * Waits at most {@code timeout} for the thread to finish.
      *
+     * @param timeout how long to wait at most
      * @return {@link JoinOutcome.Finished} with the value, or {@link JoinOutcome.TimedOut}
      * @throws PanicException if the body ended with an exception
      * @throws InterruptedException if the caller is interrupted while waiting
@@ -137,6 +151,7 @@ public final class JoinHandle<T> {
     /**
      * Waits until {@code deadline} at the latest for the thread to finish.
      *
+     * @param deadline the latest time to wait until
      * @return {@link JoinOutcome.Finished} with the value, or {@link JoinOutcome.TimedOut}
      * @throws PanicException if the body ended with an exception
      * @throws InterruptedException if the caller is interrupted while waiting

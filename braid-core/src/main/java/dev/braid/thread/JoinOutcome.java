@@ -9,17 +9,27 @@ import java.util.NoSuchElementException;
  */
 public sealed interface JoinOutcome<T> permits JoinOutcome.Finished, JoinOutcome.TimedOut {
 
-    /** Whether the thread finished before the timeout. */
+    /**
+     * Whether the thread finished before the timeout.
+     *
+     * @return whether the thread finished before the timeout
+     */
     boolean isFinished();
 
     /**
      * The thread's value.
      *
+     * @return the thread's value
      * @throws NoSuchElementException if the join timed out
      */
     T value();
 
-    /** The thread finished and returned {@code value} (which may be null). */
+    /**
+     * The thread finished and returned {@code value} (which may be null).
+     *
+     * @param <T> the type of the thread's value
+     * @param value the thread's value
+     */
     record Finished<T>(T value) implements JoinOutcome<T> {
         @Override
         public boolean isFinished() {
@@ -27,7 +37,11 @@ public sealed interface JoinOutcome<T> permits JoinOutcome.Finished, JoinOutcome
         }
     }
 
-    /** The timeout elapsed before the thread finished. */
+    /**
+     * The timeout elapsed before the thread finished.
+     *
+     * @param <T> the type of the thread's value
+     */
     record TimedOut<T>() implements JoinOutcome<T> {
         @Override
         public boolean isFinished() {

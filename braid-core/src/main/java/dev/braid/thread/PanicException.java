@@ -10,6 +10,7 @@ import java.io.Serial;
 public final class PanicException extends RuntimeException {
     @Serial private static final long serialVersionUID = 1L;
 
+    /** The name of the thread that panicked. */
     private final String threadName;
 
     /**
@@ -25,7 +26,11 @@ public final class PanicException extends RuntimeException {
         this.threadName = threadName;
     }
 
-    /** The name of the thread that panicked. */
+    /**
+     * The name of the thread that panicked.
+     *
+     * @return the name of the thread that panicked
+     */
     public String threadName() {
         return threadName;
     }

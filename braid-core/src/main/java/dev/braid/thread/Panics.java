@@ -21,12 +21,20 @@ public final class Panics {
 
     private Panics() {}
 
-    /** The default hook, which prints like the JDK's uncaught-exception handler. */
+    /**
+     * The default hook, which prints like the JDK's uncaught-exception handler.
+     *
+     * @return the default hook, which prints like the JDK's uncaught-exception handler
+     */
     public static PanicHook defaultHook() {
         return DEFAULT;
     }
 
-    /** The hook in force. */
+    /**
+     * The hook in force.
+     *
+     * @return the hook in force
+     */
     public static PanicHook hook() {
         return HOOK.get();
     }
@@ -34,6 +42,8 @@ public final class Panics {
     /**
      * Replaces the hook and returns the previous one.
      *
+     * @param hook the new hook
+     * @return the previous one
      * @throws NullPointerException if {@code hook} is null
      */
     public static PanicHook setHook(PanicHook hook) {
@@ -41,7 +51,11 @@ public final class Panics {
         return HOOK.getAndSet(hook);
     }
 
-    /** Restores the default hook and returns the previous one. */
+    /**
+     * Restores the default hook and returns the previous one.
+     *
+     * @return the previous one
+     */
     public static PanicHook resetHook() {
         return HOOK.getAndSet(DEFAULT);
     }

@@ -26,6 +26,8 @@ public final class ThreadBuilder {
     /**
      * Sets the thread's name.
      *
+     * @param name the thread's name
+     * @return this builder
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -34,19 +36,32 @@ public final class ThreadBuilder {
         return this;
     }
 
-    /** Whether the thread is a daemon (platform threads only; virtual threads always are). */
+    /**
+     * Whether the thread is a daemon (platform threads only; virtual threads always are).
+     *
+     * @param daemon whether the thread is a daemon
+     * @return this builder
+     */
     public ThreadBuilder daemon(boolean daemon) {
         this.daemon = daemon;
         return this;
     }
 
-    /** Spawns a virtual thread. */
+    /**
+     * Spawns a virtual thread.
+     *
+     * @return this builder
+     */
     public ThreadBuilder virtual() {
         this.virtual = true;
         return this;
     }
 
-    /** Spawns a platform thread (the default). */
+    /**
+     * Spawns a platform thread (the default).
+     *
+     * @return this builder
+     */
     public ThreadBuilder platform() {
         this.virtual = false;
         return this;
@@ -56,6 +71,8 @@ public final class ThreadBuilder {
      * Requests a stack size in bytes for a platform thread; 0 means the JVM's default. The JVM may
      * round or ignore it, as {@link Thread.Builder.OfPlatform#stackSize(long)} documents.
      *
+     * @param bytes the requested stack size in bytes, or 0 for the default
+     * @return this builder
      * @throws IllegalArgumentException if {@code bytes} is negative
      */
     public ThreadBuilder stackSize(long bytes) {
@@ -66,6 +83,9 @@ public final class ThreadBuilder {
     /**
      * Spawns a thread running {@code body}; its value is returned by {@link JoinHandle#join()}.
      *
+     * @param <T> the type of the body's value
+     * @param body the code the thread runs; its value is the join value
+     * @return the handle that joins the thread and returns its value
      * @throws NullPointerException if {@code body} is null
      */
     public <T> JoinHandle<T> spawn(Callable<T> body) {
@@ -76,6 +96,8 @@ public final class ThreadBuilder {
     /**
      * Spawns a thread running {@code body}; {@link JoinHandle#join()} returns {@code null}.
      *
+     * @param body the code the thread runs
+     * @return the handle that joins the thread
      * @throws NullPointerException if {@code body} is null
      */
     public JoinHandle<Void> spawn(Runnable body) {

@@ -36,6 +36,10 @@ public final class ThreadLocalKey<T> {
     /**
      * A key whose per-thread value comes from {@code initializer}, with no destructor.
      *
+     * @param <T> the type of the per-thread value
+     * @param name the key's name, used in error messages
+     * @param initializer computes a thread's first value
+     * @return the new key
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -48,6 +52,11 @@ public final class ThreadLocalKey<T> {
      * A key whose per-thread value comes from {@code initializer} and is passed to {@code
      * destructor} when a braid-spawned thread exits.
      *
+     * @param <T> the type of the per-thread value
+     * @param name the key's name, used in error messages
+     * @param initializer computes a thread's first value
+     * @param destructor receives a thread's value when the thread exits
+     * @return the new key
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -59,7 +68,11 @@ public final class ThreadLocalKey<T> {
                 Args.notNull(destructor, "destructor"));
     }
 
-    /** The key's name, used in error messages. */
+    /**
+     * The key's name, used in error messages.
+     *
+     * @return the key's name, used in error messages
+     */
     public String name() {
         return name;
     }
@@ -67,6 +80,7 @@ public final class ThreadLocalKey<T> {
     /**
      * The calling thread's value, initialized on first use.
      *
+     * @return the calling thread's value
      * @throws IllegalStateException if called from this key's own initializer (re-entrant
      *     initialization), or while the thread's destructors have finished running
      */
@@ -86,6 +100,8 @@ public final class ThreadLocalKey<T> {
     /**
      * Replaces the calling thread's value. The previous value, if this thread had initialized one,
      * is passed to the destructor first.
+     *
+     * @param value the calling thread's new value
      */
     public void set(T value) {
         Slot<T> slot = local.get();
@@ -100,7 +116,11 @@ public final class ThreadLocalKey<T> {
         slot.present = true;
     }
 
-    /** Whether the calling thread has a value for this key. */
+    /**
+     * Whether the calling thread has a value for this key.
+     *
+     * @return whether the calling thread has a value for this key
+     */
     public boolean isInitialized() {
         Slot<T> slot = local.get();
         return slot != null && slot.present && !slot.initializing;

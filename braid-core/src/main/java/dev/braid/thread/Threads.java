@@ -27,6 +27,9 @@ public final class Threads {
 
     /**
      * A builder for threads with a name, daemon flag, kind (platform or virtual) and stack size.
+     *
+     * @return a builder for threads with a name, daemon flag, kind (platform or virtual) and stack
+     *     size
      */
     public static ThreadBuilder builder() {
         return new ThreadBuilder();
@@ -36,6 +39,9 @@ public final class Threads {
      * Spawns a platform thread with a generated name running {@code body}. The thread does not
      * inherit the caller's {@link CancelScope} (it may outlive it); see {@link CancelScope#enter}.
      *
+     * @param <T> the type of the body's value
+     * @param body the code the thread runs; its value is the join value
+     * @return the handle that joins the thread and returns its value
      * @throws NullPointerException if {@code body} is null
      */
     public static <T> JoinHandle<T> spawn(Callable<T> body) {
@@ -45,6 +51,8 @@ public final class Threads {
     /**
      * Spawns a platform thread with a generated name running {@code body}.
      *
+     * @param body the code the thread runs
+     * @return the handle that joins the thread
      * @throws NullPointerException if {@code body} is null
      */
     public static JoinHandle<Void> spawn(Runnable body) {
@@ -169,6 +177,7 @@ public final class Threads {
      * duration returns at once (ADR 0039). Inside a {@link CancelScope} the sleep ends early when
      * the scope is cancelled or its deadline passes first.
      *
+     * @param duration how long to sleep
      * @throws InterruptedException if interrupted while sleeping
      * @throws dev.braid.cancel.CancelledException if the ambient scope's token is cancelled, or
      *     ({@link dev.braid.cancel.DeadlineExceededException}) its deadline passes, before the end
@@ -182,6 +191,7 @@ public final class Threads {
     /**
      * Sleeps until {@code deadline}; ambient scopes apply as for {@link #sleep}.
      *
+     * @param deadline when to wake up
      * @throws InterruptedException if interrupted while sleeping
      * @throws dev.braid.cancel.CancelledException as for {@link #sleep}
      * @throws NullPointerException if {@code deadline} is null
@@ -225,17 +235,37 @@ public final class Threads {
         }
     }
 
-    /** The body of {@link #scope(ScopeAction)}. */
+    /**
+     * The body of {@link #scope(ScopeAction)}.
+     *
+     * @param <X> the type of exception the body may throw
+     */
     @FunctionalInterface
     public interface ScopeAction<X extends Exception> {
-        /** Runs with the scope. */
+        /**
+         * Runs with the scope.
+         *
+         * @param scope the scope to spawn threads in
+         * @throws X whatever the body throws
+         */
         void run(Scope scope) throws X;
     }
 
-    /** The body of {@link #scopeAndGet(ScopeFunction)}. */
+    /**
+     * The body of {@link #scopeAndGet(ScopeFunction)}.
+     *
+     * @param <R> the type of the body's value
+     * @param <X> the type of exception the body may throw
+     */
     @FunctionalInterface
     public interface ScopeFunction<R, X extends Exception> {
-        /** Runs with the scope and returns a value. */
+        /**
+         * Runs with the scope and returns a value.
+         *
+         * @param scope the scope to spawn threads in
+         * @return the value {@link #scopeAndGet(ScopeFunction)} returns
+         * @throws X whatever the body throws
+         */
         R run(Scope scope) throws X;
     }
 

@@ -15,12 +15,24 @@ public sealed interface Timeout permits TimerEntry, SimTimer {
      */
     boolean cancel();
 
-    /** Whether {@link #cancel()} succeeded on this handle. */
+    /**
+     * Whether {@link #cancel()} succeeded on this handle.
+     *
+     * @return whether {@link #cancel()} succeeded on this handle
+     */
     boolean isCancelled();
 
-    /** Whether the task has been handed to its thread to run (it may still be running). */
+    /**
+     * Whether the task has been handed to its thread to run (it may still be running).
+     *
+     * @return whether the task has been handed to its thread to run (it may still be running)
+     */
     boolean isExpired();
 
-    /** The deadline as a value of the seam clock ({@code Rt.nanoTime()} scale). */
+    /**
+     * The deadline as a value of the seam clock ({@code Rt.nanoTime()} scale).
+     *
+     * @return the deadline as a value of the seam clock ({@code Rt.nanoTime()} scale)
+     */
     long deadlineNanos();
 }

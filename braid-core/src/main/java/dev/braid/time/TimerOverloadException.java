@@ -9,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 public final class TimerOverloadException extends RejectedExecutionException {
     private static final long serialVersionUID = 1L;
 
+    /** The wheel's bound on pending timers. */
     private final int capacity;
 
     TimerOverloadException(String wheel, int capacity) {
@@ -20,7 +21,11 @@ public final class TimerOverloadException extends RejectedExecutionException {
         this.capacity = capacity;
     }
 
-    /** The wheel's bound on pending timers. */
+    /**
+     * The wheel's bound on pending timers.
+     *
+     * @return the wheel's bound on pending timers
+     */
     public int capacity() {
         return capacity;
     }

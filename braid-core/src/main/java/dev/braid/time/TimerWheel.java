@@ -146,7 +146,11 @@ public final class TimerWheel implements AutoCloseable {
         this.wheel = new Wheel(0);
     }
 
-    /** The process-wide wheel: 1 ms tick, {@value #DEFAULT_CAPACITY} pending timers at most. */
+    /**
+     * The process-wide wheel: 1 ms tick, {@value #DEFAULT_CAPACITY} pending timers at most.
+     *
+     * @return the process-wide wheel: 1 ms tick, {@value #DEFAULT_CAPACITY} pending timers at most
+     */
     public static TimerWheel shared() {
         return Shared.INSTANCE;
     }
@@ -155,6 +159,10 @@ public final class TimerWheel implements AutoCloseable {
      * A wheel of its own, with its own driver thread (started on first use, stopped by {@link
      * #close()}).
      *
+     * @param name the wheel's name, also its driver thread's
+     * @param tick how late a task may run at most
+     * @param capacity the bound on pending timers
+     * @return the new wheel
      * @throws NullPointerException if {@code name} or {@code tick} is null
      * @throws IllegalArgumentException if {@code name} is blank, {@code tick} is shorter than 1 µs
      *     or longer than 1 hour, or {@code capacity} is not positive
@@ -176,6 +184,9 @@ public final class TimerWheel implements AutoCloseable {
      * Runs {@code task} once {@code delay} has passed. A zero or negative delay runs it at the next
      * tick.
      *
+     * @param delay how long from now to run the task
+     * @param task the code to run on the wheel's driver thread; keep it short
+     * @return a handle that cancels the timer
      * @throws NullPointerException if {@code delay} or {@code task} is null
      * @throws TimerOverloadException if {@link #capacity()} timers are pending
      * @throws IllegalStateException if the wheel is closed
@@ -261,6 +272,9 @@ public final class TimerWheel implements AutoCloseable {
      * Deadline.nanoTime()}) reaches {@code deadlineNanos}; a deadline in the past runs it at the
      * next tick.
      *
+     * @param deadlineNanos when to run the task, on the seam clock
+     * @param task the code to run on the wheel's driver thread; keep it short
+     * @return a handle that cancels the timer
      * @throws NullPointerException if {@code task} is null
      * @throws TimerOverloadException if {@link #capacity()} timers are pending
      * @throws IllegalStateException if the wheel is closed
@@ -314,7 +328,11 @@ public final class TimerWheel implements AutoCloseable {
         return e;
     }
 
-    /** Number of timers pending right now (a snapshot). */
+    /**
+     * Number of timers pending right now (a snapshot).
+     *
+     * @return number of timers pending right now (a snapshot)
+     */
     public int pending() {
         lock();
         try {
@@ -324,12 +342,21 @@ public final class TimerWheel implements AutoCloseable {
         }
     }
 
-    /** The bound on pending timers. */
+    /**
+     * The bound on pending timers.
+     *
+     * @return the bound on pending timers
+     */
     public int capacity() {
         return capacity;
     }
 
-    /** The bound on lateness this wheel was made with: a task runs at most about one tick late. */
+    /**
+     * The bound on lateness this wheel was made with: a task runs at most about one tick late.
+     *
+     * @return the bound on lateness this wheel was made with: a task runs at most about one tick
+     *     late
+     */
     public Duration tick() {
         return Duration.ofNanos(tickNanos);
     }
@@ -338,6 +365,9 @@ public final class TimerWheel implements AutoCloseable {
      * The grid the driver fires on: a quarter of {@link #tick()} (but at least 1 µs, and at most
      * the tick). A task runs at the first grid point at or after its deadline, once the driver is
      * awake.
+     *
+     * @return the grid the driver fires on: a quarter of {@link #tick()} (but at least 1 µs, and at
+     *     most the tick)
      */
     public Duration resolution() {
         return Duration.ofNanos(resNanos);

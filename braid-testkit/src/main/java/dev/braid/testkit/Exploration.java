@@ -83,7 +83,11 @@ public record Exploration(
         this(schedulesRun, baseSeed, failure, Optional.empty(), false);
     }
 
-    /** Whether every schedule passed. */
+    /**
+     * Whether every schedule passed.
+     *
+     * @return whether every schedule passed
+     */
     public boolean passed() {
         return failure.isEmpty();
     }

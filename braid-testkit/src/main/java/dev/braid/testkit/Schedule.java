@@ -45,6 +45,8 @@ public record Schedule(
     /**
      * Parses a schedule string.
      *
+     * @param text a schedule string ({@code braid1:...})
+     * @return the parsed schedule
      * @throws IllegalArgumentException if {@code text} is not a {@code braid1} schedule
      */
     public static Schedule parse(String text) {

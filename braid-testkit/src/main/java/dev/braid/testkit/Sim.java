@@ -17,7 +17,11 @@ public final class Sim {
         Rt.yieldPoint(Op.YIELD, null);
     }
 
-    /** The clock: virtual inside a simulation. */
+    /**
+     * The clock: virtual inside a simulation.
+     *
+     * @return the clock: virtual inside a simulation
+     */
     public static long nanoTime() {
         return Rt.nanoTime();
     }
@@ -26,17 +30,30 @@ public final class Sim {
      * The wall clock in milliseconds since the epoch: inside a simulation it starts at
      * 2026-01-01T00:00:00Z and advances with the virtual clock, so a {@code Date} deadline built
      * from it means the same in every replay.
+     *
+     * @return the wall clock in milliseconds since the epoch: inside a simulation it starts at
+     *     2026-01-01T00:00:00Z and advances with the virtual clock, so a {@code Date} deadline
+     *     built from it means the same in every replay
      */
     public static long currentTimeMillis() {
         return Rt.currentTimeMillis();
     }
 
-    /** A random long: from the schedule's seed inside a simulation, so replays draw the same. */
+    /**
+     * A random long: from the schedule's seed inside a simulation, so replays draw the same.
+     *
+     * @return a random long: from the schedule's seed inside a simulation, so replays draw the same
+     */
     public static long nextLong() {
         return Rt.nextLong();
     }
 
-    /** A random int in {@code [0, bound)}, seeded inside a simulation. */
+    /**
+     * A random int in {@code [0, bound)}, seeded inside a simulation.
+     *
+     * @param bound the exclusive upper bound (positive)
+     * @return a random int in {@code [0, bound)}, seeded inside a simulation
+     */
     public static int nextInt(int bound) {
         if (bound <= 0) {
             throw new IllegalArgumentException("bound must be positive, was " + bound);
@@ -44,7 +61,11 @@ public final class Sim {
         return (int) Math.floorMod(Rt.nextLong(), (long) bound);
     }
 
-    /** The caller's deterministic id: spawn order inside a simulation (the root is 0). */
+    /**
+     * The caller's deterministic id: spawn order inside a simulation (the root is 0).
+     *
+     * @return the caller's deterministic id: spawn order inside a simulation (the root is 0)
+     */
     public static long threadId() {
         return Rt.threadId(Thread.currentThread());
     }

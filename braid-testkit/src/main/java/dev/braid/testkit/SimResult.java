@@ -16,18 +16,34 @@ public sealed interface SimResult
                 SimResult.Nondeterminism,
                 SimResult.DataRace {
 
-    /** The schedule string ({@code braid1:...}) that replays this run. */
+    /**
+     * The schedule string ({@code braid1:...}) that replays this run.
+     *
+     * @return the schedule string ({@code braid1:...}) that replays this run
+     */
     String schedule();
 
-    /** The number of scheduling steps the run took. */
+    /**
+     * The number of scheduling steps the run took.
+     *
+     * @return the number of scheduling steps the run took
+     */
     long steps();
 
-    /** Whether this outcome is a failure (everything except {@link Passed}). */
+    /**
+     * Whether this outcome is a failure (everything except {@link Passed}).
+     *
+     * @return whether this outcome is a failure (everything except {@link Passed})
+     */
     default boolean isFailure() {
         return !(this instanceof Passed);
     }
 
-    /** A readable, multi-line description of the outcome, ending with how to replay it. */
+    /**
+     * A readable, multi-line description of the outcome, ending with how to replay it.
+     *
+     * @return a readable, multi-line description of the outcome, ending with how to replay it
+     */
     default String message() {
         return Messages.describe(this);
     }
@@ -48,10 +64,21 @@ public sealed interface SimResult
         }
     }
 
-    /** Every simulated thread finished and the root body returned normally. */
+    /**
+     * Every simulated thread finished and the root body returned normally.
+     *
+     * @param schedule the schedule string ({@code braid1:...}) that replays this run
+     * @param steps the number of scheduling steps the run took
+     */
     record Passed(String schedule, long steps) implements SimResult {}
 
-    /** The root body threw {@code cause}. */
+    /**
+     * The root body threw {@code cause}.
+     *
+     * @param schedule the schedule string ({@code braid1:...}) that replays this run
+     * @param steps the number of scheduling steps the run took
+     * @param cause what the root body threw
+     */
     record Failed(String schedule, long steps, Throwable cause) implements SimResult {}
 
     /**
@@ -72,6 +99,8 @@ public sealed interface SimResult
      *
      * @param waits one edge per blocked thread, in thread-id order
      * @param cycle a wait-for cycle as {@code T1 -> Mutex(b) -> T2 -> Mutex(a) -> T1}, or empty
+     * @param schedule the schedule string ({@code braid1:...}) that replays this run
+     * @param steps the number of scheduling steps the run took
      */
     record Deadlock(String schedule, long steps, List<Wait> waits, String cycle)
             implements SimResult {
@@ -103,6 +132,9 @@ public sealed interface SimResult
      * @param threadState the JVM state of the thread when the watchdog fired
      * @param stack its stack at that moment
      * @param abandoned how many simulated threads could not be stopped afterwards
+     * @param schedule the schedule string ({@code braid1:...}) that replays this run
+     * @param steps the number of scheduling steps the run took
+     * @param thread the name of the thread
      */
     record UncontrolledBlocking(
             String schedule,
@@ -118,7 +150,14 @@ public sealed interface SimResult
         }
     }
 
-    /** The run exceeded the step bound: probably a livelock or a spin loop. */
+    /**
+     * The run exceeded the step bound: probably a livelock or a spin loop.
+     *
+     * @param schedule the schedule string ({@code braid1:...}) that replays this run
+     * @param steps the number of scheduling steps the run took
+     * @param thread the name of the thread
+     * @param stack the thread's stack when the bound was hit
+     */
     record Livelock(String schedule, long steps, String thread, List<StackTraceElement> stack)
             implements SimResult {
         /** Copies the list. */
@@ -131,6 +170,10 @@ public sealed interface SimResult
      * A replay did not follow its schedule: the program made different choices than when the
      * schedule was recorded (it reads the real clock, real randomness, or state left over from
      * earlier runs).
+     *
+     * @param schedule the schedule string ({@code braid1:...}) that replays this run
+     * @param steps the number of scheduling steps the run took
+     * @param detail what differed from the recorded schedule
      */
     record Nondeterminism(String schedule, long steps, String detail) implements SimResult {}
 
@@ -141,6 +184,8 @@ public sealed interface SimResult
      * @param cell a label for the cell ({@code Plain#n}, numbered by first access in the run)
      * @param first the earlier access
      * @param second the access that found the race
+     * @param schedule the schedule string ({@code braid1:...}) that replays this run
+     * @param steps the number of scheduling steps the run took
      */
     record DataRace(String schedule, long steps, String cell, Access first, Access second)
             implements SimResult {}

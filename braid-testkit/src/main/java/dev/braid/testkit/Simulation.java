@@ -95,6 +95,8 @@ public final class Simulation {
     /**
      * A builder with the defaults: seed 0, 1000 schedules, 100,000 steps, 1 s watchdog, the random
      * strategy, shrinking on.
+     *
+     * @return a new builder
      */
     public static Builder builder() {
         return new Builder();
@@ -145,12 +147,20 @@ public final class Simulation {
 
     /**
      * {@link #explore} and {@link Exploration#assertPassed()}: throws an AssertionError on failure.
+     *
+     * @param body the code to run in the root simulated thread
      */
     public void check(SimBody body) {
         explore(body).assertPassed();
     }
 
-    /** Runs {@code body} once under the random strategy with {@code seed}. */
+    /**
+     * Runs {@code body} once under the random strategy with {@code seed}.
+     *
+     * @param seed the seed of the schedule
+     * @param body the code to run in the root simulated thread
+     * @return the run's outcome
+     */
     public SimResult runOnce(long seed, SimBody body) {
         Objects.requireNonNull(body, "body");
         return runCapturingPanics(body, new RandomStrategy(seed));
@@ -524,13 +534,23 @@ public final class Simulation {
             return this;
         }
 
-        /** The seed of the first schedule (default 0). */
+        /**
+         * The seed of the first schedule (default 0).
+         *
+         * @param seed the seed of the first schedule
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** How many schedules {@link Simulation#explore} runs (default 1000). */
+        /**
+         * How many schedules {@link Simulation#explore} runs (default 1000).
+         *
+         * @param schedules how many schedules to run (at least 1)
+         * @return this builder
+         */
         public Builder schedules(int schedules) {
             if (schedules < 1) {
                 throw new IllegalArgumentException("schedules must be >= 1, was " + schedules);
@@ -539,7 +559,12 @@ public final class Simulation {
             return this;
         }
 
-        /** The step bound per schedule, reported as a livelock (default 100,000). */
+        /**
+         * The step bound per schedule, reported as a livelock (default 100,000).
+         *
+         * @param maxSteps the step bound per schedule (at least 1)
+         * @return this builder
+         */
         public Builder maxSteps(long maxSteps) {
             if (maxSteps < 1) {
                 throw new IllegalArgumentException("maxSteps must be >= 1, was " + maxSteps);
@@ -551,6 +576,9 @@ public final class Simulation {
         /**
          * How long a simulated thread may run without reaching a braid operation before it is
          * reported as blocked outside braid (default 1 s).
+         *
+         * @param watchdog how long a thread may run between braid operations
+         * @return this builder
          */
         public Builder watchdog(Duration watchdog) {
             Objects.requireNonNull(watchdog, "watchdog");
@@ -561,7 +589,11 @@ public final class Simulation {
             return this;
         }
 
-        /** The simulation. */
+        /**
+         * The simulation.
+         *
+         * @return the simulation
+         */
         public Simulation build() {
             return new Simulation(this);
         }

@@ -27,16 +27,32 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Test
 @ExtendWith(SimTestExtension.class)
 public @interface SimTest {
-    /** How many schedules to run (each with a seed mixed from {@code seed} and its index). */
+    /**
+     * How many schedules to run (each with a seed mixed from {@code seed} and its index).
+     *
+     * @return how many schedules to run
+     */
     int schedules() default Simulation.DEFAULT_SCHEDULES;
 
-    /** The seed of the first schedule. */
+    /**
+     * The seed of the first schedule.
+     *
+     * @return the seed of the first schedule
+     */
     long seed() default 0;
 
-    /** The step bound per schedule (reported as a livelock when exceeded). */
+    /**
+     * The step bound per schedule (reported as a livelock when exceeded).
+     *
+     * @return how long a thread may run without reaching a braid operation, in milliseconds
+     */
     long maxSteps() default Simulation.DEFAULT_MAX_STEPS;
 
-    /** How long a thread may run without reaching a braid operation, in milliseconds. */
+    /**
+     * How long a thread may run without reaching a braid operation, in milliseconds.
+     *
+     * @return how long a thread may run without reaching a braid operation, in milliseconds
+     */
     long watchdogMillis() default 1000;
 
     /**
@@ -111,6 +127,10 @@ public @interface SimTest {
      */
     double faultProbability() default Simulation.DEFAULT_FAULT_PROBABILITY;
 
-    /** A schedule string ({@code braid1:...}) to replay instead of exploring. */
+    /**
+     * A schedule string ({@code braid1:...}) to replay instead of exploring.
+     *
+     * @return a schedule string ({@code braid1:...}) to replay instead of exploring
+     */
     String replay() default "";
 }
