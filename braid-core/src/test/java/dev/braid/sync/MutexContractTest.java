@@ -37,7 +37,13 @@ class MutexContractTest {
 
     /** Waits until {@code t} is parked or waiting (inside the lock's slow path). */
     static void awaitBlocked(Thread t) throws InterruptedException {
-        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+        Thread.State st;
+        while ((st = t.getState()) != Thread.State.WAITING && st != Thread.State.TIMED_WAITING) {
+            if (st
+                    == Thread.State
+                            .TERMINATED) { // it never blocked: fail instead of spinning forever
+                throw new AssertionError(t.getName() + " finished instead of blocking");
+            }
             Thread.sleep(1);
         }
     }
