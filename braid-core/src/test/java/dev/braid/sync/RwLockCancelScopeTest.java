@@ -92,7 +92,18 @@ class RwLockCancelScopeTest {
                                 });
         MutexContractTest.awaitBlocked(stopped.thread());
         JoinHandle<Integer> next = Threads.spawn(() -> acquire(l, write));
-        MutexContractTest.awaitBlocked(next.thread());
+        try {
+            MutexContractTest.awaitBlocked(next.thread());
+        } catch (AssertionError e) {
+            throw new AssertionError(
+                    "the next waiter did not block: next="
+                            + next.join(Duration.ofSeconds(1))
+                            + ", stopped="
+                            + stopped.join(Duration.ofSeconds(1))
+                            + ", lock="
+                            + l,
+                    e);
+        }
         if (!deadline) {
             src.cancel("enough");
         }
