@@ -8,9 +8,17 @@ import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.braid.async.Async;
+import dev.braid.async.LocalExecutor;
+import dev.braid.async.Timed;
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.DeadlineExceededException;
+import dev.braid.channel.Channel;
+import dev.braid.channel.RecvResult;
+import dev.braid.channel.Select;
+import dev.braid.channel.SendResult;
+import dev.braid.pool.WorkStealingPool;
 import dev.braid.sync.Barrier;
 import dev.braid.sync.BarrierWait;
 import dev.braid.sync.Condvar;
@@ -34,6 +42,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.stream.Collectors;
@@ -72,6 +81,9 @@ class DurationRuleTest {
     private static final RwLock<Integer> readHeld = RwLock.named("readHeld", 0);
     private static final CountDownLatch release = new CountDownLatch(1);
     private static JoinHandle<Void> holder;
+    private static final WorkStealingPool pool =
+            WorkStealingPool.builder().parallelism(1).namePrefix("duration-rule").build();
+    private static dev.braid.pool.TaskHandle<Void> poolTask;
 
     @BeforeAll
     static void holdEverything() throws Exception {
@@ -88,12 +100,20 @@ class DurationRuleTest {
                             return null;
                         });
         holding.await();
+        poolTask =
+                pool.submit(
+                        () -> {
+                            release.await();
+                            return null;
+                        });
     }
 
     @AfterAll
     static void letGo() throws Exception {
         release.countDown();
         holder.join();
+        poolTask.join();
+        pool.close();
     }
 
     static List<Row> rows() {
@@ -262,6 +282,95 @@ class DurationRuleTest {
                                 l.unlock();
                             }
                         }));
+        rows.add(
+                new Row(
+                        "Channel.recv(Duration)",
+                        "timeout",
+                        d -> Channel.<Integer>bounded(1).recv(d) instanceof RecvResult.TimedOut));
+        rows.add(
+                new Row(
+                        "Channel.send(Object, Duration)",
+                        "timeout",
+                        d -> {
+                            Channel<Integer> c = Channel.bounded(1);
+                            c.trySend(1);
+                            return c.send(2, d) instanceof SendResult.TimedOut;
+                        }));
+        rows.add(
+                new Row(
+                        "Receiver.recv(Duration)",
+                        "timeout",
+                        d ->
+                                Channel.<Integer>rendezvous().receiver().recv(d)
+                                        instanceof RecvResult.TimedOut));
+        rows.add(
+                new Row(
+                        "Sender.send(Object, Duration)",
+                        "timeout",
+                        d ->
+                                Channel.<Integer>rendezvous().sender().send(1, d)
+                                        instanceof SendResult.TimedOut));
+        rows.add(
+                new Row(
+                        "Select.timeout(Duration, Supplier)",
+                        "timeout",
+                        d ->
+                                Select.<String>biased()
+                                        .recv(Channel.<Integer>bounded(1).receiver(), v -> "value")
+                                        .timeout(d, () -> "timed out")
+                                        .run()
+                                        .equals("timed out")));
+        rows.add(
+                new Row(
+                        "WorkStealingPool.awaitTermination(Duration)",
+                        "timeout",
+                        d -> !pool.awaitTermination(d)));
+        rows.add(
+                new Row(
+                        "TaskHandle.join(Duration)",
+                        "timeout",
+                        d -> !poolTask.join(d).isFinished()));
+        rows.add(
+                new Row(
+                        "TaskHandle.get(long, TimeUnit)",
+                        "unit",
+                        d -> {
+                            try {
+                                poolTask.get(d.toNanos(), TimeUnit.NANOSECONDS);
+                                return false;
+                            } catch (TimeoutException expected) {
+                                return true;
+                            }
+                        }));
+        rows.add(
+                new Row(
+                        "TaskHandle.join(Duration)", // the async task handle's, same signature
+                        "timeout",
+                        d -> {
+                            try (LocalExecutor ex = LocalExecutor.create("duration-rule")) {
+                                return !ex.spawn(Async.<Integer>never()).join(d).isFinished();
+                            }
+                        }));
+        rows.add(
+                new Row(
+                        "Async.sleep(Duration)",
+                        "duration",
+                        d -> {
+                            try (LocalExecutor ex = LocalExecutor.create("duration-rule")) {
+                                ex.blockOn(Async.sleep(d));
+                            }
+                            return true; // returned: the elapsed-time check does the rest
+                        }));
+        rows.add(
+                new Row(
+                        "Async.timeout(Duration)",
+                        "timeout",
+                        d -> {
+                            try (LocalExecutor ex = LocalExecutor.create("duration-rule")) {
+                                return ex.blockOn(Async.<Integer>never().timeout(d))
+                                        instanceof Timed.Elapsed;
+                            }
+                        }));
         return rows;
     }
 
@@ -323,7 +432,9 @@ class DurationRuleTest {
                     "TimerWheel.create(String, Duration, int)",
                     "the tick is a resolution, positive by nature",
                     "Deadline.after(Duration)",
-                    "the rule's own definition (DeadlineTest): <= 0 is an expired deadline");
+                    "the rule's own definition (DeadlineTest): <= 0 is an expired deadline",
+                    "SelectLoop.idle(Duration, Runnable)",
+                    "a period of the loop, not a bound on one wait");
 
     @Test
     void everyTimedMethodHasARow() {
