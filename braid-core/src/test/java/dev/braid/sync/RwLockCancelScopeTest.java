@@ -53,6 +53,21 @@ class RwLockCancelScopeTest {
         return out.stream();
     }
 
+    /**
+     * Waits until {@code t} parks, or has already finished: a waiter with a scope deadline may give
+     * up before a slow (descheduled) test thread first looks at it, and waiting for a finished
+     * thread to park would hang. The test's checks hold either way; only the interleaving (the next
+     * waiter queued behind the stopped one, or not) differs.
+     */
+    private static void awaitParkedOrDone(Thread t) throws InterruptedException {
+        Thread.State s;
+        while ((s = t.getState()) != Thread.State.WAITING
+                && s != Thread.State.TIMED_WAITING
+                && s != Thread.State.TERMINATED) {
+            Thread.sleep(1);
+        }
+    }
+
     private static int acquire(RwLock<Integer> l, boolean write) {
         if (write) {
             try (var g = l.write()) {
@@ -80,7 +95,8 @@ class RwLockCancelScopeTest {
                                     try {
                                         if (deadline) {
                                             CancelScope.withTimeout(
-                                                    Duration.ofMillis(30), () -> acquire(l, write));
+                                                    Duration.ofMillis(100),
+                                                    () -> acquire(l, write));
                                         } else {
                                             CancelScope.withToken(
                                                     src.token(), () -> acquire(l, write));
@@ -90,7 +106,7 @@ class RwLockCancelScopeTest {
                                         return e;
                                     }
                                 });
-        MutexContractTest.awaitBlocked(stopped.thread());
+        awaitParkedOrDone(stopped.thread());
         JoinHandle<Integer> next = Threads.spawn(() -> acquire(l, write));
         try {
             MutexContractTest.awaitBlocked(next.thread());

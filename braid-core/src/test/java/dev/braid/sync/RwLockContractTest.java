@@ -109,8 +109,15 @@ class RwLockContractTest {
             r.get().close();
             Thread.sleep(1);
         }
+        // A failing tryRead may only mean the writer is still spinning (WSPIN): a reader that
+        // queues before it does is ahead of it in the FIFO, legitimately. A writer parks only once
+        // it is queued (or has claimed the lock and waits for striped readers), so wait for that.
+        MutexContractTest.awaitBlocked(writer.thread());
         JoinHandle<Integer> lateReader = Threads.spawn(() -> l.withRead(x -> x));
-        Thread.sleep(20);
+        // Likewise the late reader must be queued behind the writer before the lock frees: a slow
+        // one arriving just after the release could barge past the woken writer (eventual
+        // fairness allows that). It spins without parking, so parked means queued.
+        MutexContractTest.awaitBlocked(lateReader.thread());
         first.close();
         assertThat(writer.join()).isZero();
         assertThat(lateReader.join()).as("the late reader ran after the writer").isEqualTo(1);

@@ -3,6 +3,7 @@ package dev.braid.examples.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.CancelledException;
 import dev.braid.sync.RwLock;
 import dev.braid.sync.RwLockReadGuard;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -265,6 +267,109 @@ class RwLockSimTest {
                                 });
         assertThat(e.passed()).as(e.message()).isTrue();
         assertThat(gaveUp.get()).as("schedules where the interrupt won").isPositive();
+    }
+
+    /**
+     * The scenario of RwLockCancelScopeTest, explored: a holder blocks a waiter inside a scope and
+     * a plain waiter queued behind it (readers behind a writer, or writers behind a reader), and
+     * the holder releases just as the scope stops: its deadline passes, or another thread cancels
+     * its token concurrently with the release. Whether the scope stops the first waiter before,
+     * during or after the release's dispatch (it may have consumed the wake-up), the plain waiter
+     * must be served (a lost wake-up would leave it parked: a deadlock report) and nothing may be
+     * left held.
+     */
+    @ParameterizedTest(name = "fair={0} write={1} deadline={2}")
+    @CsvSource({
+        "false,false,true", "false,true,true", "true,false,true", "true,true,true",
+        "false,false,false", "false,true,false", "true,false,false", "true,true,false"
+    })
+    void aWaiterStoppedByItsScopeNeverStrandsTheNextOne(
+            boolean fair, boolean write, boolean deadline) {
+        AtomicInteger stopped = new AtomicInteger();
+        Exploration e =
+                Simulation.builder()
+                        .seed((fair ? 401 : 400) + (write ? 10 : 0) + (deadline ? 20 : 0))
+                        .schedules(300)
+                        .build()
+                        .explore(
+                                () -> {
+                                    RwLock<int[]> l = make(fair);
+                                    AutoCloseable held = write ? l.read() : l.write();
+                                    CancellationSource src = new CancellationSource();
+                                    JoinHandle<Boolean> scoped =
+                                            Threads.builder()
+                                                    .name("scoped")
+                                                    .spawn(
+                                                            () -> {
+                                                                try {
+                                                                    if (deadline) {
+                                                                        CancelScope.withTimeout(
+                                                                                Duration.ofNanos(
+                                                                                        50_000),
+                                                                                () ->
+                                                                                        holdOnce(
+                                                                                                l,
+                                                                                                write));
+                                                                    } else {
+                                                                        CancelScope.withToken(
+                                                                                src.token(),
+                                                                                () ->
+                                                                                        holdOnce(
+                                                                                                l,
+                                                                                                write));
+                                                                    }
+                                                                    return true;
+                                                                } catch (CancelledException gone) {
+                                                                    return false;
+                                                                }
+                                                            });
+                                    Threads.sleep(Duration.ofNanos(10_000)); // it queues
+                                    JoinHandle<Integer> next =
+                                            Threads.builder()
+                                                    .name("next")
+                                                    .spawn(() -> holdOnce(l, write));
+                                    Threads.sleep(Duration.ofNanos(40_000)); // the deadline's edge
+                                    JoinHandle<Object> canceller = null;
+                                    if (!deadline) { // the token is cancelled concurrently...
+                                        canceller =
+                                                Threads.builder()
+                                                        .name("canceller")
+                                                        .spawn(
+                                                                () -> {
+                                                                    src.cancel("enough");
+                                                                    return null;
+                                                                });
+                                    }
+                                    held.close(); // ...with this release's wake-up (or grant)
+                                    if (!scoped.join()) {
+                                        stopped.incrementAndGet();
+                                    }
+                                    next.join();
+                                    if (canceller != null) {
+                                        canceller.join();
+                                    }
+                                    assertThat(l.readHolds()).isZero();
+                                    assertThat(l.isWriteLocked()).isFalse();
+                                    try (var g = l.write()) { // a stall would park here forever
+                                        assertThat(g.get()[0]).isEqualTo(g.get()[1]);
+                                    }
+                                });
+        assertThat(e.passed()).as(e.message()).isTrue();
+        assertThat(stopped.get()).as("schedules where the scope stopped the wait").isPositive();
+    }
+
+    /** One read or write hold (a write bumps both counters); returns the first counter. */
+    private static int holdOnce(RwLock<int[]> l, boolean write) {
+        if (write) {
+            try (var g = l.write()) {
+                g.get()[0]++;
+                g.get()[1]++;
+                return g.get()[0];
+            }
+        }
+        try (var g = l.read()) {
+            return g.get()[0];
+        }
     }
 
     /**
