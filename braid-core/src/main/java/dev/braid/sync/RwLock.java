@@ -100,32 +100,16 @@ public final class RwLock<T> {
      * Algorithm. One 64-bit state word; reads and writes take it with one CAS when uncontended and
      * release it with one fetch-and-add. A thread that finds the lock unavailable spins briefly
      * (a writer first announces itself in WSPIN, so that arriving readers hold back and the read
-     * phase drains while it spins), then queues in a FIFO of Waiter nodes (RwLockQueue) and parks. A releaser that sees QUEUED
-     * takes QLOCK and dispatches. By default it *wakes* the head (a writer, or every queued
-     * reader) and leaves the lock free: woken threads compete with arrivals, and a loser requeues
-     * at the front keeping its `since` (parking_lot's eventual fairness, as in Mutex). If the head
-     * has waited FAIR_BOUND_NANOS, the releaser *grants* instead (phase-fair hand-off: all queued
-     * readers after a write, else the head): it changes the state word on the waiters' behalf; if
-     * the state does not allow it yet (a barger got in), it sets HANDOFF, which stops all barging
-     * until the holders leave and the next release grants. A fair lock grants at every dispatch,
-     * and keeps HANDOFF set whenever anyone is queued, so nobody ever barges (the strict
-     * phase-fair lock of Brandenburg and Anderson, with blocking instead of spinning).
+     * phase drains while it spins), then queues in a FIFO of Waiter nodes and parks. A releaser
+     * that sees QUEUED takes QLOCK and dispatches: it wakes the head to compete with arrivals or,
+     * once the head has waited FAIR_BOUND_NANOS (in a fair lock: always), grants it the lock
+     * (phase-fair hand-off). The queue, wake-ups, grants, HANDOFF, lost wake-ups, timeouts and
+     * ambient cancellation are RwLockQueue's, described in its notes.
      *
-     * Striped readers (ADR 0015). Two readers counting in the one state word bounce its cache line
-     * (two RMWs per read). So a reader that finds another reader in, or loses a CAS to one,
-     * inflates the lock: `stripes` (RwLockStripes, set once, never cleared) holds one counter per
-     * slot, padded to 128 bytes, the slot chosen by thread id. A striped read increments its slot,
-     * then reads the state word: if READ_BLOCKERS are clear it holds, else it decrements (waking a
-     * draining writer) and takes the slow path, which counts in the state word as before. The
-     * guard remembers its slot (or CENTRAL), and release decrements that slot, then unparks the
-     * `drainer` if one is set. A writer claims WRITER in the state word exactly as before, then
-     * reads `stripes` and waits until every slot is zero: spins briefly, then sets `drainer` and
-     * parks. Readers arriving meanwhile see WRITER and back off, so the claim acts like WSPIN.
-     * A claim that times out, is interrupted or is stopped by its scope is given back (the
-     * sequence moves on by two) and dispatches, like a release. tryRead stays on the shared count,
-     * and tryWrite fails without claiming while a slot is non-zero, so a failing try never makes
-     * another fail (both stay linearizable). Queue hand-offs are unchanged: a granted writer
-     * drains the stripes itself after it wakes; queued readers are granted on the shared count.
+     * Striped readers (ADR 0015). Once readers overlap, each counts itself in a padded per-thread
+     * slot (`stripes`, RwLockStripes, set once, never cleared) and then checks the state word; a
+     * writer claims WRITER here as before, then waits for the slots to drain. The protocol, its
+     * Dekker argument and its costs are in RwLockStripes' notes.
      *
      * State (the `state` long):
      *   bit  0       QLOCK   - a thread is editing the waiter queue (and the fields it guards).
@@ -139,7 +123,7 @@ public final class RwLock<T> {
      *                2^23 - 1).
      *   bit  31      UPGRADING - an upgradable reader waits in upgrade() for the other readers
      *                          to leave: arriving readers hold back, and the central release
-     *                          that leaves it alone unparks it (`upgrader`).
+     *                          that leaves it alone unparks it (RwLockUpgrades).
      *   bits 32..63  write sequence; odd = a writer holds the lock (WRITER is its unit). Every
      *                write acquisition and release adds WRITER, so an optimistic reader validates
      *                by comparing the sequence before and after (StampedLock's idea).
@@ -156,71 +140,37 @@ public final class RwLock<T> {
      * CANCELLED) are written under QLOCK. Grants and barging acquisitions race, so every state
      * change is an atomic RMW.
      *
-     * Lost wake-ups. A woken waiter that times out, is interrupted or is stopped by its scope makes
-     * one more attempt; if it gets the lock it keeps it (timeout) or releases it normally, which
-     * dispatches; if not, whoever blocks it dispatches later. So the queue never stalls with the
-     * lock available to its head (testkit exploration checks this: a stall is a deadlock report).
-     *
      * Memory ordering. Acquiring CAS = acquire, releasing getAndAdd = release (both volatile).
      * A grant's state RMW and the volatile GRANTED write happen-after the releaser's release, so
      * the grantee sees the previous critical section. readOptimistic: getAcquire of the sequence,
      * the user's reads, acquireFence, then re-read: the fence keeps the user's reads before the
      * validating load (the StampedLock validate() argument). `poison` is read after the sequence:
-     * a poisoning writer changes the sequence, so a stale read of it cannot validate.
-     * Stripes: the reader's slot RMW then its volatile read of the state, and the writer's
-     * claiming CAS then its volatile reads of `stripes` and the slots, are a Dekker pair: in the
-     * total order of volatile accesses one of the two sees the other, so a reader never holds
-     * while a writer that saw its slot at zero proceeds (jcstress RwLockStripedExclusion). The
-     * same pair (slot decrement then read of `drainer`; write of `drainer` then scan) rules out
-     * a lost wake-up of the draining writer. A slot decrement is a release and the writer's scan
-     * volatile reads, so a striped read section happens-before the next write; a writer's release
-     * (an RMW on the state) happens-before a striped reader's state read that sees it.
-     *
-     * Ambient cancellation. As in Mutex: only a thread that queues reads CancelScope.current();
-     * it parks no later than the scope's deadline, registers a wake-up on the scope's tokens, and
-     * when stopped leaves like a timed-out waiter (cancel, or pass on a consumed wake-up or grant)
-     * and throws through scope.check(). Re-acquisition after a Condvar wait ignores the scope (a
-     * wait must return holding the lock).
+     * a poisoning writer changes the sequence, so a stale read of it cannot validate. Striped
+     * reads and the writer's drain pair up as a Dekker pair (RwLockStripes' notes).
      *
      * Read holds per thread (ADR 0037). Every read hold is counted in the holder's ReadHolds
-     * record (this lock's ThreadLocal `readHolds`), consulted only where a thread would otherwise wait: a thread that
-     * already reads joins its own hold instead of queueing behind a writer (in its stripe, or in
-     * the state word, where a hold of its own keeps WRITER clear), and a write that would wait
-     * for the caller's own read hold throws instead.
+     * record (this lock's ThreadLocal `readHolds`), consulted only where a thread would otherwise
+     * wait; the self-deadlock checks and the rejoining read live in ReadHolds (see its notes).
      *
-     * Upgradable reads (ADR 0038). An upgradable reader holds `upgradeGate` (a Mutex, so at most
-     * one) and one read hold counted in the state word. upgrade() turns that hold into WRITER in
-     * one CAS once it is the only central reader (ignoring WWAIT, WSPIN and HANDOFF: it is a
-     * holder, and its write release dispatches), setting UPGRADING meanwhile, then drains the
-     * stripes like any claiming writer. No writer can come in between: its own central hold
-     * keeps WRITER clear until the CAS that replaces it. Plain writers never touch the gate.
+     * Upgradable reads (ADR 0038). One upgradable reader at a time holds a central read hold and
+     * can turn it into WRITER in one CAS (UPGRADING holds arriving readers back meanwhile); the
+     * gate, the upgrade and its orderings are in RwLockUpgrades, created on first use.
      *
-     * Tradeoffs. Wake-and-compete lets a woken waiter lose to an arrival (a requeue, ~10 us of
-     * park/unpark on a 2-core box), but keeps the common phase changes free of context switches;
-     * the bound keeps waits finite (ADR 0011, with the measurements). Per-thread read holds cost
-     * a ThreadLocal lookup per read (ADR 0037). Stripes cost memory once readers overlap: (slots + 1) x 128 bytes, slots a power of two of
-     * at least twice the processors, at most 64 (656 B on 2 cores, 4.2 KiB on 16, 8.3 KiB at most);
-     * a writer scans every slot (one cache miss per slot a reader wrote), and readHolds() becomes
-     * a sum. Threads whose ids collide share a slot, which is correct but bounces that line. A
-     * reader that meets a write in progress (optimistic, or striped) looks again only after
+     * Tradeoffs. Per-thread read holds cost a ThreadLocal lookup per read (ADR 0037). A reader
+     * that meets a write in progress (optimistic, or striped) looks again only after
      * READER_BACKOFF spin-waits, up to READER_SPINS times: polling sooner pulls the state and value
      * lines away from the writer mid-section, and the longer wait lets the writer's thread run on
      * alone for a while; the price is up to one backoff of extra latency for that reader (ADR 0018).
+     * Wake-and-compete and the stripes have their own costs (RwLockQueue's and RwLockStripes'
+     * notes).
      *
      * Simulation. Every acquisition announces Op.LOCK and every release Op.UNLOCK and reports to
      * LockHooks; parks use `this` as blocker. QLOCK sections contain no yield point.
      *
      * References. B. Brandenburg and J. Anderson, "Spin-Based Reader-Writer Synchronization for
      * Multiprocessor Real-Time Systems" (Real-Time Systems 46(1), 2010) - phase-fair RW locks;
-     * parking_lot's RawRwLock and "eventual fairness" notes (A. d'Antras); the JDK's StampedLock
-     * implementation notes (sequence-validated optimistic reads); Drepper, "Futexes Are Tricky"
-     * (parking without lost wake-ups). Striped readers: the Linux kernel's percpu-rwsem
-     * (per-CPU reader counts, a writer that blocks new readers then waits for the sum to drain);
-     * D. Dice and A. Kogan, "BRAVO - Biased Locking for Reader-Writer Locks" (USENIX ATC 2019:
-     * readers publish in a visible-readers table, a writer revokes and scans); I. Calciu et al.,
-     * "NUMA-Aware Reader-Writer Locks" (PPoPP 2013: per-node reader indicators); Y. Lev, V.
-     * Luchangco and M. Olszewski, "Scalable Reader-Writer Locks" (SPAA 2009: SNZI indicators);
-     * LongAdder's lazily inflated, padded cells.
+     * the JDK's StampedLock implementation notes (sequence-validated optimistic reads); Drepper,
+     * "Futexes Are Tricky" (parking without lost wake-ups). More in the helpers' notes.
      */
 
     private static final long QLOCK = 1L;
@@ -265,14 +215,14 @@ public final class RwLock<T> {
 
     private static final VarHandle STATE;
     private static final VarHandle STRIPES;
-    private static final VarHandle UPGRADE_GATE;
+    private static final VarHandle UPGRADES;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(RwLock.class, "state", long.class);
             STRIPES = l.findVarHandle(RwLock.class, "stripes", RwLockStripes.class);
-            UPGRADE_GATE = l.findVarHandle(RwLock.class, "upgradeGate", Mutex.class);
+            UPGRADES = l.findVarHandle(RwLock.class, "upgrades", RwLockUpgrades.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -282,22 +232,19 @@ public final class RwLock<T> {
     private volatile long state;
 
     /** The striped reader indicator; null until readers overlap (then never again null). */
-    private volatile RwLockStripes stripes;
+    volatile RwLockStripes stripes;
 
-    private Thread writer; // written only by the write holder; compared only with the caller
+    Thread writer; // written only by the write holder; compared only with the caller
 
-    /** Held by the upgradable reader (at most one); null until the first upgradable read. */
-    private volatile Mutex<Void> upgradeGate;
-
-    /** The upgradable reader parked in upgrade() until the other readers leave, or null. */
-    private volatile Thread upgrader;
+    /** The upgradable-read gate and paths; null until the first upgradable read. */
+    private volatile RwLockUpgrades<T> upgrades;
 
     /** Each thread's read holds on this lock (see ReadHolds); consulted only on slow paths. */
-    private final ThreadLocal<ReadHolds> readHolds = ThreadLocal.withInitial(ReadHolds::new);
+    final ThreadLocal<ReadHolds> readHolds = ThreadLocal.withInitial(ReadHolds::new);
 
     private final RwLockQueue waiters; // the contended half; its fields are guarded by QLOCK
     private final String name;
-    private final LockCounters counters; // null unless instrumented
+    final LockCounters counters; // null unless instrumented
 
     T value; // guarded by the lock
     volatile Throwable poison; // written under the write lock
@@ -393,7 +340,7 @@ public final class RwLock<T> {
                 return Optional.of(enterRead(CENTRAL, true));
             }
         }
-        refuseReentry(false);
+        ReadHolds.refuseReentry(this, false);
         return Optional.empty();
     }
 
@@ -526,15 +473,8 @@ public final class RwLock<T> {
      *     read hold, which upgrade() would wait for forever), or the lock was retired
      */
     public RwLockUpgradableReadGuard<T> upgradableRead() {
-        refuseUpgradableReentry();
-        MutexGuard<Void> g = gate().lock();
-        try {
-            acquireCentralRead();
-            return enterUpgradable(g);
-        } catch (Throwable t) {
-            g.close();
-            throw t;
-        }
+        RwLockUpgrades.refuseReentry(this, upgrades);
+        return upgrades().read();
     }
 
     /**
@@ -546,26 +486,22 @@ public final class RwLock<T> {
      * @throws IllegalStateException if the caller holds this lock already, or it was retired
      */
     public Optional<RwLockUpgradableReadGuard<T>> tryUpgradableRead() {
-        refuseUpgradableReentry();
-        Optional<MutexGuard<Void>> og = gate().tryLock();
-        if (og.isEmpty()) {
-            return Optional.empty();
-        }
-        MutexGuard<Void> g = og.get();
-        try {
-            Rt.yieldPoint(Op.LOCK, this);
-            long s;
-            while (((s = (long) STATE.getVolatile(this)) & READ_BLOCKERS) == 0) {
-                if (STATE.compareAndSet(this, s, s + READER)) {
-                    return Optional.of(enterUpgradable(g));
-                }
+        RwLockUpgrades.refuseReentry(this, upgrades);
+        return upgrades().tryRead();
+    }
+
+    /** The upgradable-read machinery, created on first use (then never again null). */
+    @SuppressWarnings("unchecked") // the field holds only this lock's RwLockUpgrades<T>
+    RwLockUpgrades<T> upgrades() {
+        RwLockUpgrades<T> u = upgrades;
+        if (u == null) {
+            RwLockUpgrades<T> mine = new RwLockUpgrades<>(this);
+            u = (RwLockUpgrades<T>) UPGRADES.compareAndExchange(this, null, mine);
+            if (u == null) {
+                u = mine;
             }
-        } catch (Throwable t) {
-            g.close();
-            throw t;
         }
-        g.close();
-        return Optional.empty();
+        return u;
     }
 
     // ---- write side ----
@@ -630,7 +566,7 @@ public final class RwLock<T> {
                 }
             }
         }
-        refuseReentry(true);
+        ReadHolds.refuseReentry(this, true);
         return Optional.empty();
     }
 
@@ -849,8 +785,8 @@ public final class RwLock<T> {
         } else {
             b.append("unlocked");
         }
-        Mutex<Void> g = upgradeGate;
-        if (g != null && g.isLocked()) {
+        RwLockUpgrades<T> u = upgrades;
+        if (u != null && u.gate.isLocked()) {
             b.append(", upgradable read held");
         }
         if ((s & UPGRADING) != 0) {
@@ -937,151 +873,6 @@ public final class RwLock<T> {
         }
     }
 
-    // ---- internals: upgradable reads ----
-
-    @SuppressWarnings("unchecked") // the field holds only Mutex<Void>
-    private Mutex<Void> gate() {
-        Mutex<Void> g = upgradeGate;
-        if (g == null) {
-            Mutex<Void> mine = Mutex.named(label() + ".upgradable", null);
-            g = (Mutex<Void>) UPGRADE_GATE.compareAndExchange(this, null, mine);
-            if (g == null) {
-                g = mine;
-            }
-        }
-        return g;
-    }
-
-    private void refuseUpgradableReentry() {
-        refuseReentry(false);
-        Mutex<Void> g = upgradeGate;
-        if (g != null && g.isHeldByCurrentThread()) {
-            throw new IllegalStateException(
-                    label()
-                            + " already has an upgradable read (or a write upgraded from one) held"
-                            + " by this thread: use that guard");
-        }
-        if (readHolds.get().count() != 0) {
-            throw new IllegalStateException(
-                    label()
-                            + " is read-held by this thread, so an upgradable read could never"
-                            + " upgrade (it would wait for that read): close the read guard first");
-        }
-    }
-
-    /** A read hold counted in the state word, for an upgradable reader (ignores interrupts). */
-    private void acquireCentralRead() {
-        Rt.yieldPoint(Op.LOCK, this);
-        LockHooks.beforeBlocking(this);
-        long s;
-        while (((s = (long) STATE.getVolatile(this)) & READ_BLOCKERS) == 0) {
-            if (STATE.compareAndSet(this, s, s + READER)) {
-                return;
-            }
-        }
-        try {
-            acquireSlow(false, false, 0L, false); // a queued reader is counted in the state word
-        } catch (InterruptedException e) {
-            throw new AssertionError("uninterruptible wait was interrupted", e);
-        }
-    }
-
-    /** The caller holds the gate and a central read hold: checks poison, returns the guard. */
-    private RwLockUpgradableReadGuard<T> enterUpgradable(MutexGuard<Void> gate) {
-        enterReadHold(CENTRAL, true);
-        return upgradableGuard(gate);
-    }
-
-    /** A guard for the caller's gate and (already taken) central read hold. */
-    RwLockUpgradableReadGuard<T> upgradableGuard(MutexGuard<Void> gate) {
-        ReadHolds holds = readHolds.get();
-        holds.add(CENTRAL);
-        return new RwLockUpgradableReadGuard<>(this, gate, holds);
-    }
-
-    /**
-     * Turns the caller's upgradable read hold (counted in the state word) into the write lock: once
-     * it is the only central reader, one CAS replaces its READER unit with WRITER, so no writer can
-     * come in between; meanwhile UPGRADING holds arriving readers back and makes the last other
-     * central reader's release unpark it. Then drains the stripes like a claiming writer. Ignores
-     * interrupts (status kept) and the scope: it waits only for holds already taken.
-     */
-    void upgrade(ReadHolds holds) {
-        refuseOtherReadHolds(holds);
-        Rt.yieldPoint(Op.LOCK, this);
-        boolean interrupted = false;
-        boolean announced = false;
-        while (true) {
-            long s = (long) STATE.getVolatile(this);
-            if ((s & READERS) == READER) {
-                // ignores WWAIT, WSPIN and HANDOFF: we hold the lock, and our release dispatches
-                if (STATE.compareAndSet(this, s, (s & ~UPGRADING) - READER + WRITER)) {
-                    break;
-                }
-                continue;
-            }
-            if (!announced) {
-                upgrader = Thread.currentThread(); // before UPGRADING: the releaser reads it after
-                STATE.getAndBitwiseOr(this, UPGRADING);
-                announced = true;
-                continue; // the last other reader may have left before it could see UPGRADING
-            }
-            Rt.park(this);
-            if (Thread.interrupted()) {
-                interrupted = true;
-            }
-        }
-        upgrader = null;
-        holds.remove(CENTRAL);
-        try {
-            awaitStripesDrained(false, 0L, false, false);
-        } catch (InterruptedException e) {
-            throw new AssertionError("uninterruptible wait was interrupted", e);
-        }
-        writer = Thread.currentThread();
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Like {@link #upgrade}, but only if no other reader holds right now; true once written. */
-    boolean tryUpgrade(ReadHolds holds) {
-        refuseOtherReadHolds(holds);
-        Rt.yieldPoint(Op.LOCK, this);
-        RwLockStripes st0 = stripes;
-        if (st0 != null && st0.sum() != 0) { // striped readers hold: fail without disturbing them
-            return false;
-        }
-        long s;
-        while (((s = (long) STATE.getVolatile(this)) & READERS) == READER) {
-            if (STATE.compareAndSet(this, s, s - READER + WRITER)) {
-                RwLockStripes st = stripes; // read after the claim, as in tryWrite
-                if (st == null || st.sum() == 0) {
-                    holds.remove(CENTRAL);
-                    writer = Thread.currentThread();
-                    return true;
-                }
-                // a striped reader holds: back to our read hold, as a downgrade does
-                long n = (long) STATE.getAndAdd(this, WRITER + READER) + WRITER + READER;
-                if ((n & QUEUED) != 0) {
-                    waiters.dispatch(true);
-                }
-                return false;
-            }
-        }
-        return false;
-    }
-
-    private void refuseOtherReadHolds(ReadHolds holds) {
-        if (holds.count() != 1) {
-            throw new IllegalStateException(
-                    label()
-                            + " is read-held by this thread besides its upgradable read, so the"
-                            + " upgrade would wait for itself forever: close those read guards"
-                            + " first");
-        }
-    }
-
     // ---- internals: entry and exit ----
 
     private RwLockReadGuard<T> enterRead(int slot, boolean checkPoison) {
@@ -1096,7 +887,7 @@ public final class RwLock<T> {
         return new RwLockReadGuard<>(this, slot, holds);
     }
 
-    private void enterReadHold(int slot, boolean checkPoison) {
+    void enterReadHold(int slot, boolean checkPoison) {
         LockHooks.acquired(this);
         if (counters != null) {
             counters.acquired();
@@ -1148,9 +939,9 @@ public final class RwLock<T> {
         if ((n & (READERS | QUEUED)) == QUEUED) {
             waiters.dispatch(false);
         } else if ((n & (READERS | UPGRADING)) == (READER | UPGRADING)) {
-            Thread u = upgrader; // read after the RMW; set before UPGRADING was (Dekker)
+            RwLockUpgrades<T> u = upgrades; // set before UPGRADING was
             if (u != null) {
-                Rt.unpark(u); // it is the one reader left: let it upgrade
+                u.wakeUpgrader(); // it is the one reader left: let it upgrade
             }
         }
     }
@@ -1206,50 +997,6 @@ public final class RwLock<T> {
         LockHooks.acquired(this);
     }
 
-    private void refuseReentry(boolean write) {
-        if (writer == Thread.currentThread()) {
-            throw new IllegalStateException(
-                    label()
-                            + " is already write-held by this thread: braid locks are not reentrant"
-                            + (write ? "" : " (downgrade the write guard to read)"));
-        }
-        if (write) {
-            refuseOwnReadHold();
-        }
-    }
-
-    /** A write that would wait for the caller's own read hold would wait forever: refuse it. */
-    private void refuseOwnReadHold() {
-        if (readHolds.get().count() != 0) {
-            throw new IllegalStateException(
-                    label()
-                            + " is read-held by this thread, so a write lock would wait for"
-                            + " itself forever: close the read guard first, or read with"
-                            + " upgradableRead() and upgrade() that guard");
-        }
-    }
-
-    /**
-     * A thread that already holds a read hold reads again without waiting: queueing behind a writer
-     * that waits for that very hold would deadlock. Joins the hold in the caller's stripe (a writer
-     * draining the stripes waits for it anyway) or in the state word (where the caller's own hold
-     * keeps WRITER clear). Returns the new hold's slot, or NOT_HELD if the caller holds none.
-     */
-    private int rejoinRead() {
-        ReadHolds holds = readHolds.get();
-        if (holds.striped != 0) {
-            RwLockStripes st = stripes;
-            int slot = st.slotOfCurrentThread();
-            st.enter(slot);
-            return slot;
-        }
-        if (holds.central != 0) {
-            STATE.getAndAdd(this, READER);
-            return CENTRAL;
-        }
-        return NOT_HELD;
-    }
-
     /**
      * The write fast path: claims the state word if nothing blocks an arrival; retries only when
      * the state changed under a CAS without blocking it (a reader came or went). Striped readers
@@ -1300,7 +1047,7 @@ public final class RwLock<T> {
         Rt.yieldPoint(Op.LOCK, this);
         LockHooks.beforeBlocking(this);
         int slot = tryReadNow();
-        if (slot == NOT_HELD && (slot = rejoinRead()) == NOT_HELD) {
+        if (slot == NOT_HELD && (slot = ReadHolds.rejoinRead(this)) == NOT_HELD) {
             try {
                 acquireSlow(false, false, 0L, false);
             } catch (InterruptedException e) {
@@ -1319,7 +1066,7 @@ public final class RwLock<T> {
         }
         LockHooks.beforeBlocking(this);
         int slot = tryReadNow();
-        if (slot != NOT_HELD || (slot = rejoinRead()) != NOT_HELD) {
+        if (slot != NOT_HELD || (slot = ReadHolds.rejoinRead(this)) != NOT_HELD) {
             return slot;
         }
         return acquireSlow(false, !deadline.isNever(), deadline.nanoTime(), true)
@@ -1359,33 +1106,14 @@ public final class RwLock<T> {
      * the wait ends early (timeout, interrupt, scope) the claim is given back; returns false on
      * timeout and throws for an interrupt or a stopped scope.
      */
-    private boolean awaitStripesDrained(
+    boolean awaitStripesDrained(
             boolean timed, long deadline, boolean interruptible, boolean ambient)
             throws InterruptedException {
         RwLockStripes st = stripes;
         if (st == null || st.sum() == 0) { // the common case stays inline; the wait does not
             return true;
         }
-        if (readHolds.get().striped != 0) {
-            abandonClaim();
-            refuseOwnReadHold();
-        }
-        long start = counters == null ? 0L : Rt.nanoTime();
-        int outcome = st.awaitDrained(this, timed, deadline, interruptible, ambient);
-        if (counters != null) { // a contended wait of its own (after a queue wait, a second one)
-            counters.waited(Rt.nanoTime() - start, outcome == RwLockStripes.DRAINED);
-        }
-        if (outcome == RwLockStripes.DRAINED) {
-            return true;
-        }
-        abandonClaim();
-        if (outcome == RwLockStripes.STOPPED) {
-            Waiter.throwStopped(CancelScope.current());
-        }
-        if (outcome == RwLockStripes.INTERRUPTED) {
-            throw new InterruptedException();
-        }
-        return false;
+        return st.awaitDrainedAfterClaim(this, timed, deadline, interruptible, ambient);
     }
 
     /**
@@ -1393,16 +1121,16 @@ public final class RwLock<T> {
      * optimistic read across it fails validation once, harmlessly); dispatches like a release,
      * since readers may have queued behind the claim.
      */
-    private void abandonClaim() {
+    void abandonClaim() {
         long n = (long) STATE.getAndAdd(this, WRITER) + WRITER; // release
         if ((n & QUEUED) != 0) {
             waiters.dispatch(true);
         }
     }
 
-    private boolean acquireSlow(boolean write, boolean timed, long deadline, boolean interruptible)
+    boolean acquireSlow(boolean write, boolean timed, long deadline, boolean interruptible)
             throws InterruptedException {
-        refuseReentry(write);
+        ReadHolds.refuseReentry(this, write);
         LockContendedEvent event = LockContendedEvent.start();
         long start = counters == null ? 0L : Rt.nanoTime();
         boolean acquired = false;
@@ -1429,6 +1157,14 @@ public final class RwLock<T> {
 
     long addState(long delta) {
         return (long) STATE.getAndAdd(this, delta) + delta;
+    }
+
+    void orState(long bits) {
+        STATE.getAndBitwiseOr(this, bits);
+    }
+
+    void dispatch(boolean afterWrite) {
+        waiters.dispatch(afterWrite);
     }
 
     static final long Q_LOCK = QLOCK;

@@ -19,11 +19,48 @@ import dev.braid.internal.rt.Rt;
 
 /**
  * The contended half of {@link RwLock}: spinning, queueing, wake-ups, hand-offs, timeouts and
- * ambient cancellation. The algorithm, the state layout and the orderings are described in RwLock's
- * implementation notes; this class only holds the code, to keep each file readable. Every field is
- * guarded by the lock's QLOCK bit.
+ * ambient cancellation. The state word's layout, its invariants and the lock's orderings are
+ * described in RwLock's implementation notes. Every field is guarded by the lock's QLOCK bit.
  */
 final class RwLockQueue {
+    /*
+     * Implementation notes
+     *
+     * Algorithm. A releaser that sees QUEUED takes QLOCK and dispatches. By default it *wakes* the
+     * head (a writer, or every queued reader) and leaves the lock free: woken threads compete with
+     * arrivals, and a loser requeues at the front keeping its `since` (parking_lot's eventual
+     * fairness, as in Mutex). If the head has waited FAIR_BOUND_NANOS, the releaser *grants*
+     * instead (phase-fair hand-off: all queued readers after a write, else the head): it changes
+     * the state word on the waiters' behalf; if the state does not allow it yet (a barger got in),
+     * it sets HANDOFF, which stops all barging until the holders leave and the next release
+     * grants. A fair lock grants at every dispatch, and keeps HANDOFF set whenever anyone is
+     * queued, so nobody ever barges (the strict phase-fair lock of Brandenburg and Anderson, with
+     * blocking instead of spinning).
+     *
+     * Lost wake-ups. A woken waiter that times out, is interrupted or is stopped by its scope makes
+     * one more attempt; if it gets the lock it keeps it (timeout) or releases it normally, which
+     * dispatches; if not, whoever blocks it dispatches later. So the queue never stalls with the
+     * lock available to its head (testkit exploration checks this: a stall is a deadlock report).
+     *
+     * Memory ordering. Node fates (WOKEN, GRANTED, CANCELLED) are written under QLOCK. A grant's
+     * state RMW and the volatile GRANTED write happen-after the releaser's release, so the grantee
+     * sees the previous critical section.
+     *
+     * Ambient cancellation. As in Mutex: only a thread that queues reads CancelScope.current();
+     * it parks no later than the scope's deadline, registers a wake-up on the scope's tokens, and
+     * when stopped leaves like a timed-out waiter (cancel, or pass on a consumed wake-up or grant)
+     * and throws through scope.check(). Re-acquisition after a Condvar wait ignores the scope (a
+     * wait must return holding the lock).
+     *
+     * Tradeoffs. Wake-and-compete lets a woken waiter lose to an arrival (a requeue, ~10 us of
+     * park/unpark on a 2-core box), but keeps the common phase changes free of context switches;
+     * the bound keeps waits finite (ADR 0011, with the measurements).
+     *
+     * References. B. Brandenburg and J. Anderson, "Spin-Based Reader-Writer Synchronization for
+     * Multiprocessor Real-Time Systems" (Real-Time Systems 46(1), 2010); parking_lot's RawRwLock
+     * and "eventual fairness" notes (A. d'Antras).
+     */
+
     private final RwLock<?> lock;
     final boolean fair;
     private final WaitQueue queue = new WaitQueue();

@@ -48,7 +48,7 @@ public final class RwLockUpgradableReadGuard<T> implements AutoCloseable {
      */
     public RwLockWriteGuard<T> upgrade() {
         check();
-        lock.upgrade(holds);
+        lock.upgrades().upgrade(holds);
         closed = true;
         moved = true;
         return new RwLockWriteGuard<>(lock, gate);
@@ -64,7 +64,7 @@ public final class RwLockUpgradableReadGuard<T> implements AutoCloseable {
      */
     public Optional<RwLockWriteGuard<T>> tryUpgrade() {
         check();
-        if (!lock.tryUpgrade(holds)) {
+        if (!lock.upgrades().tryUpgrade(holds)) {
             return Optional.empty();
         }
         closed = true;

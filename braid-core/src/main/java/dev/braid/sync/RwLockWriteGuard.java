@@ -103,7 +103,7 @@ public final class RwLockWriteGuard<T> implements ExclusiveGuard<T> {
         closed = true;
         moved = true;
         lock.downgrade();
-        return lock.upgradableGuard(gate);
+        return RwLockUpgrades.guard(lock, gate);
     }
 
     /**
