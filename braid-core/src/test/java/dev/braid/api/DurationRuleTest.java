@@ -10,7 +10,6 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.braid.async.Async;
 import dev.braid.async.LocalExecutor;
-import dev.braid.async.Timed;
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.DeadlineExceededException;
@@ -368,7 +367,7 @@ class DurationRuleTest {
                         d -> {
                             try (LocalExecutor ex = LocalExecutor.create("duration-rule")) {
                                 return ex.blockOn(Async.<Integer>never().timeout(d))
-                                        instanceof Timed.Elapsed;
+                                        instanceof dev.braid.async.Timed.Elapsed;
                             }
                         }));
         return rows;
