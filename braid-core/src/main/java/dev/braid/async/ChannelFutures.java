@@ -3,12 +3,14 @@ package dev.braid.async;
 import dev.braid.async.AsyncChannels.RecvClause;
 import dev.braid.async.AsyncChannels.SendClause;
 import dev.braid.channel.ChannelClosedException;
+import dev.braid.channel.ChannelWaker;
 import dev.braid.channel.Receiver;
 import dev.braid.channel.RecvRegistration;
 import dev.braid.channel.RecvResult;
 import dev.braid.channel.SendRegistration;
 import dev.braid.channel.SendResult;
 import dev.braid.channel.Sender;
+import dev.braid.internal.rt.SimWait;
 import java.util.List;
 
 /** The futures behind {@link AsyncChannels}. */
@@ -45,9 +47,23 @@ final class ChannelFutures {
      */
     private ChannelFutures() {}
 
-    abstract static class Leaf<T> implements Async<T> {
+    abstract static class Leaf<T> implements Async<T>, SimWait.Sink {
         private volatile Waker waker;
         boolean done;
+
+        /**
+         * Under the testkit: the task being polled records what it awaits, for deadlock reports.
+         */
+        @Override
+        public final void awaiting(Object blocker) {
+            if (Interop.POLLING.get() instanceof RawTask<?> t) {
+                t.simAwaiting = blocker;
+            }
+        }
+
+        final ChannelWaker waker() {
+            return new SimAwareWaker(this);
+        }
 
         final void publish(Context cx) {
             if (done) {
@@ -69,6 +85,19 @@ final class ChannelFutures {
                 cx.consumeBudget(); // budgetLeft() was checked before the operation
             }
             return Poll.ready(value);
+        }
+    }
+
+    /** The channel callback: wakes the latest waker; tells a simulation what it awaits. */
+    private record SimAwareWaker(Leaf<?> leaf) implements ChannelWaker, SimWait.Sink {
+        @Override
+        public void wake() {
+            leaf.fire();
+        }
+
+        @Override
+        public void awaiting(Object blocker) {
+            leaf.awaiting(blocker);
         }
     }
 
@@ -104,7 +133,7 @@ final class ChannelFutures {
                     }
                     default -> {}
                 }
-                RecvRegistration g = rx.registerRecv(this::fire);
+                RecvRegistration g = rx.registerRecv(waker());
                 if (!g.isReady()) {
                     reg = g;
                     return Poll.pending();
@@ -149,7 +178,7 @@ final class ChannelFutures {
             if (!AsyncChannels.budgetLeft(cx)) {
                 return Poll.pending();
             }
-            SendRegistration g = tx.registerSend(element, this::fire);
+            SendRegistration g = tx.registerSend(element, waker());
             if (g.isDone()) {
                 return finish(g.result(), true, cx);
             }
@@ -208,7 +237,7 @@ final class ChannelFutures {
                 }
                 boolean ready = false;
                 for (int i = 0; i < recvRegs.length; i++) {
-                    recvRegs[i] = recvs.get(i).rx().registerRecv(this::fire);
+                    recvRegs[i] = recvs.get(i).rx().registerRecv(waker());
                     ready |= recvRegs[i].isReady();
                 }
                 if (send != null) {
@@ -298,7 +327,7 @@ final class ChannelFutures {
         }
 
         private <T> SendRegistration register(SendClause<T, ?> c) {
-            return c.tx().registerSend(c.element(), this::fire);
+            return c.tx().registerSend(c.element(), waker());
         }
 
         @Override
