@@ -101,7 +101,6 @@ class HostileInputTest {
                             "BarrierWait$BrokenReason.valueOf(String)",
                             "javac-generated; the JDK checks it"),
                     Map.entry("Release.valueOf(String)", "javac-generated; the JDK checks it"),
-                    Map.entry("ScopePolicy.valueOf(String)", "javac-generated; the JDK checks it"),
                     Map.entry(
                             "LeakDetector$Level.valueOf(String)",
                             "javac-generated; the JDK checks it"),
