@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.braid.async.Async;
 import dev.braid.async.AsyncChannels;
 import dev.braid.async.LocalExecutor;
+import dev.braid.async.TaskHandle;
 import dev.braid.channel.Channel;
 import dev.braid.channel.RecvResult;
+import dev.braid.channel.SendResult;
 import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -108,5 +113,41 @@ class AsyncChannelSimTest {
                         "thread 'main' drives task 'fetch' awaits to receive on channel 'results'"
                                 + " (empty), served by 'server'");
         assertThat(sim.rerun(r.schedule(), () -> requestReply(true))).isEqualTo(r);
+    }
+
+    /**
+     * A task's pending send cancelled while a thread's timed receive races it: in every schedule
+     * the element is delivered at most once, and nothing stays on offer.
+     */
+    static final Set<String> OUTCOMES = ConcurrentHashMap.newKeySet();
+
+    static void sendCancelRacingATimedReceive() throws InterruptedException {
+        Channel<Integer> ch = Channel.<Integer>builder().name("ch").rendezvous().build();
+        JoinHandle<RecvResult<Integer>> rx =
+                Threads.builder().name("rx").spawn(() -> ch.recv(Duration.ofNanos(1)));
+        try (LocalExecutor ex = LocalExecutor.create("sim")) {
+            TaskHandle<SendResult> tx = ex.spawn("tx", AsyncChannels.send(ch, 7));
+            ex.blockOn(Async.yieldNow());
+            boolean cancelled = tx.cancel();
+            ex.blockOn(Async.yieldNow());
+            RecvResult<Integer> got = rx.join();
+            OUTCOMES.add((cancelled ? "cancelled, " : "sent, ") + got.getClass().getSimpleName());
+            if (!cancelled) {
+                assertThat(ex.blockOn(tx)).isEqualTo(new SendResult.Sent());
+                assertThat(got).isEqualTo(new RecvResult.Received<>(7));
+            }
+            assertThat(ch.blockedSenders()).as("no offer left").isZero();
+            assertThat(ch.tryRecv()).isEqualTo(new RecvResult.Empty<Integer>());
+        }
+    }
+
+    @Test
+    void aCancelledSendIsDeliveredAtMostOnceInEverySchedule() {
+        OUTCOMES.clear();
+        Exploration e = sim.explore(AsyncChannelSimTest::sendCancelRacingATimedReceive);
+        assertThat(e.passed()).as(e.message()).isTrue();
+        assertThat(OUTCOMES)
+                .as("a send completing and one taken while its cancel is pending are both explored")
+                .contains("sent, Received", "cancelled, Received");
     }
 }
