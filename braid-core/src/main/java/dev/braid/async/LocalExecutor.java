@@ -147,7 +147,7 @@ public final class LocalExecutor implements AsyncExecutor {
                     }
                     parked = true; // volatile: Dekker with schedule()
                     if (queue.isEmpty() && !root.isFinished()) {
-                        wait.park(root);
+                        wait.park(Rt.simulating() ? tasks.simBlocker(root) : root);
                     }
                     parked = false;
                 }

@@ -88,6 +88,9 @@ final class RawTask<T> implements Waker {
     private volatile long polls; // written only by the RUNNING thread
     private volatile long pollNanos;
 
+    /** Under the testkit only: what the latest pending poll awaits (a channel's blocker). */
+    volatile Object simAwaiting;
+
     RawTask(String name, long id, Async<T> future, TaskScheduler scheduler, CancelScope scope) {
         this.name = name;
         this.id = id;
@@ -167,6 +170,7 @@ final class RawTask<T> implements Waker {
         }
         Object outer = Interop.POLLING.get();
         Interop.POLLING.set(this);
+        simAwaiting = null;
         TaskLongPollEvent event = new TaskLongPollEvent(); // no allocation unless recording
         event.begin();
         long start = Rt.nanoTime();

@@ -1,6 +1,7 @@
 package dev.braid.async;
 
 import dev.braid.cancel.CancelScope;
+import dev.braid.internal.rt.SimWait;
 import dev.braid.internal.util.Args;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -83,5 +84,36 @@ final class TaskRegistry {
             lines.add(t.describe());
         }
         return lines;
+    }
+
+    /**
+     * Under the testkit only: what a driver thread parks on when no task is runnable: the first
+     * live task (by id) that awaits a known resource, as a wait on that resource; else {@code
+     * fallback}.
+     */
+    Object simBlocker(Object fallback) {
+        RawTask<?> best = null;
+        for (RawTask<?> t : live) {
+            if (t.simAwaiting != null && (best == null || t.id < best.id)) {
+                best = t;
+            }
+        }
+        if (best == null) {
+            return fallback;
+        }
+        return new TaskAwaits(best.name, best.simAwaiting);
+    }
+
+    /** A task's wait on a resource, as the testkit's deadlock report shows it. */
+    private record TaskAwaits(String task, Object blocker) implements SimWait.Delegate {
+        @Override
+        public Object waitsOn() {
+            return blocker;
+        }
+
+        @Override
+        public String toString() {
+            return "task '" + task + "' awaits " + blocker;
+        }
     }
 }

@@ -86,7 +86,8 @@ public final class TaskScope implements AutoCloseable {
     /**
      * Opens a scope bounded by the ambient {@link CancelScope} (its tokens and deadline).
      *
-     * @param executor where the children run ({@link LocalExecutor} or {@link ThreadedExecutor})
+     * @param executor where the children run ({@link LocalExecutor}, {@link ThreadedExecutor} or
+     *     {@link PoolExecutor})
      * @param policy what a child's failure or success does to the others
      * @return the open scope
      * @throws NullPointerException if an argument is null
@@ -110,9 +111,12 @@ public final class TaskScope implements AutoCloseable {
         Args.notNull(executor, "executor");
         Args.notNull(policy, "policy");
         Args.notNull(deadline, "deadline");
-        if (!(executor instanceof LocalExecutor) && !(executor instanceof ThreadedExecutor)) {
+        if (!(executor instanceof LocalExecutor)
+                && !(executor instanceof ThreadedExecutor)
+                && !(executor instanceof PoolExecutor)) {
             throw new IllegalArgumentException(
-                    "executor must be a LocalExecutor or ThreadedExecutor, was " + executor);
+                    "executor must be a LocalExecutor, ThreadedExecutor or PoolExecutor, was "
+                            + executor);
         }
         return new TaskScope(executor, policy, deadline);
     }
@@ -172,9 +176,11 @@ public final class TaskScope implements AutoCloseable {
                             + ": spawn before join()");
         }
         TaskHandle<T> h =
-                executor instanceof LocalExecutor l
-                        ? l.spawnScoped(name, future, childScope)
-                        : ((ThreadedExecutor) executor).spawnScoped(name, future, childScope);
+                switch (executor) {
+                    case LocalExecutor l -> l.spawnScoped(name, future, childScope);
+                    case PoolExecutor p -> p.spawnScoped(name, future, childScope);
+                    default -> ((ThreadedExecutor) executor).spawnScoped(name, future, childScope);
+                };
         children.add(h);
         pending.incrementAndGet();
         CancellationToken token = source.token();

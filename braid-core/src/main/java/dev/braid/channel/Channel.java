@@ -1,6 +1,7 @@
 package dev.braid.channel;
 
 import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.SimWait;
 import dev.braid.internal.util.Args;
 import java.time.Duration;
 import java.util.Iterator;
@@ -307,6 +308,7 @@ public final class Channel<T> implements Sender<T>, Receiver<T> {
         Entry e = new Entry(new Waiter(null, waker), 0, element);
         int r = core.offerOrQueue(element, e);
         if (r == ChannelCore.FULL) {
+            SimWait.note(waker, core.sendBlocker); // the testkit's wait-for graph names the wait
             return new SendRegistration(core, e, null);
         }
         return new SendRegistration(core, null, sendResult(r, false));

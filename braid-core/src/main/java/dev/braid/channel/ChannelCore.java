@@ -5,6 +5,7 @@ import dev.braid.cancel.CancellationRegistration;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
+import dev.braid.internal.rt.SimWait;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -563,6 +564,9 @@ final class ChannelCore<T> {
             readers.append(e);
         }
         unlockAndWake();
+        if (e != null) {
+            SimWait.note(waker, recvBlocker); // the testkit's wait-for graph names the wait
+        }
         return e;
     }
 

@@ -2,6 +2,8 @@ package dev.braid.async;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.channel.Channel;
+import dev.braid.channel.RecvResult;
 import dev.braid.thread.ScopePolicy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,5 +86,30 @@ class AsyncDocExamplesTest {
                         })
                 .join();
         assertThat(page.get()).isEqualTo("<html>");
+    }
+
+    static Async<Integer> sumAll(Channel<Integer> ch, int acc) {
+        return AsyncChannels.recv(ch)
+                .then(
+                        r ->
+                                switch (r) {
+                                    case RecvResult.Received<Integer>(Integer v) ->
+                                            sumAll(ch, acc + v);
+                                    default -> Async.ready(acc);
+                                });
+    }
+
+    @Test
+    void channelsForThreadsAndTasks() throws Exception {
+        Channel<Integer> numbers = Channel.bounded(16);
+        try (PoolExecutor ex = PoolExecutor.create("workers", 2)) {
+            TaskHandle<Integer> sum = ex.spawn("sum", sumAll(numbers, 0));
+            for (int i = 1; i <= 100; i++) {
+                numbers.send(i);
+            }
+            numbers.close();
+            int total = sum.join();
+            assertThat(total).isEqualTo(5050);
+        }
     }
 }

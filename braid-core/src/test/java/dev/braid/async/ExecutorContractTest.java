@@ -21,7 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The executor and task-handle contract, over the local executor and threaded ones of 1 and 3. */
+/**
+ * The executor and task-handle contract, over the local executor, threaded ones of 1 and 3, and
+ * pool-backed ones of 1 and 3.
+ */
 class ExecutorContractTest {
     static Stream<Arguments> executors() {
         return Stream.of(
@@ -32,7 +35,11 @@ class ExecutorContractTest {
                         (Supplier<AsyncExecutor>) () -> ThreadedExecutor.create("t1", 1)),
                 Arguments.of(
                         "threaded-3",
-                        (Supplier<AsyncExecutor>) () -> ThreadedExecutor.create("t3", 3)));
+                        (Supplier<AsyncExecutor>) () -> ThreadedExecutor.create("t3", 3)),
+                Arguments.of(
+                        "pool-1", (Supplier<AsyncExecutor>) () -> PoolExecutor.create("p1", 1)),
+                Arguments.of(
+                        "pool-3", (Supplier<AsyncExecutor>) () -> PoolExecutor.create("p3", 3)));
     }
 
     private final List<AsyncExecutor> opened = new ArrayList<>();

@@ -33,10 +33,11 @@ final class Messages {
             for (SimResult.Wait w : d.waits()) {
                 // A channel's blocker reads "to send on channel 'jobs' (full, 16 of 16)"; its
                 // "holders" are the threads that used the other side, which could serve it.
-                boolean served = w.waitsFor().startsWith("to ");
+                boolean task = w.waitsFor().startsWith("task '");
+                boolean served = w.waitsFor().startsWith("to ") || task;
                 sb.append("\n  thread '")
                         .append(w.thread())
-                        .append(served ? "' waits " : "' waits for ");
+                        .append(task ? "' drives " : served ? "' waits " : "' waits for ");
                 sb.append(w.waitsFor());
                 if (w.heldBy().isEmpty()) {
                     sb.append(

@@ -1,5 +1,6 @@
 package dev.braid.testkit.internal;
 
+import dev.braid.internal.rt.SimWait;
 import dev.braid.sync.Barrier;
 import dev.braid.sync.Lazy;
 import dev.braid.sync.Mutex;
@@ -59,6 +60,9 @@ final class Resources {
 
     /** Tasks that hold {@code blocker}: its holders, or for a thread blocker that thread. */
     List<Task> holdersOf(Object blocker, List<Task> tasks) {
+        if (blocker instanceof SimWait.Delegate d) {
+            blocker = d.waitsOn(); // an async task's wait: the holders of what it awaits
+        }
         if (blocker instanceof Thread thread) {
             for (Task t : tasks) {
                 if (t.thread == thread) {

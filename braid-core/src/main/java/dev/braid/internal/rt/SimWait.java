@@ -1,0 +1,45 @@
+package dev.braid.internal.rt;
+
+/**
+ * Plumbing for the testkit's deadlock report: lets code that waits without parking (an async task
+ * registered on a channel) say what it awaits, so the wait-for graph can show it as if a thread
+ * were parked there. Outside a simulation nothing calls these.
+ */
+public final class SimWait {
+    private SimWait() {}
+
+    /**
+     * Implemented by a wake callback that wants to know what a blocked thread would have parked on
+     * for the same operation.
+     */
+    public interface Sink {
+        /**
+         * Tells the callback's owner the blocker of the operation it registered for.
+         *
+         * @param blocker the object a parked thread would wait on (its text is the wait's label)
+         */
+        void awaiting(Object blocker);
+    }
+
+    /** Implemented by a park blocker that stands for a wait on another resource. */
+    public interface Delegate {
+        /**
+         * The resource this wait is really on (its holders are the ones who can end the wait).
+         *
+         * @return the underlying blocker, or null if none is known
+         */
+        Object waitsOn();
+    }
+
+    /**
+     * Under a simulation, tells {@code callback} (if it is a {@link Sink}) what it awaits.
+     *
+     * @param callback the registered wake callback
+     * @param blocker what a blocked thread would park on
+     */
+    public static void note(Object callback, Object blocker) {
+        if (Rt.simulating() && callback instanceof Sink s) {
+            s.awaiting(blocker);
+        }
+    }
+}
