@@ -37,6 +37,39 @@ import java.util.concurrent.atomic.AtomicLong;
  * signals throw {@link NullPointerException} (§2.13).
  */
 public final class ChannelFlow {
+    /*
+     * Implementation notes
+     *
+     * Algorithm. Publisher: one delivery loop per subscription on its own thread (Rt.spawn, so the
+     * testkit schedules it): while demand > 0, tryRecv; on Empty register a receive waker that
+     * unparks the loop, and park until it fires, demand changes or cancel. Only the loop signals
+     * the subscriber, so signals are serial without a lock. Subscriber: the classic
+     * work-in-progress ("drain") loop of reactive libraries: every event (onNext, onComplete,
+     * onError, a send waker) increments `wip`; the caller that moved it from 0 runs the loop until
+     * it has consumed every increment, so at most one thread works at a time and no event is
+     * missed.
+     *
+     * State. Publisher: `demand` (saturating at Long.MAX_VALUE, 3.17), `cancelled`, `badRequest`
+     * (the first n <= 0, reported by the loop). Subscriber: `held` (elements received but not yet
+     * accepted, at most `batch` because only accepted elements are re-requested), `offer` (the one
+     * pending registerSend, owned by the loop), `done`/`error` (the terminal signal).
+     *
+     * Memory ordering. Demand and flags are volatile or atomic; the park/unpark permit closes the
+     * check-then-park race. The drain loop's fields are handed between threads by the `wip`
+     * atomic's read-modify-write, which orders one loop run before the next.
+     *
+     * Liveness. A publisher's loop holds no element while waiting; a cancel or a bad request
+     * unparks it. The subscriber never blocks: a full channel leaves the element on offer and the
+     * receiver that makes room runs the waker, which resumes the loop.
+     *
+     * Tradeoffs. A thread (virtual) per subscription is simpler to reason about than an executor
+     * trampoline and keeps subscriber code off the senders' threads; the subscriber's work, in
+     * contrast, may run on a receiver's thread (it only does trySend/registerSend and request).
+     *
+     * References. Reactive Streams 1.0.4 specification (rules cited by number); the drain-loop
+     * idiom of RxJava/Reactor (described, not copied); docs/adr/0020-channel-waker-protocol.md.
+     */
+
     private ChannelFlow() {}
 
     /**
