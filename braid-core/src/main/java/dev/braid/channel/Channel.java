@@ -271,6 +271,24 @@ public final class Channel<T> implements Sender<T>, Receiver<T> {
         return receiverView;
     }
 
+    /**
+     * This channel as a {@link java.util.concurrent.BlockingQueue}: {@code offer}/{@code
+     * put}/{@code poll}/{@code take} are {@link #trySend}/{@link #send(Object)}/{@link
+     * #tryRecv}/{@link #recv()}, timed forms are the timed operations. On a closed channel {@code
+     * offer} returns false, {@code add} and {@code put} throw {@link ChannelClosedException},
+     * {@code poll} returns null once drained and {@code take} throws {@link
+     * ChannelClosedException}. {@code size}, {@code iterator}, {@code contains}, {@code toArray}
+     * and {@code remove(Object)} see the buffered elements (iterators are weakly consistent
+     * snapshots whose {@code remove} is supported); {@code peek} shows what a receive would take
+     * next. {@code remainingCapacity} is {@code capacity() - len()} ({@link Integer#MAX_VALUE} when
+     * unbounded). Equality is identity.
+     *
+     * @return the queue view (a new view each call, all backed by this channel)
+     */
+    public java.util.concurrent.BlockingQueue<T> asBlockingQueue() {
+        return new ChannelQueue<>(this);
+    }
+
     // ---- sending ----
 
     @Override

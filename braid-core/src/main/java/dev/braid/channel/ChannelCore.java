@@ -699,6 +699,75 @@ final class ChannelCore<T> {
         return n;
     }
 
+    // ---- collection views (ChannelQueue): short scans under the lock ----
+
+    /**
+     * The element a receive would take next (buffer head, else the first live sender's), or null.
+     */
+    Object peek() {
+        lock();
+        Object x = null;
+        if (size > 0) {
+            x = ring[head];
+        } else {
+            for (Entry e = senders.first(); e != null && x == null; e = e.next) {
+                if (e.waiter.isWaiting()) {
+                    x = e.item;
+                }
+            }
+        }
+        unlockAndWake();
+        return x;
+    }
+
+    /** The buffered elements, oldest first (a snapshot). */
+    Object[] snapshot() {
+        lock();
+        Object[] out = new Object[size];
+        for (int k = 0; k < size; k++) {
+            int i = head + k;
+            out[k] = ring[i >= ring.length ? i - ring.length : i];
+        }
+        unlockAndWake();
+        return out;
+    }
+
+    /**
+     * Removes the first buffered element equal to {@code o} (or identical, if {@code identity}),
+     * closing the gap and refilling the freed slot from the first waiting sender, as a receive
+     * would. Returns whether one was removed.
+     */
+    boolean removeBuffered(Object o, boolean identity) {
+        lock();
+        int found = -1;
+        for (int k = 0; k < size && found < 0; k++) {
+            int i = head + k;
+            Object x = ring[i >= ring.length ? i - ring.length : i];
+            if (identity ? x == o : o.equals(x)) {
+                found = k;
+            }
+        }
+        if (found >= 0) {
+            for (int k = found; k < size - 1; k++) {
+                int i = head + k;
+                int j = i + 1;
+                ring[i >= ring.length ? i - ring.length : i] =
+                        ring[j >= ring.length ? j - ring.length : j];
+            }
+            int last = head + size - 1;
+            ring[last >= ring.length ? last - ring.length : last] = null;
+            size--;
+            Entry s = claimSenderLocked(null);
+            if (s != null) {
+                push(s.item);
+                s.waiter.complete(s.clause, SENT);
+                pendingWake = s.waiter;
+            }
+        }
+        unlockAndWake();
+        return found >= 0;
+    }
+
     /** Whether {@code x} is in the buffer (diagnostics and tests only). */
     boolean bufferContains(Object x) {
         lock();

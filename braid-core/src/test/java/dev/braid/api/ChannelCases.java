@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.braid.cancel.CancellationToken;
 import dev.braid.cancel.Deadline;
 import dev.braid.channel.Channel;
+import dev.braid.channel.ChannelFlow;
 import dev.braid.channel.ChannelWaker;
 import dev.braid.channel.Overflow;
 import dev.braid.channel.RecvResult;
@@ -214,6 +215,46 @@ final class ChannelCases {
                 "no receive clause",
                 () -> SelectLoop.biased().run(),
                 IllegalStateException.class);
+        java.util.concurrent.BlockingQueue<Integer> q = ch.asBlockingQueue();
+        s.npe("Channel.asBlockingQueue().offer(Object)", "element", () -> q.offer(null));
+        s.npe("Channel.asBlockingQueue().add(Object)", "element", () -> q.add(null));
+        s.npe("Channel.asBlockingQueue().put(Object)", "element", () -> q.put(null));
+        s.npe(
+                "Channel.asBlockingQueue().offer(Object, long, TimeUnit)",
+                "element",
+                () -> q.offer(null, 1, java.util.concurrent.TimeUnit.SECONDS));
+        s.npe(
+                "Channel.asBlockingQueue().offer(Object, long, TimeUnit)#unit",
+                "unit",
+                () -> q.offer(1, 1, null));
+        s.npe("Channel.asBlockingQueue().poll(long, TimeUnit)", "unit", () -> q.poll(1, null));
+        s.npe("Channel.asBlockingQueue().drainTo(Collection)", "c", () -> q.drainTo(null));
+        s.iae("Channel.asBlockingQueue().drainTo(Collection)#self", "c", () -> q.drainTo(q));
+        s.npe("Channel.asBlockingQueue().toArray(Object[])", "a", () -> q.toArray((Object[]) null));
+        s.npe("ChannelFlow.publisher(Receiver)", "rx", () -> ChannelFlow.publisher(null));
+        s.npe(
+                "ChannelFlow.publisher(Receiver).subscribe(Subscriber)",
+                "subscriber",
+                () -> ChannelFlow.publisher(ch).subscribe(null));
+        s.npe("ChannelFlow.subscriber(Sender, int)", "tx", () -> ChannelFlow.subscriber(null, 1));
+        s.iae(
+                "ChannelFlow.subscriber(Sender, int)#zero",
+                "batch",
+                () -> ChannelFlow.subscriber(ch, 0));
+        s.iae(
+                "ChannelFlow.subscriber(Sender, int)#negative",
+                "batch",
+                () -> ChannelFlow.subscriber(ch, -4));
+        java.util.concurrent.Flow.Subscriber<Integer> sub = ChannelFlow.subscriber(ch, 1);
+        s.npe(
+                "ChannelFlow.subscriber(Sender, int).onSubscribe(Subscription)",
+                "subscription",
+                () -> sub.onSubscribe(null));
+        s.npe("ChannelFlow.subscriber(Sender, int).onNext(Object)", "item", () -> sub.onNext(null));
+        s.npe(
+                "ChannelFlow.subscriber(Sender, int).onError(Throwable)",
+                "cause",
+                () -> sub.onError(null));
         assertThat(Optional.of(ch.toString())).get().asString().contains("hostile");
     }
 

@@ -8,9 +8,10 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 
 /**
  * Linearizability of each flavor's non-blocking operations, close and cancel, and a cancelled
- * waiter (a pending send registration that is withdrawn), against the same class run sequentially.
- * Smoke sizes in the default build; {@code -Plincheck} runs long, with the ring shrunk to one slot
- * ({@code -Dbraid.channel.ring=1}) so growth and wrap-around happen constantly.
+ * waiter (a pending send registration that is withdrawn), and the queue view's peek, remove(Object)
+ * and snapshot, against the same class run sequentially. Smoke sizes in the default build; {@code
+ * -Plincheck} runs long, with the ring shrunk to one slot ({@code -Dbraid.channel.ring=1}) so
+ * growth and wrap-around happen constantly.
  */
 class ChannelLincheckTest {
     /** Operations shared by every flavor. */
@@ -46,6 +47,23 @@ class ChannelLincheckTest {
         @Operation
         public int len() {
             return ch.len();
+        }
+
+        // the BlockingQueue view's collection operations, run under the core's lock
+
+        @Operation
+        public String peek() {
+            return String.valueOf(ch.asBlockingQueue().peek());
+        }
+
+        @Operation
+        public boolean removeValue(@Param(name = "v") int v) {
+            return ch.asBlockingQueue().remove(v);
+        }
+
+        @Operation
+        public String snapshot() {
+            return java.util.Arrays.toString(ch.asBlockingQueue().toArray());
         }
     }
 

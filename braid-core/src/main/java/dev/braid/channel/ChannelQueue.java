@@ -1,0 +1,182 @@
+package dev.braid.channel;
+
+import dev.braid.internal.util.Args;
+import java.time.Duration;
+import java.util.AbstractQueue;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@link BlockingQueue} view of a {@link Channel}, from {@link Channel#asBlockingQueue()}: the
+ * queue and the channel are the same object seen two ways (an element offered to one is received
+ * from the other).
+ *
+ * <p>Mapping: {@code offer}/{@code put}/timed {@code offer} are {@code trySend}/{@code send}/timed
+ * {@code send}; {@code poll}/{@code take}/timed {@code poll} are {@code tryRecv}/{@code recv}/timed
+ * {@code recv}. A closed channel: {@code offer} returns false, {@code add} and {@code put} throw
+ * {@link ChannelClosedException} (an {@link IllegalStateException}); {@code poll} returns null once
+ * drained and {@code take} throws {@link ChannelClosedException}. The collection view ({@code
+ * size}, {@code iterator}, {@code contains}, {@code toArray}, {@code remove(Object)}) covers the
+ * buffered elements; an element still held by a blocked sender joins it when it is buffered.
+ * Iterators are weakly consistent snapshots; {@code Iterator.remove} removes that element if it is
+ * still buffered. {@code remove(Object)} frees a slot that a waiting sender then fills, as a
+ * receive would.
+ */
+final class ChannelQueue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
+    private final Channel<T> ch;
+
+    ChannelQueue(Channel<T> ch) {
+        this.ch = ch;
+    }
+
+    @Override
+    public boolean add(T e) {
+        return switch (ch.trySend(Args.notNull(e, "element"))) {
+            case SendResult.Sent s -> true;
+            case SendResult.Closed c -> throw ch.closedException("add to");
+            default ->
+                    throw new IllegalStateException(
+                            "queue full: " + ch.core.label() + " holds " + ch.capacity());
+        };
+    }
+
+    @Override
+    public boolean offer(T e) {
+        return ch.trySend(Args.notNull(e, "element")).isSent();
+    }
+
+    @Override
+    public void put(T e) throws InterruptedException {
+        ch.send(Args.notNull(e, "element"));
+    }
+
+    @Override
+    public boolean offer(T e, long timeout, TimeUnit unit) throws InterruptedException {
+        Args.notNull(e, "element");
+        Args.notNull(unit, "unit");
+        return ch.send(e, Duration.ofNanos(unit.toNanos(timeout))).isSent();
+    }
+
+    @Override
+    public T poll() {
+        return ch.tryRecv().valueIfReceived().orElse(null);
+    }
+
+    @Override
+    public T take() throws InterruptedException {
+        return ch.recv();
+    }
+
+    @Override
+    public T poll(long timeout, TimeUnit unit) throws InterruptedException {
+        Args.notNull(unit, "unit");
+        return ch.recv(Duration.ofNanos(unit.toNanos(timeout))).valueIfReceived().orElse(null);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T peek() {
+        return (T) ch.core.peek();
+    }
+
+    @Override
+    public int size() {
+        return ch.len();
+    }
+
+    @Override
+    public int remainingCapacity() {
+        int cap = ch.capacity();
+        return cap == Integer.MAX_VALUE ? cap : Math.max(0, cap - ch.len());
+    }
+
+    @Override
+    public int drainTo(Collection<? super T> c) {
+        return drainTo(c, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public int drainTo(Collection<? super T> c, int maxElements) {
+        Args.notNull(c, "c");
+        if (c == this) {
+            throw new IllegalArgumentException("c must not be this queue");
+        }
+        int n = 0;
+        while (n < maxElements) {
+            T x = poll();
+            if (x == null) {
+                break;
+            }
+            c.add(x);
+            n++;
+        }
+        return n;
+    }
+
+    @Override
+    public boolean remove(Object o) {
+        return o != null && ch.core.removeBuffered(o, false);
+    }
+
+    @Override
+    public boolean contains(Object o) {
+        return o != null && Arrays.asList(ch.core.snapshot()).contains(o);
+    }
+
+    @Override
+    public Object[] toArray() {
+        return ch.core.snapshot();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <A> A[] toArray(A[] a) {
+        Args.notNull(a, "a");
+        Object[] s = ch.core.snapshot();
+        if (a.length < s.length) {
+            return (A[]) Arrays.copyOf(s, s.length, a.getClass());
+        }
+        System.arraycopy(s, 0, a, 0, s.length);
+        if (a.length > s.length) {
+            a[s.length] = null;
+        }
+        return a;
+    }
+
+    @Override
+    public Iterator<T> iterator() {
+        Object[] s = ch.core.snapshot();
+        return new Iterator<>() {
+            private int next;
+            private int last = -1;
+
+            @Override
+            public boolean hasNext() {
+                return next < s.length;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public T next() {
+                if (next >= s.length) {
+                    throw new NoSuchElementException("no more buffered elements in the snapshot");
+                }
+                last = next;
+                return (T) s[next++];
+            }
+
+            @Override
+            public void remove() {
+                if (last < 0) {
+                    throw new IllegalStateException("next() was not called, or remove() twice");
+                }
+                ch.core.removeBuffered(s[last], true);
+                last = -1;
+            }
+        };
+    }
+}
