@@ -38,6 +38,25 @@ final class Combinators {
                         + " polled after it completed (a completed future is never polled again)");
     }
 
+    /**
+     * The failure for a {@code poll} that returned null (read as pending, it would leave the task
+     * waiting for a wake that never comes).
+     */
+    static NullPointerException nullPoll(Object future) {
+        return new NullPointerException(
+                future.getClass().getName()
+                        + ".poll returned null: return Poll.pending() (after arranging a wake) or"
+                        + " Poll.ready(value)");
+    }
+
+    /** {@code p}, or the {@link #nullPoll} failure thrown if it is null. */
+    static <T> Poll<T> checked(Poll<T> p, Object future) {
+        if (p == null) {
+            throw nullPoll(future);
+        }
+        return p;
+    }
+
     /** Drops every non-null element, keeping the first exception and suppressing the others. */
     static void dropAll(Async<?>[] futures) {
         Throwable first = null;
@@ -167,7 +186,7 @@ final class Combinators {
                         absorb(t);
                         continue;
                     }
-                    Poll<?> p = c.poll(cx);
+                    Poll<?> p = checked(c.poll(cx), c);
                     if (!(p instanceof Poll.Ready<?> r)) {
                         return Poll.pending();
                     }
@@ -309,7 +328,7 @@ final class Combinators {
                 }
                 Poll<? extends T> p;
                 try {
-                    p = f.poll(cx);
+                    p = checked(f.poll(cx), f);
                 } catch (Throwable t) {
                     pending[i] = null;
                     left = -1;
@@ -369,7 +388,7 @@ final class Combinators {
                 }
                 Poll<? extends T> p;
                 try {
-                    p = f.poll(cx);
+                    p = checked(f.poll(cx), f);
                 } catch (Throwable t) {
                     futures[i] = null;
                     if (!skipFailures) {
