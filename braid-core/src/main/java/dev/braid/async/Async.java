@@ -63,7 +63,7 @@ public interface Async<T> {
      */
     default <U> Async<U> map(Function<? super T, ? extends U> f) {
         Args.notNull(f, "f");
-        return new Combinators.Map<>(this, f);
+        return Combinators.Then.map(this, f);
     }
 
     /**
@@ -77,7 +77,7 @@ public interface Async<T> {
      */
     default <U> Async<U> then(Function<? super T, ? extends Async<U>> next) {
         Args.notNull(next, "next");
-        return new Combinators.Then<>(this, next);
+        return Combinators.Then.then(this, next);
     }
 
     /**

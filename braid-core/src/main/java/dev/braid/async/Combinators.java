@@ -1,6 +1,7 @@
 package dev.braid.async;
 
 import dev.braid.internal.util.Args;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,6 +38,25 @@ final class Combinators {
                         + " polled after it completed (a completed future is never polled again)");
     }
 
+    /**
+     * The failure for a {@code poll} that returned null (read as pending, it would leave the task
+     * waiting for a wake that never comes).
+     */
+    static NullPointerException nullPoll(Object future) {
+        return new NullPointerException(
+                future.getClass().getName()
+                        + ".poll returned null: return Poll.pending() (after arranging a wake) or"
+                        + " Poll.ready(value)");
+    }
+
+    /** {@code p}, or the {@link #nullPoll} failure thrown if it is null. */
+    static <T> Poll<T> checked(Poll<T> p, Object future) {
+        if (p == null) {
+            throw nullPoll(future);
+        }
+        return p;
+    }
+
     /** Drops every non-null element, keeping the first exception and suppressing the others. */
     static void dropAll(Async<?>[] futures) {
         Throwable first = null;
@@ -60,82 +80,136 @@ final class Combinators {
         }
     }
 
-    static final class Map<T, U> implements Async<U> {
-        private Async<T> source; // null once finished or dropped
-        private final Function<? super T, ? extends U> f;
-
-        Map(Async<T> source, Function<? super T, ? extends U> f) {
-            this.source = source;
-            this.f = f;
-        }
-
-        @Override
-        public Poll<U> poll(Context cx) {
-            Async<T> s = source;
-            if (s == null) {
-                throw pollAfterCompletion(this);
-            }
-            Poll<T> p;
-            try {
-                p = s.poll(cx);
-            } catch (Throwable t) {
-                source = null;
-                throw t;
-            }
-            if (p instanceof Poll.Ready<T>(T value)) {
-                source = null;
-                return Poll.ready(f.apply(value));
-            }
-            return Poll.pending();
-        }
-
-        @Override
-        public void drop() {
-            Async<T> s = source;
-            source = null;
-            if (s != null) {
-                s.drop();
-            }
-        }
-    }
-
-    static final class Then<T, U> implements Async<U> {
-        private Async<T> first; // until it is ready
-        private Async<U> second; // after
-        private final Function<? super T, ? extends Async<U>> next;
+    /**
+     * {@code map} and {@code then} (flat-map), trampolined: one object runs a whole chain at a
+     * constant stack depth, however the chain was built.
+     */
+    static final class Then<T> implements Async<T> {
+        /*
+         * Implementation notes
+         *
+         * Algorithm. A chain is a current future plus a stack of steps still to apply to its
+         * value: a Function returning the next future (then) or a MapStep returning a value
+         * (map). When the current future or the future a step returned is itself an unfinished
+         * Then, this one takes over its current future and its steps (pushed above its own) and
+         * marks it absorbed, instead of polling it: a loop written recursively (each step returning
+         * x.then(... recursion ...)) and a chain built in a loop (f = f.then(...)) both end up as
+         * one Then whose poll is a loop, never a recursion. A map applied after a recursive call
+         * (non-tail recursion) becomes a step on the heap stack. This is the trampolining of
+         * Scala's and cats-effect's flatMap (Bjarnason, "Stackless Scala With Free Monads", 2012),
+         * applied at poll time because Java futures are built before they run.
+         *
+         * Ownership. A future belongs to whoever polls it; a Then handed to this one (as its
+         * source, or returned by a step) is owned by it from then on, so taking its state over is
+         * invisible but to a caller that breaks the contract by polling it too (it then throws
+         * "polled after it completed").
+         *
+         * Cost. The common shapes (one step; a tail-recursive loop, which steals the absorbed
+         * chain's single step) allocate no stack; `more` is allocated once a chain has two
+         * pending steps.
+         */
+        private Async<?> current; // null once finished, failed, dropped or absorbed
+        private Object next; // the top step, or null for none
+        private ArrayDeque<Object> more; // the steps below `next`, bottom first; may be null
         private boolean done;
 
-        Then(Async<T> first, Function<? super T, ? extends Async<U>> next) {
-            this.first = first;
-            this.next = next;
+        private Then(Async<?> source, Object step) {
+            this.current = source;
+            this.next = step;
+        }
+
+        static <T, U> Then<U> then(Async<T> source, Function<? super T, ? extends Async<U>> f) {
+            return new Then<>(source, f);
+        }
+
+        @SuppressWarnings("unchecked")
+        static <T, U> Then<U> map(Async<T> source, Function<? super T, ? extends U> f) {
+            return new Then<>(source, new MapStep((Function<Object, Object>) f));
+        }
+
+        /** A map step (a then step is the bare Function). */
+        private record MapStep(Function<Object, Object> f) {}
+
+        private Object pop() {
+            Object s = next;
+            next = more == null || more.isEmpty() ? null : more.pollLast();
+            return s;
+        }
+
+        private void push(Object step) {
+            if (next != null) {
+                if (more == null) {
+                    more = new ArrayDeque<>();
+                }
+                more.addLast(next);
+            }
+            next = step;
+        }
+
+        /** Takes over {@code t}'s current future and steps, its steps above this one's. */
+        private void absorb(Then<?> t) {
+            if (t == this) {
+                throw new IllegalStateException(
+                        "a then step returned the future it belongs to (a future cannot await"
+                                + " itself)");
+            }
+            if (next == null && (more == null || more.isEmpty())) {
+                next = t.next;
+                more = t.more;
+            } else {
+                if (t.more != null) {
+                    for (Object s : t.more) {
+                        push(s);
+                    }
+                }
+                if (t.next != null) {
+                    push(t.next);
+                }
+            }
+            current = t.current;
+            t.current = null;
+            t.next = null;
+            t.more = null;
+            t.done = true;
         }
 
         @Override
-        public Poll<U> poll(Context cx) {
+        @SuppressWarnings("unchecked")
+        public Poll<T> poll(Context cx) {
             if (done) {
                 throw pollAfterCompletion(this);
             }
             try {
-                if (first != null) {
-                    Poll<T> p = first.poll(cx);
-                    if (!(p instanceof Poll.Ready<T>(T value))) {
+                while (true) {
+                    Async<?> c = current;
+                    if (c instanceof Then<?> t && !t.done) {
+                        absorb(t);
+                        continue;
+                    }
+                    Poll<?> p = checked(c.poll(cx), c);
+                    if (!(p instanceof Poll.Ready<?> r)) {
                         return Poll.pending();
                     }
-                    first = null;
-                    second =
+                    Object value = r.value();
+                    current = null;
+                    Object step;
+                    while ((step = pop()) instanceof MapStep(Function<Object, Object> f)) {
+                        value = f.apply(value);
+                    }
+                    if (step == null) {
+                        done = true;
+                        return value == r.value() ? (Poll<T>) p : Poll.ready((T) value);
+                    }
+                    current =
                             Args.notNull(
-                                    next.apply(value), "the future returned by then's function");
+                                    ((Function<Object, Async<?>>) step).apply(value),
+                                    "the future returned by then's function");
                 }
-                Poll<U> p = second.poll(cx);
-                if (p.isReady()) {
-                    done = true;
-                    second = null;
-                }
-                return p;
             } catch (Throwable t) {
                 done = true;
-                first = null;
-                second = null;
+                current = null;
+                next = null;
+                more = null;
                 throw t;
             }
         }
@@ -144,11 +218,12 @@ final class Combinators {
         public void drop() {
             if (!done) {
                 done = true;
-                Async<?> f = first != null ? first : second;
-                first = null;
-                second = null;
-                if (f != null) {
-                    f.drop();
+                Async<?> c = current;
+                current = null;
+                next = null;
+                more = null;
+                if (c != null) {
+                    c.drop();
                 }
             }
         }
@@ -253,7 +328,7 @@ final class Combinators {
                 }
                 Poll<? extends T> p;
                 try {
-                    p = f.poll(cx);
+                    p = checked(f.poll(cx), f);
                 } catch (Throwable t) {
                     pending[i] = null;
                     left = -1;
@@ -313,7 +388,7 @@ final class Combinators {
                 }
                 Poll<? extends T> p;
                 try {
-                    p = f.poll(cx);
+                    p = checked(f.poll(cx), f);
                 } catch (Throwable t) {
                     futures[i] = null;
                     if (!skipFailures) {

@@ -2,9 +2,12 @@ package dev.braid.async;
 
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.rt.ThreadSpec;
 import dev.braid.internal.util.Args;
 import dev.braid.pool.WorkStealingPool;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A multi-threaded executor on braid's {@link WorkStealingPool}: a task woken by a pool worker goes
@@ -42,7 +45,11 @@ public final class PoolExecutor implements AsyncExecutor {
      *
      * Liveness. close() cancels every live task (each is scheduled once more, to drop its
      * future); the pool is only shut down after the last task left, so schedule() never meets a
-     * closed pool while a task is live. A poll that never returns keeps close() waiting (poll must
+     * closed pool while a task is live, unless the caller shut down a pool it shares (on()) or
+     * ours (pool().close()) first. Then the pool rejects the schedule, and orphaned() cancels the
+     * task and runs its drop on a new virtual thread instead of losing it (ADR 0053); spawn()
+     * refuses up front. Not covered: entries the pool had queued when shutdownNow() cancelled them
+     * (the pool gives no callback); its graceful shutdown() runs queued entries. A poll that never returns keeps close() waiting (poll must
      * not block), as for every executor.
      *
      * Tradeoffs. One pool handle (an allocation) per schedule: the price of not teaching the pool
@@ -67,7 +74,11 @@ public final class PoolExecutor implements AsyncExecutor {
                         new TaskScheduler() {
                             @Override
                             public void schedule(RawTask<?> task) {
-                                PoolExecutor.this.pool.submit((Runnable) task::run);
+                                try {
+                                    PoolExecutor.this.pool.submit((Runnable) task::run);
+                                } catch (RejectedExecutionException e) {
+                                    orphaned(task);
+                                }
                             }
 
                             @Override
@@ -123,18 +134,62 @@ public final class PoolExecutor implements AsyncExecutor {
         return new PoolExecutor(name, pool, false);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException if the executor is closed, or its pool is shut down
+     */
     @Override
     public <T> TaskHandle<T> spawn(Async<T> future) {
-        return tasks.spawn(null, future, null);
+        return spawnScoped(null, future, null);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException if the executor is closed, or its pool is shut down
+     */
     @Override
     public <T> TaskHandle<T> spawn(String name, Async<T> future) {
-        return tasks.spawn(Args.notBlank(name, "name"), future, null);
+        return spawnScoped(Args.notBlank(name, "name"), future, null);
     }
 
     <T> TaskHandle<T> spawnScoped(String name, Async<T> future, CancelScope s) {
+        if (pool.isShutdown() && !tasks.isClosed()) {
+            Args.notNull(future, "future");
+            throw poolShutDown();
+        }
         return tasks.spawn(name, future, s);
+    }
+
+    /**
+     * A task the pool refused (it was shut down under a live task): cancel it, naming the pool, and
+     * run the cancellation (its drop and cleanups) on a new virtual thread, since the caller may be
+     * a waker that must neither block nor run the future. The task's queue entry passes to that
+     * thread, so the task finishes and leaves the live set: no joiner waits forever, and close()
+     * does not hang.
+     */
+    private void orphaned(RawTask<?> task) {
+        task.cancel(
+                Interop.cancelledToken(
+                        "task '"
+                                + task.name
+                                + "' could not run: pool "
+                                + pool
+                                + " was shut down while executor '"
+                                + name
+                                + "' still had live tasks (close the executor before its pool)"));
+        Rt.spawn(new ThreadSpec(name + "-orphaned-" + task.id, true, true, 0), task::run);
+    }
+
+    private IllegalStateException poolShutDown() {
+        return new IllegalStateException(
+                "executor '"
+                        + name
+                        + "' cannot spawn: its pool "
+                        + pool
+                        + " is shut down (close the executor before its pool, or use a running"
+                        + " pool)");
     }
 
     private void checkTerminated() {
@@ -152,9 +207,16 @@ public final class PoolExecutor implements AsyncExecutor {
         return pool;
     }
 
+    /**
+     * Whether {@link #close()} was called, or the pool the tasks run on was shut down (the executor
+     * can then run no task: a spawn throws, and a live task that is woken is cancelled, its cause
+     * naming the pool).
+     *
+     * @return true once closed or without a running pool
+     */
     @Override
     public boolean isClosed() {
-        return tasks.isClosed();
+        return tasks.isClosed() || pool.isShutdown();
     }
 
     @Override

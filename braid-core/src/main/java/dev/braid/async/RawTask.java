@@ -38,8 +38,10 @@ final class RawTask<T> implements Waker {
      *   spawn            := NOTIFIED | 2 refs (live set + the first queue entry)
      *   wake             idle -> NOTIFIED, +1 ref, schedule; RUNNING -> |NOTIFIED, no queue entry;
      *                    NOTIFIED or COMPLETE -> unchanged
-     *   cancel           not COMPLETE and not CANCELLED -> |CANCELLED, then as wake (so a run
-     *                    sees it); COMPLETE or CANCELLED -> unchanged, returns false
+     *   cancel           first claims `cancelCause` (CAS from null: of racing cancels exactly one
+     *                    gets past it, so the cancel that returns true is the one whose cause the
+     *                    outcome reports); then not COMPLETE and not CANCELLED -> |CANCELLED, then
+     *                    as wake (so a run sees it); COMPLETE or CANCELLED -> unchanged, false
      *   run (start)      NOTIFIED, not RUNNING -> RUNNING, NOTIFIED cleared (the entry's ref is
      *                    now the runner's)
      *   run (pending)    NOTIFIED -> RUNNING cleared, schedule again (ref passes on);
@@ -64,10 +66,14 @@ final class RawTask<T> implements Waker {
     static final int REF_ONE = 16;
 
     private static final VarHandle STATE;
+    private static final VarHandle CAUSE;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(RawTask.class, "state", int.class);
+            CAUSE =
+                    MethodHandles.lookup()
+                            .findVarHandle(RawTask.class, "cancelCause", CancellationToken.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -83,7 +89,7 @@ final class RawTask<T> implements Waker {
     @SuppressWarnings("unused") // through STATE
     private volatile int state = NOTIFIED | 2 * REF_ONE;
 
-    private volatile CancellationToken cancelCause; // written before CANCELLED is set
+    private volatile CancellationToken cancelCause; // set once, through CAUSE, before CANCELLED
     private Async<T> future; // touched only by the RUNNING thread; null once complete
     private volatile long polls; // written only by the RUNNING thread
     private volatile long pollNanos;
@@ -142,7 +148,9 @@ final class RawTask<T> implements Waker {
             if ((s & (COMPLETE | CANCELLED)) != 0) {
                 return false;
             }
-            cancelCause = why; // before the CAS that makes it visible
+            if (cancelCause != why && !CAUSE.compareAndSet(this, null, why)) {
+                return false; // another cancel won: its cause is the one the outcome reports
+            }
             boolean queue = (s & (RUNNING | NOTIFIED)) == 0;
             int next = (s | CANCELLED | NOTIFIED) + (queue ? REF_ONE : 0);
             if (STATE.compareAndSet(this, s, next)) {
@@ -184,6 +192,10 @@ final class RawTask<T> implements Waker {
             return;
         }
         account(start, outer, event);
+        if (p == null) { // would otherwise read as pending: a task nobody ever wakes
+            finish(new Completion.Failure<>(Combinators.nullPoll(future)));
+            return;
+        }
         if (p instanceof Poll.Ready<T>(T value)) {
             finish(new Completion.Success<>(value));
             return;

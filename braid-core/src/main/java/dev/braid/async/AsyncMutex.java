@@ -1,0 +1,279 @@
+package dev.braid.async;
+
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.util.Args;
+import java.util.Optional;
+
+/**
+ * A fair mutual-exclusion lock for async tasks: {@link #lock()} is a future of a {@link Guard}, and
+ * closing the guard unlocks. A task waiting for the lock is pending, not blocking a thread.
+ *
+ * <pre>{@code
+ * AsyncMutex m = new AsyncMutex("cache");
+ * Async<Integer> update =
+ *         m.lock().map(guard -> {
+ *             try (guard) {
+ *                 return cache.merge(key, 1, Integer::sum);
+ *             }
+ *         });
+ * }</pre>
+ *
+ * <p><b>Fairness.</b> Waiters get the lock in the order they first polled their lock future (FIFO).
+ * An unlock hands the lock straight to the first waiter, so a newcomer never overtakes a waiter.
+ *
+ * <p><b>Cancellation.</b> Dropping a lock future (its task was cancelled, it lost a race, its
+ * timeout elapsed) leaves no trace: a waiting one leaves the queue; one that had already been
+ * handed the lock but not yet returned it passes the lock on to the next waiter.
+ *
+ * <p><b>Threads.</b> Not reentrant, not owned by a thread: a guard may be closed by any thread or
+ * task. From a (virtual) thread, {@code Async.await(m.lock())} waits without pinning.
+ */
+public final class AsyncMutex {
+    /*
+     * Implementation notes
+     *
+     * Algorithm. A FIFO queue of waiting lock futures and a `locked` flag, both guarded by this
+     * object's monitor (held for a few field writes only: never across a poll, a wake or a
+     * yield point). An unlock with waiters does not clear `locked`: it marks the first waiter
+     * GRANTED and wakes it (direct hand-off, as tokio's fair Mutex over its batch semaphore), so
+     * the lock is never free while someone waits, and fairness needs no extra rule.
+     *
+     * State of a lock future: NEW (not polled) -> WAITING (queued) -> GRANTED (owns the lock, not
+     * yet returned it) -> DONE (returned the guard); or -> DROPPED. Drop from WAITING unlinks the
+     * node (O(1), a doubly linked queue); drop from GRANTED unlocks (passing the lock on).
+     *
+     * Memory ordering. The monitor: an unlock (under it) happens-before the poll (under it) that
+     * finds the future GRANTED, so what the previous holder wrote is visible to the next. Wakers
+     * are called after the monitor is released.
+     *
+     * Liveness. Every operation is a bounded critical section; a waiter is woken exactly when it
+     * is granted the lock. The cooperative budget: a lock future that finds the lock but whose
+     * task's budget is spent keeps it (GRANTED) and yields; its next poll returns the guard.
+     *
+     * References. tokio sync::Mutex (FIFO over a semaphore, direct hand-off); Mellor-Crummey and
+     * Scott, "Algorithms for Scalable Synchronization on Shared-Memory Multiprocessors" (1991), for
+     * FIFO hand-off locks.
+     */
+
+    private final String name;
+    private boolean locked; // guarded by this
+    private LockFuture head; // first waiter; guarded by this
+    private LockFuture tail; // guarded by this
+
+    /**
+     * A new, unlocked mutex.
+     *
+     * @param name its name (in messages and the testkit's deadlock reports)
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public AsyncMutex(String name) {
+        this.name = Args.notBlank(name, "name");
+    }
+
+    /**
+     * A future of the lock: ready with a guard once this task holds it. Waiting starts at its first
+     * poll; dropping it before it returned leaves no trace (see the class comment).
+     *
+     * @return a new lock future (poll it from one task)
+     */
+    public Async<Guard> lock() {
+        return new LockFuture();
+    }
+
+    /**
+     * Takes the lock if it is free and nobody waits for it.
+     *
+     * @return the guard, or empty if the lock is held
+     */
+    public Optional<Guard> tryLock() {
+        Rt.yieldPoint(Op.LOCK, this);
+        synchronized (this) {
+            if (locked) {
+                return Optional.empty();
+            }
+            locked = true;
+        }
+        return Optional.of(new Guard(this));
+    }
+
+    /**
+     * Whether the lock is held (or being handed to a waiter); a snapshot, for tests and dumps.
+     *
+     * @return true if held
+     */
+    public boolean isLocked() {
+        synchronized (this) {
+            return locked;
+        }
+    }
+
+    /** The number of lock futures waiting (a snapshot, for tests and dumps). */
+    synchronized int waiters() {
+        int n = 0;
+        for (LockFuture f = head; f != null; f = f.next) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Releases the lock: to the first waiter if any (woken here, outside the monitor). */
+    private void unlock() {
+        Rt.yieldPoint(Op.UNLOCK, this);
+        Waker w = null;
+        synchronized (this) {
+            LockFuture f = head;
+            if (f == null) {
+                locked = false;
+                return;
+            }
+            unlink(f);
+            f.state = GRANTED;
+            w = f.waker;
+            f.waker = null;
+        }
+        w.wake();
+    }
+
+    private void enqueue(LockFuture f) { // under the monitor
+        f.prev = tail;
+        if (tail == null) {
+            head = f;
+        } else {
+            tail.next = f;
+        }
+        tail = f;
+    }
+
+    private void unlink(LockFuture f) { // under the monitor
+        if (f.prev == null) {
+            head = f.next;
+        } else {
+            f.prev.next = f.next;
+        }
+        if (f.next == null) {
+            tail = f.prev;
+        } else {
+            f.next.prev = f.prev;
+        }
+        f.prev = null;
+        f.next = null;
+    }
+
+    @Override
+    public String toString() {
+        return "AsyncMutex[" + name + "]";
+    }
+
+    private static final int NEW = 0;
+    private static final int WAITING = 1;
+    private static final int GRANTED = 2;
+    private static final int DONE = 3;
+    private static final int DROPPED = 4;
+
+    private final class LockFuture implements Async<Guard> {
+        private int state = NEW; // guarded by the mutex
+        private Waker waker; // while WAITING; guarded by the mutex
+        private LockFuture prev; // queue links; guarded by the mutex
+        private LockFuture next;
+
+        @Override
+        public Poll<Guard> poll(Context cx) {
+            Rt.yieldPoint(Op.LOCK, AsyncMutex.this);
+            boolean granted;
+            synchronized (AsyncMutex.this) {
+                switch (state) {
+                    case NEW -> {
+                        if (!locked) {
+                            locked = true;
+                            state = GRANTED;
+                        } else {
+                            state = WAITING;
+                            enqueue(this);
+                        }
+                    }
+                    case WAITING, GRANTED -> {}
+                    default -> throw Combinators.pollAfterCompletion(this);
+                }
+                granted = state == GRANTED;
+                if (!granted) {
+                    waker = cx.waker(); // the latest poll's waker is the one to call
+                }
+            }
+            if (!granted) {
+                if (Rt.simulating() && Interop.POLLING.get() instanceof RawTask<?> t) {
+                    t.simAwaiting = AsyncMutex.this; // the testkit's wait-for graph
+                }
+                return Poll.pending();
+            }
+            if (!cx.consumeBudget()) {
+                return Poll.pending(); // keeps the lock (GRANTED); the task was woken
+            }
+            synchronized (AsyncMutex.this) {
+                state = DONE;
+            }
+            return Poll.ready(new Guard(AsyncMutex.this));
+        }
+
+        @Override
+        public void drop() {
+            Rt.yieldPoint(Op.RMW, AsyncMutex.this);
+            int was;
+            synchronized (AsyncMutex.this) {
+                was = state;
+                if (was == WAITING) {
+                    unlink(this);
+                    waker = null;
+                }
+                if (was != DONE) {
+                    state = DROPPED;
+                }
+            }
+            if (was == GRANTED) {
+                unlock(); // handed the lock but never returned it: pass it on
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "lock of " + AsyncMutex.this;
+        }
+    }
+
+    /** Holding the lock: {@link #close()} releases it. Closing again does nothing. */
+    public static final class Guard implements AutoCloseable {
+        private final AsyncMutex mutex;
+        private boolean closed; // guarded by the mutex
+
+        private Guard(AsyncMutex mutex) {
+            this.mutex = mutex;
+        }
+
+        /**
+         * The mutex this guard holds.
+         *
+         * @return the mutex
+         */
+        public AsyncMutex mutex() {
+            return mutex;
+        }
+
+        /** Releases the lock (to the first waiter, if any); a second close does nothing. */
+        @Override
+        public void close() {
+            synchronized (mutex) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            mutex.unlock();
+        }
+
+        @Override
+        public String toString() {
+            return "Guard[" + mutex + "]";
+        }
+    }
+}
