@@ -44,7 +44,7 @@ public final class Engine {
 
     /** Simulated threads of all runs that have started and not yet ended (0 between runs). */
     public static int liveThreads() {
-        return Scheduler.LIVE_THREADS.get();
+        return Scheduler.LIVE_THREADS.intValue();
     }
 
     /**
