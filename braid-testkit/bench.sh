@@ -7,6 +7,7 @@
 #   braid-testkit/bench.sh 0 0 20000 7     # only the speed-up: 7 rounds of p=1 / p=2 (order
 #                                          # alternating), median and spread of the ratio
 #
+# BENCH_STRATEGIES=coverage,surw runs only those columns (the portfolio check needs PORTFOLIO).
 # Exits 1 if a control was reported or the portfolio missed a bug. BRAID_SKIP_BUILD=1 reuses the
 # compiled classes as they are.
 set -eu

@@ -17,7 +17,7 @@ import java.util.Locale;
 public final class BugBenchmark {
     private BugBenchmark() {}
 
-    private static final Strategy[] STRATEGIES = {
+    private static final Strategy[] ALL = {
         Strategy.RANDOM,
         Strategy.PCT,
         Strategy.POS,
@@ -26,6 +26,19 @@ public final class BugBenchmark {
         Strategy.COVERAGE,
         Strategy.BOUNDED
     };
+
+    /** The strategies to run: all, or the environment's BENCH_STRATEGIES (comma-separated). */
+    private static final Strategy[] STRATEGIES = selected();
+
+    private static Strategy[] selected() {
+        String only = System.getenv("BENCH_STRATEGIES");
+        if (only == null || only.isBlank()) {
+            return ALL;
+        }
+        return Arrays.stream(only.split(","))
+                .map(n -> Strategy.valueOf(n.strip().toUpperCase(Locale.ROOT)))
+                .toArray(Strategy[]::new);
+    }
 
     /**
      * Runs the benchmark.
