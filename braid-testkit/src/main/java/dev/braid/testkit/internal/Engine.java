@@ -71,6 +71,21 @@ public final class Engine {
     }
 
     /**
+     * An injection point of {@link dev.braid.testkit.Fault#CALLBACK}, called by {@code
+     * Sim.callback} on the thread about to run a wrapped callback.
+     *
+     * @return whether the callback throws instead of running (a recorded choice); false outside a
+     *     simulation or when the fault is not enabled
+     */
+    public static boolean callbackFault() {
+        if (!Scheduler.CURRENT.isBound()) {
+            return false;
+        }
+        Task t = Scheduler.CURRENT.get();
+        return t.scheduler.callbackFault(t);
+    }
+
+    /**
      * Runs {@code body} once under {@code strategy} with {@code settings}.
      *
      * @param maxSteps the step bound after which the run is reported as a livelock

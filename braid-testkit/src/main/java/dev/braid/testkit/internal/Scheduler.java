@@ -258,6 +258,14 @@ final class Scheduler {
         return true;
     }
 
+    /** An injection point of the CALLBACK fault: whether the wrapped callback throws. */
+    boolean callbackFault(Task me) {
+        if (aborted) {
+            throw new SimAbort();
+        }
+        return faults.enabled() && faults.atCallback(this, me) != null;
+    }
+
     /** A recorded choice among {@code count} fault options (0: none); replays read it back. */
     int chooseFault(Task me, int count, SplittableRandom r, double probability) {
         int c;
