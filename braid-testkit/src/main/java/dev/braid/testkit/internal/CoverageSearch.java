@@ -18,20 +18,22 @@ final class CoverageSearch {
      * Implementation notes
      *
      * Loop. Schedule i is one of three kinds, chosen by a random source seeded from the base seed:
-     * (1) steered (half of the schedules once there are candidates): a fresh random run that
-     * CoverageStrategy biases toward one uncovered candidate pair; (2) mutated (two thirds of the
+     * (1) steered (half of the schedules once there are candidates): a run that CoverageStrategy
+     * biases toward one uncovered candidate pair, on top of a mutated corpus entry (half of the
+     * steered runs, so the pair may join pairs the parent covered) or fresh; (2) mutated (two thirds of the
      * rest once the corpus is not empty): a corpus entry's choices up to a random cut, another
      * thread at the cut, random after; (3) fresh: uniformly random. Each run's pairs are added to
      * `seen`; a run that added any joins the corpus.
      *
      * Candidates. Every reading or writing event ever executed is remembered. In the run where an
      * event is first seen, it is paired with the events of other tasks on the same object in that
-     * run (a new read with their writes and with the initial value, a new write with their
-     * reads); a pair neither covered
-     * (`seen`) nor offered before becomes a candidate ("possible, not yet covered", RFF's notion).
-     * Only runs with new events cost more than a set lookup per event. A steered run takes a random candidate out of the list (skipping
-     * ones covered meanwhile); it is tried once. The list is capped (MAX_CANDIDATES), so a program
-     * with many events costs bounded memory; beyond the cap new candidates are dropped.
+     * run (a new read with their writes and with the initial value, a new write with their reads);
+     * a pair neither covered (`seen`) nor offered before becomes a candidate ("possible, not yet
+     * covered", RFF's notion). Only runs with new events cost more than a set lookup per event. A
+     * steered run takes a random candidate out of the list (skipping ones covered meanwhile); one
+     * that stays uncovered goes back, up to TRIES steered runs. The list is capped
+     * (MAX_CANDIDATES), so a program with many events costs bounded memory; beyond the cap new
+     * candidates are dropped.
      *
      * Dependence. Schedule i depends on every earlier schedule (the corpus, the candidates), so the
      * search is sequential, and a different schedule budget does not change schedules before it.
@@ -40,6 +42,9 @@ final class CoverageSearch {
      */
 
     static final int MAX_CANDIDATES = 50_000;
+
+    /** Steered runs a candidate gets before it is dropped uncovered. */
+    static final int TRIES = 3;
 
     private final Explorer explorer;
     private final SearchConfig config;
@@ -72,7 +77,8 @@ final class CoverageSearch {
             long[] target = !candidates.isEmpty() && rng.nextBoolean() ? takeCandidate() : null;
             CoverageStrategy s;
             if (target != null) {
-                s = new CoverageStrategy(seed, new int[0], target[0], target[1]);
+                int[] prefix = rng.nextBoolean() ? mutatedPrefix() : new int[0];
+                s = new CoverageStrategy(seed, prefix, target[0], target[1]);
                 steered++;
             } else {
                 s = new CoverageStrategy(seed, mutatedPrefix());
@@ -86,8 +92,12 @@ final class CoverageSearch {
             for (long pair : s.pairs()) {
                 novel |= seen.add(pair);
             }
-            if (target != null && seen.contains(CoverageStrategy.pair(target[0], target[1]))) {
-                hits++;
+            if (target != null) {
+                if (seen.contains(CoverageStrategy.pair(target[0], target[1]))) {
+                    hits++;
+                } else if (++target[2] < TRIES) {
+                    candidates.add(target); // missed: another prefix or seed may hit it
+                }
             }
             if (novel) {
                 corpus.add(s.picks());
@@ -159,7 +169,7 @@ final class CoverageSearch {
     private void offer(long read, long write) {
         long pair = CoverageStrategy.pair(read, write);
         if (candidates.size() < MAX_CANDIDATES && !seen.contains(pair) && offered.add(pair)) {
-            candidates.add(new long[] {read, write});
+            candidates.add(new long[] {read, write, 0});
         }
     }
 }
