@@ -16,7 +16,7 @@ cd "$root"
 . "$root/scripts/find-jdk25.sh"
 
 jar=braid-bench/target/benchmarks.jar
-if [ ! -f "$jar" ] || { [ "${BRAID_SKIP_BUILD:-0}" != 1 ] && [ -n "$(find pom.xml braid-core/pom.xml braid-core/src/main braid-bench/pom.xml braid-bench/src -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; }; then
+if [ ! -f "$jar" ] || { [ "${BRAID_SKIP_BUILD:-0}" != 1 ] && [ -n "$(find pom.xml braid-core/pom.xml braid-core/src/main braid-testkit/pom.xml braid-testkit/src/main braid-bench/pom.xml braid-bench/src -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; }; then
   echo "braid-bench: building $jar" >&2
   # test sources of braid-core are not needed for the jar, so they are not even compiled
   ./mvnw -q -pl braid-bench -am package -Dmaven.test.skip=true

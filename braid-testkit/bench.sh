@@ -4,7 +4,10 @@
 #
 #   braid-testkit/bench.sh                 # 5 seeds, 10,000 schedules, 40,000 for the speed-up
 #   braid-testkit/bench.sh 3 2000 10000    # quicker
+#   braid-testkit/bench.sh 0 0 20000 7     # only the speed-up: 7 rounds of p=1 / p=2 (order
+#                                          # alternating), median and spread of the ratio
 #
+# BENCH_STRATEGIES=coverage,surw runs only those columns (the portfolio check needs PORTFOLIO).
 # Exits 1 if a control was reported or the portfolio missed a bug. BRAID_SKIP_BUILD=1 reuses the
 # compiled classes as they are.
 set -eu

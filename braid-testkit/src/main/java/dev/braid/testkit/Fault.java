@@ -42,7 +42,17 @@ public enum Fault {
      * ends with {@code DeadlineExceededException}. (A scope cancelled only through a token cannot
      * be cancelled from the seam: its source belongs to the code under test.)
      */
-    CANCEL;
+    CANCEL,
+
+    /**
+     * A user callback wrapped with {@link Sim#callback(Runnable)} throws {@link InjectedFault}
+     * instead of running, as any user code may throw: the code that runs callbacks (completion
+     * handlers, cancellation hooks, wakers, listeners) must survive it — keep its own state
+     * consistent, still run the other callbacks, and report the exception as its contract says. The
+     * testkit cannot find a callback by itself (it sees only braid's seam calls), so the test marks
+     * the ones it hands to the code under test.
+     */
+    CALLBACK;
 
     private static final Pattern SUFFIX = Pattern.compile("-f([0-9]+)$");
 

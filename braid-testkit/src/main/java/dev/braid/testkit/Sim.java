@@ -62,6 +62,30 @@ public final class Sim {
     }
 
     /**
+     * Wraps a user callback for fault injection ({@link Fault#CALLBACK}): inside a simulation with
+     * that fault enabled, each call of the returned runnable is an injection point (a recorded
+     * choice, so replays are exact) where it throws {@link InjectedFault} instead of running {@code
+     * body}; otherwise, and outside a simulation, it just runs {@code body}.
+     *
+     * <pre>{@code
+     * scope.onCancel(Sim.callback(() -> log.add("cancelled")));   // may throw when injected
+     * }</pre>
+     *
+     * @param body the callback
+     * @return a runnable that runs {@code body} or, when a fault is injected, throws
+     * @throws NullPointerException if {@code body} is null
+     */
+    public static Runnable callback(Runnable body) {
+        java.util.Objects.requireNonNull(body, "body");
+        return () -> {
+            if (dev.braid.testkit.internal.Engine.callbackFault()) {
+                throw new InjectedFault();
+            }
+            body.run();
+        };
+    }
+
+    /**
      * The caller's deterministic id: spawn order inside a simulation (the root is 0).
      *
      * @return the caller's deterministic id: spawn order inside a simulation (the root is 0)

@@ -11,8 +11,10 @@ import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -184,5 +186,62 @@ class FaultInjectionTest {
                                     assertThat(total).isEqualTo(3);
                                 });
         assertThat(e.passed()).as(e.message()).isTrue();
+    }
+
+    /** Runs every listener; one that throws ends the loop (the planted bug) or not (robust). */
+    private static void fire(List<Runnable> listeners, boolean robust) {
+        if (robust) {
+            for (Runnable l : listeners) {
+                try {
+                    l.run();
+                } catch (InjectedFault e) {
+                    CAUGHT.incrementAndGet(); // reported, the next listener still runs
+                }
+            }
+        } else {
+            try {
+                for (Runnable l : listeners) {
+                    l.run();
+                }
+            } catch (RuntimeException e) {
+                // "logged": but the listeners after the thrower never run
+            }
+        }
+    }
+
+    private static final AtomicInteger CAUGHT = new AtomicInteger();
+
+    private static SimBody listeners(boolean robust) {
+        return () -> {
+            AtomicBoolean second = new AtomicBoolean();
+            List<Runnable> ls = List.of(Sim.callback(() -> {}), () -> second.set(true));
+            JoinHandle<Void> firer = Threads.spawn(() -> fire(ls, robust));
+            Sim.yieldNow();
+            firer.join();
+            assertThat(second.get())
+                    .as("a throwing listener kept the next one from running")
+                    .isTrue();
+        };
+    }
+
+    @Test
+    void aCallbackThatThrowsFindsARunnerThatSkipsTheRemainingCallbacks() {
+        Exploration e = findsOnlyWith(listeners(false), Fault.CALLBACK);
+        assertThat(e.message()).contains("a callback wrapped by Sim.callback");
+    }
+
+    @Test
+    void aRunnerThatIsolatesEachCallbackSurvivesInjectedThrows() {
+        CAUGHT.set(0);
+        Exploration e = sim(Fault.CALLBACK).build().explore(listeners(true));
+        assertThat(e.passed()).as(e.message()).isTrue();
+        assertThat(CAUGHT.get()).as("faults were injected and caught").isPositive();
+    }
+
+    @Test
+    void outsideASimulationAWrappedCallbackJustRuns() {
+        AtomicBoolean ran = new AtomicBoolean();
+        Sim.callback(() -> ran.set(true)).run();
+        assertThat(ran).isTrue();
     }
 }

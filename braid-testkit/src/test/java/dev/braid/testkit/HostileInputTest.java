@@ -121,6 +121,7 @@ class HostileInputTest {
                 "bad choices",
                 () -> new Schedule("random", 1, -1, "", 0));
         add("Sim.nextInt(int)", IllegalArgumentException.class, "bound", () -> Sim.nextInt(0));
+        add("Sim.callback(Runnable)", NullPointerException.class, "body", () -> Sim.callback(null));
         add(
                 "Exploration.<init>(int, long, Optional)",
                 NullPointerException.class,

@@ -44,7 +44,7 @@ public final class Engine {
 
     /** Simulated threads of all runs that have started and not yet ended (0 between runs). */
     public static int liveThreads() {
-        return Scheduler.LIVE_THREADS.get();
+        return Scheduler.LIVE_THREADS.intValue();
     }
 
     /**
@@ -68,6 +68,21 @@ public final class Engine {
             Task t = Scheduler.CURRENT.get();
             t.scheduler.threadFailed(t, failure);
         }
+    }
+
+    /**
+     * An injection point of {@link dev.braid.testkit.Fault#CALLBACK}, called by {@code
+     * Sim.callback} on the thread about to run a wrapped callback.
+     *
+     * @return whether the callback throws instead of running (a recorded choice); false outside a
+     *     simulation or when the fault is not enabled
+     */
+    public static boolean callbackFault() {
+        if (!Scheduler.CURRENT.isBound()) {
+            return false;
+        }
+        Task t = Scheduler.CURRENT.get();
+        return t.scheduler.callbackFault(t);
     }
 
     /**

@@ -6,15 +6,11 @@ import dev.braid.testkit.Shrunk;
 import dev.braid.testkit.SimBody;
 import dev.braid.testkit.SimResult;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * Runs an exploration: picks each schedule's strategy and seed, stops at the first failure and
@@ -38,8 +34,8 @@ public final class Explorer {
      * need many switches on few shared objects.
      *
      * Coverage. COVERAGE keeps a corpus of choice sequences (thread ids) whose runs added reads-from
-     * pairs and, for 3 of 4 schedules, replays a parent up to a random cut with another thread at
-     * the cut (CoverageStrategy); it depends on earlier schedules, so it runs sequentially.
+     * pairs, mutates them, and steers runs toward reads-from pairs seen possible but not covered
+     * (CoverageSearch, CoverageStrategy); it depends on earlier schedules, so it runs sequentially.
      *
      * Bounded search. BOUNDED runs DfsStrategy runs in depth-first order until the tree within the
      * preemption bound is exhausted or the schedule budget is spent; the seed of the simulation's
@@ -140,37 +136,20 @@ public final class Explorer {
     }
 
     /**
-     * RFF's loop: keep the schedules that add reads-from pairs, mutate them (see CoverageStrategy).
+     * RFF's loop (CoverageSearch): sequential, since each schedule learns from the earlier ones.
      */
     private Exploration coverage() {
-        Set<Long> seen = new HashSet<>();
-        List<int[]> corpus = new ArrayList<>();
-        SplittableRandom rng = new SplittableRandom(Seeds.forSchedule(config.seed(), -1));
-        for (int i = 0; i < config.schedules(); i++) {
-            int[] prefix = new int[0];
-            if (!corpus.isEmpty() && rng.nextInt(4) != 0) {
-                int[] parent = corpus.get(rng.nextInt(corpus.size()));
-                if (parent.length > 0) {
-                    int cut = rng.nextInt(parent.length);
-                    prefix = Arrays.copyOf(parent, cut + 1);
-                    int other = parent[rng.nextInt(parent.length)];
-                    prefix[cut] = other != parent[cut] ? other : -1; // -1: a random thread there
-                }
-            }
-            CoverageStrategy s = new CoverageStrategy(Seeds.forSchedule(config.seed(), i), prefix);
-            SimResult r = Engine.run(body, s, config.maxSteps(), config.watchdog());
-            if (r.isFailure()) {
-                return failed(i + 1, r);
-            }
-            boolean novel = false;
-            for (long pair : s.pairs()) {
-                novel |= seen.add(pair);
-            }
-            if (novel) {
-                corpus.add(s.picks());
-            }
+        int[] ran = new int[1];
+        SimResult failure = new CoverageSearch(this, config).run(ran);
+        if (failure != null) {
+            return failed(ran[0], failure);
         }
         return new Exploration(config.schedules(), config.seed(), Optional.empty());
+    }
+
+    /** Runs one schedule under {@code strategy} with this exploration's settings. */
+    SimResult runWith(Strategy strategy) {
+        return Engine.run(body, strategy, config.maxSteps(), config.watchdog(), config.settings());
     }
 
     /**

@@ -64,6 +64,15 @@ final class Faults {
         return decide(run, me, 1, "its CancelScope (deadline " + scope.deadline() + ")");
     }
 
+    /** Where a callback wrapped by {@code Sim.callback} is about to run: whether it throws. */
+    Fault atCallback(Scheduler run, Task me) {
+        if (!settings.faults().contains(Fault.CALLBACK)) {
+            return null;
+        }
+        options[0] = Fault.CALLBACK;
+        return decide(run, me, 1, "a callback wrapped by Sim.callback");
+    }
+
     private Fault decide(Scheduler run, Task me, int n, String on) {
         if (n == 0) {
             return null;

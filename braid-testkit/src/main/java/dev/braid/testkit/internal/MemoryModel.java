@@ -157,7 +157,12 @@ final class MemoryModel {
 
     void lockReleased(int task, Object lock) {
         ThreadView me = thread(task);
-        locks.put(lock, me.now.copy());
+        View released = locks.get(lock);
+        if (released == null) {
+            locks.put(lock, me.now.copy());
+        } else {
+            released.assign(me.now); // no allocation per unlock; only this map holds the view
+        }
         me.now.tick(task);
     }
 

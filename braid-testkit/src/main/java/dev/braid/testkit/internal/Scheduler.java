@@ -9,10 +9,10 @@ import dev.braid.testkit.SimResult;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /** One simulated run: the baton, the tasks, virtual time, and the verdict. */
@@ -66,7 +66,13 @@ final class Scheduler {
     static final long WALL_EPOCH_MILLIS = 1_767_225_600_000L;
 
     static final ScopedValue<Task> CURRENT = ScopedValue.newInstance();
-    static final AtomicInteger LIVE_THREADS = new AtomicInteger();
+
+    /**
+     * Simulated threads alive in all runs of this JVM, for tests that check a run cleaned up. A
+     * LongAdder, not an AtomicInteger: parallel engines each touch it at every spawn and thread
+     * end, and it is read only between runs.
+     */
+    static final LongAdder LIVE_THREADS = new LongAdder();
 
     private final Strategy strategy;
     private final long maxSteps;
@@ -77,7 +83,7 @@ final class Scheduler {
     private final ChoiceLog log = new ChoiceLog();
     private final Resources resources = new Resources();
     final MemoryModel memory = new MemoryModel(this::chooseMemory);
-    final List<Task> tasks = new CopyOnWriteArrayList<>();
+    final TaskList tasks = new TaskList();
     final AtomicInteger alive = new AtomicInteger();
     private final AtomicReference<Verdict> verdict = new AtomicReference<>();
     private int[] runnable = new int[8];
@@ -252,6 +258,14 @@ final class Scheduler {
         return true;
     }
 
+    /** An injection point of the CALLBACK fault: whether the wrapped callback throws. */
+    boolean callbackFault(Task me) {
+        if (aborted) {
+            throw new SimAbort();
+        }
+        return faults.enabled() && faults.atCallback(this, me) != null;
+    }
+
     /** A recorded choice among {@code count} fault options (0: none); replays read it back. */
     int chooseFault(Task me, int count, SplittableRandom r, double probability) {
         int c;
@@ -407,7 +421,7 @@ final class Scheduler {
         tasks.add(t);
         strategy.onSpawn(t.id);
         alive.incrementAndGet();
-        LIVE_THREADS.incrementAndGet();
+        LIVE_THREADS.increment();
         return t;
     }
 
@@ -429,7 +443,7 @@ final class Scheduler {
                             } catch (SimAbort abort) {
                                 // concluded while finishing
                             } finally {
-                                LIVE_THREADS.decrementAndGet();
+                                LIVE_THREADS.decrement();
                                 if (alive.decrementAndGet() == 0) {
                                     LockSupport.unpark(controller);
                                 }

@@ -24,6 +24,34 @@ final class View {
         return new View(clock.clone(), floor.clone());
     }
 
+    /**
+     * Makes this view equal to {@code other} in place, reusing its arrays where they are large
+     * enough (a lock's release view is overwritten at every unlock, so it need not be a new
+     * object).
+     */
+    void assign(View other) {
+        clock = fit(clock, other.clock);
+        floor = fit(floor, other.floor);
+    }
+
+    private static int[] fit(int[] mine, int[] theirs) {
+        if (mine.length < theirs.length) {
+            return theirs.clone();
+        }
+        System.arraycopy(theirs, 0, mine, 0, theirs.length);
+        Arrays.fill(mine, theirs.length, mine.length, 0);
+        return mine;
+    }
+
+    private static Store[] fit(Store[] mine, Store[] theirs) {
+        if (mine.length < theirs.length) {
+            return theirs.clone();
+        }
+        System.arraycopy(theirs, 0, mine, 0, theirs.length);
+        Arrays.fill(mine, theirs.length, mine.length, null);
+        return mine;
+    }
+
     int clock(int task) {
         return task < clock.length ? clock[task] : 0;
     }

@@ -17,7 +17,7 @@ import java.util.Locale;
 public final class BugBenchmark {
     private BugBenchmark() {}
 
-    private static final Strategy[] STRATEGIES = {
+    private static final Strategy[] ALL = {
         Strategy.RANDOM,
         Strategy.PCT,
         Strategy.POS,
@@ -27,21 +27,43 @@ public final class BugBenchmark {
         Strategy.BOUNDED
     };
 
+    /** The strategies to run: all, or the environment's BENCH_STRATEGIES (comma-separated). */
+    private static final Strategy[] STRATEGIES = selected();
+
+    private static Strategy[] selected() {
+        String only = System.getenv("BENCH_STRATEGIES");
+        if (only == null || only.isBlank()) {
+            return ALL;
+        }
+        return Arrays.stream(only.split(","))
+                .map(n -> Strategy.valueOf(n.strip().toUpperCase(Locale.ROOT)))
+                .toArray(Strategy[]::new);
+    }
+
     /**
      * Runs the benchmark.
      *
-     * @param args {@code [seeds [max schedules [parallel schedules]]]}, default 5, 10000, 40000
+     * @param args {@code [seeds [max schedules [parallel schedules [rounds]]]]}, default 5, 10000,
+     *     40000, 5; seeds 0 skips the bug table (only the speed-up)
      */
     public static void main(String[] args) {
         int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int max = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int parallelSchedules = args.length > 2 ? Integer.parseInt(args[2]) : 40_000;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1: " + rounds);
+        }
         boolean ok = true;
         StringBuilder header = new StringBuilder("| program | kind |");
         StringBuilder rule = new StringBuilder("|---|---|");
         for (Strategy s : STRATEGIES) {
             header.append(' ').append(s.name().toLowerCase(Locale.ROOT)).append(" |");
             rule.append("---:|");
+        }
+        if (seeds == 0) {
+            parallel(parallelSchedules, rounds);
+            return;
         }
         System.out.println(header);
         System.out.println(rule);
@@ -109,46 +131,77 @@ public final class BugBenchmark {
         }
         System.out.println(speed);
         System.out.println();
-        parallel(parallelSchedules);
+        parallel(parallelSchedules, rounds);
         if (!ok) {
             System.exit(1);
         }
     }
 
-    private static void parallel(int schedules) {
+    /**
+     * The parallel speed-up on a control, robust to a shared machine: each round runs parallelism 1
+     * and then each wider setting back to back (the order alternates between rounds), so a load
+     * spike hits both sides of a round's ratio alike; the table gives per setting the median
+     * schedules/s and the median, minimum and maximum of the per-round ratio to parallelism 1.
+     */
+    private static void parallel(int schedules, int rounds) {
         int cores = Runtime.getRuntime().availableProcessors();
         List<Integer> widths = new ArrayList<>(List.of(1, 2));
         if (cores > 2) {
             widths.add(cores);
         }
-        System.out.println("| parallelism | schedules | seconds | schedules/s | speed-up |");
-        System.out.println("|---:|---:|---:|---:|---:|");
-        double base = 0;
-        for (int w : widths) {
-            Simulation sim =
-                    Simulation.builder()
-                            .strategy(Strategy.RANDOM)
-                            .schedules(schedules)
-                            .parallelism(w)
-                            .progress(false)
-                            .build();
-            sim.explore(BugPrograms::mutexCounter3); // warm-up
-            long t0 = System.nanoTime();
-            Exploration e = sim.explore(BugPrograms::mutexCounter3);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            double rate = e.schedulesRun() / secs;
-            if (w == 1) {
-                base = rate;
+        double[][] rates = new double[widths.size()][rounds];
+        for (int w = 0; w < widths.size(); w++) {
+            explore(widths.get(w), schedules); // warm-up
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < widths.size(); k++) {
+                int w = r % 2 == 0 ? k : widths.size() - 1 - k;
+                rates[w][r] = explore(widths.get(w), schedules);
             }
+        }
+        System.out.println(
+                "| parallelism | schedules per run | rounds | median schedules/s "
+                        + "| speed-up: median | min | max |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+        for (int w = 0; w < widths.size(); w++) {
+            double[] ratio = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                ratio[r] = rates[w][r] / rates[0][r];
+            }
+            double[] sorted = ratio.clone();
+            Arrays.sort(sorted);
             System.out.println(
                     String.format(
                             Locale.ROOT,
-                            "| %d | %d | %.2f | %.0f | %.2fx |",
-                            w,
-                            e.schedulesRun(),
-                            secs,
-                            rate,
-                            rate / base));
+                            "| %d | %d | %d | %.0f | %.2fx | %.2fx | %.2fx |",
+                            widths.get(w),
+                            schedules,
+                            rounds,
+                            median(rates[w]),
+                            median(ratio),
+                            sorted[0],
+                            sorted[rounds - 1]));
         }
+    }
+
+    /** One exploration of the control at {@code width}; its schedules per second. */
+    private static double explore(int width, int schedules) {
+        Simulation sim =
+                Simulation.builder()
+                        .strategy(Strategy.RANDOM)
+                        .schedules(schedules)
+                        .parallelism(width)
+                        .progress(false)
+                        .build();
+        long t0 = System.nanoTime();
+        Exploration e = sim.explore(BugPrograms::mutexCounter3);
+        return e.schedulesRun() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  * The bug benchmark: small programs with planted concurrency bugs of known kinds, and bug-free
  * controls. Each program throws (or deadlocks) exactly when its bug shows.
  */
-final class BugPrograms {
+public final class BugPrograms {
     private BugPrograms() {}
 
     /**
@@ -312,7 +312,13 @@ final class BugPrograms {
         check(sawAll.load(Ordering.SEQ_CST) == 0, "the observer ran last");
     }
 
-    static void starvedLong() throws InterruptedException {
+    /**
+     * A thread starved 24 steps: the poker's single store must come after the worker's 24
+     * increments and its load (also used by {@code CoverageSteeringTest}).
+     *
+     * @throws InterruptedException if a join is interrupted
+     */
+    public static void starvedLong() throws InterruptedException {
         AtomicI32 poked = new AtomicI32(0);
         AtomicI32 steps = new AtomicI32(0);
         JoinHandle<Void> poker = Threads.spawn(() -> poked.store(1, Ordering.SEQ_CST));
