@@ -234,6 +234,21 @@ final class ChannelCases {
                 "token",
                 () -> SelectLoop.fair().stopOn(null));
         s.iae(
+                "SelectLoop.idle(Duration, Runnable)#zero",
+                "timeout",
+                () -> SelectLoop.fair().idle(Duration.ZERO, () -> {}));
+        s.npe(
+                "SelectLoop.idle(Duration, Runnable)#action",
+                "action",
+                () -> SelectLoop.fair().idle(Duration.ofSeconds(1), null));
+        s.iae(
+                "SelectLoop.stopOn(CancellationToken)#twice",
+                "token",
+                () ->
+                        SelectLoop.fair()
+                                .stopOn(CancellationToken.none())
+                                .stopOn(CancellationToken.none()));
+        s.iae(
                 "SelectLoop.run()#noClauses",
                 "no receive clause",
                 () -> SelectLoop.biased().run(),
