@@ -30,7 +30,15 @@ class JoinHandleFinishTest {
         Panics.setHook(previous);
     }
 
-    private static JoinHandle<Integer> gated(CountDownLatch go, int value) {
+    private static JoinHandle<Object> panicking(Scope scope) {
+        return scope.spawn(
+                () -> {
+                    throw new IllegalStateException("boom");
+                });
+    }
+
+    /** Spawns a thread that returns {@code value} once {@code go} is counted down. */
+    static JoinHandle<Integer> gated(CountDownLatch go, int value) {
         return Threads.spawn(
                 () -> {
                     go.await();
@@ -122,12 +130,7 @@ class JoinHandleFinishTest {
         try {
             Threads.scopeAndGet(
                     scope -> {
-                        JoinHandle<Object> bad =
-                                scope.spawn(
-                                        () -> {
-                                            throw new IllegalStateException("boom");
-                                        });
-                        bad.onFinish(seen::set);
+                        panicking(scope).onFinish(seen::set);
                         return null;
                     });
         } catch (PanicException e) {
@@ -138,11 +141,7 @@ class JoinHandleFinishTest {
         Object r =
                 Threads.scopeAndGet(
                         scope -> {
-                            JoinHandle<Object> bad =
-                                    scope.spawn(
-                                            () -> {
-                                                throw new IllegalStateException("boom");
-                                            });
+                            JoinHandle<Object> bad = panicking(scope);
                             while (bad.tryJoin().isEmpty()) {
                                 Thread.onSpinWait();
                             }

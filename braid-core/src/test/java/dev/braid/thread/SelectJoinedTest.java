@@ -38,15 +38,8 @@ class SelectJoinedTest {
         };
     }
 
-    /** Spawns a thread that returns {@code value} once {@code go} is counted down. */
     private static JoinHandle<Integer> gated(CountDownLatch go, int value) {
-        return Threads.builder()
-                .name("worker")
-                .spawn(
-                        () -> {
-                            go.await();
-                            return value;
-                        });
+        return JoinHandleFinishTest.gated(go, value);
     }
 
     @Test
