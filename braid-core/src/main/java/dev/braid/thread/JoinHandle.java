@@ -215,11 +215,12 @@ public final class JoinHandle<T> {
 
     /**
      * Runs {@code callback} with the thread's exit once it has finished: on the finishing thread,
-     * after its body and destructors and before its joiners return, or at once on the caller if it
-     * has already finished. The callback must be short and must not block; an exception it throws
-     * is reported through the {@link Panics panic hook} and does not disturb joiners or other
-     * callbacks. Unlike {@link #join()} and {@link #tryJoin()}, a callback does not count a panic
-     * as handled: a scope still rethrows it.
+     * right after it is marked finished (joiners do not wait for callbacks: a join may return
+     * before a callback has run), or at once on the caller if it has already finished. The callback
+     * must be short and must not block; an exception it throws is reported through the {@link
+     * Panics panic hook} and does not disturb joiners or other callbacks. Unlike {@link #join()}
+     * and {@link #tryJoin()}, a callback does not count a panic as handled: a scope still rethrows
+     * it.
      *
      * @param callback what to run with the exit
      * @return a registration whose {@link FinishRegistration#deregister()} removes the callback if

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +29,11 @@ class JoinHandleFinishTest {
     @AfterEach
     void restore() {
         Panics.setHook(previous);
+    }
+
+    /** Callbacks run on the finishing thread after it is marked finished, not before joins end. */
+    private static void awaitCallbacks(CountDownLatch ran) throws InterruptedException {
+        assertThat(ran.await(30, TimeUnit.SECONDS)).as("the callbacks ran").isTrue();
     }
 
     private static JoinHandle<Object> panicking(Scope scope) {
@@ -62,15 +68,18 @@ class JoinHandleFinishTest {
         JoinHandle<Integer> h = gated(go, 9);
         AtomicInteger runs = new AtomicInteger();
         AtomicReference<Exit<Integer>> seen = new AtomicReference<>();
+        CountDownLatch ran = new CountDownLatch(1);
         FinishRegistration reg =
                 h.onFinish(
                         exit -> {
                             runs.incrementAndGet();
                             seen.set(exit);
+                            ran.countDown();
                         });
         assertThat(runs).hasValue(0);
         go.countDown();
-        h.join(); // callbacks run before joiners return
+        h.join(); // a joiner may return before the callback has run: wait for it
+        awaitCallbacks(ran);
         assertThat(runs).hasValue(1);
         assertThat(seen).hasValue(new Exit.Returned<>(9));
         assertThat(reg.deregister()).as("it has run: too late").isFalse();
@@ -107,16 +116,16 @@ class JoinHandleFinishTest {
     void aThrowingCallbackIsReportedAndDisturbsNoOtherWaiter() throws Exception {
         CountDownLatch go = new CountDownLatch(1);
         JoinHandle<Integer> h = gated(go, 2);
-        AtomicInteger others = new AtomicInteger();
-        h.onFinish(exit -> others.incrementAndGet());
+        CountDownLatch ran = new CountDownLatch(2);
+        h.onFinish(exit -> ran.countDown());
         h.onFinish(
                 exit -> {
                     throw new IllegalStateException("callback failed");
                 });
-        h.onFinish(exit -> others.incrementAndGet());
+        h.onFinish(exit -> ran.countDown());
         go.countDown();
         assertThat(h.join()).isEqualTo(2);
-        assertThat(others).hasValue(2);
+        awaitCallbacks(ran); // both others ran although the one between them threw
         assertThat(reported)
                 .singleElement()
                 .extracting(Throwable::getMessage)
@@ -126,16 +135,23 @@ class JoinHandleFinishTest {
     @Test
     void aCallbackDoesNotCountAPanicAsHandledButTryJoinDoes() throws Exception {
         AtomicReference<Exit<Object>> seen = new AtomicReference<>();
+        CountDownLatch ran = new CountDownLatch(1);
         Throwable thrown = null;
         try {
             Threads.scopeAndGet(
                     scope -> {
-                        panicking(scope).onFinish(seen::set);
+                        panicking(scope)
+                                .onFinish(
+                                        exit -> {
+                                            seen.set(exit);
+                                            ran.countDown();
+                                        });
                         return null;
                     });
         } catch (PanicException e) {
             thrown = e;
         }
+        awaitCallbacks(ran);
         assertThat(seen.get()).isInstanceOf(Exit.Panicked.class);
         assertThat(thrown).as("the scope still rethrows").isNotNull();
         Object r =
