@@ -6,7 +6,11 @@ import dev.braid.cancel.CancellationToken;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
+import dev.braid.internal.rt.SimWait;
 import dev.braid.internal.util.Args;
+import dev.braid.thread.Exit;
+import dev.braid.thread.FinishRegistration;
+import dev.braid.thread.JoinHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +20,14 @@ import java.util.function.Supplier;
 
 /**
  * Waits for the first of several operations to become possible and performs exactly that one:
- * receive clauses, send clauses, a cancellation token, a timeout or deadline, and a default.
+ * receive clauses, send clauses, the end of a thread, a cancellation token, a timeout or deadline,
+ * and a default.
  *
  * <pre>{@code
  * String what = Select.<String>biased()
  *         .recv(jobs, job -> "job " + job)
  *         .send(results, result, () -> "sent")
+ *         .joined(worker, exit -> "worker ended: " + exit)
  *         .timeout(Duration.ofSeconds(1), () -> "idle")
  *         .run();
  * }</pre>
@@ -32,7 +38,9 @@ import java.util.function.Supplier;
  * ready); a {@link #fair() fair} select tries them in a random order drawn through braid's runtime
  * seam for every run, so the testkit records and replays the choice. The timeout and the default
  * fire only when no other clause is ready; the token clause fires when the token is cancelled and
- * no channel clause is ready.
+ * no channel or join clause is ready. A {@link #joined joined} clause is ready once its thread has
+ * finished and takes part in the order like a channel clause; it consumes nothing, so it stays
+ * ready for every later run.
  *
  * <p><b>Closed channels.</b> A {@link #recv} or {@link #send} clause whose channel is closed (for a
  * receive: and drained) is ready: {@link #run()} then throws {@link ChannelClosedException}. Use
@@ -61,6 +69,15 @@ public final class Select<R> {
      * scope make us win the abort. 5. Unregister every entry; entries that a counterpart finds
      * after the word left WAITING are stale and it skips them, so losing clauses leave no trace.
      *
+     * Join clauses (ADR 0046) take part in steps 1 and 3 like channel clauses: step 1 asks
+     * JoinHandle.isFinished, step 3 registers a JoinHandle.onFinish callback that claims the word
+     * for the clause (it never takes anything, so it cannot lose an element), step 5 deregisters
+     * it. The handler gets the exit through tryJoin, so a panic seen by a select counts as handled.
+     *
+     * Simulation. A select parks on a Blocker that implements SimWait.AnyOf: the testkit's
+     * wait-for graph joins the holders of every clause's resource (the channels' counterparts,
+     * the joined threads), so a select waiting on a thread that waits on the selector is one cycle.
+     *
      * Fairness is a random permutation (Fisher-Yates over Rt.nextLong, so the testkit replays
      * it) applied to both the try order and the registration order.
      */
@@ -69,6 +86,7 @@ public final class Select<R> {
 
     private final boolean fair;
     private final List<Clause> clauses = new ArrayList<>();
+    private final Object blocker = new Blocker();
     private CancellationToken token;
     private Supplier<? extends R> onToken;
     private Duration timeout;
@@ -100,13 +118,15 @@ public final class Select<R> {
         return new Select<>(true);
     }
 
+    /** A channel clause ({@code core} non-null) or a join clause ({@code handle} non-null). */
     private record Clause(
             ChannelCore<?> core,
             boolean send,
             Object item,
             Function<Object, ?> onValue,
             Supplier<?> onSent,
-            boolean closedAsValue) {}
+            boolean closedAsValue,
+            JoinHandle<?> handle) {}
 
     /**
      * Adds a receive clause: fires with the element when one is received.
@@ -158,6 +178,33 @@ public final class Select<R> {
         Args.notNull(element, "element");
         Args.notNull(onSent, "onSent");
         return add(coreOf(tx), true, element, null, onSent, false);
+    }
+
+    /**
+     * Adds a clause that fires when the thread of {@code handle} has finished, with how it ended.
+     * The handler's {@link Exit} tells a value, a panic or a stop by the thread's scope apart; a
+     * panic received this way counts as handled, as with {@link JoinHandle#join()}. A thread cannot
+     * wait for its own end: {@link #run()} run on the thread of {@code handle} throws.
+     *
+     * @param handle the thread to wait for
+     * @param onExit what to do with its exit
+     * @param <T> the thread's result type
+     * @return this select
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if this select already waits for that thread
+     */
+    public <T> Select<R> joined(
+            JoinHandle<T> handle, Function<? super Exit<T>, ? extends R> onExit) {
+        Args.notNull(handle, "handle");
+        Args.notNull(onExit, "onExit");
+        for (Clause c : clauses) {
+            if (c.handle == handle) {
+                throw new IllegalArgumentException(
+                        "handle: this select already waits for thread '" + handle.name() + "'");
+            }
+        }
+        clauses.add(new Clause(null, false, null, erase(onExit), null, false, handle));
+        return this;
     }
 
     /**
@@ -238,7 +285,8 @@ public final class Select<R> {
      * Waits until one clause can fire, performs its operation and returns its handler's result.
      *
      * @return the fired clause's handler result
-     * @throws IllegalStateException if the select has no clause at all (it would wait forever)
+     * @throws IllegalStateException if the select has no clause at all (it would wait forever), or
+     *     if it runs on a thread that one of its {@link #joined} clauses waits for
      * @throws ChannelClosedException if a {@link #recv} or {@link #send} clause fired because its
      *     channel is closed
      * @throws InterruptedException if interrupted before a clause fired
@@ -251,6 +299,7 @@ public final class Select<R> {
                     "select has no clauses and would wait forever: add a clause, a timeout or a"
                             + " default");
         }
+        checkNoSelfJoin();
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -266,7 +315,12 @@ public final class Select<R> {
             for (int i : order) {
                 Clause c = clauses.get(i);
                 Object outcome;
-                if (c.send) {
+                if (c.handle != null) {
+                    if (!c.handle.isFinished()) {
+                        continue;
+                    }
+                    outcome = null; // fire() asks tryJoin for the exit
+                } else if (c.send) {
                     int r = c.core.trySend(c.item);
                     if (r == ChannelCore.FULL) {
                         continue;
@@ -290,10 +344,19 @@ public final class Select<R> {
                 return onTimeout.get();
             }
             Waiter w = new Waiter(Thread.currentThread(), null);
-            Entry[] entries = new Entry[n];
+            Object[] entries = new Object[n]; // an Entry or a FinishRegistration per clause
             boolean ready = false;
             for (int i : order) {
                 Clause c = clauses.get(i);
+                if (c.handle != null) {
+                    if (c.handle.isFinished()) {
+                        ready = true;
+                        break;
+                    }
+                    int clause = i;
+                    entries[i] = c.handle.onFinish(exit -> claimForJoin(w, clause));
+                    continue;
+                }
                 Entry e = new Entry(w, i, c.item);
                 if (c.core.register(e, c.send)) {
                     ready = true;
@@ -322,7 +385,7 @@ public final class Select<R> {
                 why = ChannelCore.DONE;
             } else {
                 ChannelBlockedEvent event = ChannelBlockedEvent.start();
-                why = ChannelCore.awaitSelection(w, this, dl);
+                why = ChannelCore.awaitSelection(w, blocker, dl);
                 event.finish(this, "select", why == ChannelCore.DONE);
             }
             if (tokenReg != null) {
@@ -348,11 +411,36 @@ public final class Select<R> {
         }
     }
 
-    private void unregisterAll(Entry[] entries) {
+    private void unregisterAll(Object[] entries) {
         for (int i = 0; i < entries.length; i++) {
-            Entry e = entries[i];
-            if (e != null) {
-                clauses.get(i).core.unregister(e, clauses.get(i).send);
+            switch (entries[i]) {
+                case Entry e -> clauses.get(i).core.unregister(e, clauses.get(i).send);
+                case FinishRegistration r -> r.deregister();
+                case null, default -> {}
+            }
+        }
+    }
+
+    /** The finish callback of a join clause: claims the select word for the clause. */
+    private static void claimForJoin(Waiter w, int clause) {
+        if (w.tryClaim()) {
+            w.complete(clause, null);
+            if (w.thread != Thread.currentThread()) {
+                w.wake(); // else it finished while we registered: we see SELECTED without a park
+            }
+        }
+    }
+
+    private void checkNoSelfJoin() {
+        Thread self = Thread.currentThread();
+        for (Clause c : clauses) {
+            if (c.handle != null && c.handle.thread() == self) {
+                throw new IllegalStateException(
+                        "thread '"
+                                + self.getName()
+                                + "' cannot select on its own end (joined clause): it would wait"
+                                + " forever; run the select on another thread or drop that"
+                                + " clause");
             }
         }
     }
@@ -374,6 +462,10 @@ public final class Select<R> {
     @SuppressWarnings("unchecked")
     private R fire(int i, Object outcome) {
         Clause c = clauses.get(i);
+        if (c.handle != null) {
+            Exit<?> exit = c.handle.tryJoin().orElseThrow(); // finished: the clause was ready
+            return (R) c.onValue.apply(exit);
+        }
         if (c.send) {
             if (outcome == ChannelCore.CLOSED) {
                 throw closed(c, "send on");
@@ -403,7 +495,7 @@ public final class Select<R> {
             Supplier<?> onSent,
             boolean closedAsValue) {
         for (Clause c : clauses) {
-            if (c.core == core && c.send == send) {
+            if (c.core != null && c.core == core && c.send == send) {
                 throw new IllegalArgumentException(
                         (send ? "tx" : "rx")
                                 + ": this select already has a "
@@ -412,7 +504,7 @@ public final class Select<R> {
                                 + core.label());
             }
         }
-        clauses.add(new Clause(core, send, item, onValue, onSent, closedAsValue));
+        clauses.add(new Clause(core, send, item, onValue, onSent, closedAsValue, null));
         return this;
     }
 
@@ -447,13 +539,41 @@ public final class Select<R> {
         StringBuilder sb = new StringBuilder("select on [");
         for (int i = 0; i < clauses.size(); i++) {
             Clause c = clauses.get(i);
-            sb.append(i == 0 ? "" : ", ")
-                    .append(c.send ? "send to " : "receive from ")
+            sb.append(i == 0 ? "" : ", ");
+            if (c.handle != null) {
+                sb.append("join(").append(c.handle.name()).append(')');
+                continue;
+            }
+            sb.append(c.send ? "send to " : "receive from ")
                     .append(c.core.label())
                     .append(" (")
                     .append(c.core.describe())
                     .append(')');
         }
         return sb.append(']').toString();
+    }
+
+    /**
+     * What a blocked select parks on: its text is the select's, and for the testkit's wait-for
+     * graph it stands for every clause's resource.
+     */
+    private final class Blocker implements SimWait.AnyOf {
+        @Override
+        public List<Object> waitsOnAny() {
+            List<Object> on = new ArrayList<>(clauses.size());
+            for (Clause c : clauses) {
+                if (c.handle != null) {
+                    on.add(c.handle.thread());
+                } else {
+                    on.add(c.send ? c.core.sendBlocker : c.core.recvBlocker);
+                }
+            }
+            return on;
+        }
+
+        @Override
+        public String toString() {
+            return Select.this.toString();
+        }
     }
 }

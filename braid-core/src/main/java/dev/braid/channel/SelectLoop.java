@@ -5,6 +5,8 @@ import dev.braid.internal.util.Args;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +25,14 @@ import java.util.function.Consumer;
  * close. {@link #stopOn} ends the loop early when a token is cancelled. Each iteration is one
  * {@link Select}, biased or fair as chosen here; the loop is as interruptible and as
  * scope-cancellable as a select.
+ *
+ * <p><b>Misuse.</b> Each setting ({@link #onClosed}, {@link #idle}, {@link #stopOn}) may be given
+ * once and each channel served once; a second one is refused with {@link IllegalArgumentException}
+ * and the loop is left as it was. An exception thrown by a handler or an action ends {@link #run()}
+ * with that exception: the element being handled counts as received, every other element stays in
+ * its channel, and the loop may be run again. Calling {@link #run()} from inside one of its own
+ * handlers would serve the same channels twice on one thread and is refused with {@link
+ * IllegalStateException}. Clauses added while the loop runs take effect at the next {@link #run()}.
  */
 public final class SelectLoop {
     private final boolean fair;
@@ -32,6 +42,9 @@ public final class SelectLoop {
     private Duration idle;
     private Runnable onIdle;
     private CancellationToken stop;
+
+    /** Threads inside {@link #run()} now: a handler that calls run() again is refused. */
+    private final Set<Thread> running = ConcurrentHashMap.newKeySet();
 
     private SelectLoop(boolean fair) {
         this.fair = fair;
@@ -86,23 +99,39 @@ public final class SelectLoop {
      * @param action the action
      * @return this loop
      * @throws NullPointerException if {@code action} is null
+     * @throws IllegalArgumentException if this loop already has an on-closed action
      */
     public SelectLoop onClosed(Runnable action) {
-        this.onClosed = Args.notNull(action, "action");
+        Args.notNull(action, "action");
+        if (onClosed != null) {
+            throw new IllegalArgumentException("action: this loop already has an onClosed action");
+        }
+        this.onClosed = action;
         return this;
     }
 
     /**
      * Runs {@code action} whenever no element arrived for {@code timeout}.
      *
-     * @param timeout how long an idle wait lasts
+     * @param timeout how long an idle wait lasts (positive: a zero one would spin)
      * @param action the action
      * @return this loop
      * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive, or this loop already has
+     *     an idle action
      */
     public SelectLoop idle(Duration timeout, Runnable action) {
-        this.idle = Args.notNull(timeout, "timeout");
-        this.onIdle = Args.notNull(action, "action");
+        Args.notNull(timeout, "timeout");
+        Args.notNull(action, "action");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(
+                    "timeout must be positive (a zero idle wait would spin), was " + timeout);
+        }
+        if (idle != null) {
+            throw new IllegalArgumentException("timeout: this loop already has an idle action");
+        }
+        this.idle = timeout;
+        this.onIdle = action;
         return this;
     }
 
@@ -112,16 +141,22 @@ public final class SelectLoop {
      * @param token the token
      * @return this loop
      * @throws NullPointerException if {@code token} is null
+     * @throws IllegalArgumentException if this loop already has a stop token
      */
     public SelectLoop stopOn(CancellationToken token) {
-        this.stop = Args.notNull(token, "token");
+        Args.notNull(token, "token");
+        if (stop != null) {
+            throw new IllegalArgumentException("token: this loop already has a stop token");
+        }
+        this.stop = token;
         return this;
     }
 
     /**
      * Serves until every channel is closed and drained, or the {@link #stopOn} token is cancelled.
      *
-     * @throws IllegalStateException if no channel was added
+     * @throws IllegalStateException if no channel was added, or if called from inside one of this
+     *     loop's own handlers or actions
      * @throws InterruptedException if interrupted while waiting (no element was taken)
      * @throws dev.braid.cancel.CancelledException if the ambient scope is cancelled while waiting
      */
@@ -129,6 +164,22 @@ public final class SelectLoop {
         if (receivers.isEmpty()) {
             throw new IllegalStateException("select loop has no receive clause: add one first");
         }
+        Thread self = Thread.currentThread();
+        if (!running.add(self)) {
+            throw new IllegalStateException(
+                    "select loop run() called from inside its own handler on thread '"
+                            + self.getName()
+                            + "': it would serve the same channels twice; return from the"
+                            + " handler instead, or stop the loop with stopOn");
+        }
+        try {
+            serve();
+        } finally {
+            running.remove(self);
+        }
+    }
+
+    private void serve() throws InterruptedException {
         List<Receiver<?>> open = new ArrayList<>(receivers);
         List<Consumer<Object>> serve = new ArrayList<>(handlers);
         while (!open.isEmpty()) {

@@ -10,6 +10,8 @@ import dev.braid.internal.util.Args;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A handle on a thread spawned by braid: waits for it to finish and hands over its result.
@@ -22,6 +24,10 @@ import java.time.Duration;
  * {@link Scope} may be joined inside the scope; a panic received that way counts as handled and is
  * not rethrown by the scope. Everything the thread wrote before it finished — including the effects
  * of its thread-local destructors — happens-before the return of a join that observes it finished.
+ *
+ * <p>Code that must not block asks {@link #tryJoin()} for the {@link Exit} or registers a callback
+ * with {@link #onFinish}; {@link dev.braid.channel.Select#joined Select.joined} waits for a
+ * thread's end together with channel operations, a token and a timeout.
  *
  * @param <T> the body's result type
  */
@@ -43,28 +49,51 @@ public final class JoinHandle<T> {
      * active scope it registers a wake-up on the scope's tokens, parks until the earlier of its
      * own and the scope's deadline, and re-checks the scope after every wake-up.
      *
+     * Finish callbacks (onFinish) are nodes on the same stack whose `who` is the callback instead
+     * of a thread. Exactly one of the finisher (getAndSet to null, then run) and deregister (CAS
+     * callback -> null) wins a node, so a callback runs at most once and a deregister that returns
+     * true guarantees it never runs. A deregistered node is unlinked like an abandoned joiner.
+     *
      * Simulation. The park blocker is the joined Thread, which the testkit reports as
      * "waits for join(name)" in its wait-for graph.
      */
 
     private static final Object DONE = new Object();
     private static final VarHandle WAITERS;
+    private static final VarHandle WHO;
 
     static {
         try {
-            WAITERS =
-                    MethodHandles.lookup().findVarHandle(JoinHandle.class, "waiters", Object.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            WAITERS = lookup.findVarHandle(JoinHandle.class, "waiters", Object.class);
+            WHO = lookup.findVarHandle(Waiter.class, "who", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private static final class Waiter {
-        volatile Thread thread;
-        Waiter next;
+    /** A parked joiner (who is its Thread) or a finish callback (who is the Consumer). */
+    private static final class Waiter implements FinishRegistration {
+        /** Null once the joiner gave up, the callback ran or was deregistered. */
+        @SuppressWarnings("unused") // accessed through WHO
+        volatile Object who;
 
-        Waiter(Thread thread) {
-            this.thread = thread;
+        Waiter next;
+        private final JoinHandle<?> owner;
+
+        Waiter(Object who, JoinHandle<?> owner) {
+            this.who = who;
+            this.owner = owner;
+        }
+
+        @Override
+        public boolean deregister() {
+            Object w = who;
+            if (w == null || !WHO.compareAndSet(this, w, null)) {
+                return false;
+            }
+            owner.abandon(this);
+            return true;
         }
     }
 
@@ -167,6 +196,54 @@ public final class JoinHandle<T> {
         return new JoinOutcome.Finished<>(result());
     }
 
+    /**
+     * How the thread ended, without waiting: empty while it is still running. A panic seen this way
+     * counts as handled by the caller, as for {@link #join()}.
+     *
+     * @return the thread's exit, or empty if it has not finished
+     */
+    public Optional<Exit<T>> tryJoin() {
+        Rt.yieldPoint(Op.JOIN, thread);
+        if (!isFinished()) {
+            return Optional.empty();
+        }
+        if (panic != null && scope != null) {
+            scope.observed(this);
+        }
+        return Optional.of(exit());
+    }
+
+    /**
+     * Runs {@code callback} with the thread's exit once it has finished: on the finishing thread,
+     * right after it is marked finished (joiners do not wait for callbacks: a join may return
+     * before a callback has run), or at once on the caller if it has already finished. The callback
+     * must be short and must not block; an exception it throws is reported through the {@link
+     * Panics panic hook} and does not disturb joiners or other callbacks. Unlike {@link #join()}
+     * and {@link #tryJoin()}, a callback does not count a panic as handled: a scope still rethrows
+     * it.
+     *
+     * @param callback what to run with the exit
+     * @return a registration whose {@link FinishRegistration#deregister()} removes the callback if
+     *     it has not run
+     * @throws NullPointerException if {@code callback} is null
+     */
+    public FinishRegistration onFinish(Consumer<? super Exit<T>> callback) {
+        Args.notNull(callback, "callback");
+        Waiter node = new Waiter(callback, this);
+        while (true) {
+            Object head = WAITERS.getAcquire(this);
+            if (head == DONE) {
+                node.who = null;
+                runCallback(callback, exit());
+                return node;
+            }
+            node.next = (Waiter) head;
+            if (WAITERS.compareAndSet(this, head, node)) {
+                return node;
+            }
+        }
+    }
+
     @Override
     public String toString() {
         Thread t = thread;
@@ -183,7 +260,7 @@ public final class JoinHandle<T> {
         if (self == thread) {
             throw new IllegalStateException("thread '" + self.getName() + "' cannot join itself");
         }
-        Waiter node = new Waiter(self);
+        Waiter node = new Waiter(self, this);
         while (true) {
             Object head = WAITERS.getAcquire(this);
             if (head == DONE) {
@@ -254,17 +331,17 @@ public final class JoinHandle<T> {
 
     /** Clears {@code node} and unlinks every cleared node still on the stack. */
     private void abandon(Waiter node) {
-        node.thread = null;
+        node.who = null;
         retry:
         while (true) {
             Waiter pred = null;
             Object h = WAITERS.getAcquire(this);
             for (Waiter q = h instanceof Waiter w ? w : null; q != null; q = q.next) {
-                if (q.thread != null) {
+                if (q.who != null) {
                     pred = q;
                 } else if (pred != null) {
                     pred.next = q.next;
-                    if (pred.thread == null) {
+                    if (pred.who == null) {
                         continue retry; // pred was abandoned concurrently: start over
                     }
                 } else if (!WAITERS.compareAndSet(this, q, q.next)) {
@@ -273,6 +350,18 @@ public final class JoinHandle<T> {
             }
             return;
         }
+    }
+
+    /** Tests only: how many joiners and callbacks are still on the stack. */
+    int registered() {
+        int n = 0;
+        Object h = WAITERS.getAcquire(this);
+        for (Waiter q = h instanceof Waiter w ? w : null; q != null; q = q.next) {
+            if (q.who != null) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Waits for the end of the thread without consuming its outcome (for scopes). */
@@ -304,12 +393,38 @@ public final class JoinHandle<T> {
         this.panic = panic;
         this.stopped = stopped;
         Object head = WAITERS.getAndSet(this, DONE); // volatile: publishes value and panic
+        Exit<T> exit = null;
         for (Waiter w = head instanceof Waiter h ? h : null; w != null; w = w.next) {
-            Thread t = w.thread;
-            if (t != null) {
+            Object who = WHO.getAndSet(w, null);
+            if (who instanceof Thread t) {
                 Rt.unpark(t);
+            } else if (who != null) {
+                if (exit == null) {
+                    exit = exit();
+                }
+                runCallback(who, exit);
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void runCallback(Object callback, Exit<T> exit) {
+        try {
+            ((Consumer<? super Exit<T>>) callback).accept(exit);
+        } catch (Throwable t) {
+            Panics.report(Thread.currentThread(), t); // the other callbacks and joiners still run
+        }
+    }
+
+    /** The outcome as an exit; valid once finished. */
+    private Exit<T> exit() {
+        if (panic == null) {
+            return new Exit.Returned<>(value);
+        }
+        if (stopped) {
+            return new Exit.Cancelled<>((CancelledException) panic);
+        }
+        return new Exit.Panicked<>(thread.getName(), panic);
     }
 
     /** What a scope rethrows for this failed child; valid once finished. */

@@ -12,6 +12,8 @@ import dev.braid.channel.RecvResult;
 import dev.braid.channel.Select;
 import dev.braid.channel.SelectLoop;
 import dev.braid.channel.SendResult;
+import dev.braid.thread.JoinHandle;
+import dev.braid.thread.Threads;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -182,6 +184,27 @@ final class ChannelCases {
                 "deadline",
                 () -> Select.<String>biased().deadline(null, () -> "x"));
         s.npe("Select.orElse(Supplier)", "onDefault", () -> Select.<String>biased().orElse(null));
+        JoinHandle<Integer> finished = Threads.spawn(() -> 1);
+        try {
+            finished.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        s.npe(
+                "Select.joined(JoinHandle, Function)",
+                "handle",
+                () -> Select.<String>biased().joined(null, e -> "x"));
+        s.npe(
+                "Select.joined(JoinHandle, Function)#handler",
+                "onExit",
+                () -> Select.<String>biased().joined(finished, null));
+        s.iae(
+                "Select.joined(JoinHandle, Function)#duplicate",
+                "handle",
+                () ->
+                        Select.<String>biased()
+                                .joined(finished, e -> "a")
+                                .joined(finished, e -> "b"));
         s.iae(
                 "Select.run()#noClauses",
                 "no clauses",
@@ -210,6 +233,21 @@ final class ChannelCases {
                 "SelectLoop.stopOn(CancellationToken)",
                 "token",
                 () -> SelectLoop.fair().stopOn(null));
+        s.iae(
+                "SelectLoop.idle(Duration, Runnable)#zero",
+                "timeout",
+                () -> SelectLoop.fair().idle(Duration.ZERO, () -> {}));
+        s.npe(
+                "SelectLoop.idle(Duration, Runnable)#action",
+                "action",
+                () -> SelectLoop.fair().idle(Duration.ofSeconds(1), null));
+        s.iae(
+                "SelectLoop.stopOn(CancellationToken)#twice",
+                "token",
+                () ->
+                        SelectLoop.fair()
+                                .stopOn(CancellationToken.none())
+                                .stopOn(CancellationToken.none()));
         s.iae(
                 "SelectLoop.run()#noClauses",
                 "no receive clause",

@@ -34,6 +34,7 @@ import dev.braid.sync.OnceCell;
 import dev.braid.sync.RwLock;
 import dev.braid.sync.RwLockWriteGuard;
 import dev.braid.sync.Semaphore;
+import dev.braid.thread.Exit;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Panics;
 import dev.braid.thread.ThreadBuilder;
@@ -134,7 +135,11 @@ class HostileInputTest {
                             "PoolMetrics.<init>(int, int, int, int, long, long, List)",
                             "plain data: a snapshot"),
                     Map.entry("PoolMetrics.equals(Object)", "equals accepts anything"),
-                    Map.entry("PoolClosedException.<init>(String)", "message text"));
+                    Map.entry("PoolClosedException.<init>(String)", "message text"),
+                    Map.entry("Exit$Returned.<init>(Object)", "a thread's value may be null"),
+                    Map.entry("Exit$Returned.equals(Object)", "equals accepts anything"),
+                    Map.entry("Exit$Panicked.equals(Object)", "equals accepts anything"),
+                    Map.entry("Exit$Cancelled.equals(Object)", "equals accepts anything"));
 
     private final Map<String, Case> cases = new LinkedHashMap<>();
 
@@ -371,6 +376,19 @@ class HostileInputTest {
         h.join();
         npe("JoinHandle.join(Duration)", "timeout", () -> h.join((Duration) null));
         npe("JoinHandle.join(Deadline)", "deadline", () -> h.join((Deadline) null));
+        npe("JoinHandle.onFinish(Consumer)", "callback", () -> h.onFinish(null));
+        npe(
+                "Exit$Panicked.<init>(String, Throwable)",
+                "thread",
+                () -> new Exit.Panicked<Integer>(null, new RuntimeException()));
+        npe(
+                "Exit$Panicked.<init>(String, Throwable)#cause",
+                "cause",
+                () -> new Exit.Panicked<Integer>("t", null));
+        npe(
+                "Exit$Cancelled.<init>(CancelledException)",
+                "exception",
+                () -> new Exit.Cancelled<Integer>(null));
 
         npe("Panics.setHook(PanicHook)", "hook", () -> Panics.setHook(null));
 

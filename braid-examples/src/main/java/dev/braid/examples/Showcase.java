@@ -60,6 +60,14 @@ public final class Showcase {
 
         title("6. A work-stealing pool: parallel merge sort with join(a, b), and its metrics");
         PoolShowcase.lines().forEach(Showcase::line);
+
+        title("7. Channels: a bounded pipeline, a select with a timeout, a planted channel bug");
+        line("  sum of squares of 1..100 via 3 squarers: " + ChannelShowcase.pipeline(100, 3));
+        for (String r : ChannelShowcase.selectWithTimeout()) {
+            line("  select over replies, the service's end and a timeout: " + r);
+        }
+        line("  the testkit looks for a producer that closes a channel another still sends on:");
+        print(findAndReplay(ChannelShowcase.EARLY_CLOSE));
     }
 
     // ---- 1-3: the runtime ----
@@ -199,7 +207,7 @@ public final class Showcase {
         return Simulation.builder().seed(1).schedules(1000).build().explore(ORDERED);
     }
 
-    private static Demo findAndReplay(SimBody body) {
+    static Demo findAndReplay(SimBody body) {
         Simulation sim = Simulation.builder().seed(1).schedules(1000).build();
         Exploration found = sim.explore(body);
         SimResult replayed = found.failure().map(f -> sim.rerun(f.schedule(), body)).orElse(null);

@@ -32,6 +32,19 @@ public final class SimWait {
     }
 
     /**
+     * Implemented by a park blocker that stands for a wait on any one of several resources (a
+     * select): the holders of each of them can end the wait.
+     */
+    public interface AnyOf {
+        /**
+         * The resources this wait is really on, in no particular order.
+         *
+         * @return the underlying blockers (a {@link Thread} stands for its end)
+         */
+        java.util.List<Object> waitsOnAny();
+    }
+
+    /**
      * Under a simulation, tells {@code callback} (if it is a {@link Sink}) what it awaits.
      *
      * @param callback the registered wake callback

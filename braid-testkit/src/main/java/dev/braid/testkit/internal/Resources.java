@@ -63,6 +63,17 @@ final class Resources {
         if (blocker instanceof SimWait.Delegate d) {
             blocker = d.waitsOn(); // an async task's wait: the holders of what it awaits
         }
+        if (blocker instanceof SimWait.AnyOf any) { // a select: whoever can end any clause
+            List<Task> all = new ArrayList<>();
+            for (Object on : any.waitsOnAny()) {
+                for (Task t : holdersOf(on, tasks)) {
+                    if (!all.contains(t)) {
+                        all.add(t);
+                    }
+                }
+            }
+            return all;
+        }
         if (blocker instanceof Thread thread) {
             for (Task t : tasks) {
                 if (t.thread == thread) {
