@@ -22,18 +22,22 @@ final class StealingScheduler implements TaskScheduler {
      * - Where a schedule goes. From a thread that is not one of this scheduler's workers: the
      *   injector (a lock-free FIFO), then notify. From a worker: if the task is the one this worker
      *   is running right now (it was woken during its own poll and RawTask re-queues it as the poll
-     *   ends: a yield), to the back of the worker's local queue, then notify, so a yielding task
+     *   ends: a yield), to the back of the worker's local queue, so a yielding task
      *   lets every other runnable task go first. Otherwise into the worker's LIFO slot: the worker
      *   runs it as soon as the current poll returns (the task just woken is likely to use what the
      *   waker just wrote, and a ping-pong or a chain of spawns never leaves the worker). A task
-     *   displaced from the LIFO slot goes to the local queue, then notify. A full local queue
-     *   overflows into the injector.
+     *   displaced from the LIFO slot goes to the local queue. A push to the local queue notifies
+     *   only when the queue then holds more than one task (tokio's should_notify_others: the
+     *   worker itself takes the next one, so only surplus needs another worker). A full local
+     *   queue overflows into the injector (and notifies).
      * - What a worker runs next. The LIFO slot, but at most MAX_LIFO_RUNS times in a row (then the
      *   slot is moved to the back of the local queue, so two tasks waking each other cannot starve
      *   the queue); every INJECTOR_INTERVAL ticks the injector first (so a busy local queue cannot
      *   starve tasks woken from outside); then the local queue; then the injector; then a steal
      *   sweep over the other workers' queues (taking half of the first non-empty one) and the
-     *   injector once more. Only when all that found nothing does the worker park.
+     *   injector once more. A worker that takes from the injector with an empty local queue
+     *   moves a small batch into it, so outside spawns take turns with the tasks they wake. Only
+     *   when all that found nothing does the worker park.
      * - Notify. Wakes one parked worker, unless some worker is already searching (it will find the
      *   work); a searcher that finds work and was the last one searching notifies once more, so
      *   work spreads one worker at a time instead of waking every sleeper on every push.
@@ -77,6 +81,9 @@ final class StealingScheduler implements TaskScheduler {
 
     /** Every this many ticks, a worker looks at the injector first (tokio's default: 61). */
     static final int INJECTOR_INTERVAL = 61;
+
+    /** Tasks a worker moves from the injector into its empty local queue at once. */
+    static final int INJECTOR_BATCH = 16;
 
     private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
 
@@ -157,7 +164,33 @@ final class StealingScheduler implements TaskScheduler {
                 }
             }
             t = local.poll();
-            return t != null ? t : injector.poll();
+            return t != null ? t : fromInjector();
+        }
+
+        /**
+         * Takes one task from the injector to run and moves up to INJECTOR_BATCH more into the
+         * (empty) local queue, so tasks spawned from outside take turns with the ones they wake
+         * and idle workers can steal them from here.
+         */
+        private RawTask<?> fromInjector() {
+            RawTask<?> t = injector.poll();
+            if (t == null) {
+                return null;
+            }
+            for (int i = 0; i < INJECTOR_BATCH; i++) {
+                RawTask<?> more = injector.poll();
+                if (more == null) {
+                    break;
+                }
+                if (!local.push(more)) {
+                    injector.offer(more);
+                    break;
+                }
+            }
+            if (local.size() > 1) {
+                notifyOne();
+            }
+            return t;
         }
 
         /** The steal sweep: other workers' queues from a random start, then the injector. */
@@ -176,7 +209,7 @@ final class StealingScheduler implements TaskScheduler {
                 }
             }
             if (t == null) {
-                t = injector.poll();
+                t = fromInjector();
             }
             if (t != null) {
                 isSearching = false;
@@ -310,12 +343,17 @@ final class StealingScheduler implements TaskScheduler {
         return false;
     }
 
-    /** Appends to worker {@code w}'s queue (overflowing to the injector), then notifies. */
+    /**
+     * Appends to worker {@code w}'s queue (overflowing to the injector); notifies only when the
+     * queue holds more than the one task {@code w} (awake: it is running a task) takes next.
+     */
     private void pushBackOn(Worker w, RawTask<?> t) {
         if (!w.local.push(t)) {
             injector.offer(t);
+            notifyOne();
+        } else if (w.local.size() > 1) {
+            notifyOne();
         }
-        notifyOne();
     }
 
 }
