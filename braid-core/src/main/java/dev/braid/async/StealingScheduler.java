@@ -169,8 +169,8 @@ final class StealingScheduler implements TaskScheduler {
 
         /**
          * Takes one task from the injector to run and moves up to INJECTOR_BATCH more into the
-         * (empty) local queue, so tasks spawned from outside take turns with the ones they wake
-         * and idle workers can steal them from here.
+         * (empty) local queue, so tasks spawned from outside take turns with the ones they wake and
+         * idle workers can steal them from here.
          */
         private RawTask<?> fromInjector() {
             RawTask<?> t = injector.poll();
@@ -259,7 +259,10 @@ final class StealingScheduler implements TaskScheduler {
     }
 
     StealingScheduler(
-            String name, int threads, Function<TaskScheduler, TaskRegistry> registry, Runnable done) {
+            String name,
+            int threads,
+            Function<TaskScheduler, TaskRegistry> registry,
+            Runnable done) {
         this.tasks = registry.apply(this);
         this.onTerminated = done;
         this.workers = new Worker[threads];
@@ -355,5 +358,4 @@ final class StealingScheduler implements TaskScheduler {
             notifyOne();
         }
     }
-
 }

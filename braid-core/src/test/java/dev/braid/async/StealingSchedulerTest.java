@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ThreadedExecutor}'s work-stealing scheduler (ADR 0050): a yield goes behind the other
  * runnable tasks, tasks woken from outside are not starved by tasks waking each other, stolen work
- * runs exactly once, and close() cancels what sits in local queues. The executor-wide contract
- * (no lost wake-up, one poller at a time) is {@link ExecutorContractTest}'s.
+ * runs exactly once, and close() cancels what sits in local queues. The executor-wide contract (no
+ * lost wake-up, one poller at a time) is {@link ExecutorContractTest}'s.
  */
 class StealingSchedulerTest {
     private final List<AsyncExecutor> opened = new ArrayList<>();
@@ -193,8 +193,7 @@ class StealingSchedulerTest {
             assertThat(kids).hasSize(50);
             for (TaskHandle<Void> k : kids) {
                 assertThat(k.isFinished()).isTrue();
-                assertThatThrownBy(k::join)
-                        .isInstanceOf(CancelledException.class);
+                assertThatThrownBy(k::join).isInstanceOf(CancelledException.class);
             }
         }
     }

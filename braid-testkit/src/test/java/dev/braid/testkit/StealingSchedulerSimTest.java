@@ -20,10 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ThreadedExecutor}'s work-stealing scheduler under the deterministic scheduler: its
- * workers are simulated threads, so every interleaving of a push, a steal sweep and a worker
- * deciding to park is explored. A wake lost between a push and a parking worker would leave a task
- * runnable with every worker asleep: a deadlock the exploration reports.
+ * {@link ThreadedExecutor}'s work-stealing scheduler under the deterministic scheduler: its workers
+ * are simulated threads, so every interleaving of a push, a steal sweep and a worker deciding to
+ * park is explored. A wake lost between a push and a parking worker would leave a task runnable
+ * with every worker asleep: a deadlock the exploration reports.
  */
 class StealingSchedulerSimTest {
     @AfterEach

@@ -1,10 +1,10 @@
 package dev.braid.bench.async;
 
 import dev.braid.async.Async;
+import dev.braid.async.AsyncExecutor;
 import dev.braid.async.Context;
 import dev.braid.async.Poll;
 import dev.braid.async.TaskHandle;
-import dev.braid.async.AsyncExecutor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -21,11 +21,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * tokio's runtime benchmarks (benches/rt_multi_threaded.rs) on braid's executors ({@link
- * BraidExecutor}: the threaded one and the pool-backed one),
- * against one virtual thread per task and against {@link CompletableFuture} on the common pool:
- * spawn_many (10,000 tiny tasks), yield_many (200 tasks × 200 yields), chained_spawn (each task
- * spawns the next, depth 1,000), ping_pong (1,000 spawn-and-await round trips). Time per whole
- * workload. Meaningful numbers need a quiet machine.
+ * BraidExecutor}: the threaded one and the pool-backed one), against one virtual thread per task
+ * and against {@link CompletableFuture} on the common pool: spawn_many (10,000 tiny tasks),
+ * yield_many (200 tasks × 200 yields), chained_spawn (each task spawns the next, depth 1,000),
+ * ping_pong (1,000 spawn-and-await round trips). Time per whole workload. Meaningful numbers need a
+ * quiet machine.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -19,9 +19,9 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A ping-pong between two parties over two one-slot channels (issue 13): two braid tasks over
- * braid channels ({@link AsyncChannels}, on each {@link BraidExecutor}) against two virtual
- * threads over jox channels. Time per round trip (a send and a receive each way).
+ * A ping-pong between two parties over two one-slot channels (issue 13): two braid tasks over braid
+ * channels ({@link AsyncChannels}, on each {@link BraidExecutor}) against two virtual threads over
+ * jox channels. Time per round trip (a send and a receive each way).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -1,10 +1,10 @@
 package dev.braid.bench.async;
 
 import dev.braid.async.Async;
+import dev.braid.async.AsyncExecutor;
 import dev.braid.async.Context;
 import dev.braid.async.Poll;
 import dev.braid.async.TaskHandle;
-import dev.braid.async.AsyncExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -11,8 +11,8 @@ import java.lang.invoke.VarHandle;
  * <p>Only the owner may call {@link #push}, and only the owner of {@code dst} may call {@code
  * stealHalfInto(dst)}; that is the caller's duty, not checked. {@link #poll()} and {@link #size()}
  * may be called by any thread. Each pushed element is returned exactly once (by {@code poll} or by
- * {@code stealHalfInto}, which moves the others it takes into its own queue). A push
- * happens-before the take that returns the element.
+ * {@code stealHalfInto}, which moves the others it takes into its own queue). A push happens-before
+ * the take that returns the element.
  *
  * <p>Progress: {@code push} is wait-free; {@code poll} and {@code stealHalfInto} are lock-free (a
  * CAS on the head, retried only when another consumer took elements first).

@@ -8,10 +8,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Linearizability of the run queue against a bounded FIFO: the owner's pushes run on one thread (a
- * non-parallel group); the owner and thieves take from the head, the thieves either one element
- * or half the queue (into a queue of their own, drained into the result). A capacity of 2 makes
- * full pushes and slot reuse common. Smoke sizes by default; {@code -Dbraid.lincheck=long} for the
- * long run.
+ * non-parallel group); the owner and thieves take from the head, the thieves either one element or
+ * half the queue (into a queue of their own, drained into the result). A capacity of 2 makes full
+ * pushes and slot reuse common. Smoke sizes by default; {@code -Dbraid.lincheck=long} for the long
+ * run.
  */
 class RunQueueLincheckTest {
     static final boolean LONG = "long".equals(System.getProperty("braid.lincheck"));
@@ -36,7 +36,9 @@ class RunQueueLincheckTest {
         public Integer stealOne() {
             RunQueue<Integer> mine = new RunQueue<>(CAPACITY);
             Integer x = q.stealHalfInto(mine);
-            return mine.isEmpty() ? x : Integer.valueOf(-1); // -1: took more than half of at most two elements
+            return mine.isEmpty()
+                    ? x
+                    : Integer.valueOf(-1); // -1: took more than half of at most two elements
         }
     }
 

@@ -12,9 +12,9 @@ import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
  * The executor run queue's last-element race on real hardware: the owner takes the only element
- * while a thief steals half of the queue (that one element) into its own queue. Exactly one of
- * them gets it: r1 = 1 if the owner's poll returned it, r2 = 1 if the thief's steal did. Both (a
- * task run twice) or neither (a lost task) would mean the CAS on the head does not decide.
+ * while a thief steals half of the queue (that one element) into its own queue. Exactly one of them
+ * gets it: r1 = 1 if the owner's poll returned it, r2 = 1 if the thief's steal did. Both (a task
+ * run twice) or neither (a lost task) would mean the CAS on the head does not decide.
  */
 @JCStressTest
 @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "the owner got it")
