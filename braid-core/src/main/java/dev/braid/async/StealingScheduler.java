@@ -39,8 +39,11 @@ final class StealingScheduler implements TaskScheduler {
      *   moves a small batch into it, so outside spawns take turns with the tasks they wake. Only
      *   when all that found nothing does the worker park.
      * - Notify. Wakes one parked worker, unless some worker is already searching (it will find the
-     *   work); a searcher that finds work and was the last one searching notifies once more, so
-     *   work spreads one worker at a time instead of waking every sleeper on every push.
+     *   work); a searcher that finds work, was the last one searching and has surplus (it stole
+     *   more than one task, or the injector is not empty) notifies once more, so work spreads one
+     *   worker at a time instead of waking every sleeper on every push. Notifies are only for
+     *   parallelism, never for liveness: a non-empty local queue always has an awake owner, and
+     *   an injector push notifies unless a searcher (which re-checks before parking) is out.
      *
      * State. `searching`: workers between "found nothing locally" and "found work or parked",
      * plus workers just woken (a notifier counts the worker it wakes, so a burst of pushes wakes
@@ -213,8 +216,8 @@ final class StealingScheduler implements TaskScheduler {
             }
             if (t != null) {
                 isSearching = false;
-                if (searching.decrementAndGet() == 0) {
-                    notifyOne(); // the last searcher found work: there may be more
+                if (searching.decrementAndGet() == 0 && (!local.isEmpty() || !injector.isEmpty())) {
+                    notifyOne(); // the last searcher found more than it runs now: spread it
                 }
             }
             return t;
