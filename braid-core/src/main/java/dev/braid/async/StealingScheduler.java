@@ -128,6 +128,9 @@ final class StealingScheduler implements TaskScheduler {
                         t = search();
                     }
                     if (t != null) {
+                        if (isSearching) {
+                            stopSearching();
+                        }
                         current = t;
                         try {
                             t.run();
@@ -214,13 +217,18 @@ final class StealingScheduler implements TaskScheduler {
             if (t == null) {
                 t = fromInjector();
             }
-            if (t != null) {
-                isSearching = false;
-                if (searching.decrementAndGet() == 0 && (!local.isEmpty() || !injector.isEmpty())) {
-                    notifyOne(); // the last searcher found more than it runs now: spread it
-                }
-            }
             return t;
+        }
+
+        /**
+         * Leaves the searching state once a task was found (by the sweep, or by a worker just
+         * woken); the last searcher to leave wakes another worker if it has surplus.
+         */
+        private void stopSearching() {
+            isSearching = false;
+            if (searching.decrementAndGet() == 0 && (!local.isEmpty() || !injector.isEmpty())) {
+                notifyOne(); // the last searcher found more than it runs now: spread it
+            }
         }
 
         /** Parks until notified; false if the worker must exit instead. */
@@ -285,6 +293,15 @@ final class StealingScheduler implements TaskScheduler {
 
     int threads() {
         return workers.length;
+    }
+
+    /** Workers parked or about to park, waiting for a notify (tests). */
+    int idleWorkers() {
+        int n = 0;
+        for (Worker w : workers) {
+            n += w.idle.get() ? 1 : 0;
+        }
+        return n;
     }
 
     @Override

@@ -102,6 +102,11 @@ public final class ThreadedExecutor implements AsyncExecutor {
         return tasks.spawn(name, future, s);
     }
 
+    /** Workers parked or about to park (tests). */
+    int idleWorkers() {
+        return scheduler.idleWorkers();
+    }
+
     @Override
     public boolean isClosed() {
         return tasks.isClosed();

@@ -130,12 +130,53 @@ class StealingSchedulerTest {
         assertThat(rounds.get()).as("the outsider ran before the pair gave up").isLessThan(limit);
     }
 
+    /**
+     * A worker woken for a task must stop counting as searching once it runs it; otherwise every
+     * later push believes a searcher will pick it up and wakes nobody, and the other workers sleep
+     * while one is busy. The busy task here spins (bounded) until a task spawned after it ran.
+     */
+    @Test
+    void aTaskSpawnedWhileAWorkerIsBusyRunsOnAnIdleWorker() throws Exception {
+        ThreadedExecutor ex = open(2);
+        AtomicBoolean seen = new AtomicBoolean();
+        CountDown started = new CountDown(1);
+        awaitIdle(ex, 2);
+        TaskHandle<Boolean> busy =
+                ex.spawn(
+                        "busy",
+                        cx -> {
+                            started.down();
+                            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                            while (!seen.get() && System.nanoTime() < until) {
+                                Thread.onSpinWait();
+                            }
+                            return Poll.ready(seen.get());
+                        });
+        started.await();
+        awaitIdle(ex, 1); // the other worker sleeps: only a notify can start it
+        ex.spawn(
+                "other",
+                cx -> {
+                    seen.set(true);
+                    return Poll.ready(null);
+                });
+        assertThat(busy.join()).as("the second task ran while the first was busy").isTrue();
+    }
+
+    /** Waits (bounded) until {@code n} workers of {@code ex} are idle. */
+    private static void awaitIdle(ThreadedExecutor ex, int n) throws InterruptedException {
+        for (int i = 0; i < 10_000 && ex.idleWorkers() != n; i++) {
+            Thread.sleep(1);
+        }
+        assertThat(ex.idleWorkers()).as("idle workers").isEqualTo(n);
+    }
+
     @Test
     void aTreeOfSpawnsStolenAcrossWorkersAddsUpExactly() throws Exception {
         ThreadedExecutor ex = open(3);
         AtomicInteger polls = new AtomicInteger();
-        long sum = ex.spawn(node(ex, 0, 10_000, polls)).join();
-        assertThat(sum).isEqualTo(10_000L * 9_999 / 2);
+        long sum = ex.spawn(node(ex, 0, 1_000, polls)).join();
+        assertThat(sum).isEqualTo(1_000L * 999 / 2);
         assertThat(ex.dumpTasks()).isEmpty();
     }
 
