@@ -4,8 +4,11 @@ package dev.braid.async;
  * The seam between tasks and the threads that run them. An executor implements it; a task calls
  * {@link #schedule} when it becomes runnable (it has been woken, or it is new) and {@link
  * #completed} once it has finished. The scheduler then calls {@link RawTask#run()} exactly once per
- * {@code schedule}, on a thread of its choice. This is where the work-stealing pool plugs in: a
- * pool-backed scheduler pushes to the current worker's deque instead of a shared queue (ADR 0028).
+ * {@code schedule}, on a thread of its choice. Implementations: {@link StealingScheduler} ({@link
+ * ThreadedExecutor}'s, ADR 0050), {@link PoolExecutor}'s (a pool submit, ADR 0028) and {@link
+ * LocalExecutor}'s. A re-queue of the task a worker is running (the task woke itself during its
+ * poll: a yield) arrives on that worker's thread while {@link RawTask#run()} is still on the stack,
+ * which is how a scheduler can tell a yield from a wake.
  */
 interface TaskScheduler {
     /** Queues {@code task} to be {@linkplain RawTask#run() run} once. Must not block or throw. */

@@ -26,6 +26,7 @@ class ArchitectureTest {
             List.of(
                     "dev.braid.internal.rt",
                     "dev.braid.internal.util",
+                    "dev.braid.internal.sched", // run queues for ThreadedExecutor (ADR 0050)
                     "dev.braid.atomic",
                     "dev.braid.time", // below cancel: cancelAfter needs the wheel (ADR 0005)
                     "dev.braid.cancel",

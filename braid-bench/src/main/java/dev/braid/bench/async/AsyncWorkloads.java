@@ -1,10 +1,10 @@
 package dev.braid.bench.async;
 
 import dev.braid.async.Async;
+import dev.braid.async.AsyncExecutor;
 import dev.braid.async.Context;
 import dev.braid.async.Poll;
 import dev.braid.async.TaskHandle;
-import dev.braid.async.ThreadedExecutor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -16,17 +16,15 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * tokio's runtime benchmarks (benches/rt_multi_threaded.rs) on braid's {@link ThreadedExecutor},
- * against one virtual thread per task and against {@link CompletableFuture} on the common pool:
- * spawn_many (10,000 tiny tasks), yield_many (200 tasks × 200 yields), chained_spawn (each task
- * spawns the next, depth 1,000), ping_pong (1,000 spawn-and-await round trips). Time per whole
- * workload. Meaningful numbers need the work-stealing pool under the executor (ADR 0028) and a
+ * tokio's runtime benchmarks (benches/rt_multi_threaded.rs) on braid's executors ({@link
+ * BraidExecutor}: the threaded one and the pool-backed one), against one virtual thread per task
+ * and against {@link CompletableFuture} on the common pool: spawn_many (10,000 tiny tasks),
+ * yield_many (200 tasks × 200 yields), chained_spawn (each task spawns the next, depth 1,000),
+ * ping_pong (1,000 spawn-and-await round trips). Time per whole workload. Meaningful numbers need a
  * quiet machine.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -41,18 +39,6 @@ public class AsyncWorkloads {
     static final int YIELDS = 200;
     static final int CHAIN = 1_000;
     static final int PING_PONGS = 1_000;
-
-    ThreadedExecutor ex;
-
-    @Setup
-    public void setup() {
-        ex = ThreadedExecutor.create("bench");
-    }
-
-    @TearDown
-    public void tearDown() {
-        ex.close();
-    }
 
     /** A countdown whose last decrement completes a future. */
     static final class Countdown {
@@ -73,7 +59,8 @@ public class AsyncWorkloads {
     // ---- spawn_many ----
 
     @Benchmark
-    public Object spawnManyBraid() {
+    public Object spawnManyBraid(BraidExecutor b) {
+        AsyncExecutor ex = b.ex;
         Countdown c = new Countdown(SPAWN_MANY);
         Async<Void> task =
                 cx -> {
@@ -124,7 +111,8 @@ public class AsyncWorkloads {
     }
 
     @Benchmark
-    public Object yieldManyBraid() {
+    public Object yieldManyBraid(BraidExecutor b) {
+        AsyncExecutor ex = b.ex;
         Countdown c = new Countdown(YIELD_TASKS);
         for (int i = 0; i < YIELD_TASKS; i++) {
             ex.spawn(yielder(YIELDS, c));
@@ -150,21 +138,21 @@ public class AsyncWorkloads {
 
     // ---- chained_spawn ----
 
-    Async<Void> chain(int n, CompletableFuture<Void> done) {
+    static Async<Void> chain(AsyncExecutor ex, int n, CompletableFuture<Void> done) {
         return cx -> {
             if (n == 0) {
                 done.complete(null);
             } else {
-                ex.spawn(chain(n - 1, done));
+                ex.spawn(chain(ex, n - 1, done));
             }
             return Poll.ready(null);
         };
     }
 
     @Benchmark
-    public Object chainedSpawnBraid() {
+    public Object chainedSpawnBraid(BraidExecutor b) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        ex.spawn(chain(CHAIN, done));
+        b.ex.spawn(chain(b.ex, CHAIN, done));
         return done.join();
     }
 
@@ -201,7 +189,8 @@ public class AsyncWorkloads {
     // ---- ping_pong: a driver task spawns a task and awaits its handle, 1,000 times ----
 
     @Benchmark
-    public Object pingPongBraid() throws InterruptedException {
+    public Object pingPongBraid(BraidExecutor b) throws InterruptedException {
+        AsyncExecutor ex = b.ex;
         Async<Integer> driver =
                 new Async<>() {
                     int round;

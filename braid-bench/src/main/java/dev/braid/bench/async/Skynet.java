@@ -1,10 +1,10 @@
 package dev.braid.bench.async;
 
 import dev.braid.async.Async;
+import dev.braid.async.AsyncExecutor;
 import dev.braid.async.Context;
 import dev.braid.async.Poll;
 import dev.braid.async.TaskHandle;
-import dev.braid.async.ThreadedExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,14 +15,12 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The skynet benchmark: a 10-ary tree of tasks, 1,000,000 leaves, each inner task spawns its ten
- * children and sums their results. braid tasks on {@link ThreadedExecutor} against one virtual
+ * children and sums their results. braid tasks on each {@link BraidExecutor} against one virtual
  * thread per node. Target (issue 13): braid ≤ 0.5× the virtual-thread time.
  */
 @BenchmarkMode(Mode.SingleShotTime)
@@ -35,19 +33,7 @@ public class Skynet {
     static final int LEAVES = 1_000_000;
     static final long EXPECTED = (long) LEAVES * (LEAVES - 1) / 2;
 
-    ThreadedExecutor ex;
-
-    @Setup
-    public void setup() {
-        ex = ThreadedExecutor.create("skynet");
-    }
-
-    @TearDown
-    public void tearDown() {
-        ex.close();
-    }
-
-    Async<Long> node(long num, int size) {
+    static Async<Long> node(AsyncExecutor ex, long num, int size) {
         if (size == 1) {
             return Async.ready(num);
         }
@@ -60,7 +46,7 @@ public class Skynet {
                 if (all == null) {
                     List<TaskHandle<Long>> kids = new ArrayList<>(10);
                     for (int i = 0; i < 10; i++) {
-                        kids.add(ex.spawn(node(num + (long) i * sub, sub)));
+                        kids.add(ex.spawn(node(ex, num + (long) i * sub, sub)));
                     }
                     all = Async.joinAll(kids);
                 }
@@ -80,8 +66,8 @@ public class Skynet {
     }
 
     @Benchmark
-    public long braidTasks() throws InterruptedException {
-        long r = ex.spawn(node(0, LEAVES)).join();
+    public long braidTasks(BraidExecutor b) throws InterruptedException {
+        long r = b.ex.spawn(node(b.ex, 0, LEAVES)).join();
         if (r != EXPECTED) {
             throw new AssertionError(r);
         }

@@ -1,0 +1,44 @@
+package dev.braid.bench.async;
+
+import dev.braid.async.AsyncExecutor;
+import dev.braid.async.PoolExecutor;
+import dev.braid.async.ThreadedExecutor;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The braid executor a benchmark's tasks run on, one worker per core: {@code threaded} is {@link
+ * ThreadedExecutor} (its own work-stealing scheduler, ADR 0050), {@code pool} is {@link
+ * PoolExecutor} on braid's work-stealing pool. Only the braid benchmarks take this state, so the
+ * peers (virtual threads, {@code CompletableFuture}, jox) run once, not once per executor.
+ */
+@State(Scope.Benchmark)
+public class BraidExecutor {
+    /** Which braid executor. */
+    @Param({"threaded", "pool"})
+    public String executor;
+
+    /** The executor, open for the trial. */
+    public AsyncExecutor ex;
+
+    /** Opens the executor. */
+    @Setup
+    public void setup() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        ex =
+                switch (executor) {
+                    case "threaded" -> ThreadedExecutor.create("bench", cores);
+                    case "pool" -> PoolExecutor.create("bench", cores);
+                    default -> throw new IllegalArgumentException("executor: " + executor);
+                };
+    }
+
+    /** Closes it. */
+    @TearDown
+    public void tearDown() {
+        ex.close();
+    }
+}

@@ -1,0 +1,381 @@
+package dev.braid.async;
+
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.rt.ThreadSpec;
+import dev.braid.internal.sched.RunQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * {@link ThreadedExecutor}'s work-stealing scheduler: per-worker bounded run queues, a shared
+ * injector for tasks scheduled from outside, a LIFO slot for the task the running task just woke,
+ * and workers that park only after a steal sweep found nothing (ADR 0050).
+ */
+final class StealingScheduler implements TaskScheduler {
+    /*
+     * Implementation notes
+     *
+     * Algorithm. tokio's multi-threaded scheduler, reduced to what braid's tasks need.
+     * - Where a schedule goes. From a thread that is not one of this scheduler's workers: the
+     *   injector (a lock-free FIFO), then notify. From a worker: if the task is the one this worker
+     *   is running right now (it was woken during its own poll and RawTask re-queues it as the poll
+     *   ends: a yield), to the back of the worker's local queue, so a yielding task
+     *   lets every other runnable task go first. Otherwise into the worker's LIFO slot: the worker
+     *   runs it as soon as the current poll returns (the task just woken is likely to use what the
+     *   waker just wrote, and a ping-pong or a chain of spawns never leaves the worker). A task
+     *   displaced from the LIFO slot goes to the local queue. A push to the local queue notifies
+     *   only when the queue then holds more than one task (tokio's should_notify_others: the
+     *   worker itself takes the next one, so only surplus needs another worker). A full local
+     *   queue overflows into the injector (and notifies).
+     * - What a worker runs next. The LIFO slot, but at most MAX_LIFO_RUNS times in a row (then the
+     *   slot is moved to the back of the local queue, so two tasks waking each other cannot starve
+     *   the queue); every INJECTOR_INTERVAL ticks the injector first (so a busy local queue cannot
+     *   starve tasks woken from outside); then the local queue; then the injector; then a steal
+     *   sweep over the other workers' queues (taking half of the first non-empty one) and the
+     *   injector once more. A worker that takes from the injector with an empty local queue
+     *   moves a small batch into it, so outside spawns take turns with the tasks they wake. Only
+     *   when all that found nothing does the worker park.
+     * - Notify. Wakes one parked worker, unless some worker is already searching (it will find the
+     *   work); a searcher that finds work, was the last one searching and has surplus (it stole
+     *   more than one task, or the injector is not empty) notifies once more, so work spreads one
+     *   worker at a time instead of waking every sleeper on every push. Notifies are only for
+     *   parallelism, never for liveness: a non-empty local queue always has an awake owner, and
+     *   an injector push notifies unless a searcher (which re-checks before parking) is out.
+     *
+     * State. `searching`: workers between "found nothing locally" and "found work or parked",
+     * plus workers just woken (a notifier counts the worker it wakes, so a burst of pushes wakes
+     * one worker, not one per push). Each worker's `idle` flag: set by the worker before it
+     * parks; whoever CASes it true -> false owns the wake-up and adds the worker to `searching`.
+     * The LIFO slot, `current` and the tick are touched only by their worker.
+     *
+     * Memory ordering (lost wake-up). Dekker between a pusher and a parking worker, all through
+     * volatile accesses (sequentially consistent): the pusher writes the queue (volatile tail or
+     * the injector's CAS), then reads `searching` and the idle flags; the worker decrements
+     * `searching`, sets `idle`, then re-reads every queue. Either the pusher sees the worker
+     * searching or idle (and the searcher re-check or the unpark covers the task), or the worker's
+     * re-read sees the task. A task in a LIFO slot needs no notify: its worker is awake and runs it
+     * next (a poll never blocks).
+     *
+     * Testkit. Workers are spawned, parked and unparked through the runtime seam, so under the
+     * deterministic scheduler they are simulated threads; pushes and the park decision are yield
+     * points. The steal victim order comes from a per-worker xorshift seeded by the worker index,
+     * so a replay takes the same path.
+     *
+     * Shutdown. A worker exits when the executor is closed and no task is live; `completed()` of
+     * the last task wakes all parked workers to see that.
+     *
+     * Tradeoffs. The LIFO slot is not stealable: a task in it waits for its worker's current poll
+     * (tokio's choice; polls are short by contract). The injector is one shared queue: spawns from
+     * outside the executor contend on it.
+     *
+     * References. Carl Lerche, "Making the Tokio scheduler 10x faster" (tokio blog, 2019) and
+     * tokio runtime/scheduler/multi_thread (worker.rs, idle.rs, queue.rs); R. D. Blumofe, C. E.
+     * Leiserson, "Scheduling multithreaded computations by work stealing" (JACM 1999).
+     */
+
+    /** Local queue slots per worker (tokio's is 256). */
+    static final int LOCAL_CAPACITY = 256;
+
+    /** Most LIFO-slot runs in a row before the slot goes to the back of the queue (tokio: 3). */
+    static final int MAX_LIFO_RUNS = 3;
+
+    /** Every this many ticks, a worker looks at the injector first (tokio's default: 61). */
+    static final int INJECTOR_INTERVAL = 61;
+
+    /** Tasks a worker moves from the injector into its empty local queue at once. */
+    static final int INJECTOR_BATCH = 16;
+
+    private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+
+    private final TaskRegistry tasks;
+    private final Worker[] workers;
+    private final ConcurrentLinkedQueue<RawTask<?>> injector = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger searching = new AtomicInteger();
+    private final AtomicInteger running;
+    private final Runnable onTerminated;
+
+    final class Worker {
+        final int index;
+        final RunQueue<RawTask<?>> local = new RunQueue<>(LOCAL_CAPACITY);
+        final AtomicBoolean idle = new AtomicBoolean();
+        volatile Thread thread;
+        private RawTask<?> lifo; // worker-only
+        private RawTask<?> current; // worker-only: the task being run
+        private int lifoRuns;
+        private int tick;
+        private boolean isSearching; // worker-only mirror of its share of `searching`
+        private int seed;
+
+        Worker(int index) {
+            this.index = index;
+            this.seed = index * 0x9E3779B9 + 1;
+        }
+
+        StealingScheduler owner() {
+            return StealingScheduler.this;
+        }
+
+        void loop() {
+            thread = Thread.currentThread();
+            CURRENT.set(this);
+            try {
+                while (true) {
+                    RawTask<?> t = next();
+                    if (t == null) {
+                        t = search();
+                    }
+                    if (t != null) {
+                        if (isSearching) {
+                            stopSearching();
+                        }
+                        current = t;
+                        try {
+                            t.run();
+                        } finally {
+                            current = null;
+                        }
+                        continue;
+                    }
+                    if (!parkOrExit()) {
+                        return;
+                    }
+                }
+            } finally {
+                CURRENT.remove();
+                if (running.decrementAndGet() == 0) {
+                    onTerminated.run();
+                }
+            }
+        }
+
+        private RawTask<?> next() {
+            tick++;
+            RawTask<?> t = lifo;
+            if (t != null) {
+                lifo = null;
+                if (lifoRuns < MAX_LIFO_RUNS) {
+                    lifoRuns++;
+                    return t;
+                }
+                pushBack(t); // two tasks waking each other must not starve the queue
+            }
+            lifoRuns = 0;
+            if (tick % INJECTOR_INTERVAL == 0) {
+                t = injector.poll();
+                if (t != null) {
+                    return t;
+                }
+            }
+            t = local.poll();
+            return t != null ? t : fromInjector();
+        }
+
+        /**
+         * Takes one task from the injector to run and moves up to INJECTOR_BATCH more into the
+         * (empty) local queue, so tasks spawned from outside take turns with the ones they wake and
+         * idle workers can steal them from here.
+         */
+        private RawTask<?> fromInjector() {
+            RawTask<?> t = injector.poll();
+            if (t == null) {
+                return null;
+            }
+            for (int i = 0; i < INJECTOR_BATCH; i++) {
+                RawTask<?> more = injector.poll();
+                if (more == null) {
+                    break;
+                }
+                if (!local.push(more)) {
+                    injector.offer(more);
+                    break;
+                }
+            }
+            if (local.size() > 1) {
+                notifyOne();
+            }
+            return t;
+        }
+
+        /** The steal sweep: other workers' queues from a random start, then the injector. */
+        private RawTask<?> search() {
+            if (!isSearching) {
+                isSearching = true;
+                searching.incrementAndGet();
+            }
+            int n = workers.length;
+            int start = nextRandom(n);
+            RawTask<?> t = null;
+            for (int i = 0; i < n && t == null; i++) {
+                Worker victim = workers[(start + i) % n];
+                if (victim != this) {
+                    t = victim.local.stealHalfInto(local);
+                }
+            }
+            if (t == null) {
+                t = fromInjector();
+            }
+            return t;
+        }
+
+        /**
+         * Leaves the searching state once a task was found (by the sweep, or by a worker just
+         * woken); the last searcher to leave wakes another worker if it has surplus.
+         */
+        private void stopSearching() {
+            isSearching = false;
+            if (searching.decrementAndGet() == 0 && (!local.isEmpty() || !injector.isEmpty())) {
+                notifyOne(); // the last searcher found more than it runs now: spread it
+            }
+        }
+
+        /** Parks until notified; false if the worker must exit instead. */
+        private boolean parkOrExit() {
+            if (isSearching) {
+                isSearching = false;
+                searching.decrementAndGet();
+            }
+            if (tasks.isClosed() && tasks.isEmpty()) {
+                return false;
+            }
+            Rt.yieldPoint(Op.PARK, StealingScheduler.this);
+            idle.set(true); // volatile: Dekker with notifyOne()
+            if (anyWork() || (tasks.isClosed() && tasks.isEmpty())) {
+                if (!idle.compareAndSet(true, false)) {
+                    isSearching = true; // a notifier claimed us first and counted us
+                }
+                return true;
+            }
+            while (idle.get()) {
+                Rt.park(StealingScheduler.this);
+            }
+            isSearching = true; // whoever cleared `idle` counted us as searching
+            return true;
+        }
+
+        void pushBack(RawTask<?> t) {
+            pushBackOn(this, t);
+        }
+
+        private int nextRandom(int bound) {
+            int x = seed;
+            x ^= x << 13;
+            x ^= x >>> 17;
+            x ^= x << 5;
+            seed = x;
+            return Math.floorMod(x, bound);
+        }
+    }
+
+    StealingScheduler(
+            String name,
+            int threads,
+            Function<TaskScheduler, TaskRegistry> registry,
+            Runnable done) {
+        this.tasks = registry.apply(this);
+        this.onTerminated = done;
+        this.workers = new Worker[threads];
+        this.running = new AtomicInteger(threads);
+        for (int i = 0; i < threads; i++) {
+            workers[i] = new Worker(i);
+        }
+        for (int i = 0; i < threads; i++) {
+            Worker w = workers[i];
+            Rt.spawn(new ThreadSpec(name + "-worker-" + i, true, false, 0), w::loop);
+        }
+    }
+
+    TaskRegistry tasks() {
+        return tasks;
+    }
+
+    int threads() {
+        return workers.length;
+    }
+
+    /** Workers parked or about to park, waiting for a notify (tests). */
+    int idleWorkers() {
+        int n = 0;
+        for (Worker w : workers) {
+            n += w.idle.get() ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Override
+    public void schedule(RawTask<?> task) {
+        Rt.yieldPoint(Op.UNPARK, this);
+        Worker w = CURRENT.get();
+        if (w == null || w.owner() != this) {
+            injector.offer(task);
+            notifyOne();
+            return;
+        }
+        if (task == w.current) {
+            w.pushBack(task); // re-queued by its own poll: a yield goes behind the others
+            return;
+        }
+        RawTask<?> prev = w.lifo;
+        w.lifo = task;
+        if (prev != null) {
+            w.pushBack(prev);
+        }
+    }
+
+    @Override
+    public void completed(RawTask<?> task) {
+        tasks.removed(task);
+        if (tasks.isClosed() && tasks.isEmpty()) {
+            wakeAll();
+        }
+    }
+
+    private void notifyOne() {
+        if (searching.get() != 0) {
+            return; // a searcher will find it (it re-checks every queue before it parks)
+        }
+        for (Worker w : workers) {
+            if (w.idle.get() && w.idle.compareAndSet(true, false)) {
+                searching.incrementAndGet(); // on its behalf: the next push need not wake another
+                Rt.unpark(w.thread);
+                return;
+            }
+        }
+    }
+
+    void wakeAll() {
+        for (Worker w : workers) {
+            if (w.idle.compareAndSet(true, false)) {
+                searching.incrementAndGet();
+                Rt.unpark(w.thread);
+            }
+        }
+    }
+
+    private boolean anyWork() {
+        if (!injector.isEmpty()) {
+            return true;
+        }
+        for (Worker w : workers) {
+            if (!w.local.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Appends to worker {@code w}'s queue (overflowing to the injector); notifies only when the
+     * queue holds more than the one task {@code w} (awake: it is running a task) takes next.
+     */
+    private void pushBackOn(Worker w, RawTask<?> t) {
+        if (!w.local.push(t)) {
+            injector.offer(t);
+            notifyOne();
+        } else if (w.local.size() > 1) {
+            notifyOne();
+        }
+    }
+}

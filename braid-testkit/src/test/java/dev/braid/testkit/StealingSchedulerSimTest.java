@@ -1,0 +1,108 @@
+package dev.braid.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.async.Async;
+import dev.braid.async.Context;
+import dev.braid.async.Poll;
+import dev.braid.async.TaskHandle;
+import dev.braid.async.ThreadedExecutor;
+import dev.braid.async.Waker;
+import dev.braid.testkit.internal.Engine;
+import dev.braid.thread.JoinHandle;
+import dev.braid.thread.Threads;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ThreadedExecutor}'s work-stealing scheduler under the deterministic scheduler: its workers
+ * are simulated threads, so every interleaving of a push, a steal sweep and a worker deciding to
+ * park is explored. A wake lost between a push and a parking worker would leave a task runnable
+ * with every worker asleep: a deadlock the exploration reports.
+ */
+class StealingSchedulerSimTest {
+    @AfterEach
+    void noSimulatedThreadOutlivesItsRun() {
+        assertThat(Engine.liveThreads()).isZero();
+    }
+
+    /** Ready once another thread set the flag; publishes its waker before it looks. */
+    static final class Flag implements Async<Integer> {
+        final AtomicBoolean set = new AtomicBoolean();
+        final AtomicReference<Waker> waker = new AtomicReference<>();
+
+        @Override
+        public Poll<Integer> poll(Context cx) {
+            waker.set(cx.waker());
+            return set.get() ? Poll.ready(1) : Poll.pending();
+        }
+
+        void set() {
+            set.set(true);
+            Waker w = waker.get();
+            if (w != null) {
+                w.wake();
+            }
+        }
+    }
+
+    /** Yields {@code n} times, then is ready with 1. */
+    static Async<Integer> yielder(int n, AtomicInteger polls) {
+        return new Async<>() {
+            int left = n;
+
+            @Override
+            public Poll<Integer> poll(Context cx) {
+                polls.incrementAndGet();
+                if (left-- > 0) {
+                    cx.waker().wake();
+                    return Poll.pending();
+                }
+                return Poll.ready(1);
+            }
+        };
+    }
+
+    private static void program() throws Exception {
+        ThreadedExecutor ex = ThreadedExecutor.create("sim", 2);
+        AtomicInteger polls = new AtomicInteger();
+        List<TaskHandle<Integer>> kids = new ArrayList<>();
+        Flag flag = new Flag();
+        TaskHandle<Integer> waiter = ex.spawn("waiter", flag);
+        // spawned from a worker: LIFO slot and local queue, so the other worker must steal
+        TaskHandle<Integer> root =
+                ex.spawn(
+                        "root",
+                        cx -> {
+                            for (int i = 0; i < 4; i++) {
+                                kids.add(ex.spawn("kid-" + i, yielder(2, polls)));
+                            }
+                            return Poll.ready(0);
+                        });
+        JoinHandle<Void> setter = Threads.builder().name("setter").spawn(flag::set);
+        assertThat(root.join()).isZero();
+        int sum = 0;
+        for (TaskHandle<Integer> k : kids) {
+            sum += k.join();
+        }
+        assertThat(sum).isEqualTo(4);
+        assertThat(polls.get()).isEqualTo(12);
+        assertThat(waiter.join()).isEqualTo(1);
+        setter.join();
+        ex.close();
+        assertThat(ex.dumpTasks()).isEmpty();
+    }
+
+    @Test
+    void noWakeIsLostAndEveryTaskRunsToTheEndInEverySchedule() {
+        Simulation sim = Simulation.builder().seed(13).schedules(300).build();
+        Exploration e = sim.explore(StealingSchedulerSimTest::program);
+        assertThat(e.passed()).as(e.message()).isTrue();
+        assertThat(e.schedulesRun()).isEqualTo(300);
+    }
+}
