@@ -11,7 +11,8 @@ class GridMathTest {
     @Test
     void reciprocalDivisionEqualsMathsDivisionEverywhere() {
         SplittableRandom rnd = new SplittableRandom(7);
-        List<Long> divisors = new ArrayList<>(List.of(1L, 2L, 3L, 7L, 1_000L, 250_000L, 1_000_000L));
+        List<Long> divisors =
+                new ArrayList<>(List.of(1L, 2L, 3L, 7L, 1_000L, 250_000L, 1_000_000L));
         divisors.add(900_000_000_000L); // a quarter of the longest tick (1 h)
         for (int shift = 1; shift < 62; shift++) {
             divisors.add(1L << shift);
@@ -38,8 +39,12 @@ class GridMathTest {
                 }
             }
             for (long n : ns) {
-                assertThat(GridMath.floorDiv(n, d, r)).as("floor %d / %d", n, d).isEqualTo(Math.floorDiv(n, d));
-                assertThat(GridMath.ceilDiv(n, d, r)).as("ceil %d / %d", n, d).isEqualTo(Math.ceilDiv(n, d));
+                assertThat(GridMath.floorDiv(n, d, r))
+                        .as("floor %d / %d", n, d)
+                        .isEqualTo(Math.floorDiv(n, d));
+                assertThat(GridMath.ceilDiv(n, d, r))
+                        .as("ceil %d / %d", n, d)
+                        .isEqualTo(Math.ceilDiv(n, d));
                 checked++;
             }
         }

@@ -15,8 +15,8 @@ import org.openjdk.jcstress.infra.results.I_Result;
 
 /**
  * A timer's state is published by a release store (ADR 0056), not a SEQ_CST one: whoever sees it
- * terminal without the wheel's lock must still see what happened before, and two cancellations
- * must still have exactly one winner.
+ * terminal without the wheel's lock must still see what happened before, and two cancellations must
+ * still have exactly one winner.
  *
  * <p>Each state schedules one timer an hour out on the shared wheel; every run cancels it, so the
  * wheel does not fill up.
@@ -28,8 +28,8 @@ public final class TimerCancelVisibility {
 
     /**
      * r1 = the plain field if the observer saw the timer cancelled, -1 if it saw it pending. The
-     * forbidden 0 is what a plain or opaque store of the state (reorderable before the
-     * canceller's write, or not ordered with the observer's read of the field) would allow.
+     * forbidden 0 is what a plain or opaque store of the state (reorderable before the canceller's
+     * write, or not ordered with the observer's read of the field) would allow.
      */
     @JCStressTest
     @Outcome(id = "42", expect = ACCEPTABLE, desc = "saw the cancellation and the write before it")
@@ -54,7 +54,10 @@ public final class TimerCancelVisibility {
 
     /** r1, r2 = whether each of two concurrent cancel() calls won (1) or lost (0). */
     @JCStressTest
-    @Outcome(id = {"1, 0", "0, 1"}, expect = ACCEPTABLE, desc = "exactly one cancel won")
+    @Outcome(
+            id = {"1, 0", "0, 1"},
+            expect = ACCEPTABLE,
+            desc = "exactly one cancel won")
     @Outcome(expect = FORBIDDEN, desc = "both or neither won")
     @State
     public static class OneCancelWins {
