@@ -69,10 +69,16 @@ public final class TimerWheel implements AutoCloseable {
      * unparks the driver after releasing the lock. The driver registers itself under the lock
      * before its first look at the wheel, so no schedule can miss it.
      *
+     * Conversion. Deadlines become grid ticks by ceil((deadline - origin) / resNanos) on every
+     * schedule; GridMath does it with a precomputed reciprocal (a multiply and a correction)
+     * instead of a 64-bit divide, with exactly Math.ceilDiv's result (ADR 0056).
+     *
      * Memory ordering. lock() is a volatile CAS (acquire); unlock() is setRelease, which publishes
-     * the section's writes to the next holder. Entry `state` is volatile so that Timeout's queries
-     * read it without the lock; it is only written under the lock. A task is handed from the
-     * scheduler to the driver through the lock, hence schedule happens-before run.
+     * the section's writes to the next holder. Entry `state` is read without the lock by Timeout's
+     * queries and cancel()'s fast path; it is only written under the lock, by a release store
+     * (TimerEntry.publish: no SEQ_CST fence, see TimerEntry's notes). So a cancel is one atomic
+     * instruction, the lock's CAS, and a schedule likewise. A task is handed from the scheduler to
+     * the driver through the lock, hence schedule happens-before run.
      *
      * Liveness. Lock-based but never blocking while held; a holder descheduled by the OS makes
      * others spin then yield. The driver is woken by unpark (permit semantics: an unpark that
@@ -115,6 +121,7 @@ public final class TimerWheel implements AutoCloseable {
     private final String name;
     private final long tickNanos;
     private final long resNanos; // the Wheel's tick: see "Resolution"
+    private final long resRecip; // GridMath.reciprocal(resNanos): see "Conversion"
     private final int capacity;
     private final long origin;
     private final boolean driven;
@@ -139,6 +146,7 @@ public final class TimerWheel implements AutoCloseable {
         this.name = name;
         this.tickNanos = tickNanos;
         this.resNanos = resNanos;
+        this.resRecip = GridMath.reciprocal(resNanos);
         this.capacity = capacity;
         this.driven = driven;
         this.shared = shared;
@@ -290,7 +298,7 @@ public final class TimerWheel implements AutoCloseable {
         if (((deadlineNanos ^ origin) & (deadlineNanos ^ delta)) < 0) { // overflow: saturate
             delta = deadlineNanos < origin ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
         }
-        e.when = Math.ceilDiv(delta, resNanos);
+        e.when = GridMath.ceilDiv(delta, resNanos, resRecip);
         boolean rejected = false;
         boolean spawn = false;
         Thread wake = null;
@@ -300,8 +308,7 @@ public final class TimerWheel implements AutoCloseable {
                 throw new IllegalStateException(name + " is closed");
             }
             if (wheel.size() >= capacity) {
-                e.task = null;
-                e.state = TimerEntry.CANCELLED;
+                dropCancelled(e); // never returned: the state is moot, but keep it consistent
                 rejected = true; // reported after unlocking: a JFR commit is not O(1)
             } else {
                 wheel.insert(e);
@@ -458,13 +465,13 @@ public final class TimerWheel implements AutoCloseable {
     }
 
     private void expire(long nowNanos, List<Runnable> due) {
-        long now = Math.floorDiv(nowNanos - origin, resNanos);
+        long now = GridMath.floorDiv(nowNanos - origin, resNanos, resRecip);
         wheel.advance(
                 now,
                 e -> {
-                    e.state = TimerEntry.EXPIRED;
                     due.add(e.task);
                     e.task = null;
+                    e.publish(TimerEntry.EXPIRED);
                 });
     }
 
@@ -512,8 +519,8 @@ public final class TimerWheel implements AutoCloseable {
     }
 
     private static void dropCancelled(TimerEntry e) {
-        e.state = TimerEntry.CANCELLED;
         e.task = null;
+        e.publish(TimerEntry.CANCELLED);
     }
 
     private void reject() {
