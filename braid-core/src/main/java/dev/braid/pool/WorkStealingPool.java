@@ -80,7 +80,7 @@ public final class WorkStealingPool implements AutoCloseable {
     static final int STOP = 2;
 
     final Worker[] workers;
-    final Injector injector = new Injector();
+    final Injector injector;
     final Idle idle;
     private final String name;
     private static final PoolHooks NO_HOOKS = new PoolHooks() {};
@@ -98,6 +98,7 @@ public final class WorkStealingPool implements AutoCloseable {
     private WorkStealingPool(Builder b) {
         this.name = b.namePrefix;
         this.hooks = b.hooks;
+        this.injector = new Injector(b.parallelism);
         this.workers = new Worker[b.parallelism];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker(this, i);

@@ -82,15 +82,18 @@ final class Worker {
         CURRENT.set(this);
         pool.hookWorkerStart(this);
         try {
-            boolean force = false;
+            int woke = Idle.WOKEN;
             while (!pool.isStopping()) {
-                TaskHandle<?> t = next(force);
+                TaskHandle<?> t = next(woke);
                 if (t != null) {
                     runTask(t);
-                    force = false;
+                    woke = Idle.WOKEN;
                     continue;
                 }
-                force = pool.idle.sleep(this);
+                woke = pool.idle.sleep(this);
+            }
+            if (woke == Idle.WOKEN_SEARCHING) {
+                pool.idle.stopSearching(false); // stopping: hand the searcher count back
             }
         } finally {
             pool.cancelLeftovers(this);
@@ -116,28 +119,35 @@ final class Worker {
         }
     }
 
-    /** Finds the next task to run, or null when none is visible. */
-    private TaskHandle<?> next(boolean force) {
+    /**
+     * Finds the next task to run, or null when none is visible. {@code woke} is what the last
+     * {@link Idle#sleep} returned: a worker woken as a searcher already counts as one and must end
+     * its search with {@link Idle#stopSearching}, wherever it finds work.
+     */
+    private TaskHandle<?> next(int woke) {
+        boolean searching = woke == Idle.WOKEN_SEARCHING;
+        TaskHandle<?> t = null;
         if (++tick % INJECTOR_INTERVAL == 0) {
-            TaskHandle<?> t = pool.injector.poll();
-            if (t != null) {
-                return t;
+            t = pool.injector.poll(index);
+        }
+        if (t == null) {
+            t = takeLocal();
+        }
+        if (t == null) {
+            t = pool.injector.poll(index);
+        }
+        if (t != null) {
+            if (searching) {
+                pool.idle.stopSearching(true);
             }
-        }
-        TaskHandle<?> t = takeLocal();
-        if (t != null) {
             return t;
         }
-        t = pool.injector.poll();
-        if (t != null) {
-            return t;
-        }
-        if (!pool.idle.tryStartSearching(force)) {
+        if (!searching && !pool.idle.tryStartSearching(woke == Idle.SAW_WORK)) {
             return null;
         }
         t = stealRounds();
         if (t == null) {
-            t = pool.injector.poll();
+            t = pool.injector.poll(index);
         }
         pool.idle.stopSearching(t != null);
         return t;
@@ -251,7 +261,7 @@ final class Worker {
 
     /** Takes one waiting task for {@link WorkStealingPool#yieldNow()}: oldest work first. */
     TaskHandle<?> takeForYield() {
-        TaskHandle<?> t = pool.injector.poll();
+        TaskHandle<?> t = pool.injector.poll(index);
         if (t != null) {
             return t;
         }
