@@ -18,7 +18,10 @@ final class Idle {
      * a sleeper (its parkState SLEEPING, then sleepers + 1, then a SEQ_CST fence), re-checks every
      * queue once more by peeking, and only then parks. A producer makes work visible (a deque push
      * or an injector offer), issues a SEQ_CST fence, and reads `sleepers`: if some worker sleeps
-     * and nobody is searching, it CASes one sleeper from SLEEPING to NOTIFIED and unparks it.
+     * and nobody is searching, it CASes one sleeper from SLEEPING to SEARCHING, counts it as a
+     * searcher and unparks it (ADR 0048): later producers see the searcher and wake nobody else
+     * until the woken worker hands the count back in stopSearching. wakeAll (shutdown) uses
+     * NOTIFIED, which does not count as searching.
      *
      * No lost wake-up. Producer: write work; fence; read sleepers. Sleeper: write sleepers; fence;
      * read the queues. This is store buffering with SEQ_CST fences on both sides, so at least one
@@ -35,7 +38,7 @@ final class Idle {
      * at a time as long as there is work to steal (tokio's "transition from searching").
      *
      * Memory ordering. Counters are SEQ_CST (they take part in the fence pattern above); the park
-     * state CAS is SEQ_CST; the woken worker reads NOTIFIED with ACQUIRE, and the unpark itself is
+     * state CAS is SEQ_CST; the woken worker reads its state with ACQUIRE, and the unpark itself is
      * a happens-before edge under the testkit.
      *
      * References. tokio's runtime/scheduler/multi_thread/idle.rs; Doug Lea's ForkJoinPool

@@ -38,6 +38,10 @@ final class Worker {
      */
 
     static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+
+    /** The pool whose task an outside joiner is running on this thread (ADR 0049), or null. */
+    static final ThreadLocal<WorkStealingPool> RUN_BY_JOINER = new ThreadLocal<>();
+
     private static final VarHandle CURRENT_TASK;
 
     static {
@@ -208,12 +212,12 @@ final class Worker {
         CURRENT_TASK.setOpaque(this, t); // no fence per task: shutdownNow's read is best effort
         boolean hooked = pool.hasHooks();
         if (hooked) {
-            pool.hookBefore(this, t);
+            pool.hookBefore(thread, t);
         }
         t.runClaimed(thread.getName());
         stats.taskRun();
         if (hooked) {
-            pool.hookAfter(this, t);
+            pool.hookAfter(thread, t);
         }
         CURRENT_TASK.setOpaque(this, outer);
         if (outer == null && pool.isRunning()) {
@@ -236,13 +240,17 @@ final class Worker {
             }
             pushStealable(slot);
         }
-        CancelScope ambient = CancelScope.current();
+        CancelScope ambient = null; // looked up only if the first round of help did not do
         while (!task.isFinished()) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            if (cancellable && ambient.isActive()) {
-                ambient.check();
+            if (cancellable) {
+                if (ambient == null) {
+                    ambient = CancelScope.current();
+                } else if (ambient.isActive()) {
+                    ambient.check();
+                }
             }
             if (deadline.isExpired()) {
                 return false;
