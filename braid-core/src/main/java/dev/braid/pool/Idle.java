@@ -18,7 +18,10 @@ final class Idle {
      * a sleeper (its parkState SLEEPING, then sleepers + 1, then a SEQ_CST fence), re-checks every
      * queue once more by peeking, and only then parks. A producer makes work visible (a deque push
      * or an injector offer), issues a SEQ_CST fence, and reads `sleepers`: if some worker sleeps
-     * and nobody is searching, it CASes one sleeper from SLEEPING to NOTIFIED and unparks it.
+     * and nobody is searching, it CASes one sleeper from SLEEPING to SEARCHING, counts it as a
+     * searcher and unparks it (ADR 0048): later producers see the searcher and wake nobody else
+     * until the woken worker hands the count back in stopSearching. wakeAll (shutdown) uses
+     * NOTIFIED, which does not count as searching.
      *
      * No lost wake-up. Producer: write work; fence; read sleepers. Sleeper: write sleepers; fence;
      * read the queues. This is store buffering with SEQ_CST fences on both sides, so at least one
@@ -35,7 +38,7 @@ final class Idle {
      * at a time as long as there is work to steal (tokio's "transition from searching").
      *
      * Memory ordering. Counters are SEQ_CST (they take part in the fence pattern above); the park
-     * state CAS is SEQ_CST; the woken worker reads NOTIFIED with ACQUIRE, and the unpark itself is
+     * state CAS is SEQ_CST; the woken worker reads its state with ACQUIRE, and the unpark itself is
      * a happens-before edge under the testkit.
      *
      * References. tokio's runtime/scheduler/multi_thread/idle.rs; Doug Lea's ForkJoinPool
@@ -45,6 +48,18 @@ final class Idle {
     static final int AWAKE = 0;
     static final int SLEEPING = 1;
     static final int NOTIFIED = 2;
+
+    /** Woken by {@link #notifyOne}: the worker already counts as searching. */
+    static final int SEARCHING = 3;
+
+    /** {@link #sleep}'s result: nothing seen, park ended by a wake-up or shutdown. */
+    static final int WOKEN = 0;
+
+    /** {@link #sleep}'s result: the re-check saw work; the worker may search past the throttle. */
+    static final int SAW_WORK = 1;
+
+    /** {@link #sleep}'s result: woken as a searcher; the caller must end with stopSearching. */
+    static final int WOKEN_SEARCHING = 2;
 
     /** Spin iterations before a worker parks (production only; 0 under the testkit). */
     private static final int SPINS = 256;
@@ -87,8 +102,14 @@ final class Idle {
         int start = (int) ((Rt.nextLong() >>> 1) % n);
         for (int i = 0; i < n; i++) {
             Worker w = workers[(start + i) % n];
-            if (w.parkState.compareExchange(SLEEPING, NOTIFIED, Ordering.SEQ_CST, Ordering.SEQ_CST)
+            if (w.parkState.compareExchange(SLEEPING, SEARCHING, Ordering.SEQ_CST, Ordering.SEQ_CST)
                     == SLEEPING) {
+                // the woken worker counts as searching from now on (tokio, Go): producers that
+                // come before it runs see a searcher and wake nobody else; it hands the count back
+                // through stopSearching, which wakes the next sleeper if it found work. A worker
+                // that was spinning may hand it back before this increment: the count is then one
+                // low for a moment, which can only cause an extra wake-up, never a skipped one
+                searching.fetchAdd(1, Ordering.SEQ_CST);
                 Rt.yieldPoint(Op.UNPARK, w);
                 Rt.unpark(w.thread);
                 return;
@@ -107,10 +128,11 @@ final class Idle {
     }
 
     /**
-     * Parks the calling worker until there may be work. Returns {@code true} if the worker saw work
-     * in its re-check (and may search regardless of throttling), {@code false} otherwise.
+     * Parks the calling worker until there may be work. Returns {@link #SAW_WORK} if the worker saw
+     * work in its re-check (and may search regardless of throttling), {@link #WOKEN_SEARCHING} if
+     * {@link #notifyOne} woke it (it counts as searching), {@link #WOKEN} otherwise.
      */
-    boolean sleep(Worker w) {
+    int sleep(Worker w) {
         w.parkState.store(SLEEPING, Ordering.SEQ_CST);
         sleepers.fetchAdd(1, Ordering.SEQ_CST);
         Fences.fence(Ordering.SEQ_CST); // orders the registration before the re-check
@@ -137,9 +159,13 @@ final class Idle {
                 event.finish(w.thread.getName(), !w.pool.isStopping());
             }
         }
-        w.parkState.store(AWAKE, Ordering.SEQ_CST);
+        boolean counted = w.parkState.swap(AWAKE, Ordering.SEQ_CST) == SEARCHING;
         sleepers.fetchSub(1, Ordering.SEQ_CST);
-        return sawWork;
+        if (counted && w.pool.isStopping()) {
+            searching.fetchSub(1, Ordering.SEQ_CST); // not going to search: give the count back
+            counted = false;
+        }
+        return counted ? WOKEN_SEARCHING : sawWork ? SAW_WORK : WOKEN;
     }
 
     int searching() {

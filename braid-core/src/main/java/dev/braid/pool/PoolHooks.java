@@ -1,10 +1,12 @@
 package dev.braid.pool;
 
 /**
- * Instrumentation callbacks of a {@link WorkStealingPool}, all run on the worker concerned. Every
- * method does nothing by default; override the ones you need. A hook that throws is reported on
- * {@code System.err} and otherwise ignored: it never kills a worker or changes a task's outcome.
- * Hooks run on the hot path of every task: keep them short and non-blocking.
+ * Instrumentation callbacks of a {@link WorkStealingPool}, all run on the thread concerned: a
+ * worker, or for the task hooks an outside thread whose untimed join ran the task it waited for
+ * before any worker took it (see {@link TaskHandle#join()}). Every method does nothing by default;
+ * override the ones you need. A hook that throws is reported on {@code System.err} and otherwise
+ * ignored: it never kills a worker or changes a task's outcome. Hooks run on the hot path of every
+ * task: keep them short and non-blocking.
  */
 public interface PoolHooks {
     /**

@@ -10,7 +10,8 @@ import java.util.List;
  * @param activeWorkers workers not parked for lack of work
  * @param searchingWorkers workers looking for work to steal
  * @param injectorDepth tasks submitted from outside and not yet taken by a worker
- * @param tasksRun tasks run to the end, over all workers
+ * @param tasksRun tasks run to the end, over all workers and by outside joiners that ran the task
+ *     they waited for (ADR 0049)
  * @param steals successful steals, over all workers
  * @param workers the per-worker counters, by index
  */

@@ -30,8 +30,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>A join called on one of the pool's workers <em>helps</em>: while the task is unfinished it
  * runs other tasks of the pool (its own queue first, then stolen ones), so fork/join recursion does
- * not tie up workers; it parks only when there is nothing to help with. A join elsewhere parks.
- * Joins honour the ambient {@link CancelScope} and interrupts, as braid waits do.
+ * not tie up workers; it parks only when there is nothing to help with. An untimed join elsewhere
+ * runs the task on the calling thread if no worker has taken it yet (never any other task; not
+ * inside an active {@link CancelScope}, nor once the pool is shut down), and otherwise parks; the
+ * task then sees the caller's thread, as {@code ForkJoinTask.join} does (ADR 0049). Joins honour
+ * the ambient {@link CancelScope} and interrupts, as braid waits do.
  *
  * <p>{@link #cancel()} stops a task that has not started; a running task is not interrupted. A
  * joiner of a cancelled task gets a {@link CancelledException}. The handle is also a {@link Future}
@@ -219,7 +222,7 @@ public final class TaskHandle<T> implements Future<T> {
      */
     public T join() throws InterruptedException {
         Rt.yieldPoint(Op.JOIN, this);
-        if (!isFinished()) {
+        if (!isFinished() && !tryRunHere()) {
             awaitDone(Deadline.never(), true);
         }
         return result();
@@ -271,7 +274,7 @@ public final class TaskHandle<T> implements Future<T> {
     @Override
     public T get() throws InterruptedException, ExecutionException {
         Rt.yieldPoint(Op.JOIN, this);
-        if (!isFinished()) {
+        if (!isFinished() && !tryRunHere()) {
             awaitDone(Deadline.never(), true);
         }
         return futureResult();
@@ -331,6 +334,41 @@ public final class TaskHandle<T> implements Future<T> {
     }
 
     // ---- waiting ----
+
+    /**
+     * An untimed join outside the pool runs the task it waits for on the calling thread if no
+     * worker has claimed it yet (ADR 0049): the claim CAS is the one a worker uses, so the task
+     * still runs once. Only this task, never another one; not inside an active cancel scope (the
+     * task would see the joiner's scope), not when interrupted, not once the pool shuts down (tasks
+     * then submit as they would on a worker). Returns whether it ran the task here.
+     */
+    private boolean tryRunHere() {
+        if ((int) STATUS.getOpaque(this) != NEW
+                || !pool.isRunning()
+                || Worker.current() != null
+                || Thread.currentThread().isInterrupted()
+                || CancelScope.current().isActive()
+                || !claim()) {
+            return false;
+        }
+        Thread me = Thread.currentThread();
+        boolean hooked = pool.hasHooks();
+        if (hooked) {
+            pool.hookBefore(me, this);
+        }
+        WorkStealingPool outer = Worker.RUN_BY_JOINER.get();
+        Worker.RUN_BY_JOINER.set(pool); // so that close() inside the task still fails fast
+        try {
+            runClaimed(me.getName());
+        } finally {
+            Worker.RUN_BY_JOINER.set(outer);
+        }
+        pool.countJoinerRun();
+        if (hooked) {
+            pool.hookAfter(me, this);
+        }
+        return true;
+    }
 
     /** Uninterruptible join for fork/join: returns the value or throws PanicException. */
     T joinQuietly() {

@@ -1,6 +1,7 @@
 package dev.braid.pool;
 
 import dev.braid.atomic.AtomicI32;
+import dev.braid.atomic.AtomicI64;
 import dev.braid.atomic.Ordering;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Rt;
@@ -32,12 +33,14 @@ import java.util.concurrent.ExecutorService;
  * }
  * }</pre>
  *
- * <p><b>Scheduling.</b> A task submitted from outside goes to a shared injector queue; one
- * submitted by a task goes to the submitting worker's LIFO slot and runs next on that worker unless
- * another steals it once it moved to the deque. {@link #join} runs its first task on the caller,
- * leaves the second stealable, and helps while it waits. An idle worker steals from a randomly
- * chosen victim, and parks when there is nothing to steal; a producer wakes a parked worker only
- * when nobody is already searching. See {@code docs/pool.md}.
+ * <p><b>Scheduling.</b> A task submitted from outside goes to an injector queue (one of a few
+ * shards, picked by the submitting thread); one submitted by a task goes to the submitting worker's
+ * LIFO slot and runs next on that worker unless another steals it once it moved to the deque.
+ * {@link #join} runs its first task on the caller, leaves the second stealable, and helps while it
+ * waits. An idle worker steals from a randomly chosen victim, and parks when there is nothing to
+ * steal; a producer wakes a parked worker only when nobody is already searching (a woken worker
+ * counts as searching). An outside thread whose untimed {@link TaskHandle#join()} finds the task
+ * still queued runs it itself. See {@code docs/pool.md}.
  *
  * <p><b>Blocking.</b> A task that blocks (on a lock, a channel, I/O) holds its worker: the pool
  * does not add compensating threads. Joins on the pool's own handles do not block a worker while
@@ -80,7 +83,7 @@ public final class WorkStealingPool implements AutoCloseable {
     static final int STOP = 2;
 
     final Worker[] workers;
-    final Injector injector = new Injector();
+    final Injector injector;
     final Idle idle;
     private final String name;
     private static final PoolHooks NO_HOOKS = new PoolHooks() {};
@@ -88,6 +91,7 @@ public final class WorkStealingPool implements AutoCloseable {
     private final PoolHooks hooks;
     private final AtomicI32 runState = new AtomicI32(RUNNING);
     private final AtomicI32 submitting = new AtomicI32();
+    private final AtomicI64 joinerRuns = new AtomicI64(); // tasks run by outside joiners
     private final List<JoinHandle<Void>> threads = new ArrayList<>();
 
     /** A pool with one worker per available processor and the default name prefix. */
@@ -98,6 +102,7 @@ public final class WorkStealingPool implements AutoCloseable {
     private WorkStealingPool(Builder b) {
         this.name = b.namePrefix;
         this.hooks = b.hooks;
+        this.injector = new Injector(b.parallelism);
         this.workers = new Worker[b.parallelism];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker(this, i);
@@ -433,7 +438,7 @@ public final class WorkStealingPool implements AutoCloseable {
     @Override
     public void close() {
         Worker w = Worker.current();
-        if (w != null && w.pool == this) {
+        if (w != null && w.pool == this || Worker.RUN_BY_JOINER.get() == this) {
             throw new IllegalStateException(
                     "close() called by a task of pool '"
                             + name
@@ -499,7 +504,7 @@ public final class WorkStealingPool implements AutoCloseable {
      */
     public PoolMetrics metrics() {
         List<WorkerMetrics> ws = new ArrayList<>(workers.length);
-        long run = 0;
+        long run = joinerRuns.load(Ordering.RELAXED);
         long steals = 0;
         for (Worker w : workers) {
             WorkerMetrics m = w.metrics();
@@ -615,6 +620,10 @@ public final class WorkStealingPool implements AutoCloseable {
         }
     }
 
+    void countJoinerRun() {
+        joinerRuns.fetchAdd(1, Ordering.RELAXED);
+    }
+
     boolean hasHooks() {
         return hooks != NO_HOOKS;
     }
@@ -635,25 +644,25 @@ public final class WorkStealingPool implements AutoCloseable {
         }
     }
 
-    void hookBefore(Worker w, TaskHandle<?> task) {
+    void hookBefore(Thread runner, TaskHandle<?> task) {
         try {
-            hooks.beforeTask(w.thread, task);
+            hooks.beforeTask(runner, task);
         } catch (Throwable t) {
             hookFailed("beforeTask", t);
         }
     }
 
-    void hookAfter(Worker w, TaskHandle<?> task) {
+    void hookAfter(Thread runner, TaskHandle<?> task) {
         Throwable failure = task.failure();
         if (failure != null) {
             try {
-                hooks.onPanic(w.thread, failure);
+                hooks.onPanic(runner, failure);
             } catch (Throwable t) {
                 hookFailed("onPanic", t);
             }
         }
         try {
-            hooks.afterTask(w.thread, task, failure);
+            hooks.afterTask(runner, task, failure);
         } catch (Throwable t) {
             hookFailed("afterTask", t);
         }

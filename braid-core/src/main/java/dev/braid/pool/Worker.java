@@ -38,6 +38,10 @@ final class Worker {
      */
 
     static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+
+    /** The pool whose task an outside joiner is running on this thread (ADR 0049), or null. */
+    static final ThreadLocal<WorkStealingPool> RUN_BY_JOINER = new ThreadLocal<>();
+
     private static final VarHandle CURRENT_TASK;
 
     static {
@@ -82,15 +86,18 @@ final class Worker {
         CURRENT.set(this);
         pool.hookWorkerStart(this);
         try {
-            boolean force = false;
+            int woke = Idle.WOKEN;
             while (!pool.isStopping()) {
-                TaskHandle<?> t = next(force);
+                TaskHandle<?> t = next(woke);
                 if (t != null) {
                     runTask(t);
-                    force = false;
+                    woke = Idle.WOKEN;
                     continue;
                 }
-                force = pool.idle.sleep(this);
+                woke = pool.idle.sleep(this);
+            }
+            if (woke == Idle.WOKEN_SEARCHING) {
+                pool.idle.stopSearching(false); // stopping: hand the searcher count back
             }
         } finally {
             pool.cancelLeftovers(this);
@@ -116,28 +123,35 @@ final class Worker {
         }
     }
 
-    /** Finds the next task to run, or null when none is visible. */
-    private TaskHandle<?> next(boolean force) {
+    /**
+     * Finds the next task to run, or null when none is visible. {@code woke} is what the last
+     * {@link Idle#sleep} returned: a worker woken as a searcher already counts as one and must end
+     * its search with {@link Idle#stopSearching}, wherever it finds work.
+     */
+    private TaskHandle<?> next(int woke) {
+        boolean searching = woke == Idle.WOKEN_SEARCHING;
+        TaskHandle<?> t = null;
         if (++tick % INJECTOR_INTERVAL == 0) {
-            TaskHandle<?> t = pool.injector.poll();
-            if (t != null) {
-                return t;
+            t = pool.injector.poll(index);
+        }
+        if (t == null) {
+            t = takeLocal();
+        }
+        if (t == null) {
+            t = pool.injector.poll(index);
+        }
+        if (t != null) {
+            if (searching) {
+                pool.idle.stopSearching(true);
             }
-        }
-        TaskHandle<?> t = takeLocal();
-        if (t != null) {
             return t;
         }
-        t = pool.injector.poll();
-        if (t != null) {
-            return t;
-        }
-        if (!pool.idle.tryStartSearching(force)) {
+        if (!searching && !pool.idle.tryStartSearching(woke == Idle.SAW_WORK)) {
             return null;
         }
         t = stealRounds();
         if (t == null) {
-            t = pool.injector.poll();
+            t = pool.injector.poll(index);
         }
         pool.idle.stopSearching(t != null);
         return t;
@@ -198,12 +212,12 @@ final class Worker {
         CURRENT_TASK.setOpaque(this, t); // no fence per task: shutdownNow's read is best effort
         boolean hooked = pool.hasHooks();
         if (hooked) {
-            pool.hookBefore(this, t);
+            pool.hookBefore(thread, t);
         }
         t.runClaimed(thread.getName());
         stats.taskRun();
         if (hooked) {
-            pool.hookAfter(this, t);
+            pool.hookAfter(thread, t);
         }
         CURRENT_TASK.setOpaque(this, outer);
         if (outer == null && pool.isRunning()) {
@@ -226,13 +240,17 @@ final class Worker {
             }
             pushStealable(slot);
         }
-        CancelScope ambient = CancelScope.current();
+        CancelScope ambient = null; // looked up only if the first round of help did not do
         while (!task.isFinished()) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            if (cancellable && ambient.isActive()) {
-                ambient.check();
+            if (cancellable) {
+                if (ambient == null) {
+                    ambient = CancelScope.current();
+                } else if (ambient.isActive()) {
+                    ambient.check();
+                }
             }
             if (deadline.isExpired()) {
                 return false;
@@ -251,7 +269,7 @@ final class Worker {
 
     /** Takes one waiting task for {@link WorkStealingPool#yieldNow()}: oldest work first. */
     TaskHandle<?> takeForYield() {
-        TaskHandle<?> t = pool.injector.poll();
+        TaskHandle<?> t = pool.injector.poll(index);
         if (t != null) {
             return t;
         }

@@ -8,9 +8,12 @@ import dev.braid.pool.Joined;
 import dev.braid.pool.TaskHandle;
 import dev.braid.pool.WorkStealingPool;
 import dev.braid.testkit.Simulation;
+import dev.braid.thread.JoinHandle;
 import dev.braid.thread.PanicException;
+import dev.braid.thread.Threads;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +63,44 @@ class PoolSimulationTest {
                             for (AtomicI32 r : runs) {
                                 assertThat(r.load(Ordering.RELAXED)).isEqualTo(1);
                             }
+                        });
+    }
+
+    /**
+     * Three outside threads submit at once, to the same injector shard or to different ones, while
+     * workers fall asleep and wake: every task runs once and every submitter gets its value. With
+     * the shard's lock planted away (two pushes race on one slot) this reports a deadlock: a task
+     * was lost and its submitter waits forever.
+     */
+    @Test
+    void concurrentOutsideSubmittersLoseNoTask() {
+        Simulation.builder()
+                .seed(24)
+                .schedules(SCHEDULES / 2)
+                .build()
+                .check(
+                        () -> {
+                            WorkStealingPool pool =
+                                    WorkStealingPool.builder().parallelism(2).build();
+                            AtomicI32 ran = new AtomicI32();
+                            List<JoinHandle<Integer>> submitters = new ArrayList<>();
+                            for (int i = 0; i < 3; i++) {
+                                int k = i;
+                                Callable<Integer> task =
+                                        () -> {
+                                            ran.fetchAdd(1, Ordering.RELAXED);
+                                            return k;
+                                        };
+                                submitters.add(
+                                        Threads.builder()
+                                                .name("submitter-" + i)
+                                                .spawn(() -> pool.submit(task).join()));
+                            }
+                            for (int i = 0; i < submitters.size(); i++) {
+                                assertThat(submitters.get(i).join()).isEqualTo(i);
+                            }
+                            pool.close();
+                            assertThat(ran.load(Ordering.RELAXED)).isEqualTo(3);
                         });
     }
 
