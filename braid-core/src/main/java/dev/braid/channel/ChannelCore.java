@@ -273,7 +273,10 @@ final class ChannelCore<T> {
     }
 
     private boolean sendReadyLocked(Waiter self) {
-        return closed || bufSize() < capacity || overflow != Overflow.BLOCK || hasLive(receivers, self);
+        return closed
+                || bufSize() < capacity
+                || overflow != Overflow.BLOCK
+                || hasLive(receivers, self);
     }
 
     private void fireReadersLocked() {
@@ -570,7 +573,8 @@ final class ChannelCore<T> {
         CancelScope scope = CancelScope.current();
         CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(w.thread) : null;
         Deadline bound = stop == null ? deadline : scope.deadline().min(deadline);
-        int spins = Waiter.spinBudget(); // a hand-off partner on another core answers within a few µs
+        int spins =
+                Waiter.spinBudget(); // a hand-off partner on another core answers within a few µs
         try {
             while (true) {
                 int s = w.state();

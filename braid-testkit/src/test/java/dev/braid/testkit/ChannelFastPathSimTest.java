@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * between a lock-free push or pop and a waiter about to park, and a slot reserved but not yet
  * published when the locked path (here: close and drain) looks at the buffer. Every schedule must
  * deliver every accepted element exactly once and wake every waiter. (Checked once by hand: with
- * the gate reopened while a receiver waits, the first test deadlocks; with an unpublished slot
- * read as empty, the third loses the element.)
+ * the gate reopened while a receiver waits, the first test deadlocks; with an unpublished slot read
+ * as empty, the third loses the element.)
  */
 class ChannelFastPathSimTest {
     private final Simulation sim = Simulation.builder().seed(44).schedules(400).build();

@@ -21,7 +21,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * forbidden, and so is a lost or duplicated element: afterwards the channel holds exactly the 1.
  */
 @JCStressTest
-@Outcome(id = "1, 7, 1", expect = ACCEPTABLE, desc = "slot freed, sender woken, its element buffered")
+@Outcome(
+        id = "1, 7, 1",
+        expect = ACCEPTABLE,
+        desc = "slot freed, sender woken, its element buffered")
 @Outcome(id = "0, 7, .*", expect = FORBIDDEN, desc = "slot freed, but the sender was never woken")
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State

@@ -29,7 +29,10 @@ public class ChannelSendWakesParkingReceiver {
     @Actor
     public void receiver(II_Result r) {
         try {
-            r.r1 = ch.recv(Duration.ofSeconds(20)) instanceof RecvResult.Received<Integer> got ? got.value() : 0;
+            r.r1 =
+                    ch.recv(Duration.ofSeconds(20)) instanceof RecvResult.Received<Integer> got
+                            ? got.value()
+                            : 0;
         } catch (InterruptedException e) {
             r.r1 = -1;
         }
