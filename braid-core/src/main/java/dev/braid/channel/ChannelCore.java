@@ -41,6 +41,16 @@ final class ChannelCore<T> {
      * accept / is-ready) with the per-flavor lock-free cores replaced by one locked core; see
      * docs/adr/0019-channel-core.md for why, what it costs, and the way to lock-free flavors.
      *
+     * Fast path (ADR 0044). A bounded BLOCK channel of capacity 1..FAST_MAX keeps its buffer in
+     * a lock-free SlotRing (Vyukov's bounded MPMC queue) instead of `ring`; trySend/tryRecv and
+     * the first attempts of send/recv (with a short spin, Waiter.spinBudget) use it without the
+     * lock. lock() closes the ring's gate (a bit in both of its counters, set by RMW) and
+     * unlockAndWake reopens it only if the channel is open and all three lists are empty; so
+     * under the lock the ring's size is exact and only the lock holder moves its counters, a
+     * waiter is only ever queued with the gate closed, and a fast op that finds the gate closed
+     * takes the lock like any other. Everything below then holds unchanged; SlotRing's notes
+     * give the ordering argument.
+     *
      * Select words. A Waiter is claimed by exactly one CAS (WAITING -> CLAIMING) by a counterpart
      * holding this channel's lock, which then writes the outcome and releases SELECTED; its owner
      * leaves by CAS WAITING -> ABORTED. So a select registered on many channels completes on
@@ -100,6 +110,13 @@ final class ChannelCore<T> {
 
     private static final int LOCK_SPINS = 64;
 
+    /**
+     * The largest capacity whose bounded {@link Overflow#BLOCK} channels get the lock-free {@link
+     * SlotRing} fast path; {@code -Dbraid.channel.fastMax=0} turns it off (every operation then
+     * takes the lock), so that the suites can run over both paths.
+     */
+    static final int FAST_MAX = Integer.getInteger("braid.channel.fastMax", 65536);
+
     private static final VarHandle LOCK;
 
     static {
@@ -117,6 +134,9 @@ final class ChannelCore<T> {
     final int capacity;
     final Overflow overflow;
     private final Consumer<? super T> onUndelivered;
+
+    /** The lock-free buffer of a fast channel (see SlotRing), or null: then {@code ring}. */
+    private final SlotRing fast;
 
     // ---- guarded by lock ----
     private Object[] ring;
@@ -152,7 +172,9 @@ final class ChannelCore<T> {
         this.capacity = capacity;
         this.overflow = overflow;
         this.onUndelivered = onUndelivered;
-        this.ring = new Object[Math.max(1, Math.min(capacity, INITIAL_RING))];
+        boolean isFast = overflow == Overflow.BLOCK && capacity >= 1 && capacity <= FAST_MAX;
+        this.fast = isFast ? new SlotRing(capacity) : null;
+        this.ring = isFast ? null : new Object[Math.max(1, Math.min(capacity, INITIAL_RING))];
         this.sendBlocker = new Blocker(true);
         this.recvBlocker = new Blocker(false);
     }
@@ -180,7 +202,7 @@ final class ChannelCore<T> {
             }
             e = next;
         }
-        if (size < capacity) {
+        if (bufSize() < capacity) {
             push(x);
             fireReadersLocked();
             return OK;
@@ -200,7 +222,7 @@ final class ChannelCore<T> {
 
     /** Takes an element: the element, or {@link #EMPTY} or {@link #CLOSED}. */
     private Object pollLocked(Waiter self) {
-        if (size > 0) {
+        if (bufSize() > 0) {
             Object x = pop();
             Entry s = claimSenderLocked(self);
             if (s != null) {
@@ -247,11 +269,14 @@ final class ChannelCore<T> {
     }
 
     private boolean recvReadyLocked(Waiter self) {
-        return size > 0 || closed || hasLive(senders, self);
+        return bufSize() > 0 || closed || hasLive(senders, self);
     }
 
     private boolean sendReadyLocked(Waiter self) {
-        return closed || size < capacity || overflow != Overflow.BLOCK || hasLive(receivers, self);
+        return closed
+                || bufSize() < capacity
+                || overflow != Overflow.BLOCK
+                || hasLive(receivers, self);
     }
 
     private void fireReadersLocked() {
@@ -260,7 +285,27 @@ final class ChannelCore<T> {
         }
     }
 
+    /** The number of buffered elements (exact: the caller holds the lock). */
+    private int bufSize() {
+        return fast != null ? fast.sizeLocked() : size;
+    }
+
+    /** The buffered element {@code k} places from the oldest. */
+    private Object bufGet(int k) {
+        if (fast != null) {
+            return fast.getLocked(k);
+        }
+        int i = head + k;
+        return ring[i >= ring.length ? i - ring.length : i];
+    }
+
     private void push(Object x) {
+        if (fast != null) {
+            if (!fast.pushLocked(x)) {
+                throw new AssertionError("push into a full ring of " + label());
+            }
+            return;
+        }
         if (size == ring.length) {
             grow();
         }
@@ -273,6 +318,9 @@ final class ChannelCore<T> {
     }
 
     private Object pop() {
+        if (fast != null) {
+            return fast.popLocked();
+        }
         Object x = ring[head];
         ring[head] = null;
         if (++head == ring.length) {
@@ -307,6 +355,9 @@ final class ChannelCore<T> {
                 Rt.yieldNow();
             }
         }
+        if (fast != null) {
+            fast.enterSlow(); // the locked path owns the ring's counters until the release
+        }
     }
 
     /** Releases the lock, then does what the critical section left pending. */
@@ -317,6 +368,13 @@ final class ChannelCore<T> {
         pendingWake = null;
         pendingReaders = null;
         pendingDrop = null;
+        if (fast != null
+                && !closed
+                && senders.isEmpty()
+                && receivers.isEmpty()
+                && readers.isEmpty()) {
+            fast.exitSlow(); // nobody waits: the fast path may run again
+        }
         LOCK.setRelease(this, 0); // release: publishes the buffer and list edits
         if (w != null) {
             w.wake();
@@ -378,6 +436,12 @@ final class ChannelCore<T> {
     int trySend(Object x) {
         Rt.yieldPoint(Op.OTHER, this);
         simNote(true);
+        if (fast != null) {
+            int r = fast.offer(x);
+            if (r != SlotRing.GATED) {
+                return r == SlotRing.OK ? OK : FULL;
+            }
+        }
         lock();
         int r = offerLocked(x, null);
         unlockAndWake();
@@ -388,6 +452,12 @@ final class ChannelCore<T> {
     Object tryRecv() {
         Rt.yieldPoint(Op.OTHER, this);
         simNote(false);
+        if (fast != null) {
+            Object x = fast.poll();
+            if (x != SlotRing.GATED_MARK) {
+                return x == null ? EMPTY : x;
+            }
+        }
         lock();
         Object x = pollLocked(null);
         unlockAndWake();
@@ -405,6 +475,18 @@ final class ChannelCore<T> {
         }
         Rt.yieldPoint(Op.OTHER, this);
         simNote(true);
+        if (fast != null) {
+            for (int left = Waiter.spinBudget(); ; left--) {
+                int r = fast.offer(x);
+                if (r == SlotRing.OK) {
+                    return OK;
+                }
+                if (r == SlotRing.GATED || left <= 0 || deadline.isExpired()) {
+                    break;
+                }
+                Waiter.backOff(left);
+            }
+        }
         lock();
         int r = offerLocked(x, null);
         if (r != FULL || deadline.isExpired()) {
@@ -438,6 +520,18 @@ final class ChannelCore<T> {
         }
         Rt.yieldPoint(Op.OTHER, this);
         simNote(false);
+        if (fast != null) {
+            for (int left = Waiter.spinBudget(); ; left--) {
+                Object x = fast.poll();
+                if (x != null && x != SlotRing.GATED_MARK) {
+                    return x;
+                }
+                if (x == SlotRing.GATED_MARK || left <= 0 || deadline.isExpired()) {
+                    break;
+                }
+                Waiter.backOff(left);
+            }
+        }
         lock();
         Object x = pollLocked(null);
         if (x != EMPTY || deadline.isExpired()) {
@@ -479,6 +573,8 @@ final class ChannelCore<T> {
         CancelScope scope = CancelScope.current();
         CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(w.thread) : null;
         Deadline bound = stop == null ? deadline : scope.deadline().min(deadline);
+        int spins =
+                Waiter.spinBudget(); // a hand-off partner on another core answers within a few µs
         try {
             while (true) {
                 int s = w.state();
@@ -508,6 +604,10 @@ final class ChannelCore<T> {
                     w.awaitSelected();
                     Rt.receiveHandOffs();
                     return DONE;
+                }
+                if (spins > 0) {
+                    Waiter.backOff(spins--);
+                    continue;
                 }
                 if (bound.isNever()) {
                     Rt.park(blocker);
@@ -615,8 +715,8 @@ final class ChannelCore<T> {
             claimAll(receivers.detachAll(), wake);
             chain = readers.detachAll();
         }
-        if (purge && size > 0) {
-            dropped = new Object[size];
+        if (purge && bufSize() > 0) {
+            dropped = new Object[bufSize()];
             for (int k = 0; k < dropped.length; k++) {
                 dropped[k] = pop();
             }
@@ -680,7 +780,7 @@ final class ChannelCore<T> {
 
     int size() {
         lock();
-        int n = size;
+        int n = bufSize();
         unlockAndWake();
         return n;
     }
@@ -707,8 +807,8 @@ final class ChannelCore<T> {
     Object peek() {
         lock();
         Object x = null;
-        if (size > 0) {
-            x = ring[head];
+        if (bufSize() > 0) {
+            x = bufGet(0);
         } else {
             for (Entry e = senders.first(); e != null && x == null; e = e.next) {
                 if (e.waiter.isWaiting()) {
@@ -723,10 +823,9 @@ final class ChannelCore<T> {
     /** The buffered elements, oldest first (a snapshot). */
     Object[] snapshot() {
         lock();
-        Object[] out = new Object[size];
-        for (int k = 0; k < size; k++) {
-            int i = head + k;
-            out[k] = ring[i >= ring.length ? i - ring.length : i];
+        Object[] out = new Object[bufSize()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = bufGet(k);
         }
         unlockAndWake();
         return out;
@@ -740,14 +839,24 @@ final class ChannelCore<T> {
     boolean removeBuffered(Object o, boolean identity) {
         lock();
         int found = -1;
-        for (int k = 0; k < size && found < 0; k++) {
-            int i = head + k;
-            Object x = ring[i >= ring.length ? i - ring.length : i];
+        int n = bufSize();
+        for (int k = 0; k < n && found < 0; k++) {
+            Object x = bufGet(k);
             if (identity ? x == o : o.equals(x)) {
                 found = k;
             }
         }
-        if (found >= 0) {
+        if (found >= 0 && fast != null) {
+            Object[] all = new Object[n]; // rotate: the gate keeps the counters ours
+            for (int k = 0; k < n; k++) {
+                all[k] = pop();
+            }
+            for (int k = 0; k < n; k++) {
+                if (k != found) {
+                    push(all[k]);
+                }
+            }
+        } else if (found >= 0) {
             for (int k = found; k < size - 1; k++) {
                 int i = head + k;
                 int j = i + 1;
@@ -757,6 +866,8 @@ final class ChannelCore<T> {
             int last = head + size - 1;
             ring[last >= ring.length ? last - ring.length : last] = null;
             size--;
+        }
+        if (found >= 0) {
             Entry s = claimSenderLocked(null);
             if (s != null) {
                 push(s.item);
@@ -772,9 +883,8 @@ final class ChannelCore<T> {
     boolean bufferContains(Object x) {
         lock();
         boolean found = false;
-        for (int k = 0; k < size && !found; k++) {
-            int i = head + k;
-            found = ring[i >= ring.length ? i - ring.length : i] == x;
+        for (int k = 0, n = bufSize(); k < n && !found; k++) {
+            found = bufGet(k) == x;
         }
         unlockAndWake();
         return found;
@@ -790,7 +900,7 @@ final class ChannelCore<T> {
 
     /** A racy one-line summary of the state, for toString and the testkit's reports. */
     String describe() {
-        int n = size; // plain read: a diagnostic snapshot
+        int n = fast != null ? fast.approxSize() : size; // racy: a diagnostic snapshot
         String state = closedFlag ? "closed" : n == 0 ? "empty" : n >= capacity ? "full" : "ready";
         if (capacity == 0) {
             return state;

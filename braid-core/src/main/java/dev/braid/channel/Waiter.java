@@ -28,6 +28,32 @@ final class Waiter {
     /** The owner gave up (timeout, interrupt, cancelled scope, unregister, or select retry). */
     static final int ABORTED = 3;
 
+    /**
+     * Pre-park spinning of a blocking operation: this many {@link Rt#spinWait()}s, then {@link
+     * #PARK_YIELDS} {@link Rt#yieldNow()}s, each followed by a retry (as sync's Waiter does). A
+     * partner on another core answers within a microsecond, where a park and unpark cost several.
+     */
+    static final int PARK_SPINS = 32;
+
+    static final int PARK_YIELDS = 8;
+
+    /**
+     * The pre-park budget: {@link #PARK_SPINS} + {@link #PARK_YIELDS} retries, none under the
+     * testkit (where a retry would only lengthen every schedule).
+     */
+    static int spinBudget() {
+        return Rt.sim() == null ? PARK_SPINS + PARK_YIELDS : 0;
+    }
+
+    /** One pre-park pause, with {@code left} more retries to go: spins first, then yields. */
+    static void backOff(int left) {
+        if (left <= PARK_YIELDS) {
+            Rt.yieldNow();
+        } else {
+            Rt.spinWait();
+        }
+    }
+
     private static final VarHandle STATE;
 
     static {

@@ -1,0 +1,290 @@
+package dev.braid.channel;
+
+import dev.braid.internal.rt.Op;
+import dev.braid.internal.rt.Rt;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The lock-free buffer of a bounded {@link Overflow#BLOCK} channel: a bounded MPMC array queue with
+ * per-slot sequence numbers, whose two counters carry a "slow" gate bit that {@link ChannelCore}
+ * sets while it holds its lock and while anyone waits, so that the fast path and the locked path
+ * never both move the same counter.
+ */
+final class SlotRing extends SlotRingHead {
+    /*
+     * Implementation notes
+     *
+     * Algorithm. D. Vyukov's bounded MPMC queue (1024cores, "Bounded MPMC queue"): slot i has a
+     * sequence number seq[i]; position p (a 62-bit counter) lives in slot p mod len. A producer
+     * at tail t may write slot t mod len when seq == t: it reserves the position by CAS tail
+     * t -> t+1, writes the element, then publishes seq = t+1 (release). A consumer at head h may
+     * take the slot when seq == h+1: CAS head h -> h+1, read and clear the element, then free the
+     * slot for the next lap with seq = h+len (release), len being the number of slots. The
+     * capacity need not be a power of two (the index is then a remainder, not a mask). The
+     * algorithm needs len >= 2 (with one slot, "published for position p" and "freed for
+     * position p+1" are the same number, and a second producer would overwrite an element not
+     * yet taken), so capacity 1 gets two slots and its producers also check head.
+     *
+     * The gate. Bit 62 (SLOW) of tail and of head says "the locked path owns this counter". A
+     * fast operation CASes the whole word expecting the bit clear, so one CAS both checks the
+     * gate and commits the reservation: a fast op either reserved before the bit was set (and
+     * the counter value the lock holder reads counts it) or fails and sees the bit (GATED: the
+     * caller takes the lock). While the bit is set only the lock holder moves the counter, with
+     * plain volatile stores that keep the bit. ChannelCore sets the bit on both counters
+     * (enterSlow) after taking its lock, and clears it (exitSlow) before releasing the lock
+     * unless the channel is closed or an entry waits in one of its lists. So every locked
+     * decision ("empty: queue a receiver", "full: queue a sender", "closed and drained") is made
+     * on exact counters, and a fast op can never run past a queued waiter: the lost wake-up of
+     * a lock-free push racing a receiver about to park cannot happen, because the receiver
+     * queues itself only with the producers' counter closed to them. This is the Dekker
+     * handshake (waiter writes "present", then re-reads the buffer; producer writes the buffer,
+     * then reads "present") folded into one word: the CAS on tail is both the producer's buffer
+     * write and its read of the flag, and the lock holder's getAndBitwiseOr is both its flag
+     * write and its read of tail, so one of them sees the other in the total order of RMWs on
+     * that word.
+     *
+     * In flight. A fast op that reserved before the gate closed may not have published its slot
+     * yet (between its CAS and its release store, a few plain instructions). The locked
+     * primitives wait for it (spin on seq), so the size tail - head is exact under the lock; a
+     * fast consumer that finds a reserved but unpublished slot also waits rather than report
+     * empty (returning empty there would not be linearizable once a later producer returned).
+     * Under the testkit, a yield point sits between reservation and publication so that
+     * exploration covers these states.
+     *
+     * Memory ordering. Element writes happen-before the release store of seq, which the
+     * consumer reads with acquire before reading the element: send happens-before the recv
+     * that returns the element. The locked primitives publish the same way; clearing the gate
+     * (a volatile RMW) orders them before any later fast op.
+     *
+     * Padding. tail and head live in classes of a padded hierarchy (JCTools' layout trick) so
+     * that a producer and a consumer do not share a cache line on the counters.
+     *
+     * References. D. Vyukov, "Bounded MPMC queue", 1024cores.net; the gate bit in the counter
+     * follows the "closed bit in the tail" of crossbeam-channel's array flavor (its mark_bit).
+     */
+
+    /** The gate bit of both counters. */
+    static final long SLOW = 1L << 62;
+
+    static final int OK = 0;
+    static final int FULL = 1;
+    static final int GATED = 2;
+
+    /** What {@link #poll()} returns when the gate is closed. */
+    static final Object GATED_MARK = new Object();
+
+    private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private final Object[] items;
+    private final long[] seqs;
+    private final int cap;
+    private final int len;
+    private final int mask;
+
+    SlotRing(int capacity) {
+        this.cap = capacity;
+        this.len = Math.max(2, capacity);
+        this.items = new Object[len];
+        this.seqs = new long[len];
+        for (int i = 0; i < len; i++) {
+            seqs[i] = i;
+        }
+        this.mask = Integer.bitCount(len) == 1 ? len - 1 : -1;
+        VarHandle.releaseFence(); // the seqs are published with the channel
+    }
+
+    private int index(long p) {
+        return mask >= 0 ? (int) (p & mask) : (int) (p % len);
+    }
+
+    // ---- fast path (no lock) ----
+
+    /** Offers {@code x}: {@link #OK}, {@link #FULL}, or {@link #GATED} (take the lock). */
+    int offer(Object x) {
+        long t = (long) TAIL.getVolatile(this);
+        while (true) {
+            if ((t & SLOW) != 0) {
+                return GATED;
+            }
+            int i = index(t);
+            long d = (long) SEQ.getAcquire(seqs, i) - t;
+            if (d == 0 && cap < len && t - ((long) HEAD.getVolatile(this) & ~SLOW) >= cap) {
+                return FULL; // capacity 1: the other slot is free, but the element is not taken
+            }
+            if (d == 0) {
+                if (TAIL.compareAndSet(this, t, t + 1)) {
+                    Rt.yieldPoint(Op.OTHER, null); // the testkit explores the in-flight slot
+                    items[i] = x;
+                    SEQ.setRelease(seqs, i, t + 1); // release: publishes the element
+                    return OK;
+                }
+            } else if (d < 0) {
+                long h = (long) HEAD.getVolatile(this) & ~SLOW;
+                if (t - h >= cap) {
+                    return FULL;
+                }
+                Rt.spinWait(); // a consumer reserved the slot and is about to free it
+            }
+            t = (long) TAIL.getVolatile(this);
+        }
+    }
+
+    /** Takes the oldest element: it, null if empty, or {@link #GATED_MARK} (take the lock). */
+    Object poll() {
+        long h = (long) HEAD.getVolatile(this);
+        while (true) {
+            if ((h & SLOW) != 0) {
+                return GATED_MARK;
+            }
+            int i = index(h);
+            long d = (long) SEQ.getAcquire(seqs, i) - (h + 1);
+            if (d == 0) {
+                if (HEAD.compareAndSet(this, h, h + 1)) {
+                    Rt.yieldPoint(Op.OTHER, null); // the testkit explores the in-flight slot
+                    Object x = items[i];
+                    items[i] = null;
+                    SEQ.setRelease(seqs, i, h + len); // release: frees the slot for the next lap
+                    return x;
+                }
+            } else if (d < 0) {
+                long t = (long) TAIL.getVolatile(this) & ~SLOW;
+                if (t <= h) {
+                    return null;
+                }
+                Rt.spinWait(); // a producer reserved the slot and is about to publish it
+            }
+            h = (long) HEAD.getVolatile(this);
+        }
+    }
+
+    /** A racy size, for diagnostics. */
+    int approxSize() {
+        long h = (long) HEAD.getVolatile(this) & ~SLOW;
+        long t = (long) TAIL.getVolatile(this) & ~SLOW;
+        return (int) Math.max(0, Math.min(cap, t - h));
+    }
+
+    // ---- the gate ----
+
+    /** Closes the gate on both counters (the caller holds the channel's lock). */
+    void enterSlow() {
+        if (((long) TAIL.getVolatile(this) & SLOW) == 0) {
+            TAIL.getAndBitwiseOr(this, SLOW);
+        }
+        if (((long) HEAD.getVolatile(this) & SLOW) == 0) {
+            HEAD.getAndBitwiseOr(this, SLOW);
+        }
+    }
+
+    /** Opens the gate again (the caller holds the lock and is about to release it). */
+    void exitSlow() {
+        TAIL.getAndBitwiseAnd(this, ~SLOW);
+        HEAD.getAndBitwiseAnd(this, ~SLOW);
+    }
+
+    // ---- locked primitives: the caller holds the lock with the gate closed ----
+
+    private long tailLocked() {
+        return (long) TAIL.getVolatile(this) & ~SLOW;
+    }
+
+    private long headLocked() {
+        return (long) HEAD.getVolatile(this) & ~SLOW;
+    }
+
+    /** The exact number of elements, counting reserved slots not yet published. */
+    int sizeLocked() {
+        return (int) (tailLocked() - headLocked());
+    }
+
+    /** Appends {@code x} if there is room; returns whether it did. */
+    boolean pushLocked(Object x) {
+        long t = tailLocked();
+        if (t - headLocked() >= cap) {
+            return false;
+        }
+        int i = index(t);
+        while ((long) SEQ.getAcquire(seqs, i) != t) {
+            Rt.spinWait(); // a fast consumer that reserved this slot has not freed it yet
+        }
+        items[i] = x;
+        SEQ.setRelease(seqs, i, t + 1);
+        TAIL.setVolatile(this, (t + 1) | SLOW);
+        return true;
+    }
+
+    /** Removes and returns the oldest element, or null if there is none. */
+    Object popLocked() {
+        long h = headLocked();
+        if (tailLocked() == h) {
+            return null;
+        }
+        int i = awaitPublished(h);
+        Object x = items[i];
+        items[i] = null;
+        SEQ.setRelease(seqs, i, h + len);
+        HEAD.setVolatile(this, (h + 1) | SLOW);
+        return x;
+    }
+
+    /** The element {@code k} places from the oldest ({@code k < sizeLocked()}), not removed. */
+    Object getLocked(int k) {
+        return items[awaitPublished(headLocked() + k)];
+    }
+
+    private int awaitPublished(long p) {
+        int i = index(p);
+        while ((long) SEQ.getAcquire(seqs, i) != p + 1) {
+            Rt.spinWait(); // a fast producer that reserved this slot has not published it yet
+        }
+        return i;
+    }
+}
+
+/** Padding before the tail counter (see SlotRing's notes). */
+abstract class SlotRingPad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p08, p09, p10, p11, p12, p13, p14, p15;
+}
+
+/** The producers' counter. */
+abstract class SlotRingTail extends SlotRingPad0 {
+    static final VarHandle TAIL;
+
+    static {
+        try {
+            TAIL = MethodHandles.lookup().findVarHandle(SlotRingTail.class, "tail", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // accessed through TAIL
+    private volatile long tail;
+}
+
+/** Padding between the counters. */
+abstract class SlotRingPad1 extends SlotRingTail {
+    long p20, p21, p22, p23, p24, p25, p26, p27;
+    long p28, p29, p30, p31, p32, p33, p34, p35;
+}
+
+/** The consumers' counter, then padding after it. */
+abstract class SlotRingHead extends SlotRingPad1 {
+    static final VarHandle HEAD;
+
+    static {
+        try {
+            HEAD = MethodHandles.lookup().findVarHandle(SlotRingHead.class, "head", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // accessed through HEAD
+    private volatile long head;
+
+    long p40, p41, p42, p43, p44, p45, p46, p47;
+    long p48, p49, p50, p51, p52, p53, p54, p55;
+}
