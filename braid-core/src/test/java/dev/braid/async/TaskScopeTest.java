@@ -44,6 +44,17 @@ class TaskScopeTest {
         return Async.sleep(d).then(v -> Async.failed(e));
     }
 
+    /**
+     * Fails with {@code e} once {@code before} has finished and then {@code d} has passed: orders
+     * two failures by construction, where two timers 14 ms apart can fire out of order on a loaded
+     * machine (seen under a parallel build).
+     */
+    private static <T> Async<T> failAfterFinished(
+            TaskHandle<?> before, Duration d, RuntimeException e) {
+        return Async.sleep(Duration.ofMillis(1))
+                .then(v -> before.isFinished() ? failAfter(d, e) : failAfterFinished(before, d, e));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("executors")
     void failFastCancelsTheSiblingsAndRethrowsTheFirstFailure(
@@ -75,9 +86,9 @@ class TaskScopeTest {
         RuntimeException second = new RuntimeException("second");
         TaskHandle<Integer> ok;
         try (TaskScope scope = TaskScope.open(ex, ScopePolicy.COLLECT_ALL)) {
-            scope.spawn("a", failAfter(Duration.ofMillis(1), first));
+            TaskHandle<Object> a = scope.spawn("a", failAfter(Duration.ofMillis(1), first));
             ok = scope.spawn("ok", Async.sleep(Duration.ofMillis(30)).map(v -> 7));
-            scope.spawn("b", failAfter(Duration.ofMillis(15), second));
+            scope.spawn("b", failAfterFinished(a, Duration.ofMillis(15), second));
             assertThatThrownBy(scope::join)
                     .isInstanceOf(TaskPanicException.class)
                     .hasCause(first)

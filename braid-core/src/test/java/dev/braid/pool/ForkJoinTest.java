@@ -175,9 +175,13 @@ class ForkJoinTest {
         try (var pool = pool(p)) {
             var order = new java.util.concurrent.CopyOnWriteArrayList<String>();
             CountDownLatch gate = new CountDownLatch(1);
+            // The yielder must be running on a worker before anyone joins it: an outside joiner
+            // runs a task that is still queued itself (ADR 0049), where yieldNow only yields.
+            CountDownLatch started = new CountDownLatch(1);
             TaskHandle<Void> first =
                     pool.submit(
                             () -> {
+                                started.countDown();
                                 gate.await(10, TimeUnit.SECONDS);
                                 for (int i = 0; i < p; i++) {
                                     WorkStealingPool.yieldNow();
@@ -190,6 +194,7 @@ class ForkJoinTest {
                             () -> {
                                 order.add("other");
                             });
+            assertThat(started.await(10, TimeUnit.SECONDS)).as("yielder started").isTrue();
             if (p == 1) {
                 gate.countDown();
                 first.join();
