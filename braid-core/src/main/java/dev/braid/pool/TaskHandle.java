@@ -340,12 +340,17 @@ public final class TaskHandle<T> implements Future<T> {
      * worker has claimed it yet (ADR 0049): the claim CAS is the one a worker uses, so the task
      * still runs once. Only this task, never another one; not inside an active cancel scope (the
      * task would see the joiner's scope), not when interrupted, not once the pool shuts down (tasks
-     * then submit as they would on a worker). Returns whether it ran the task here.
+     * then submit as they would on a worker). Not nested either: inside a task that an outside
+     * joiner runs here, forks are outside submissions, and running their joins inline as well
+     * turned a recursive fork/join tree into a mostly sequential walk on this thread (2x slower on
+     * PoolFib.braidFork); those joins park and leave the subtrees to the workers. Returns whether
+     * it ran the task here.
      */
     private boolean tryRunHere() {
         if ((int) STATUS.getOpaque(this) != NEW
                 || !pool.isRunning()
                 || Worker.current() != null
+                || Worker.RUN_BY_JOINER.get() != null // not nested: see above
                 || Thread.currentThread().isInterrupted()
                 || CancelScope.current().isActive()
                 || !claim()) {

@@ -309,6 +309,35 @@ class PoolLifecycleTest {
     }
 
     @Test
+    void aTaskRunByItsOutsideJoinerLeavesTheTasksItForksToTheWorkers() throws Exception {
+        // Nested inline runs turned "submit a recursive root and join it" into a mostly
+        // sequential walk on the joining thread (PoolFib.braidFork 2x slower, docs/perf/pool.md).
+        try (var pool = WorkStealingPool.builder().parallelism(1).build()) {
+            CountDownLatch release = new CountDownLatch(1);
+            blockWorkers(pool, 1, release); // the root below stays queued: its joiner runs it
+            String me = Thread.currentThread().getName();
+            TaskHandle<String[]> root =
+                    pool.submit(
+                            () -> {
+                                TaskHandle<String> child =
+                                        pool.submit(() -> Thread.currentThread().getName());
+                                dev.braid.thread.Threads.spawn(
+                                        () -> {
+                                            Thread.sleep(50);
+                                            release.countDown();
+                                            return null;
+                                        });
+                                return new String[] {
+                                    Thread.currentThread().getName(), child.join()
+                                };
+                            });
+            String[] ranOn = root.join();
+            assertThat(ranOn[0]).as("the root, run by its outside joiner").isEqualTo(me);
+            assertThat(ranOn[1]).as("the forked child").contains("-worker-");
+        }
+    }
+
+    @Test
     void anOutsideJoinerInAnActiveScopeLeavesTheTaskToTheWorkers() throws Exception {
         try (var pool = WorkStealingPool.builder().parallelism(1).build()) {
             CountDownLatch release = new CountDownLatch(1);
