@@ -124,6 +124,42 @@ public class ChannelBench {
         return q.unbounded.tryRecv();
     }
 
+    // The same group with the unbounded fast path off (ADR 0057's "before"), for an A/B in one run.
+
+    @Benchmark
+    @Group("unboundedBraidLocked")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.fastUnbounded=false"
+            })
+    public boolean unboundedBraidLockedOffer(Queues q) {
+        return q.unbounded.len() < 100_000 && q.unbounded.trySend(ONE).isSent();
+    }
+
+    @Benchmark
+    @Group("unboundedBraidLocked")
+    @GroupThreads(1)
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.fastUnbounded=false"
+            })
+    public Object unboundedBraidLockedPoll(Queues q) {
+        return q.unbounded.tryRecv();
+    }
+
     @Benchmark
     @Group("unboundedMpsc")
     @GroupThreads(1)

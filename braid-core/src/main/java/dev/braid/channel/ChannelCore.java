@@ -49,7 +49,9 @@ final class ChannelCore<T> {
      * under the lock the ring's size is exact and only the lock holder moves its counters, a
      * waiter is only ever queued with the gate closed, and a fast op that finds the gate closed
      * takes the lock like any other. Everything below then holds unchanged; SlotRing's notes
-     * give the ordering argument.
+     * give the ordering argument. An unbounded channel does the same with a SegmentRing (a
+     * linked list of array segments behind the same gated counters, ADR 0057); its fast send
+     * never reports full.
      *
      * Select words. A Waiter is claimed by exactly one CAS (WAITING -> CLAIMING) by a counterpart
      * holding this channel's lock, which then writes the outcome and releases SELECTED; its owner
@@ -117,6 +119,15 @@ final class ChannelCore<T> {
      */
     static final int FAST_MAX = Integer.getInteger("braid.channel.fastMax", 65536);
 
+    /**
+     * Whether unbounded channels get the lock-free {@link SegmentRing} fast path (ADR 0057): on
+     * unless {@code -Dbraid.channel.fastUnbounded=false} or {@code -Dbraid.channel.fastMax=0}.
+     */
+    static final boolean FAST_UNBOUNDED =
+            FAST_MAX > 0
+                    && Boolean.parseBoolean(
+                            System.getProperty("braid.channel.fastUnbounded", "true"));
+
     private static final VarHandle LOCK;
 
     static {
@@ -135,8 +146,11 @@ final class ChannelCore<T> {
     final Overflow overflow;
     private final Consumer<? super T> onUndelivered;
 
-    /** The lock-free buffer of a fast channel (see SlotRing), or null: then {@code ring}. */
-    private final SlotRing fast;
+    /**
+     * The lock-free buffer of a fast channel (SlotRing if bounded, SegmentRing if unbounded), or
+     * null: then {@code ring}.
+     */
+    private final GatedRing fast;
 
     // ---- guarded by lock ----
     private Object[] ring;
@@ -172,8 +186,12 @@ final class ChannelCore<T> {
         this.capacity = capacity;
         this.overflow = overflow;
         this.onUndelivered = onUndelivered;
-        boolean isFast = overflow == Overflow.BLOCK && capacity >= 1 && capacity <= FAST_MAX;
-        this.fast = isFast ? new SlotRing(capacity) : null;
+        boolean unbounded = capacity == Integer.MAX_VALUE;
+        boolean isFast =
+                unbounded
+                        ? FAST_UNBOUNDED
+                        : overflow == Overflow.BLOCK && capacity >= 1 && capacity <= FAST_MAX;
+        this.fast = !isFast ? null : unbounded ? new SegmentRing() : new SlotRing(capacity);
         this.ring = isFast ? null : new Object[Math.max(1, Math.min(capacity, INITIAL_RING))];
         this.sendBlocker = new Blocker(true);
         this.recvBlocker = new Blocker(false);
@@ -438,8 +456,8 @@ final class ChannelCore<T> {
         simNote(true);
         if (fast != null) {
             int r = fast.offer(x);
-            if (r != SlotRing.GATED) {
-                return r == SlotRing.OK ? OK : FULL;
+            if (r != GatedRing.GATED) {
+                return r == GatedRing.OK ? OK : FULL;
             }
         }
         lock();
@@ -454,7 +472,7 @@ final class ChannelCore<T> {
         simNote(false);
         if (fast != null) {
             Object x = fast.poll();
-            if (x != SlotRing.GATED_MARK) {
+            if (x != GatedRing.GATED_MARK) {
                 return x == null ? EMPTY : x;
             }
         }
@@ -478,10 +496,10 @@ final class ChannelCore<T> {
         if (fast != null) {
             for (int left = Waiter.spinBudget(); ; left--) {
                 int r = fast.offer(x);
-                if (r == SlotRing.OK) {
+                if (r == GatedRing.OK) {
                     return OK;
                 }
-                if (r == SlotRing.GATED || left <= 0 || deadline.isExpired()) {
+                if (r == GatedRing.GATED || left <= 0 || deadline.isExpired()) {
                     break;
                 }
                 Waiter.backOff(left);
@@ -523,10 +541,10 @@ final class ChannelCore<T> {
         if (fast != null) {
             for (int left = Waiter.spinBudget(); ; left--) {
                 Object x = fast.poll();
-                if (x != null && x != SlotRing.GATED_MARK) {
+                if (x != null && x != GatedRing.GATED_MARK) {
                     return x;
                 }
-                if (x == SlotRing.GATED_MARK || left <= 0 || deadline.isExpired()) {
+                if (x == GatedRing.GATED_MARK || left <= 0 || deadline.isExpired()) {
                     break;
                 }
                 Waiter.backOff(left);
@@ -779,6 +797,9 @@ final class ChannelCore<T> {
     }
 
     int size() {
+        if (fast != null) {
+            return fast.approxSize(); // lock-free: taking the lock would close the gate
+        }
         lock();
         int n = bufSize();
         unlockAndWake();

@@ -11,7 +11,7 @@ import java.lang.invoke.VarHandle;
  * sets while it holds its lock and while anyone waits, so that the fast path and the locked path
  * never both move the same counter.
  */
-final class SlotRing extends SlotRingHead {
+final class SlotRing extends GatedRing {
     /*
      * Implementation notes
      *
@@ -57,22 +57,13 @@ final class SlotRing extends SlotRingHead {
      * that returns the element. The locked primitives publish the same way; clearing the gate
      * (a volatile RMW) orders them before any later fast op.
      *
-     * Padding. tail and head live in classes of a padded hierarchy (JCTools' layout trick) so
-     * that a producer and a consumer do not share a cache line on the counters.
+     * Padding. tail and head live in classes of a padded hierarchy (JCTools' layout trick, in
+     * GatedRing.java, shared with the unbounded SegmentRing) so that a producer and a consumer
+     * do not share a cache line on the counters.
      *
      * References. D. Vyukov, "Bounded MPMC queue", 1024cores.net; the gate bit in the counter
      * follows the "closed bit in the tail" of crossbeam-channel's array flavor (its mark_bit).
      */
-
-    /** The gate bit of both counters. */
-    static final long SLOW = 1L << 62;
-
-    static final int OK = 0;
-    static final int FULL = 1;
-    static final int GATED = 2;
-
-    /** What {@link #poll()} returns when the gate is closed. */
-    static final Object GATED_MARK = new Object();
 
     private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -100,7 +91,7 @@ final class SlotRing extends SlotRingHead {
 
     // ---- fast path (no lock) ----
 
-    /** Offers {@code x}: {@link #OK}, {@link #FULL}, or {@link #GATED} (take the lock). */
+    @Override
     int offer(Object x) {
         long t = (long) TAIL.getVolatile(this);
         while (true) {
@@ -131,6 +122,7 @@ final class SlotRing extends SlotRingHead {
     }
 
     /** Takes the oldest element: it, null if empty, or {@link #GATED_MARK} (take the lock). */
+    @Override
     Object poll() {
         long h = (long) HEAD.getVolatile(this);
         while (true) {
@@ -158,50 +150,18 @@ final class SlotRing extends SlotRingHead {
         }
     }
 
-    /** A racy size, for diagnostics. */
+    @Override
     int approxSize() {
-        long h = (long) HEAD.getVolatile(this) & ~SLOW;
-        long t = (long) TAIL.getVolatile(this) & ~SLOW;
-        return (int) Math.max(0, Math.min(cap, t - h));
-    }
-
-    // ---- the gate ----
-
-    /** Closes the gate on both counters (the caller holds the channel's lock). */
-    void enterSlow() {
-        if (((long) TAIL.getVolatile(this) & SLOW) == 0) {
-            TAIL.getAndBitwiseOr(this, SLOW);
-        }
-        if (((long) HEAD.getVolatile(this) & SLOW) == 0) {
-            HEAD.getAndBitwiseOr(this, SLOW);
-        }
-    }
-
-    /** Opens the gate again (the caller holds the lock and is about to release it). */
-    void exitSlow() {
-        TAIL.getAndBitwiseAnd(this, ~SLOW);
-        HEAD.getAndBitwiseAnd(this, ~SLOW);
+        return (int) Math.max(0, Math.min(cap, tailPos() - headPos()));
     }
 
     // ---- locked primitives: the caller holds the lock with the gate closed ----
 
-    private long tailLocked() {
-        return (long) TAIL.getVolatile(this) & ~SLOW;
-    }
-
-    private long headLocked() {
-        return (long) HEAD.getVolatile(this) & ~SLOW;
-    }
-
-    /** The exact number of elements, counting reserved slots not yet published. */
-    int sizeLocked() {
-        return (int) (tailLocked() - headLocked());
-    }
-
     /** Appends {@code x} if there is room; returns whether it did. */
+    @Override
     boolean pushLocked(Object x) {
-        long t = tailLocked();
-        if (t - headLocked() >= cap) {
+        long t = tailPos();
+        if (t - headPos() >= cap) {
             return false;
         }
         int i = index(t);
@@ -215,9 +175,10 @@ final class SlotRing extends SlotRingHead {
     }
 
     /** Removes and returns the oldest element, or null if there is none. */
+    @Override
     Object popLocked() {
-        long h = headLocked();
-        if (tailLocked() == h) {
+        long h = headPos();
+        if (tailPos() == h) {
             return null;
         }
         int i = awaitPublished(h);
@@ -229,8 +190,9 @@ final class SlotRing extends SlotRingHead {
     }
 
     /** The element {@code k} places from the oldest ({@code k < sizeLocked()}), not removed. */
+    @Override
     Object getLocked(int k) {
-        return items[awaitPublished(headLocked() + k)];
+        return items[awaitPublished(headPos() + k)];
     }
 
     private int awaitPublished(long p) {
@@ -240,51 +202,4 @@ final class SlotRing extends SlotRingHead {
         }
         return i;
     }
-}
-
-/** Padding before the tail counter (see SlotRing's notes). */
-abstract class SlotRingPad0 {
-    long p00, p01, p02, p03, p04, p05, p06, p07;
-    long p08, p09, p10, p11, p12, p13, p14, p15;
-}
-
-/** The producers' counter. */
-abstract class SlotRingTail extends SlotRingPad0 {
-    static final VarHandle TAIL;
-
-    static {
-        try {
-            TAIL = MethodHandles.lookup().findVarHandle(SlotRingTail.class, "tail", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    @SuppressWarnings("unused") // accessed through TAIL
-    private volatile long tail;
-}
-
-/** Padding between the counters. */
-abstract class SlotRingPad1 extends SlotRingTail {
-    long p20, p21, p22, p23, p24, p25, p26, p27;
-    long p28, p29, p30, p31, p32, p33, p34, p35;
-}
-
-/** The consumers' counter, then padding after it. */
-abstract class SlotRingHead extends SlotRingPad1 {
-    static final VarHandle HEAD;
-
-    static {
-        try {
-            HEAD = MethodHandles.lookup().findVarHandle(SlotRingHead.class, "head", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    @SuppressWarnings("unused") // accessed through HEAD
-    private volatile long head;
-
-    long p40, p41, p42, p43, p44, p45, p46, p47;
-    long p48, p49, p50, p51, p52, p53, p54, p55;
 }

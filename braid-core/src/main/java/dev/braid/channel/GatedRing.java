@@ -1,0 +1,140 @@
+package dev.braid.channel;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A lock-free channel buffer whose two position counters carry a "slow" gate bit that {@link
+ * ChannelCore} sets while it holds its lock and while anyone waits, so that the fast path and the
+ * locked path never both move the same counter: {@link SlotRing} (bounded) and {@link SegmentRing}
+ * (unbounded).
+ */
+abstract sealed class GatedRing extends RingHead permits SlotRing, SegmentRing {
+    /*
+     * Implementation notes
+     *
+     * The gate (ADR 0044, shared by both rings). Bit 62 (SLOW) of tail and of head says "the
+     * locked path owns this counter". A fast operation CASes the whole word expecting the bit
+     * clear, so one CAS both checks the gate and commits its reservation. ChannelCore sets the
+     * bit on both counters (enterSlow) right after taking its lock and clears it (exitSlow) just
+     * before releasing the lock unless the channel is closed or an entry waits in one of its
+     * lists; while it is set only the lock holder moves the counters. SlotRing's notes give the
+     * ordering argument; it does not depend on how a position maps to a slot, which is all the
+     * two subclasses differ in.
+     *
+     * Padding. tail and head live in classes of a padded hierarchy (JCTools' layout trick) so
+     * that a producer and a consumer do not share a cache line on the counters.
+     */
+
+    /** The gate bit of both counters. */
+    static final long SLOW = 1L << 62;
+
+    static final int OK = 0;
+    static final int FULL = 1;
+    static final int GATED = 2;
+
+    /** What {@link #poll()} returns when the gate is closed. */
+    static final Object GATED_MARK = new Object();
+
+    // ---- fast path (no lock) ----
+
+    /** Offers {@code x}: {@link #OK}, {@link #FULL}, or {@link #GATED} (take the lock). */
+    abstract int offer(Object x);
+
+    /** Takes the oldest element: it, null if empty, or {@link #GATED_MARK} (take the lock). */
+    abstract Object poll();
+
+    /** A racy size, for diagnostics. */
+    abstract int approxSize();
+
+    // ---- the gate ----
+
+    /** Closes the gate on both counters (the caller holds the channel's lock). */
+    final void enterSlow() {
+        if (((long) TAIL.getVolatile(this) & SLOW) == 0) {
+            TAIL.getAndBitwiseOr(this, SLOW);
+        }
+        if (((long) HEAD.getVolatile(this) & SLOW) == 0) {
+            HEAD.getAndBitwiseOr(this, SLOW);
+        }
+    }
+
+    /** Opens the gate again (the caller holds the lock and is about to release it). */
+    final void exitSlow() {
+        TAIL.getAndBitwiseAnd(this, ~SLOW);
+        HEAD.getAndBitwiseAnd(this, ~SLOW);
+    }
+
+    /** The producers' position without the gate bit (exact under the lock, racy otherwise). */
+    final long tailPos() {
+        return (long) TAIL.getVolatile(this) & ~SLOW;
+    }
+
+    /** The consumers' position without the gate bit (exact under the lock, racy otherwise). */
+    final long headPos() {
+        return (long) HEAD.getVolatile(this) & ~SLOW;
+    }
+
+    // ---- locked primitives: the caller holds the lock with the gate closed ----
+
+    /** The exact number of elements, counting reserved slots not yet published. */
+    final int sizeLocked() {
+        return (int) Math.min(Integer.MAX_VALUE, tailPos() - headPos());
+    }
+
+    /** Appends {@code x} if there is room; returns whether it did. */
+    abstract boolean pushLocked(Object x);
+
+    /** Removes and returns the oldest element, or null if there is none. */
+    abstract Object popLocked();
+
+    /** The element {@code k} places from the oldest ({@code k < sizeLocked()}), not removed. */
+    abstract Object getLocked(int k);
+}
+
+/** Padding before the tail counter (see GatedRing's notes). */
+abstract class RingPad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p08, p09, p10, p11, p12, p13, p14, p15;
+}
+
+/** The producers' counter. */
+abstract class RingTail extends RingPad0 {
+    static final VarHandle TAIL;
+
+    static {
+        try {
+            TAIL = MethodHandles.lookup().findVarHandle(RingTail.class, "tail", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // accessed through TAIL
+    private volatile long tail;
+}
+
+/** Padding between the counters. */
+abstract class RingPad1 extends RingTail {
+    long p20, p21, p22, p23, p24, p25, p26, p27;
+    long p28, p29, p30, p31, p32, p33, p34, p35;
+}
+
+/** The consumers' counter, then padding after it. */
+abstract class RingHead extends RingPad1 {
+    static final VarHandle HEAD;
+
+    static {
+        try {
+            HEAD = MethodHandles.lookup().findVarHandle(RingHead.class, "head", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // accessed through HEAD
+    private volatile long head;
+
+    long p40, p41, p42, p43, p44, p45, p46, p47;
+    long p48, p49, p50, p51, p52, p53, p54, p55;
+}
