@@ -524,12 +524,22 @@ public final class Channel<T> implements Sender<T>, Receiver<T> {
 
     private RecvResult<T> recvResult(Object x, boolean timed) {
         if (x == ChannelCore.EMPTY) {
-            return timed ? new RecvResult.TimedOut<>() : new RecvResult.Empty<>();
+            return timed ? timedOut() : empty(); // shared constants: a miss allocates nothing
         }
         if (x == ChannelCore.CLOSED) {
             return new RecvResult.Closed<>(Optional.ofNullable(core.cause()));
         }
         return new RecvResult.Received<>(cast(x));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> RecvResult<T> empty() {
+        return (RecvResult<T>) RecvResult.Empty.INSTANCE;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> RecvResult<T> timedOut() {
+        return (RecvResult<T>) RecvResult.TimedOut.INSTANCE;
     }
 
     @SuppressWarnings("unchecked")

@@ -33,7 +33,10 @@ public sealed interface RecvResult<T> {
      *
      * @param <T> the element type
      */
-    record Empty<T>() implements RecvResult<T> {}
+    record Empty<T>() implements RecvResult<T> {
+        /** The one instance the channel returns (a failed tryRecv allocates nothing). */
+        static final Empty<?> INSTANCE = new Empty<>();
+    }
 
     /**
      * The channel is closed and has no element left.
@@ -57,7 +60,10 @@ public sealed interface RecvResult<T> {
      *
      * @param <T> the element type
      */
-    record TimedOut<T>() implements RecvResult<T> {}
+    record TimedOut<T>() implements RecvResult<T> {
+        /** The one instance the channel returns. */
+        static final TimedOut<?> INSTANCE = new TimedOut<>();
+    }
 
     /**
      * Whether an element was received.
