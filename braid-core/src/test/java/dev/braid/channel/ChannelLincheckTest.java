@@ -11,7 +11,9 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
  * waiter (a pending send registration that is withdrawn), and the queue view's peek, remove(Object)
  * and snapshot, against the same class run sequentially. Smoke sizes in the default build; {@code
  * -Plincheck} runs long, with the ring shrunk to one slot ({@code -Dbraid.channel.ring=1}) so
- * growth and wrap-around happen constantly.
+ * growth and wrap-around happen constantly, and unbounded segments of two cells ({@code
+ * -Dbraid.channel.segment=2}). {@code -Dbraid.lincheck.flavor=RendezvousWithWaiters} (a class's
+ * simple name) runs one flavor only.
  */
 class ChannelLincheckTest {
     /** Operations shared by every flavor. */
@@ -76,6 +78,45 @@ class ChannelLincheckTest {
         @Operation
         public String offerThenWithdraw(@Param(name = "v") int v) {
             SendRegistration r = ch.registerSend(v, () -> {});
+            if (r.cancel()) {
+                return "withdrawn";
+            }
+            return r.result().getClass().getSimpleName();
+        }
+    }
+
+    /**
+     * Ops plus cancelled waiters on a rendezvous channel, where an offer that is pending can be
+     * taken by a receiver at any moment: {@code offer} leaves a send registration (a waiter without
+     * a thread) on offer, {@code withdraw} cancels the oldest one still held. Both take this
+     * object's monitor so that the list of held registrations is in registration order; the channel
+     * operations themselves are not under it. Withdrawing reports "withdrawn" (the element was
+     * never delivered) or the send's outcome (a receiver took it, or close or cancel rejected it),
+     * never both, and a withdrawn element is never received.
+     */
+    public static class RendezvousWithWaiters extends Ops {
+        private final java.util.ArrayDeque<SendRegistration> held = new java.util.ArrayDeque<>();
+
+        public RendezvousWithWaiters() {
+            super(Channel.<Integer>builder().rendezvous());
+        }
+
+        @Operation
+        public synchronized String offer(@Param(name = "v") int v) {
+            SendRegistration r = ch.registerSend(v, () -> {});
+            if (r.isDone()) {
+                return r.result().getClass().getSimpleName();
+            }
+            held.add(r);
+            return "pending";
+        }
+
+        @Operation
+        public synchronized String withdraw() {
+            SendRegistration r = held.poll();
+            if (r == null) {
+                return "none";
+            }
             if (r.cancel()) {
                 return "withdrawn";
             }
@@ -155,11 +196,20 @@ class ChannelLincheckTest {
     }
 
     static java.util.List<Class<? extends Ops>> flavors() {
+        String only = System.getProperty("braid.lincheck.flavor"); // e.g. RendezvousWithWaiters
+        if (only != null && !only.isEmpty()) {
+            return allFlavors().stream().filter(c -> c.getSimpleName().equals(only)).toList();
+        }
         if (!isLong()) {
             return java.util.List.of(Bounded1.class);
         }
+        return allFlavors();
+    }
+
+    static java.util.List<Class<? extends Ops>> allFlavors() {
         return java.util.List.of(
                 Rendezvous.class,
+                RendezvousWithWaiters.class,
                 Bounded1.class,
                 Bounded2.class,
                 DropOldest2.class,
