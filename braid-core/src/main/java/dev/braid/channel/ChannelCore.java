@@ -797,8 +797,9 @@ final class ChannelCore<T> {
     }
 
     int size() {
-        if (fast != null) {
-            return fast.approxSize(); // lock-free: taking the lock would close the gate
+        int open = fast != null ? fast.sizeIfOpen() : -1;
+        if (open >= 0) {
+            return open; // lock-free: taking the lock would close the gate to the fast path
         }
         lock();
         int n = bufSize();

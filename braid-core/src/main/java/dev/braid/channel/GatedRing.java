@@ -75,6 +75,26 @@ abstract sealed class GatedRing extends RingHead permits SlotRing, SegmentRing {
         return (long) HEAD.getVolatile(this) & ~SLOW;
     }
 
+    /**
+     * The exact size at one instant without the lock, or -1 if the gate is closed (then a locked
+     * operation may be halfway through several moves, and the caller takes the lock). Reads head,
+     * tail, head again: both counters only grow, so an unchanged head means the size was {@code
+     * tail - head} when tail was read; an open gate on both reads means no locked operation was in
+     * progress then (lock() closes the gate before its first move, unlock opens it after its last).
+     */
+    final int sizeIfOpen() {
+        while (true) {
+            long h = (long) HEAD.getVolatile(this);
+            long t = (long) TAIL.getVolatile(this);
+            if (((h | t) & SLOW) != 0) {
+                return -1;
+            }
+            if ((long) HEAD.getVolatile(this) == h) {
+                return (int) Math.min(Integer.MAX_VALUE, t - h);
+            }
+        }
+    }
+
     // ---- locked primitives: the caller holds the lock with the gate closed ----
 
     /** The exact number of elements, counting reserved slots not yet published. */

@@ -66,9 +66,13 @@ class SegmentRingTest {
     void aClosedGateTurnsFastOperationsAwayAndMovesNothing() {
         SegmentRing r = new SegmentRing();
         assertThat(r.offer("a")).isEqualTo(GatedRing.OK);
+        assertThat(r.sizeIfOpen()).isEqualTo(1);
         r.enterSlow();
         assertThat(r.offer("b")).isEqualTo(GatedRing.GATED);
         assertThat(r.poll()).isSameAs(GatedRing.GATED_MARK);
+        assertThat(r.sizeIfOpen())
+                .as("a locked operation may be mid-way: no snapshot")
+                .isEqualTo(-1);
         assertThat(r.sizeLocked()).isEqualTo(1);
         r.exitSlow();
         assertThat(r.poll()).isEqualTo("a");
