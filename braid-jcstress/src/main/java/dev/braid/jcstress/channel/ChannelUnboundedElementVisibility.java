@@ -15,8 +15,8 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * On an unbounded channel (the lock-free segment ring of ADR 0057), an element's contents written
  * before {@code trySend} are visible after {@code tryRecv}: actor 1 fills two plain fields of a
  * fresh object and sends it; actor 2 tries to receive and reads both fields. It finds nothing (-1)
- * or the object with both writes. One element is sent and taken first so that the racing pair
- * works on a ring whose counters have moved.
+ * or the object with both writes. One element is sent and taken first so that the racing pair works
+ * on a ring whose counters have moved.
  */
 @JCStressTest
 @Outcome(id = "-1, -1, -1", expect = ACCEPTABLE, desc = "receiver ran first: empty")
