@@ -5,74 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.braid.async.Async;
-import dev.braid.async.AsyncMutex;
 import dev.braid.async.LocalExecutor;
 import dev.braid.async.TaskHandle;
-import dev.braid.async.ThreadedExecutor;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The examples of {@code docs/async.md} that {@code AsyncDocExamplesTest} (braid-core) does not
- * hold — the {@code AsyncMutex} one, the misuse table's rows added by the audit — and the README's
- * async line, compiled and run.
+ * What of {@code docs/async.md} braid-core's {@code AsyncDocExamplesTest} and {@code
+ * AsyncMutexTest} (which hold its examples) do not: the misuse table's row added by the audit, and
+ * the README's async line, compiled and run.
  */
-@SuppressWarnings("try") // a guard held for its scope only
 class AsyncGuideTest {
-    private static Async<Integer> fetch(String key) {
-        return Async.yieldNow().map(v -> key.length());
-    }
-
-    @Test
-    void asyncMutex() throws Exception {
-        // --- docs/async.md, "Mutual exclusion between tasks: AsyncMutex"
-        AsyncMutex m = new AsyncMutex("counter");
-        Map<String, Integer> store = new HashMap<>(); // guarded by m
-        Async<Integer> increment =
-                m.lock()
-                        .then(
-                                guard ->
-                                        fetch("k") // holds the lock across a pending point
-                                                .map(
-                                                        v -> {
-                                                            try (guard) {
-                                                                return store.merge(
-                                                                        "k", v, Integer::sum);
-                                                            }
-                                                        }));
-        // ---
-        try (ThreadedExecutor ex = ThreadedExecutor.create("workers", 2)) {
-            // a future runs once: spawn it once (a second spawn of the same object would poll a
-            // completed future, which braid's combinators refuse)
-            TaskHandle<Integer> first = ex.spawn(increment);
-            TaskHandle<Integer> second =
-                    ex.spawn(
-                            m.lock()
-                                    .then(
-                                            guard ->
-                                                    fetch("k")
-                                                            .map(
-                                                                    v -> {
-                                                                        try (guard) {
-                                                                            return store.merge(
-                                                                                    "k",
-                                                                                    v,
-                                                                                    Integer::sum);
-                                                                        }
-                                                                    })));
-            assertThat(List.of(first.join(), second.join())).containsExactlyInAnyOrder(1, 2);
-        }
-        assertThat(store).containsEntry("k", 2);
-        assertThat(m.isLocked()).isFalse();
-        try (AsyncMutex.Guard g = Async.await(m.lock())) { // from a thread, as the guide says
-            assertThat(m.isLocked()).isTrue();
-            assertThat(m.tryLock()).isEmpty();
-        }
-    }
-
     @Test
     void misuseRowsAddedByTheAudit() throws Exception {
         try (LocalExecutor ex = LocalExecutor.create("main")) {
