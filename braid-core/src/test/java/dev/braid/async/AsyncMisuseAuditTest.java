@@ -138,6 +138,21 @@ class AsyncMisuseAuditTest {
     }
 
     @Test
+    void spawningOneFutureTwiceSaysThatAFutureRunsOnce() throws Exception {
+        try (LocalExecutor ex = LocalExecutor.create("audit")) {
+            Async<Integer> once = Async.yieldNow().map(v -> 1);
+            assertThat(ex.blockOn(ex.spawn(once))).isEqualTo(1);
+            TaskHandle<Integer> again = ex.spawn("again", once);
+            assertThatThrownBy(() -> ex.blockOn(again))
+                    .isInstanceOf(TaskPanicException.class)
+                    .cause()
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("a future runs once")
+                    .hasMessageContaining("build a new future");
+        }
+    }
+
+    @Test
     @SuppressWarnings("try") // the child calls close() on the resource: the misuse under test
     void aScopeClosedFromInsideItsOwnChildFailsFastInsteadOfWaitingForItself() throws Exception {
         try (ThreadedExecutor ex = ThreadedExecutor.create("audit", 1);
