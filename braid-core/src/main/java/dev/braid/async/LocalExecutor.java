@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  *
  * <p>Tasks spawned here make progress only while some thread is inside {@code blockOn}: the
- * executor has no thread of its own. One thread at a time may drive it.
+ * executor has no thread of its own. One thread at a time may drive it. So wait for one of its
+ * tasks with {@code blockOn(handle)}: an untimed {@link TaskHandle#join()} while no thread drives
+ * the executor throws instead of waiting for ever (ADR 0066).
  */
 public final class LocalExecutor implements AsyncExecutor {
     /*
