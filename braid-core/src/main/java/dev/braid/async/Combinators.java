@@ -35,7 +35,9 @@ final class Combinators {
     static IllegalStateException pollAfterCompletion(Object future) {
         return new IllegalStateException(
                 future.getClass().getSimpleName()
-                        + " polled after it completed (a completed future is never polled again)");
+                        + " polled after it completed (a completed future is never polled again;"
+                        + " a future runs once: to run the same work again, in a second spawn or a"
+                        + " retry, build a new future, e.g. from a method that returns one)");
     }
 
     /**

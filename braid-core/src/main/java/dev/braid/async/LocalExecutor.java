@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  *
  * <p>Tasks spawned here make progress only while some thread is inside {@code blockOn}: the
- * executor has no thread of its own. One thread at a time may drive it.
+ * executor has no thread of its own. One thread at a time may drive it. So wait for one of its
+ * tasks with {@code blockOn(handle)}: an untimed {@link TaskHandle#join()} while no thread drives
+ * the executor throws instead of waiting for ever (ADR 0066).
  */
 public final class LocalExecutor implements AsyncExecutor {
     /*
@@ -82,16 +84,27 @@ public final class LocalExecutor implements AsyncExecutor {
 
     @Override
     public <T> TaskHandle<T> spawn(Async<T> future) {
-        return tasks.spawn(null, future, null);
+        return mine(tasks.spawn(null, future, null));
     }
 
     @Override
     public <T> TaskHandle<T> spawn(String name, Async<T> future) {
-        return tasks.spawn(Args.notBlank(name, "name"), future, null);
+        return mine(tasks.spawn(Args.notBlank(name, "name"), future, null));
     }
 
     <T> TaskHandle<T> spawnScoped(String name, Async<T> future, CancelScope s) {
-        return tasks.spawn(name, future, s);
+        return mine(tasks.spawn(name, future, s));
+    }
+
+    /** Marks the handle as this executor's, so that an untimed join nobody can serve fails fast. */
+    private <T> TaskHandle<T> mine(TaskHandle<T> h) {
+        h.local = this;
+        return h;
+    }
+
+    /** Whether a thread is inside {@link #blockOn} or {@link #runUntilStalled} now. */
+    boolean isDriven() {
+        return driver.get() != null;
     }
 
     /**
@@ -118,6 +131,15 @@ public final class LocalExecutor implements AsyncExecutor {
         }
         Thread self = Thread.currentThread();
         Thread other = driver.compareAndExchange(null, self);
+        if (other == self) {
+            throw new IllegalStateException(
+                    "blockOn called on thread '"
+                            + self.getName()
+                            + "', which is already inside blockOn of LocalExecutor '"
+                            + name
+                            + "': it would wait for itself; spawn the future on the executor"
+                            + " instead");
+        }
         if (other != null) {
             throw new IllegalStateException(
                     "LocalExecutor '"
@@ -216,6 +238,13 @@ public final class LocalExecutor implements AsyncExecutor {
 
     @Override
     public String toString() {
-        return "LocalExecutor[" + name + ", live=" + tasks.size() + "]";
+        Thread d = driver.get();
+        return "LocalExecutor["
+                + name
+                + ", live="
+                + tasks.size()
+                + (isClosed() ? ", closed" : "")
+                + (d != null ? ", driven by '" + d.getName() + "'" : ", not driven")
+                + "]";
     }
 }

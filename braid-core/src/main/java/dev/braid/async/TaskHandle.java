@@ -28,6 +28,12 @@ import java.util.concurrent.CompletableFuture;
 public final class TaskHandle<T> implements Async<T> {
     private final RawTask<T> task;
 
+    /**
+     * The local executor that runs the task, if it is one (set by it after spawn; plain: only the
+     * spawning thread is sure to see it, which is the thread that makes the mistake it catches).
+     */
+    LocalExecutor local;
+
     TaskHandle(RawTask<T> task) {
         this.task = task;
     }
@@ -94,10 +100,18 @@ public final class TaskHandle<T> implements Async<T> {
      * @return the task's value, or pending
      * @throws TaskPanicException if the task panicked
      * @throws dev.braid.cancel.CancelledException if the task was cancelled
+     * @throws IllegalStateException if polled by the task itself (it would wait for itself)
      */
     @Override
     public Poll<T> poll(Context cx) {
         Completion.Outcome<T> o = task.completion.poll(cx.waker());
+        if (o == null && Interop.POLLING.get() == task) {
+            throw new IllegalStateException(
+                    "task '"
+                            + task.name
+                            + "' awaits its own handle: it would wait for itself for ever; return"
+                            + " the value instead");
+        }
         if (o == null || !cx.consumeBudget()) {
             return Poll.pending();
         }
@@ -113,7 +127,10 @@ public final class TaskHandle<T> implements Async<T> {
      *     to wait inside a {@link dev.braid.cancel.CancelScope} that is cancelled (or {@link
      *     dev.braid.cancel.DeadlineExceededException}, whose deadline passes)
      * @throws InterruptedException if the caller is interrupted while waiting
-     * @throws IllegalStateException if called inside a poll (await the handle as a future there)
+     * @throws IllegalStateException if called inside a poll (await the handle as a future there),
+     *     or if the task belongs to a {@link LocalExecutor} that no thread is driving and nothing
+     *     bounds the wait (no ambient {@link dev.braid.cancel.CancelScope} that can stop it):
+     *     nothing would ever run the task, so use {@link LocalExecutor#blockOn} with this handle
      */
     public T join() throws InterruptedException {
         return result(await(Deadline.never()));
@@ -162,6 +179,21 @@ public final class TaskHandle<T> implements Async<T> {
             throw new IllegalStateException(
                     "join() inside a poll would block an executor thread: await the handle as a"
                             + " future (then(...)) instead");
+        }
+        LocalExecutor l = local;
+        if (l != null
+                && deadline.isNever()
+                && !l.isDriven()
+                && !Thread.currentThread().isInterrupted() // the wait ends at once: let it
+                && !dev.braid.cancel.CancelScope.current().isActive()) { // bounded by the scope
+            throw new IllegalStateException(
+                    "join() on task '"
+                            + task.name
+                            + "' would wait for ever: its "
+                            + l
+                            + " runs tasks only inside blockOn, and no thread is driving it;"
+                            + " call blockOn(handle) instead, or join while another thread drives"
+                            + " it");
         }
         return task.completion.await(deadline, true, task);
     }

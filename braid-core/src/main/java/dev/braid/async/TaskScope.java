@@ -319,6 +319,18 @@ public final class TaskScope implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "TaskScope[" + policy + ", children=" + children.size() + "]";
+        int owner = closed || joined ? 0 : 1; // the owner's own count until join or close
+        int running = Math.max(0, pending.get() - owner);
+        return "TaskScope["
+                + policy
+                + ", "
+                + (closed ? "closed" : joined ? "joined" : "open")
+                + ", children="
+                + children.size()
+                + ", running="
+                + running
+                + (failures.isEmpty() ? "" : ", failed=" + failures.size())
+                + (source.isCancelled() ? ", cancelled" : "")
+                + "]";
     }
 }

@@ -300,6 +300,7 @@ public final class Select<R> {
                             + " default");
         }
         checkNoSelfJoin();
+        checkSomethingCanFire();
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
@@ -431,6 +432,23 @@ public final class Select<R> {
         }
     }
 
+    /**
+     * Without a channel or join clause and a default, only the token or the time can end the
+     * select; a token that can never be cancelled and a deadline that never comes would leave it
+     * waiting for ever, with nothing in the program able to wake it (ADR 0065).
+     */
+    private void checkSomethingCanFire() {
+        if (clauses.isEmpty()
+                && onDefault == null
+                && (token == null || !token.canBeCancelled())
+                && (onTimeout == null || timeout == null && deadline.isNever())) {
+            throw new IllegalStateException(
+                    "select can never fire: its only clauses are a token that can never be"
+                            + " cancelled or a deadline that never comes; add a channel clause, a"
+                            + " finite timeout or a default");
+        }
+    }
+
     private void checkNoSelfJoin() {
         Thread self = Thread.currentThread();
         for (Clause c : clauses) {
@@ -549,6 +567,21 @@ public final class Select<R> {
                     .append(" (")
                     .append(c.core.describe())
                     .append(')');
+        }
+        String sep = clauses.isEmpty() ? "" : ", ";
+        if (token != null) {
+            sb.append(sep).append(token.isCancelled() ? "cancelled token" : "token");
+            sep = ", ";
+        }
+        if (timeout != null) {
+            sb.append(sep).append("timeout ").append(timeout);
+            sep = ", ";
+        } else if (deadline != null) {
+            sb.append(sep).append(deadline);
+            sep = ", ";
+        }
+        if (onDefault != null) {
+            sb.append(sep).append("default");
         }
         return sb.append(']').toString();
     }

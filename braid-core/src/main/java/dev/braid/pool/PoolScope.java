@@ -47,6 +47,8 @@ public final class PoolScope {
     @SuppressWarnings("unused") // accessed through FIRST_FAILURE
     private volatile TaskHandle<?> firstFailure;
 
+    private volatile boolean closed; // set once the scope has joined every task (ADR 0065)
+
     PoolScope(WorkStealingPool pool) {
         this.pool = pool;
     }
@@ -74,17 +76,33 @@ public final class PoolScope {
      * @param <T> the task's result type
      * @return the task's handle
      * @throws NullPointerException if {@code task} is null
+     * @throws IllegalStateException if the scope has ended (its {@code scope(...)} call returned):
+     *     a task spawned then would outlive it
      */
     public <T> TaskHandle<T> spawn(Callable<T> task) {
         Args.notNull(task, "task");
         Callable<T> inScope = () -> CancelScope.withToken(cancel.token(), task::call);
         TaskHandle<T> h = new TaskHandle<>(pool, inScope, this);
+        tasks.add(h); // volatile write, then read `closed`: Dekker with close()
+        if (closed) {
+            h.tryCancel(); // close() may have seen it: it must find it finished
+            tasks.remove(h);
+            throw new IllegalStateException(
+                    "the scope of pool '"
+                            + pool.name()
+                            + "' has ended: spawn in it only while scope(...) runs (from its body or"
+                            + " its tasks), or submit to the pool");
+        }
         if (cancel.isCancelled()) {
             h.tryCancel();
         } else {
-            pool.schedule(h); // may throw PoolClosedException: then nothing to wait for
+            try {
+                pool.schedule(h);
+            } catch (RuntimeException e) { // PoolClosedException: nothing to wait for
+                h.tryCancel();
+                throw e;
+            }
         }
-        tasks.add(h);
         return h;
     }
 
@@ -94,6 +112,7 @@ public final class PoolScope {
      * @param task the task
      * @return the task's handle
      * @throws NullPointerException if {@code task} is null
+     * @throws IllegalStateException if the scope has ended
      */
     public TaskHandle<Void> spawn(Runnable task) {
         Args.notNull(task, "task");
@@ -111,6 +130,22 @@ public final class PoolScope {
      */
     public boolean isCancelled() {
         return cancel.isCancelled();
+    }
+
+    /**
+     * The scope's state, for debugging: its pool, open or ended, the tasks not yet joined, and
+     * whether a failure cancelled it.
+     *
+     * @return a description of the scope
+     */
+    @Override
+    public String toString() {
+        return "PoolScope[pool '"
+                + pool.name()
+                + "', "
+                + (closed ? "ended" : "open, " + tasks.size() + " tasks")
+                + (isCancelled() ? ", cancelled" : "")
+                + "]";
     }
 
     void childFailed(TaskHandle<?> h, Throwable failure) {
@@ -138,6 +173,10 @@ public final class PoolScope {
             }
         }
         TaskHandle<?> h;
+        while ((h = tasks.poll()) != null) {
+            waitQuietly(h);
+        }
+        closed = true; // volatile write, then read `tasks`: a racing spawn is seen or refused
         while ((h = tasks.poll()) != null) {
             waitQuietly(h);
         }

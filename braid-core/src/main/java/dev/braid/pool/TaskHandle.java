@@ -103,6 +103,7 @@ public final class TaskHandle<T> implements Future<T> {
     private T value;
     private Throwable panic;
     private String workerName;
+    private Thread runner; // plain: only ever compared with the thread that wrote it
 
     TaskHandle(WorkStealingPool pool, Object body, PoolScope scope) {
         this.pool = pool;
@@ -126,6 +127,7 @@ public final class TaskHandle<T> implements Future<T> {
     /** Runs the claimed task on the calling worker and completes the handle. */
     @SuppressWarnings("unchecked")
     void runClaimed(String worker) {
+        runner = Thread.currentThread();
         T v = null;
         Throwable failure = null;
         try {
@@ -219,9 +221,11 @@ public final class TaskHandle<T> implements Future<T> {
      * @throws CancelledException if the task was cancelled, or if the caller has to wait inside a
      *     {@link CancelScope} that is cancelled (or whose deadline passes)
      * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws IllegalStateException if called by the task itself (it would wait for itself)
      */
     public T join() throws InterruptedException {
         Rt.yieldPoint(Op.JOIN, this);
+        checkNotSelf();
         if (!isFinished() && !tryRunHere()) {
             awaitDone(Deadline.never(), true);
         }
@@ -237,6 +241,7 @@ public final class TaskHandle<T> implements Future<T> {
      * @throws PanicException if the task threw
      * @throws CancelledException as for {@link #join()}
      * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws IllegalStateException if called by the task itself (it would wait for itself)
      * @throws NullPointerException if {@code timeout} is null
      */
     public JoinOutcome<T> join(Duration timeout) throws InterruptedException {
@@ -252,11 +257,13 @@ public final class TaskHandle<T> implements Future<T> {
      * @throws PanicException if the task threw
      * @throws CancelledException as for {@link #join()}
      * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws IllegalStateException if called by the task itself (it would wait for itself)
      * @throws NullPointerException if {@code deadline} is null
      */
     public JoinOutcome<T> join(Deadline deadline) throws InterruptedException {
         Args.notNull(deadline, "deadline");
         Rt.yieldPoint(Op.JOIN, this);
+        checkNotSelf();
         if (!isFinished() && !awaitDone(deadline, true)) {
             return new JoinOutcome.TimedOut<>();
         }
@@ -270,10 +277,12 @@ public final class TaskHandle<T> implements Future<T> {
      * @throws ExecutionException if the task threw (the exception is the cause)
      * @throws CancellationException if the task was cancelled
      * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws IllegalStateException if called by the task itself (it would wait for itself)
      */
     @Override
     public T get() throws InterruptedException, ExecutionException {
         Rt.yieldPoint(Op.JOIN, this);
+        checkNotSelf();
         if (!isFinished() && !tryRunHere()) {
             awaitDone(Deadline.never(), true);
         }
@@ -290,6 +299,7 @@ public final class TaskHandle<T> implements Future<T> {
      * @throws CancellationException if the task was cancelled
      * @throws TimeoutException if the task did not finish in time
      * @throws InterruptedException if the caller is interrupted while waiting
+     * @throws IllegalStateException if called by the task itself (it would wait for itself)
      * @throws NullPointerException if {@code unit} is null
      */
     @Override
@@ -297,6 +307,7 @@ public final class TaskHandle<T> implements Future<T> {
             throws InterruptedException, ExecutionException, TimeoutException {
         Args.notNull(unit, "unit");
         Rt.yieldPoint(Op.JOIN, this);
+        checkNotSelf();
         if (!isFinished()
                 && !awaitDone(
                         Deadline.after(Duration.ofNanos(Math.max(0, unit.toNanos(timeout)))),
@@ -317,7 +328,8 @@ public final class TaskHandle<T> implements Future<T> {
     }
 
     /**
-     * The handle's state, for debugging.
+     * The handle's state, for debugging: its pool, and queued, running (on which thread), finished
+     * or failed (on which thread, with the exception's type), or cancelled.
      *
      * @return a description with the status
      */
@@ -326,14 +338,40 @@ public final class TaskHandle<T> implements Future<T> {
         String s =
                 switch ((int) STATUS.getOpaque(this)) {
                     case NEW -> "queued";
-                    case RUNNING ->
-                            isFinished() ? (panic != null ? "failed" : "finished") : "running";
+                    case RUNNING -> {
+                        if (isFinished()) { // acquire: the result fields are visible
+                            yield (panic != null
+                                            ? "failed (" + panic.getClass().getSimpleName() + ")"
+                                            : "finished")
+                                    + (workerName != null ? " on '" + workerName + "'" : "");
+                        }
+                        Thread r = runner; // racy read, for display only
+                        yield r != null ? "running on '" + r.getName() + "'" : "running";
+                    }
                     default -> "cancelled";
                 };
-        return "TaskHandle[" + s + "]";
+        return "TaskHandle[pool '" + pool.name() + "', " + s + "]";
     }
 
     // ---- waiting ----
+
+    /**
+     * A task that joins its own handle, directly or from a task run inside its own join (helping),
+     * would wait for a frame below it on the same stack: it can never finish. {@code runner} is
+     * written by the thread that runs the task, so it equals the current thread only on that
+     * thread, and only while the task's frame is live if the task is unfinished (ADR 0065).
+     */
+    private void checkNotSelf() {
+        if (runner == Thread.currentThread() && !isFinished()) {
+            throw new IllegalStateException(
+                    "a task of pool '"
+                            + pool.name()
+                            + "' joins its own handle on thread '"
+                            + Thread.currentThread().getName()
+                            + "': it would wait for itself for ever; return the value instead, or"
+                            + " join only tasks it forked");
+        }
+    }
 
     /**
      * An untimed join outside the pool runs the task it waits for on the calling thread if no
