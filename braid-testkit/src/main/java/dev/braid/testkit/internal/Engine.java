@@ -100,8 +100,10 @@ public final class Engine {
         if (insideSimulation()) {
             throw new IllegalStateException("a simulation cannot be started inside a simulation");
         }
-        Scheduler run = new Scheduler(strategy, maxSteps, Thread.currentThread(), settings);
-        return drive(run, body, watchdog);
+        Carrier carrier = Carrier.claim();
+        Scheduler run =
+                new Scheduler(strategy, maxSteps, Thread.currentThread(), settings, carrier);
+        return drive(run, body, watchdog, carrier);
     }
 
     /**
@@ -121,11 +123,24 @@ public final class Engine {
         if (insideSimulation()) {
             throw new IllegalStateException("a simulation cannot be started inside a simulation");
         }
-        Scheduler run = new Scheduler(strategy, maxSteps, Thread.currentThread(), settings);
+        Carrier carrier = Carrier.claim();
+        Scheduler run =
+                new Scheduler(strategy, maxSteps, Thread.currentThread(), settings, carrier);
         Tracer tracer = new Tracer(run.tasks);
         run.tracer = tracer;
-        SimResult result = drive(run, body, watchdog);
+        SimResult result = drive(run, body, watchdog, carrier);
         return Diagnosis.trace(result, tracer, run.faults.injected());
+    }
+
+    private static SimResult drive(
+            Scheduler run, SimBody body, Duration watchdog, Carrier carrier) {
+        try {
+            return drive(run, body, watchdog);
+        } finally {
+            if (carrier != null) {
+                carrier.release(run.alive.get() == 0);
+            }
+        }
     }
 
     private static SimResult drive(Scheduler run, SimBody body, Duration watchdog) {
