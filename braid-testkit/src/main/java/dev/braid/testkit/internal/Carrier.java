@@ -1,7 +1,6 @@
 package dev.braid.testkit.internal;
 
 import java.lang.reflect.Constructor;
-import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +20,7 @@ final class Carrier implements Executor {
      * submits to the pool, which may wake an idle carrier that steals the continuation: with two
      * engines on two cores, both engines' threads migrate between both carriers and each hand-off
      * can cost a cross-core wake-up. A carrier of its own per engine keeps a whole run on one
-     * platform thread, and a hand-off becomes a push to a local deque and a continuation yield.
+     * platform thread, and a hand-off becomes a queue push and a continuation yield.
      *
      * How. JDK 25 has no public API for a virtual thread's scheduler; the builder constructor that
      * takes an Executor (java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)) is reached by
@@ -30,10 +29,18 @@ final class Carrier implements Executor {
      * plain virtual threads on the shared pool, as before: results are the same either way (the
      * baton decides who runs, not the carrier), only the speed differs.
      *
-     * Queues. execute() from the carrier itself (an unpark by the running simulated thread: the JDK
-     * switches to the carrier's identity before it submits) appends to a deque only the carrier
-     * touches; from any other thread (the controller starting the root or tearing a run down, the
-     * JDK's timer and unblocker threads) it appends to a concurrent queue and unparks the carrier.
+     * Queue. execute() appends to one concurrent queue; from another thread than the carrier (the
+     * controller starting the root or tearing a run down, the JDK's timer and unblocker threads)
+     * it also unparks the carrier. (From the carrier itself, i.e. an unpark by the running
+     * simulated thread, the JDK has switched to the carrier's identity before it submits.)
+     *
+     * Pinning. A simulated thread that parks while it cannot unmount (inside a class's static
+     * initializer, or under a native frame) parks the carrier thread itself, and the continuation
+     * it handed the baton to waits in the queue behind it: the run would stall where the shared
+     * pool (which compensates) went on. The controller checks at each watchdog poll: if the queue
+     * holds work and the carrier has run nothing since the last poll, it starts a helper thread
+     * that drains the queue until it has been empty for HELPER_IDLE_NANOS (compensation, as the
+     * ForkJoinPool does for blocked carriers). The baton still lets one simulated thread run.
      *
      * Lifetime. A controller thread keeps its carrier in a ThreadLocal and claims it for each run
      * (IDLE -> BUSY, released after the run). A run that leaves simulated threads behind (a thread
@@ -55,10 +62,16 @@ final class Carrier implements Executor {
 
     private static final ThreadLocal<Carrier> OWN = new ThreadLocal<>();
 
+    private static final long HELPER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final Thread thread;
-    private final ArrayDeque<Runnable> local = new ArrayDeque<>();
-    private final ConcurrentLinkedQueue<Runnable> remote = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger state = new AtomicInteger(BUSY);
+
+    /** Continuations the carrier has started; read by the controller to see it is stuck. */
+    private volatile long started;
+
+    private long startedAtLastCheck = -1;
 
     private Carrier() {
         thread =
@@ -129,22 +142,44 @@ final class Carrier implements Executor {
 
     @Override
     public void execute(Runnable task) {
-        if (Thread.currentThread() == thread) {
-            local.addLast(task);
-        } else {
-            remote.add(task);
+        queue.add(task);
+        if (Thread.currentThread() != thread) {
             LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Called by the controller at each watchdog poll of a run: if work waits and the carrier has
+     * started nothing since the last call, it is blocked (a pinned park), so a helper drains the
+     * queue.
+     */
+    void compensateIfStuck() {
+        long s = started;
+        if (s == startedAtLastCheck && !queue.isEmpty()) {
+            Thread.ofPlatform().name(thread.getName() + "-helper").daemon().start(this::help);
+        }
+        startedAtLastCheck = s;
+    }
+
+    private void help() {
+        long idleSince = System.nanoTime();
+        while (System.nanoTime() - idleSince < HELPER_IDLE_NANOS) {
+            Runnable r = queue.poll();
+            if (r != null) {
+                r.run();
+                idleSince = System.nanoTime();
+            } else {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
+            }
         }
     }
 
     private void loop() {
         long idleSince = System.nanoTime();
         while (true) {
-            Runnable r = local.pollFirst();
-            if (r == null) {
-                r = remote.poll();
-            }
+            Runnable r = queue.poll();
             if (r != null) {
+                started++; // only this thread writes it
                 r.run();
                 idleSince = 0;
                 continue;
@@ -155,7 +190,7 @@ final class Carrier implements Executor {
             }
             int s = state.get();
             if (s != BUSY && t - idleSince >= IDLE_NANOS && state.compareAndSet(s, RETIRED)) {
-                if (remote.isEmpty()) {
+                if (queue.isEmpty()) {
                     return;
                 }
                 state.set(s); // work arrived as it retired: keep going

@@ -135,7 +135,8 @@ public final class Engine {
     private static SimResult drive(
             Scheduler run, SimBody body, Duration watchdog, Carrier carrier) {
         try {
-            return drive(run, body, watchdog);
+            return drive(
+                    run, body, watchdog, carrier == null ? () -> {} : carrier::compensateIfStuck);
         } finally {
             if (carrier != null) {
                 carrier.release(run.alive.get() == 0);
@@ -143,7 +144,8 @@ public final class Engine {
         }
     }
 
-    private static SimResult drive(Scheduler run, SimBody body, Duration watchdog) {
+    private static SimResult drive(
+            Scheduler run, SimBody body, Duration watchdog, Runnable eachPoll) {
         long watchNanos = watchdog.toNanos();
         long poll =
                 Math.clamp(
@@ -157,6 +159,7 @@ public final class Engine {
         while (!run.concluded()) {
             LockSupport.parkNanos(run, poll);
             interrupted |= Thread.interrupted();
+            eachPoll.run();
             long steps = run.steps;
             long t = System.nanoTime();
             if (steps != seen) {
