@@ -68,7 +68,10 @@ final class Carrier implements Executor {
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger state = new AtomicInteger(BUSY);
 
-    /** Continuations the carrier has started; read by the controller to see it is stuck. */
+    /**
+     * Continuations the carrier and its helpers have started; read by the controller to see that
+     * nobody makes progress. Helpers may race on the increment; a lost count still changes it.
+     */
     private volatile long started;
 
     private long startedAtLastCheck = -1;
@@ -149,9 +152,9 @@ final class Carrier implements Executor {
     }
 
     /**
-     * Called by the controller at each watchdog poll of a run: if work waits and the carrier has
-     * started nothing since the last call, it is blocked (a pinned park), so a helper drains the
-     * queue.
+     * Called by the controller at each watchdog poll of a run: if work waits and neither the
+     * carrier nor a helper has started anything since the last call, they are blocked (a pinned
+     * park), so another helper drains the queue.
      */
     void compensateIfStuck() {
         long s = started;
@@ -166,6 +169,7 @@ final class Carrier implements Executor {
         while (System.nanoTime() - idleSince < HELPER_IDLE_NANOS) {
             Runnable r = queue.poll();
             if (r != null) {
+                started++;
                 r.run();
                 idleSince = System.nanoTime();
             } else {
@@ -179,7 +183,7 @@ final class Carrier implements Executor {
         while (true) {
             Runnable r = queue.poll();
             if (r != null) {
-                started++; // only this thread writes it
+                started++;
                 r.run();
                 idleSince = 0;
                 continue;
