@@ -20,4 +20,7 @@ if [ "${BRAID_SKIP_BUILD:-0}" != 1 ]; then
   ./mvnw -q -pl braid-testkit -am test-compile -Dspotless.check.skip=true
 fi
 cp="braid-core/target/classes:braid-testkit/target/classes:braid-testkit/target/test-classes"
-exec "$BRAID_JAVA" -cp "$cp" dev.braid.testkit.bench.BugBenchmark "$@"
+# --add-opens: each engine gets a carrier of its own (ADR 0063); BENCH_CARRIER=shared runs the
+# simulated threads on the JDK's shared pool instead, for an A/B.
+exec "$BRAID_JAVA" --add-opens java.base/java.lang=ALL-UNNAMED \
+  -Dbraid.testkit.carrier="${BENCH_CARRIER:-own}" -cp "$cp" dev.braid.testkit.bench.BugBenchmark "$@"

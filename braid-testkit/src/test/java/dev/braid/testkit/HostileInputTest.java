@@ -244,15 +244,15 @@ class HostileInputTest {
                 "trace",
                 () -> new Exploration(1, 0, Optional.empty()).withTrace(null));
         add(
-                "Shrunk.<init>(SimResult, int, int, boolean, int)",
+                "Shrunk.<init>(SimResult, int, int, long, boolean, int)",
                 NullPointerException.class,
                 "result",
-                () -> new Shrunk(null, 0, 0, true, 0));
+                () -> new Shrunk(null, 0, 0, 0, true, 0));
         add(
-                "Shrunk.<init>(SimResult, int, int, boolean, int)#negative",
+                "Shrunk.<init>(SimResult, int, int, long, boolean, int)#negative",
                 IllegalArgumentException.class,
                 "negative",
-                () -> new Shrunk(failed, -1, 0, true, 0));
+                () -> new Shrunk(failed, -1, 0, 0, true, 0));
         add(
                 "Census.<init>(int, int, List)",
                 NullPointerException.class,

@@ -49,8 +49,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(
         value = 1,
         jvmArgs = {"-Xms1g", "-Xmx1g"},
-        // JMH 1.37 reads field offsets through sun.misc.Unsafe; this only silences JDK 25's warning
-        jvmArgsAppend = "--sun-misc-unsafe-memory-access=allow")
+        // JMH 1.37 reads field offsets through sun.misc.Unsafe; the first only silences JDK 25's
+        // warning. The opening gives each engine a carrier of its own (ADR 0063).
+        jvmArgsAppend = {
+            "--sun-misc-unsafe-memory-access=allow",
+            "--add-opens",
+            "java.base/java.lang=ALL-UNNAMED"
+        })
 @Threads(1)
 public class SchedulesPerSecond {
     /** Schedules per exploration (one benchmark operation). */

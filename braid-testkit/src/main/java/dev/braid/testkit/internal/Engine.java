@@ -100,8 +100,10 @@ public final class Engine {
         if (insideSimulation()) {
             throw new IllegalStateException("a simulation cannot be started inside a simulation");
         }
-        Scheduler run = new Scheduler(strategy, maxSteps, Thread.currentThread(), settings);
-        return drive(run, body, watchdog);
+        Carrier carrier = Carrier.claim();
+        Scheduler run =
+                new Scheduler(strategy, maxSteps, Thread.currentThread(), settings, carrier);
+        return drive(run, body, watchdog, carrier);
     }
 
     /**
@@ -121,14 +123,29 @@ public final class Engine {
         if (insideSimulation()) {
             throw new IllegalStateException("a simulation cannot be started inside a simulation");
         }
-        Scheduler run = new Scheduler(strategy, maxSteps, Thread.currentThread(), settings);
+        Carrier carrier = Carrier.claim();
+        Scheduler run =
+                new Scheduler(strategy, maxSteps, Thread.currentThread(), settings, carrier);
         Tracer tracer = new Tracer(run.tasks);
         run.tracer = tracer;
-        SimResult result = drive(run, body, watchdog);
+        SimResult result = drive(run, body, watchdog, carrier);
         return Diagnosis.trace(result, tracer, run.faults.injected());
     }
 
-    private static SimResult drive(Scheduler run, SimBody body, Duration watchdog) {
+    private static SimResult drive(
+            Scheduler run, SimBody body, Duration watchdog, Carrier carrier) {
+        try {
+            return drive(
+                    run, body, watchdog, carrier == null ? () -> {} : carrier::compensateIfStuck);
+        } finally {
+            if (carrier != null) {
+                carrier.release(run.alive.get() == 0);
+            }
+        }
+    }
+
+    private static SimResult drive(
+            Scheduler run, SimBody body, Duration watchdog, Runnable eachPoll) {
         long watchNanos = watchdog.toNanos();
         long poll =
                 Math.clamp(
@@ -142,6 +159,7 @@ public final class Engine {
         while (!run.concluded()) {
             LockSupport.parkNanos(run, poll);
             interrupted |= Thread.interrupted();
+            eachPoll.run();
             long steps = run.steps;
             long t = System.nanoTime();
             if (steps != seen) {

@@ -22,7 +22,11 @@ public final class PctStrategy implements Strategy {
      *
      * Liveness. Strict priorities starve a spinning task's partner forever; a task that announces a
      * SPIN drops below every other priority (a fresh, lower value each time), as the PCT paper's
-     * implementation does for yields in spin loops. Memory-model choices are uniformly random.
+     * implementation does for yields in spin loops. A plain YIELD is not such a hint (code puts one
+     * between a read and a write to be interleaved there), but a task that reaches YIELD_SPIN
+     * yields in a row without another task running in between is spinning (Sim.yieldNow in a
+     * wait loop, which docs/testkit.md recommends) and drops the same way; without this a correct
+     * wait loop was reported as a livelock (ADR 0064). Memory-model choices are uniformly random.
      *
      * References. Burckhardt et al., "A randomized scheduler with probabilistic guarantees of
      * finding bugs" (ASPLOS 2010).
@@ -39,6 +43,11 @@ public final class PctStrategy implements Strategy {
     private int nextChange;
     private int choices;
     private long lowest;
+    private int spinner = -1;
+    private int spins;
+
+    /** Yields in a row, with no other task running between them, that count as a spin. */
+    static final int YIELD_SPIN = 64;
 
     /**
      * A PCT run.
@@ -84,14 +93,22 @@ public final class PctStrategy implements Strategy {
             priority[current] = depth - 1 - nextChange;
             nextChange++;
         }
-        if (op == Op.SPIN) {
+        if (op == Op.YIELD) {
+            spins = current == spinner ? spins + 1 : 1;
+            spinner = current;
+        }
+        if (op == Op.SPIN || (op == Op.YIELD && spins >= YIELD_SPIN)) {
             priority[current] = --lowest;
+            spins = 0;
         }
         int best = 0;
         for (int i = 1; i < count; i++) {
             if (priority[runnable[i]] > priority[runnable[best]]) {
                 best = i;
             }
+        }
+        if (runnable[best] != current) {
+            spinner = -1; // another task runs: the next yield starts a new count
         }
         return best;
     }

@@ -50,6 +50,10 @@ final class Scheduler {
      * when it next gets the baton. awaitTurn clears the real status while it waits (a set status
      * would make LockSupport.park spin), noting it in interruptSeen first.
      *
+     * Carrier. With java.lang opened to the testkit, a run's virtual threads run on a carrier of
+     * the engine's own (Carrier, ADR 0063) instead of the JDK's shared pool: parallel engines do
+     * not meet, and a hand-off stays on one platform thread. The results are the same either way.
+     *
      * Tradeoffs. One virtual thread per simulated thread costs a few microseconds per hand-off but
      * runs the real code unmodified, with real stacks for reports. Choices are recorded only where
      * two or more tasks are runnable, which keeps schedule strings short; a fingerprint of every step
@@ -101,7 +105,16 @@ final class Scheduler {
         SimResult toResult(String schedule, long steps, int abandoned);
     }
 
-    Scheduler(Strategy strategy, long maxSteps, Thread controller, RunSettings settings) {
+    /** Builds the simulated threads: on the engine's own carrier, or on the JDK's shared pool. */
+    private final Thread.Builder.OfVirtual threads;
+
+    Scheduler(
+            Strategy strategy,
+            long maxSteps,
+            Thread controller,
+            RunSettings settings,
+            Carrier carrier) {
+        this.threads = carrier != null ? carrier.builder() : Thread.ofVirtual();
         this.strategy = strategy;
         this.maxSteps = maxSteps;
         this.settings = settings;
@@ -417,7 +430,7 @@ final class Scheduler {
 
     private Task newTask(String name, SimBody body) {
         Task t = new Task(this, tasks.size(), name);
-        t.thread = Thread.ofVirtual().name(name).unstarted(() -> runTask(t, body));
+        t.thread = threads.name(name).unstarted(() -> runTask(t, body));
         tasks.add(t);
         strategy.onSpawn(t.id);
         alive.incrementAndGet();
@@ -633,7 +646,8 @@ final class Scheduler {
                 LockSupport.unpark(t.thread);
             }
         }
-        LockSupport.unpark(controller);
+        // The controller is not woken here: the last task to end wakes it (alive reaches 0), so
+        // a run costs it one wake-up, not two; if a task never ends, its poll finds the verdict.
         return true;
     }
 

@@ -98,15 +98,28 @@ public final class Shrinker {
                 prefix = dfs.next();
             }
             if (found != null) {
-                return Optional.of(new Shrunk(found, bound, originalPreemptions, true, runs));
+                return Optional.of(
+                        new Shrunk(found, bound, originalPreemptions, failure.steps(), true, runs));
             }
             if (prefix != null) { // the budget ran out at this bound
                 return Optional.of(
-                        new Shrunk(failure, originalPreemptions, originalPreemptions, false, runs));
+                        new Shrunk(
+                                failure,
+                                originalPreemptions,
+                                originalPreemptions,
+                                failure.steps(),
+                                false,
+                                runs));
             }
         }
         return Optional.of(
-                new Shrunk(failure, originalPreemptions, originalPreemptions, true, runs));
+                new Shrunk(
+                        failure,
+                        originalPreemptions,
+                        originalPreemptions,
+                        failure.steps(),
+                        true,
+                        runs));
     }
 
     /** Forwards to a strategy and counts the preemptions of its choices. */

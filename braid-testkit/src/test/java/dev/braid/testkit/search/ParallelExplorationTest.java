@@ -7,6 +7,8 @@ import dev.braid.testkit.SimBody;
 import dev.braid.testkit.Simulation;
 import dev.braid.testkit.Strategy;
 import dev.braid.testkit.internal.Engine;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,5 +69,48 @@ class ParallelExplorationTest {
             expected += i % shards == index % shards ? 1 : 0;
         }
         assertThat(mine.schedulesRun()).isEqualTo(expected);
+    }
+
+    /** The carrier a virtual thread is mounted on, from its {@code toString} ("...@carrier"). */
+    private static String carrier() {
+        String s = Thread.currentThread().toString();
+        return s.substring(s.lastIndexOf('@') + 1);
+    }
+
+    @Test
+    void eachEngineRunsItsSimulatedThreadsOnACarrierOfItsOwn() {
+        // ADR 0063: the testkit's surefire run opens java.base/java.lang, so carriers are on
+        Set<String> carriers = ConcurrentHashMap.newKeySet();
+        SimBody body =
+                () -> {
+                    carriers.add(carrier());
+                    PlantedBugs.atomicCounter();
+                    carriers.add(carrier());
+                };
+        assertThat(base(3).schedules(50).build().explore(body).passed()).isTrue();
+        assertThat(carriers).containsExactly("braid-carrier-" + Thread.currentThread().getName());
+        carriers.clear();
+        assertThat(base(3).schedules(2_000).parallelism(2).build().explore(body).passed()).isTrue();
+        // schedule 0 (the profiling run) runs on the caller, the others on the two workers
+        String caller = "braid-carrier-" + Thread.currentThread().getName();
+        String worker = "braid-carrier-braid-explore-";
+        assertThat(carriers)
+                .isSubsetOf(caller, worker + 0, worker + 1)
+                .containsAnyOf(worker + 0, worker + 1);
+    }
+
+    @Test
+    void theSharedPoolAndOwnCarriersFindTheSameSchedule() {
+        Exploration own = base(5).build().explore(RARE);
+        Exploration shared;
+        System.setProperty("braid.testkit.carrier", "shared");
+        try {
+            shared = base(5).build().explore(RARE);
+        } finally {
+            System.clearProperty("braid.testkit.carrier");
+        }
+        assertThat(shared.schedulesRun()).isEqualTo(own.schedulesRun());
+        assertThat(shared.failure().orElseThrow().schedule())
+                .isEqualTo(own.failure().orElseThrow().schedule());
     }
 }

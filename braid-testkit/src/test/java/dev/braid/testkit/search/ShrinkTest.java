@@ -2,6 +2,7 @@ package dev.braid.testkit.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.channel.Channel;
 import dev.braid.testkit.Exploration;
 import dev.braid.testkit.Shrunk;
 import dev.braid.testkit.SimBody;
@@ -9,6 +10,10 @@ import dev.braid.testkit.SimResult;
 import dev.braid.testkit.Simulation;
 import dev.braid.testkit.Strategy;
 import dev.braid.testkit.internal.Engine;
+import dev.braid.thread.JoinHandle;
+import dev.braid.thread.Threads;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +58,14 @@ class ShrinkTest {
         assertThat(e.message())
                 .contains(found.schedule())
                 .contains("shrunk to " + minimal + " preemption")
-                .contains(shrunk.result().schedule());
+                .contains(
+                        ", from "
+                                + shrunk.originalPreemptions()
+                                + " preemptions and "
+                                + found.steps()
+                                + " steps");
+        assertThat(shrunk.originalSteps()).isEqualTo(found.steps());
+        assertThat(e.message()).contains(shrunk.result().schedule());
 
         String expected = ((SimResult.Failed) found).cause().getMessage();
         for (int i = 0; i < 10; i++) {
@@ -92,5 +104,54 @@ class ShrinkTest {
         Shrunk shrunk = e.shrunk().orElseThrow(() -> new AssertionError(e.message()));
         assertThat(shrunk.minimal()).isFalse();
         assertThat(shrunk.summary()).contains("may not be minimal");
+    }
+
+    /**
+     * Two producers that each close the shared channel when done (the showcase's planted bug): the
+     * failure is found with 5 preemptions in 9 steps, and its fewest preemptions (0: the main
+     * thread spawns both and waits, the first producer closes, the second sends) take 11 steps. The
+     * summary once read "shrunk to 0 preemptions (minimal) and 11 steps, from 5", as if the step
+     * count had grown from 5.
+     */
+    @Test
+    void aShrunkScheduleLongerThanTheOriginalSaysBothCountsAndWhy() {
+        SimBody earlyClose =
+                () -> {
+                    Channel<Integer> events = Channel.<Integer>builder().bounded(8).build();
+                    List<JoinHandle<Void>> producers = new ArrayList<>();
+                    for (int p = 1; p <= 2; p++) {
+                        int id = p;
+                        producers.add(
+                                Threads.builder()
+                                        .spawn(
+                                                () -> {
+                                                    events.send(id);
+                                                    events.close(); // the other may still send
+                                                    return null;
+                                                }));
+                    }
+                    for (Integer ignored : events) {
+                        // drain
+                    }
+                    for (JoinHandle<Void> p : producers) {
+                        p.join();
+                    }
+                };
+        Exploration e = Simulation.builder().seed(1).schedules(1000).build().explore(earlyClose);
+        SimResult found = e.failure().orElseThrow(() -> new AssertionError(e.message()));
+        Shrunk shrunk = e.shrunk().orElseThrow(() -> new AssertionError(e.message()));
+        assertThat(shrunk.preemptions()).isLessThan(shrunk.originalPreemptions());
+        assertThat(shrunk.result().steps()).as(e.message()).isGreaterThan(found.steps());
+        assertThat(shrunk.summary())
+                .startsWith(
+                        "shrunk to "
+                                + shrunk.preemptions()
+                                + " preemptions (minimal) and "
+                                + shrunk.result().steps()
+                                + " steps, from "
+                                + shrunk.originalPreemptions()
+                                + " preemptions and "
+                                + found.steps()
+                                + " steps (fewer preemptions took more steps");
     }
 }

@@ -1,0 +1,206 @@
+package dev.braid.testkit.internal;
+
+import java.lang.reflect.Constructor;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One engine's own carrier: a platform thread that runs the continuations of one run's simulated
+ * (virtual) threads, one at a time, so parallel engines do not share the JDK's carrier pool.
+ */
+final class Carrier implements Executor {
+    /*
+     * Implementation notes (ADR 0063)
+     *
+     * Why. Only the baton holder of a run ever runs, so one run needs exactly one carrier. On the
+     * JDK's shared ForkJoinPool every hand-off (unpark the next simulated thread, park this one)
+     * submits to the pool, which may wake an idle carrier that steals the continuation: with two
+     * engines on two cores, both engines' threads migrate between both carriers and each hand-off
+     * can cost a cross-core wake-up. A carrier of its own per engine keeps a whole run on one
+     * platform thread, and a hand-off becomes a queue push and a continuation yield.
+     *
+     * How. JDK 25 has no public API for a virtual thread's scheduler; the builder constructor that
+     * takes an Executor (java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)) is reached by
+     * reflection, which needs --add-opens java.base/java.lang=ALL-UNNAMED (or =dev.braid.testkit on
+     * the module path). Without it, or with -Dbraid.testkit.carrier=shared, simulated threads are
+     * plain virtual threads on the shared pool, as before: results are the same either way (the
+     * baton decides who runs, not the carrier), only the speed differs.
+     *
+     * Queue. execute() appends to one concurrent queue; from another thread than the carrier (the
+     * controller starting the root or tearing a run down, the JDK's timer and unblocker threads)
+     * it also unparks the carrier. (From the carrier itself, i.e. an unpark by the running
+     * simulated thread, the JDK has switched to the carrier's identity before it submits.)
+     *
+     * Pinning. A simulated thread that parks while it cannot unmount (inside a class's static
+     * initializer, or under a native frame) parks the carrier thread itself, and the continuation
+     * it handed the baton to waits in the queue behind it: the run would stall where the shared
+     * pool (which compensates) went on. The controller checks at each watchdog poll: if the queue
+     * holds work and the carrier has run nothing since the last poll, it starts a helper thread
+     * that drains the queue until it has been empty for HELPER_IDLE_NANOS (compensation, as the
+     * ForkJoinPool does for blocked carriers). The baton still lets one simulated thread run.
+     *
+     * Lifetime. A controller thread keeps its carrier in a ThreadLocal and claims it for each run
+     * (IDLE -> BUSY, released after the run). A run that leaves simulated threads behind (a thread
+     * blocked or spinning outside braid) may hold the carrier forever, so the controller abandons
+     * it (-> ABANDONED) and makes a new one next time. A carrier that is not BUSY and has had no
+     * work for IDLE_NANOS retires (its thread ends): explore's worker threads come and go, and their
+     * carriers must not outlive them for long.
+     */
+
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private static final int IDLE = 0;
+    private static final int BUSY = 1;
+    private static final int ABANDONED = 2;
+    private static final int RETIRED = 3;
+
+    /** The JDK's virtual-thread builder constructor that takes a scheduler, or null if closed. */
+    private static final Constructor<?> BUILDER = builderConstructor();
+
+    private static final ThreadLocal<Carrier> OWN = new ThreadLocal<>();
+
+    private static final long HELPER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger state = new AtomicInteger(BUSY);
+
+    /**
+     * Continuations the carrier and its helpers have started; read by the controller to see that
+     * nobody makes progress. Helpers may race on the increment; a lost count still changes it.
+     */
+    private volatile long started;
+
+    private long startedAtLastCheck = -1;
+
+    private Carrier() {
+        thread =
+                Thread.ofPlatform()
+                        .name("braid-carrier-" + Thread.currentThread().getName())
+                        .daemon()
+                        .unstarted(this::loop);
+        thread.start();
+    }
+
+    private static Constructor<?> builderConstructor() {
+        try {
+            Constructor<?> c =
+                    Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder")
+                            .getDeclaredConstructor(Executor.class);
+            c.setAccessible(true);
+            return c;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // java.lang not opened, or the constructor is gone: the shared pool
+        }
+    }
+
+    /** Whether runs can get a carrier of their own (the JDK builder is reachable and not off). */
+    static boolean available() {
+        return BUILDER != null && !"shared".equals(System.getProperty("braid.testkit.carrier"));
+    }
+
+    /**
+     * Claims the calling controller's carrier for one run, making one if it has none or lost it;
+     * null when carriers are not {@linkplain #available() available}.
+     */
+    static Carrier claim() {
+        if (!available()) {
+            return null;
+        }
+        Carrier c = OWN.get();
+        if (c != null && c.state.compareAndSet(IDLE, BUSY)) {
+            return c;
+        }
+        c = new Carrier(); // starts BUSY
+        OWN.set(c);
+        return c;
+    }
+
+    /**
+     * The run is over. With no simulated thread left the carrier is free for the next run;
+     * otherwise the ones left may hold it, so it is abandoned.
+     */
+    void release(boolean clean) {
+        if (clean) {
+            state.set(IDLE);
+        } else {
+            state.set(ABANDONED);
+            if (OWN.get() == this) {
+                OWN.remove();
+            }
+        }
+    }
+
+    /** A builder of virtual threads that run on this carrier. */
+    Thread.Builder.OfVirtual builder() {
+        try {
+            return (Thread.Builder.OfVirtual) BUILDER.newInstance(this);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the JDK's virtual-thread builder failed", e);
+        }
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        queue.add(task);
+        if (Thread.currentThread() != thread) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Called by the controller at each watchdog poll of a run: if work waits and neither the
+     * carrier nor a helper has started anything since the last call, they are blocked (a pinned
+     * park), so another helper drains the queue.
+     */
+    void compensateIfStuck() {
+        long s = started;
+        if (s == startedAtLastCheck && !queue.isEmpty()) {
+            Thread.ofPlatform().name(thread.getName() + "-helper").daemon().start(this::help);
+        }
+        startedAtLastCheck = s;
+    }
+
+    private void help() {
+        long idleSince = System.nanoTime();
+        while (System.nanoTime() - idleSince < HELPER_IDLE_NANOS) {
+            Runnable r = queue.poll();
+            if (r != null) {
+                started++;
+                r.run();
+                idleSince = System.nanoTime();
+            } else {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
+    }
+
+    private void loop() {
+        long idleSince = System.nanoTime();
+        while (true) {
+            Runnable r = queue.poll();
+            if (r != null) {
+                started++;
+                r.run();
+                idleSince = 0;
+                continue;
+            }
+            long t = System.nanoTime();
+            if (idleSince == 0) {
+                idleSince = t;
+            }
+            int s = state.get();
+            if (s != BUSY && t - idleSince >= IDLE_NANOS && state.compareAndSet(s, RETIRED)) {
+                if (queue.isEmpty()) {
+                    return;
+                }
+                state.set(s); // work arrived as it retired: keep going
+                continue;
+            }
+            LockSupport.parkNanos(this, IDLE_NANOS);
+        }
+    }
+}
