@@ -106,7 +106,7 @@ final class ReadHolds {
             return slot;
         }
         if (holds.central != 0) {
-            lock.addState(RwLock.ONE_READER);
+            lock.addState(RwLock.READER);
             return RwLock.CENTRAL;
         }
         return RwLock.NOT_HELD;

@@ -142,11 +142,9 @@ public final class RwLock<T> {
      *
      * Memory ordering. Acquiring CAS = acquire, releasing getAndAdd = release (both volatile).
      * A grant's state RMW and the volatile GRANTED write happen-after the releaser's release, so
-     * the grantee sees the previous critical section. readOptimistic: getAcquire of the sequence,
-     * the user's reads, acquireFence, then re-read: the fence keeps the user's reads before the
-     * validating load (the StampedLock validate() argument). `poison` is read after the sequence:
-     * a poisoning writer changes the sequence, so a stale read of it cannot validate. Striped
-     * reads and the writer's drain pair up as a Dekker pair (RwLockStripes' notes).
+     * the grantee sees the previous critical section. The optimistic read's validation and the
+     * striped readers' Dekker pair with a draining writer are argued in RwLockOptimistic's and
+     * RwLockStripes' notes.
      *
      * Read holds per thread (ADR 0037). Every read hold is counted in the holder's ReadHolds
      * record (this lock's ThreadLocal `readHolds`), consulted only where a thread would otherwise
@@ -156,13 +154,19 @@ public final class RwLock<T> {
      * can turn it into WRITER in one CAS (UPGRADING holds arriving readers back meanwhile); the
      * gate, the upgrade and its orderings are in RwLockUpgrades, created on first use.
      *
+     * Split. This file keeps the state word, the public API, and what read() and write() run
+     * when the lock is available plus every release (the hot paths, so they gain no call). The
+     * rest is by concern: RwLockAcquisitions (non-blocking attempts, interruptible, timed and
+     * scope-bounded acquisitions, the shared slow path, the Condvar re-acquisition),
+     * RwLockOptimistic (readOptimistic), RwLockDescription (toString), RwLockQueue (waiters),
+     * RwLockStripes (striped readers), RwLockUpgrades and ReadHolds (above).
+     *
      * Tradeoffs. Per-thread read holds cost a ThreadLocal lookup per read (ADR 0037). A reader
      * that meets a write in progress (optimistic, or striped) looks again only after
      * READER_BACKOFF spin-waits, up to READER_SPINS times: polling sooner pulls the state and value
-     * lines away from the writer mid-section, and the longer wait lets the writer's thread run on
-     * alone for a while; the price is up to one backoff of extra latency for that reader (ADR 0018).
-     * Wake-and-compete and the stripes have their own costs (RwLockQueue's and RwLockStripes'
-     * notes).
+     * lines away from the writer mid-section; the price is up to one backoff of extra latency for
+     * that reader (ADR 0018). Wake-and-compete and the stripes have their own costs (RwLockQueue's
+     * and RwLockStripes' notes).
      *
      * Simulation. Every acquisition announces Op.LOCK and every release Op.UNLOCK and reports to
      * LockHooks; parks use `this` as blocker. QLOCK sections contain no yield point.
@@ -173,28 +177,28 @@ public final class RwLock<T> {
      * "Futexes Are Tricky" (parking without lost wake-ups). More in the helpers' notes.
      */
 
-    private static final long QLOCK = 1L;
-    private static final long QUEUED = 2L;
+    static final long QLOCK = 1L;
+    static final long QUEUED = 2L;
     static final long WWAIT = 4L;
     static final long HANDOFF = 8L;
-    private static final long WSPIN = 16L;
-    private static final long WSPINS = 0xF0L;
-    private static final long READER = 256L;
-    private static final long READERS = 0x7FFF_FF00L;
+    static final long WSPIN = 16L;
+    static final long WSPINS = 0xF0L;
+    static final long READER = 256L;
+    static final long READERS = 0x7FFF_FF00L;
 
     /** An upgradable reader waits for the other readers to leave (see the notes). */
     static final long UPGRADING = 1L << 31;
 
-    private static final long WRITER = 1L << 32;
-    private static final long SEQUENCE = 0xFFFF_FFFF_0000_0000L;
+    static final long WRITER = 1L << 32;
+    static final long SEQUENCE = 0xFFFF_FFFF_0000_0000L;
 
     /** What stops an arriving reader, and an arriving or woken writer. */
     static final long READ_BLOCKERS = WRITER | WWAIT | HANDOFF | WSPINS | UPGRADING;
 
-    private static final long WRITE_BLOCKERS = WRITER | READERS | HANDOFF;
+    static final long WRITE_BLOCKERS = WRITER | READERS | HANDOFF;
 
-    /** Failed validations (a write came and went meanwhile) before readOptimistic takes a hold. */
-    private static final int SPIN_LIMIT = 32;
+    /** What stops a woken reader: it is the phase being admitted, so WWAIT and WSPIN do not. */
+    static final long WOKEN_READ_BLOCKERS = WRITER | HANDOFF;
 
     /**
      * How many {@link Rt#spinWait()}s a reader that found a write in progress waits before it looks
@@ -215,34 +219,34 @@ public final class RwLock<T> {
 
     private static final VarHandle STATE;
     private static final VarHandle STRIPES;
-    private static final VarHandle UPGRADES;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(RwLock.class, "state", long.class);
             STRIPES = l.findVarHandle(RwLock.class, "stripes", RwLockStripes.class);
-            UPGRADES = l.findVarHandle(RwLock.class, "upgrades", RwLockUpgrades.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    @SuppressWarnings("unused") // accessed through STATE
-    private volatile long state;
+    @SuppressWarnings("unused") // accessed through STATE (and RwLockOptimistic's STATE)
+    volatile long state;
 
     /** The striped reader indicator; null until readers overlap (then never again null). */
     volatile RwLockStripes stripes;
 
     Thread writer; // written only by the write holder; compared only with the caller
 
-    /** The upgradable-read gate and paths; null until the first upgradable read. */
-    private volatile RwLockUpgrades<T> upgrades;
+    /**
+     * The upgradable-read gate and paths; null until the first upgradable read (RwLockUpgrades.of).
+     */
+    volatile RwLockUpgrades<T> upgrades;
 
     /** Each thread's read holds on this lock (see ReadHolds); consulted only on slow paths. */
     final ThreadLocal<ReadHolds> readHolds = ThreadLocal.withInitial(ReadHolds::new);
 
-    private final RwLockQueue waiters; // the contended half; its fields are guarded by QLOCK
+    final RwLockQueue waiters; // the contended half; its fields are guarded by QLOCK
     private final String name;
     final LockCounters counters; // null unless instrumented
 
@@ -280,11 +284,7 @@ public final class RwLock<T> {
         return new RwLock<>(Args.notBlank(name, "name"), false, false, false, value);
     }
 
-    /**
-     * A builder for a lock with a name, a fairness mode or statistics.
-     *
-     * @return a builder for a lock with a name, a fairness mode or statistics
-     */
+    /** {@return a builder for a lock with a name, a fairness mode or statistics} */
     public static Builder builder() {
         return new Builder();
     }
@@ -318,7 +318,7 @@ public final class RwLock<T> {
      * @throws InterruptedException if interrupted before acquiring (status cleared, no hold)
      */
     public RwLockReadGuard<T> readInterruptibly() throws InterruptedException {
-        int slot = acquireRead(Deadline.never());
+        int slot = RwLockAcquisitions.acquireRead(this, Deadline.never());
         if (slot == NOT_HELD) {
             throw new AssertionError("an untimed acquisition timed out");
         }
@@ -333,15 +333,9 @@ public final class RwLock<T> {
      */
     public Optional<RwLockReadGuard<T>> tryRead() {
         Rt.yieldPoint(Op.LOCK, this);
-        long s;
-        while (((s = (long) STATE.getVolatile(this)) & READ_BLOCKERS) == 0) {
-            // retry: another reader's CAS must not make this attempt fail (found by Lincheck)
-            if (STATE.compareAndSet(this, s, s + READER)) {
-                return Optional.of(enterRead(CENTRAL, true));
-            }
-        }
-        ReadHolds.refuseReentry(this, false);
-        return Optional.empty();
+        return RwLockAcquisitions.tryReadHold(this) == CENTRAL
+                ? Optional.of(enterRead(CENTRAL, true))
+                : Optional.empty();
     }
 
     /**
@@ -367,7 +361,7 @@ public final class RwLock<T> {
      */
     public Optional<RwLockReadGuard<T>> tryRead(Deadline deadline) throws InterruptedException {
         Args.notNull(deadline, "deadline");
-        int slot = acquireRead(deadline);
+        int slot = RwLockAcquisitions.acquireRead(this, deadline);
         return slot == NOT_HELD ? Optional.empty() : Optional.of(enterRead(slot, true));
     }
 
@@ -402,52 +396,7 @@ public final class RwLock<T> {
     public <R> R readOptimistic(Function<? super T, ? extends R> reader) {
         Args.notNull(reader, "reader");
         Rt.yieldPoint(Op.LOAD, this);
-        // An optimistic read takes no hold, so it cannot starve a writer: it ignores waiters and
-        // only waits out a write in progress, briefly, before falling back to a read hold. There
-        // is one call of `reader` and one result: were the fallback a second call (withRead), the
-        // JIT would have to merge two results and could no longer scalar-replace a boxed one.
-        int held = NOT_HELD; // else the slot of the read hold taken as the fallback
-        int attempt = 0;
-        int waits = 0;
-        while (true) {
-            long s = (long) STATE.getAcquire(this); // acquire: the value read below is this new
-            if (held == NOT_HELD) {
-                Poison.check(poison, this);
-                if ((s & WRITER) != 0) {
-                    if (++waits <= (Rt.sim() == null ? READER_SPINS : 1)) {
-                        Waiter.pause(READER_BACKOFF); // looks again once the writer is likely done
-                    } else {
-                        held = holdForRead();
-                    }
-                    continue;
-                }
-            }
-            R r;
-            try {
-                r = reader.apply(value);
-            } catch (Throwable e) {
-                if (held != NOT_HELD) {
-                    releaseHeld(held);
-                    throw e; // under a hold the view was consistent: the reader's own failure
-                }
-                if (!(e instanceof RuntimeException)) {
-                    throw e;
-                }
-                held = holdForRead(); // maybe an inconsistent view: decide under a read hold
-                continue;
-            }
-            if (held != NOT_HELD) {
-                releaseHeld(held);
-                return r;
-            }
-            VarHandle.acquireFence(); // keeps the reader's loads before the validating load
-            if ((((long) STATE.getOpaque(this) ^ s) & SEQUENCE) == 0) {
-                return r;
-            }
-            if (++attempt >= SPIN_LIMIT) {
-                held = holdForRead();
-            }
-        }
+        return RwLockOptimistic.read(this, reader);
     }
 
     // ---- upgradable read ----
@@ -474,7 +423,7 @@ public final class RwLock<T> {
      */
     public RwLockUpgradableReadGuard<T> upgradableRead() {
         RwLockUpgrades.refuseReentry(this, upgrades);
-        return upgrades().read();
+        return RwLockUpgrades.of(this).read();
     }
 
     /**
@@ -487,21 +436,7 @@ public final class RwLock<T> {
      */
     public Optional<RwLockUpgradableReadGuard<T>> tryUpgradableRead() {
         RwLockUpgrades.refuseReentry(this, upgrades);
-        return upgrades().tryRead();
-    }
-
-    /** The upgradable-read machinery, created on first use (then never again null). */
-    @SuppressWarnings("unchecked") // the field holds only this lock's RwLockUpgrades<T>
-    RwLockUpgrades<T> upgrades() {
-        RwLockUpgrades<T> u = upgrades;
-        if (u == null) {
-            RwLockUpgrades<T> mine = new RwLockUpgrades<>(this);
-            u = (RwLockUpgrades<T>) UPGRADES.compareAndExchange(this, null, mine);
-            if (u == null) {
-                u = mine;
-            }
-        }
-        return u;
+        return RwLockUpgrades.of(this).tryRead();
     }
 
     // ---- write side ----
@@ -536,7 +471,7 @@ public final class RwLock<T> {
      * @throws InterruptedException if interrupted before acquiring (status cleared, lock not held)
      */
     public RwLockWriteGuard<T> writeInterruptibly() throws InterruptedException {
-        if (!acquireWrite(Deadline.never())) {
+        if (!RwLockAcquisitions.acquireWrite(this, Deadline.never())) {
             throw new AssertionError("an untimed acquisition timed out");
         }
         return enterWrite(true);
@@ -552,22 +487,9 @@ public final class RwLock<T> {
      */
     public Optional<RwLockWriteGuard<T>> tryWrite() {
         Rt.yieldPoint(Op.LOCK, this);
-        RwLockStripes st = stripes;
-        if (st == null || st.sum() == 0) { // striped readers hold: fail without disturbing them
-            long s;
-            while (((s = (long) STATE.getVolatile(this)) & WRITE_BLOCKERS) == 0) {
-                if (STATE.compareAndSet(this, s, s + WRITER)) { // fails only if the state changed
-                    st = stripes; // read after the claim (a reader may have just inflated)
-                    if (st == null || st.sum() == 0) {
-                        return Optional.of(enterWrite(true));
-                    }
-                    abandonClaim(); // a striped reader came in before our claim
-                    break;
-                }
-            }
-        }
-        ReadHolds.refuseReentry(this, true);
-        return Optional.empty();
+        return RwLockAcquisitions.tryWriteNow(this)
+                ? Optional.of(enterWrite(true))
+                : Optional.empty();
     }
 
     /**
@@ -593,7 +515,9 @@ public final class RwLock<T> {
      */
     public Optional<RwLockWriteGuard<T>> tryWrite(Deadline deadline) throws InterruptedException {
         Args.notNull(deadline, "deadline");
-        return acquireWrite(deadline) ? Optional.of(enterWrite(true)) : Optional.empty();
+        return RwLockAcquisitions.acquireWrite(this, deadline)
+                ? Optional.of(enterWrite(true))
+                : Optional.empty();
     }
 
     /**
@@ -644,11 +568,7 @@ public final class RwLock<T> {
 
     // ---- state ----
 
-    /**
-     * Whether a failed writer has poisoned the lock.
-     *
-     * @return whether a failed writer has poisoned the lock
-     */
+    /** {@return whether a failed writer has poisoned the lock} */
     public boolean isPoisoned() {
         Throwable p = poison;
         return p != null && p != Poison.RETIRED;
@@ -678,11 +598,8 @@ public final class RwLock<T> {
     }
 
     /**
-     * Whether a writer holds the lock right now, or has claimed it and waits for the last readers
-     * to leave (a snapshot).
-     *
-     * @return whether a writer holds the lock right now, or has claimed it and waits for the last
-     *     readers to leave (a snapshot)
+     * {@return whether a writer holds the lock right now, or has claimed it and waits for the last
+     * readers to leave (a snapshot)}
      */
     public boolean isWriteLocked() {
         return ((long) STATE.getVolatile(this) & WRITER) != 0;
@@ -694,10 +611,7 @@ public final class RwLock<T> {
      * it may be a value that was never exact at one instant, and it may count a reader that is
      * backing away from a writer.
      *
-     * @return the number of read holds right now: a snapshot, and a sum (of the shared count and of
-     *     the per-thread stripes readers use once they overlap), so not atomic: while readers come
-     *     and go it may be a value that was never exact at one instant, and it may count a reader
-     *     that is backing away from a writer
+     * @return the number of read holds right now (a snapshot and a sum, as described above)
      */
     public int readHolds() {
         long n = ((long) STATE.getVolatile(this) & READERS) / READER;
@@ -714,28 +628,18 @@ public final class RwLock<T> {
     }
 
     /**
-     * Whether this lock is strictly phase-fair (never lets arrivals barge past waiters).
-     *
-     * @return whether this lock is strictly phase-fair (never lets arrivals barge past waiters)
+     * {@return whether this lock is strictly phase-fair (never lets arrivals barge past waiters)}
      */
     public boolean isFair() {
         return waiters.fair;
     }
 
-    /**
-     * Whether the calling thread holds the write lock.
-     *
-     * @return whether the calling thread holds the write lock
-     */
+    /** {@return whether the calling thread holds the write lock} */
     public boolean isWriteHeldByCurrentThread() {
         return writer == Thread.currentThread();
     }
 
-    /**
-     * Contention statistics, if built {@linkplain Builder#instrumented instrumented}.
-     *
-     * @return contention statistics, if built {@linkplain Builder#instrumented instrumented}
-     */
+    /** {@return contention statistics, if built {@linkplain Builder#instrumented instrumented}} */
     public Optional<LockStats> stats() {
         return counters == null ? Optional.empty() : Optional.of(counters.snapshot());
     }
@@ -774,37 +678,7 @@ public final class RwLock<T> {
      */
     @Override
     public String toString() {
-        long s = (long) STATE.getVolatile(this);
-        int readers = readHolds();
-        Thread w = writer;
-        StringBuilder b = new StringBuilder(label()).append('[');
-        if ((s & WRITER) != 0) {
-            b.append(w == null ? "write-claimed" : "write-locked by " + Guards.describe(w));
-        } else if (readers != 0) {
-            b.append(readers).append(readers == 1 ? " read hold" : " read holds");
-        } else {
-            b.append("unlocked");
-        }
-        RwLockUpgrades<T> u = upgrades;
-        if (u != null && u.gate.isLocked()) {
-            b.append(", upgradable read held");
-        }
-        if ((s & UPGRADING) != 0) {
-            b.append(", upgrading");
-        }
-        if ((s & (WWAIT | WSPINS)) != 0) {
-            b.append(", writer waiting");
-        }
-        if ((s & QUEUED) != 0) {
-            b.append(", threads queued");
-        }
-        Throwable p = poison;
-        if (p == Poison.RETIRED) {
-            b.append(", retired");
-        } else if (p != null) {
-            b.append(", poisoned");
-        }
-        return b.append(']').toString();
+        return RwLockDescription.of(this, stateVolatile());
     }
 
     /** Builds an {@link RwLock}. Not thread-safe; reusable. */
@@ -899,20 +773,6 @@ public final class RwLock<T> {
         }
     }
 
-    /** Takes a read hold without a guard, for readOptimistic's fallback; returns its slot. */
-    private int holdForRead() {
-        int slot = acquireReadUninterruptibly();
-        enterReadHold(slot, true);
-        readHolds.get().add(slot);
-        return slot;
-    }
-
-    /** Releases a hold taken by {@link #holdForRead()}. */
-    private void releaseHeld(int slot) {
-        readHolds.get().remove(slot);
-        unlockRead(slot);
-    }
-
     private RwLockWriteGuard<T> enterWrite(boolean checkPoison) {
         writer = Thread.currentThread();
         LockHooks.acquired(this);
@@ -966,35 +826,13 @@ public final class RwLock<T> {
         }
     }
 
-    /** A waiter got the write lock just as it was interrupted or stopped: release it normally. */
-    void abandonGrantedWrite() {
-        writer = Thread.currentThread();
-        LockHooks.acquired(this);
-        unlockWrite();
-    }
-
-    /** A waiter got a read hold just as it was interrupted or stopped: release it normally. */
-    void abandonGrantedRead() {
-        LockHooks.acquired(this);
-        unlockRead(CENTRAL);
-    }
-
     void releaseWriteForWait() {
         unlockWrite();
     }
 
     /** After a Condvar wait: takes the write lock back, ignoring interrupts and the scope. */
     void reacquireWriteAfterWait() {
-        try {
-            if (!tryClaimWrite()) {
-                waiters.await(true, false, 0L, false, false);
-            }
-            awaitStripesDrained(false, 0L, false, false);
-        } catch (InterruptedException e) {
-            throw new AssertionError("uninterruptible wait was interrupted", e);
-        }
-        writer = Thread.currentThread();
-        LockHooks.acquired(this);
+        RwLockAcquisitions.reacquireWriteAfterWait(this);
     }
 
     /**
@@ -1002,7 +840,7 @@ public final class RwLock<T> {
      * the state changed under a CAS without blocking it (a reader came or went). Striped readers
      * may still hold: the caller waits for them ({@link #awaitStripesDrained}).
      */
-    private boolean tryClaimWrite() {
+    boolean tryClaimWrite() {
         long s;
         while (((s = (long) STATE.getVolatile(this)) & WRITE_BLOCKERS) == 0) {
             if (STATE.compareAndSet(this, s, s + WRITER)) {
@@ -1018,7 +856,7 @@ public final class RwLock<T> {
      * readers overlap here, and sharing one counter would bounce its cache line between them.
      * Returns the hold's slot, or NOT_HELD if a writer holds or waits.
      */
-    private int tryReadNow() {
+    int tryReadNow() {
         RwLockStripes st = stripes;
         if (st != null) {
             return st.enterRead(this);
@@ -1043,13 +881,13 @@ public final class RwLock<T> {
         return won == null ? st : won;
     }
 
-    private int acquireReadUninterruptibly() {
+    int acquireReadUninterruptibly() {
         Rt.yieldPoint(Op.LOCK, this);
         LockHooks.beforeBlocking(this);
         int slot = tryReadNow();
         if (slot == NOT_HELD && (slot = ReadHolds.rejoinRead(this)) == NOT_HELD) {
             try {
-                acquireSlow(false, false, 0L, false);
+                RwLockAcquisitions.acquireSlow(this, false, false, 0L, false);
             } catch (InterruptedException e) {
                 throw new AssertionError("uninterruptible wait was interrupted", e);
             }
@@ -1058,46 +896,17 @@ public final class RwLock<T> {
         return slot;
     }
 
-    /** Interruptible read acquisition, bounded by {@code deadline}: the hold's slot or NOT_HELD. */
-    private int acquireRead(Deadline deadline) throws InterruptedException {
-        Rt.yieldPoint(Op.LOCK, this);
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        LockHooks.beforeBlocking(this);
-        int slot = tryReadNow();
-        if (slot != NOT_HELD || (slot = ReadHolds.rejoinRead(this)) != NOT_HELD) {
-            return slot;
-        }
-        return acquireSlow(false, !deadline.isNever(), deadline.nanoTime(), true)
-                ? CENTRAL
-                : NOT_HELD;
-    }
-
     private void acquireWriteUninterruptibly() {
         Rt.yieldPoint(Op.LOCK, this);
         LockHooks.beforeBlocking(this);
         try {
             if (!tryClaimWrite()) {
-                acquireSlow(true, false, 0L, false);
+                RwLockAcquisitions.acquireSlow(this, true, false, 0L, false);
             }
             awaitStripesDrained(false, 0L, false, true);
         } catch (InterruptedException e) {
             throw new AssertionError("uninterruptible wait was interrupted", e);
         }
-    }
-
-    /** Interruptible write acquisition, bounded by {@code deadline}; true once held. */
-    private boolean acquireWrite(Deadline deadline) throws InterruptedException {
-        Rt.yieldPoint(Op.LOCK, this);
-        if (Thread.interrupted()) {
-            throw new InterruptedException();
-        }
-        LockHooks.beforeBlocking(this);
-        boolean timed = !deadline.isNever();
-        long d = deadline.nanoTime();
-        return (tryClaimWrite() || acquireSlow(true, timed, d, true))
-                && awaitStripesDrained(timed, d, true, true);
     }
 
     /**
@@ -1128,23 +937,6 @@ public final class RwLock<T> {
         }
     }
 
-    boolean acquireSlow(boolean write, boolean timed, long deadline, boolean interruptible)
-            throws InterruptedException {
-        ReadHolds.refuseReentry(this, write);
-        LockContendedEvent event = LockContendedEvent.start();
-        long start = counters == null ? 0L : Rt.nanoTime();
-        boolean acquired = false;
-        try {
-            acquired = waiters.await(write, timed, deadline, interruptible, true);
-            return acquired;
-        } finally {
-            event.finish(this, write ? "write" : "read", acquired);
-            if (counters != null) {
-                counters.waited(Rt.nanoTime() - start, acquired);
-            }
-        }
-    }
-
     // ---- internals: the state word, for RwLockQueue ----
 
     long stateVolatile() {
@@ -1166,17 +958,4 @@ public final class RwLock<T> {
     void dispatch(boolean afterWrite) {
         waiters.dispatch(afterWrite);
     }
-
-    static final long Q_LOCK = QLOCK;
-    static final long Q_QUEUED = QUEUED;
-    static final long Q_WWAIT = WWAIT;
-    static final long Q_HANDOFF = HANDOFF;
-    static final long WSPIN_ONE = WSPIN;
-    static final long WSPIN_ALL = WSPINS;
-    static final long ONE_READER = READER;
-    static final long READER_BITS = READERS;
-    static final long ONE_WRITER = WRITER;
-    static final long ARRIVING_READ_BLOCKERS = READ_BLOCKERS;
-    static final long WOKEN_READ_BLOCKERS = WRITER | HANDOFF;
-    static final long ANY_WRITE_BLOCKERS = WRITE_BLOCKERS;
 }

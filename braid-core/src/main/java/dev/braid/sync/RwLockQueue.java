@@ -1,17 +1,17 @@
 package dev.braid.sync;
 
-import static dev.braid.sync.RwLock.ANY_WRITE_BLOCKERS;
-import static dev.braid.sync.RwLock.ARRIVING_READ_BLOCKERS;
-import static dev.braid.sync.RwLock.ONE_READER;
-import static dev.braid.sync.RwLock.ONE_WRITER;
-import static dev.braid.sync.RwLock.Q_HANDOFF;
-import static dev.braid.sync.RwLock.Q_LOCK;
-import static dev.braid.sync.RwLock.Q_QUEUED;
-import static dev.braid.sync.RwLock.Q_WWAIT;
-import static dev.braid.sync.RwLock.READER_BITS;
+import static dev.braid.sync.RwLock.HANDOFF;
+import static dev.braid.sync.RwLock.QLOCK;
+import static dev.braid.sync.RwLock.QUEUED;
+import static dev.braid.sync.RwLock.READER;
+import static dev.braid.sync.RwLock.READERS;
+import static dev.braid.sync.RwLock.READ_BLOCKERS;
 import static dev.braid.sync.RwLock.WOKEN_READ_BLOCKERS;
-import static dev.braid.sync.RwLock.WSPIN_ALL;
-import static dev.braid.sync.RwLock.WSPIN_ONE;
+import static dev.braid.sync.RwLock.WRITER;
+import static dev.braid.sync.RwLock.WRITE_BLOCKERS;
+import static dev.braid.sync.RwLock.WSPIN;
+import static dev.braid.sync.RwLock.WSPINS;
+import static dev.braid.sync.RwLock.WWAIT;
 
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.CancellationRegistration;
@@ -96,8 +96,7 @@ final class RwLockQueue {
             while (true) {
                 long s = lock.stateVolatile();
                 if ((s & blockers(write, woken)) == 0) {
-                    long next =
-                            write ? s + ONE_WRITER - (announced ? WSPIN_ONE : 0L) : s + ONE_READER;
+                    long next = write ? s + WRITER - (announced ? WSPIN : 0L) : s + READER;
                     if (lock.casState(s, next)) {
                         return true;
                     }
@@ -110,13 +109,10 @@ final class RwLockQueue {
                     return false;
                 }
                 // Spin even past waiters (they do not block us), but not in a fair lock's queue.
-                if (spins < budget && (!fair || (s & Q_QUEUED) == 0)) {
-                    if (write
-                            && !announced
-                            && (s & READER_BITS) != 0
-                            && (s & WSPIN_ALL) != WSPIN_ALL) {
+                if (spins < budget && (!fair || (s & QUEUED) == 0)) {
+                    if (write && !announced && (s & READERS) != 0 && (s & WSPINS) != WSPINS) {
                         // Readers hold: hold arriving ones back while we spin, so the phase drains.
-                        announced = lock.casState(s, s + WSPIN_ONE);
+                        announced = lock.casState(s, s + WSPIN);
                         continue;
                     }
                     spins++;
@@ -126,10 +122,10 @@ final class RwLockQueue {
                 if (node == null) {
                     node = new Waiter(Thread.currentThread(), write, fair ? 0L : Rt.nanoTime());
                 }
-                long enqueue = Q_LOCK | Q_QUEUED | (write ? Q_WWAIT : 0L) | (fair ? Q_HANDOFF : 0L);
-                long unannounce = announced ? WSPIN_ONE : 0L; // WWAIT takes over from WSPIN
+                long enqueue = QLOCK | QUEUED | (write ? WWAIT : 0L) | (fair ? HANDOFF : 0L);
+                long unannounce = announced ? WSPIN : 0L; // WWAIT takes over from WSPIN
                 long now = announced && !fair ? Rt.nanoTime() : 0L; // outside QLOCK
-                if ((s & Q_LOCK) != 0 || !lock.casState(s, (s - unannounce) | enqueue)) {
+                if ((s & QLOCK) != 0 || !lock.casState(s, (s - unannounce) | enqueue)) {
                     Rt.spinWait();
                     continue;
                 }
@@ -181,9 +177,9 @@ final class RwLockQueue {
                 if (st == Waiter.GRANTED) {
                     if (interrupted || stopped) {
                         if (write) { // pass the hold on (wakes or grants the next), then report
-                            lock.abandonGrantedWrite();
+                            RwLockAcquisitions.abandonGrantedWrite(lock);
                         } else {
-                            lock.abandonGrantedRead();
+                            RwLockAcquisitions.abandonGrantedRead(lock);
                         }
                         if (stopped) {
                             node.throwStopped(scope, lock);
@@ -219,7 +215,7 @@ final class RwLockQueue {
      * What stops this waiter: an arriving reader defers to waiting writers, a woken one does not.
      */
     private static long blockers(boolean write, boolean woken) {
-        return write ? ANY_WRITE_BLOCKERS : woken ? WOKEN_READ_BLOCKERS : ARRIVING_READ_BLOCKERS;
+        return write ? WRITE_BLOCKERS : woken ? WOKEN_READ_BLOCKERS : READ_BLOCKERS;
     }
 
     /** The last attempt of a woken waiter that is leaving: true if it now holds the lock. */
@@ -229,7 +225,7 @@ final class RwLockQueue {
             if ((s & blockers(write, true)) != 0) {
                 return false;
             }
-            if (lock.casState(s, s + (write ? ONE_WRITER : ONE_READER))) {
+            if (lock.casState(s, s + (write ? WRITER : READER))) {
                 return true;
             }
         }
@@ -240,8 +236,8 @@ final class RwLockQueue {
      * back, and readers that queued because of it must be woken.
      */
     private void withdraw() {
-        long n = lock.addState(-WSPIN_ONE);
-        if ((n & Q_QUEUED) != 0) {
+        long n = lock.addState(-WSPIN);
+        if ((n & QUEUED) != 0) {
             dispatch(false);
         }
     }
@@ -300,7 +296,7 @@ final class RwLockQueue {
         handoff = false;
         long s = lock.stateVolatile();
         if (head.exclusive) {
-            if ((s & (ONE_WRITER | READER_BITS)) != 0) {
+            if ((s & (WRITER | READERS)) != 0) {
                 return null; // the holders dispatch when they release
             }
             queue.poll();
@@ -308,7 +304,7 @@ final class RwLockQueue {
             head.status = Waiter.WOKEN; // it spins (announced) before it requeues
             return head;
         }
-        if ((s & ONE_WRITER) != 0) {
+        if ((s & WRITER) != 0) {
             return null; // the writer dispatches when it releases
         }
         Waiter chain = queue.removeAllShared();
@@ -326,10 +322,10 @@ final class RwLockQueue {
     private Waiter grant(boolean afterWrite) {
         Waiter head = queue.peek();
         if (!head.exclusive || (afterWrite && queue.hasShared())) {
-            long n = queue.countShared() * ONE_READER;
+            long n = queue.countShared() * READER;
             while (true) { // a CAS, not an add: a barging writer may take the lock meanwhile
                 long s = lock.stateVolatile();
-                if ((s & ONE_WRITER) != 0) {
+                if ((s & WRITER) != 0) {
                     return null;
                 }
                 if (lock.casState(s, s + n)) {
@@ -344,10 +340,10 @@ final class RwLockQueue {
         }
         while (true) {
             long s = lock.stateVolatile();
-            if ((s & (READER_BITS | ONE_WRITER)) != 0) {
+            if ((s & (READERS | WRITER)) != 0) {
                 return null;
             }
-            if (lock.casState(s, s + ONE_WRITER)) {
+            if (lock.casState(s, s + WRITER)) {
                 break;
             }
         }
@@ -389,7 +385,7 @@ final class RwLockQueue {
     private void qlock() {
         while (true) {
             long s = lock.stateVolatile();
-            if ((s & Q_LOCK) == 0 && lock.casState(s, s | Q_LOCK)) {
+            if ((s & QLOCK) == 0 && lock.casState(s, s | QLOCK)) {
                 return;
             }
             Rt.spinWait();
@@ -401,13 +397,13 @@ final class RwLockQueue {
      * may change meanwhile (readers come and go), so this is a CAS loop.
      */
     private void qunlock() {
-        long bits = writersWaiting != 0 ? Q_WWAIT : 0L;
+        long bits = writersWaiting != 0 ? WWAIT : 0L;
         if (queue.isEmpty()) {
             handoff = false;
         } else {
-            bits |= Q_QUEUED | (fair || handoff ? Q_HANDOFF : 0L);
+            bits |= QUEUED | (fair || handoff ? HANDOFF : 0L);
         }
-        long clear = ~(Q_LOCK | Q_QUEUED | Q_WWAIT | Q_HANDOFF);
+        long clear = ~(QLOCK | QUEUED | WWAIT | HANDOFF);
         while (true) {
             long s = lock.stateVolatile();
             if (lock.casState(s, (s & clear) | bits)) { // volatile: publishes the queue edit

@@ -48,7 +48,7 @@ public final class RwLockUpgradableReadGuard<T> implements AutoCloseable {
      */
     public RwLockWriteGuard<T> upgrade() {
         check();
-        lock.upgrades().upgrade(holds);
+        RwLockUpgrades.of(lock).upgrade(holds);
         closed = true;
         moved = true;
         return new RwLockWriteGuard<>(lock, gate);
@@ -64,7 +64,7 @@ public final class RwLockUpgradableReadGuard<T> implements AutoCloseable {
      */
     public Optional<RwLockWriteGuard<T>> tryUpgrade() {
         check();
-        if (!lock.upgrades().tryUpgrade(holds)) {
+        if (!RwLockUpgrades.of(lock).tryUpgrade(holds)) {
             return Optional.empty();
         }
         closed = true;

@@ -1,15 +1,17 @@
 package dev.braid.sync;
 
-import static dev.braid.sync.RwLock.ARRIVING_READ_BLOCKERS;
 import static dev.braid.sync.RwLock.CENTRAL;
-import static dev.braid.sync.RwLock.ONE_READER;
-import static dev.braid.sync.RwLock.ONE_WRITER;
-import static dev.braid.sync.RwLock.Q_QUEUED;
-import static dev.braid.sync.RwLock.READER_BITS;
+import static dev.braid.sync.RwLock.QUEUED;
+import static dev.braid.sync.RwLock.READER;
+import static dev.braid.sync.RwLock.READERS;
+import static dev.braid.sync.RwLock.READ_BLOCKERS;
 import static dev.braid.sync.RwLock.UPGRADING;
+import static dev.braid.sync.RwLock.WRITER;
 
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Optional;
 
 /**
@@ -58,6 +60,18 @@ final class RwLockUpgrades<T> {
      * References. parking_lot's RawRwLock upgradable reads (A. d'Antras); the lock's own notes.
      */
 
+    private static final VarHandle UPGRADES;
+
+    static {
+        try {
+            UPGRADES =
+                    MethodHandles.lookup()
+                            .findVarHandle(RwLock.class, "upgrades", RwLockUpgrades.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final RwLock<T> lock;
 
     /** Held by the upgradable reader (at most one). */
@@ -69,6 +83,20 @@ final class RwLockUpgrades<T> {
     RwLockUpgrades(RwLock<T> lock) {
         this.lock = lock;
         this.gate = Mutex.named(lock.label() + ".upgradable", null);
+    }
+
+    /** {@code lock}'s upgradable-read machinery, created on first use (then never again null). */
+    @SuppressWarnings("unchecked") // the field holds only this lock's RwLockUpgrades<T>
+    static <T> RwLockUpgrades<T> of(RwLock<T> lock) {
+        RwLockUpgrades<T> u = lock.upgrades;
+        if (u == null) {
+            RwLockUpgrades<T> mine = new RwLockUpgrades<>(lock);
+            u = (RwLockUpgrades<T>) UPGRADES.compareAndExchange(lock, null, mine);
+            if (u == null) {
+                u = mine;
+            }
+        }
+        return u;
     }
 
     /**
@@ -113,8 +141,8 @@ final class RwLockUpgrades<T> {
         try {
             Rt.yieldPoint(Op.LOCK, lock);
             long s;
-            while (((s = lock.stateVolatile()) & ARRIVING_READ_BLOCKERS) == 0) {
-                if (lock.casState(s, s + ONE_READER)) {
+            while (((s = lock.stateVolatile()) & READ_BLOCKERS) == 0) {
+                if (lock.casState(s, s + READER)) {
                     return Optional.of(enter(g));
                 }
             }
@@ -131,13 +159,14 @@ final class RwLockUpgrades<T> {
         Rt.yieldPoint(Op.LOCK, lock);
         LockHooks.beforeBlocking(lock);
         long s;
-        while (((s = lock.stateVolatile()) & ARRIVING_READ_BLOCKERS) == 0) {
-            if (lock.casState(s, s + ONE_READER)) {
+        while (((s = lock.stateVolatile()) & READ_BLOCKERS) == 0) {
+            if (lock.casState(s, s + READER)) {
                 return;
             }
         }
         try {
-            lock.acquireSlow(false, false, 0L, false); // a queued reader is counted centrally
+            RwLockAcquisitions.acquireSlow(
+                    lock, false, false, 0L, false); // a queued reader is counted centrally
         } catch (InterruptedException e) {
             throw new AssertionError("uninterruptible wait was interrupted", e);
         }
@@ -170,9 +199,9 @@ final class RwLockUpgrades<T> {
         boolean announced = false;
         while (true) {
             long s = lock.stateVolatile();
-            if ((s & READER_BITS) == ONE_READER) {
+            if ((s & READERS) == READER) {
                 // ignores WWAIT, WSPIN and HANDOFF: we hold the lock, and our release dispatches
-                if (lock.casState(s, (s & ~UPGRADING) - ONE_READER + ONE_WRITER)) {
+                if (lock.casState(s, (s & ~UPGRADING) - READER + WRITER)) {
                     break;
                 }
                 continue;
@@ -210,8 +239,8 @@ final class RwLockUpgrades<T> {
             return false;
         }
         long s;
-        while (((s = lock.stateVolatile()) & READER_BITS) == ONE_READER) {
-            if (lock.casState(s, s - ONE_READER + ONE_WRITER)) {
+        while (((s = lock.stateVolatile()) & READERS) == READER) {
+            if (lock.casState(s, s - READER + WRITER)) {
                 RwLockStripes st = lock.stripes; // read after the claim, as in tryWrite
                 if (st == null || st.sum() == 0) {
                     holds.remove(CENTRAL);
@@ -219,8 +248,8 @@ final class RwLockUpgrades<T> {
                     return true;
                 }
                 // a striped reader holds: back to our read hold, as a downgrade does
-                long n = lock.addState(ONE_WRITER + ONE_READER);
-                if ((n & Q_QUEUED) != 0) {
+                long n = lock.addState(WRITER + READER);
+                if ((n & QUEUED) != 0) {
                     lock.dispatch(true);
                 }
                 return false;

@@ -45,7 +45,7 @@ final class TimerEntry implements Timeout {
     /** Wheel tick at or after which the task may run (never earlier than the deadline). */
     long when;
 
-    /** Slot index (level * 64 + slot) while linked, -1 otherwise. */
+    /** Slot index (level * 64 + slot) while linked, Wheel.STAGED + i while staged, else -1. */
     int slot = -1;
 
     TimerEntry prev;

@@ -64,8 +64,9 @@ public final class TimerWheel implements AutoCloseable {
      *
      * State. Every field of the wheel and of pending entries is guarded by `lock`, a test-and-set
      * spin lock (0 free, 1 held). Critical sections are O(1) or O(due entries), contain no yield
-     * point, no allocation but the driver's list, and never block. `wakeAt` is the tick the driver
-     * will next wake at (MAX_VALUE when parked without a deadline); a schedule that lands earlier
+     * point, no allocation but the driver's list and Wheel's staging array (80 bytes every 64
+     * inserts, ADR 0067), and never block. `wakeAt` is the tick the driver will next wake at
+     * (MAX_VALUE when parked without a deadline); a schedule that lands earlier
      * unparks the driver after releasing the lock. The driver registers itself under the lock
      * before its first look at the wheel, so no schedule can miss it.
      *

@@ -67,8 +67,23 @@ class TimerWheelTest {
 
     @Test
     void randomScheduleCancelAdvanceMatchesAModel() {
-        Random rnd = new Random(42);
-        for (int round = 0; round < 20; round++) {
+        matchesAModel(new Random(42), 20, 3000, 5, 2, 3);
+    }
+
+    /**
+     * As above with advances rare (1 op in 40), so that many timers are scheduled and cancelled
+     * between two advances: the wheel's staging area fills and is linked by an insert, cancels hit
+     * staged and linked entries alike, and the staging array is replaced (ADR 0067).
+     */
+    @Test
+    void denseScheduleCancelBetweenAdvancesMatchesAModel() {
+        matchesAModel(new Random(7), 10, 4000, 25, 14, 1);
+    }
+
+    /** Random schedules, cancels and advances in the given proportions, checked against a model. */
+    private static void matchesAModel(
+            Random rnd, int rounds, int steps, int schedule, int cancel, int advance) {
+        for (int round = 0; round < rounds; round++) {
             TimerWheel w = TimerWheel.manual(TICK, 100_000);
             long o = w.origin();
             long now = o;
@@ -76,9 +91,9 @@ class TimerWheelTest {
             List<Timeout> handles = new ArrayList<>();
             List<Long> deadlines = new ArrayList<>();
             List<Integer> fired = new ArrayList<>();
-            for (int step = 0; step < 3000; step++) {
-                int op = rnd.nextInt(10);
-                if (op < 5) {
+            for (int step = 0; step < steps; step++) {
+                int op = rnd.nextInt(schedule + cancel + advance);
+                if (op < schedule) {
                     long span =
                             rnd.nextInt(4) == 0
                                     ? 1L << (12 + rnd.nextInt(24))
@@ -90,8 +105,11 @@ class TimerWheelTest {
                     long due =
                             Math.max(Math.ceilDiv(d - o, TICK), Math.floorDiv(now - o, TICK) + 1);
                     model.computeIfAbsent(due, k -> new ArrayList<>()).add(id);
-                } else if (op < 7 && !handles.isEmpty()) {
-                    int id = rnd.nextInt(handles.size());
+                } else if (op < schedule + cancel && !handles.isEmpty()) {
+                    int id = // half the time one of the newest: likely still staged
+                            rnd.nextBoolean()
+                                    ? rnd.nextInt(handles.size())
+                                    : Math.max(0, handles.size() - 1 - rnd.nextInt(20));
                     boolean inModel = model.values().stream().anyMatch(l -> l.contains(id));
                     assertThat(handles.get(id).cancel()).isEqualTo(inModel);
                     model.values().forEach(l -> l.remove((Integer) id));
