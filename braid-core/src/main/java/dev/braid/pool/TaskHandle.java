@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * A task submitted to a {@link WorkStealingPool}, and the handle that joins it. It has the
@@ -91,7 +92,7 @@ public final class TaskHandle<T> implements Future<T> {
     }
 
     final WorkStealingPool pool;
-    private final Object body; // a Callable or a Runnable
+    private final Object body; // a Callable, a Runnable, or a LongSupplier (joinLong)
     final PoolScope scope;
 
     @SuppressWarnings("unused") // accessed through STATUS
@@ -129,7 +130,12 @@ public final class TaskHandle<T> implements Future<T> {
         T v = null;
         Throwable failure = null;
         try {
-            v = body instanceof Callable<?> c ? (T) c.call() : runRunnable();
+            v =
+                    body instanceof Callable<?> c
+                            ? (T) c.call()
+                            : body instanceof LongSupplier s
+                                    ? (T) (Long) s.getAsLong() // a joinLong half a thief took
+                                    : runRunnable();
         } catch (Throwable t) {
             failure = t;
         }
