@@ -69,10 +69,12 @@ public final class WorkStealingPool implements AutoCloseable {
      * the lifecycle.
      *
      * Lifecycle. runState goes RUNNING -> SHUTDOWN -> STOP, each step by CAS. An outside submitter
-     * increments `submitting`, checks runState, enqueues, decrements: a worker that sees SHUTDOWN,
-     * every worker registered as a sleeper, submitting == 0 and no visible work knows that nothing
-     * can produce work any more (workers' re-checks only peek; see Idle) and moves to STOP, waking
-     * all. In STOP each worker finishes its current task, cancels what is left in its own queues,
+     * checks runState and enqueues while holding its injector shard's lock (ADR 0060; it used to
+     * count itself in a `submitting` counter, two read-modify-writes per submission): a worker
+     * that sees SHUTDOWN, every worker registered as a sleeper, no visible work, and then every
+     * shard empty with its lock held knows that nothing can produce work any more (a push that saw
+     * RUNNING has landed; a later one sees SHUTDOWN, ordered by the lock; workers' re-checks only
+     * peek, see Idle) and moves to STOP, waking all. In STOP each worker finishes its current task, cancels what is left in its own queues,
      * and exits; an outside submission that raced shutdownNow cancels itself after the fact.
      *
      * Liveness. Sleeping follows Idle's no-lost-wake-up protocol; a join helps before it parks;
@@ -92,7 +94,6 @@ public final class WorkStealingPool implements AutoCloseable {
 
     private final PoolHooks hooks;
     private final AtomicI32 runState = new AtomicI32(RUNNING);
-    private final AtomicI32 submitting = new AtomicI32();
     private final AtomicI64 joinerRuns = new AtomicI64(); // tasks run by outside joiners
     private final List<JoinHandle<Void>> threads = new ArrayList<>();
 
@@ -243,14 +244,8 @@ public final class WorkStealingPool implements AutoCloseable {
             w.submitLocal(h);
             return;
         }
-        submitting.fetchAdd(1, Ordering.SEQ_CST);
-        try {
-            if (runState.load(Ordering.SEQ_CST) != RUNNING) {
-                throw new PoolClosedException(name);
-            }
-            injector.push(h);
-        } finally {
-            submitting.fetchSub(1, Ordering.SEQ_CST);
+        if (!injector.pushIfRunning(h, runState)) { // runState is read under the shard lock
+            throw new PoolClosedException(name);
         }
         idle.notifyOne();
         if (runState.load(Ordering.SEQ_CST) == STOP) {
@@ -662,8 +657,8 @@ public final class WorkStealingPool implements AutoCloseable {
     void tryTerminate(int sleepers) {
         if (sleepers < workers.length
                 || runState.load(Ordering.SEQ_CST) != SHUTDOWN
-                || submitting.load(Ordering.SEQ_CST) != 0
-                || hasVisibleWork()) {
+                || hasVisibleWork()
+                || !injector.isEmptyLocked()) { // waits out a push that saw RUNNING
             return;
         }
         if (runState.compareExchange(SHUTDOWN, STOP, Ordering.SEQ_CST, Ordering.SEQ_CST)
