@@ -102,8 +102,12 @@ public final class TaskHandle<T> implements Future<T> {
     private volatile Object waiters;
 
     private T value;
-    private Throwable panic;
-    private String workerName;
+
+    /** Null unless the task threw; one field, not two, keeps the task at 40 bytes. */
+    private Failure failure;
+
+    /** What escaped a task, and the thread that ran it. */
+    private record Failure(Throwable cause, String workerName) {}
 
     TaskHandle(WorkStealingPool pool, Object body, PoolScope scope) {
         this.pool = pool;
@@ -159,8 +163,7 @@ public final class TaskHandle<T> implements Future<T> {
 
     private void complete(T v, Throwable failure, String worker) {
         this.value = v;
-        this.panic = failure;
-        this.workerName = worker;
+        this.failure = failure == null ? null : new Failure(failure, worker);
         if (failure != null && scope != null) {
             scope.childFailed(this, failure); // before DONE: a closer that sees DONE sees it
         }
@@ -333,7 +336,7 @@ public final class TaskHandle<T> implements Future<T> {
                 switch ((int) STATUS.getOpaque(this)) {
                     case NEW -> "queued";
                     case RUNNING ->
-                            isFinished() ? (panic != null ? "failed" : "finished") : "running";
+                            isFinished() ? (failure != null ? "failed" : "finished") : "running";
                     default -> "cancelled";
                 };
         return "TaskHandle[" + s + "]";
@@ -492,11 +495,12 @@ public final class TaskHandle<T> implements Future<T> {
         if ((int) STATUS.getAcquire(this) == CANCELLED) {
             throw CANCELLED_SOURCE.token().toException();
         }
-        if (panic != null) {
+        Failure f = failure;
+        if (f != null) {
             if (scope != null) {
                 scope.observed(this);
             }
-            throw new PanicException(workerName, panic);
+            throw new PanicException(f.workerName(), f.cause());
         }
         return value;
     }
@@ -505,14 +509,16 @@ public final class TaskHandle<T> implements Future<T> {
         if ((int) STATUS.getAcquire(this) == CANCELLED) {
             throw new CancellationException("the task was cancelled before it started");
         }
-        if (panic != null) {
-            throw new ExecutionException(panic);
+        Failure f = failure;
+        if (f != null) {
+            throw new ExecutionException(f.cause());
         }
         return value;
     }
 
     /** The failure, valid once finished; null if none. */
     Throwable failure() {
-        return panic;
+        Failure f = failure;
+        return f == null ? null : f.cause();
     }
 }
