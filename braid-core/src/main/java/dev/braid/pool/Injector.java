@@ -2,12 +2,15 @@ package dev.braid.pool;
 
 import dev.braid.atomic.AtomicI32;
 import dev.braid.atomic.AtomicI64;
+import dev.braid.atomic.AtomicRef;
+import dev.braid.atomic.AtomicRefArray;
 import dev.braid.atomic.Ordering;
 import dev.braid.internal.rt.Rt;
 
 /**
  * The pool's queues for tasks submitted from outside its workers: a few shards, each first in,
- * first out, chosen by the submitting thread; any number of producers and consumers.
+ * first out, chosen by the submitting thread; any number of producers (serialized per shard by a
+ * lock) and of consumers (lock-free).
  */
 final class Injector {
     /*
@@ -16,28 +19,48 @@ final class Injector {
      * Algorithm. Shards as ForkJoinPool's external submission queues: a power-of-two number of
      * shards (about the parallelism, at most 64), the submitter's shard picked by a hash of its
      * thread id, so that independent submitters do not contend on one queue. Each shard is a
-     * growable ring guarded by a spin lock (a CAS on `lock`): push and take are a handful of plain
-     * accesses inside a lock that is almost never contended for long, cheaper than a lock-free
-     * linked queue's node per task and CAS per end. A worker looks at the shards starting from
-     * its own index. Consumers peek without the lock (`head`, `tail` are read with ACQUIRE) so that
-     * polling an empty injector costs no CAS.
+     * growable ring. Producers append under a spin lock (a CAS on `lock`); takers do not take the
+     * lock (ADR 0060): a taker reads head and tail, reads the slot at head and claims it with a
+     * CAS of head to head + 1, as a Chase-Lev thief does. So a worker preempted while taking never
+     * stalls the submitter, and takers never wait for each other (a lost CAS means another taker
+     * got that element). It used to be one lock for both ends; on a 2-core box with a submitter
+     * and two workers, a preempted holder made the others spin and yield for milliseconds. A
+     * worker looks at the shards starting from its own index; polling an empty shard costs no CAS.
+     *
+     * Slot reuse and growth. Indices only grow; a producer writes index t only when t - head is
+     * below the ring's length (a stale head only makes the ring look fuller), so it never
+     * overwrites an element not yet taken. A taker that read a slot for an index another taker
+     * already took fails its CAS, whatever it read. A full ring is copied into one twice as large,
+     * published before the next tail; the old ring is never written again, so a taker holding it
+     * reads the right element for any index it can still win.
+     *
+     * Retention. The taker that won an index clears the slot with a CAS from its element to null,
+     * which fails harmlessly if a producer already reused the slot; copies made by a growth may keep
+     * a few taken elements until their slots are reused.
      *
      * No batches. Taking several tasks at once into the taker's deque (Go's globrunqget) was
      * tried: it let a later submission overtake an earlier one that sat in a busy worker's deque
      * (the contract test of a queued task behind blocked workers failed), so a worker takes one.
      *
-     * Memory ordering. The lock's CAS is ACQUIRE and its release a RELEASE store, which orders the
-     * ring's plain slots between successive holders. `tail` is stored with RELEASE inside the lock
-     * and read with ACQUIRE by peekers: a worker's re-check after Idle's SEQ_CST fence sees a push
-     * whose submitter fenced before reading the sleeper count (store buffering with fences, ADR
-     * 0024). Submitting happens-before the run through the lock.
+     * Memory ordering. The producers' lock is an ACQUIRE CAS and a RELEASE store, which orders
+     * tail and the ring between successive producers. A push writes the slot RELAXED and then tail
+     * with RELEASE; a taker reads head ACQUIRE, tail ACQUIRE (so the slot and any grown ring are
+     * visible), the ring ACQUIRE, the slot RELAXED, and claims with a SEQ_CST CAS. A worker's
+     * re-check after Idle's SEQ_CST fence sees a push whose submitter fenced before reading the
+     * sleeper count (store buffering with fences, ADR 0024). The submitter reads runState under
+     * the lock, and the pool's termination test looks at every shard with its lock held, so a
+     * push is either seen by that test or rejected (WorkStealingPool's notes).
      *
-     * Simulation. `lock`, `head` and `tail` are braid atomics, so every access is a yield point and
-     * the weak-memory model sees them; the lock's spin uses Rt.spinWait (a yield point too).
+     * Simulation. `lock`, `head`, `tail`, the ring and its slots are braid atomics, so every
+     * access is a yield point and the weak-memory model sees them; the lock's spin uses
+     * Rt.spinWait (a yield point too).
      *
-     * Tradeoffs. A shard's ring only grows (up to the largest burst); taken slots are cleared so
-     * finished tasks are not retained. A holder preempted inside the lock stalls that shard's
-     * other users; they spin briefly and then yield the processor.
+     * Tradeoffs. A shard's ring only grows (up to the largest burst). A producer preempted inside
+     * the lock stalls that shard's other producers (not its takers); they spin briefly and then
+     * yield the processor.
+     *
+     * References. D. Chase, Y. Lev (SPAA 2005) for the taker's claim; Doug Lea's ForkJoinPool
+     * (external queues: a locked push, a CAS to take).
      */
 
     private final Shard[] shards;
@@ -50,11 +73,28 @@ final class Injector {
         }
     }
 
-    /** Enqueues {@code task} on the calling thread's shard. */
-    void push(TaskHandle<?> task) {
+    /**
+     * Enqueues {@code task} on the calling thread's shard if {@code runState} is RUNNING (read
+     * under the shard's lock); returns whether it did.
+     */
+    boolean pushIfRunning(TaskHandle<?> task, AtomicI32 runState) {
         long id = Rt.threadId(Thread.currentThread());
         int h = (int) ((id * 0x9E3779B97F4A7C15L) >>> 40);
-        shards[h & (shards.length - 1)].push(task);
+        return shards[h & (shards.length - 1)].pushIfRunning(task, runState);
+    }
+
+    /**
+     * Whether every shard is empty, each looked at with its lock held: a push that saw RUNNING has
+     * finished, and one that comes later sees the state the caller saw (the pool's termination
+     * test).
+     */
+    boolean isEmptyLocked() {
+        for (Shard s : shards) {
+            if (!s.isEmptyLocked()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Takes one task, looking at the shards from {@code start}; null if none. */
@@ -96,14 +136,18 @@ final class Injector {
         return (int) Math.min(n, Integer.MAX_VALUE);
     }
 
-    /** One FIFO ring under a spin lock. */
+    /**
+     * One FIFO ring: producers append under a spin lock, takers claim the oldest element with a CAS
+     * on {@code head}, without the lock.
+     */
     static final class Shard {
         private static final int SPINS_BEFORE_YIELD = 64;
 
-        private final AtomicI32 lock = new AtomicI32();
-        private final AtomicI64 head = new AtomicI64(); // next to take; written under the lock
-        private final AtomicI64 tail = new AtomicI64(); // next free; written under the lock
-        private TaskHandle<?>[] ring = new TaskHandle<?>[16]; // guarded by lock
+        private final AtomicI32 lock = new AtomicI32(); // producers only
+        private final AtomicI64 head = new AtomicI64(); // next to take: a taker's CAS moves it
+        private final AtomicI64 tail = new AtomicI64(); // next free: written under the lock
+        private final AtomicRef<AtomicRefArray<TaskHandle<?>>> ring =
+                new AtomicRef<>(new AtomicRefArray<>(16)); // replaced under the lock
 
         private void lock() {
             int spins = 0;
@@ -122,55 +166,83 @@ final class Injector {
             lock.store(0, Ordering.RELEASE);
         }
 
-        void push(TaskHandle<?> task) {
+        /**
+         * Appends {@code task} if {@code runState} is still RUNNING, read under the lock; returns
+         * whether it did. The pool's termination test takes every shard's lock (see {@link
+         * #isEmptyLocked}), so a push either lands before that test looks or sees the shutdown.
+         */
+        boolean pushIfRunning(TaskHandle<?> task, AtomicI32 runState) {
             lock();
             try {
-                long h = head.load(Ordering.RELAXED);
-                long t = tail.load(Ordering.RELAXED);
-                TaskHandle<?>[] r = ring;
-                if (t - h == r.length) {
+                if (runState.load(Ordering.SEQ_CST) != WorkStealingPool.RUNNING) {
+                    return false;
+                }
+                long t = tail.load(Ordering.RELAXED); // only lock holders write tail
+                long h =
+                        head.load(Ordering.ACQUIRE); // a stale head only makes the ring look fuller
+                AtomicRefArray<TaskHandle<?>> r = ring.load(Ordering.RELAXED);
+                if (t - h >= r.length()) {
                     r = grow(r, h, t);
                 }
-                r[(int) t & (r.length - 1)] = task;
-                tail.store(t + 1, Ordering.RELEASE);
+                r.store((int) t & (r.length() - 1), task, Ordering.RELAXED);
+                tail.store(t + 1, Ordering.RELEASE); // publishes the slot (and a grown ring)
+                return true;
             } finally {
                 unlock();
             }
         }
 
-        /** Takes the oldest task, or null if the shard is empty. */
+        /** Takes the oldest task, or null if the shard is empty. Any thread, no lock. */
         TaskHandle<?> take() {
-            lock();
-            try {
-                long h = head.load(Ordering.RELAXED);
-                if (h == tail.load(Ordering.RELAXED)) {
+            while (true) {
+                long h = head.load(Ordering.ACQUIRE);
+                long t = tail.load(Ordering.ACQUIRE); // pairs with push's release: slot visible
+                if (h >= t) {
                     return null;
                 }
-                TaskHandle<?>[] r = ring;
-                int slot = (int) h & (r.length - 1);
-                TaskHandle<?> first = r[slot];
-                r[slot] = null; // taken: do not retain the finished task
-                head.store(h + 1, Ordering.RELEASE);
-                return first;
-            } finally {
-                unlock();
+                AtomicRefArray<TaskHandle<?>> r = ring.load(Ordering.ACQUIRE);
+                int slot = (int) h & (r.length() - 1);
+                TaskHandle<?> x = r.load(slot, Ordering.RELAXED);
+                if (head.compareExchange(h, h + 1, Ordering.SEQ_CST, Ordering.RELAXED) == h) {
+                    // ours. Clear the slot so the finished task is not retained, but only if it
+                    // still holds x: a producer may already have reused it for a newer task
+                    r.compareExchange(slot, x, null, Ordering.RELAXED, Ordering.RELAXED);
+                    return x;
+                }
+                Rt.spinWait(); // another taker won index h: it made progress, try the next one
             }
         }
 
-        private TaskHandle<?>[] grow(TaskHandle<?>[] r, long h, long t) {
-            if (r.length > (1 << 29)) {
+        /** Copies the live range into a ring twice as large; under the lock. */
+        private AtomicRefArray<TaskHandle<?>> grow(
+                AtomicRefArray<TaskHandle<?>> r, long h, long t) {
+            int n = r.length();
+            if (n > (1 << 29)) {
                 throw new IllegalStateException("injector full: " + (t - h) + " tasks");
             }
-            TaskHandle<?>[] bigger = new TaskHandle<?>[r.length << 1];
+            AtomicRefArray<TaskHandle<?>> bigger = new AtomicRefArray<>(n << 1);
             for (long i = h; i < t; i++) {
-                bigger[(int) i & (bigger.length - 1)] = r[(int) i & (r.length - 1)];
+                bigger.store(
+                        (int) i & (bigger.length() - 1),
+                        r.load((int) i & (n - 1), Ordering.RELAXED),
+                        Ordering.RELAXED);
             }
-            ring = bigger;
+            ring.store(bigger, Ordering.RELEASE); // the copies before the ring, before new tails
             return bigger;
         }
 
         boolean isEmpty() {
             return tail.load(Ordering.ACQUIRE) <= head.load(Ordering.ACQUIRE);
+        }
+
+        /** As {@link #isEmpty}, with the lock held: no push is half-done. */
+        boolean isEmptyLocked() {
+            lock();
+            try {
+                return isEmpty();
+            } finally {
+                unlock();
+            }
         }
 
         long size() {

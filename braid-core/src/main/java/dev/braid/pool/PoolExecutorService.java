@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The {@link java.util.concurrent.ExecutorService} view of a {@link WorkStealingPool}: submissions
@@ -58,7 +59,12 @@ final class PoolExecutorService extends AbstractExecutorService {
         List<Runnable> out = new ArrayList<>();
         for (TaskHandle<?> h : pool.shutdownNow()) {
             Object body = h.body();
-            out.add(body instanceof Runnable r ? r : new FutureTask<>((Callable<?>) body));
+            out.add(
+                    body instanceof Runnable r
+                            ? r
+                            : body instanceof LongSupplier s // a joinLong half
+                                    ? s::getAsLong
+                                    : new FutureTask<>((Callable<?>) body));
         }
         return out;
     }

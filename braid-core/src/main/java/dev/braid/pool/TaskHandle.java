@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * A task submitted to a {@link WorkStealingPool}, and the handle that joins it. It has the
@@ -91,7 +92,7 @@ public final class TaskHandle<T> implements Future<T> {
     }
 
     final WorkStealingPool pool;
-    private final Object body; // a Callable or a Runnable
+    private final Object body; // a Callable, a Runnable, or a LongSupplier (joinLong)
     final PoolScope scope;
 
     @SuppressWarnings("unused") // accessed through STATUS
@@ -101,9 +102,15 @@ public final class TaskHandle<T> implements Future<T> {
     private volatile Object waiters;
 
     private T value;
-    private Throwable panic;
-    private String workerName;
-    private Thread runner; // plain: only ever compared with the thread that wrote it
+
+    /** Null unless the task threw; one field for the cause and the worker name. */
+    private Failure failure;
+
+    /** The thread that runs or ran the task (plain: compared only with the thread that wrote it). */
+    private Thread runner;
+
+    /** What escaped a task, and the thread that ran it. */
+    private record Failure(Throwable cause, String workerName) {}
 
     TaskHandle(WorkStealingPool pool, Object body, PoolScope scope) {
         this.pool = pool;
@@ -131,7 +138,12 @@ public final class TaskHandle<T> implements Future<T> {
         T v = null;
         Throwable failure = null;
         try {
-            v = body instanceof Callable<?> c ? (T) c.call() : runRunnable();
+            v =
+                    body instanceof Callable<?> c
+                            ? (T) c.call()
+                            : body instanceof LongSupplier s
+                                    ? (T) (Long) s.getAsLong() // a joinLong half a thief took
+                                    : runRunnable();
         } catch (Throwable t) {
             failure = t;
         }
@@ -155,8 +167,7 @@ public final class TaskHandle<T> implements Future<T> {
 
     private void complete(T v, Throwable failure, String worker) {
         this.value = v;
-        this.panic = failure;
-        this.workerName = worker;
+        this.failure = failure == null ? null : new Failure(failure, worker);
         if (failure != null && scope != null) {
             scope.childFailed(this, failure); // before DONE: a closer that sees DONE sees it
         }
@@ -339,14 +350,16 @@ public final class TaskHandle<T> implements Future<T> {
                 switch ((int) STATUS.getOpaque(this)) {
                     case NEW -> "queued";
                     case RUNNING -> {
-                        if (isFinished()) { // acquire: the result fields are visible
-                            yield (panic != null
-                                            ? "failed (" + panic.getClass().getSimpleName() + ")"
-                                            : "finished")
-                                    + (workerName != null ? " on '" + workerName + "'" : "");
-                        }
                         Thread r = runner; // racy read, for display only
-                        yield r != null ? "running on '" + r.getName() + "'" : "running";
+                        String on = r != null ? " on '" + r.getName() + "'" : "";
+                        if (isFinished()) { // acquire: the result fields are visible
+                            Failure f = failure;
+                            yield (f != null
+                                            ? "failed (" + f.cause().getClass().getSimpleName() + ")"
+                                            : "finished")
+                                    + on;
+                        }
+                        yield "running" + on;
                     }
                     default -> "cancelled";
                 };
@@ -524,11 +537,12 @@ public final class TaskHandle<T> implements Future<T> {
         if ((int) STATUS.getAcquire(this) == CANCELLED) {
             throw CANCELLED_SOURCE.token().toException();
         }
-        if (panic != null) {
+        Failure f = failure;
+        if (f != null) {
             if (scope != null) {
                 scope.observed(this);
             }
-            throw new PanicException(workerName, panic);
+            throw new PanicException(f.workerName(), f.cause());
         }
         return value;
     }
@@ -537,14 +551,16 @@ public final class TaskHandle<T> implements Future<T> {
         if ((int) STATUS.getAcquire(this) == CANCELLED) {
             throw new CancellationException("the task was cancelled before it started");
         }
-        if (panic != null) {
-            throw new ExecutionException(panic);
+        Failure f = failure;
+        if (f != null) {
+            throw new ExecutionException(f.cause());
         }
         return value;
     }
 
     /** The failure, valid once finished; null if none. */
     Throwable failure() {
-        return panic;
+        Failure f = failure;
+        return f == null ? null : f.cause();
     }
 }

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
+import java.util.function.LongBinaryOperator;
+import java.util.function.LongSupplier;
 
 /**
  * A work-stealing thread pool: a fixed set of worker threads, each with its own deque of tasks,
@@ -67,10 +69,12 @@ public final class WorkStealingPool implements AutoCloseable {
      * the lifecycle.
      *
      * Lifecycle. runState goes RUNNING -> SHUTDOWN -> STOP, each step by CAS. An outside submitter
-     * increments `submitting`, checks runState, enqueues, decrements: a worker that sees SHUTDOWN,
-     * every worker registered as a sleeper, submitting == 0 and no visible work knows that nothing
-     * can produce work any more (workers' re-checks only peek; see Idle) and moves to STOP, waking
-     * all. In STOP each worker finishes its current task, cancels what is left in its own queues,
+     * checks runState and enqueues while holding its injector shard's lock (ADR 0060; it used to
+     * count itself in a `submitting` counter, two read-modify-writes per submission): a worker
+     * that sees SHUTDOWN, every worker registered as a sleeper, no visible work, and then every
+     * shard empty with its lock held knows that nothing can produce work any more (a push that saw
+     * RUNNING has landed; a later one sees SHUTDOWN, ordered by the lock; workers' re-checks only
+     * peek, see Idle) and moves to STOP, waking all. In STOP each worker finishes its current task, cancels what is left in its own queues,
      * and exits; an outside submission that raced shutdownNow cancels itself after the fact.
      *
      * Liveness. Sleeping follows Idle's no-lost-wake-up protocol; a join helps before it parks;
@@ -90,7 +94,6 @@ public final class WorkStealingPool implements AutoCloseable {
 
     private final PoolHooks hooks;
     private final AtomicI32 runState = new AtomicI32(RUNNING);
-    private final AtomicI32 submitting = new AtomicI32();
     private final AtomicI64 joinerRuns = new AtomicI64(); // tasks run by outside joiners
     private final List<JoinHandle<Void>> threads = new ArrayList<>();
 
@@ -241,14 +244,8 @@ public final class WorkStealingPool implements AutoCloseable {
             w.submitLocal(h);
             return;
         }
-        submitting.fetchAdd(1, Ordering.SEQ_CST);
-        try {
-            if (runState.load(Ordering.SEQ_CST) != RUNNING) {
-                throw new PoolClosedException(name);
-            }
-            injector.push(h);
-        } finally {
-            submitting.fetchSub(1, Ordering.SEQ_CST);
+        if (!injector.pushIfRunning(h, runState)) { // runState is read under the shard lock
+            throw new PoolClosedException(name);
         }
         idle.notifyOne();
         if (runState.load(Ordering.SEQ_CST) == STOP) {
@@ -280,12 +277,7 @@ public final class WorkStealingPool implements AutoCloseable {
         Args.notNull(b, "b");
         Worker w = Worker.current();
         if (w == null || w.pool != this) {
-            TaskHandle<Joined<A, B>> outer = submit(() -> join(a, b));
-            try {
-                return outer.joinQuietly();
-            } catch (PanicException p) {
-                throw p.getCause() instanceof PanicException inner ? inner : p;
-            }
+            return joinFromOutside(() -> join(a, b));
         }
         TaskHandle<B> hb = new TaskHandle<>(this, b, null);
         w.pushStealable(hb);
@@ -293,21 +285,90 @@ public final class WorkStealingPool implements AutoCloseable {
         try {
             ra = a.call();
         } catch (Throwable t) {
-            if (!hb.tryCancel()) {
-                try {
-                    hb.joinQuietly();
-                } catch (PanicException ignored) {
-                    // a's failure is the one reported
-                }
-            }
-            throw t instanceof PanicException p ? p : new PanicException(w.thread.getName(), t);
+            throw firstFailed(w, hb, t);
         }
         TaskHandle<?> last = w.deque.pop(); // usually hb itself, not stolen: run it here
+        if (last == hb && !hasHooks()) {
+            return new Joined<>(ra, w.runOwnForkInline(b));
+        }
+        return new Joined<>(ra, secondResult(w, last, hb));
+    }
+
+    /**
+     * As {@link #join}, for tasks that compute a {@code long}, with no allocation for the results:
+     * runs {@code a} on the caller while {@code b} waits stealable, and returns {@code
+     * combine.applyAsLong(a's value, b's value)}, computed on the caller. Recursive
+     * divide-and-conquer over primitives (sums, counts) then allocates only the two suppliers and
+     * the forked task per level, and nothing when the caller pops its own {@code b} back (ADR
+     * 0059).
+     *
+     * <pre>{@code
+     * static long fib(WorkStealingPool pool, int n) {
+     *     return n < 2 ? n : pool.joinLong(() -> fib(pool, n - 1), () -> fib(pool, n - 2), Long::sum);
+     * }
+     * }</pre>
+     *
+     * @param a the first task, run on the caller
+     * @param b the second task, offered to thieves
+     * @param combine combines the two values, on the caller; what it throws propagates as it is
+     * @return the combined value
+     * @throws PanicException if {@code a} or {@code b} threw (the exception is the cause)
+     * @throws NullPointerException if {@code a}, {@code b} or {@code combine} is null
+     * @throws PoolClosedException if called from outside the pool after {@link #shutdown()}
+     */
+    public long joinLong(LongSupplier a, LongSupplier b, LongBinaryOperator combine) {
+        Args.notNull(a, "a");
+        Args.notNull(b, "b");
+        Args.notNull(combine, "combine");
+        Worker w = Worker.current();
+        if (w == null || w.pool != this) {
+            return joinFromOutside(() -> joinLong(a, b, combine));
+        }
+        TaskHandle<Long> hb = new TaskHandle<>(this, b, null);
+        w.pushStealable(hb);
+        long ra;
+        try {
+            ra = a.getAsLong();
+        } catch (Throwable t) {
+            throw firstFailed(w, hb, t);
+        }
+        TaskHandle<?> last = w.deque.pop(); // usually hb itself, not stolen: run it here
+        long rb =
+                last == hb && !hasHooks()
+                        ? w.runOwnForkInline(b)
+                        : secondResult(w, last, hb); // unboxes what a thief stored
+        return combine.applyAsLong(ra, rb);
+    }
+
+    /** A join called outside the pool: the whole join is submitted, the caller waits. */
+    private <R> R joinFromOutside(Callable<R> whole) {
+        TaskHandle<R> outer = submit(whole);
+        try {
+            return outer.joinQuietly();
+        } catch (PanicException p) {
+            throw p.getCause() instanceof PanicException inner ? inner : p;
+        }
+    }
+
+    /** The first half of a join threw: cancels or awaits the second, returns what to throw. */
+    private static PanicException firstFailed(Worker w, TaskHandle<?> hb, Throwable t) {
+        if (!hb.tryCancel()) {
+            try {
+                hb.joinQuietly();
+            } catch (PanicException ignored) {
+                // a's failure is the one reported
+            }
+        }
+        return t instanceof PanicException p ? p : new PanicException(w.thread.getName(), t);
+    }
+
+    /** The second half was stolen (or hooks watch): runs what was popped, then joins it. */
+    private static <B> B secondResult(Worker w, TaskHandle<?> last, TaskHandle<B> hb) {
         if (last != null) {
             w.runTask(last);
         }
         try {
-            return new Joined<>(ra, hb.joinQuietly());
+            return hb.joinQuietly();
         } catch (PanicException p) {
             throw p.getCause() instanceof PanicException inner ? inner : p;
         }
@@ -596,8 +657,8 @@ public final class WorkStealingPool implements AutoCloseable {
     void tryTerminate(int sleepers) {
         if (sleepers < workers.length
                 || runState.load(Ordering.SEQ_CST) != SHUTDOWN
-                || submitting.load(Ordering.SEQ_CST) != 0
-                || hasVisibleWork()) {
+                || hasVisibleWork()
+                || !injector.isEmptyLocked()) { // waits out a push that saw RUNNING
             return;
         }
         if (runState.compareExchange(SHUTDOWN, STOP, Ordering.SEQ_CST, Ordering.SEQ_CST)

@@ -6,8 +6,11 @@ import dev.braid.atomic.Ordering;
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Rt;
+import dev.braid.thread.PanicException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 
 /**
  * One worker of a {@link WorkStealingPool}: its deque, its LIFO slot, its counters, and the loop
@@ -223,6 +226,35 @@ final class Worker {
         if (outer == null && pool.isRunning()) {
             Thread.interrupted(); // an interrupt meant for this task must not hit the next one
         }
+    }
+
+    /**
+     * Runs the second half of a {@code join} that this worker popped back from its own deque: the
+     * pop gave it to this worker alone (no thief, no other queue, no handle outside join holds it),
+     * so it runs as a plain call, with no claim CAS, no completion and no join (rayon's join, ADR
+     * 0059). Only without hooks: hooks see every task.
+     */
+    <B> B runOwnForkInline(Callable<B> b) {
+        stats.taskRun();
+        try {
+            return b.call();
+        } catch (Throwable t) {
+            throw panic(t);
+        }
+    }
+
+    /** As {@link #runOwnForkInline(Callable)} for {@link WorkStealingPool#joinLong}. */
+    long runOwnForkInline(LongSupplier b) {
+        stats.taskRun();
+        try {
+            return b.getAsLong();
+        } catch (Throwable t) {
+            throw panic(t);
+        }
+    }
+
+    private PanicException panic(Throwable t) {
+        return t instanceof PanicException p ? p : new PanicException(thread.getName(), t);
     }
 
     /**

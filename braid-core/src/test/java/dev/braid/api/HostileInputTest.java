@@ -841,6 +841,18 @@ class HostileInputTest {
         npe("WorkStealingPool.submit(Runnable)", "task", () -> pool.submit((Runnable) null));
         npe("WorkStealingPool.join(Callable, Callable)", "a", () -> pool.join(null, () -> 1));
         npe("WorkStealingPool.join(Callable, Callable)#b", "b", () -> pool.join(() -> 1, null));
+        npe(
+                "WorkStealingPool.joinLong(LongSupplier, LongSupplier, LongBinaryOperator)",
+                "a",
+                () -> pool.joinLong(null, () -> 1, Long::sum));
+        npe(
+                "WorkStealingPool.joinLong(LongSupplier, LongSupplier, LongBinaryOperator)#b",
+                "b",
+                () -> pool.joinLong(() -> 1, null, Long::sum));
+        npe(
+                "WorkStealingPool.joinLong(LongSupplier, LongSupplier, LongBinaryOperator)#combine",
+                "combine",
+                () -> pool.joinLong(() -> 1, () -> 1, null));
         npe("WorkStealingPool.scope(PoolScope$Body)", "body", () -> pool.scope(null));
         npe(
                 "WorkStealingPool.awaitTermination(Duration)",

@@ -62,6 +62,12 @@ public class PoolFib {
         return r.first() + r.second();
     }
 
+    static long fibLong(WorkStealingPool pool, int n) {
+        return n < 2
+                ? n
+                : pool.joinLong(() -> fibLong(pool, n - 1), () -> fibLong(pool, n - 2), Long::sum);
+    }
+
     static long fibForked(WorkStealingPool pool, int n) throws InterruptedException {
         if (n < 2) {
             return n;
@@ -93,6 +99,12 @@ public class PoolFib {
     @Benchmark
     public long braidJoin() {
         return braid.join(() -> fib(braid, n), () -> 0L).first();
+    }
+
+    /** {@code joinLong}: no {@code Joined}, no boxing (ADR 0059). */
+    @Benchmark
+    public long braidJoinLong() {
+        return braid.joinLong(() -> fibLong(braid, n), () -> 0L, Long::sum);
     }
 
     @Benchmark

@@ -100,6 +100,28 @@ public class PoolForking {
         }
     }
 
+    long leaf(int lo, int hi) {
+        long s = 0;
+        for (int i = lo; i < hi; i++) {
+            s += data[i];
+        }
+        return s;
+    }
+
+    long sumLong(int lo, int hi) {
+        if (hi - lo <= threshold) {
+            return leaf(lo, hi);
+        }
+        int mid = (lo + hi) >>> 1;
+        return braid.joinLong(() -> sumLong(lo, mid), () -> sumLong(mid, hi), Long::sum);
+    }
+
+    /** {@code joinLong}: no {@code Joined}, no boxing (ADR 0059). */
+    @Benchmark
+    public long braidJoinLong() {
+        return braid.joinLong(() -> sumLong(0, size), () -> 0L, Long::sum);
+    }
+
     @Benchmark
     public long braidJoin() {
         return braid.join(() -> sum(0, size), () -> 0L).first();

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.braid.atomic.AtomicI32;
 import dev.braid.atomic.Ordering;
 import dev.braid.pool.Joined;
+import dev.braid.pool.PoolClosedException;
 import dev.braid.pool.TaskHandle;
 import dev.braid.pool.WorkStealingPool;
 import dev.braid.testkit.Simulation;
+import dev.braid.testkit.Strategy;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.PanicException;
 import dev.braid.thread.Threads;
@@ -143,6 +145,43 @@ class PoolSimulationTest {
                                 assertThat(expected).hasRootCauseMessage("planted");
                             }
                             assertThat(good.join()).isEqualTo("ok");
+                            pool.close();
+                        });
+    }
+
+    /**
+     * An outside submission racing {@code shutdown()}: it is either rejected or runs to the end,
+     * never accepted and then dropped. The submitter checks the run state under its injector
+     * shard's lock, and the termination test looks at every shard with its lock held (ADR 0060);
+     * with that locked look planted away, the pool can stop between the submitter's check and its
+     * push, and the accepted task comes back cancelled.
+     */
+    @Test
+    void aSubmissionRacingShutdownIsRejectedOrRunsNeverDropped() {
+        Simulation.builder()
+                .seed(25)
+                .strategy(Strategy.PCT) // the submitter must stall inside its window
+                .schedules(SCHEDULES)
+                .build()
+                .check(
+                        () -> {
+                            WorkStealingPool pool =
+                                    WorkStealingPool.builder().parallelism(2).build();
+                            JoinHandle<Integer> submitter =
+                                    Threads.builder()
+                                            .name("submitter")
+                                            .spawn(
+                                                    () -> {
+                                                        TaskHandle<Integer> h;
+                                                        try {
+                                                            h = pool.submit(() -> 7);
+                                                        } catch (PoolClosedException e) {
+                                                            return -1;
+                                                        }
+                                                        return h.join();
+                                                    });
+                            pool.shutdown();
+                            assertThat(submitter.join()).isIn(7, -1);
                             pool.close();
                         });
     }
