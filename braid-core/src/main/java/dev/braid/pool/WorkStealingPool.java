@@ -476,9 +476,21 @@ public final class WorkStealingPool implements AutoCloseable {
      * @return {@code true} if the pool terminated, {@code false} if the timeout passed first
      * @throws InterruptedException if interrupted while waiting
      * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalStateException if called with a positive timeout by a task of this pool (it
+     *     would wait for itself); call {@link #shutdown()} there and wait from outside
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         Args.notNull(timeout, "timeout");
+        if (calledByOwnTask()) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                return false; // does not wait (ADR 0039), and a task of it still runs
+            }
+            throw new IllegalStateException(
+                    "awaitTermination() called by a task of pool '"
+                            + name
+                            + "' would wait for itself; call shutdown() inside the pool and wait"
+                            + " from outside");
+        }
         Deadline d = Deadline.after(timeout.isNegative() ? Duration.ZERO : timeout);
         for (JoinHandle<Void> h : threads) {
             if (!h.join(d).isFinished()) {
@@ -486,6 +498,12 @@ public final class WorkStealingPool implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** Whether the caller is a task of this pool (on a worker, or run inline by its joiner). */
+    private boolean calledByOwnTask() {
+        Worker w = Worker.current();
+        return w != null && w.pool == this || Worker.RUN_BY_JOINER.get() == this;
     }
 
     /**
@@ -498,8 +516,7 @@ public final class WorkStealingPool implements AutoCloseable {
      */
     @Override
     public void close() {
-        Worker w = Worker.current();
-        if (w != null && w.pool == this || Worker.RUN_BY_JOINER.get() == this) {
+        if (calledByOwnTask()) {
             throw new IllegalStateException(
                     "close() called by a task of pool '"
                             + name

@@ -42,6 +42,31 @@ class PoolMisuseAuditTest {
         Object join(TaskHandle<Object> self) throws Exception;
     }
 
+    /**
+     * A task that waits for its own pool's termination would wait for itself (its worker cannot
+     * exit while it runs): refused with the way out, as {@code close()} is; a zero timeout does not
+     * wait (ADR 0039) and just answers {@code false}. Fails on the code before: the worker ended in
+     * "thread 'audit-worker-0' cannot join itself", naming no pool.
+     */
+    @Test
+    void aTaskAwaitingItsOwnPoolsTerminationFailsFast() {
+        TaskHandle<Boolean> zero = pool.submit(() -> pool.awaitTermination(Duration.ZERO));
+        TaskHandle<Boolean> positive = pool.submit(() -> pool.awaitTermination(Duration.ofDays(1)));
+        assertTimeoutPreemptively(
+                LIMIT,
+                () -> {
+                    assertThat(zero.join()).isFalse();
+                    assertThatThrownBy(positive::join)
+                            .isInstanceOf(PanicException.class)
+                            .cause()
+                            .isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("awaitTermination()")
+                            .hasMessageContaining("pool 'audit'")
+                            .hasMessageContaining("call shutdown() inside the pool");
+                });
+        assertThat(pool.isShutdown()).as("the pool is still usable").isFalse();
+    }
+
     static Stream<Arguments> selfJoins() {
         return Stream.of(
                 Arguments.of("join()", (SelfJoin) TaskHandle::join),
