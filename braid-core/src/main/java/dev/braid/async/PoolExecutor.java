@@ -75,7 +75,7 @@ public final class PoolExecutor implements AsyncExecutor {
                             @Override
                             public void schedule(RawTask<?> task) {
                                 try {
-                                    PoolExecutor.this.pool.submit((Runnable) task::run);
+                                    PoolExecutor.this.pool.submit((Runnable) task);
                                 } catch (RejectedExecutionException e) {
                                     orphaned(task);
                                 }
@@ -173,7 +173,7 @@ public final class PoolExecutor implements AsyncExecutor {
         task.cancel(
                 Interop.cancelledToken(
                         "task '"
-                                + task.name
+                                + task.name()
                                 + "' could not run: pool "
                                 + pool
                                 + " was shut down while executor '"

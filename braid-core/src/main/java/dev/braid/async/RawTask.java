@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
  *
  * @param <T> the value type
  */
-final class RawTask<T> implements Waker {
+final class RawTask<T> implements Waker, Runnable {
     /*
      * Implementation notes
      *
@@ -53,6 +53,14 @@ final class RawTask<T> implements Waker {
      * A waker's writes before wake() happen-before the poll it causes (its CAS, then the queue's).
      * The outcome is published by the Completion's own CAS; COMPLETE is set before it.
      *
+     * Cheap spawn (ADR 0061). Nothing per task is built for an observer nobody runs: a task spawned
+     * without a name keeps none until name() is asked for (a panic, a cancel, a dump, a handle's
+     * name()), then builds "<executor>-task-<id>" once (a racy but idempotent cache: every racer
+     * builds the same string). The poll clock is read only while someone observes: the executor
+     * was made under the testkit or with -Dbraid.async.observe=true, or a JFR recording has the
+     * long-poll event on. The live-set entry is intrusive (`prev`/`next`, guarded by the
+     * registry's shard lock): no node, no identity hash.
+     *
      * Liveness. Every transition is lock-free (CAS retry only against other transitions). A task
      * whose future blocks inside poll blocks its executor thread: poll must not block.
      *
@@ -67,6 +75,8 @@ final class RawTask<T> implements Waker {
 
     private static final VarHandle STATE;
     private static final VarHandle CAUSE;
+    private static final VarHandle POLLS;
+    private static final VarHandle POLL_NANOS;
 
     static {
         try {
@@ -74,13 +84,19 @@ final class RawTask<T> implements Waker {
             CAUSE =
                     MethodHandles.lookup()
                             .findVarHandle(RawTask.class, "cancelCause", CancellationToken.class);
+            POLLS = MethodHandles.lookup().findVarHandle(RawTask.class, "polls", long.class);
+            POLL_NANOS =
+                    MethodHandles.lookup().findVarHandle(RawTask.class, "pollNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    final String name;
+    private String name; // null until asked for, when spawned without one (see name())
     final long id;
+    private final TaskRegistry owner; // names unnamed tasks, observes; null in unit tests
+    RawTask<?> prev; // the owner's live-set links, guarded by its shard's lock
+    RawTask<?> next;
     final Completion<T> completion = new Completion<>();
     private final TaskScheduler scheduler;
     private final CancelScope scope; // entered around every poll; null for none
@@ -91,18 +107,43 @@ final class RawTask<T> implements Waker {
 
     private volatile CancellationToken cancelCause; // set once, through CAUSE, before CANCELLED
     private Async<T> future; // touched only by the RUNNING thread; null once complete
-    private volatile long polls; // written only by the RUNNING thread
-    private volatile long pollNanos;
+
+    @SuppressWarnings("unused") // through POLLS (opaque: observers read it while polls run)
+    private long polls; // written only by the RUNNING thread
+
+    @SuppressWarnings("unused") // through POLL_NANOS
+    private long pollNanos; // likewise; summed only while observed
 
     /** Under the testkit only: what the latest pending poll awaits (a channel's blocker). */
     volatile Object simAwaiting;
 
     RawTask(String name, long id, Async<T> future, TaskScheduler scheduler, CancelScope scope) {
+        this(name, id, future, null, scheduler, scope);
+    }
+
+    RawTask(
+            String name,
+            long id,
+            Async<T> future,
+            TaskRegistry owner,
+            TaskScheduler scheduler,
+            CancelScope scope) {
         this.name = name;
         this.id = id;
         this.future = future;
+        this.owner = owner;
         this.scheduler = scheduler;
         this.scope = scope;
+    }
+
+    /** The task's name: the one given at spawn, else "<executor>-task-<id>", built on first use. */
+    String name() {
+        String n = name;
+        if (n == null) {
+            n = (owner == null ? "task" : owner.executorName()) + "-task-" + id;
+            name = n; // racy cache: every thread builds the same string
+        }
+        return n;
     }
 
     /** The state word (tests and dumps). */
@@ -111,11 +152,11 @@ final class RawTask<T> implements Waker {
     }
 
     long polls() {
-        return polls;
+        return (long) POLLS.getOpaque(this);
     }
 
     long pollNanos() {
-        return pollNanos;
+        return (long) POLL_NANOS.getOpaque(this);
     }
 
     @Override
@@ -163,13 +204,14 @@ final class RawTask<T> implements Waker {
     }
 
     /** Runs the task once, for the queue entry that held it. */
-    void run() {
+    @Override
+    public void run() {
         Rt.yieldPoint(Op.RMW, this);
         int s;
         do {
             s = (int) STATE.getVolatile(this);
             if ((s & NOTIFIED) == 0 || (s & (RUNNING | COMPLETE)) != 0) {
-                throw new IllegalStateException("task '" + name + "' run in state " + s);
+                throw new IllegalStateException("task '" + name() + "' run in state " + s);
             }
         } while (!STATE.compareAndSet(this, s, (s | RUNNING) & ~NOTIFIED));
         if ((s & CANCELLED) != 0) {
@@ -179,9 +221,13 @@ final class RawTask<T> implements Waker {
         Object outer = Interop.POLLING.get();
         Interop.POLLING.set(this);
         simAwaiting = null;
-        TaskLongPollEvent event = new TaskLongPollEvent(); // no allocation unless recording
-        event.begin();
-        long start = Rt.nanoTime();
+        TaskLongPollEvent event = null;
+        long start = 0;
+        if ((owner != null && owner.observed) || TaskLongPollEvent.PROBE.isEnabled()) {
+            event = new TaskLongPollEvent();
+            event.begin();
+            start = Rt.nanoTime();
+        }
         Poll<T> p;
         try {
             cx.resetBudget();
@@ -214,15 +260,20 @@ final class RawTask<T> implements Waker {
         }
     }
 
+    /** After a poll: restores the outer poll marker, counts the poll, times it if observed. */
     private void account(long start, Object outer, TaskLongPollEvent event) {
         Interop.POLLING.set(outer);
-        polls = polls + 1;
-        pollNanos = pollNanos + (Rt.nanoTime() - start);
+        long n = (long) POLLS.getOpaque(this) + 1;
+        POLLS.setOpaque(this, n);
+        if (event == null) {
+            return;
+        }
+        POLL_NANOS.setOpaque(this, (long) POLL_NANOS.getOpaque(this) + (Rt.nanoTime() - start));
         event.end();
         if (event.shouldCommit()) {
-            event.task = name;
+            event.task = name();
             event.taskId = id;
-            event.polls = polls;
+            event.polls = n;
             event.commit();
         }
     }
@@ -260,21 +311,21 @@ final class RawTask<T> implements Waker {
                                 ? "running"
                                 : (s & NOTIFIED) != 0 ? "scheduled" : "idle (awaiting a wake)";
         return "task '"
-                + name
+                + name()
                 + "' #"
                 + id
                 + ": "
                 + what
                 + ((s & CANCELLED) != 0 ? ", cancelled" : "")
                 + ", polls="
-                + polls
-                + ", poll time="
-                + pollNanos / 1_000
-                + " µs";
+                + polls()
+                + (owner != null && owner.observed
+                        ? ", poll time=" + pollNanos() / 1_000 + " µs"
+                        : ", poll time not measured (not observed)");
     }
 
     @Override
     public String toString() {
-        return "task '" + name + "'";
+        return "task '" + name() + "'";
     }
 }

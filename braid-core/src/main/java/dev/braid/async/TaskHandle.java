@@ -35,10 +35,11 @@ public final class TaskHandle<T> implements Async<T> {
     /**
      * The task's name.
      *
-     * @return the name given at spawn, or a generated one
+     * @return the name given at spawn, or a generated one ({@code <executor>-task-<id>}, built on
+     *     first use)
      */
     public String name() {
-        return task.name;
+        return task.name();
     }
 
     /**
@@ -51,10 +52,14 @@ public final class TaskHandle<T> implements Async<T> {
     }
 
     /**
-     * The total time the task's polls have taken so far (observability; a large value for few polls
-     * means blocking inside async code, see the JFR event {@code dev.braid.TaskLongPoll}).
+     * The total time the task's observed polls have taken so far (observability; a large value for
+     * few polls means blocking inside async code, see the JFR event {@code
+     * dev.braid.TaskLongPoll}). A poll is timed only while someone observes, so that an unobserved
+     * spawn reads no clock: the executor was created under the testkit or with the system property
+     * {@code braid.async.observe=true}, or a JFR recording has {@code dev.braid.TaskLongPoll}
+     * enabled. Otherwise this stays {@link Duration#ZERO}.
      *
-     * @return the summed poll time
+     * @return the summed time of the timed polls
      */
     public Duration pollTime() {
         return Duration.ofNanos(task.pollNanos());
@@ -79,7 +84,7 @@ public final class TaskHandle<T> implements Async<T> {
      *     or was cancelled before
      */
     public boolean cancel() {
-        return task.cancel(Interop.cancelledToken("task '" + task.name + "' was cancelled"));
+        return task.cancel(Interop.cancelledToken("task '" + task.name() + "' was cancelled"));
     }
 
     boolean cancel(CancellationToken why) {
@@ -170,7 +175,7 @@ public final class TaskHandle<T> implements Async<T> {
         return switch (o) {
             case Completion.Success<T>(T value) -> value;
             case Completion.Failure<T>(Throwable failure) ->
-                    throw new TaskPanicException(task.name, failure);
+                    throw new TaskPanicException(task.name(), failure);
             case Completion.Cancelled<T>(CancellationToken token) -> throw token.toException();
         };
     }
