@@ -8,11 +8,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A spawned task: its future, its state word, its outcome. It is its own {@link Waker}.
+ * A spawned task: its future, its state word, its outcome (it is its own {@link Completion}). It is
+ * its own {@link Waker}, and the {@link Runnable} its executor's queues hold.
  *
  * @param <T> the value type
  */
-final class RawTask<T> implements Waker, Runnable {
+final class RawTask<T> extends Completion<T> implements Waker, Runnable {
     /*
      * Implementation notes
      *
@@ -94,11 +95,9 @@ final class RawTask<T> implements Waker, Runnable {
 
     private String name; // null until asked for, when spawned without one (see name())
     final long id;
-    private final TaskRegistry owner; // names unnamed tasks, observes; null in unit tests
+    private final TaskRegistry owner; // the executor's: schedules, names unnamed tasks, observes
     RawTask<?> prev; // the owner's live-set links, guarded by its shard's lock
     RawTask<?> next;
-    final Completion<T> completion = new Completion<>();
-    private final TaskScheduler scheduler;
     private final CancelScope scope; // entered around every poll; null for none
     private final Context cx = new Context(this);
 
@@ -117,22 +116,16 @@ final class RawTask<T> implements Waker, Runnable {
     /** Under the testkit only: what the latest pending poll awaits (a channel's blocker). */
     volatile Object simAwaiting;
 
+    /** A task outside any executor's live set, on {@code scheduler} (unit tests). */
     RawTask(String name, long id, Async<T> future, TaskScheduler scheduler, CancelScope scope) {
-        this(name, id, future, null, scheduler, scope);
+        this(name, id, future, new TaskRegistry("test", scheduler), scope);
     }
 
-    RawTask(
-            String name,
-            long id,
-            Async<T> future,
-            TaskRegistry owner,
-            TaskScheduler scheduler,
-            CancelScope scope) {
+    RawTask(String name, long id, Async<T> future, TaskRegistry owner, CancelScope scope) {
         this.name = name;
         this.id = id;
         this.future = future;
         this.owner = owner;
-        this.scheduler = scheduler;
         this.scope = scope;
     }
 
@@ -140,7 +133,7 @@ final class RawTask<T> implements Waker, Runnable {
     String name() {
         String n = name;
         if (n == null) {
-            n = (owner == null ? "task" : owner.executorName()) + "-task-" + id;
+            n = owner.executorName() + "-task-" + id;
             name = n; // racy cache: every thread builds the same string
         }
         return n;
@@ -171,7 +164,7 @@ final class RawTask<T> implements Waker, Runnable {
             int next = queue ? (s | NOTIFIED) + REF_ONE : s | NOTIFIED;
             if (STATE.compareAndSet(this, s, next)) {
                 if (queue) {
-                    scheduler.schedule(this);
+                    owner.scheduler.schedule(this);
                 }
                 return;
             }
@@ -196,7 +189,7 @@ final class RawTask<T> implements Waker, Runnable {
             int next = (s | CANCELLED | NOTIFIED) + (queue ? REF_ONE : 0);
             if (STATE.compareAndSet(this, s, next)) {
                 if (queue) {
-                    scheduler.schedule(this);
+                    owner.scheduler.schedule(this);
                 }
                 return true;
             }
@@ -223,7 +216,7 @@ final class RawTask<T> implements Waker, Runnable {
         simAwaiting = null;
         TaskLongPollEvent event = null;
         long start = 0;
-        if ((owner != null && owner.observed) || TaskLongPollEvent.PROBE.isEnabled()) {
+        if (owner.observed || TaskLongPollEvent.PROBE.isEnabled()) {
             event = new TaskLongPollEvent();
             event.begin();
             start = Rt.nanoTime();
@@ -243,7 +236,7 @@ final class RawTask<T> implements Waker, Runnable {
             return;
         }
         if (p instanceof Poll.Ready<T>(T value)) {
-            finish(new Completion.Success<>(value));
+            finish(Completion.success(value));
             return;
         }
         Rt.yieldPoint(Op.RMW, this);
@@ -253,7 +246,7 @@ final class RawTask<T> implements Waker, Runnable {
             int next = again ? s & ~RUNNING : (s & ~RUNNING) - REF_ONE;
             if (STATE.compareAndSet(this, s, next)) {
                 if (again) {
-                    scheduler.schedule(this);
+                    owner.scheduler.schedule(this);
                 }
                 return;
             }
@@ -297,8 +290,9 @@ final class RawTask<T> implements Waker, Runnable {
             s = (int) STATE.getVolatile(this);
         } while (!STATE.compareAndSet(
                 this, s, ((s & ~(RUNNING | NOTIFIED)) | COMPLETE) - 2 * REF_ONE));
-        scheduler.completed(this); // first: a joiner that sees the outcome no longer sees it live
-        completion.complete(outcome);
+        owner.scheduler.completed(
+                this); // first: a joiner that sees the outcome no longer sees it live
+        complete(outcome);
     }
 
     /** What the task is doing, for the live-task dump. */
@@ -319,7 +313,7 @@ final class RawTask<T> implements Waker, Runnable {
                 + ((s & CANCELLED) != 0 ? ", cancelled" : "")
                 + ", polls="
                 + polls()
-                + (owner != null && owner.observed
+                + (owner.observed
                         ? ", poll time=" + pollNanos() / 1_000 + " µs"
                         : ", poll time not measured (not observed)");
     }

@@ -71,7 +71,7 @@ public final class TaskHandle<T> implements Async<T> {
      * @return true once its outcome is decided
      */
     public boolean isFinished() {
-        return task.completion.isDone();
+        return task.isDone();
     }
 
     /**
@@ -102,7 +102,7 @@ public final class TaskHandle<T> implements Async<T> {
      */
     @Override
     public Poll<T> poll(Context cx) {
-        Completion.Outcome<T> o = task.completion.poll(cx.waker());
+        Completion.Outcome<T> o = task.poll(cx.waker());
         if (o == null || !cx.consumeBudget()) {
             return Poll.pending();
         }
@@ -159,7 +159,7 @@ public final class TaskHandle<T> implements Async<T> {
 
     private Completion.Outcome<T> await(Deadline deadline) throws InterruptedException {
         Rt.yieldPoint(Op.JOIN, task);
-        Completion.Outcome<T> o = task.completion.outcome();
+        Completion.Outcome<T> o = task.outcome();
         if (o != null) {
             return o;
         }
@@ -168,7 +168,7 @@ public final class TaskHandle<T> implements Async<T> {
                     "join() inside a poll would block an executor thread: await the handle as a"
                             + " future (then(...)) instead");
         }
-        return task.completion.await(deadline, true, task);
+        return task.await(deadline, true, task);
     }
 
     private T result(Completion.Outcome<T> o) {
@@ -187,12 +187,12 @@ public final class TaskHandle<T> implements Async<T> {
 
     /** The outcome once decided, else null (for scopes). */
     Completion.Outcome<T> outcome() {
-        return task.completion.outcome();
+        return task.outcome();
     }
 
     /** Registers {@code w} to be woken at completion; the outcome if already decided. */
     Completion.Outcome<T> onComplete(Waker w) {
-        return task.completion.poll(w);
+        return task.poll(w);
     }
 
     /**
@@ -206,7 +206,7 @@ public final class TaskHandle<T> implements Async<T> {
         CompletableFuture<T> cf = new CompletableFuture<>();
         Waker w =
                 () -> {
-                    Completion.Outcome<T> o = task.completion.outcome();
+                    Completion.Outcome<T> o = task.outcome();
                     try {
                         cf.complete(result(o));
                     } catch (Throwable t) {

@@ -50,7 +50,7 @@ final class TaskRegistry {
     }
 
     private final String executorName;
-    private final TaskScheduler scheduler;
+    final TaskScheduler scheduler;
     private final Shard[] shards = new Shard[SHARDS];
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean closed;
@@ -77,7 +77,7 @@ final class TaskRegistry {
             throw closedException();
         }
         long id = ids.incrementAndGet();
-        RawTask<T> task = new RawTask<>(name, id, future, this, scheduler, scope);
+        RawTask<T> task = new RawTask<>(name, id, future, this, scope);
         link(task);
         TaskHandle<T> handle = new TaskHandle<>(task);
         scheduler.schedule(task);
