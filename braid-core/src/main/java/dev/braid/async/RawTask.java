@@ -199,14 +199,49 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable {
     /** Runs the task once, for the queue entry that held it. */
     @Override
     public void run() {
+        int s = claim();
+        if (s < 0) {
+            throw new IllegalStateException("task '" + name() + "' run in state " + state());
+        }
+        runClaimed(s);
+    }
+
+    /**
+     * Runs the task if it is queued (scheduled, not running): for an executor whose queue entry for
+     * it can no longer run (its pool stopped). Of racing callers exactly one gets the entry's
+     * place; the others, and a call on a task not queued, do nothing.
+     *
+     * @return whether this call ran the task
+     */
+    boolean runIfQueued() {
+        int s = claim();
+        if (s < 0) {
+            return false;
+        }
+        runClaimed(s);
+        return true;
+    }
+
+    /** Whether the task is in a run queue (scheduled and not running); a snapshot. */
+    boolean isQueued() {
+        int s = state();
+        return (s & NOTIFIED) != 0 && (s & (RUNNING | COMPLETE)) == 0;
+    }
+
+    /** NOTIFIED, not RUNNING -> RUNNING (the queue entry's ref passes on); the old state or -1. */
+    private int claim() {
         Rt.yieldPoint(Op.RMW, this);
         int s;
         do {
             s = (int) STATE.getVolatile(this);
             if ((s & NOTIFIED) == 0 || (s & (RUNNING | COMPLETE)) != 0) {
-                throw new IllegalStateException("task '" + name() + "' run in state " + s);
+                return -1;
             }
         } while (!STATE.compareAndSet(this, s, (s | RUNNING) & ~NOTIFIED));
+        return s;
+    }
+
+    private void runClaimed(int s) {
         if ((s & CANCELLED) != 0) {
             runCancellation();
             return;
