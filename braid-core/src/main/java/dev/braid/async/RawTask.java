@@ -187,6 +187,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable {
             }
             boolean queue = (s & (RUNNING | NOTIFIED)) == 0;
             int next = (s | CANCELLED | NOTIFIED) + (queue ? REF_ONE : 0);
+            Rt.yieldPoint(Op.RMW, this); // the testkit may run a racing cancel here
             if (STATE.compareAndSet(this, s, next)) {
                 if (queue) {
                     owner.scheduler.schedule(this);
