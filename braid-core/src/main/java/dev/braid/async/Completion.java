@@ -10,11 +10,12 @@ import java.util.Arrays;
 
 /**
  * A write-once outcome with the wakers waiting for it: the completion side of task handles, {@link
- * Async#spawnBlocking} and {@link Async#fromStage}.
+ * Async#spawnBlocking} and {@link Async#fromStage}. {@link RawTask} extends it, so a task and its
+ * outcome are one object (ADR 0061).
  *
  * @param <T> the value type
  */
-final class Completion<T> {
+class Completion<T> {
     /*
      * Implementation notes
      *
@@ -38,6 +39,14 @@ final class Completion<T> {
 
     /** Finished with a value. */
     record Success<T>(T value) implements Outcome<T> {}
+
+    private static final Success<?> NULL_SUCCESS = new Success<>(null);
+
+    /** A success with {@code value}; one shared instance for null (a {@code Void} task's). */
+    @SuppressWarnings("unchecked")
+    static <T> Success<T> success(T value) {
+        return value == null ? (Success<T>) NULL_SUCCESS : new Success<>(value);
+    }
 
     /** Ended with an exception. */
     record Failure<T>(Throwable failure) implements Outcome<T> {}

@@ -13,7 +13,9 @@ public sealed interface Poll<T> permits Poll.Ready, Poll.Pending {
      * @param <T> the value type
      * @param value the future's value (may be null)
      */
-    record Ready<T>(T value) implements Poll<T> {}
+    record Ready<T>(T value) implements Poll<T> {
+        private static final Ready<?> NULL = new Ready<>(null);
+    }
 
     /**
      * Not ready yet: the future has arranged for the context's waker to be called when it can make
@@ -32,8 +34,9 @@ public sealed interface Poll<T> permits Poll.Ready, Poll.Pending {
      * @param value the value (may be null)
      * @return {@code Ready(value)}
      */
+    @SuppressWarnings("unchecked")
     static <T> Poll<T> ready(T value) {
-        return new Ready<>(value);
+        return value == null ? (Poll<T>) Ready.NULL : new Ready<>(value);
     }
 
     /**

@@ -5,9 +5,12 @@ import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.rt.ThreadSpec;
 import dev.braid.internal.util.Args;
+import dev.braid.pool.PoolHooks;
 import dev.braid.pool.WorkStealingPool;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A multi-threaded executor on braid's {@link WorkStealingPool}: a task woken by a pool worker goes
@@ -48,15 +51,24 @@ public final class PoolExecutor implements AsyncExecutor {
      * closed pool while a task is live, unless the caller shut down a pool it shares (on()) or
      * ours (pool().close()) first. Then the pool rejects the schedule, and orphaned() cancels the
      * task and runs its drop on a new virtual thread instead of losing it (ADR 0053); spawn()
-     * refuses up front. Not covered: entries the pool had queued when shutdownNow() cancelled them
-     * (the pool gives no callback); its graceful shutdown() runs queued entries. A poll that never returns keeps close() waiting (poll must
-     * not block), as for every executor.
+     * refuses up front. Entries the pool had queued when shutdownNow() cancelled them, or that a
+     * stopping worker left behind (ADR 0062): the pool gives no callback per entry, but once it
+     * has terminated no entry can run, so every task still queued (NOTIFIED, not RUNNING) is
+     * stranded; reapQueued() cancels each with the pool-naming cause and runs its drop. It runs
+     * when the last worker of an owned pool stops (a pool hook) and, for a shared pool, from
+     * close(), which looks every SHARED_POOL_CHECK whether the pool terminated. A submit that
+     * raced shutdownNow() returns an already cancelled entry: schedule() orphans the task then.
+     * Of the sweep and an orphaned() thread, exactly one claims a task (runIfQueued's CAS). A
+     * poll that never returns keeps close() waiting (poll must not block), as for every executor.
      *
      * Tradeoffs. One pool handle (an allocation) per schedule: the price of not teaching the pool
      * about tasks. The pool's FIFO injector gives outside wakes no LIFO benefit.
      *
      * References. tokio's multi-threaded scheduler (LIFO slot, injector, stealing); ADR 0028.
      */
+
+    /** How often close() on a shared pool looks whether the pool stopped under queued tasks. */
+    private static final Duration SHARED_POOL_CHECK = Duration.ofMillis(20);
 
     private final String name;
     private final WorkStealingPool pool;
@@ -75,7 +87,12 @@ public final class PoolExecutor implements AsyncExecutor {
                             @Override
                             public void schedule(RawTask<?> task) {
                                 try {
-                                    PoolExecutor.this.pool.submit((Runnable) task::run);
+                                    if (PoolExecutor.this
+                                            .pool
+                                            .submit((Runnable) task)
+                                            .isCancelled()) {
+                                        orphaned(task); // the submit raced shutdownNow
+                                    }
                                 } catch (RejectedExecutionException e) {
                                     orphaned(task);
                                 }
@@ -104,13 +121,39 @@ public final class PoolExecutor implements AsyncExecutor {
         if (parallelism <= 0) {
             throw new IllegalArgumentException("parallelism must be > 0, was " + parallelism);
         }
+        LastWorkerStops reaper = new LastWorkerStops(parallelism);
         WorkStealingPool p =
                 WorkStealingPool.builder()
                         .parallelism(parallelism)
                         .namePrefix(name + "-worker")
                         .daemon(true)
+                        .hooks(reaper)
                         .build();
-        return new PoolExecutor(name, p, true);
+        PoolExecutor ex = new PoolExecutor(name, p, true);
+        reaper.executor = ex;
+        return ex;
+    }
+
+    /**
+     * The hook on an owned pool that tells the executor when the last worker has stopped: from then
+     * on no queue entry of the pool can run, so every task still queued is reaped at once (its
+     * joiners learn the cancellation without waiting for close()).
+     */
+    private static final class LastWorkerStops implements PoolHooks {
+        private final AtomicInteger running;
+        volatile PoolExecutor executor; // set right after the pool is built, before any use
+
+        LastWorkerStops(int workers) {
+            running = new AtomicInteger(workers);
+        }
+
+        @Override
+        public void onWorkerStop(Thread worker, int index) {
+            PoolExecutor ex = executor;
+            if (running.decrementAndGet() == 0 && ex != null) {
+                ex.reapQueued();
+            }
+        }
     }
 
     /**
@@ -170,16 +213,35 @@ public final class PoolExecutor implements AsyncExecutor {
      * does not hang.
      */
     private void orphaned(RawTask<?> task) {
-        task.cancel(
-                Interop.cancelledToken(
-                        "task '"
-                                + task.name
-                                + "' could not run: pool "
-                                + pool
-                                + " was shut down while executor '"
-                                + name
-                                + "' still had live tasks (close the executor before its pool)"));
-        Rt.spawn(new ThreadSpec(name + "-orphaned-" + task.id, true, true, 0), task::run);
+        task.cancel(orphanCause(task));
+        Rt.spawn(new ThreadSpec(name + "-orphaned-" + task.id, true, true, 0), task::runIfQueued);
+    }
+
+    /**
+     * Once no pool worker can run anything again (the pool terminated): every task still queued
+     * sits in a pool entry that shutdownNow() cancelled, or that a worker left behind as it exited;
+     * nobody would ever run it. Cancel each with the cause naming the pool and run its cancellation
+     * here (each task's entry passes to whoever claims it first: this sweep or an orphaned()
+     * thread). Idle tasks are not touched: a wake orphans them.
+     */
+    private void reapQueued() {
+        for (RawTask<?> t : tasks.live()) {
+            if (t.isQueued()) {
+                t.cancel(orphanCause(t));
+                t.runIfQueued();
+            }
+        }
+    }
+
+    private dev.braid.cancel.CancellationToken orphanCause(RawTask<?> task) {
+        return Interop.cancelledToken(
+                "task '"
+                        + task.name()
+                        + "' could not run: pool "
+                        + pool
+                        + " was shut down while executor '"
+                        + name
+                        + "' still had live tasks (close the executor before its pool)");
     }
 
     private IllegalStateException poolShutDown() {
@@ -227,7 +289,10 @@ public final class PoolExecutor implements AsyncExecutor {
     /**
      * Cancels every live task and waits until all have finished; then, if this executor owns its
      * pool, closes the pool. Idempotent; call it from outside the pool's tasks (from inside a poll
-     * it would wait for itself).
+     * it would wait for itself). On a shared pool that was shut down, it first waits for the pool
+     * to terminate, then cancels the tasks whose queued polls the pool dropped ({@link
+     * WorkStealingPool#shutdownNow()}), their cause naming the pool; an owned pool does that as its
+     * last worker stops.
      *
      * @throws IllegalStateException if called inside a poll
      */
@@ -237,13 +302,32 @@ public final class PoolExecutor implements AsyncExecutor {
             throw new IllegalStateException(
                     "close() inside a poll would wait for its own worker: close from outside");
         }
+        boolean interrupted = false;
+        if (!ownsPool && pool.isShutdown()) { // reap first, so the cause names the pool
+            while (!pool.isTerminated()) {
+                try {
+                    pool.awaitTermination(SHARED_POOL_CHECK);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            reapQueued();
+        }
         tasks.close();
         checkTerminated();
-        boolean interrupted = false;
         while (true) {
             try {
-                terminated.await(Deadline.never(), false, this);
-                break;
+                if (ownsPool) { // the pool's hook reaps tasks its stop strands
+                    terminated.await(Deadline.never(), false, this);
+                    break;
+                }
+                // a shared pool gives no signal when it stops: look now and then
+                if (terminated.await(Deadline.after(SHARED_POOL_CHECK), false, this) != null) {
+                    break;
+                }
+                if (pool.isTerminated()) {
+                    reapQueued();
+                }
             } catch (InterruptedException e) {
                 interrupted = true; // shutdown must finish: no task outlives its executor
             }

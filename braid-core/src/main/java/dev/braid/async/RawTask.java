@@ -8,11 +8,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A spawned task: its future, its state word, its outcome. It is its own {@link Waker}.
+ * A spawned task: its future, its state word, its outcome (it is its own {@link Completion}). It is
+ * its own {@link Waker}, and the {@link Runnable} its executor's queues hold.
  *
  * @param <T> the value type
  */
-final class RawTask<T> implements Waker {
+final class RawTask<T> extends Completion<T> implements Waker, Runnable {
     /*
      * Implementation notes
      *
@@ -53,6 +54,14 @@ final class RawTask<T> implements Waker {
      * A waker's writes before wake() happen-before the poll it causes (its CAS, then the queue's).
      * The outcome is published by the Completion's own CAS; COMPLETE is set before it.
      *
+     * Cheap spawn (ADR 0061). Nothing per task is built for an observer nobody runs: a task spawned
+     * without a name keeps none until name() is asked for (a panic, a cancel, a dump, a handle's
+     * name()), then builds "<executor>-task-<id>" once (a racy but idempotent cache: every racer
+     * builds the same string). The poll clock is read only while someone observes: the executor
+     * was made under the testkit or with -Dbraid.async.observe=true, or a JFR recording has the
+     * long-poll event on. The live-set entry is intrusive (`prev`/`next`, guarded by the
+     * registry's shard lock): no node, no identity hash.
+     *
      * Liveness. Every transition is lock-free (CAS retry only against other transitions). A task
      * whose future blocks inside poll blocks its executor thread: poll must not block.
      *
@@ -67,6 +76,8 @@ final class RawTask<T> implements Waker {
 
     private static final VarHandle STATE;
     private static final VarHandle CAUSE;
+    private static final VarHandle POLLS;
+    private static final VarHandle POLL_NANOS;
 
     static {
         try {
@@ -74,15 +85,19 @@ final class RawTask<T> implements Waker {
             CAUSE =
                     MethodHandles.lookup()
                             .findVarHandle(RawTask.class, "cancelCause", CancellationToken.class);
+            POLLS = MethodHandles.lookup().findVarHandle(RawTask.class, "polls", long.class);
+            POLL_NANOS =
+                    MethodHandles.lookup().findVarHandle(RawTask.class, "pollNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    final String name;
+    private String name; // null until asked for, when spawned without one (see name())
     final long id;
-    final Completion<T> completion = new Completion<>();
-    private final TaskScheduler scheduler;
+    private final TaskRegistry owner; // the executor's: schedules, names unnamed tasks, observes
+    RawTask<?> prev; // the owner's live-set links, guarded by its shard's lock
+    RawTask<?> next;
     private final CancelScope scope; // entered around every poll; null for none
     private final Context cx = new Context(this);
 
@@ -91,18 +106,37 @@ final class RawTask<T> implements Waker {
 
     private volatile CancellationToken cancelCause; // set once, through CAUSE, before CANCELLED
     private Async<T> future; // touched only by the RUNNING thread; null once complete
-    private volatile long polls; // written only by the RUNNING thread
-    private volatile long pollNanos;
+
+    @SuppressWarnings("unused") // through POLLS (opaque: observers read it while polls run)
+    private long polls; // written only by the RUNNING thread
+
+    @SuppressWarnings("unused") // through POLL_NANOS
+    private long pollNanos; // likewise; summed only while observed
 
     /** Under the testkit only: what the latest pending poll awaits (a channel's blocker). */
     volatile Object simAwaiting;
 
+    /** A task outside any executor's live set, on {@code scheduler} (unit tests). */
     RawTask(String name, long id, Async<T> future, TaskScheduler scheduler, CancelScope scope) {
+        this(name, id, future, new TaskRegistry("test", scheduler), scope);
+    }
+
+    RawTask(String name, long id, Async<T> future, TaskRegistry owner, CancelScope scope) {
         this.name = name;
         this.id = id;
         this.future = future;
-        this.scheduler = scheduler;
+        this.owner = owner;
         this.scope = scope;
+    }
+
+    /** The task's name: the one given at spawn, else "<executor>-task-<id>", built on first use. */
+    String name() {
+        String n = name;
+        if (n == null) {
+            n = owner.executorName() + "-task-" + id;
+            name = n; // racy cache: every thread builds the same string
+        }
+        return n;
     }
 
     /** The state word (tests and dumps). */
@@ -111,11 +145,11 @@ final class RawTask<T> implements Waker {
     }
 
     long polls() {
-        return polls;
+        return (long) POLLS.getOpaque(this);
     }
 
     long pollNanos() {
-        return pollNanos;
+        return (long) POLL_NANOS.getOpaque(this);
     }
 
     @Override
@@ -130,7 +164,7 @@ final class RawTask<T> implements Waker {
             int next = queue ? (s | NOTIFIED) + REF_ONE : s | NOTIFIED;
             if (STATE.compareAndSet(this, s, next)) {
                 if (queue) {
-                    scheduler.schedule(this);
+                    owner.scheduler.schedule(this);
                 }
                 return;
             }
@@ -153,9 +187,10 @@ final class RawTask<T> implements Waker {
             }
             boolean queue = (s & (RUNNING | NOTIFIED)) == 0;
             int next = (s | CANCELLED | NOTIFIED) + (queue ? REF_ONE : 0);
+            Rt.yieldPoint(Op.RMW, this); // the testkit may run a racing cancel here
             if (STATE.compareAndSet(this, s, next)) {
                 if (queue) {
-                    scheduler.schedule(this);
+                    owner.scheduler.schedule(this);
                 }
                 return true;
             }
@@ -163,15 +198,51 @@ final class RawTask<T> implements Waker {
     }
 
     /** Runs the task once, for the queue entry that held it. */
-    void run() {
+    @Override
+    public void run() {
+        int s = claim();
+        if (s < 0) {
+            throw new IllegalStateException("task '" + name() + "' run in state " + state());
+        }
+        runClaimed(s);
+    }
+
+    /**
+     * Runs the task if it is queued (scheduled, not running): for an executor whose queue entry for
+     * it can no longer run (its pool stopped). Of racing callers exactly one gets the entry's
+     * place; the others, and a call on a task not queued, do nothing.
+     *
+     * @return whether this call ran the task
+     */
+    boolean runIfQueued() {
+        int s = claim();
+        if (s < 0) {
+            return false;
+        }
+        runClaimed(s);
+        return true;
+    }
+
+    /** Whether the task is in a run queue (scheduled and not running); a snapshot. */
+    boolean isQueued() {
+        int s = state();
+        return (s & NOTIFIED) != 0 && (s & (RUNNING | COMPLETE)) == 0;
+    }
+
+    /** NOTIFIED, not RUNNING -> RUNNING (the queue entry's ref passes on); the old state or -1. */
+    private int claim() {
         Rt.yieldPoint(Op.RMW, this);
         int s;
         do {
             s = (int) STATE.getVolatile(this);
             if ((s & NOTIFIED) == 0 || (s & (RUNNING | COMPLETE)) != 0) {
-                throw new IllegalStateException("task '" + name + "' run in state " + s);
+                return -1;
             }
         } while (!STATE.compareAndSet(this, s, (s | RUNNING) & ~NOTIFIED));
+        return s;
+    }
+
+    private void runClaimed(int s) {
         if ((s & CANCELLED) != 0) {
             runCancellation();
             return;
@@ -179,9 +250,13 @@ final class RawTask<T> implements Waker {
         Object outer = Interop.POLLING.get();
         Interop.POLLING.set(this);
         simAwaiting = null;
-        TaskLongPollEvent event = new TaskLongPollEvent(); // no allocation unless recording
-        event.begin();
-        long start = Rt.nanoTime();
+        TaskLongPollEvent event = null;
+        long start = 0;
+        if (owner.observed || TaskLongPollEvent.PROBE.isEnabled()) {
+            event = new TaskLongPollEvent();
+            event.begin();
+            start = Rt.nanoTime();
+        }
         Poll<T> p;
         try {
             cx.resetBudget();
@@ -197,7 +272,7 @@ final class RawTask<T> implements Waker {
             return;
         }
         if (p instanceof Poll.Ready<T>(T value)) {
-            finish(new Completion.Success<>(value));
+            finish(Completion.success(value));
             return;
         }
         Rt.yieldPoint(Op.RMW, this);
@@ -207,22 +282,27 @@ final class RawTask<T> implements Waker {
             int next = again ? s & ~RUNNING : (s & ~RUNNING) - REF_ONE;
             if (STATE.compareAndSet(this, s, next)) {
                 if (again) {
-                    scheduler.schedule(this);
+                    owner.scheduler.schedule(this);
                 }
                 return;
             }
         }
     }
 
+    /** After a poll: restores the outer poll marker, counts the poll, times it if observed. */
     private void account(long start, Object outer, TaskLongPollEvent event) {
         Interop.POLLING.set(outer);
-        polls = polls + 1;
-        pollNanos = pollNanos + (Rt.nanoTime() - start);
+        long n = (long) POLLS.getOpaque(this) + 1;
+        POLLS.setOpaque(this, n);
+        if (event == null) {
+            return;
+        }
+        POLL_NANOS.setOpaque(this, (long) POLL_NANOS.getOpaque(this) + (Rt.nanoTime() - start));
         event.end();
         if (event.shouldCommit()) {
-            event.task = name;
+            event.task = name();
             event.taskId = id;
-            event.polls = polls;
+            event.polls = n;
             event.commit();
         }
     }
@@ -246,8 +326,9 @@ final class RawTask<T> implements Waker {
             s = (int) STATE.getVolatile(this);
         } while (!STATE.compareAndSet(
                 this, s, ((s & ~(RUNNING | NOTIFIED)) | COMPLETE) - 2 * REF_ONE));
-        scheduler.completed(this); // first: a joiner that sees the outcome no longer sees it live
-        completion.complete(outcome);
+        owner.scheduler.completed(
+                this); // first: a joiner that sees the outcome no longer sees it live
+        complete(outcome);
     }
 
     /** What the task is doing, for the live-task dump. */
@@ -260,21 +341,21 @@ final class RawTask<T> implements Waker {
                                 ? "running"
                                 : (s & NOTIFIED) != 0 ? "scheduled" : "idle (awaiting a wake)";
         return "task '"
-                + name
+                + name()
                 + "' #"
                 + id
                 + ": "
                 + what
                 + ((s & CANCELLED) != 0 ? ", cancelled" : "")
                 + ", polls="
-                + polls
-                + ", poll time="
-                + pollNanos / 1_000
-                + " µs";
+                + polls()
+                + (owner.observed
+                        ? ", poll time=" + pollNanos() / 1_000 + " µs"
+                        : ", poll time not measured (not observed)");
     }
 
     @Override
     public String toString() {
-        return "task '" + name + "'";
+        return "task '" + name() + "'";
     }
 }

@@ -41,10 +41,11 @@ public final class TaskHandle<T> implements Async<T> {
     /**
      * The task's name.
      *
-     * @return the name given at spawn, or a generated one
+     * @return the name given at spawn, or a generated one ({@code <executor>-task-<id>}, built on
+     *     first use)
      */
     public String name() {
-        return task.name;
+        return task.name();
     }
 
     /**
@@ -57,10 +58,14 @@ public final class TaskHandle<T> implements Async<T> {
     }
 
     /**
-     * The total time the task's polls have taken so far (observability; a large value for few polls
-     * means blocking inside async code, see the JFR event {@code dev.braid.TaskLongPoll}).
+     * The total time the task's observed polls have taken so far (observability; a large value for
+     * few polls means blocking inside async code, see the JFR event {@code
+     * dev.braid.TaskLongPoll}). A poll is timed only while someone observes, so that an unobserved
+     * spawn reads no clock: the executor was created under the testkit or with the system property
+     * {@code braid.async.observe=true}, or a JFR recording has {@code dev.braid.TaskLongPoll}
+     * enabled. Otherwise this stays {@link Duration#ZERO}.
      *
-     * @return the summed poll time
+     * @return the summed time of the timed polls
      */
     public Duration pollTime() {
         return Duration.ofNanos(task.pollNanos());
@@ -72,7 +77,7 @@ public final class TaskHandle<T> implements Async<T> {
      * @return true once its outcome is decided
      */
     public boolean isFinished() {
-        return task.completion.isDone();
+        return task.isDone();
     }
 
     /**
@@ -85,7 +90,7 @@ public final class TaskHandle<T> implements Async<T> {
      *     or was cancelled before
      */
     public boolean cancel() {
-        return task.cancel(Interop.cancelledToken("task '" + task.name + "' was cancelled"));
+        return task.cancel(Interop.cancelledToken("task '" + task.name() + "' was cancelled"));
     }
 
     boolean cancel(CancellationToken why) {
@@ -104,11 +109,11 @@ public final class TaskHandle<T> implements Async<T> {
      */
     @Override
     public Poll<T> poll(Context cx) {
-        Completion.Outcome<T> o = task.completion.poll(cx.waker());
+        Completion.Outcome<T> o = task.poll(cx.waker());
         if (o == null && Interop.POLLING.get() == task) {
             throw new IllegalStateException(
                     "task '"
-                            + task.name
+                            + task.name()
                             + "' awaits its own handle: it would wait for itself for ever; return"
                             + " the value instead");
         }
@@ -171,7 +176,7 @@ public final class TaskHandle<T> implements Async<T> {
 
     private Completion.Outcome<T> await(Deadline deadline) throws InterruptedException {
         Rt.yieldPoint(Op.JOIN, task);
-        Completion.Outcome<T> o = task.completion.outcome();
+        Completion.Outcome<T> o = task.outcome();
         if (o != null) {
             return o;
         }
@@ -188,21 +193,21 @@ public final class TaskHandle<T> implements Async<T> {
                 && !dev.braid.cancel.CancelScope.current().isActive()) { // bounded by the scope
             throw new IllegalStateException(
                     "join() on task '"
-                            + task.name
+                            + task.name()
                             + "' would wait for ever: its "
                             + l
                             + " runs tasks only inside blockOn, and no thread is driving it;"
                             + " call blockOn(handle) instead, or join while another thread drives"
                             + " it");
         }
-        return task.completion.await(deadline, true, task);
+        return task.await(deadline, true, task);
     }
 
     private T result(Completion.Outcome<T> o) {
         return switch (o) {
             case Completion.Success<T>(T value) -> value;
             case Completion.Failure<T>(Throwable failure) ->
-                    throw new TaskPanicException(task.name, failure);
+                    throw new TaskPanicException(task.name(), failure);
             case Completion.Cancelled<T>(CancellationToken token) -> throw token.toException();
         };
     }
@@ -214,12 +219,12 @@ public final class TaskHandle<T> implements Async<T> {
 
     /** The outcome once decided, else null (for scopes). */
     Completion.Outcome<T> outcome() {
-        return task.completion.outcome();
+        return task.outcome();
     }
 
     /** Registers {@code w} to be woken at completion; the outcome if already decided. */
     Completion.Outcome<T> onComplete(Waker w) {
-        return task.completion.poll(w);
+        return task.poll(w);
     }
 
     /**
@@ -233,7 +238,7 @@ public final class TaskHandle<T> implements Async<T> {
         CompletableFuture<T> cf = new CompletableFuture<>();
         Waker w =
                 () -> {
-                    Completion.Outcome<T> o = task.completion.outcome();
+                    Completion.Outcome<T> o = task.outcome();
                     try {
                         cf.complete(result(o));
                     } catch (Throwable t) {

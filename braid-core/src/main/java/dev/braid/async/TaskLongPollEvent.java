@@ -20,6 +20,12 @@ import jdk.jfr.Threshold;
 @StackTrace(false)
 @Threshold("10 ms")
 final class TaskLongPollEvent extends jdk.jfr.Event {
+    /**
+     * Never committed: asked per poll whether a recording has this event on, so that a poll
+     * allocates an event and reads the clock only then (ADR 0061).
+     */
+    static final TaskLongPollEvent PROBE = new TaskLongPollEvent();
+
     @Label("Task")
     @Description("The task's name")
     String task;

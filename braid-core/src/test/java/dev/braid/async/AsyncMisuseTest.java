@@ -11,6 +11,7 @@ import dev.braid.thread.JoinOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 13's hostile input and misuse of tasks and handles, over every executor: each has one
@@ -207,5 +209,72 @@ class AsyncMisuseTest {
         assertThat(gate.drops).hasValue(1);
         assertThat(h.raw().state() & ~RawTask.CANCELLED).isEqualTo(RawTask.COMPLETE);
         assertTimeoutPreemptively(LIMIT, ex::close);
+    }
+
+    /**
+     * A task whose poll holds its pool worker until {@code release} opens (ignoring interrupts).
+     */
+    private static Async<Integer> hog(CountDownLatch started, CountDownLatch release) {
+        return cx -> {
+            started.countDown();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    release.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // shutdownNow interrupts the worker: hold on anyway
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return Poll.ready(1);
+        };
+    }
+
+    /** A ready future that counts its drops (its cleanup). */
+    private static Async<Integer> counted(AtomicInteger drops) {
+        return new Async<>() {
+            @Override
+            public Poll<Integer> poll(Context cx) {
+                return Poll.ready(2);
+            }
+
+            @Override
+            public void drop() {
+                drops.incrementAndGet();
+            }
+        };
+    }
+
+    @ParameterizedTest(name = "{0} pool")
+    @ValueSource(strings = {"owned", "shared"})
+    void shutdownNowOfThePoolCancelsAQueuedTaskWithACauseInsteadOfLosingIt(String kind)
+            throws Exception {
+        boolean owned = kind.equals("owned");
+        WorkStealingPool shared =
+                owned ? null : WorkStealingPool.builder().parallelism(1).daemon(true).build();
+        PoolExecutor ex = owned ? PoolExecutor.create("ex", 1) : PoolExecutor.on("ex", shared);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        TaskHandle<Integer> running = ex.spawn("running", hog(started, release));
+        started.await();
+        AtomicInteger drops = new AtomicInteger();
+        TaskHandle<Integer> queued = ex.spawn("queued", counted(drops));
+        assertThat(ex.pool().shutdownNow()).as("the pool cancelled the queued poll").hasSize(1);
+        release.countDown();
+        assertThat(running.join(LIMIT)).isEqualTo(new JoinOutcome.Finished<>(1));
+        if (!owned) { // a pool the executor does not own gives it no signal: close() finds it
+            assertTimeoutPreemptively(LIMIT, ex::close);
+        }
+        assertThatThrownBy(() -> queued.join(LIMIT))
+                .isInstanceOf(CancelledException.class)
+                .hasMessageContaining("task 'queued' could not run")
+                .hasMessageContaining("was shut down");
+        assertThat(drops).as("the cancellation dropped the future").hasValue(1);
+        assertThat(queued.raw().state() & ~RawTask.CANCELLED).isEqualTo(RawTask.COMPLETE);
+        assertTimeoutPreemptively(LIMIT, ex::close);
+        assertThat(ex.dumpTasks()).isEmpty();
     }
 }

@@ -76,4 +76,49 @@ class AsyncObservabilityTest {
                                             .contains("polls=0"));
         }
     }
+
+    @Test
+    void anUnobservedTaskIsNamedOnDemandAndItsPanicStillNamesIt() throws Exception {
+        try (LocalExecutor ex = LocalExecutor.create("lazy")) {
+            TaskHandle<Integer> ok = ex.spawn(Async.yieldNow().map(v -> 1));
+            TaskHandle<Integer> bad =
+                    ex.spawn(
+                            Async.<Integer>ready(0)
+                                    .map(
+                                            v -> {
+                                                throw new IllegalStateException("boom");
+                                            }));
+            assertThat(ex.blockOn(ok)).isEqualTo(1);
+            assertThat(ok.name()).isEqualTo("lazy-task-1");
+            assertThat(ok.pollCount()).isEqualTo(2);
+            if (!TaskRegistry.OBSERVE_ALL) {
+                assertThat(ok.pollTime()).as("no clock read unobserved").isEqualTo(Duration.ZERO);
+            }
+            ex.runUntilStalled();
+            assertThat(bad.isFinished()).isTrue();
+            org.assertj.core.api.Assertions.assertThatThrownBy(bad::join)
+                    .isInstanceOf(TaskPanicException.class)
+                    .hasMessageContaining("lazy-task-2")
+                    .hasRootCauseMessage("boom");
+        }
+    }
+
+    @Test
+    void theDumpNamesUnnamedTasksAndSaysWhetherPollsAreTimed() {
+        try (LocalExecutor ex = LocalExecutor.create("dumped")) {
+            ex.spawn(Async.never());
+            ex.runUntilStalled();
+            assertThat(ex.dumpTasks())
+                    .singleElement()
+                    .satisfies(
+                            l ->
+                                    assertThat(l)
+                                            .contains("task 'dumped-task-1' #1")
+                                            .contains("polls=1")
+                                            .contains(
+                                                    TaskRegistry.OBSERVE_ALL
+                                                            ? "poll time="
+                                                            : "poll time not measured"));
+        }
+    }
 }

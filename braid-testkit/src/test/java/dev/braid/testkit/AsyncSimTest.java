@@ -12,6 +12,7 @@ import dev.braid.async.TaskScope;
 import dev.braid.async.ThreadedExecutor;
 import dev.braid.async.Timed;
 import dev.braid.async.Waker;
+import dev.braid.cancel.CancelledException;
 import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.ScopePolicy;
@@ -106,6 +107,45 @@ class AsyncSimTest {
         Simulation sim = Simulation.builder().seed(7).schedules(1000).build();
         Exploration e = sim.explore(() -> flagProgram(false));
         assertThat(e.passed()).as(e.message()).isTrue();
+    }
+
+    /**
+     * Of two racing cancels of one task, the one that returns true is the one whose cause the
+     * task's outcome reports (here a handle's cancel against its executor's close). Before the fix
+     * each cancel wrote its cause before its state CAS, so the loser could overwrite the winner's.
+     */
+    @Test
+    void ofRacingCancelsTheOneThatWonIsTheCauseReported() {
+        Set<String> winners = ConcurrentHashMap.newKeySet();
+        Simulation sim = Simulation.builder().seed(5).schedules(300).build();
+        Exploration e =
+                sim.explore(
+                        () -> {
+                            LocalExecutor ex = LocalExecutor.create("race");
+                            TaskHandle<Object> h = ex.spawn("victim", Async.never());
+                            ex.runUntilStalled(); // polled once: idle, awaiting a wake
+                            JoinHandle<Boolean> canceller =
+                                    Threads.builder().name("canceller").spawn(h::cancel);
+                            ex.close(); // cancels with "executor 'race' closed"
+                            boolean handleWon = canceller.join();
+                            ex.runUntilStalled(); // the cancellation, if queued after close ran
+                            winners.add(handleWon ? "handle" : "close");
+                            String cause;
+                            try {
+                                h.join();
+                                throw new AssertionError("a cancelled task gave a value");
+                            } catch (CancelledException c) {
+                                cause = c.getMessage();
+                            }
+                            assertThat(cause)
+                                    .as("handle.cancel() returned " + handleWon)
+                                    .contains(
+                                            handleWon
+                                                    ? "task 'victim' was cancelled"
+                                                    : "executor 'race' closed");
+                        });
+        assertThat(e.passed()).as(e.message()).isTrue();
+        assertThat(winners).containsExactlyInAnyOrder("handle", "close");
     }
 
     @Test
