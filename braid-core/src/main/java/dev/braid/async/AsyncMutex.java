@@ -26,8 +26,14 @@ import java.util.Optional;
  * timeout elapsed) leaves no trace: a waiting one leaves the queue; one that had already been
  * handed the lock but not yet returned it passes the lock on to the next waiter.
  *
- * <p><b>Threads.</b> Not reentrant, not owned by a thread: a guard may be closed by any thread or
- * task. From a (virtual) thread, {@code Async.await(m.lock())} waits without pinning.
+ * <p><b>Threads.</b> Not owned by a thread: a guard may be closed by any thread or task. From a
+ * (virtual) thread, {@code Async.await(m.lock())} waits without pinning.
+ *
+ * <p><b>Not reentrant.</b> A task that holds the lock and polls a new lock future of the same mutex
+ * would wait for itself for ever; the poll throws {@link IllegalStateException} instead (the task
+ * panics with a message naming the mutex and the task). The holder is the task that polled the
+ * future which returned the guard (or called {@link #tryLock()}); if it hands its guard to another
+ * task, it must not lock again before that guard is closed.
  */
 public final class AsyncMutex {
     /*
@@ -60,6 +66,8 @@ public final class AsyncMutex {
     private boolean locked; // guarded by this
     private LockFuture head; // first waiter; guarded by this
     private LockFuture tail; // guarded by this
+    private RawTask<?>
+            holder; // the task that took the lock, if taken inside a task; guarded by this
 
     /**
      * A new, unlocked mutex.
@@ -85,7 +93,8 @@ public final class AsyncMutex {
     /**
      * Takes the lock if it is free and nobody waits for it.
      *
-     * @return the guard, or empty if the lock is held
+     * @return the guard, or empty if the lock is held (also by the calling task: a try never waits,
+     *     so it is not refused as a re-entrant {@link #lock()} is)
      */
     public Optional<Guard> tryLock() {
         Rt.yieldPoint(Op.LOCK, this);
@@ -94,6 +103,7 @@ public final class AsyncMutex {
                 return Optional.empty();
             }
             locked = true;
+            holder = currentTask();
         }
         return Optional.of(new Guard(this));
     }
@@ -123,6 +133,7 @@ public final class AsyncMutex {
         Rt.yieldPoint(Op.UNLOCK, this);
         Waker w = null;
         synchronized (this) {
+            holder = null;
             LockFuture f = head;
             if (f == null) {
                 locked = false;
@@ -161,9 +172,46 @@ public final class AsyncMutex {
         f.next = null;
     }
 
+    /**
+     * The mutex's name and state: unlocked, or locked (by which task, when it was taken inside one)
+     * and how many lock futures wait; a snapshot.
+     *
+     * @return for example {@code AsyncMutex[cache, locked by task 'writer', 2 waiting]}
+     */
     @Override
     public String toString() {
+        String state;
+        synchronized (this) {
+            if (!locked) {
+                state = "unlocked";
+            } else {
+                int n = 0;
+                for (LockFuture f = head; f != null; f = f.next) {
+                    n++;
+                }
+                state =
+                        (holder != null ? "locked by " + holder : "locked")
+                                + (n > 0 ? ", " + n + " waiting" : "");
+            }
+        }
+        return "AsyncMutex[" + name + ", " + state + "]";
+    }
+
+    private String label() {
         return "AsyncMutex[" + name + "]";
+    }
+
+    private static RawTask<?> currentTask() {
+        return Interop.POLLING.get() instanceof RawTask<?> t ? t : null;
+    }
+
+    private IllegalStateException reentry(RawTask<?> t) {
+        return new IllegalStateException(
+                t
+                        + " already holds "
+                        + label()
+                        + ": it is not reentrant, and this lock would wait for itself for ever;"
+                        + " use the guard it already has, or close it before locking again");
     }
 
     private static final int NEW = 0;
@@ -188,6 +236,8 @@ public final class AsyncMutex {
                         if (!locked) {
                             locked = true;
                             state = GRANTED;
+                        } else if (holder != null && holder == currentTask()) {
+                            throw reentry(holder); // state stays NEW: a drop leaves no trace
                         } else {
                             state = WAITING;
                             enqueue(this);
@@ -212,6 +262,7 @@ public final class AsyncMutex {
             }
             synchronized (AsyncMutex.this) {
                 state = DONE;
+                holder = currentTask();
             }
             return Poll.ready(new Guard(AsyncMutex.this));
         }
@@ -237,7 +288,7 @@ public final class AsyncMutex {
 
         @Override
         public String toString() {
-            return "lock of " + AsyncMutex.this;
+            return "lock of " + label();
         }
     }
 
@@ -259,6 +310,12 @@ public final class AsyncMutex {
             return mutex;
         }
 
+        private boolean closed() {
+            synchronized (mutex) {
+                return closed;
+            }
+        }
+
         /** Releases the lock (to the first waiter, if any); a second close does nothing. */
         @Override
         public void close() {
@@ -273,7 +330,7 @@ public final class AsyncMutex {
 
         @Override
         public String toString() {
-            return "Guard[" + mutex + "]";
+            return "Guard[" + mutex.label() + (closed() ? ", closed]" : "]");
         }
     }
 }

@@ -348,6 +348,7 @@ public final class PoolExecutor implements AsyncExecutor {
                 + pool.parallelism()
                 + ", live="
                 + tasks.size()
+                + (isClosed() ? ", closed" : "")
                 + "]";
     }
 }

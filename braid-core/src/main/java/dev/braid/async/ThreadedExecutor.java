@@ -163,6 +163,7 @@ public final class ThreadedExecutor implements AsyncExecutor {
                 + scheduler.threads()
                 + ", live="
                 + tasks.size()
+                + (isClosed() ? ", closed" : "")
                 + "]";
     }
 }

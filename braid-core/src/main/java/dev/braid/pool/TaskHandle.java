@@ -106,7 +106,9 @@ public final class TaskHandle<T> implements Future<T> {
     /** Null unless the task threw; one field for the cause and the worker name. */
     private Failure failure;
 
-    /** The thread that runs or ran the task (plain: compared only with the thread that wrote it). */
+    /**
+     * The thread that runs or ran the task (plain: compared only with the thread that wrote it).
+     */
     private Thread runner;
 
     /** What escaped a task, and the thread that ran it. */
@@ -355,7 +357,9 @@ public final class TaskHandle<T> implements Future<T> {
                         if (isFinished()) { // acquire: the result fields are visible
                             Failure f = failure;
                             yield (f != null
-                                            ? "failed (" + f.cause().getClass().getSimpleName() + ")"
+                                            ? "failed ("
+                                                    + f.cause().getClass().getSimpleName()
+                                                    + ")"
                                             : "finished")
                                     + on;
                         }

@@ -216,4 +216,81 @@ class AsyncMisuseAuditTest {
                                     + " cancelled]");
         }
     }
+
+    @Test
+    void threadedAndPoolExecutorsSayWhenTheyAreClosed() {
+        ThreadedExecutor threaded = ThreadedExecutor.create("thr", 1);
+        assertThat(threaded.toString()).doesNotContain("closed");
+        threaded.close();
+        assertThat(threaded).hasToString("ThreadedExecutor[thr, threads=1, live=0, closed]");
+        PoolExecutor pooled = PoolExecutor.create("poo", 1);
+        assertThat(pooled.toString()).doesNotContain("closed");
+        pooled.close();
+        assertThat(pooled).hasToString("PoolExecutor[poo, parallelism=1, live=0, closed]");
+    }
+
+    /**
+     * A task that holds an {@link AsyncMutex} and locks it again would wait for itself for ever:
+     * its poll throws instead, naming the task and the mutex, and the lock stays held by the task
+     * (the failed lock future leaves no trace). Before: the lock future pended for ever (the
+     * timeout elapsed).
+     */
+    @Test
+    void aTaskLockingAnAsyncMutexItHoldsPanicsInsteadOfWaitingForItself() throws Exception {
+        AsyncMutex m = new AsyncMutex("m");
+        assertThat(m).hasToString("AsyncMutex[m, unlocked]");
+        AtomicReference<String> whileHeld = new AtomicReference<>();
+        try (LocalExecutor ex = LocalExecutor.create("audit")) {
+            TaskHandle<AsyncMutex.Guard> h =
+                    ex.spawn(
+                            "reentrant",
+                            m.lock()
+                                    .then(
+                                            g -> {
+                                                whileHeld.set(m.toString());
+                                                return m.lock();
+                                            })
+                                    .timeout(Duration.ofSeconds(5))
+                                    .map(t -> (AsyncMutex.Guard) null));
+            assertTimeoutPreemptively(
+                    LIMIT,
+                    () ->
+                            assertThatThrownBy(() -> ex.blockOn(h))
+                                    .isInstanceOf(TaskPanicException.class)
+                                    .cause()
+                                    .isInstanceOf(IllegalStateException.class)
+                                    .hasMessageContaining(
+                                            "task 'reentrant' already holds AsyncMutex[m]")
+                                    .hasMessageContaining("not reentrant"));
+        }
+        assertThat(whileHeld.get()).isEqualTo("AsyncMutex[m, locked by task 'reentrant']");
+        // the first guard was never closed (the task panicked holding it): still locked, no waiter
+        assertThat(m.isLocked()).isTrue();
+        assertThat(m.toString()).isEqualTo("AsyncMutex[m, locked by task 'reentrant']");
+    }
+
+    /** Two different tasks: the second waits (no false re-entry), and gets the lock on unlock. */
+    @Test
+    void anotherTaskLockingAHeldAsyncMutexStillWaits() throws Exception {
+        AsyncMutex m = new AsyncMutex("m2");
+        try (LocalExecutor ex = LocalExecutor.create("audit")) {
+            AsyncMutex.Guard held = ex.blockOn(ex.spawn("first", m.lock()));
+            TaskHandle<Integer> second =
+                    ex.spawn(
+                            "second",
+                            m.lock()
+                                    .map(
+                                            g -> {
+                                                try (g) {
+                                                    return 2;
+                                                }
+                                            }));
+            Timed<Integer> early = ex.blockOn(second.timeout(Duration.ofMillis(20)));
+            assertThat(early).isInstanceOf(Timed.Elapsed.class);
+            assertThat(m.toString()).startsWith("AsyncMutex[m2, locked by task 'first'");
+            held.close();
+            assertThat(ex.blockOn(second)).isEqualTo(2);
+            assertThat(m).hasToString("AsyncMutex[m2, unlocked]");
+        }
+    }
 }

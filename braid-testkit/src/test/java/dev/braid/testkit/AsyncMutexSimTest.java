@@ -97,6 +97,6 @@ class AsyncMutexSimTest {
                         });
         SimResult found = e.failure().orElseThrow(() -> new AssertionError(e.message()));
         assertThat(found).isInstanceOf(SimResult.Deadlock.class);
-        assertThat(e.message()).contains("task 'waiter' awaits AsyncMutex[never-released]");
+        assertThat(e.message()).contains("task 'waiter' awaits AsyncMutex[never-released, locked");
     }
 }
