@@ -40,6 +40,13 @@ final class ChannelBlockedEvent extends jdk.jfr.Event {
         return e;
     }
 
+    /** Ends {@code event} if a wait was started (it is null when the first try succeeded). */
+    static void finish(ChannelBlockedEvent event, Object channel, String op, boolean completed) {
+        if (event != null) {
+            event.finish(channel, op, completed);
+        }
+    }
+
     void finish(Object channel, String operation, boolean completed) {
         end();
         if (shouldCommit()) {

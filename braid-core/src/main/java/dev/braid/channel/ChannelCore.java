@@ -493,15 +493,18 @@ final class ChannelCore<T> {
         }
         Rt.yieldPoint(Op.OTHER, this);
         simNote(true);
-        if (fast != null) {
+        ChannelBlockedEvent event = null; // the wait is timed from the first failed try: the
+        if (fast != null) { // spin's yields can take the whole timeout on a loaded machine
             for (int left = Waiter.spinBudget(); ; left--) {
                 int r = fast.offer(x);
                 if (r == GatedRing.OK) {
+                    ChannelBlockedEvent.finish(event, sendBlocker, "send", true);
                     return OK;
                 }
                 if (r == GatedRing.GATED || left <= 0 || deadline.isExpired()) {
                     break;
                 }
+                event = event == null ? ChannelBlockedEvent.start() : event;
                 Waiter.backOff(left);
             }
         }
@@ -509,6 +512,7 @@ final class ChannelCore<T> {
         int r = offerLocked(x, null);
         if (r != FULL || deadline.isExpired()) {
             unlockAndWake();
+            ChannelBlockedEvent.finish(event, sendBlocker, "send", r != FULL);
             return r;
         }
         Waiter w = new Waiter(Thread.currentThread(), null);
@@ -516,7 +520,7 @@ final class ChannelCore<T> {
         senders.append(e);
         fireReadersLocked(); // a rendezvous element is now on offer
         unlockAndWake();
-        ChannelBlockedEvent event = ChannelBlockedEvent.start();
+        event = event == null ? ChannelBlockedEvent.start() : event;
         int why = awaitSelection(w, sendBlocker, deadline);
         event.finish(sendBlocker, "send", why == DONE);
         if (why == DONE) {
@@ -538,15 +542,18 @@ final class ChannelCore<T> {
         }
         Rt.yieldPoint(Op.OTHER, this);
         simNote(false);
+        ChannelBlockedEvent event = null; // timed from the first failed try, as in send
         if (fast != null) {
             for (int left = Waiter.spinBudget(); ; left--) {
                 Object x = fast.poll();
                 if (x != null && x != GatedRing.GATED_MARK) {
+                    ChannelBlockedEvent.finish(event, recvBlocker, "receive", true);
                     return x;
                 }
                 if (x == GatedRing.GATED_MARK || left <= 0 || deadline.isExpired()) {
                     break;
                 }
+                event = event == null ? ChannelBlockedEvent.start() : event;
                 Waiter.backOff(left);
             }
         }
@@ -554,13 +561,14 @@ final class ChannelCore<T> {
         Object x = pollLocked(null);
         if (x != EMPTY || deadline.isExpired()) {
             unlockAndWake();
+            ChannelBlockedEvent.finish(event, recvBlocker, "receive", x != EMPTY);
             return x;
         }
         Waiter w = new Waiter(Thread.currentThread(), null);
         Entry e = new Entry(w, 0, null);
         receivers.append(e);
         unlockAndWake();
-        ChannelBlockedEvent event = ChannelBlockedEvent.start();
+        event = event == null ? ChannelBlockedEvent.start() : event;
         int why = awaitSelection(w, recvBlocker, deadline);
         event.finish(recvBlocker, "receive", why == DONE);
         if (why == DONE) {
