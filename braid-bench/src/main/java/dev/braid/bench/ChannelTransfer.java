@@ -1,0 +1,264 @@
+package dev.braid.bench;
+
+import dev.braid.channel.Channel;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jctools.queues.MpmcArrayQueue;
+import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One producer and one consumer calling non-blocking offer/poll, counting what was transferred:
+ * JCTools' throughput shape (its {@code QueueThroughputBackoffNone}), which reports successful and
+ * failed offers and polls apart. {@link ChannelBench}'s throughput groups count every call, so a
+ * cheap failed poll on an empty queue scores like a transfer; here the number that matters is the
+ * secondary metric {@code pollsMade} (elements moved per µs).
+ *
+ * <p>Unbounded queues need a cap, or a producer faster than its consumer fills the heap within an
+ * iteration. The cap is the same for every queue: the consumer publishes how many it has taken with
+ * a release store ({@code lazySet}, a plain store on x86), and the producer fails an offer while it
+ * is {@value #CAP} ahead. {@code ChannelBench} capped with each queue's own {@code size()}, which
+ * is O(n) for {@link ConcurrentLinkedQueue} and so measured that walk more than the queue.
+ */
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class ChannelTransfer {
+    static final Integer ONE = 1;
+
+    /** How far an unbounded queue's producer may run ahead of its consumer. */
+    static final int CAP = 100_000;
+
+    /** The queues, and the consumer's published count for the unbounded cap. */
+    @State(Scope.Group)
+    public static class Queues {
+        final Channel<Integer> bounded = Channel.bounded(1024);
+        final Channel<Integer> unbounded = Channel.unbounded();
+        final MpmcArrayQueue<Integer> mpmc = new MpmcArrayQueue<>(1024);
+        final MpscUnboundedArrayQueue<Integer> mpscUnbounded = new MpscUnboundedArrayQueue<>(1024);
+        final ArrayBlockingQueue<Integer> abq = new ArrayBlockingQueue<>(1024);
+        final ConcurrentLinkedQueue<Integer> clq = new ConcurrentLinkedQueue<>();
+        final AtomicLong taken = new AtomicLong();
+    }
+
+    /** The producer's counters (JMH reports each public field as a rate). */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Offers {
+        /** Successful offers. */
+        public long offersMade;
+
+        /** Offers refused (queue full, or the unbounded cap reached). */
+        public long offersFailed;
+
+        long total; // made over the whole trial, for the cap (not reset per iteration)
+
+        /** Resets the reported counters. */
+        @Setup(Level.Iteration)
+        public void clear() {
+            offersMade = 0;
+            offersFailed = 0;
+        }
+
+        boolean underCap(Queues q) {
+            return total - q.taken.get() < CAP;
+        }
+
+        void made() {
+            offersMade++;
+            total++;
+        }
+    }
+
+    /** The consumer's counters. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Polls {
+        /** Polls that returned an element: the transfer rate. */
+        public long pollsMade;
+
+        /** Polls that found the queue empty. */
+        public long pollsFailed;
+
+        long total;
+
+        /** Resets the reported counters. */
+        @Setup(Level.Iteration)
+        public void clear() {
+            pollsMade = 0;
+            pollsFailed = 0;
+        }
+
+        void count(boolean got, Queues q) {
+            if (got) {
+                pollsMade++;
+                q.taken.lazySet(++total);
+            } else {
+                pollsFailed++;
+            }
+        }
+    }
+
+    // ---- bounded, capacity 1024 ----
+
+    @Benchmark
+    @Group("boundedBraid")
+    @GroupThreads(1)
+    public void boundedBraidOffer(Queues q, Offers c) {
+        if (q.bounded.trySend(ONE).isSent()) {
+            c.made();
+        } else {
+            c.offersFailed++;
+        }
+    }
+
+    @Benchmark
+    @Group("boundedBraid")
+    @GroupThreads(1)
+    public void boundedBraidPoll(Queues q, Polls c) {
+        c.count(q.bounded.tryRecv().isReceived(), q);
+    }
+
+    @Benchmark
+    @Group("boundedMpmc")
+    @GroupThreads(1)
+    public void boundedMpmcOffer(Queues q, Offers c) {
+        if (q.mpmc.offer(ONE)) {
+            c.made();
+        } else {
+            c.offersFailed++;
+        }
+    }
+
+    @Benchmark
+    @Group("boundedMpmc")
+    @GroupThreads(1)
+    public void boundedMpmcPoll(Queues q, Polls c) {
+        c.count(q.mpmc.poll() != null, q);
+    }
+
+    @Benchmark
+    @Group("boundedAbq")
+    @GroupThreads(1)
+    public void boundedAbqOffer(Queues q, Offers c) {
+        if (q.abq.offer(ONE)) {
+            c.made();
+        } else {
+            c.offersFailed++;
+        }
+    }
+
+    @Benchmark
+    @Group("boundedAbq")
+    @GroupThreads(1)
+    public void boundedAbqPoll(Queues q, Polls c) {
+        c.count(q.abq.poll() != null, q);
+    }
+
+    // ---- unbounded, capped alike ----
+
+    @Benchmark
+    @Group("unboundedBraid")
+    @GroupThreads(1)
+    public void unboundedBraidOffer(Queues q, Offers c) {
+        if (c.underCap(q) && q.unbounded.trySend(ONE).isSent()) {
+            c.made();
+        } else {
+            c.offersFailed++;
+        }
+    }
+
+    @Benchmark
+    @Group("unboundedBraid")
+    @GroupThreads(1)
+    public void unboundedBraidPoll(Queues q, Polls c) {
+        c.count(q.unbounded.tryRecv().isReceived(), q);
+    }
+
+    // the same with the unbounded fast path off (ADR 0057's "before"), for an A/B in one run
+
+    @Benchmark
+    @Group("unboundedBraidLocked")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.fastUnbounded=false"
+            })
+    public void unboundedBraidLockedOffer(Queues q, Offers c) {
+        unboundedBraidOffer(q, c);
+    }
+
+    @Benchmark
+    @Group("unboundedBraidLocked")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.fastUnbounded=false"
+            })
+    public void unboundedBraidLockedPoll(Queues q, Polls c) {
+        unboundedBraidPoll(q, c);
+    }
+
+    @Benchmark
+    @Group("unboundedMpsc")
+    @GroupThreads(1)
+    public void unboundedMpscOffer(Queues q, Offers c) {
+        if (c.underCap(q) && q.mpscUnbounded.offer(ONE)) {
+            c.made();
+        } else {
+            c.offersFailed++;
+        }
+    }
+
+    @Benchmark
+    @Group("unboundedMpsc")
+    @GroupThreads(1)
+    public void unboundedMpscPoll(Queues q, Polls c) {
+        c.count(q.mpscUnbounded.poll() != null, q);
+    }
+
+    @Benchmark
+    @Group("unboundedClq")
+    @GroupThreads(1)
+    public void unboundedClqOffer(Queues q, Offers c) {
+        if (c.underCap(q) && q.clq.offer(ONE)) {
+            c.made();
+        } else {
+            c.offersFailed++;
+        }
+    }
+
+    @Benchmark
+    @Group("unboundedClq")
+    @GroupThreads(1)
+    public void unboundedClqPoll(Queues q, Polls c) {
+        c.count(q.clq.poll() != null, q);
+    }
+}
