@@ -182,6 +182,10 @@ final class Carrier implements Executor {
         long idleSince = System.nanoTime();
         while (true) {
             Runnable r = queue.poll();
+            for (int i = 0; r == null && i < Engine.HANDOFF_YIELDS; i++) {
+                Thread.yield(); // the next run's root usually comes within µs (see Engine.drive)
+                r = queue.poll();
+            }
             if (r != null) {
                 started++;
                 r.run();
