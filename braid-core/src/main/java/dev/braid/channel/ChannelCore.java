@@ -924,6 +924,11 @@ final class ChannelCore<T> {
         return name == null ? "channel" : "channel '" + name + "'";
     }
 
+    @Override
+    public String toString() { // the testkit's traces name the channel, not "ChannelCore#1"
+        return label();
+    }
+
     String capacityText() {
         return capacity == Integer.MAX_VALUE ? "unbounded" : String.valueOf(capacity);
     }
