@@ -83,9 +83,13 @@ public class ChannelTransfer {
             return total - q.taken.get() < CAP;
         }
 
-        void made() {
-            offersMade++;
-            total++;
+        void count(boolean made) {
+            if (made) {
+                offersMade++;
+                total++;
+            } else {
+                offersFailed++;
+            }
         }
     }
 
@@ -124,11 +128,7 @@ public class ChannelTransfer {
     @Group("boundedBraid")
     @GroupThreads(1)
     public void boundedBraidOffer(Queues q, Offers c) {
-        if (q.bounded.trySend(ONE).isSent()) {
-            c.made();
-        } else {
-            c.offersFailed++;
-        }
+        c.count(q.bounded.trySend(ONE).isSent());
     }
 
     @Benchmark
@@ -142,11 +142,7 @@ public class ChannelTransfer {
     @Group("boundedMpmc")
     @GroupThreads(1)
     public void boundedMpmcOffer(Queues q, Offers c) {
-        if (q.mpmc.offer(ONE)) {
-            c.made();
-        } else {
-            c.offersFailed++;
-        }
+        c.count(q.mpmc.offer(ONE));
     }
 
     @Benchmark
@@ -160,11 +156,7 @@ public class ChannelTransfer {
     @Group("boundedAbq")
     @GroupThreads(1)
     public void boundedAbqOffer(Queues q, Offers c) {
-        if (q.abq.offer(ONE)) {
-            c.made();
-        } else {
-            c.offersFailed++;
-        }
+        c.count(q.abq.offer(ONE));
     }
 
     @Benchmark
@@ -180,11 +172,7 @@ public class ChannelTransfer {
     @Group("unboundedBraid")
     @GroupThreads(1)
     public void unboundedBraidOffer(Queues q, Offers c) {
-        if (c.underCap(q) && q.unbounded.trySend(ONE).isSent()) {
-            c.made();
-        } else {
-            c.offersFailed++;
-        }
+        c.count(c.underCap(q) && q.unbounded.trySend(ONE).isSent());
     }
 
     @Benchmark
@@ -230,11 +218,7 @@ public class ChannelTransfer {
     @Group("unboundedMpsc")
     @GroupThreads(1)
     public void unboundedMpscOffer(Queues q, Offers c) {
-        if (c.underCap(q) && q.mpscUnbounded.offer(ONE)) {
-            c.made();
-        } else {
-            c.offersFailed++;
-        }
+        c.count(c.underCap(q) && q.mpscUnbounded.offer(ONE));
     }
 
     @Benchmark
@@ -248,11 +232,7 @@ public class ChannelTransfer {
     @Group("unboundedClq")
     @GroupThreads(1)
     public void unboundedClqOffer(Queues q, Offers c) {
-        if (c.underCap(q) && q.clq.offer(ONE)) {
-            c.made();
-        } else {
-            c.offersFailed++;
-        }
+        c.count(c.underCap(q) && q.clq.offer(ONE));
     }
 
     @Benchmark
