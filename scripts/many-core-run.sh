@@ -5,6 +5,7 @@
 #
 #   1. MPMC channels: ChannelTransfer's bounded/unbounded groups with 1+1, 4+4 and 8+8 threads
 #      (JCTools Mpmc, ABQ, CLQ beside braid; the MPSC peer only at 1+1, it allows one consumer)
+#      and ChannelBurst (bursts of 100 to a consumer thread, vs Mpmc and ABQ)
 #   2. pool scaling: PoolFib, PoolForking, PoolSubmit at 1 and N workers (braid vs FJP / TPE)
 #   3. testkit: parallel exploration speed-up at 1, 2 and N engines (BugBenchmark's control)
 #   4. async: AsyncWorkloads and Skynet on N cores (vs virtual threads and CompletableFuture)
@@ -53,6 +54,7 @@ for tg in 1,1 4,4 8,8; do
   jmh "channels-${t}" 'ChannelTransfer\.(bounded(Braid|Mpmc|Abq)|unbounded(Braid|Clq))$' -tg "$tg"
 done
 jmh channels-mpsc-1p1c 'ChannelTransfer\.unboundedMpsc$' -tg 1,1
+jmh channels-burst 'ChannelBurst'
 
 jmh pool 'pool\.Pool(Fib|Forking)\.(braidJoin|braidJoinLong|forkJoinPool)$|pool\.PoolSubmit' \
   -p "parallelism=1,$cores"
