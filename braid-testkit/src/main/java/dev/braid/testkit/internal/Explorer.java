@@ -107,10 +107,21 @@ public final class Explorer {
         return new Exploration(runs, config.seed(), Optional.of(r), shrunk, false);
     }
 
-    /** Runs schedule {@code i} for a worker of a {@link Sweep} (after schedule 0). */
-    SimResult runSchedule(int i) {
-        return Engine.run(
-                body, strategyFor(i), config.maxSteps(), config.watchdog(), config.settings());
+    /**
+     * Runs schedule {@code i} for a worker of a {@link Sweep} (after schedule 0), with the worker
+     * as the run's carrier.
+     *
+     * @param rescuer takes the result if the run holds the worker past its teardown limit (the
+     *     worker then gets {@link Engine.Superseded})
+     */
+    SimResult runSchedule(int i, java.util.function.Consumer<SimResult> rescuer) {
+        return Engine.runInline(
+                body,
+                strategyFor(i),
+                config.maxSteps(),
+                config.watchdog(),
+                config.settings(),
+                rescuer);
     }
 
     private Exploration bounded() {
