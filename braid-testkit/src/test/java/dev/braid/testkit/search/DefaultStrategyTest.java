@@ -116,4 +116,37 @@ class DefaultStrategyTest {
             assertThat(e.passed()).as("%s: %s", strategy, e.message()).isTrue();
         }
     }
+
+    /**
+     * The same wait loop without a yield (findings-tk2 item 1): the root loads the flag again and
+     * again, and PCT kept choosing it over the child that would store it, so the run ended as a
+     * false livelock. A task that announces the same operation on the same object {@code
+     * REPEAT_SPIN} times in a row now drops its priority, as a SPIN does.
+     */
+    @Test
+    void pctLetsTheChildOfALoadSpinningRootRun() {
+        SimBody spinUntilChildRan =
+                () -> {
+                    AtomicBool ran = new AtomicBool(false);
+                    JoinHandle<Void> child = Threads.spawn(() -> ran.store(true, Ordering.RELEASE));
+                    while (!ran.load(Ordering.ACQUIRE)) {
+                        // a plain wait loop: no yield, no spin hint
+                    }
+                    child.join();
+                };
+        for (Strategy strategy : new Strategy[] {Strategy.PCT, Strategy.PORTFOLIO}) {
+            for (int depth = 1; depth <= 3; depth++) {
+                Exploration e =
+                        Simulation.builder()
+                                .strategy(strategy)
+                                .depth(depth)
+                                .seed(3)
+                                .schedules(200)
+                                .maxSteps(2_000)
+                                .build()
+                                .explore(spinUntilChildRan);
+                assertThat(e.passed()).as("%s d=%d: %s", strategy, depth, e.message()).isTrue();
+            }
+        }
+    }
 }
