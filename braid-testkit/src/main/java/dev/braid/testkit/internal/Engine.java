@@ -211,6 +211,14 @@ public final class Engine {
         return run.result(left);
     }
 
+    /** How often a run is checked: a quarter of the watchdog's time, 1 to 50 ms. */
+    static long pollNanos(long watchNanos) {
+        return Math.clamp(
+                watchNanos / 4,
+                TimeUnit.MILLISECONDS.toNanos(1),
+                TimeUnit.MILLISECONDS.toNanos(50));
+    }
+
     /** Yields before parking while waiting for a run's end or for a carrier's next task. */
     static final int HANDOFF_YIELDS = Integer.getInteger("braid.testkit.handoffYields", 64);
 
@@ -229,11 +237,7 @@ public final class Engine {
     private static SimResult drive(
             Scheduler run, SimBody body, Duration watchdog, Runnable eachPoll) {
         long watchNanos = watchdog.toNanos();
-        long poll =
-                Math.clamp(
-                        watchNanos / 4,
-                        TimeUnit.MILLISECONDS.toNanos(1),
-                        TimeUnit.MILLISECONDS.toNanos(50));
+        long poll = pollNanos(watchNanos);
         boolean interrupted = false;
         run.start(body);
         // most runs end within tens of µs: yield-poll a little before the first park, so the

@@ -10,8 +10,8 @@ import java.util.function.Consumer;
 /**
  * The watchdog of the runs whose controller is also their carrier (inline runs): one daemon thread
  * for all engines watches their progress, compensates pinned parks and, if a run's thread cannot
- * come back (a simulated thread that spins without yield points on it), hands the run's result to
- * a rescuer so that the exploration goes on without that thread.
+ * come back (a simulated thread that spins without yield points on it), hands the run's result to a
+ * rescuer so that the exploration goes on without that thread.
  */
 final class Watchdog {
     /*
@@ -22,7 +22,8 @@ final class Watchdog {
      * park) would keep it from ever checking. The checks Engine.drive makes on the controller at
      * each poll are made here instead, for every inline run of the JVM, by one thread.
      *
-     * Checks per watch, every POLL: (1) Carrier.compensateIfStuck (a pinned park); (2) no step
+     * Checks per watch, every POLL: (1) Carrier.compensateIfStuck (a pinned park), at most every
+     * quarter of the watchdog's time (1 to 50 ms, as Engine.drive polls); (2) no step
      * for the watchdog's time -> Scheduler.watchdog, which may conclude the run (verdict
      * UncontrolledBlocking) and interrupt the holder; the controller is unparked so it sees the
      * verdict; (3) concluded, and the controller still has not finished TEARDOWN after the
@@ -64,6 +65,8 @@ final class Watchdog {
         private long seen = -1;
         private long since = System.nanoTime();
         private long concludedAt;
+        private final long compensateNanos;
+        private long compensated = System.nanoTime();
 
         private Watch(
                 Scheduler run,
@@ -78,6 +81,9 @@ final class Watchdog {
             this.teardownNanos = teardownNanos;
             this.controller = controller;
             this.rescuer = rescuer;
+            // as Engine.drive polls: a quarter of the watchdog's time, 1 to 50 ms, so a worker
+            // that the OS merely descheduled for a few ms is not taken for a pinned one
+            this.compensateNanos = Engine.pollNanos(watchNanos);
         }
 
         /**
@@ -90,7 +96,10 @@ final class Watchdog {
         }
 
         private void check(long t) {
-            carrier.compensateIfStuck();
+            if (t - compensated >= compensateNanos) {
+                compensated = t;
+                carrier.compensateIfStuck();
+            }
             if (!run.concluded()) {
                 long steps = run.steps;
                 if (steps != seen) {
@@ -118,7 +127,8 @@ final class Watchdog {
     /**
      * Watches an inline run until {@link Watch#finish()}.
      *
-     * @param teardownNanos how long the controller itself waits for threads to end after the verdict
+     * @param teardownNanos how long the controller itself waits for threads to end after the
+     *     verdict
      * @param rescuer takes the run's result if the controller is held past that
      */
     static Watch watch(
@@ -128,8 +138,7 @@ final class Watchdog {
             long teardownNanos,
             Consumer<SimResult> rescuer) {
         Watch w =
-                new Watch(
-                        run, carrier, watchNanos, teardownNanos, Thread.currentThread(), rescuer);
+                new Watch(run, carrier, watchNanos, teardownNanos, Thread.currentThread(), rescuer);
         WATCHES.add(w);
         synchronized (LOCK) {
             if (thread == null) {
