@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ADR 0064: replay follows a string's recorded choices, never the builder's default strategy, so
- * changing the default cannot break a recorded string; RANDOM stays the default for now because the
- * portfolio's PCT slots starve a partner of a thread that spins with {@code Sim.yieldNow()}.
+ * changing the default cannot break a recorded string. The default is the portfolio (amendment of
+ * 2026-12-04, night) now that PCT lets the partner of a spinning thread run, whether the spin
+ * yields or only loads.
  */
 class DefaultStrategyTest {
     /**
@@ -79,11 +80,19 @@ class DefaultStrategyTest {
     }
 
     @Test
-    void theDefaultStaysRandom() throws NoSuchMethodException {
+    void theDefaultIsThePortfolio() throws NoSuchMethodException {
         Exploration byDefault = Simulation.builder().seed(1).shrink(false).build().explore(RING);
-        assertThat(byDefault.failure().orElseThrow().schedule()).isEqualTo(RING_OF_2);
+        Exploration named =
+                Simulation.builder()
+                        .strategy(Strategy.PORTFOLIO)
+                        .seed(1)
+                        .shrink(false)
+                        .build()
+                        .explore(RING);
+        assertThat(byDefault.failure().orElseThrow().schedule())
+                .isEqualTo(named.failure().orElseThrow().schedule());
         assertThat(SimTest.class.getMethod("strategy").getDefaultValue())
-                .isEqualTo(Strategy.RANDOM);
+                .isEqualTo(Strategy.PORTFOLIO);
     }
 
     /**
