@@ -164,7 +164,8 @@ public final class Explorer {
     }
 
     /**
-     * Runs every schedule and groups the failures by kind.
+     * Runs every schedule (of this shard, for a randomized strategy) and groups the failures by
+     * kind.
      *
      * @return the tally
      */
@@ -183,6 +184,8 @@ public final class Explorer {
                                 DfsStrategy.NAME, config.seed(), config.preemptionBound(), prefix);
                 r = Engine.run(body, s, config.maxSteps(), config.watchdog(), config.settings());
                 prefix = s.next();
+            } else if (i > 0 && i % config.shards() != config.shard()) {
+                continue; // another shard's schedule (schedule 0, the profile, runs in every shard)
             } else {
                 r = run(i);
             }
