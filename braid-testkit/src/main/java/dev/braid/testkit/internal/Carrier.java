@@ -125,16 +125,7 @@ final class Carrier implements Executor {
      * null when carriers are not {@linkplain #available() available}.
      */
     static Carrier claim() {
-        if (!available()) {
-            return null;
-        }
-        Carrier c = OWN.get();
-        if (c != null && c.state.compareAndSet(IDLE, BUSY)) {
-            return c;
-        }
-        c = new Carrier(false); // starts BUSY
-        OWN.set(c);
-        return c;
+        return available() ? claimFrom(OWN, false) : null;
     }
 
     /**
@@ -143,15 +134,16 @@ final class Carrier implements Executor {
      * is a virtual thread.
      */
     static Carrier claimInline() {
-        if (!available() || Thread.currentThread().isVirtual()) {
-            return null;
-        }
-        Carrier c = INLINE.get();
+        return available() && !Thread.currentThread().isVirtual() ? claimFrom(INLINE, true) : null;
+    }
+
+    private static Carrier claimFrom(ThreadLocal<Carrier> slot, boolean inline) {
+        Carrier c = slot.get();
         if (c != null && c.state.compareAndSet(IDLE, BUSY)) {
             return c;
         }
-        c = new Carrier(true); // starts BUSY
-        INLINE.set(c);
+        c = new Carrier(inline); // starts BUSY
+        slot.set(c);
         return c;
     }
 

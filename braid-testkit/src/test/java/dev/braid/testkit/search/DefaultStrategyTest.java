@@ -114,16 +114,21 @@ class DefaultStrategyTest {
                 };
         for (Strategy strategy :
                 new Strategy[] {Strategy.RANDOM, Strategy.PCT, Strategy.PORTFOLIO}) {
-            Exploration e =
-                    Simulation.builder()
-                            .strategy(strategy)
-                            .seed(3)
-                            .schedules(200)
-                            .maxSteps(2_000)
-                            .build()
-                            .explore(spinUntilChildRan);
-            assertThat(e.passed()).as("%s: %s", strategy, e.message()).isTrue();
+            assertPasses(spinUntilChildRan, strategy, 3);
         }
+    }
+
+    private static void assertPasses(SimBody body, Strategy strategy, int depth) {
+        Exploration e =
+                Simulation.builder()
+                        .strategy(strategy)
+                        .depth(depth)
+                        .seed(3)
+                        .schedules(200)
+                        .maxSteps(2_000)
+                        .build()
+                        .explore(body);
+        assertThat(e.passed()).as("%s d=%d: %s", strategy, depth, e.message()).isTrue();
     }
 
     /**
@@ -145,16 +150,7 @@ class DefaultStrategyTest {
                 };
         for (Strategy strategy : new Strategy[] {Strategy.PCT, Strategy.PORTFOLIO}) {
             for (int depth = 1; depth <= 3; depth++) {
-                Exploration e =
-                        Simulation.builder()
-                                .strategy(strategy)
-                                .depth(depth)
-                                .seed(3)
-                                .schedules(200)
-                                .maxSteps(2_000)
-                                .build()
-                                .explore(spinUntilChildRan);
-                assertThat(e.passed()).as("%s d=%d: %s", strategy, depth, e.message()).isTrue();
+                assertPasses(spinUntilChildRan, strategy, depth);
             }
         }
     }
