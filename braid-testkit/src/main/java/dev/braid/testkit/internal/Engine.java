@@ -172,8 +172,35 @@ public final class Engine {
         long watchNanos = watchdog.toNanos();
         long teardown = Math.max(watchNanos, MIN_TEARDOWN_NANOS);
         Watchdog.Watch watch = Watchdog.watch(run, carrier, watchNanos, teardown, rescuer);
+        boolean interrupted;
+        try {
+            run.start(body);
+            interrupted = drainUntilOver(run, carrier, teardown);
+        } catch (RuntimeException | Error e) {
+            if (watch.finish()) { // the watchdog must not go on with a run that failed to run
+                carrier.release(false);
+            }
+            throw e;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (!watch.finish()) {
+            throw new Superseded();
+        }
+        int left = run.alive.get();
+        carrier.release(left == 0);
+        return run.result(left);
+    }
+
+    /**
+     * Runs the inline run's queued continuations on the caller until the run has concluded and
+     * every simulated thread has ended, or the teardown limit after the verdict has passed.
+     *
+     * @return whether the caller was interrupted meanwhile (its status is cleared)
+     */
+    private static boolean drainUntilOver(Scheduler run, Carrier carrier, long teardown) {
         boolean interrupted = false;
-        run.start(body);
         long deadline = 0;
         while (true) {
             if (carrier.runOne()) {
@@ -200,15 +227,7 @@ public final class Engine {
             }
             interrupted |= Thread.interrupted();
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (!watch.finish()) {
-            throw new Superseded();
-        }
-        int left = run.alive.get();
-        carrier.release(left == 0);
-        return run.result(left);
+        return interrupted;
     }
 
     /** How often a run is checked: a quarter of the watchdog's time, 1 to 50 ms. */
