@@ -270,7 +270,7 @@ public final class Simulation {
         private int schedules = DEFAULT_SCHEDULES;
         private long maxSteps = DEFAULT_MAX_STEPS;
         private Duration watchdog = DEFAULT_WATCHDOG;
-        private Strategy strategy = Strategy.RANDOM;
+        private Strategy strategy = Strategy.PORTFOLIO;
         private int depth = DEFAULT_DEPTH;
         private int preemptionBound = DEFAULT_PREEMPTION_BOUND;
         private boolean shrink = true;
@@ -380,7 +380,8 @@ public final class Simulation {
         }
 
         /**
-         * How {@link Simulation#explore} chooses schedules (default {@link Strategy#RANDOM}).
+         * How {@link Simulation#explore} chooses schedules (default {@link Strategy#PORTFOLIO}, ADR
+         * 0064).
          *
          * @param strategy the strategy
          * @return this builder

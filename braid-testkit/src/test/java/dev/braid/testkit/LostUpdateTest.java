@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** A planted lost update is found, and its schedule string replays the identical failure. */
 class LostUpdateTest {
-    private final Simulation sim = Simulation.builder().seed(100).schedules(1000).build();
+    private final Simulation sim =
+            Simulation.builder().strategy(Strategy.RANDOM).seed(100).schedules(1000).build();
 
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {

@@ -48,6 +48,13 @@ final class Carrier implements Executor {
      * it (-> ABANDONED) and makes a new one next time. A carrier that is not BUSY and has had no
      * work for IDLE_NANOS retires (its thread ends): explore's worker threads come and go, and their
      * carriers must not outlive them for long.
+     *
+     * Inline (ADR 0068). An explore worker is its own carrier: a carrier made by claimInline() has
+     * no thread of its own; its drainer is the worker, which runs the queue between its other work
+     * (Engine.driveInline), so a schedule needs no wake-up across threads at all. Compensation is
+     * then called by the shared Watchdog thread instead of the controller. An inline carrier that
+     * is abandoned with simulated threads left gets a thread of its own (the loop above) for them,
+     * so they never run inside a later run of the worker.
      */
 
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -62,9 +69,14 @@ final class Carrier implements Executor {
 
     private static final ThreadLocal<Carrier> OWN = new ThreadLocal<>();
 
+    private static final ThreadLocal<Carrier> INLINE = new ThreadLocal<>();
+
     private static final long HELPER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    private final Thread thread;
+    /** The thread that runs the queue: the carrier's own, or the inline worker. */
+    private volatile Thread drainer;
+
+    private final boolean inline;
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger state = new AtomicInteger(BUSY);
 
@@ -76,13 +88,19 @@ final class Carrier implements Executor {
 
     private long startedAtLastCheck = -1;
 
-    private Carrier() {
-        thread =
-                Thread.ofPlatform()
-                        .name("braid-carrier-" + Thread.currentThread().getName())
-                        .daemon()
-                        .unstarted(this::loop);
-        thread.start();
+    private Carrier(boolean inline) {
+        this.inline = inline;
+        if (inline) {
+            drainer = Thread.currentThread();
+        } else {
+            startOwnThread("braid-carrier-" + Thread.currentThread().getName());
+        }
+    }
+
+    private void startOwnThread(String name) {
+        Thread t = Thread.ofPlatform().name(name).daemon().unstarted(this::loop);
+        drainer = t;
+        t.start();
     }
 
     private static Constructor<?> builderConstructor() {
@@ -107,16 +125,46 @@ final class Carrier implements Executor {
      * null when carriers are not {@linkplain #available() available}.
      */
     static Carrier claim() {
-        if (!available()) {
-            return null;
-        }
-        Carrier c = OWN.get();
+        return available() ? claimFrom(OWN, false) : null;
+    }
+
+    /**
+     * Claims a carrier for one run whose drainer is the calling platform thread itself (it calls
+     * {@link #runOne()} until the run is over); null when carriers are not available or the caller
+     * is a virtual thread.
+     */
+    static Carrier claimInline() {
+        return available() && !Thread.currentThread().isVirtual() ? claimFrom(INLINE, true) : null;
+    }
+
+    private static Carrier claimFrom(ThreadLocal<Carrier> slot, boolean inline) {
+        Carrier c = slot.get();
         if (c != null && c.state.compareAndSet(IDLE, BUSY)) {
             return c;
         }
-        c = new Carrier(); // starts BUSY
-        OWN.set(c);
+        c = new Carrier(inline); // starts BUSY
+        slot.set(c);
         return c;
+    }
+
+    /** Whether no continuation waits to run. */
+    boolean isIdle() {
+        return queue.isEmpty();
+    }
+
+    /**
+     * Runs one queued continuation on the calling (inline) drainer.
+     *
+     * @return false if the queue was empty
+     */
+    boolean runOne() {
+        Runnable r = queue.poll();
+        if (r == null) {
+            return false;
+        }
+        started++;
+        r.run();
+        return true;
     }
 
     /**
@@ -127,10 +175,20 @@ final class Carrier implements Executor {
         if (clean) {
             state.set(IDLE);
         } else {
-            state.set(ABANDONED);
-            if (OWN.get() == this) {
-                OWN.remove();
+            abandon();
+            if (inline && drainer == Thread.currentThread()) {
+                // the worker goes on with other runs: the threads left get a drainer of their own
+                startOwnThread("braid-carrier-left-" + drainer.getName());
             }
+        }
+    }
+
+    /** No later run uses this carrier (its queue may be held by a thread left behind). */
+    void abandon() {
+        state.set(ABANDONED);
+        ThreadLocal<Carrier> slot = inline ? INLINE : OWN;
+        if (slot.get() == this) {
+            slot.remove();
         }
     }
 
@@ -146,20 +204,21 @@ final class Carrier implements Executor {
     @Override
     public void execute(Runnable task) {
         queue.add(task);
-        if (Thread.currentThread() != thread) {
-            LockSupport.unpark(thread);
+        Thread d = drainer;
+        if (Thread.currentThread() != d) {
+            LockSupport.unpark(d);
         }
     }
 
     /**
-     * Called by the controller at each watchdog poll of a run: if work waits and neither the
-     * carrier nor a helper has started anything since the last call, they are blocked (a pinned
-     * park), so another helper drains the queue.
+     * Called by the controller (or the shared watchdog, for an inline carrier) at each watchdog
+     * poll of a run: if work waits and neither the carrier nor a helper has started anything since
+     * the last call, they are blocked (a pinned park), so another helper drains the queue.
      */
     void compensateIfStuck() {
         long s = started;
         if (s == startedAtLastCheck && !queue.isEmpty()) {
-            Thread.ofPlatform().name(thread.getName() + "-helper").daemon().start(this::help);
+            Thread.ofPlatform().name(drainer.getName() + "-helper").daemon().start(this::help);
         }
         startedAtLastCheck = s;
     }

@@ -9,6 +9,7 @@ import dev.braid.testkit.Trace;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * Runs one schedule from the calling thread (the controller): starts the root task, watches for
@@ -17,6 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Engine {
     private static final long MIN_TEARDOWN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    /** The longest an idle inline controller parks (submissions and verdicts unpark it). */
+    private static final long INLINE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** How many watchdog periods a RUNNABLE baton holder may go without a yield point. */
     static final int RUNNABLE_GRACE = 10;
@@ -132,6 +136,108 @@ public final class Engine {
         return Diagnosis.trace(result, tracer, run.faults.injected());
     }
 
+    /**
+     * Thrown to an explore worker whose run the watchdog reported because a simulated thread held
+     * the worker past the teardown limit; the worker ends and the rescuer has started another.
+     */
+    static final class Superseded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Superseded() {
+            super("the watchdog reported this run; another worker goes on", null, false, false);
+        }
+    }
+
+    /**
+     * Runs {@code body} once with the calling platform thread as both controller and carrier (ADR
+     * 0068): one engine, one thread, no wake-up across threads per schedule. Falls back to {@link
+     * #run(SimBody, Strategy, long, Duration, RunSettings)} where carriers are not available.
+     *
+     * @param rescuer takes the result instead if a simulated thread holds the caller past the
+     *     teardown limit (the shared watchdog calls it; the caller then gets {@link Superseded})
+     */
+    static SimResult runInline(
+            SimBody body,
+            Strategy strategy,
+            long maxSteps,
+            Duration watchdog,
+            RunSettings settings,
+            Consumer<SimResult> rescuer) {
+        Carrier carrier = Carrier.claimInline();
+        if (carrier == null) {
+            return run(body, strategy, maxSteps, watchdog, settings);
+        }
+        Scheduler run =
+                new Scheduler(strategy, maxSteps, Thread.currentThread(), settings, carrier);
+        long watchNanos = watchdog.toNanos();
+        long teardown = Math.max(watchNanos, MIN_TEARDOWN_NANOS);
+        Watchdog.Watch watch = Watchdog.watch(run, carrier, watchNanos, teardown, rescuer);
+        boolean interrupted;
+        try {
+            run.start(body);
+            interrupted = drainUntilOver(run, carrier, teardown);
+        } catch (RuntimeException | Error e) {
+            if (watch.finish()) { // the watchdog must not go on with a run that failed to run
+                carrier.release(false);
+            }
+            throw e;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (!watch.finish()) {
+            throw new Superseded();
+        }
+        int left = run.alive.get();
+        carrier.release(left == 0);
+        return run.result(left);
+    }
+
+    /**
+     * Runs the inline run's queued continuations on the caller until the run has concluded and
+     * every simulated thread has ended, or the teardown limit after the verdict has passed.
+     *
+     * @return whether the caller was interrupted meanwhile (its status is cleared)
+     */
+    private static boolean drainUntilOver(Scheduler run, Carrier carrier, long teardown) {
+        boolean interrupted = false;
+        long deadline = 0;
+        while (true) {
+            if (carrier.runOne()) {
+                continue;
+            }
+            if (run.concluded()) {
+                if (run.alive.get() == 0) {
+                    break;
+                }
+                long t = System.nanoTime();
+                if (deadline == 0) {
+                    deadline = t + teardown;
+                } else if (t - deadline >= 0) {
+                    break;
+                }
+            }
+            // nothing to run: the baton holder is blocked outside braid (a JDK timer or unblocker
+            // submits its continuation and unparks us), or the run is tearing down
+            for (int i = 0; i < HANDOFF_YIELDS && carrier.isIdle(); i++) {
+                Thread.yield();
+            }
+            if (carrier.isIdle() && !(run.concluded() && run.alive.get() == 0)) {
+                LockSupport.parkNanos(run, INLINE_PARK_NANOS);
+            }
+            interrupted |= Thread.interrupted();
+        }
+        return interrupted;
+    }
+
+    /** How often a run is checked: a quarter of the watchdog's time, 1 to 50 ms. */
+    static long pollNanos(long watchNanos) {
+        return Math.clamp(
+                watchNanos / 4,
+                TimeUnit.MILLISECONDS.toNanos(1),
+                TimeUnit.MILLISECONDS.toNanos(50));
+    }
+
     /** Yields before parking while waiting for a run's end or for a carrier's next task. */
     static final int HANDOFF_YIELDS = Integer.getInteger("braid.testkit.handoffYields", 64);
 
@@ -150,11 +256,7 @@ public final class Engine {
     private static SimResult drive(
             Scheduler run, SimBody body, Duration watchdog, Runnable eachPoll) {
         long watchNanos = watchdog.toNanos();
-        long poll =
-                Math.clamp(
-                        watchNanos / 4,
-                        TimeUnit.MILLISECONDS.toNanos(1),
-                        TimeUnit.MILLISECONDS.toNanos(50));
+        long poll = pollNanos(watchNanos);
         boolean interrupted = false;
         run.start(body);
         // most runs end within tens of µs: yield-poll a little before the first park, so the

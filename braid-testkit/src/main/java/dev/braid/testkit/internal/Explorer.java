@@ -107,10 +107,21 @@ public final class Explorer {
         return new Exploration(runs, config.seed(), Optional.of(r), shrunk, false);
     }
 
-    /** Runs schedule {@code i} for a worker of a {@link Sweep} (after schedule 0). */
-    SimResult runSchedule(int i) {
-        return Engine.run(
-                body, strategyFor(i), config.maxSteps(), config.watchdog(), config.settings());
+    /**
+     * Runs schedule {@code i} for a worker of a {@link Sweep} (after schedule 0), with the worker
+     * as the run's carrier.
+     *
+     * @param rescuer takes the result if the run holds the worker past its teardown limit (the
+     *     worker then gets {@link Engine.Superseded})
+     */
+    SimResult runSchedule(int i, java.util.function.Consumer<SimResult> rescuer) {
+        return Engine.runInline(
+                body,
+                strategyFor(i),
+                config.maxSteps(),
+                config.watchdog(),
+                config.settings(),
+                rescuer);
     }
 
     private Exploration bounded() {
@@ -153,7 +164,8 @@ public final class Explorer {
     }
 
     /**
-     * Runs every schedule and groups the failures by kind.
+     * Runs every schedule (of this shard, for a randomized strategy) and groups the failures by
+     * kind.
      *
      * @return the tally
      */
@@ -172,6 +184,8 @@ public final class Explorer {
                                 DfsStrategy.NAME, config.seed(), config.preemptionBound(), prefix);
                 r = Engine.run(body, s, config.maxSteps(), config.watchdog(), config.settings());
                 prefix = s.next();
+            } else if (i > 0 && i % config.shards() != config.shard()) {
+                continue; // another shard's schedule (schedule 0, the profile, runs in every shard)
             } else {
                 r = run(i);
             }

@@ -26,7 +26,11 @@ public final class PctStrategy implements Strategy {
      * between a read and a write to be interleaved there), but a task that reaches YIELD_SPIN
      * yields in a row without another task running in between is spinning (Sim.yieldNow in a
      * wait loop, which docs/testkit.md recommends) and drops the same way; without this a correct
-     * wait loop was reported as a livelock (ADR 0064). Memory-model choices are uniformly random.
+     * wait loop was reported as a livelock (ADR 0064). The same holds for a wait loop without a
+     * yield (a load of a flag again and again): a task that announces the same operation on the
+     * same object REPEAT_SPIN times in a row (onYield; any other operation of it, e.g. a store or
+     * an unlock, or another task's, ends the streak) is spinning and drops the same way, when it
+     * next reaches a choice point. Memory-model choices are uniformly random.
      *
      * References. Burckhardt et al., "A randomized scheduler with probabilistic guarantees of
      * finding bugs" (ASPLOS 2010).
@@ -48,6 +52,14 @@ public final class PctStrategy implements Strategy {
 
     /** Yields in a row, with no other task running between them, that count as a spin. */
     static final int YIELD_SPIN = 64;
+
+    /** Announcements in a row of one task's same (operation, object) that count as a spin. */
+    static final int REPEAT_SPIN = 64;
+
+    private int repeater = -1;
+    private Op repeatedOp;
+    private Object repeatedOn;
+    private int repeats;
 
     /**
      * A PCT run.
@@ -87,6 +99,18 @@ public final class PctStrategy implements Strategy {
     }
 
     @Override
+    public void onYield(int task, Op op, Object resource) {
+        if (task == repeater && op == repeatedOp && resource == repeatedOn) {
+            repeats++;
+        } else {
+            repeater = task;
+            repeatedOp = op;
+            repeatedOn = resource;
+            repeats = 1;
+        }
+    }
+
+    @Override
     public int choose(int[] runnable, int count, int current, Op op, long step) {
         choices++;
         while (nextChange < changePoints.length && changePoints[nextChange] <= choices) {
@@ -97,9 +121,11 @@ public final class PctStrategy implements Strategy {
             spins = current == spinner ? spins + 1 : 1;
             spinner = current;
         }
-        if (op == Op.SPIN || (op == Op.YIELD && spins >= YIELD_SPIN)) {
+        boolean repeating = current == repeater && repeats >= REPEAT_SPIN;
+        if (op == Op.SPIN || (op == Op.YIELD && spins >= YIELD_SPIN) || repeating) {
             priority[current] = --lowest;
             spins = 0;
+            repeats = 0;
         }
         int best = 0;
         for (int i = 1; i < count; i++) {

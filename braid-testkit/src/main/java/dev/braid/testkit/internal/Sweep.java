@@ -2,16 +2,17 @@ package dev.braid.testkit.internal;
 
 import dev.braid.testkit.SimResult;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs schedules 1.. of a randomized exploration, on the caller or on several worker threads, each
- * an independent engine, until the first failure or the end; optionally only one shard's indexes.
+ * Runs schedules 1.. of a randomized exploration on one or more worker threads, each an independent
+ * engine that is also the carrier of its runs, until the first failure or the end; optionally only
+ * one shard's indexes.
  */
 final class Sweep {
     /*
@@ -32,6 +33,12 @@ final class Sweep {
      * ScopedValue bound on each simulated thread, so runs on different controller threads do not
      * meet; Rt's simulator is installed once per JVM and is stateless. Shared here: the counters
      * (atomics) and the failure (written under the CAS winner's index, read after join).
+     *
+     * Workers. Each worker is a platform thread that is the controller and the carrier of its runs
+     * (Engine.runInline, ADR 0068), also with parallelism 1, so a schedule never wakes another
+     * thread. A run whose simulated thread holds its worker forever (a spin without yield points)
+     * is reported by the shared Watchdog, which records it and starts a replacement worker (it
+     * registers in `live` before the held one's party leaves, so the phase cannot advance early).
      *
      * Progress. An exploration that runs longer than PROGRESS_NANOS prints one line per period to
      * standard error: schedules done, schedules per second, failures.
@@ -90,76 +97,89 @@ final class Sweep {
 
     void run() {
         long start = System.nanoTime();
-        if (workers == 1) {
-            long report = start + PROGRESS_NANOS;
-            while (work()) {
-                long t = System.nanoTime();
-                if (t - report >= 0) {
-                    report(t - start);
-                    report = t + PROGRESS_NANOS;
+        Phaser live = new Phaser(1); // this thread's party; each worker registers its own
+        for (int w = 0; w < workers; w++) {
+            startWorker(live, "braid-explore-" + w);
+        }
+        int phase = live.arrive();
+        long report = start + PROGRESS_NANOS;
+        boolean interrupted = false;
+        while (true) {
+            try {
+                live.awaitAdvanceInterruptibly(phase, 200, TimeUnit.MILLISECONDS);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                stop = true; // stop claiming; let the running schedules end
+            } catch (TimeoutException e) {
+                long now = System.nanoTime();
+                if (now - report >= 0) {
+                    report(now - start);
+                    report = now + PROGRESS_NANOS;
                 }
             }
-        } else {
-            List<Thread> threads = new ArrayList<>();
-            for (int w = 0; w < workers; w++) {
-                threads.add(
-                        Thread.ofPlatform()
-                                .name("braid-explore-" + w)
-                                .daemon()
-                                .start(
-                                        () -> {
-                                            try {
-                                                while (work()) {
-                                                    // claims the next index
-                                                }
-                                            } catch (Throwable e) {
-                                                crash = e;
-                                                stop = true;
-                                            }
-                                        }));
-            }
-            long report = start + PROGRESS_NANOS;
-            boolean interrupted = false;
-            for (Thread t : threads) {
-                while (true) {
-                    try {
-                        if (t.join(java.time.Duration.ofMillis(200))) {
-                            break;
-                        }
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                        stop = true; // stop claiming; let the running schedules end
-                    }
-                    long now = System.nanoTime();
-                    if (now - report >= 0) {
-                        report(now - start);
-                        report = now + PROGRESS_NANOS;
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            if (crash instanceof RuntimeException e) {
-                throw e;
-            } else if (crash instanceof Error e) {
-                throw e;
-            } else if (crash != null) {
-                throw new IllegalStateException(crash);
-            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (crash instanceof RuntimeException e) {
+            throw e;
+        } else if (crash instanceof Error e) {
+            throw e;
+        } else if (crash != null) {
+            throw new IllegalStateException(crash);
         }
         int f = failed.get();
         failure = f == Integer.MAX_VALUE ? null : byIndex.get(f);
     }
 
+    /**
+     * Starts a worker: a platform thread that claims schedules and is the carrier of their runs
+     * (one engine, one thread: ADR 0068).
+     */
+    private void startWorker(Phaser live, String name) {
+        live.register();
+        Thread.ofPlatform()
+                .name(name)
+                .daemon()
+                .start(
+                        () -> {
+                            try {
+                                while (work(live, name)) {
+                                    // claims the next index
+                                }
+                            } catch (Engine.Superseded e) {
+                                return; // the rescuer recorded the run and took over our party
+                            } catch (Throwable e) {
+                                crash = e;
+                                stop = true;
+                            }
+                            live.arriveAndDeregister();
+                        });
+    }
+
     /** Claims and runs one schedule; false when there is nothing left to claim. */
-    private boolean work() {
+    private boolean work(Phaser live, String name) {
         int m = next.getAndIncrement();
         int i = index(m);
         if (stop || m < 0 || i < 0 || i >= schedules || i > failed.get()) {
             return false;
         }
-        SimResult r = explorer.runSchedule(i);
+        SimResult r =
+                explorer.runSchedule(
+                        i,
+                        rescued -> {
+                            // a simulated thread holds this worker: report its run, go on with
+                            // a new worker, and give up this one's party
+                            record(i, rescued);
+                            startWorker(live, name + "+");
+                            live.arriveAndDeregister();
+                        });
+        record(i, r);
+        return true;
+    }
+
+    private void record(int i, SimResult r) {
         done.incrementAndGet();
         if (r.isFailure()) {
             byIndex.put(i, r);
@@ -168,7 +188,6 @@ final class Sweep {
                 f = failed.get();
             } while (i < f && !failed.compareAndSet(f, i));
         }
-        return true;
     }
 
     private void report(long elapsedNanos) {

@@ -60,7 +60,7 @@ public @interface SimTest {
      *
      * @return the strategy
      */
-    Strategy strategy() default Strategy.RANDOM;
+    Strategy strategy() default Strategy.PORTFOLIO;
 
     /**
      * PCT's bug depth (see {@link Simulation.Builder#depth}).

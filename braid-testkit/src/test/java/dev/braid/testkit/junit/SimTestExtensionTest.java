@@ -7,6 +7,7 @@ import dev.braid.sync.Mutex;
 import dev.braid.sync.MutexGuard;
 import dev.braid.testkit.Fault;
 import dev.braid.testkit.Sim;
+import dev.braid.testkit.Strategy;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.PanicException;
 import dev.braid.thread.Threads;
@@ -109,7 +110,12 @@ class SimTestExtensionTest {
     }
 
     static class InterruptedWorker {
-        @SimTest(schedules = 300, seed = 7, faults = Fault.INTERRUPT, faultProbability = 0.5)
+        @SimTest(
+                schedules = 300,
+                seed = 7,
+                strategy = Strategy.RANDOM,
+                faults = Fault.INTERRUPT,
+                faultProbability = 0.5)
         void workerPropagatesAnInterrupt() throws InterruptedException {
             Mutex<Integer> m = Mutex.named("m", 0);
             MutexGuard<Integer> held = m.lock();

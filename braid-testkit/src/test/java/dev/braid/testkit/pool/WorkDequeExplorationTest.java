@@ -8,6 +8,7 @@ import dev.braid.pool.WorkDeque;
 import dev.braid.testkit.Exploration;
 import dev.braid.testkit.SimResult;
 import dev.braid.testkit.Simulation;
+import dev.braid.testkit.Strategy;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.lang.reflect.Constructor;
@@ -126,7 +127,14 @@ class WorkDequeExplorationTest {
 
     @Test
     void aWeakenedPopFenceIsFoundByTheWeakMemoryModelAndReplayed() {
-        Simulation sim = Simulation.builder().seed(14).schedules(SCHEDULES).build();
+        // RANDOM's first failure shows the bug as a double take (other strategies may first hit
+        // its other face, a taken null)
+        Simulation sim =
+                Simulation.builder()
+                        .strategy(Strategy.RANDOM)
+                        .seed(14)
+                        .schedules(SCHEDULES)
+                        .build();
         Exploration e = sim.explore(() -> twoThievingStealsAgainstAPop(Ordering.ACQ_REL));
         assertThat(e.passed())
                 .as("the ACQ_REL pop fence lets owner and thief both take an element")

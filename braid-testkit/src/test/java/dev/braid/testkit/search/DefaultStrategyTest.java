@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ADR 0064: replay follows a string's recorded choices, never the builder's default strategy, so
- * changing the default cannot break a recorded string; RANDOM stays the default for now because the
- * portfolio's PCT slots starve a partner of a thread that spins with {@code Sim.yieldNow()}.
+ * changing the default cannot break a recorded string. The default is the portfolio (amendment of
+ * 2026-12-04, night) now that PCT lets the partner of a spinning thread run, whether the spin
+ * yields or only loads.
  */
 class DefaultStrategyTest {
     /**
@@ -79,11 +80,19 @@ class DefaultStrategyTest {
     }
 
     @Test
-    void theDefaultStaysRandom() throws NoSuchMethodException {
+    void theDefaultIsThePortfolio() throws NoSuchMethodException {
         Exploration byDefault = Simulation.builder().seed(1).shrink(false).build().explore(RING);
-        assertThat(byDefault.failure().orElseThrow().schedule()).isEqualTo(RING_OF_2);
+        Exploration named =
+                Simulation.builder()
+                        .strategy(Strategy.PORTFOLIO)
+                        .seed(1)
+                        .shrink(false)
+                        .build()
+                        .explore(RING);
+        assertThat(byDefault.failure().orElseThrow().schedule())
+                .isEqualTo(named.failure().orElseThrow().schedule());
         assertThat(SimTest.class.getMethod("strategy").getDefaultValue())
-                .isEqualTo(Strategy.RANDOM);
+                .isEqualTo(Strategy.PORTFOLIO);
     }
 
     /**
@@ -105,15 +114,44 @@ class DefaultStrategyTest {
                 };
         for (Strategy strategy :
                 new Strategy[] {Strategy.RANDOM, Strategy.PCT, Strategy.PORTFOLIO}) {
-            Exploration e =
-                    Simulation.builder()
-                            .strategy(strategy)
-                            .seed(3)
-                            .schedules(200)
-                            .maxSteps(2_000)
-                            .build()
-                            .explore(spinUntilChildRan);
-            assertThat(e.passed()).as("%s: %s", strategy, e.message()).isTrue();
+            assertPasses(spinUntilChildRan, strategy, 3);
+        }
+    }
+
+    private static void assertPasses(SimBody body, Strategy strategy, int depth) {
+        Exploration e =
+                Simulation.builder()
+                        .strategy(strategy)
+                        .depth(depth)
+                        .seed(3)
+                        .schedules(200)
+                        .maxSteps(2_000)
+                        .build()
+                        .explore(body);
+        assertThat(e.passed()).as("%s d=%d: %s", strategy, depth, e.message()).isTrue();
+    }
+
+    /**
+     * The same wait loop without a yield (findings-tk2 item 1): the root loads the flag again and
+     * again, and PCT kept choosing it over the child that would store it, so the run ended as a
+     * false livelock. A task that announces the same operation on the same object {@code
+     * REPEAT_SPIN} times in a row now drops its priority, as a SPIN does.
+     */
+    @Test
+    void pctLetsTheChildOfALoadSpinningRootRun() {
+        SimBody spinUntilChildRan =
+                () -> {
+                    AtomicBool ran = new AtomicBool(false);
+                    JoinHandle<Void> child = Threads.spawn(() -> ran.store(true, Ordering.RELEASE));
+                    while (!ran.load(Ordering.ACQUIRE)) {
+                        // a plain wait loop: no yield, no spin hint
+                    }
+                    child.join();
+                };
+        for (Strategy strategy : new Strategy[] {Strategy.PCT, Strategy.PORTFOLIO}) {
+            for (int depth = 1; depth <= 3; depth++) {
+                assertPasses(spinUntilChildRan, strategy, depth);
+            }
         }
     }
 }

@@ -137,4 +137,26 @@ class StrategiesTest {
         assertThat(bounded.failures()).isPositive().isLessThan(bounded.schedules());
         assertThat(bounded.schedules()).isLessThan(100_000);
     }
+
+    /**
+     * Count mode honours the shard, as explore does: n CI jobs together count the schedules of one
+     * long count (each also runs schedule 0, the profile). It used to run every schedule in every
+     * shard.
+     */
+    @Test
+    void countModeRunsOnlyItsShard() {
+        Simulation.Builder b = Simulation.builder().seed(5).schedules(30);
+        Census whole = b.build().count(PlantedBugs::lostUpdate);
+        int zeroFailed = b.schedules(1).build().count(PlantedBugs::lostUpdate).failures();
+        int schedules = 0;
+        int failures = 0;
+        for (int k = 0; k < 3; k++) {
+            Census part = b.schedules(30).shard(k, 3).build().count(PlantedBugs::lostUpdate);
+            assertThat(part.schedules()).as("shard %d", k).isEqualTo(k == 0 ? 10 : 11);
+            schedules += part.schedules();
+            failures += part.failures();
+        }
+        assertThat(schedules - 2).isEqualTo(whole.schedules()).isEqualTo(30);
+        assertThat(failures - 2 * zeroFailed).isEqualTo(whole.failures());
+    }
 }
