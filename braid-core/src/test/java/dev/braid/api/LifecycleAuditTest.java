@@ -98,7 +98,8 @@ class LifecycleAuditTest {
                     pool.close();
                     assertNoThreadLeft("audit-panic");
                     assertThat(destroyed)
-                            .containsExactlyInAnyOrder("audit-panic-worker-0", "audit-panic-worker-1");
+                            .containsExactlyInAnyOrder(
+                                    "audit-panic-worker-0", "audit-panic-worker-1");
                     assertThat(started).hasSize(2);
                 });
     }
@@ -109,7 +110,10 @@ class LifecycleAuditTest {
                 LIMIT,
                 () -> {
                     var pool =
-                            WorkStealingPool.builder().parallelism(1).namePrefix("audit-intr").build();
+                            WorkStealingPool.builder()
+                                    .parallelism(1)
+                                    .namePrefix("audit-intr")
+                                    .build();
                     Channel<String> idle = Channel.<String>builder().name("idle").build();
                     CountDownLatch running = new CountDownLatch(1);
                     var h =
@@ -135,7 +139,10 @@ class LifecycleAuditTest {
                 LIMIT,
                 () -> {
                     var pool =
-                            WorkStealingPool.builder().parallelism(1).namePrefix("audit-es").build();
+                            WorkStealingPool.builder()
+                                    .parallelism(1)
+                                    .namePrefix("audit-es")
+                                    .build();
                     ExecutorService es = pool.asExecutorService();
                     Channel<String> idle = Channel.<String>builder().name("idle").build();
                     CountDownLatch running = new CountDownLatch(1);
@@ -175,7 +182,10 @@ class LifecycleAuditTest {
                 LIMIT,
                 () -> {
                     var pool =
-                            WorkStealingPool.builder().parallelism(2).namePrefix("audit-inv").build();
+                            WorkStealingPool.builder()
+                                    .parallelism(2)
+                                    .namePrefix("audit-inv")
+                                    .build();
                     ExecutorService es = pool.asExecutorService();
                     try {
                         // invokeAll: every future done, in the order of the tasks, failures kept.
@@ -283,8 +293,7 @@ class LifecycleAuditTest {
         assertTimeoutPreemptively(
                 LIMIT,
                 () -> {
-                    TimerWheel wheel =
-                            TimerWheel.create("audit-wheel", Duration.ofMillis(1), 1024);
+                    TimerWheel wheel = TimerWheel.create("audit-wheel", Duration.ofMillis(1), 1024);
                     CountDownLatch fired = new CountDownLatch(1);
                     wheel.schedule(Duration.ofMillis(1), fired::countDown);
                     fired.await();

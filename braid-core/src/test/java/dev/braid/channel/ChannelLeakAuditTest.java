@@ -29,11 +29,11 @@ import org.junit.jupiter.api.Test;
  * in the channel's wait lists and no node in the token's callback stack, however many times it
  * happens, and an element offered by a sender that gave up becomes garbage.
  *
- * <p>The probes are the channel's own wait lists ({@link WaitList#size()}, which counts entries
- * not yet unlinked, unlike {@link Channel#blockedReceivers()}) and the token's {@code
- * retainedNodes()}, both read reflectively: no public API exists or is added for them. Each loop
- * is a few thousand iterations that really register (a timeout long enough to pass the fast
- * checks) plus cheap iterations up to 100k where the path allows.
+ * <p>The probes are the channel's own wait lists ({@link WaitList#size()}, which counts entries not
+ * yet unlinked, unlike {@link Channel#blockedReceivers()}) and the token's {@code retainedNodes()},
+ * both read reflectively: no public API exists or is added for them. Each loop is a few thousand
+ * iterations that really register (a timeout long enough to pass the fast checks) plus cheap
+ * iterations up to 100k where the path allows.
  */
 class ChannelLeakAuditTest {
     private static final Duration LIMIT = Duration.ofSeconds(30);
