@@ -1,0 +1,200 @@
+package dev.braid.testkit.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.braid.atomic.AtomicI32;
+import dev.braid.atomic.Ordering;
+import dev.braid.testkit.Exploration;
+import dev.braid.testkit.Sim;
+import dev.braid.testkit.SimBody;
+import dev.braid.testkit.SimResult;
+import dev.braid.testkit.Simulation;
+import dev.braid.testkit.Strategy;
+import dev.braid.thread.JoinHandle;
+import dev.braid.thread.Threads;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/**
+ * The testkit as a user meets it through docs/testkit.md (the audit of 2026-12-04): the failure
+ * found by each strategy, and its shrunk form, replay from their strings through the static {@code
+ * Simulation.replay}; the {@code @SimTest} attributes the doc lists that no other test drives
+ * ({@code shard}, {@code maxSteps}, {@code shrink}, {@code parallelism}) do what it says; the HTML
+ * report escapes a failure's message, not only thread names.
+ */
+class TestkitUserAuditTest {
+    static final AtomicInteger RUNS = new AtomicInteger();
+
+    @BeforeEach
+    void reset() {
+        RUNS.set(0);
+    }
+
+    /** Two threads read-then-write one cell: a lost update in some schedules. */
+    static void lostUpdate() throws InterruptedException {
+        AtomicI32 x = new AtomicI32(0);
+        Runnable inc =
+                () -> {
+                    int v = x.load(Ordering.SEQ_CST);
+                    x.store(v + 1, Ordering.SEQ_CST);
+                };
+        JoinHandle<Void> a = Threads.spawn(inc);
+        JoinHandle<Void> b = Threads.spawn(inc);
+        a.join();
+        b.join();
+        assertThat(x.load(Ordering.SEQ_CST)).as("x").isEqualTo(2);
+    }
+
+    @Test
+    void everyStrategysFailureAndItsShrunkFormReplayFromTheirStrings() {
+        SimBody body = TestkitUserAuditTest::lostUpdate;
+        List<String> wrong = new ArrayList<>();
+        for (Strategy s : Strategy.values()) {
+            Exploration e =
+                    Simulation.builder()
+                            .strategy(s)
+                            .seed(5)
+                            .schedules(2_000)
+                            .progress(false)
+                            .build()
+                            .explore(body);
+            if (e.failure().isEmpty()) {
+                wrong.add(s + ": found nothing in 2000 schedules");
+                continue;
+            }
+            List<SimResult> found = new ArrayList<>();
+            found.add(e.failure().get());
+            e.shrunk().ifPresent(sh -> found.add(sh.result()));
+            for (SimResult f : found) {
+                String schedule = f.schedule();
+                SimResult again = Simulation.replay(schedule, body);
+                if (again.getClass() != f.getClass()
+                        || !schedule.equals(again.schedule())
+                        || again.message().contains("diverged")) {
+                    wrong.add(s + ": " + schedule + " replayed as " + again.message());
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void theHtmlReportEscapesAFailuresMessage() throws Exception {
+        String hostile = "<img src=x onerror=alert(1)>";
+        Exploration e =
+                Simulation.builder()
+                        .seed(1)
+                        .schedules(50)
+                        .shrink(false)
+                        .progress(false)
+                        .traceName("audit-escape")
+                        .build()
+                        .explore(
+                                () -> {
+                                    JoinHandle<Void> t = Threads.spawn(Sim::yieldNow);
+                                    t.join();
+                                    throw new IllegalStateException(hostile);
+                                });
+        assertThat(e.failure()).isPresent();
+        String html = Files.readString(e.trace().orElseThrow().file().orElseThrow());
+        assertThat(html).doesNotContain(hostile).contains("&lt;img src=x onerror=alert(1)&gt;");
+    }
+
+    // ---- @SimTest attributes, run through EngineTestKit (nested: not picked up by Surefire) ----
+
+    static class Sharded {
+        @SimTest(schedules = 40, seed = 3, shard = "1/4")
+        void counts() {
+            RUNS.incrementAndGet();
+        }
+    }
+
+    static class Parallel {
+        @SimTest(schedules = 200, seed = 3, parallelism = 2)
+        void counts() throws InterruptedException {
+            RUNS.incrementAndGet();
+            lostUpdateFree();
+        }
+
+        private static void lostUpdateFree() throws InterruptedException {
+            AtomicI32 x = new AtomicI32(0);
+            JoinHandle<Integer> a = Threads.spawn(() -> x.fetchAdd(1, Ordering.SEQ_CST));
+            JoinHandle<Integer> b = Threads.spawn(() -> x.fetchAdd(1, Ordering.SEQ_CST));
+            a.join();
+            b.join();
+            assertThat(x.load(Ordering.SEQ_CST)).isEqualTo(2);
+        }
+    }
+
+    static class StepBound {
+        @SimTest(schedules = 5, maxSteps = 200)
+        void spinsLong() {
+            for (int i = 0; i < 10_000; i++) {
+                Sim.yieldNow();
+            }
+        }
+    }
+
+    static class NotShrunk {
+        @SimTest(schedules = 500, seed = 11, shrink = false)
+        void lost() throws InterruptedException {
+            lostUpdate();
+        }
+    }
+
+    static class Shrunk {
+        @SimTest(schedules = 500, seed = 11)
+        void lost() throws InterruptedException {
+            lostUpdate();
+        }
+    }
+
+    private static EngineExecutionResults run(Class<?> testClass) {
+        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute();
+    }
+
+    private static String failure(EngineExecutionResults r) {
+        r.testEvents().assertStatistics(s -> s.started(1).failed(1));
+        return r.testEvents()
+                .failed()
+                .list()
+                .get(0)
+                .getPayload(TestExecutionResult.class)
+                .orElseThrow()
+                .getThrowable()
+                .orElseThrow()
+                .getMessage();
+    }
+
+    @Test
+    void shardRunsItsShareOfTheScheduleIndexesPlusTheProfilingRun() {
+        run(Sharded.class).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        assertThat(RUNS.get()).as("indexes 1, 5, ..., 37 and schedule 0").isEqualTo(11);
+    }
+
+    @Test
+    void parallelismRunsEveryScheduleOnce() {
+        run(Parallel.class).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        assertThat(RUNS.get()).isEqualTo(200);
+    }
+
+    @Test
+    void maxStepsBoundsARunAndSaysSo() {
+        String message = failure(run(StepBound.class));
+        assertThat(message).contains("200");
+    }
+
+    @Test
+    void shrinkFalseReportsTheOriginalOnly() {
+        assertThat(failure(run(NotShrunk.class))).doesNotContain("shrunk to");
+        assertThat(failure(run(Shrunk.class))).contains("shrunk to");
+    }
+}
