@@ -1,8 +1,8 @@
 package dev.braid.channel;
 
 import dev.braid.internal.rt.Rt;
-import dev.braid.internal.rt.ThreadSpec;
 import dev.braid.internal.util.Args;
+import dev.braid.thread.Threads;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
@@ -108,7 +108,9 @@ public final class ChannelFlow {
         public void subscribe(Flow.Subscriber<? super T> subscriber) {
             Args.notNull(subscriber, "subscriber");
             Delivery<T> d = new Delivery<>(rx, subscriber);
-            Rt.spawn(new ThreadSpec("braid-publisher", true, true, 0), d);
+            // Through ThreadBuilder, not Rt.spawn: the subscriber's code runs on this thread, and a
+            // braid thread runs its ThreadLocalKey destructors at exit.
+            Threads.builder().name("braid-publisher").virtual().spawn(d);
         }
     }
 

@@ -105,6 +105,61 @@ class LifecycleAuditTest {
     }
 
     @Test
+    void threadsBraidStartsForUserCodeRunTheirThreadLocalDestructors() {
+        assertTimeoutPreemptively(
+                LIMIT,
+                () -> {
+                    List<String> destroyed = new CopyOnWriteArrayList<>();
+                    ThreadLocalKey<String> key =
+                            ThreadLocalKey.withDestructor(
+                                    "conn", () -> "conn-" + destroyed.size(), destroyed::add);
+                    // spawnBlocking: a fresh thread per call; a resource per call if never released
+                    try (ThreadedExecutor ex = ThreadedExecutor.create("audit-blocking", 1)) {
+                        for (int i = 0; i < 3; i++) {
+                            ex.spawn(Async.spawnBlocking(key::get)).join();
+                        }
+                    }
+                    awaitSize(destroyed, 3, "spawnBlocking threads");
+
+                    // a Flow publisher's delivery thread runs the subscriber's code
+                    destroyed.clear();
+                    Channel<String> ch = Channel.<String>builder().name("flow-tl").build();
+                    CountDownLatch done = new CountDownLatch(1);
+                    ChannelFlow.publisher(ch)
+                            .subscribe(
+                                    new Flow.Subscriber<String>() {
+                                        @Override
+                                        public void onSubscribe(Flow.Subscription s) {
+                                            key.get();
+                                            s.request(1);
+                                        }
+
+                                        @Override
+                                        public void onNext(String item) {}
+
+                                        @Override
+                                        public void onError(Throwable t) {}
+
+                                        @Override
+                                        public void onComplete() {
+                                            done.countDown();
+                                        }
+                                    });
+                    ch.close();
+                    done.await();
+                    awaitSize(destroyed, 1, "a publisher's delivery thread");
+                });
+    }
+
+    private static void awaitSize(List<String> list, int n, String what)
+            throws InterruptedException {
+        for (int i = 0; i < 500 && list.size() < n; i++) {
+            Thread.sleep(10); // destructors run as the thread exits, after the result is out
+        }
+        assertThat(list).as("destructors run on " + what).hasSize(n);
+    }
+
+    @Test
     void anInterruptedCloseStopsRunningTasksKeepsTheFlagAndLeavesNoThread() {
         assertTimeoutPreemptively(
                 LIMIT,
