@@ -14,8 +14,11 @@ import dev.braid.testkit.Strategy;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,17 @@ class TestkitUserAuditTest {
         assertThat(x.load(Ordering.SEQ_CST)).as("x").isEqualTo(2);
     }
 
+    /** The strategy names docs/testkit.md gives for a schedule string's second field. */
+    static final Map<Strategy, Set<String>> DOC_NAMES =
+            Map.of(
+                    Strategy.RANDOM, Set.of("random"),
+                    Strategy.PCT, Set.of("pct"),
+                    Strategy.POS, Set.of("pos"),
+                    Strategy.SURW, Set.of("surw"),
+                    Strategy.BOUNDED, Set.of("dfs"),
+                    Strategy.COVERAGE, Set.of("rff", "random"),
+                    Strategy.PORTFOLIO, Set.of("random", "pct", "pos", "surw"));
+
     @Test
     void everyStrategysFailureAndItsShrunkFormReplayFromTheirStrings() {
         SimBody body = TestkitUserAuditTest::lostUpdate;
@@ -70,6 +84,15 @@ class TestkitUserAuditTest {
                 wrong.add(s + ": found nothing in 2000 schedules");
                 continue;
             }
+            String name = e.failure().get().schedule().split(":")[1];
+            if (!DOC_NAMES.get(s).contains(name)) {
+                wrong.add(
+                        s
+                                + ": string names strategy '"
+                                + name
+                                + "', docs/testkit.md says "
+                                + DOC_NAMES.get(s));
+            }
             List<SimResult> found = new ArrayList<>();
             found.add(e.failure().get());
             e.shrunk().ifPresent(sh -> found.add(sh.result()));
@@ -84,6 +107,39 @@ class TestkitUserAuditTest {
             }
         }
         assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void moreThanMaxStepsIsALivelockAndVirtualTimeMakesAnHourCheap() {
+        SimResult spin =
+                Simulation.builder()
+                        .maxSteps(200)
+                        .build()
+                        .runOnce(
+                                1,
+                                () -> {
+                                    for (int i = 0; i < 10_000; i++) {
+                                        Sim.yieldNow();
+                                    }
+                                });
+        assertThat(spin).isInstanceOf(SimResult.Livelock.class);
+
+        long[] clock = new long[2];
+        long wall = System.nanoTime();
+        SimResult slept =
+                Simulation.builder()
+                        .build()
+                        .runOnce(
+                                1,
+                                () -> {
+                                    clock[0] = Sim.nanoTime();
+                                    Threads.sleep(Duration.ofHours(1));
+                                    clock[1] = Sim.nanoTime();
+                                });
+        assertThat(slept.isFailure()).as(slept.message()).isFalse();
+        assertThat(clock[0]).as("virtual time starts at 1,000 s").isEqualTo(1_000_000_000_000L);
+        assertThat(clock[1] - clock[0]).isGreaterThanOrEqualTo(Duration.ofHours(1).toNanos());
+        assertThat(System.nanoTime() - wall).isLessThan(Duration.ofSeconds(5).toNanos());
     }
 
     @Test
