@@ -3,6 +3,7 @@ package dev.braid.channel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.braid.async.Async;
 import dev.braid.async.AsyncChannels;
 import dev.braid.async.Context;
 import dev.braid.async.LocalExecutor;
@@ -192,6 +193,45 @@ class ChannelLeakAuditTest {
                     assertNoEntries(idle);
                     assertNoEntries(full);
                     assertAllCleared(offered, "dropped async send");
+                });
+    }
+
+    @Test
+    void droppedAsyncSelectsAndLosingCombinatorBranchesLeaveNoRegistrations() {
+        assertTimeoutPreemptively(
+                LIMIT,
+                () -> {
+                    Channel<Object> x = Channel.builder().name("x").bounded(2).build();
+                    Channel<Object> y = Channel.builder().name("y").unbounded().build();
+                    Channel<Object> full = Channel.builder().name("full").rendezvous().build();
+                    Context cx = new Context(() -> {});
+                    for (int i = 0; i < 20_000; i++) {
+                        Async<String> s =
+                                AsyncChannels.<String>select()
+                                        .recv(x, v -> "x")
+                                        .recv(y, v -> "y")
+                                        .send(full, i, () -> "sent")
+                                        .build();
+                        assertThat(s.poll(cx)).isInstanceOf(Poll.Pending.class);
+                        s.drop();
+                    }
+                    try (LocalExecutor ex = LocalExecutor.create("leak-audit-comb")) {
+                        for (int i = 0; i < 2_000; i++) {
+                            ex.blockOn(
+                                    Async.race(
+                                            List.of(
+                                                    AsyncChannels.recv(x).map(r -> 1),
+                                                    Async.yieldNow().map(v -> 2))));
+                            ex.blockOn(
+                                    Async.firstSuccess(
+                                            List.of(
+                                                    AsyncChannels.send(full, "e").map(r -> 1),
+                                                    Async.yieldNow().map(v -> 2))));
+                        }
+                    }
+                    for (Channel<Object> ch : List.of(x, y, full)) {
+                        assertNoEntries(ch);
+                    }
                 });
     }
 
