@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.braid.async.Async;
 import dev.braid.async.LocalExecutor;
+import dev.braid.async.ThreadedExecutor;
 import dev.braid.cancel.CancellationSource;
 import dev.braid.channel.Channel;
 import dev.braid.channel.ChannelInterruptedException;
@@ -213,6 +214,34 @@ class InterruptAuditTest {
         calls.put("JoinHandle.join (finished)", done::join);
         calls.put("JoinHandle.join(timeout) (finished)", () -> done.join(WAIT));
         calls.put("Async.await (ready)", () -> Async.await(Async.ready(1)));
+        calls.put("Channel.registerRecv", () -> Channel.<String>bounded(1).registerRecv(() -> {}));
+        calls.put("Channel.close", () -> Channel.bounded(1).close());
+        calls.put("Channel.cancel", () -> Channel.bounded(1).cancel());
+        CancellationSource src = new CancellationSource();
+        calls.put("CancellationToken.onCancel", () -> src.token().onCancel(() -> {}));
+        calls.put("CancellationSource.cancel", () -> src.cancel("stop"));
+        calls.put("Threads.spawn", () -> Threads.spawn(() -> 1).name());
+        calls.put(
+                "Latch.countDown",
+                () -> {
+                    new Latch(2).countDown();
+                    return "counted";
+                });
+        calls.put(
+                "ThreadedExecutor spawn, cancel, close",
+                () -> {
+                    try (ThreadedExecutor ex = ThreadedExecutor.create("intr-keep", 1)) {
+                        return ex.spawn(Async.never()).cancel();
+                    }
+                });
+        calls.put(
+                "LocalExecutor spawn, runUntilStalled, close",
+                () -> {
+                    try (LocalExecutor ex = LocalExecutor.create("intr-keep")) {
+                        ex.spawn(Async.ready(1));
+                        return ex.runUntilStalled();
+                    }
+                });
         List<String> wrong = new ArrayList<>();
         for (var c : calls.entrySet()) {
             var r = preInterrupted(c.getValue());
