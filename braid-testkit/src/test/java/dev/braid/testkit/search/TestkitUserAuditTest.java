@@ -1,16 +1,16 @@
-package dev.braid.testkit.junit;
+package dev.braid.testkit.search;
 
+import static dev.braid.testkit.search.SimTestSearchAttributesTest.failure;
+import static dev.braid.testkit.search.SimTestSearchAttributesTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import dev.braid.atomic.AtomicI32;
-import dev.braid.atomic.Ordering;
 import dev.braid.testkit.Exploration;
 import dev.braid.testkit.Sim;
 import dev.braid.testkit.SimBody;
 import dev.braid.testkit.SimResult;
 import dev.braid.testkit.Simulation;
 import dev.braid.testkit.Strategy;
+import dev.braid.testkit.junit.SimTest;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.nio.file.Files;
@@ -22,9 +22,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.testkit.engine.EngineExecutionResults;
-import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
  * The testkit as a user meets it through docs/testkit.md (the audit of 2026-12-04): the failure
@@ -41,21 +38,6 @@ class TestkitUserAuditTest {
         RUNS.set(0);
     }
 
-    /** Two threads read-then-write one cell: a lost update in some schedules. */
-    static void lostUpdate() throws InterruptedException {
-        AtomicI32 x = new AtomicI32(0);
-        Runnable inc =
-                () -> {
-                    int v = x.load(Ordering.SEQ_CST);
-                    x.store(v + 1, Ordering.SEQ_CST);
-                };
-        JoinHandle<Void> a = Threads.spawn(inc);
-        JoinHandle<Void> b = Threads.spawn(inc);
-        a.join();
-        b.join();
-        assertThat(x.load(Ordering.SEQ_CST)).as("x").isEqualTo(2);
-    }
-
     /** The strategy names docs/testkit.md gives for a schedule string's second field. */
     static final Map<Strategy, Set<String>> DOC_NAMES =
             Map.of(
@@ -69,7 +51,7 @@ class TestkitUserAuditTest {
 
     @Test
     void everyStrategysFailureAndItsShrunkFormReplayFromTheirStrings() {
-        SimBody body = TestkitUserAuditTest::lostUpdate;
+        SimBody body = PlantedBugs::lostUpdate;
         List<String> wrong = new ArrayList<>();
         for (Strategy s : Strategy.values()) {
             Exploration e =
@@ -177,16 +159,7 @@ class TestkitUserAuditTest {
         @SimTest(schedules = 200, seed = 3, parallelism = 2)
         void counts() throws InterruptedException {
             RUNS.incrementAndGet();
-            lostUpdateFree();
-        }
-
-        private static void lostUpdateFree() throws InterruptedException {
-            AtomicI32 x = new AtomicI32(0);
-            JoinHandle<Integer> a = Threads.spawn(() -> x.fetchAdd(1, Ordering.SEQ_CST));
-            JoinHandle<Integer> b = Threads.spawn(() -> x.fetchAdd(1, Ordering.SEQ_CST));
-            a.join();
-            b.join();
-            assertThat(x.load(Ordering.SEQ_CST)).isEqualTo(2);
+            PlantedBugs.atomicCounter();
         }
     }
 
@@ -202,32 +175,15 @@ class TestkitUserAuditTest {
     static class NotShrunk {
         @SimTest(schedules = 500, seed = 11, shrink = false)
         void lost() throws InterruptedException {
-            lostUpdate();
+            PlantedBugs.lostUpdate();
         }
     }
 
     static class Shrunk {
         @SimTest(schedules = 500, seed = 11)
         void lost() throws InterruptedException {
-            lostUpdate();
+            PlantedBugs.lostUpdate();
         }
-    }
-
-    private static EngineExecutionResults run(Class<?> testClass) {
-        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute();
-    }
-
-    private static String failure(EngineExecutionResults r) {
-        r.testEvents().assertStatistics(s -> s.started(1).failed(1));
-        return r.testEvents()
-                .failed()
-                .list()
-                .get(0)
-                .getPayload(TestExecutionResult.class)
-                .orElseThrow()
-                .getThrowable()
-                .orElseThrow()
-                .getMessage();
     }
 
     @Test
