@@ -49,6 +49,10 @@ class LifecycleAuditTest {
                 .toList();
     }
 
+    private static WorkStealingPool pool(int parallelism, String namePrefix) {
+        return WorkStealingPool.builder().parallelism(parallelism).namePrefix(namePrefix).build();
+    }
+
     private static void assertNoThreadLeft(String prefix) throws InterruptedException {
         for (Thread t : platformThreadsNamed(prefix)) {
             t.join(5_000); // a thread that ended its run may still be finishing its exit
@@ -164,11 +168,7 @@ class LifecycleAuditTest {
         assertTimeoutPreemptively(
                 LIMIT,
                 () -> {
-                    var pool =
-                            WorkStealingPool.builder()
-                                    .parallelism(1)
-                                    .namePrefix("audit-intr")
-                                    .build();
+                    var pool = pool(1, "audit-intr");
                     Channel<String> idle = Channel.<String>builder().name("idle").build();
                     CountDownLatch running = new CountDownLatch(1);
                     var h =
@@ -193,11 +193,7 @@ class LifecycleAuditTest {
         assertTimeoutPreemptively(
                 LIMIT,
                 () -> {
-                    var pool =
-                            WorkStealingPool.builder()
-                                    .parallelism(1)
-                                    .namePrefix("audit-es")
-                                    .build();
+                    var pool = pool(1, "audit-es");
                     ExecutorService es = pool.asExecutorService();
                     Channel<String> idle = Channel.<String>builder().name("idle").build();
                     CountDownLatch running = new CountDownLatch(1);
@@ -236,11 +232,7 @@ class LifecycleAuditTest {
         assertTimeoutPreemptively(
                 LIMIT,
                 () -> {
-                    var pool =
-                            WorkStealingPool.builder()
-                                    .parallelism(2)
-                                    .namePrefix("audit-inv")
-                                    .build();
+                    var pool = pool(2, "audit-inv");
                     ExecutorService es = pool.asExecutorService();
                     try {
                         // invokeAll: every future done, in the order of the tasks, failures kept.
