@@ -12,6 +12,11 @@ import dev.braid.async.TaskHandle;
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.CancellationToken;
+import dev.braid.sync.Condvar;
+import dev.braid.sync.Latch;
+import dev.braid.sync.Mutex;
+import dev.braid.sync.RwLock;
+import dev.braid.sync.Semaphore;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.lang.ref.WeakReference;
@@ -32,7 +37,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The probes are the channel's own wait lists ({@link WaitList#size()}, which counts entries not
  * yet unlinked, unlike {@link Channel#blockedReceivers()}) and the token's {@code retainedNodes()},
- * both read reflectively: no public API exists or is added for them. Each loop is a few thousand
+ * both read reflectively: no public API exists or is added for them. Each loop is a thousand
  * iterations that really register (a timeout long enough to pass the fast checks) plus cheap
  * iterations up to 100k where the path allows.
  */
@@ -71,7 +76,7 @@ class ChannelLeakAuditTest {
                 LIMIT,
                 () -> {
                     for (Channel<Object> ch : idleFlavors()) {
-                        for (int i = 0; i < 2_000; i++) {
+                        for (int i = 0; i < 1_000; i++) {
                             assertThat(ch.recv(SHORT)).isSameAs(RecvResult.TimedOut.INSTANCE);
                         }
                         for (int i = 0; i < 100_000; i++) {
@@ -89,7 +94,7 @@ class ChannelLeakAuditTest {
                 () -> {
                     for (Channel<Object> ch : fullFlavors()) {
                         List<WeakReference<Object>> offered = new ArrayList<>();
-                        for (int i = 0; i < 2_000; i++) {
+                        for (int i = 0; i < 1_000; i++) {
                             Object payload = new byte[64];
                             if (i % 100 == 0) {
                                 offered.add(new WeakReference<>(payload));
@@ -115,7 +120,7 @@ class ChannelLeakAuditTest {
                     JoinHandle<Object> running = sleeper();
                     List<WeakReference<Object>> offered = new ArrayList<>();
                     try {
-                        for (int i = 0; i < 2_000; i++) {
+                        for (int i = 0; i < 1_000; i++) {
                             Object payload = new byte[64];
                             if (i % 100 == 0) {
                                 offered.add(new WeakReference<>(payload));
@@ -154,7 +159,7 @@ class ChannelLeakAuditTest {
                     CancelScope.withToken(
                             src.token(),
                             () -> {
-                                for (int i = 0; i < 2_000; i++) {
+                                for (int i = 0; i < 1_000; i++) {
                                     ch.recv(SHORT);
                                     full.send("x", SHORT);
                                 }
@@ -162,6 +167,65 @@ class ChannelLeakAuditTest {
                             });
                     assertNoEntries(ch);
                     assertNoEntries(full);
+                    assertThat(retainedNodes(src.token())).as("token nodes").isLessThan(64);
+                });
+    }
+
+    /**
+     * The same probe for the other blocking waits (here, next to the probe, not in sync's tests).
+     */
+    @Test
+    void lockSemaphoreLatchJoinSleepAndCondvarWaitsUnderAnAmbientTokenLeaveNoNodesOnIt() {
+        assertTimeoutPreemptively(
+                LIMIT,
+                () -> {
+                    Mutex<Integer> m = new Mutex<>(0);
+                    RwLock<Integer> rw = new RwLock<>(0);
+                    CountDownLatch held = new CountDownLatch(1);
+                    JoinHandle<Object> holder =
+                            Threads.spawn(
+                                    () -> {
+                                        var g = m.lock();
+                                        var w = rw.write();
+                                        try {
+                                            held.countDown();
+                                            Thread.sleep(Long.MAX_VALUE);
+                                        } catch (InterruptedException e) {
+                                            // the test is done
+                                        } finally {
+                                            w.close();
+                                            g.close();
+                                        }
+                                        return null;
+                                    });
+                    held.await();
+                    Semaphore none = new Semaphore(0);
+                    Latch closed = new Latch(1);
+                    Mutex<Integer> cvLock = new Mutex<>(0);
+                    Condvar cv = new Condvar();
+                    CancellationSource src = new CancellationSource();
+                    try {
+                        CancelScope.withToken(
+                                src.token(),
+                                () -> {
+                                    for (int i = 0; i < 1_000; i++) {
+                                        m.tryLock(SHORT);
+                                        rw.tryRead(SHORT);
+                                        none.tryAcquire(SHORT);
+                                        closed.await(SHORT);
+                                        holder.join(SHORT);
+                                        Threads.sleep(SHORT);
+                                        src.token().await(SHORT);
+                                        try (var g = cvLock.lock()) {
+                                            cv.await(g, SHORT);
+                                        }
+                                    }
+                                    return null;
+                                });
+                    } finally {
+                        holder.thread().interrupt();
+                        holder.join();
+                    }
                     assertThat(retainedNodes(src.token())).as("token nodes").isLessThan(64);
                 });
     }
@@ -216,7 +280,7 @@ class ChannelLeakAuditTest {
                         s.drop();
                     }
                     try (LocalExecutor ex = LocalExecutor.create("leak-audit-comb")) {
-                        for (int i = 0; i < 2_000; i++) {
+                        for (int i = 0; i < 1_000; i++) {
                             ex.blockOn(
                                     Async.race(
                                             List.of(
@@ -242,7 +306,7 @@ class ChannelLeakAuditTest {
                 () -> {
                     Channel<Object> idle = Channel.builder().name("idle").unbounded().build();
                     try (LocalExecutor ex = LocalExecutor.create("leak-audit")) {
-                        for (int i = 0; i < 2_000; i++) {
+                        for (int i = 0; i < 1_000; i++) {
                             TaskHandle<RecvResult<Object>> t = ex.spawn(AsyncChannels.recv(idle));
                             ex.runUntilStalled();
                             assertThat(idle.blockedReceivers()).isEqualTo(1);
