@@ -155,6 +155,64 @@ class LifecycleAuditTest {
                 });
     }
 
+    @Test
+    void aPublisherWhoseSubscriberStoppedRequestingStillCompletesAndItsThreadEnds() {
+        assertTimeoutPreemptively(
+                LIMIT,
+                () -> {
+                    for (boolean failed : new boolean[] {false, true}) {
+                        Channel<Integer> ch = Channel.bounded(8);
+                        for (int i = 0; i < 3; i++) {
+                            ch.send(i);
+                        }
+                        List<Object> signals = new CopyOnWriteArrayList<>();
+                        List<Thread> delivery = new CopyOnWriteArrayList<>();
+                        CountDownLatch three = new CountDownLatch(3);
+                        CountDownLatch ended = new CountDownLatch(1);
+                        ChannelFlow.publisher(ch)
+                                .subscribe(
+                                        new Flow.Subscriber<Integer>() {
+                                            @Override
+                                            public void onSubscribe(Flow.Subscription s) {
+                                                delivery.add(Thread.currentThread());
+                                                s.request(3); // exactly what it needs, no more
+                                            }
+
+                                            @Override
+                                            public void onNext(Integer item) {
+                                                signals.add(item);
+                                                three.countDown();
+                                            }
+
+                                            @Override
+                                            public void onError(Throwable t) {
+                                                signals.add(t.getMessage());
+                                                ended.countDown();
+                                            }
+
+                                            @Override
+                                            public void onComplete() {
+                                                signals.add("complete");
+                                                ended.countDown();
+                                            }
+                                        });
+                        three.await();
+                        Thread.sleep(20); // the delivery thread parks with no demand left
+                        if (failed) {
+                            ch.cancel(new IllegalStateException("upstream failed"));
+                        } else {
+                            ch.close();
+                        }
+                        // Reactive Streams 1.4/1.5: the terminal signal needs no demand
+                        assertThat(ended.await(5, TimeUnit.SECONDS)).as("terminal signal").isTrue();
+                        assertThat(signals)
+                                .containsExactly(0, 1, 2, failed ? "upstream failed" : "complete");
+                        delivery.get(0).join(5_000);
+                        assertThat(delivery.get(0).isAlive()).as("delivery thread").isFalse();
+                    }
+                });
+    }
+
     private static void awaitSize(List<String> list, int n, String what)
             throws InterruptedException {
         for (int i = 0; i < 500 && list.size() < n; i++) {
