@@ -6,7 +6,7 @@ import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.CancellationToken;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Rt;
-import dev.braid.internal.rt.ThreadSpec;
+import dev.braid.thread.Threads;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -138,17 +138,21 @@ final class Interop {
                 return;
             }
             CancelScope scope = CancelScope.current(); // the polling task's, for a scope's child
+            // Through ThreadBuilder, not Rt.spawn: a braid thread runs its ThreadLocalKey
+            // destructors at exit, so blocking code that opens per-thread resources releases them.
             thread =
-                    Rt.spawn(
-                            new ThreadSpec(null, true, true, 0),
-                            () -> {
-                                try {
-                                    T v = scope.enter(body::call);
-                                    completion.complete(new Completion.Success<>(v));
-                                } catch (Throwable t) {
-                                    completion.complete(new Completion.Failure<>(t));
-                                }
-                            });
+                    Threads.builder()
+                            .virtual()
+                            .spawn(
+                                    () -> {
+                                        try {
+                                            T v = scope.enter(body::call);
+                                            completion.complete(new Completion.Success<>(v));
+                                        } catch (Throwable t) {
+                                            completion.complete(new Completion.Failure<>(t));
+                                        }
+                                    })
+                            .thread();
             if (dropped) {
                 Rt.interrupt(thread);
             }

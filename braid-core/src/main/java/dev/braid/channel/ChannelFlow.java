@@ -1,8 +1,8 @@
 package dev.braid.channel;
 
 import dev.braid.internal.rt.Rt;
-import dev.braid.internal.rt.ThreadSpec;
 import dev.braid.internal.util.Args;
+import dev.braid.thread.Threads;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
@@ -21,10 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * demand is positive; otherwise it waits without holding any. Several subscribers of one publisher
  * compete for the channel's elements (each element goes to exactly one of them). When the channel
  * is closed and drained the subscriber gets {@code onComplete}, or {@code onError} with the close
- * cause. {@code cancel()} stops delivery; elements still in the channel stay there for other
- * receivers (an element the thread had already taken when the cancel came is still delivered, as
- * §2.8 allows). {@code request(n)} with {@code n <= 0} cancels and signals {@code onError} with an
- * {@link IllegalArgumentException} (§3.9).
+ * cause, whether or not it has demand left (Reactive Streams 1.4, 1.5). {@code cancel()} stops
+ * delivery; elements still in the channel stay there for other receivers (an element the thread had
+ * already taken when the cancel came is still delivered, as §2.8 allows). {@code request(n)} with
+ * {@code n <= 0} cancels and signals {@code onError} with an {@link IllegalArgumentException}
+ * (§3.9).
  *
  * <p><b>Subscriber.</b> Requests {@code batch} elements up front and one more for each element the
  * channel accepts, so at most {@code batch} elements are ever held outside the channel. It never
@@ -42,7 +43,9 @@ public final class ChannelFlow {
      *
      * Algorithm. Publisher: one delivery loop per subscription on its own thread (Rt.spawn, so the
      * testkit schedules it): while demand > 0, tryRecv; on Empty register a receive waker that
-     * unparks the loop, and park until it fires, demand changes or cancel. Only the loop signals
+     * unparks the loop, and park until it fires, demand changes or cancel. With no demand the loop
+     * parks; if the channel is empty it also registers a receive waker, so the close of an empty
+     * channel wakes it to signal onComplete/onError without demand (1.4, 1.5). Only the loop signals
      * the subscriber, so signals are serial without a lock. Subscriber: the classic
      * work-in-progress ("drain") loop of reactive libraries: every event (onNext, onComplete,
      * onError, a send waker) increments `wip`; the caller that moved it from 0 runs the loop until
@@ -108,7 +111,9 @@ public final class ChannelFlow {
         public void subscribe(Flow.Subscriber<? super T> subscriber) {
             Args.notNull(subscriber, "subscriber");
             Delivery<T> d = new Delivery<>(rx, subscriber);
-            Rt.spawn(new ThreadSpec("braid-publisher", true, true, 0), d);
+            // Through ThreadBuilder, not Rt.spawn: the subscriber's code runs on this thread, and a
+            // braid thread runs its ThreadLocalKey destructors at exit.
+            Threads.builder().name("braid-publisher").virtual().spawn(d);
         }
     }
 
@@ -164,8 +169,8 @@ public final class ChannelFlow {
             try {
                 sub.onSubscribe(this);
                 while (!stopNow()) {
-                    if (demand.get() == 0) {
-                        Rt.park(this);
+                    if (demand.get() == 0 && !(rx.isClosed() && rx.len() == 0)) {
+                        awaitDemand();
                         continue;
                     }
                     switch (rx.tryRecv()) {
@@ -187,6 +192,27 @@ public final class ChannelFlow {
                 }
             } finally {
                 cancelled = true;
+            }
+        }
+
+        /**
+         * Waits for demand, a cancel or a bad request. While the channel is empty it also wakes on
+         * the channel's close: a closed and drained channel ends the stream without any demand
+         * (Reactive Streams 1.4, 1.5 — onComplete and onError need no request).
+         */
+        private void awaitDemand() {
+            if (rx.len() != 0 || rx.isClosed()) {
+                Rt.park(this); // elements wait for demand; closed with elements: for them too
+                return;
+            }
+            Thread self = Thread.currentThread();
+            RecvRegistration reg = rx.registerRecv(() -> Rt.unpark(self));
+            try {
+                while (!reg.isReady() && !cancelled && badRequest == 0 && demand.get() == 0) {
+                    Rt.park(this);
+                }
+            } finally {
+                reg.unregister();
             }
         }
 

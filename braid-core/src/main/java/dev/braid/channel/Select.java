@@ -265,7 +265,9 @@ public final class Select<R> {
     }
 
     /**
-     * Adds a default: fires at once if no other clause is ready, so {@link #run()} never waits.
+     * Adds a default: fires at once if no other clause is ready, so {@link #run()} never waits; it
+     * then neither throws {@link InterruptedException} nor clears the interrupt status (a try
+     * operation, as {@code tryRecv} and {@code trySend}).
      *
      * @param onDefault what to do then
      * @return this select
@@ -289,7 +291,9 @@ public final class Select<R> {
      *     if it runs on a thread that one of its {@link #joined} clauses waits for
      * @throws ChannelClosedException if a {@link #recv} or {@link #send} clause fired because its
      *     channel is closed
-     * @throws InterruptedException if interrupted before a clause fired
+     * @throws InterruptedException if interrupted before a clause fired; never for a select with an
+     *     {@link #orElse} default, which does not wait and, like {@code tryRecv}, leaves the
+     *     interrupt status set
      * @throws dev.braid.cancel.CancelledException if the ambient scope is cancelled before a clause
      *     fired
      */
@@ -301,7 +305,7 @@ public final class Select<R> {
         }
         checkNoSelfJoin();
         checkSomethingCanFire();
-        if (Thread.interrupted()) {
+        if (onDefault == null && Thread.interrupted()) { // with a default it never waits (ADR 0076)
             throw new InterruptedException();
         }
         Rt.yieldPoint(Op.OTHER, this);

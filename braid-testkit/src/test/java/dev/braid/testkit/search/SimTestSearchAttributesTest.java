@@ -33,11 +33,11 @@ class SimTestSearchAttributesTest {
         }
     }
 
-    private static EngineExecutionResults run(Class<?> testClass) {
+    static EngineExecutionResults run(Class<?> testClass) {
         return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute();
     }
 
-    private static String failure(EngineExecutionResults results) {
+    static String failure(EngineExecutionResults results) {
         results.testEvents().assertStatistics(s -> s.started(1).failed(1));
         return results.testEvents()
                 .failed()
