@@ -130,7 +130,8 @@ public final class TaskHandle<T> implements Future<T> {
     /** Claims the task for running: true for exactly one caller, and only if not cancelled. */
     boolean claim() {
         Rt.yieldPoint(Op.RMW, this);
-        return STATUS.compareAndSet(this, NEW, RUNNING);
+        // a plain look first: a stale queue copy (its joiner ran it) then costs no failed CAS
+        return (int) STATUS.getOpaque(this) == NEW && STATUS.compareAndSet(this, NEW, RUNNING);
     }
 
     /** Runs the claimed task on the calling worker and completes the handle. */
@@ -407,8 +408,15 @@ public final class TaskHandle<T> implements Future<T> {
                 || Worker.current() != null
                 || Worker.RUN_BY_JOINER.get() != null // not nested: see above
                 || Thread.currentThread().isInterrupted()
-                || CancelScope.current().isActive()
-                || !claim()) {
+                || CancelScope.current().isActive()) {
+            return false;
+        }
+        // take it out of the injector if it is a shard's oldest element (the usual case for a
+        // joiner that joins in submission order), so that no worker later takes a stale copy
+        // (ADR 0070): a backlog of stale copies kept the workers busy while fresh submissions
+        // waited behind it
+        pool.injector.removeIfOldest(this);
+        if (!claim()) {
             return false;
         }
         Thread me = Thread.currentThread();

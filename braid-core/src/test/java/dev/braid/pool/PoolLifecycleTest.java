@@ -8,6 +8,7 @@ import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.CancelledException;
 import dev.braid.thread.ThreadLocalKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -305,6 +306,27 @@ class PoolLifecycleTest {
                                             .isEqualTo(me));
             release.countDown();
             assertThat(other.join(Duration.ofSeconds(10)).value()).contains("-worker-");
+        }
+    }
+
+    @Test
+    void anOutsideJoinerThatRunsItsTasksLeavesNoStaleCopiesInTheInjector() throws Exception {
+        // ADR 0070: the joiner used to claim the task and leave its injector entry behind; the
+        // workers then took thousands of stale copies (PoolSubmit's backlog) before fresh work
+        try (var pool = WorkStealingPool.builder().parallelism(1).build()) {
+            CountDownLatch release = new CountDownLatch(1);
+            blockWorkers(pool, 1, release); // the tasks below stay queued: their joiner runs them
+            String me = Thread.currentThread().getName();
+            List<TaskHandle<String>> handles = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                handles.add(pool.submit(() -> Thread.currentThread().getName()));
+            }
+            assertThat(pool.metrics().injectorDepth()).isEqualTo(100);
+            for (TaskHandle<String> h : handles) {
+                assertThat(h.join()).isEqualTo(me); // in submission order: each is the oldest
+            }
+            assertThat(pool.metrics().injectorDepth()).as("stale copies left queued").isZero();
+            release.countDown();
         }
     }
 
