@@ -169,6 +169,25 @@ public final class TaskHandle<T> implements Future<T> {
         return true;
     }
 
+    /**
+     * Cancels the task on the pool's behalf (shutdown, a stopping worker, a submission that raced
+     * shutdownNow): as {@link #tryCancel}, and tells a {@link CancelAware} body. Returns whether
+     * this call cancelled it.
+     */
+    boolean cancelByPool() {
+        if (!tryCancel()) {
+            return false;
+        }
+        if (body instanceof CancelAware c) {
+            try {
+                c.cancelledBeforeStart();
+            } catch (Throwable t) {
+                pool.hookFailed("CancelAware.cancelledBeforeStart", t);
+            }
+        }
+        return true;
+    }
+
     private void complete(T v, Throwable failure, String worker) {
         this.outcome = failure == null ? v : new Failure(failure, worker);
         if (failure != null && scope != null) {

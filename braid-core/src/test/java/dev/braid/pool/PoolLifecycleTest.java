@@ -330,6 +330,51 @@ class PoolLifecycleTest {
         }
     }
 
+    /** A body that counts the pool's cancellations of it and names the thread they came on. */
+    private static final class Aware implements Runnable, CancelAware {
+        final AtomicInteger told = new AtomicInteger();
+        volatile String toldOn;
+        final boolean throwing;
+
+        Aware(boolean throwing) {
+            this.throwing = throwing;
+        }
+
+        @Override
+        public void run() {}
+
+        @Override
+        public void cancelledBeforeStart() {
+            toldOn = Thread.currentThread().getName();
+            told.incrementAndGet();
+            if (throwing) {
+                throw new IllegalStateException("planted: reported and ignored");
+            }
+        }
+    }
+
+    @Test
+    void shutdownNowTellsACancelAwareBodyOnceAndNotForTheCallersOwnCancel() throws Exception {
+        var pool = WorkStealingPool.builder().parallelism(1).build();
+        CountDownLatch release = new CountDownLatch(1);
+        blockWorkers(pool, 1, release); // the tasks below stay queued
+        Aware throwing = new Aware(true);
+        Aware quiet = new Aware(false);
+        Aware cancelledByCaller = new Aware(false);
+        TaskHandle<Void> a = pool.submit(throwing);
+        TaskHandle<Void> b = pool.submit(quiet);
+        assertThat(pool.submit(cancelledByCaller).cancel()).isTrue();
+        List<TaskHandle<?>> dropped = pool.shutdownNow();
+        assertThat(dropped).contains(a, b); // the throwing callback did not stop the loop
+        assertThat(throwing.told).hasValue(1);
+        assertThat(quiet.told).hasValue(1);
+        assertThat(quiet.toldOn).isEqualTo(Thread.currentThread().getName());
+        assertThat(cancelledByCaller.told).hasValue(0);
+        release.countDown();
+        assertThat(pool.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(quiet.told).hasValue(1); // not again by the exiting worker
+    }
+
     @Test
     void aTaskRunByItsOutsideJoinerLeavesTheTasksItForksToTheWorkers() throws Exception {
         // Nested inline runs turned "submit a recursive root and join it" into a mostly
