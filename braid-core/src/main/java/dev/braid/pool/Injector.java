@@ -232,9 +232,9 @@ final class Injector {
         }
 
         /**
-         * One attempt at the oldest element, only if it is {@code only} (any element if null):
-         * the element, null if the shard is empty (or its oldest is not {@code only}), or {@link
-         * #LOST} if another taker claimed that index first.
+         * One attempt at the oldest element, only if it is {@code only} (any element if null): the
+         * element, null if the shard is empty (or its oldest is not {@code only}), or {@link #LOST}
+         * if another taker claimed that index first.
          */
         private Object takeOldest(TaskHandle<?> only) {
             long h = head.load(Ordering.ACQUIRE);

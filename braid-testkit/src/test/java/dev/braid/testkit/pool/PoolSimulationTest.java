@@ -108,9 +108,9 @@ class PoolSimulationTest {
 
     /**
      * An outside joiner takes its task out of the injector before running it only when it is a
-     * shard's oldest entry (ADR 0070). Here the task it joins was submitted after one nobody
-     * joins: that one must still run once, on a worker, before close returns. With the "is it my
-     * task" check planted away, the joiner removes the other task and it never runs.
+     * shard's oldest entry (ADR 0070). Here the task it joins was submitted after one nobody joins:
+     * that one must still run once, on a worker, before close returns. With the "is it my task"
+     * check planted away, the joiner removes the other task and it never runs.
      */
     @Test
     void anOutsideJoinerRemovesOnlyItsOwnTaskFromTheInjector() {
