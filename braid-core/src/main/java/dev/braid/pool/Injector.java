@@ -78,9 +78,13 @@ final class Injector {
      * under the shard's lock); returns whether it did.
      */
     boolean pushIfRunning(TaskHandle<?> task, AtomicI32 runState) {
+        return shards[ownShard() & (shards.length - 1)].pushIfRunning(task, runState);
+    }
+
+    /** The calling thread's shard index before masking: a hash of its thread id. */
+    private static int ownShard() {
         long id = Rt.threadId(Thread.currentThread());
-        int h = (int) ((id * 0x9E3779B97F4A7C15L) >>> 40);
-        return shards[h & (shards.length - 1)].pushIfRunning(task, runState);
+        return (int) ((id * 0x9E3779B97F4A7C15L) >>> 40);
     }
 
     /**
@@ -95,6 +99,22 @@ final class Injector {
             }
         }
         return true;
+    }
+
+    /**
+     * Removes {@code task} if it is the oldest element of a shard (the calling thread's shard is
+     * looked at first); returns whether this call removed it. An outside joiner that runs its own
+     * queued task calls this first (ADR 0070), so that no worker later takes a stale copy.
+     */
+    boolean removeIfOldest(TaskHandle<?> task) {
+        int own = ownShard();
+        int n = shards.length;
+        for (int i = 0; i < n; i++) {
+            if (shards[(own + i) & (n - 1)].takeIfOldest(task)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Takes one task, looking at the shards from {@code start}; null if none. */
@@ -142,6 +162,9 @@ final class Injector {
      */
     static final class Shard {
         private static final int SPINS_BEFORE_YIELD = 64;
+
+        /** {@link #takeOldest}'s result when another taker won the index. */
+        private static final Object LOST = new Object();
 
         private final AtomicI32 lock = new AtomicI32(); // producers only
         private final AtomicI64 head = new AtomicI64(); // next to take: a taker's CAS moves it
@@ -195,22 +218,43 @@ final class Injector {
         /** Takes the oldest task, or null if the shard is empty. Any thread, no lock. */
         TaskHandle<?> take() {
             while (true) {
-                long h = head.load(Ordering.ACQUIRE);
-                long t = tail.load(Ordering.ACQUIRE); // pairs with push's release: slot visible
-                if (h >= t) {
-                    return null;
+                Object x = takeOldest(null);
+                if (x != LOST) {
+                    return (TaskHandle<?>) x;
                 }
-                AtomicRefArray<TaskHandle<?>> r = ring.load(Ordering.ACQUIRE);
-                int slot = (int) h & (r.length() - 1);
-                TaskHandle<?> x = r.load(slot, Ordering.RELAXED);
-                if (head.compareExchange(h, h + 1, Ordering.SEQ_CST, Ordering.RELAXED) == h) {
-                    // ours. Clear the slot so the finished task is not retained, but only if it
-                    // still holds x: a producer may already have reused it for a newer task
-                    r.compareExchange(slot, x, null, Ordering.RELAXED, Ordering.RELAXED);
-                    return x;
-                }
-                Rt.spinWait(); // another taker won index h: it made progress, try the next one
+                Rt.spinWait(); // another taker won that index: it made progress, try the next one
             }
+        }
+
+        /** Takes {@code task} if it is the oldest element; one try, no lock. */
+        boolean takeIfOldest(TaskHandle<?> task) {
+            return takeOldest(task) == task;
+        }
+
+        /**
+         * One attempt at the oldest element, only if it is {@code only} (any element if null): the
+         * element, null if the shard is empty (or its oldest is not {@code only}), or {@link #LOST}
+         * if another taker claimed that index first.
+         */
+        private Object takeOldest(TaskHandle<?> only) {
+            long h = head.load(Ordering.ACQUIRE);
+            long t = tail.load(Ordering.ACQUIRE); // pairs with push's release: slot visible
+            if (h >= t) {
+                return null;
+            }
+            AtomicRefArray<TaskHandle<?>> r = ring.load(Ordering.ACQUIRE);
+            int slot = (int) h & (r.length() - 1);
+            TaskHandle<?> x = r.load(slot, Ordering.RELAXED);
+            if (only != null && x != only) {
+                return null; // a stale read only makes it miss: the joiner then claims as before
+            }
+            if (head.compareExchange(h, h + 1, Ordering.SEQ_CST, Ordering.RELAXED) != h) {
+                return LOST;
+            }
+            // ours. Clear the slot so the finished task is not retained, but only if it still
+            // holds x: a producer may already have reused it for a newer task
+            r.compareExchange(slot, x, null, Ordering.RELAXED, Ordering.RELAXED);
+            return x;
         }
 
         /** Copies the live range into a ring twice as large; under the lock. */

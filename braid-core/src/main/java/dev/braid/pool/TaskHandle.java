@@ -101,10 +101,11 @@ public final class TaskHandle<T> implements Future<T> {
     @SuppressWarnings("unused") // accessed through WAITERS
     private volatile Object waiters;
 
-    private T value;
-
-    /** Null unless the task threw; one field for the cause and the worker name. */
-    private Failure failure;
+    /**
+     * The task's value, or a {@link Failure} if it threw (no value can be one: the type is private
+     * here). One field for both keeps the handle at 40 bytes, the task object of every fork.
+     */
+    private Object outcome;
 
     /**
      * The thread that runs or ran the task (plain: compared only with the thread that wrote it).
@@ -130,7 +131,8 @@ public final class TaskHandle<T> implements Future<T> {
     /** Claims the task for running: true for exactly one caller, and only if not cancelled. */
     boolean claim() {
         Rt.yieldPoint(Op.RMW, this);
-        return STATUS.compareAndSet(this, NEW, RUNNING);
+        // a plain look first: a stale queue copy (its joiner ran it) then costs no failed CAS
+        return (int) STATUS.getOpaque(this) == NEW && STATUS.compareAndSet(this, NEW, RUNNING);
     }
 
     /** Runs the claimed task on the calling worker and completes the handle. */
@@ -167,9 +169,27 @@ public final class TaskHandle<T> implements Future<T> {
         return true;
     }
 
+    /**
+     * Cancels the task on the pool's behalf (shutdown, a stopping worker, a submission that raced
+     * shutdownNow): as {@link #tryCancel}, and tells a {@link CancelAware} body. Returns whether
+     * this call cancelled it.
+     */
+    boolean cancelByPool() {
+        if (!tryCancel()) {
+            return false;
+        }
+        if (body instanceof CancelAware c) {
+            try {
+                c.cancelledBeforeStart();
+            } catch (Throwable t) {
+                pool.hookFailed("CancelAware.cancelledBeforeStart", t);
+            }
+        }
+        return true;
+    }
+
     private void complete(T v, Throwable failure, String worker) {
-        this.value = v;
-        this.failure = failure == null ? null : new Failure(failure, worker);
+        this.outcome = failure == null ? v : new Failure(failure, worker);
         if (failure != null && scope != null) {
             scope.childFailed(this, failure); // before DONE: a closer that sees DONE sees it
         }
@@ -355,7 +375,7 @@ public final class TaskHandle<T> implements Future<T> {
                         Thread r = runner; // racy read, for display only
                         String on = r != null ? " on '" + r.getName() + "'" : "";
                         if (isFinished()) { // acquire: the result fields are visible
-                            Failure f = failure;
+                            Failure f = outcome instanceof Failure x ? x : null;
                             yield (f != null
                                             ? "failed ("
                                                     + f.cause().getClass().getSimpleName()
@@ -407,8 +427,15 @@ public final class TaskHandle<T> implements Future<T> {
                 || Worker.current() != null
                 || Worker.RUN_BY_JOINER.get() != null // not nested: see above
                 || Thread.currentThread().isInterrupted()
-                || CancelScope.current().isActive()
-                || !claim()) {
+                || CancelScope.current().isActive()) {
+            return false;
+        }
+        // take it out of the injector if it is a shard's oldest element (the usual case for a
+        // joiner that joins in submission order), so that no worker later takes a stale copy
+        // (ADR 0070): a backlog of stale copies kept the workers busy while fresh submissions
+        // waited behind it
+        pool.injector.removeIfOldest(this);
+        if (!claim()) {
             return false;
         }
         Thread me = Thread.currentThread();
@@ -537,34 +564,33 @@ public final class TaskHandle<T> implements Future<T> {
         }
     }
 
+    @SuppressWarnings("unchecked") // outcome holds a T unless it is a Failure
     private T result() {
         if ((int) STATUS.getAcquire(this) == CANCELLED) {
             throw CANCELLED_SOURCE.token().toException();
         }
-        Failure f = failure;
-        if (f != null) {
+        if (outcome instanceof Failure f) {
             if (scope != null) {
                 scope.observed(this);
             }
             throw new PanicException(f.workerName(), f.cause());
         }
-        return value;
+        return (T) outcome;
     }
 
+    @SuppressWarnings("unchecked") // outcome holds a T unless it is a Failure
     private T futureResult() throws ExecutionException {
         if ((int) STATUS.getAcquire(this) == CANCELLED) {
             throw new CancellationException("the task was cancelled before it started");
         }
-        Failure f = failure;
-        if (f != null) {
+        if (outcome instanceof Failure f) {
             throw new ExecutionException(f.cause());
         }
-        return value;
+        return (T) outcome;
     }
 
     /** The failure, valid once finished; null if none. */
     Throwable failure() {
-        Failure f = failure;
-        return f == null ? null : f.cause();
+        return outcome instanceof Failure f ? f.cause() : null;
     }
 }

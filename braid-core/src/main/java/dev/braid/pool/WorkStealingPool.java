@@ -249,7 +249,7 @@ public final class WorkStealingPool implements AutoCloseable {
         }
         idle.notifyOne();
         if (runState.load(Ordering.SEQ_CST) == STOP) {
-            h.tryCancel(); // raced with shutdownNow: nobody may be left to run it
+            h.cancelByPool(); // raced with shutdownNow: nobody may be left to run it
         }
     }
 
@@ -432,7 +432,8 @@ public final class WorkStealingPool implements AutoCloseable {
     /**
      * Stops the pool: cancels every task that has not started (their joiners get a {@link
      * CancellationException}), interrupts the workers running tasks, and lets workers exit once
-     * their current task ends. Does not wait.
+     * their current task ends. Does not wait. A task body that implements {@link CancelAware} is
+     * told of its cancellation.
      *
      * @return the tasks that never started, cancelled
      */
@@ -463,7 +464,7 @@ public final class WorkStealingPool implements AutoCloseable {
     }
 
     private static void cancelInto(TaskHandle<?> t, List<TaskHandle<?>> into) {
-        if (t != null && t.tryCancel()) {
+        if (t != null && t.cancelByPool()) {
             into.add(t);
         }
     }
@@ -688,13 +689,13 @@ public final class WorkStealingPool implements AutoCloseable {
     void cancelLeftovers(Worker w) {
         TaskHandle<?> slot = w.lifo.swap(null, Ordering.SEQ_CST);
         if (slot != null) {
-            slot.tryCancel();
+            slot.cancelByPool();
         }
         for (TaskHandle<?> t; (t = w.deque.pop()) != null; ) {
-            t.tryCancel();
+            t.cancelByPool();
         }
         for (TaskHandle<?> t; (t = injector.poll()) != null; ) {
-            t.tryCancel();
+            t.cancelByPool();
         }
     }
 
@@ -746,7 +747,7 @@ public final class WorkStealingPool implements AutoCloseable {
         }
     }
 
-    private void hookFailed(String hook, Throwable t) {
+    void hookFailed(String hook, Throwable t) {
         System.err.print("braid: pool '" + name + "' hook " + hook + " threw: ");
         t.printStackTrace(System.err);
     }

@@ -38,6 +38,23 @@ class InjectorTest {
     }
 
     @Test
+    void takeIfOldestTakesOnlyTheGivenTaskAndOnlyAtTheHead() {
+        Injector.Shard s = new Injector.Shard();
+        AtomicI32 running = new AtomicI32(WorkStealingPool.RUNNING);
+        TaskHandle<?> first = new TaskHandle<>(null, (Runnable) () -> {}, null);
+        TaskHandle<?> second = new TaskHandle<>(null, (Runnable) () -> {}, null);
+        assertThat(s.takeIfOldest(first)).isFalse(); // empty
+        s.pushIfRunning(first, running);
+        s.pushIfRunning(second, running);
+        assertThat(s.takeIfOldest(second)).isFalse(); // not the oldest: left where it is
+        assertThat(s.size()).isEqualTo(2);
+        assertThat(s.takeIfOldest(first)).isTrue();
+        assertThat(s.takeIfOldest(first)).isFalse(); // gone
+        assertThat(s.takeIfOldest(second)).isTrue();
+        assertThat(s.isEmpty()).isTrue();
+    }
+
+    @Test
     void aShardRejectsPushesOnceThePoolIsNotRunning() {
         Injector.Shard s = new Injector.Shard();
         AtomicI32 state = new AtomicI32(WorkStealingPool.SHUTDOWN);

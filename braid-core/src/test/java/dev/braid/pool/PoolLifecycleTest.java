@@ -8,6 +8,7 @@ import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.CancelledException;
 import dev.braid.thread.ThreadLocalKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -306,6 +307,72 @@ class PoolLifecycleTest {
             release.countDown();
             assertThat(other.join(Duration.ofSeconds(10)).value()).contains("-worker-");
         }
+    }
+
+    @Test
+    void anOutsideJoinerThatRunsItsTasksLeavesNoStaleCopiesInTheInjector() throws Exception {
+        // ADR 0070: the joiner used to claim the task and leave its injector entry behind; the
+        // workers then took thousands of stale copies (PoolSubmit's backlog) before fresh work
+        try (var pool = WorkStealingPool.builder().parallelism(1).build()) {
+            CountDownLatch release = new CountDownLatch(1);
+            blockWorkers(pool, 1, release); // the tasks below stay queued: their joiner runs them
+            String me = Thread.currentThread().getName();
+            List<TaskHandle<String>> handles = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                handles.add(pool.submit(() -> Thread.currentThread().getName()));
+            }
+            assertThat(pool.metrics().injectorDepth()).isEqualTo(100);
+            for (TaskHandle<String> h : handles) {
+                assertThat(h.join()).isEqualTo(me); // in submission order: each is the oldest
+            }
+            assertThat(pool.metrics().injectorDepth()).as("stale copies left queued").isZero();
+            release.countDown();
+        }
+    }
+
+    /** A body that counts the pool's cancellations of it and names the thread they came on. */
+    private static final class Aware implements Runnable, CancelAware {
+        final AtomicInteger told = new AtomicInteger();
+        volatile String toldOn;
+        final boolean throwing;
+
+        Aware(boolean throwing) {
+            this.throwing = throwing;
+        }
+
+        @Override
+        public void run() {}
+
+        @Override
+        public void cancelledBeforeStart() {
+            toldOn = Thread.currentThread().getName();
+            told.incrementAndGet();
+            if (throwing) {
+                throw new IllegalStateException("planted: reported and ignored");
+            }
+        }
+    }
+
+    @Test
+    void shutdownNowTellsACancelAwareBodyOnceAndNotForTheCallersOwnCancel() throws Exception {
+        var pool = WorkStealingPool.builder().parallelism(1).build();
+        CountDownLatch release = new CountDownLatch(1);
+        blockWorkers(pool, 1, release); // the tasks below stay queued
+        Aware throwing = new Aware(true);
+        Aware quiet = new Aware(false);
+        Aware cancelledByCaller = new Aware(false);
+        TaskHandle<Void> a = pool.submit(throwing);
+        TaskHandle<Void> b = pool.submit(quiet);
+        assertThat(pool.submit(cancelledByCaller).cancel()).isTrue();
+        List<TaskHandle<?>> dropped = pool.shutdownNow();
+        assertThat(dropped).contains(a, b); // the throwing callback did not stop the loop
+        assertThat(throwing.told).hasValue(1);
+        assertThat(quiet.told).hasValue(1);
+        assertThat(quiet.toldOn).isEqualTo(Thread.currentThread().getName());
+        assertThat(cancelledByCaller.told).hasValue(0);
+        release.countDown();
+        assertThat(pool.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(quiet.told).hasValue(1); // not again by the exiting worker
     }
 
     @Test

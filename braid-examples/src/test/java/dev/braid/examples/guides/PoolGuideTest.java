@@ -3,6 +3,7 @@ package dev.braid.examples.guides;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.braid.pool.CancelAware;
 import dev.braid.pool.Joined;
 import dev.braid.pool.PoolClosedException;
 import dev.braid.pool.TaskHandle;
@@ -15,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +42,41 @@ class PoolGuideTest {
 
     private void process(Part p) {
         processed.add(p);
+    }
+
+    private final AtomicInteger dropped = new AtomicInteger();
+
+    private static void work() {}
+
+    // --- docs/pool.md, "Lifecycle" (CancelAware)
+    final class Job implements Runnable, CancelAware {
+        public void run() {
+            work();
+        }
+
+        public void cancelledBeforeStart() {
+            dropped.incrementAndGet();
+        }
+    }
+
+    // ---
+
+    @Test
+    void aCancelAwareJobIsToldWhenShutdownNowDropsIt() throws Exception {
+        var pool = WorkStealingPool.builder().parallelism(1).build();
+        var release = new java.util.concurrent.CountDownLatch(1);
+        var started = new java.util.concurrent.CountDownLatch(1);
+        pool.submit(
+                () -> {
+                    started.countDown();
+                    return release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                });
+        assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        pool.submit(new Job()); // if shutdownNow() drops it queued: dropped is 1
+        assertThat(pool.shutdownNow()).hasSize(1);
+        assertThat(dropped).hasValue(1); // told once, on this thread
+        release.countDown();
+        assertThat(pool.awaitTermination(Duration.ofSeconds(10))).isTrue();
     }
 
     @Test

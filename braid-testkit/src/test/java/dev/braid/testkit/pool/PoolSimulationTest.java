@@ -106,6 +106,34 @@ class PoolSimulationTest {
                         });
     }
 
+    /**
+     * An outside joiner takes its task out of the injector before running it only when it is a
+     * shard's oldest entry (ADR 0070). Here the task it joins was submitted after one nobody joins:
+     * that one must still run once, on a worker, before close returns. With the "is it my task"
+     * check planted away, the joiner removes the other task and it never runs.
+     */
+    @Test
+    void anOutsideJoinerRemovesOnlyItsOwnTaskFromTheInjector() {
+        Simulation.builder()
+                .seed(26)
+                .schedules(SCHEDULES / 2)
+                .build()
+                .check(
+                        () -> {
+                            WorkStealingPool pool =
+                                    WorkStealingPool.builder().parallelism(2).build();
+                            AtomicI32 unjoined = new AtomicI32();
+                            AtomicI32 joined = new AtomicI32();
+                            pool.submit(() -> unjoined.fetchAdd(1, Ordering.RELAXED));
+                            TaskHandle<Integer> mine =
+                                    pool.submit(() -> joined.fetchAdd(1, Ordering.RELAXED));
+                            assertThat(mine.join()).isZero();
+                            pool.close();
+                            assertThat(unjoined.load(Ordering.RELAXED)).isEqualTo(1);
+                            assertThat(joined.load(Ordering.RELAXED)).isEqualTo(1);
+                        });
+    }
+
     @Test
     void forkJoinRecursionTerminatesAndIsCorrectUnderEverySchedule() {
         Simulation.builder()
