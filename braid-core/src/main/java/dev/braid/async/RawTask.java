@@ -138,6 +138,11 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable {
         return n;
     }
 
+    /** The local executor that runs the task, if it is one (an untimed join checks it). */
+    LocalExecutor local() {
+        return owner.local;
+    }
+
     /** The state word (tests and dumps). */
     int state() {
         return (int) STATE.getVolatile(this);

@@ -108,8 +108,16 @@ final class TaskRegistry {
     /** Whether this executor's tasks time their polls (testkit, or the system property). */
     final boolean observed;
 
+    /** The executor, if it is a local one: its tasks' untimed joins check that it is driven. */
+    final LocalExecutor local;
+
     TaskRegistry(String executorName, TaskScheduler scheduler) {
+        this(executorName, scheduler, null);
+    }
+
+    TaskRegistry(String executorName, TaskScheduler scheduler, LocalExecutor local) {
         this.executorName = executorName;
+        this.local = local;
         this.scheduler = scheduler;
         this.observed = OBSERVE_ALL || Rt.simulating();
         for (int i = 0; i < SHARDS; i++) {
