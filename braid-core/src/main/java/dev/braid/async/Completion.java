@@ -67,7 +67,14 @@ non-sealed class Completion<T> extends Context {
     }
 
     @SuppressWarnings("unused") // through STATE
-    private volatile Object state = NONE;
+    private volatile Object state; // NONE from the constructor on (a plain store, see there)
+
+    /** Not complete, no waiter. */
+    Completion() {
+        // plain, not a volatile store (a full fence per task spawn): a completion reaches other
+        // threads only through a final field or a publishing CAS/queue (ADR 0072)
+        STATE.set(this, NONE);
+    }
 
     /** Whether the outcome is set. */
     boolean isDone() {

@@ -101,7 +101,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable {
     private final CancelScope scope; // entered around every poll; null for none
 
     @SuppressWarnings("unused") // through STATE
-    private volatile int state = NOTIFIED | 2 * REF_ONE;
+    private volatile int state; // NOTIFIED | 2 refs, written plainly by the constructor
 
     private volatile CancellationToken cancelCause; // set once, through CAUSE, before CANCELLED
     private Async<T> future; // touched only by the RUNNING thread; null once complete
@@ -126,6 +126,10 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable {
         this.future = future;
         this.owner = owner;
         this.scope = scope;
+        // plain, not a volatile store (which costs a full fence per spawn): every path that hands
+        // the task to another thread publishes it (the live set's CAS, a run queue's release
+        // store, the handle's final field), so no thread sees the default 0 (ADR 0072)
+        STATE.set(this, NOTIFIED | 2 * REF_ONE);
     }
 
     /** The task's name: the one given at spawn, else "<executor>-task-<id>", built on first use. */
