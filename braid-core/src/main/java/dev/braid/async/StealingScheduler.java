@@ -240,11 +240,13 @@ final class StealingScheduler implements TaskScheduler {
          * one look, each a yield point, so schedules stay short and every interleaving is explored.
          */
         private RawTask<?> spin() {
-            int tries = Rt.simulating() ? 1 : SPIN_TRIES;
+            boolean sim = Rt.simulating();
+            int tries = sim ? 1 : SPIN_TRIES;
+            int pauses = sim ? 0 : SPIN_PAUSES; // under the testkit the yield point is the wait
             for (int i = 0; i < tries; i++) {
                 Rt.yieldPoint(Op.SPIN, StealingScheduler.this);
-                for (int k = 0; k < SPIN_PAUSES; k++) {
-                    Thread.onSpinWait();
+                for (int k = 0; k < pauses; k++) {
+                    Rt.spinWait();
                 }
                 if (tasks.isClosed()) {
                     return null; // shutting down: go and see whether to exit
