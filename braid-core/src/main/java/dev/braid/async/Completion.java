@@ -11,8 +11,8 @@ import java.util.Arrays;
 /**
  * A write-once outcome with the wakers waiting for it: the completion side of task handles, {@link
  * Async#spawnBlocking} and {@link Async#fromStage}. {@link RawTask} extends it, so a task and its
- * outcome are one object (ADR 0061); it extends {@link Context} only so that a task is also its
- * own poll context (ADR 0072; a completion that is not a task never serves as one).
+ * outcome are one object (ADR 0061); it extends {@link Context} only so that a task is also its own
+ * poll context (ADR 0072; a completion that is not a task never serves as one).
  *
  * @param <T> the value type
  */

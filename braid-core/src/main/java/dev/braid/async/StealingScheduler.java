@@ -235,9 +235,9 @@ final class StealingScheduler implements TaskScheduler {
         /**
          * After a sweep found nothing: looks again a few times, pausing in between, while still
          * counted as searching (so pushes meanwhile wake nobody else: this worker will take them),
-         * before it goes to park. A burst of spawns from outside then meets an awake worker
-         * instead of paying a park and an unpark per gap (ADR 0072). Under the testkit a spin is
-         * one look, each a yield point, so schedules stay short and every interleaving is explored.
+         * before it goes to park. A burst of spawns from outside then meets an awake worker instead
+         * of paying a park and an unpark per gap (ADR 0072). Under the testkit a spin is one look,
+         * each a yield point, so schedules stay short and every interleaving is explored.
          */
         private RawTask<?> spin() {
             boolean sim = Rt.simulating();

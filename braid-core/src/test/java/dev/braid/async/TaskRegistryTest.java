@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The lock-free live set (ADR 0072): completed tasks are unlinked in batches so the set stays
- * bounded, a prune never unlinks a live (idle) task, so close() still cancels every one, and
- * spawns racing completions and dumps from several threads lose no live task.
+ * bounded, a prune never unlinks a live (idle) task, so close() still cancels every one, and spawns
+ * racing completions and dumps from several threads lose no live task.
  */
 class TaskRegistryTest {
     private static final Duration LIMIT = Duration.ofSeconds(20);

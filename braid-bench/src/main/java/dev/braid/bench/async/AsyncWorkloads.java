@@ -32,9 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Two {@code CompletableFuture} columns: {@code ...CompletableFuture} runs on the common pool,
  * whose parallelism is one less than the cores (one worker on a 2-vCPU box, so no hand-off between
- * workers and a core left for the benchmark thread), and {@code ...CompletableFutureFjp}
- * runs on a {@link ForkJoinPool} with one worker per core, the worker count braid's executors get
- * ({@link BraidExecutor}): the like-for-like peer (docs/perf/async.md).
+ * workers and a core left for the benchmark thread), and {@code ...CompletableFutureFjp} runs on a
+ * {@link ForkJoinPool} with one worker per core, the worker count braid's executors get ({@link
+ * BraidExecutor}): the like-for-like peer (docs/perf/async.md).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -17,8 +17,8 @@ import org.openjdk.jcstress.infra.results.ZZ_Result;
  * A spawn racing {@code close()} leaves no live task behind (ADR 0072: the live set's lock-free
  * push, then a read of the closed flag, against close()'s write of the flag, then its walk of the
  * set). Actor 1 spawns a task that never finishes by itself; actor 2 closes the executor. Either
- * the spawn is refused, or the task is cancelled — by close() or by the spawner that saw the flag
- * — and the arbiter's drive finishes it. r1: refused; r2: the spawned task finished.
+ * the spawn is refused, or the task is cancelled — by close() or by the spawner that saw the flag —
+ * and the arbiter's drive finishes it. r1: refused; r2: the spawned task finished.
  */
 @JCStressTest
 @Outcome(id = "true, false", expect = ACCEPTABLE, desc = "the spawn was refused")
