@@ -11,11 +11,12 @@ import java.util.Arrays;
 /**
  * A write-once outcome with the wakers waiting for it: the completion side of task handles, {@link
  * Async#spawnBlocking} and {@link Async#fromStage}. {@link RawTask} extends it, so a task and its
- * outcome are one object (ADR 0061).
+ * outcome are one object (ADR 0061); it extends {@link Context} only so that a task is also its own
+ * poll context (ADR 0072; a completion that is not a task never serves as one).
  *
  * @param <T> the value type
  */
-class Completion<T> {
+non-sealed class Completion<T> extends Context {
     /*
      * Implementation notes
      *
@@ -66,7 +67,14 @@ class Completion<T> {
     }
 
     @SuppressWarnings("unused") // through STATE
-    private volatile Object state = NONE;
+    private volatile Object state; // NONE from the constructor on (a plain store, see there)
+
+    /** Not complete, no waiter. */
+    Completion() {
+        // plain, not a volatile store (a full fence per task spawn): a completion reaches other
+        // threads only through a final field or a publishing CAS/queue (ADR 0072)
+        STATE.set(this, NONE);
+    }
 
     /** Whether the outcome is set. */
     boolean isDone() {

@@ -17,7 +17,16 @@ import dev.braid.internal.util.Args;
  * <p>A context belongs to one poll of one task: use it only during that poll, on that thread (keep
  * the waker, not the context).
  */
-public final class Context {
+public sealed class Context permits Completion {
+    /*
+     * Implementation notes
+     *
+     * Sealed, not final, for one reason (ADR 0072): a spawned task (RawTask, through Completion)
+     * is its own context, so a spawn allocates no separate Context object. Only this package can
+     * extend it; for users it is as closed as a final class. A Completion that is not a task is
+     * never handed out as a context (its waker is null).
+     */
+
     /** Units a task may spend in one poll before it yields (tokio's value). */
     public static final int DEFAULT_BUDGET = 128;
 
@@ -32,6 +41,12 @@ public final class Context {
      */
     public Context(Waker waker) {
         this.waker = Args.notNull(waker, "waker");
+        this.budget = DEFAULT_BUDGET;
+    }
+
+    /** For a task that is its own context: its waker is itself (null for other completions). */
+    Context() {
+        this.waker = this instanceof Waker w ? w : null;
         this.budget = DEFAULT_BUDGET;
     }
 

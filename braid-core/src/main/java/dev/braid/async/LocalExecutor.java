@@ -67,7 +67,8 @@ public final class LocalExecutor implements AsyncExecutor {
                             public void completed(RawTask<?> task) {
                                 tasks.removed(task);
                             }
-                        });
+                        },
+                        this);
     }
 
     /**
@@ -84,22 +85,16 @@ public final class LocalExecutor implements AsyncExecutor {
 
     @Override
     public <T> TaskHandle<T> spawn(Async<T> future) {
-        return mine(tasks.spawn(null, future, null));
+        return tasks.spawn(null, future, null);
     }
 
     @Override
     public <T> TaskHandle<T> spawn(String name, Async<T> future) {
-        return mine(tasks.spawn(Args.notBlank(name, "name"), future, null));
+        return tasks.spawn(Args.notBlank(name, "name"), future, null);
     }
 
     <T> TaskHandle<T> spawnScoped(String name, Async<T> future, CancelScope s) {
-        return mine(tasks.spawn(name, future, s));
-    }
-
-    /** Marks the handle as this executor's, so that an untimed join nobody can serve fails fast. */
-    private <T> TaskHandle<T> mine(TaskHandle<T> h) {
-        h.local = this;
-        return h;
+        return tasks.spawn(name, future, s);
     }
 
     /** Whether a thread is inside {@link #blockOn} or {@link #runUntilStalled} now. */

@@ -9,7 +9,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * A spawned task: its future, its state word, its outcome (it is its own {@link Completion}). It is
- * its own {@link Waker}, and the {@link Runnable} its executor's queues hold.
+ * its own {@link Waker}, its own poll {@link Context} (ADR 0072), and the {@link Runnable} its
+ * executor's queues hold.
  *
  * @param <T> the value type
  */
@@ -59,8 +60,8 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable {
      * name()), then builds "<executor>-task-<id>" once (a racy but idempotent cache: every racer
      * builds the same string). The poll clock is read only while someone observes: the executor
      * was made under the testkit or with -Dbraid.async.observe=true, or a JFR recording has the
-     * long-poll event on. The live-set entry is intrusive (`prev`/`next`, guarded by the
-     * registry's shard lock): no node, no identity hash.
+     * long-poll event on. The live-set entry is intrusive and lock-free (`next`, pushed with
+     * one CAS at spawn; completion only sets COMPLETE, ADR 0072): no node, no identity hash.
      *
      * Liveness. Every transition is lock-free (CAS retry only against other transitions). A task
      * whose future blocks inside poll blocks its executor thread: poll must not block.
@@ -96,13 +97,11 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable {
     private String name; // null until asked for, when spawned without one (see name())
     final long id;
     private final TaskRegistry owner; // the executor's: schedules, names unnamed tasks, observes
-    RawTask<?> prev; // the owner's live-set links, guarded by its shard's lock
-    RawTask<?> next;
+    RawTask<?> next; // the owner's live-set link (TaskRegistry, through its NEXT handle)
     private final CancelScope scope; // entered around every poll; null for none
-    private final Context cx = new Context(this);
 
     @SuppressWarnings("unused") // through STATE
-    private volatile int state = NOTIFIED | 2 * REF_ONE;
+    private volatile int state; // NOTIFIED | 2 refs, written plainly by the constructor
 
     private volatile CancellationToken cancelCause; // set once, through CAUSE, before CANCELLED
     private Async<T> future; // touched only by the RUNNING thread; null once complete
@@ -127,6 +126,10 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable {
         this.future = future;
         this.owner = owner;
         this.scope = scope;
+        // plain, not a volatile store (which costs a full fence per spawn): every path that hands
+        // the task to another thread publishes it (the live set's CAS, a run queue's release
+        // store, the handle's final field), so no thread sees the default 0 (ADR 0072)
+        STATE.set(this, NOTIFIED | 2 * REF_ONE);
     }
 
     /** The task's name: the one given at spawn, else "<executor>-task-<id>", built on first use. */
@@ -137,6 +140,11 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable {
             name = n; // racy cache: every thread builds the same string
         }
         return n;
+    }
+
+    /** The local executor that runs the task, if it is one (an untimed join checks it). */
+    LocalExecutor local() {
+        return owner.local;
     }
 
     /** The state word (tests and dumps). */
@@ -259,8 +267,8 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable {
         }
         Poll<T> p;
         try {
-            cx.resetBudget();
-            p = scope == null ? future.poll(cx) : scope.enter(() -> future.poll(cx));
+            resetBudget();
+            p = scope == null ? future.poll(this) : scope.enter(() -> future.poll(this));
         } catch (Throwable t) {
             account(start, outer, event);
             finish(new Completion.Failure<>(t));

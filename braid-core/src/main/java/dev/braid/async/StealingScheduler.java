@@ -35,7 +35,10 @@ final class StealingScheduler implements TaskScheduler {
      *   the queue); every INJECTOR_INTERVAL ticks the injector first (so a busy local queue cannot
      *   starve tasks woken from outside); then the local queue; then the injector; then a steal
      *   sweep over the other workers' queues (taking half of the first non-empty one) and the
-     *   injector once more. A worker that takes from the injector with an empty local queue
+     *   injector once more; then, still counted as searching, SPIN_TRIES more looks with
+     *   spin-wait pauses between them (ADR 0072: a burst of outside spawns meets a worker that
+     *   is still awake rather than one that must be unparked per gap; while it spins, pushes
+     *   wake nobody, as for any searcher, and the spinner parks through the same re-check). A worker that takes from the injector with an empty local queue
      *   moves a small batch into it, so outside spawns take turns with the tasks they wake. Only
      *   when all that found nothing does the worker park.
      * - Notify. Wakes one parked worker, unless some worker is already searching (it will find the
@@ -88,6 +91,12 @@ final class StealingScheduler implements TaskScheduler {
     /** Tasks a worker moves from the injector into its empty local queue at once. */
     static final int INJECTOR_BATCH = 16;
 
+    /** Looks a worker takes for work after a fruitless sweep, before it parks (ADR 0072). */
+    static final int SPIN_TRIES = 8;
+
+    /** Spin-wait hints between two of those looks (a few hundred ns each look on x86). */
+    static final int SPIN_PAUSES = 64;
+
     private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
 
     private final TaskRegistry tasks;
@@ -126,6 +135,9 @@ final class StealingScheduler implements TaskScheduler {
                     RawTask<?> t = next();
                     if (t == null) {
                         t = search();
+                    }
+                    if (t == null) {
+                        t = spin();
                     }
                     if (t != null) {
                         if (isSearching) {
@@ -218,6 +230,33 @@ final class StealingScheduler implements TaskScheduler {
                 t = fromInjector();
             }
             return t;
+        }
+
+        /**
+         * After a sweep found nothing: looks again a few times, pausing in between, while still
+         * counted as searching (so pushes meanwhile wake nobody else: this worker will take them),
+         * before it goes to park. A burst of spawns from outside then meets an awake worker instead
+         * of paying a park and an unpark per gap (ADR 0072). Under the testkit a spin is one look,
+         * each a yield point, so schedules stay short and every interleaving is explored.
+         */
+        private RawTask<?> spin() {
+            boolean sim = Rt.simulating();
+            int tries = sim ? 1 : SPIN_TRIES;
+            int pauses = sim ? 0 : SPIN_PAUSES; // under the testkit the yield point is the wait
+            for (int i = 0; i < tries; i++) {
+                Rt.yieldPoint(Op.SPIN, StealingScheduler.this);
+                for (int k = 0; k < pauses; k++) {
+                    Rt.spinWait();
+                }
+                if (tasks.isClosed()) {
+                    return null; // shutting down: go and see whether to exit
+                }
+                if (anyWork()) {
+                    RawTask<?> t = next();
+                    return t != null ? t : search();
+                }
+            }
+            return null;
         }
 
         /**

@@ -28,12 +28,6 @@ import java.util.concurrent.CompletableFuture;
 public final class TaskHandle<T> implements Async<T> {
     private final RawTask<T> task;
 
-    /**
-     * The local executor that runs the task, if it is one (set by it after spawn; plain: only the
-     * spawning thread is sure to see it, which is the thread that makes the mistake it catches).
-     */
-    LocalExecutor local;
-
     TaskHandle(RawTask<T> task) {
         this.task = task;
     }
@@ -185,7 +179,7 @@ public final class TaskHandle<T> implements Async<T> {
                     "join() inside a poll would block an executor thread: await the handle as a"
                             + " future (then(...)) instead");
         }
-        LocalExecutor l = local;
+        LocalExecutor l = task.local(); // the handle holds only the task: 16 B (ADR 0072)
         if (l != null
                 && deadline.isNever()
                 && !l.isDriven()

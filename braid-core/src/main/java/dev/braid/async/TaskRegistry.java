@@ -4,6 +4,8 @@ import dev.braid.cancel.CancelScope;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.rt.SimWait;
 import dev.braid.internal.util.Args;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,25 +19,49 @@ final class TaskRegistry {
     /*
      * Implementation notes
      *
-     * Algorithm. tokio's OwnedTasks: the live set is sharded intrusive doubly-linked lists, the
-     * links being fields of RawTask, each shard guarded by its own monitor. A task goes to shard
-     * (id & MASK) at spawn and leaves it at completion: one uncontended lock, a few field writes,
-     * no allocation and no identity hash (the ConcurrentHashMap set this replaces allocated a
-     * node, hashed by identity and CASed a shared size counter twice per task; ADR 0061).
+     * Algorithm. A live set with lock-free registration (ADR 0072; it replaces ADR 0061's locked
+     * intrusive lists). The set is 16 shards, a task going to shard (id & MASK); each shard is a
+     * singly linked list threaded through the tasks' own `next` field (no node, no identity hash).
+     * - Spawn pushes the task on its shard's head with one CAS (Treiber's stack).
+     * - Completion does nothing here: a task whose state word says COMPLETE is dead, and every
+     *   reader (close, dump, isEmpty) skips dead tasks. So a task costs one CAS in its life, not a
+     *   monitor enter and exit at spawn and again at completion.
+     * - Dead tasks are unlinked in batches by a pruner: one thread per shard at a time (a CAS on
+     *   the shard's `pruning` flag; a thread that loses simply does not prune). A spawn prunes its
+     *   shard once the shard has taken max(PRUNE_MIN, survivors of the last prune) pushes since
+     *   the last prune, so pruning costs O(1) amortised per spawn, and a shard holds at most about
+     *   twice its live tasks plus PRUNE_MIN dead ones (their outcome is kept that long: a dropped
+     *   handle's value is collected at the next prune, not at completion). isEmpty() prunes the
+     *   dead prefix of each shard it looks at, so after close() each completion's emptiness check
+     *   is O(1) amortised too.
      *
-     * State. closed (volatile, set once); per shard: head (guarded by the shard). A critical
-     * section only links or unlinks, or copies a shard into a list: no yield point, no call out,
-     * so a simulated thread never parks holding a shard (the testkit cannot deadlock on it).
+     * Why unlinking is safe without a lock. Pushers write only the head (CAS) and the `next` of
+     * their own node before publishing it. The pruner writes interior `next` fields (it is the
+     * only writer of those) and moves the head past a dead node by CAS (a racing push makes that
+     * CAS fail; the pruner then leaves the new head, live, in place). Every write of a `next`
+     * field only bypasses dead tasks, and a task never leaves the dead state, so from any task
+     * that was ever linked, a traverser still reaches every live task linked behind it: a reader
+     * racing a prune (close's cancel-all, the dump) misses no live task. Tasks are never re-linked
+     * (one push per task), so the head CAS has no ABA.
      *
-     * Memory ordering. Monitors and volatiles are synchronization actions, totally ordered. A
-     * spawn links, then reads closed; close() writes closed, then locks every shard: either the
-     * spawn sees closed (and cancels its task) or close() sees the task. A completion unlinks,
-     * then reads closed; close() writes closed, then isEmpty() locks every shard: either the
-     * completer sees closed (and checks emptiness) or close()'s check sees the task gone.
+     * State. closed (volatile, set once); per shard: head (CAS), pruning (CAS flag), nextPrune
+     * (the id from which a spawn prunes the shard; racy reads are harmless). No critical section
+     * and no yield point inside the set: the testkit cannot deadlock on it.
+     *
+     * Memory ordering. All head accesses and the state word are volatile (sequentially
+     * consistent). A spawn pushes (CAS), then reads closed; close() writes closed, then reads the
+     * heads: either the spawn sees closed (and cancels its task) or close() sees the task. A
+     * completion sets COMPLETE (CAS on the state word), then reads closed; close() writes closed,
+     * then isEmpty() reads every task's state word: either the completer sees closed (and checks
+     * emptiness) or close()'s check sees the task complete. `next` fields are read with acquire
+     * and written with release (or before the publishing CAS).
      *
      * Observed. Under the testkit or with -Dbraid.async.observe=true the executor's tasks time
      * their polls (for TaskHandle.pollTime and the dump); otherwise only while a JFR recording
      * has the long-poll event on (RawTask reads the clock per poll only then).
+     *
+     * References. R. K. Treiber, "Systems Programming: Coping with Parallelism" (IBM RJ 5118,
+     * 1986) for the push; tokio's OwnedTasks for the sharded intrusive live set.
      */
 
     /** Read once: time every poll of every executor (TaskHandle.pollTime, the dump). */
@@ -44,9 +70,33 @@ final class TaskRegistry {
     private static final int SHARDS = 16; // a power of two, >= a few times the cores of a box
     private static final int MASK = SHARDS - 1;
 
-    /** One shard of the live set: a list threaded through the tasks' own links. */
+    /** Pushes a shard takes at least between two prunes. */
+    static final int PRUNE_MIN = 64;
+
+    private static final VarHandle HEAD;
+    private static final VarHandle PRUNING;
+    private static final VarHandle NEXT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            HEAD = l.findVarHandle(Shard.class, "head", RawTask.class);
+            PRUNING = l.findVarHandle(Shard.class, "pruning", int.class);
+            NEXT = l.findVarHandle(RawTask.class, "next", RawTask.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** One shard of the live set: a list threaded through the tasks' own {@code next} links. */
     private static final class Shard {
-        RawTask<?> head; // guarded by this
+        @SuppressWarnings("unused") // through HEAD
+        volatile RawTask<?> head;
+
+        @SuppressWarnings("unused") // through PRUNING
+        volatile int pruning;
+
+        volatile long nextPrune = (long) PRUNE_MIN * SHARDS;
     }
 
     private final String executorName;
@@ -58,8 +108,16 @@ final class TaskRegistry {
     /** Whether this executor's tasks time their polls (testkit, or the system property). */
     final boolean observed;
 
+    /** The executor, if it is a local one: its tasks' untimed joins check that it is driven. */
+    final LocalExecutor local;
+
     TaskRegistry(String executorName, TaskScheduler scheduler) {
+        this(executorName, scheduler, null);
+    }
+
+    TaskRegistry(String executorName, TaskScheduler scheduler, LocalExecutor local) {
         this.executorName = executorName;
+        this.local = local;
         this.scheduler = scheduler;
         this.observed = OBSERVE_ALL || Rt.simulating();
         for (int i = 0; i < SHARDS; i++) {
@@ -78,28 +136,82 @@ final class TaskRegistry {
         }
         long id = ids.incrementAndGet();
         RawTask<T> task = new RawTask<>(name, id, future, this, scope);
-        link(task);
+        Shard sh = shards[(int) id & MASK];
+        link(sh, task);
         TaskHandle<T> handle = new TaskHandle<>(task);
         scheduler.schedule(task);
         if (closed) { // close() raced with us and may have missed the task: cancel it here
             handle.cancel();
         }
+        if (id >= sh.nextPrune) {
+            prune(sh, id);
+        }
         return handle;
     }
 
-    private static Shard shardOf(Shard[] shards, RawTask<?> t) {
-        return shards[(int) t.id & MASK];
+    /** Treiber push: the task's link first (published by the CAS), then the head. */
+    private static void link(Shard sh, RawTask<?> t) {
+        RawTask<?> h;
+        do {
+            h = (RawTask<?>) HEAD.getVolatile(sh);
+            NEXT.set(t, h);
+        } while (!HEAD.compareAndSet(sh, h, t));
     }
 
-    private void link(RawTask<?> t) {
-        Shard sh = shardOf(shards, t);
-        synchronized (sh) {
-            RawTask<?> h = sh.head;
-            t.next = h;
-            if (h != null) {
-                h.prev = t;
+    private static boolean dead(RawTask<?> t) {
+        return (t.state() & RawTask.COMPLETE) != 0;
+    }
+
+    private static RawTask<?> next(RawTask<?> t) {
+        return (RawTask<?>) NEXT.getAcquire(t);
+    }
+
+    /**
+     * Unlinks the dead tasks of {@code sh} if no other thread is pruning it, and schedules the next
+     * prune after max(PRUNE_MIN, survivors) more pushes.
+     */
+    private static void prune(Shard sh, long id) {
+        if (!PRUNING.compareAndSet(sh, 0, 1)) {
+            return;
+        }
+        try {
+            RawTask<?> p = livePrefix(sh);
+            long survivors = 0;
+            while (p != null) {
+                survivors++;
+                RawTask<?> n = next(p);
+                RawTask<?> c = n;
+                while (c != null && dead(c)) {
+                    c = next(c);
+                }
+                if (c != n) {
+                    NEXT.setRelease(p, c); // bypasses dead tasks only
+                }
+                p = c;
             }
-            sh.head = t;
+            sh.nextPrune = id + Math.max(PRUNE_MIN, survivors) * SHARDS;
+        } finally {
+            PRUNING.setVolatile(sh, 0);
+        }
+    }
+
+    /**
+     * Under the shard's pruning flag: moves the head past dead tasks (by CAS; a racing push wins
+     * and its live task stays the head) and returns the first live task, or null.
+     */
+    private static RawTask<?> livePrefix(Shard sh) {
+        while (true) {
+            RawTask<?> h = (RawTask<?>) HEAD.getVolatile(sh);
+            if (h == null || !dead(h)) {
+                return h;
+            }
+            RawTask<?> n = next(h);
+            while (n != null && dead(n)) {
+                n = next(n);
+            }
+            if (HEAD.compareAndSet(sh, h, n)) {
+                return n;
+            }
         }
     }
 
@@ -108,48 +220,58 @@ final class TaskRegistry {
                 "executor '" + executorName + "' is closed: spawn tasks before close()");
     }
 
-    /** Unlinks a completed task (idempotent: a task not linked is left alone). */
+    /**
+     * A task completed (its state word says COMPLETE, which already takes it out of the live set;
+     * its link goes at the shard's next prune).
+     */
     void removed(RawTask<?> task) {
-        Shard sh = shardOf(shards, task);
-        synchronized (sh) {
-            RawTask<?> p = task.prev;
-            RawTask<?> n = task.next;
-            if (p != null) {
-                p.next = n;
-            } else if (sh.head == task) {
-                sh.head = n;
-            } else {
-                return; // not linked
-            }
-            if (n != null) {
-                n.prev = p;
-            }
-            task.prev = null;
-            task.next = null;
-        }
+        // nothing to do: see the notes block (completion costs no shared write here)
     }
 
+    /** Whether no task is live; prunes the dead prefix of each shard it looks at, if it can. */
     boolean isEmpty() {
         for (Shard sh : shards) {
-            synchronized (sh) {
-                if (sh.head != null) {
-                    return false;
+            RawTask<?> first;
+            if (PRUNING.compareAndSet(sh, 0, 1)) {
+                try {
+                    first = livePrefix(sh);
+                } finally {
+                    PRUNING.setVolatile(sh, 0);
                 }
+            } else {
+                first = (RawTask<?>) HEAD.getVolatile(sh);
+                while (first != null && dead(first)) {
+                    first = next(first);
+                }
+            }
+            if (first != null) {
+                return false;
             }
         }
         return true;
+    }
+
+    /** Tasks still linked, live or dead (tests: dead ones must not pile up). */
+    int linked() {
+        int n = 0;
+        for (Shard sh : shards) {
+            for (RawTask<?> t = (RawTask<?>) HEAD.getVolatile(sh); t != null; t = next(t)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     int size() {
         return live().size();
     }
 
-    /** A snapshot of the live tasks, shard by shard (each shard copied under its lock). */
+    /** A snapshot of the live tasks, shard by shard. */
     List<RawTask<?>> live() {
         List<RawTask<?>> out = new ArrayList<>();
         for (Shard sh : shards) {
-            synchronized (sh) {
-                for (RawTask<?> t = sh.head; t != null; t = t.next) {
+            for (RawTask<?> t = (RawTask<?>) HEAD.getVolatile(sh); t != null; t = next(t)) {
+                if (!dead(t)) {
                     out.add(t);
                 }
             }

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * {@link ThreadedExecutor}'s work-stealing scheduler under the deterministic scheduler: its workers
  * are simulated threads, so every interleaving of a push, a steal sweep and a worker deciding to
  * park is explored. A wake lost between a push and a parking worker would leave a task runnable
- * with every worker asleep: a deadlock the exploration reports.
+ * with every worker asleep: a deadlock the exploration reports. That includes the spin before
+ * parking (ADR 0072): the setter's outside wake lands while a worker spins; a planted "no re-check
+ * after an empty spin" was reported as a deadlock within 15 steps (checked once).
  */
 class StealingSchedulerSimTest {
     @AfterEach

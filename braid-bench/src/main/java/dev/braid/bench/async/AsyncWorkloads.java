@@ -6,6 +6,7 @@ import dev.braid.async.Context;
 import dev.braid.async.Poll;
 import dev.braid.async.TaskHandle;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +17,9 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -26,6 +29,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * yield_many (200 tasks × 200 yields), chained_spawn (each task spawns the next, depth 1,000),
  * ping_pong (1,000 spawn-and-await round trips). Time per whole workload. Meaningful numbers need a
  * quiet machine.
+ *
+ * <p>Two {@code CompletableFuture} columns: {@code ...CompletableFuture} runs on the common pool,
+ * whose parallelism is one less than the cores (one worker on a 2-vCPU box, so no hand-off between
+ * workers and a core left for the benchmark thread), and {@code ...CompletableFutureFjp} runs on a
+ * {@link ForkJoinPool} with one worker per core, the worker count braid's executors get ({@link
+ * BraidExecutor}): the like-for-like peer (docs/perf/async.md).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -39,6 +48,25 @@ public class AsyncWorkloads {
     static final int YIELDS = 200;
     static final int CHAIN = 1_000;
     static final int PING_PONGS = 1_000;
+
+    /** A ForkJoinPool with one worker per core, as many as braid's executors have. */
+    @State(Scope.Benchmark)
+    public static class CfPool {
+        /** The pool, open for the trial. */
+        public ForkJoinPool pool;
+
+        /** Opens the pool. */
+        @Setup
+        public void setup() {
+            pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+        }
+
+        /** Closes it. */
+        @TearDown
+        public void tearDown() {
+            pool.close();
+        }
+    }
 
     /** A countdown whose last decrement completes a future. */
     static final class Countdown {
@@ -84,9 +112,18 @@ public class AsyncWorkloads {
 
     @Benchmark
     public Object spawnManyCompletableFuture() {
+        return cfSpawnMany(ForkJoinPool.commonPool());
+    }
+
+    @Benchmark
+    public Object spawnManyCompletableFutureFjp(CfPool p) {
+        return cfSpawnMany(p.pool);
+    }
+
+    static Object cfSpawnMany(Executor ex) {
         Countdown c = new Countdown(SPAWN_MANY);
         for (int i = 0; i < SPAWN_MANY; i++) {
-            CompletableFuture.runAsync(c::down, ForkJoinPool.commonPool());
+            CompletableFuture.runAsync(c::down, ex);
         }
         return c.done.join();
     }
@@ -171,18 +208,25 @@ public class AsyncWorkloads {
         return done.join();
     }
 
-    static void cfChain(int n, CompletableFuture<Void> done) {
+    static void cfChain(int n, CompletableFuture<Void> done, Executor ex) {
         if (n == 0) {
             done.complete(null);
         } else {
-            CompletableFuture.runAsync(() -> cfChain(n - 1, done), ForkJoinPool.commonPool());
+            CompletableFuture.runAsync(() -> cfChain(n - 1, done, ex), ex);
         }
     }
 
     @Benchmark
     public Object chainedSpawnCompletableFuture() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        cfChain(CHAIN, done);
+        cfChain(CHAIN, done, ForkJoinPool.commonPool());
+        return done.join();
+    }
+
+    @Benchmark
+    public Object chainedSpawnCompletableFutureFjp(CfPool p) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        cfChain(CHAIN, done, p.pool);
         return done.join();
     }
 
@@ -242,9 +286,19 @@ public class AsyncWorkloads {
 
     @Benchmark
     public Object pingPongCompletableFuture() {
+        return cfPingPong(ForkJoinPool.commonPool());
+    }
+
+    @Benchmark
+    public Object pingPongCompletableFutureFjp(CfPool p) {
+        return cfPingPong(p.pool);
+    }
+
+    /** Each round: an async stage (the driver's turn) spawns the pong and composes on it. */
+    static Object cfPingPong(Executor ex) {
         CompletableFuture<Integer> f = CompletableFuture.completedFuture(0);
         for (int i = 0; i < PING_PONGS; i++) {
-            f = f.thenComposeAsync(r -> CompletableFuture.supplyAsync(() -> r + 1));
+            f = f.thenComposeAsync(r -> CompletableFuture.supplyAsync(() -> r + 1, ex), ex);
         }
         return f.join();
     }
