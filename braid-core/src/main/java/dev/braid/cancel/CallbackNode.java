@@ -42,4 +42,17 @@ final class CallbackNode implements CancellationRegistration {
     public boolean deregister() {
         return token.deregister(this);
     }
+
+    /** The token and where this registration stands: live, deciding, removed or kept. */
+    @Override
+    public String toString() {
+        String state =
+                switch (status) {
+                    case LIVE -> "live";
+                    case DECIDING -> "deciding";
+                    case REMOVED -> "removed";
+                    default -> "kept (the token was cancelled first)";
+                };
+        return "CancellationRegistration[" + state + ", on " + token + "]";
+    }
 }

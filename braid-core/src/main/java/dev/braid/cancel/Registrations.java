@@ -10,6 +10,13 @@ final class Registrations {
         public boolean deregister() {
             return removable;
         }
+
+        @Override
+        public String toString() {
+            return removable
+                    ? "CancellationRegistration[never runs: the token cannot be cancelled]"
+                    : "CancellationRegistration[ran at registration: the token was already cancelled]";
+        }
     }
 
     /** Callback already ran (token was cancelled at registration). */
@@ -27,6 +34,11 @@ final class Registrations {
                 all &= p.deregister();
             }
             return all;
+        }
+
+        @Override
+        public String toString() {
+            return "CancellationRegistration" + java.util.Arrays.toString(parts);
         }
     }
 }

@@ -48,6 +48,28 @@ class CancellationTokenTest {
     }
 
     @Test
+    void aRegistrationSaysWhereItStands() {
+        var src = new CancellationSource();
+        CancellationRegistration live = src.token().onCancel(() -> {});
+        assertThat(live)
+                .hasToString("CancellationRegistration[live, on CancellationToken[active]]");
+        live.deregister();
+        assertThat(live)
+                .hasToString("CancellationRegistration[removed, on CancellationToken[active]]");
+        CancellationRegistration kept = src.token().onCancel(() -> {});
+        src.cancel("stop");
+        kept.deregister();
+        assertThat(kept.toString())
+                .startsWith("CancellationRegistration[kept (the token was cancelled first), on ")
+                .contains("cancelled: ");
+        assertThat(src.token().onCancel(() -> {}))
+                .hasToString(
+                        "CancellationRegistration[ran at registration: the token was already cancelled]");
+        assertThat(CancellationToken.none().onCancel(() -> {}))
+                .hasToString("CancellationRegistration[never runs: the token cannot be cancelled]");
+    }
+
+    @Test
     void deregisteredCallbackNeverRunsAndIsReleased() {
         var src = new CancellationSource();
         AtomicInteger runs = new AtomicInteger();
