@@ -100,6 +100,23 @@ class TaskCancelOutcomeTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("executors")
+    void aFirstSuccessScopeWhoseChildrenAllEndedCancelledDoesNotJoinAsASuccess(
+            String kind, Supplier<AsyncExecutor> make) throws Exception {
+        try (AsyncExecutor ex = make.get()) {
+            CompletableFuture<String> cancelled = new CompletableFuture<>();
+            cancelled.cancel(true);
+            try (TaskScope scope = TaskScope.open(ex, ScopePolicy.FIRST_SUCCESS)) {
+                scope.spawn("a", Async.fromStage(cancelled));
+                scope.spawn("b", Async.fromStage(cancelled));
+                assertThatThrownBy(scope::join)
+                        .isInstanceOf(CancelledException.class)
+                        .hasMessageContaining("ended by a cancellation");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("executors")
     void aWorkerRunsTheThreadLocalDestructorsOfItsTasksWhenItExits(
             String kind, Supplier<AsyncExecutor> make) throws Exception {
         List<String> destroyed = new CopyOnWriteArrayList<>();
