@@ -24,11 +24,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * The perf suite's {@code ChannelBurstCost}: the benchmark thread sends a burst of {@link #burst}
  * elements to a consumer running on its own platform thread and waits until the consumer has taken
  * the last one; the score is the time of one burst, hand-over and drain included (the shape of
- * JCTools' {@code QueueBurstCost}, written here). Targets: ≤ 1.2× JCTools {@code MpmcArrayQueue},
- * ≤ 0.5× {@code ArrayBlockingQueue}.
+ * JCTools' {@code QueueBurstCost}, written here). Targets: ≤ 1.2× JCTools {@code MpmcArrayQueue}, ≤
+ * 0.5× {@code ArrayBlockingQueue}.
  *
- * <p>Two consumer styles. {@code braid}, {@code mpmc} and {@code abq} spin on the non-blocking
- * poll ({@code tryRecv} / {@code poll}), as JCTools' consumer does: the producer never has to wake
+ * <p>Two consumer styles. {@code braid}, {@code mpmc} and {@code abq} spin on the non-blocking poll
+ * ({@code tryRecv} / {@code poll}), as JCTools' consumer does: the producer never has to wake
  * anyone, so this is the cost of the queue itself. {@code braidBlocking} and {@code abqBlocking}
  * take with the blocking call ({@code recv} / {@code take}): the consumer parks between bursts and
  * the first element of each burst must wake it, which is what a channel's user normally writes.
@@ -70,7 +70,8 @@ public class ChannelBurst {
     @Setup(Level.Trial)
     public void start() {
         if (burst < 1 || burst > 1024) {
-            throw new IllegalArgumentException("burst must be in 1..1024 (capacity 1024): " + burst);
+            throw new IllegalArgumentException(
+                    "burst must be in 1..1024 (capacity 1024): " + burst);
         }
         Runnable loop;
         switch (impl) {

@@ -2,11 +2,10 @@ package dev.braid.async;
 
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.Deadline;
-import dev.braid.internal.rt.Rt;
-import dev.braid.internal.rt.ThreadSpec;
 import dev.braid.internal.util.Args;
 import dev.braid.pool.PoolHooks;
 import dev.braid.pool.WorkStealingPool;
+import dev.braid.thread.Threads;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -51,14 +50,16 @@ public final class PoolExecutor implements AsyncExecutor {
      * closed pool while a task is live, unless the caller shut down a pool it shares (on()) or
      * ours (pool().close()) first. Then the pool rejects the schedule, and orphaned() cancels the
      * task and runs its drop on a new virtual thread instead of losing it (ADR 0053); spawn()
-     * refuses up front. Entries the pool had queued when shutdownNow() cancelled them, or that a
-     * stopping worker left behind (ADR 0062): the pool gives no callback per entry, but once it
-     * has terminated no entry can run, so every task still queued (NOTIFIED, not RUNNING) is
-     * stranded; reapQueued() cancels each with the pool-naming cause and runs its drop. It runs
-     * when the last worker of an owned pool stops (a pool hook) and, for a shared pool, from
-     * close(), which looks every SHARED_POOL_CHECK whether the pool terminated. A submit that
-     * raced shutdownNow() returns an already cancelled entry: schedule() orphans the task then.
-     * Of the sweep and an orphaned() thread, exactly one claims a task (runIfQueued's CAS). A
+     * refuses up front. Entries the pool had queued when shutdownNow() cancelled them, that a
+     * stopping worker left behind, or whose submit raced shutdownNow(): RawTask is CancelAware,
+     * so the pool calls entryCancelled() for each, on the cancelling thread, and the task is
+     * orphaned() at once (issue 13: its joiners learn it without waiting for close(), even on a
+     * shared pool). reapQueued() stays as the backstop ADR 0062 made it: once the pool has
+     * terminated no entry can run, so every task still queued (NOTIFIED, not RUNNING) is cancelled
+     * with the pool-naming cause and its drop run; it runs when the last worker of an owned pool
+     * stops (a pool hook) and, for a shared pool, from close(), which looks every
+     * SHARED_POOL_CHECK whether the pool terminated.
+     * Of the sweep and orphaned() threads, exactly one claims a task (runIfQueued's CAS). A
      * poll that never returns keeps close() waiting (poll must not block), as for every executor.
      *
      * Tradeoffs. One pool handle (an allocation) per schedule: the price of not teaching the pool
@@ -87,15 +88,17 @@ public final class PoolExecutor implements AsyncExecutor {
                             @Override
                             public void schedule(RawTask<?> task) {
                                 try {
-                                    if (PoolExecutor.this
-                                            .pool
-                                            .submit((Runnable) task)
-                                            .isCancelled()) {
-                                        orphaned(task); // the submit raced shutdownNow
-                                    }
+                                    // a submit that raced shutdownNow() comes back cancelled:
+                                    // the pool then calls entryCancelled (task is CancelAware)
+                                    PoolExecutor.this.pool.submit((Runnable) task);
                                 } catch (RejectedExecutionException e) {
                                     orphaned(task);
                                 }
+                            }
+
+                            @Override
+                            public void entryCancelled(RawTask<?> task) {
+                                orphaned(task); // at once: the joiners need not wait for close()
                             }
 
                             @Override
@@ -214,7 +217,8 @@ public final class PoolExecutor implements AsyncExecutor {
      */
     private void orphaned(RawTask<?> task) {
         task.cancel(orphanCause(task));
-        Rt.spawn(new ThreadSpec(name + "-orphaned-" + task.id, true, true, 0), task::runIfQueued);
+        // through ThreadBuilder: a drop's ThreadLocalKey destructors run as the thread exits
+        Threads.builder().name(name + "-orphaned-" + task.id).virtual().spawn(task::runIfQueued);
     }
 
     /**
@@ -289,10 +293,11 @@ public final class PoolExecutor implements AsyncExecutor {
     /**
      * Cancels every live task and waits until all have finished; then, if this executor owns its
      * pool, closes the pool. Idempotent; call it from outside the pool's tasks (from inside a poll
-     * it would wait for itself). On a shared pool that was shut down, it first waits for the pool
-     * to terminate, then cancels the tasks whose queued polls the pool dropped ({@link
-     * WorkStealingPool#shutdownNow()}), their cause naming the pool; an owned pool does that as its
-     * last worker stops.
+     * it would wait for itself). A task whose queued poll the pool dropped ({@link
+     * WorkStealingPool#shutdownNow()}) was already cancelled when the pool dropped it, its cause
+     * naming the pool; as a backstop, on a shared pool that was shut down close() first waits for
+     * the pool to terminate and cancels any task still queued (an owned pool does that as its last
+     * worker stops).
      *
      * @throws IllegalStateException if called inside a poll
      */

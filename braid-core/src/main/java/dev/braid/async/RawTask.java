@@ -1,20 +1,24 @@
 package dev.braid.async;
 
 import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.CancellationToken;
+import dev.braid.cancel.CancelledException;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
+import dev.braid.pool.CancelAware;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.CancellationException;
 
 /**
  * A spawned task: its future, its state word, its outcome (it is its own {@link Completion}). It is
  * its own {@link Waker}, its own poll {@link Context} (ADR 0072), and the {@link Runnable} its
- * executor's queues hold.
+ * executor's queues hold ({@link CancelAware}, so a pool that drops the entry tells the executor).
  *
  * @param <T> the value type
  */
-final class RawTask<T> extends Completion<T> implements Waker, Runnable {
+final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelAware {
     /*
      * Implementation notes
      *
@@ -62,6 +66,10 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable {
      * was made under the testkit or with -Dbraid.async.observe=true, or a JFR recording has the
      * long-poll event on. The live-set entry is intrusive and lock-free (`next`, pushed with
      * one CAS at spawn; completion only sets COMPLETE, ADR 0072): no node, no identity hash.
+     *
+     * Outcome of a poll that threw: a panic (Failure), except a CancellationException (the task
+     * awaited a cancelled stage or handle, or its scope stopped it), which ends the task
+     * Cancelled with the same cause, as a cancel() would (ADR 0073).
      *
      * Liveness. Every transition is lock-free (CAS retry only against other transitions). A task
      * whose future blocks inside poll blocks its executor thread: poll must not block.
@@ -216,6 +224,16 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable {
     }
 
     /**
+     * The pool dropped the queue entry that held this task before it ran ({@code shutdownNow()}, a
+     * stopping worker's leftovers): the entry's reference is stranded; the executor finishes the
+     * task (ADR 0062, issue 13).
+     */
+    @Override
+    public void cancelledBeforeStart() {
+        owner.scheduler.entryCancelled(this);
+    }
+
+    /**
      * Runs the task if it is queued (scheduled, not running): for an executor whose queue entry for
      * it can no longer run (its pool stopped). Of racing callers exactly one gets the entry's
      * place; the others, and a call on a task not queued, do nothing.
@@ -269,6 +287,10 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable {
         try {
             resetBudget();
             p = scope == null ? future.poll(this) : scope.enter(() -> future.poll(this));
+        } catch (CancellationException c) {
+            account(start, outer, event);
+            finish(new Completion.Cancelled<>(cancelledBy(c))); // ADR 0073: not a panic
+            return;
         } catch (Throwable t) {
             account(start, outer, event);
             finish(new Completion.Failure<>(t));
@@ -295,6 +317,31 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable {
                 return;
             }
         }
+    }
+
+    /**
+     * The cause of a task whose poll threw {@code c} (it awaited a cancelled stage or handle, or
+     * its scope stopped it). Braid's own exception carries the cause of the cancellation it
+     * reports: the task takes that same cause, so its joiner reads the same reason (and a deadline
+     * stays a {@link dev.braid.cancel.DeadlineExceededException}). A stage's bare
+     * CancellationException has no message: the cause then names the task, with {@code c} as its
+     * cause (ADR 0073).
+     */
+    private CancellationToken cancelledBy(CancellationException c) {
+        Throwable cause = c instanceof CancelledException ? c.getCause() : null;
+        if (cause == null) {
+            cause =
+                    new CancellationException(
+                                    "task '"
+                                            + name()
+                                            + "' ended by a cancellation its poll threw (what it"
+                                            + " awaited was cancelled): "
+                                            + c)
+                            .initCause(c);
+        }
+        CancellationSource s = new CancellationSource();
+        s.cancel(cause);
+        return s.token();
     }
 
     /** After a poll: restores the outer poll marker, counts the poll, times it if observed. */

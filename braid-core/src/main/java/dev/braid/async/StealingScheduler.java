@@ -2,8 +2,8 @@ package dev.braid.async;
 
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
-import dev.braid.internal.rt.ThreadSpec;
 import dev.braid.internal.sched.RunQueue;
+import dev.braid.thread.Threads;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -322,7 +322,9 @@ final class StealingScheduler implements TaskScheduler {
         }
         for (int i = 0; i < threads; i++) {
             Worker w = workers[i];
-            Rt.spawn(new ThreadSpec(name + "-worker-" + i, true, false, 0), w::loop);
+            // through ThreadBuilder, not Rt.spawn: a braid thread runs the ThreadLocalKey
+            // destructors of what its tasks initialised when it exits (ADR 0077)
+            Threads.builder().name(name + "-worker-" + i).daemon(true).spawn(w::loop);
         }
     }
 

@@ -17,7 +17,9 @@ import java.util.concurrent.CompletableFuture;
  * handle (any number, from any threads and tasks) sees the same one: its value; a panic — its
  * future threw, reported as {@link TaskPanicException} naming the task, the original exception as
  * the cause; or a cancellation — reported as {@link dev.braid.cancel.CancelledException} whose
- * cause says why. Everything the task did happens-before a join or poll that observes its outcome.
+ * cause says why. A future that throws a {@link java.util.concurrent.CancellationException} (it
+ * awaited a cancelled stage or handle) ends the task cancelled, not panicked (ADR 0073). Everything
+ * the task did happens-before a join or poll that observes its outcome.
  *
  * <p><b>Dropping a handle</b> (polling it no more, or letting it be collected) detaches the task:
  * it keeps running. Use {@link #cancel()} to stop it, or a {@link TaskScope} so that it cannot

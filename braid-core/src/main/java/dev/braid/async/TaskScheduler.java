@@ -18,4 +18,12 @@ interface TaskScheduler {
      * Called once, by the thread that completed {@code task}, just before its outcome is published.
      */
     void completed(RawTask<?> task);
+
+    /**
+     * Called when the queue entry that held {@code task} was cancelled before it ran, by whoever
+     * owns the queue (a pool's {@code shutdownNow()}, ADR 0062): the task's queue reference is then
+     * stranded, and the scheduler must finish the task. Must not block or throw. Schedulers whose
+     * queues never drop an entry keep the default, which does nothing.
+     */
+    default void entryCancelled(RawTask<?> task) {}
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A structured scope for tasks: its children cannot outlive it. {@link #close()} cancels every
@@ -65,6 +66,7 @@ public final class TaskScope implements AutoCloseable {
     private final Completion<Void> allDone = new Completion<>();
     private volatile boolean policyCancelled;
     private volatile boolean succeeded;
+    private final AtomicReference<CancellationToken> firstCancelled = new AtomicReference<>();
     private boolean joined;
     private boolean closed;
 
@@ -206,7 +208,8 @@ public final class TaskScope implements AutoCloseable {
                     cancelByPolicy("a child of the task scope succeeded: task '" + h.name() + "'");
                 }
             }
-            case Completion.Cancelled<?> c -> {}
+            case Completion.Cancelled<?>(CancellationToken why) ->
+                    firstCancelled.compareAndSet(null, why); // not a failure (ADR 0073)
         }
         if (pending.decrementAndGet() == 0) {
             allDone.complete(new Completion.Success<>(null));
@@ -227,7 +230,9 @@ public final class TaskScope implements AutoCloseable {
      *     and {@code COLLECT_ALL}, or under {@code FIRST_SUCCESS} if no child succeeded
      * @throws dev.braid.cancel.CancelledException if the scope was cancelled from outside or its
      *     deadline passed ({@link dev.braid.cancel.DeadlineExceededException}), or the caller's
-     *     ambient scope stops the wait (the children are then cancelled; close still waits)
+     *     ambient scope stops the wait (the children are then cancelled; close still waits); under
+     *     {@code FIRST_SUCCESS}, also when no child succeeded or panicked and one ended cancelled
+     *     (the first such child's cancellation: a cancelled child is not a failure, ADR 0073)
      * @throws InterruptedException if the caller is interrupted while waiting (likewise)
      * @throws IllegalStateException if called twice, after close, or inside a poll
      */
@@ -266,6 +271,10 @@ public final class TaskScope implements AutoCloseable {
         }
         if (source.isCancelled() && !policyCancelled) {
             throw source.token().toException();
+        }
+        CancellationToken cancelled = firstCancelled.get();
+        if (policy == ScopePolicy.FIRST_SUCCESS && !anySucceeded && cancelled != null) {
+            throw cancelled.toException(); // no child succeeded: join must not look successful
         }
     }
 

@@ -7,7 +7,10 @@ import dev.braid.async.Poll;
 import dev.braid.async.TaskHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,7 +24,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The skynet benchmark: a 10-ary tree of tasks, 1,000,000 leaves, each inner task spawns its ten
  * children and sums their results. braid tasks on each {@link BraidExecutor} against one virtual
- * thread per node. Target (issue 13): braid ≤ 0.5× the virtual-thread time.
+ * thread per node, and against {@link CompletableFuture}s on a {@link
+ * java.util.concurrent.ForkJoinPool} with one worker per core (the worker count braid's executors
+ * get; {@link AsyncWorkloads.CfPool}): every node, leaves included, is one {@code supplyAsync} on
+ * that pool, as every braid node is one spawned task. Target (issue 13): braid ≤ 0.5× the
+ * virtual-thread time; the perf suite also lists CF as a skynet peer.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -100,6 +107,41 @@ public class Skynet {
             s += results[i];
         }
         return s;
+    }
+
+    /** One node as a task of {@code ex}: its value once its ten children's values are summed. */
+    static CompletableFuture<Long> cfSpawn(Executor ex, long num, int size) {
+        return CompletableFuture.supplyAsync(() -> cfNode(ex, num, size), ex)
+                .thenCompose(Function.identity());
+    }
+
+    static CompletableFuture<Long> cfNode(Executor ex, long num, int size) {
+        if (size == 1) {
+            return CompletableFuture.completedFuture(num);
+        }
+        int sub = size / 10;
+        CompletableFuture<?>[] kids = new CompletableFuture<?>[10];
+        for (int i = 0; i < 10; i++) {
+            kids[i] = cfSpawn(ex, num + (long) i * sub, sub);
+        }
+        return CompletableFuture.allOf(kids)
+                .thenApply(
+                        v -> {
+                            long s = 0;
+                            for (CompletableFuture<?> k : kids) {
+                                s += (Long) k.join(); // complete: allOf has fired
+                            }
+                            return s;
+                        });
+    }
+
+    @Benchmark
+    public long completableFutureFjp(AsyncWorkloads.CfPool p) {
+        long r = cfSpawn(p.pool, 0, LEAVES).join();
+        if (r != EXPECTED) {
+            throw new AssertionError(r);
+        }
+        return r;
     }
 
     @Benchmark
