@@ -36,6 +36,26 @@ abstract sealed class GatedRing extends RingHead permits SlotRing, SegmentRing {
     /** What {@link #poll()} returns when the gate is closed. */
     static final Object GATED_MARK = new Object();
 
+    /**
+     * The channel this ring buffers for: the testkit's traces name it at the yield point between a
+     * reservation and its publication (see {@link #toString()}).
+     */
+    private final Object owner;
+
+    GatedRing(Object owner) {
+        this.owner = owner;
+    }
+
+    /**
+     * Names the owning channel and the in-flight state, for the testkit's trace of the yield point
+     * between a reservation and its publication (for example {@code step channel 'jobs' (slot in
+     * flight)}).
+     */
+    @Override
+    public final String toString() {
+        return owner + " (slot in flight)";
+    }
+
     // ---- fast path (no lock) ----
 
     /** Offers {@code x}: {@link #OK}, {@link #FULL}, or {@link #GATED} (take the lock). */

@@ -118,7 +118,8 @@ abstract class LockedCore<T> {
                 unbounded
                         ? FAST_UNBOUNDED
                         : overflow == Overflow.BLOCK && capacity >= 1 && capacity <= FAST_MAX;
-        this.fast = !isFast ? null : unbounded ? new SegmentRing() : new SlotRing(capacity);
+        this.fast =
+                !isFast ? null : unbounded ? new SegmentRing(this) : new SlotRing(capacity, this);
         this.ring = isFast ? null : new Object[Math.max(1, Math.min(capacity, INITIAL_RING))];
     }
 

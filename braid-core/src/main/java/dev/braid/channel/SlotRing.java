@@ -73,7 +73,8 @@ final class SlotRing extends GatedRing {
     private final int len;
     private final int mask;
 
-    SlotRing(int capacity) {
+    SlotRing(int capacity, Object owner) {
+        super(owner);
         this.cap = capacity;
         this.len = Math.max(2, capacity);
         this.items = new Object[len];
@@ -105,7 +106,7 @@ final class SlotRing extends GatedRing {
             }
             if (d == 0) {
                 if (TAIL.compareAndSet(this, t, t + 1)) {
-                    Rt.yieldPoint(Op.OTHER, null); // the testkit explores the in-flight slot
+                    Rt.yieldPoint(Op.OTHER, this); // the testkit explores the in-flight slot
                     items[i] = x;
                     SEQ.setRelease(seqs, i, t + 1); // release: publishes the element
                     return OK;
@@ -133,7 +134,7 @@ final class SlotRing extends GatedRing {
             long d = (long) SEQ.getAcquire(seqs, i) - (h + 1);
             if (d == 0) {
                 if (HEAD.compareAndSet(this, h, h + 1)) {
-                    Rt.yieldPoint(Op.OTHER, null); // the testkit explores the in-flight slot
+                    Rt.yieldPoint(Op.OTHER, this); // the testkit explores the in-flight slot
                     Object x = items[i];
                     items[i] = null;
                     SEQ.setRelease(seqs, i, h + len); // release: frees the slot for the next lap
