@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * ring of ADR 0057, with segments of two cells (this module's surefire sets {@code
  * braid.channel.segment=2}), so a reservation often lands in a segment nobody has created yet.
  * (Checked once by hand: with the ring's send ignoring the gate bit, the first unbounded test
- * deadlocks.)
+ * deadlocks. With SlotRing's cached-tail pre-check planted to answer empty one element early, the
+ * second test fails with a replay string.)
  */
 class ChannelFastPathSimTest {
     private final Simulation sim = Simulation.builder().seed(44).schedules(400).build();
