@@ -18,7 +18,8 @@ abstract class LockedCore<T> {
      * The algorithm, its invariants and its references are in ChannelCore's notes block; this
      * file holds the part of it that runs with the lock held. Every method whose name ends in
      * "Locked", and push/pop/bufSize/bufGet, requires the caller to hold the lock (taken by
-     * lock(), released by unlockAndWake()); everything else takes it itself. A critical section
+     * lock(), released by unlockAndWake()); the collection views' scans (peek, snapshot,
+     * removeBuffered) take it themselves, and describe() reads racily. A critical section
      * never calls the seam, a waker or the undelivered-element hook: it leaves wake-ups, fired
      * readers and dropped elements in the pending fields, which unlockAndWake acts on after the
      * release.
