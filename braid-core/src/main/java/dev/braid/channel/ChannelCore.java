@@ -87,10 +87,11 @@ final class ChannelCore<T> extends LockedCore<T> {
      * Files. The algorithm spans two classes, split by responsibility: LockedCore holds the
      * lock, the state it guards (ring, close state, wait lists), the locked primitives
      * (offerLocked, pollLocked, the buffer moves), the after-release actions (unlockAndWake)
-     * and the collection views' scans under the lock; this class holds the operations (fast path first, then the locked
-     * path and the wait), awaitSelection, the registration protocol used by Select and the
-     * wakers, close-and-drain, observation and the testkit's bookkeeping. The lock-free
-     * buffers are GatedRing's subclasses SlotRing (bounded) and SegmentRing (unbounded).
+     * and the collection views' scans under the lock; this class holds the operations (fast
+     * path first, then the locked path and the wait), awaitSelection, the registration
+     * protocol used by Select and the wakers, close-and-drain, observation and the testkit's
+     * bookkeeping. The lock-free buffers are GatedRing's subclasses SlotRing (bounded) and
+     * SegmentRing (unbounded).
      */
 
     /** Blockers the testkit shows in its wait-for graph; their toString reads the state. */
