@@ -138,6 +138,38 @@ public class ChannelTransfer {
         c.count(q.bounded.tryRecv().isReceived(), q);
     }
 
+    // the same with SlotRing's cached counters off (the "before"), for an A/B in one run
+
+    @Benchmark
+    @Group("boundedBraidUncached")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.ringCache=false"
+            })
+    public void boundedBraidUncachedOffer(Queues q, Offers c) {
+        boundedBraidOffer(q, c);
+    }
+
+    @Benchmark
+    @Group("boundedBraidUncached")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.ringCache=false"
+            })
+    public void boundedBraidUncachedPoll(Queues q, Polls c) {
+        boundedBraidPoll(q, c);
+    }
+
     @Benchmark
     @Group("boundedMpmc")
     @GroupThreads(1)

@@ -63,7 +63,7 @@ final class ChannelQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
 
     @Override
     public T poll() {
-        return ch.tryRecv().valueIfReceived().orElse(null);
+        return ch.pollOrNull(); // no RecvResult or Optional per element
     }
 
     @Override

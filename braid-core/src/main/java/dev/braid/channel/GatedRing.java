@@ -23,7 +23,10 @@ abstract sealed class GatedRing extends RingHead permits SlotRing, SegmentRing {
      * two subclasses differ in.
      *
      * Padding. tail and head live in classes of a padded hierarchy (JCTools' layout trick) so
-     * that a producer and a consumer do not share a cache line on the counters.
+     * that a producer and a consumer do not share a cache line on the counters. Each counter's
+     * line also holds the other side's cached position (headCache beside tail, tailCache beside
+     * head), a plain hint that SlotRing uses to fail an offer or a poll with one read of the
+     * other side's line instead of two.
      */
 
     /** The gate bit of both counters. */
@@ -35,6 +38,26 @@ abstract sealed class GatedRing extends RingHead permits SlotRing, SegmentRing {
 
     /** What {@link #poll()} returns when the gate is closed. */
     static final Object GATED_MARK = new Object();
+
+    /**
+     * The channel this ring buffers for: the testkit's traces name it at the yield point between a
+     * reservation and its publication (see {@link #toString()}).
+     */
+    private final Object owner;
+
+    GatedRing(Object owner) {
+        this.owner = owner;
+    }
+
+    /**
+     * Names the owning channel and the in-flight state, for the testkit's trace of the yield point
+     * between a reservation and its publication (for example {@code step channel 'jobs' (slot in
+     * flight)}).
+     */
+    @Override
+    public final String toString() {
+        return owner + " (slot in flight)";
+    }
 
     // ---- fast path (no lock) ----
 
@@ -132,6 +155,12 @@ abstract class RingTail extends RingPad0 {
 
     @SuppressWarnings("unused") // accessed through TAIL
     private volatile long tail;
+
+    /**
+     * Producers' hint (plain, racy, on the tail's cache line): a consumers' position some producer
+     * read; never above the real one, since head only grows. See SlotRing's notes.
+     */
+    long headCache;
 }
 
 /** Padding between the counters. */
@@ -154,6 +183,12 @@ abstract class RingHead extends RingPad1 {
 
     @SuppressWarnings("unused") // accessed through HEAD
     private volatile long head;
+
+    /**
+     * Consumers' hint (plain, racy, on the head's cache line): a producers' position some consumer
+     * read; never above the real one, since tail only grows. See SlotRing's notes.
+     */
+    long tailCache;
 
     long p40, p41, p42, p43, p44, p45, p46, p47;
     long p48, p49, p50, p51, p52, p53, p54, p55;

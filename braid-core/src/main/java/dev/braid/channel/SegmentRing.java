@@ -93,7 +93,8 @@ final class SegmentRing extends GatedRing {
     @SuppressWarnings("unused") // accessed through HEAD_SEG
     private volatile Segment headSeg;
 
-    SegmentRing() {
+    SegmentRing(Object owner) {
+        super(owner);
         Segment first = new Segment(0);
         tailSeg = first;
         headSeg = first;
@@ -120,7 +121,7 @@ final class SegmentRing extends GatedRing {
             }
             Segment s = (Segment) TAIL_SEG.getVolatile(this); // read before the CAS: see notes
             if (TAIL.compareAndSet(this, t, t + 1)) {
-                Rt.yieldPoint(Op.OTHER, null); // the testkit explores the in-flight cell
+                Rt.yieldPoint(Op.OTHER, this); // the testkit explores the in-flight cell
                 publish(s, t, x);
                 return OK;
             }
@@ -139,7 +140,7 @@ final class SegmentRing extends GatedRing {
             }
             Segment s = (Segment) HEAD_SEG.getVolatile(this); // read before the CAS: see notes
             if (HEAD.compareAndSet(this, h, h + 1)) {
-                Rt.yieldPoint(Op.OTHER, null); // the testkit explores the in-flight cell
+                Rt.yieldPoint(Op.OTHER, this); // the testkit explores the in-flight cell
                 return take(s, h);
             }
         }

@@ -52,6 +52,21 @@ final class SlotRing extends GatedRing {
      * Under the testkit, a yield point sits between reservation and publication so that
      * exploration covers these states.
      *
+     * Cached counters. A failed fast op used to read two lines the other side writes: the
+     * slot's seq, then the other counter. In a 1P1C run most calls fail (on two cores the
+     * queue swings between full and empty), and each of those reads pulls a line away from the
+     * side that is making progress. So a producer keeps headCache and a consumer keeps
+     * tailCache (FastFlow's and JCTools' SPSC "limit" idea, here in an MPMC queue): while
+     * t - headCache < cap (h < tailCache) the op goes straight to the slot as before; otherwise
+     * it reads the other counter once and, if that confirms full (empty), fails without reading
+     * the slot, else refreshes the hint. The hints are plain fields, racy and written by any
+     * producer (consumer); nothing depends on them being fresh or even exact. A full (empty)
+     * answer is only ever given on a fresh volatile read of the other counter, by the original
+     * path's argument: both counters only grow, so a producer that read t and then h saw a size
+     * of at least t - h at the moment it read h (a consumer that read h and then t, at most
+     * t - h at the moment it read t). A hint that lets an op through sends it down the
+     * original path, which re-checks everything on the slot's seq.
+     *
      * Memory ordering. Element writes happen-before the release store of seq, which the
      * consumer reads with acquire before reading the element: send happens-before the recv
      * that returns the element. The locked primitives publish the same way; clearing the gate
@@ -67,13 +82,21 @@ final class SlotRing extends GatedRing {
 
     private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
 
+    /**
+     * Whether offer and poll consult the cached counters first (see the notes); {@code
+     * -Dbraid.channel.ringCache=false} turns it off, for an A/B in one benchmark run.
+     */
+    static final boolean CACHE =
+            Boolean.parseBoolean(System.getProperty("braid.channel.ringCache", "true"));
+
     private final Object[] items;
     private final long[] seqs;
     private final int cap;
     private final int len;
     private final int mask;
 
-    SlotRing(int capacity) {
+    SlotRing(int capacity, Object owner) {
+        super(owner);
         this.cap = capacity;
         this.len = Math.max(2, capacity);
         this.items = new Object[len];
@@ -98,6 +121,13 @@ final class SlotRing extends GatedRing {
             if ((t & SLOW) != 0) {
                 return GATED;
             }
+            if (CACHE && t - headCache >= cap) { // full as far as we know: look at head once
+                long h = (long) HEAD.getVolatile(this) & ~SLOW;
+                if (t - h >= cap) {
+                    return FULL; // without touching the slot's line
+                }
+                headCache = h;
+            }
             int i = index(t);
             long d = (long) SEQ.getAcquire(seqs, i) - t;
             if (d == 0 && cap < len && t - ((long) HEAD.getVolatile(this) & ~SLOW) >= cap) {
@@ -105,7 +135,7 @@ final class SlotRing extends GatedRing {
             }
             if (d == 0) {
                 if (TAIL.compareAndSet(this, t, t + 1)) {
-                    Rt.yieldPoint(Op.OTHER, null); // the testkit explores the in-flight slot
+                    Rt.yieldPoint(Op.OTHER, this); // the testkit explores the in-flight slot
                     items[i] = x;
                     SEQ.setRelease(seqs, i, t + 1); // release: publishes the element
                     return OK;
@@ -129,11 +159,18 @@ final class SlotRing extends GatedRing {
             if ((h & SLOW) != 0) {
                 return GATED_MARK;
             }
+            if (CACHE && h >= tailCache) { // empty as far as we know: look at tail once
+                long t = (long) TAIL.getVolatile(this) & ~SLOW;
+                if (t <= h) {
+                    return null; // without touching the slot's line
+                }
+                tailCache = t;
+            }
             int i = index(h);
             long d = (long) SEQ.getAcquire(seqs, i) - (h + 1);
             if (d == 0) {
                 if (HEAD.compareAndSet(this, h, h + 1)) {
-                    Rt.yieldPoint(Op.OTHER, null); // the testkit explores the in-flight slot
+                    Rt.yieldPoint(Op.OTHER, this); // the testkit explores the in-flight slot
                     Object x = items[i];
                     items[i] = null;
                     SEQ.setRelease(seqs, i, h + len); // release: frees the slot for the next lap

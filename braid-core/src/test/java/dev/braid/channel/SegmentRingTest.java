@@ -30,7 +30,7 @@ class SegmentRingTest {
 
     @Test
     void fastAndLockedOperationsShareOneFifoAcrossSegments() {
-        SegmentRing r = new SegmentRing();
+        SegmentRing r = new SegmentRing("test ring");
         int n = SegmentRing.SEGMENT * 3 + 5;
         List<Object> out = new ArrayList<>();
         for (int k = 0; k < n; k++) {
@@ -64,7 +64,7 @@ class SegmentRingTest {
 
     @Test
     void aClosedGateTurnsFastOperationsAwayAndMovesNothing() {
-        SegmentRing r = new SegmentRing();
+        SegmentRing r = new SegmentRing("test ring");
         assertThat(r.offer("a")).isEqualTo(GatedRing.OK);
         assertThat(r.sizeIfOpen()).isEqualTo(1);
         r.enterSlow();
@@ -82,7 +82,7 @@ class SegmentRingTest {
     @Test
     void concurrentProducersAndConsumersLoseAndDuplicateNothingAndKeepProducerOrder()
             throws Exception {
-        SegmentRing r = new SegmentRing();
+        SegmentRing r = new SegmentRing("test ring");
         int producers = 3;
         int consumers = 3;
         int per = 20_000;
