@@ -6,6 +6,7 @@ import dev.braid.channel.Select;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Exchanger;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
@@ -283,6 +284,28 @@ public class ChannelBench {
     @OperationsPerInvocation(HANDOFFS)
     public long rendezvousSynchronousQueue() throws InterruptedException {
         return handoff(juc(new SynchronousQueue<>()));
+    }
+
+    /**
+     * The perf suite's third rendezvous peer: an {@link Exchanger} pair, the producer giving the
+     * element and taking null, the consumer the reverse (an exchange is a rendezvous both ways).
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    public long rendezvousExchanger() throws InterruptedException {
+        Exchanger<Integer> ex = new Exchanger<>();
+        return handoff(
+                new Pipe() {
+                    public void send(Integer x) throws InterruptedException {
+                        ex.exchange(x);
+                    }
+
+                    public Integer recv() throws InterruptedException {
+                        return ex.exchange(null);
+                    }
+                });
     }
 
     @Benchmark

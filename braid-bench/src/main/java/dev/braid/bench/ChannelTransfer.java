@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jctools.queues.MpmcArrayQueue;
 import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.jctools.queues.SpscArrayQueue;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,6 +55,7 @@ public class ChannelTransfer {
         final Channel<Integer> bounded = Channel.bounded(1024);
         final Channel<Integer> unbounded = Channel.unbounded();
         final MpmcArrayQueue<Integer> mpmc = new MpmcArrayQueue<>(1024);
+        final SpscArrayQueue<Integer> spsc = new SpscArrayQueue<>(1024);
         final MpscUnboundedArrayQueue<Integer> mpscUnbounded = new MpscUnboundedArrayQueue<>(1024);
         final ArrayBlockingQueue<Integer> abq = new ArrayBlockingQueue<>(1024);
         final ConcurrentLinkedQueue<Integer> clq = new ConcurrentLinkedQueue<>();
@@ -182,6 +184,22 @@ public class ChannelTransfer {
     @GroupThreads(1)
     public void boundedMpmcPoll(Queues q, Polls c) {
         c.count(q.mpmc.poll() != null, q);
+    }
+
+    // the perf suite's ceiling: single-producer single-consumer, which a channel is not
+
+    @Benchmark
+    @Group("boundedSpsc")
+    @GroupThreads(1)
+    public void boundedSpscOffer(Queues q, Offers c) {
+        c.count(q.spsc.offer(ONE));
+    }
+
+    @Benchmark
+    @Group("boundedSpsc")
+    @GroupThreads(1)
+    public void boundedSpscPoll(Queues q, Polls c) {
+        c.count(q.spsc.poll() != null, q);
     }
 
     @Benchmark
