@@ -34,13 +34,16 @@ import java.util.function.LongSupplier;
  * not tie up workers; it parks only when there is nothing to help with. An untimed join elsewhere
  * runs the task on the calling thread if no worker has taken it yet (never any other task; not
  * inside an active {@link CancelScope}, nor once the pool is shut down), and otherwise parks; the
- * task then sees the caller's thread, as {@code ForkJoinTask.join} does (ADR 0049). Joins honour
- * the ambient {@link CancelScope} and interrupts, as braid waits do.
+ * task then sees the caller's thread, as {@code ForkJoinTask.join} does (ADR 0049), but it still
+ * runs in the pool: {@link WorkStealingPool#shutdownNow()} interrupts the caller's thread for it,
+ * and the pool does not terminate before it ends (ADR 0071). Joins honour the ambient {@link
+ * CancelScope} and interrupts, as braid waits do.
  *
- * <p>{@link #cancel()} stops a task that has not started; a running task is not interrupted. A
- * joiner of a cancelled task gets a {@link CancelledException}. The handle is also a {@link Future}
- * for code written against {@code java.util.concurrent}: {@link #get()} wraps a failure in {@link
- * ExecutionException} instead.
+ * <p>{@link #cancel()} stops a task that has not started; a running task is not interrupted (the
+ * futures of {@link WorkStealingPool#asExecutorService()} differ: they follow {@link
+ * java.util.concurrent.FutureTask}'s contract, ADR 0071). A joiner of a cancelled task gets a
+ * {@link CancelledException}. The handle is also a {@link Future} for code written against {@code
+ * java.util.concurrent}: {@link #get()} wraps a failure in {@link ExecutionException} instead.
  *
  * @param <T> the task's result type
  */
@@ -49,7 +52,8 @@ public final class TaskHandle<T> implements Future<T> {
      * Implementation notes
      *
      * State. `status` decides who runs the task: NEW -> RUNNING (a worker claimed it) or NEW ->
-     * CANCELLED, each by one CAS, so a task that sits in two queues at once (a drained slot racing
+     * CANCELLED, each by one CAS (and, for the ExecutorService view only, RUNNING -> CANCELLING /
+     * INTERRUPTING -> CANCELLED / INTERRUPTED: see cancelRunning, ADR 0071), so a task that sits in two queues at once (a drained slot racing
      * its owner) still runs at most once. `waiters` decides who waits: null, a Waiter stack, or
      * DONE, as in JoinHandle. The result fields are written plainly before the volatile swap to
      * DONE, which publishes them; joiners read them after seeing DONE with an acquire load.

@@ -80,6 +80,10 @@ public final class WorkStealingPool implements AutoCloseable {
      * Liveness. Sleeping follows Idle's no-lost-wake-up protocol; a join helps before it parks;
      * termination needs every worker asleep, so a worker parked in a join delays it until the task
      * it waits for is done.
+     *
+     * Inline runs. A task that an outside joiner runs on its own thread (ADR 0049) holds a slot
+     * of InlineRunners meanwhile: shutdownNow() interrupts it and termination waits for it (ADR
+     * 0071).
      */
 
     static final int RUNNING = 0;
