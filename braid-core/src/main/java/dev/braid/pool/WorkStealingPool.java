@@ -633,8 +633,11 @@ public final class WorkStealingPool implements AutoCloseable {
 
     /**
      * A view of this pool as an {@link ExecutorService}, for existing code and {@code
-     * CompletableFuture.supplyAsync(supplier, executor)}. Its futures are {@link TaskHandle}s;
-     * shutting the view down shuts the pool down.
+     * CompletableFuture.supplyAsync(supplier, executor)}; shutting the view down shuts the pool
+     * down. Its {@code submit} futures follow {@link java.util.concurrent.FutureTask}'s contract,
+     * not {@link TaskHandle}'s: {@code cancel(true)} on a running task returns {@code true}, marks
+     * it cancelled, interrupts the thread running it, and makes every {@code get()} throw {@link
+     * CancellationException} at once, dropping the body's result (ADR 0071).
      *
      * @return the view
      */
