@@ -52,11 +52,12 @@ public final class TaskHandle<T> implements Future<T> {
      * Implementation notes
      *
      * State. `status` decides who runs the task: NEW -> RUNNING (a worker claimed it) or NEW ->
-     * CANCELLED, each by one CAS (and, for the ExecutorService view only, RUNNING -> CANCELLING /
-     * INTERRUPTING -> CANCELLED / INTERRUPTED: see cancelRunning, ADR 0071), so a task that sits in two queues at once (a drained slot racing
-     * its owner) still runs at most once. `waiters` decides who waits: null, a Waiter stack, or
-     * DONE, as in JoinHandle. The result fields are written plainly before the volatile swap to
-     * DONE, which publishes them; joiners read them after seeing DONE with an acquire load.
+     * CANCELLED, each by one CAS, so a task that sits in two queues at once (a drained slot racing
+     * its owner) still runs at most once. For the ExecutorService view only, a running task may
+     * also go RUNNING -> CANCELLING or INTERRUPTING -> CANCELLED or INTERRUPTED (cancelRunning,
+     * ADR 0071). `waiters` decides who waits: null, a Waiter stack, or DONE, as in JoinHandle. The
+     * result fields are written plainly before the volatile swap to DONE, which publishes them;
+     * joiners read them after seeing DONE with an acquire load.
      *
      * Helping. A join on a worker of the same pool runs Worker.helpUntil, which pops and steals
      * while the task is unfinished and then falls back to the parking wait below.
