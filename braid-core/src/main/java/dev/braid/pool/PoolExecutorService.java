@@ -6,15 +6,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 /**
  * The {@link java.util.concurrent.ExecutorService} view of a {@link WorkStealingPool}: submissions
- * become pool tasks whose {@link TaskHandle}s are the futures; rejection after shutdown is a {@link
- * PoolClosedException}, a {@link java.util.concurrent.RejectedExecutionException}.
+ * become pool tasks; rejection after shutdown is a {@link PoolClosedException}, a {@link
+ * java.util.concurrent.RejectedExecutionException}.
+ *
+ * <p>The futures {@code submit} returns follow {@link FutureTask}'s contract, not {@link
+ * TaskHandle}'s (ADR 0071): {@code cancel(true)} on a running task returns {@code true}, marks it
+ * cancelled, interrupts the thread running it, and every {@code get()} then throws {@link
+ * java.util.concurrent.CancellationException} at once; what the body returns or throws afterwards
+ * is dropped. {@code cancel(false)} does the same without the interrupt. This is what code written
+ * for a {@code ThreadPoolExecutor} expects ({@code f.get(timeout)}, then {@code f.cancel(true)}),
+ * and what the view's {@code invokeAll}/{@code invokeAny} do.
  */
 final class PoolExecutorService extends AbstractExecutorService {
     private final WorkStealingPool pool;
@@ -30,22 +40,66 @@ final class PoolExecutorService extends AbstractExecutorService {
 
     @Override
     public Future<?> submit(Runnable task) {
-        return pool.submit(Args.notNull(task, "task"));
+        return new ViewFuture<>(pool.submit(Args.notNull(task, "task")));
     }
 
     @Override
     public <T> Future<T> submit(Runnable task, T result) {
         Args.notNull(task, "task");
-        return pool.submit(
-                () -> {
-                    task.run();
-                    return result;
-                });
+        return new ViewFuture<>(
+                pool.submit(
+                        () -> {
+                            task.run();
+                            return result;
+                        }));
     }
 
     @Override
     public <T> Future<T> submit(Callable<T> task) {
-        return pool.submit(Args.notNull(task, "task"));
+        return new ViewFuture<>(pool.submit(Args.notNull(task, "task")));
+    }
+
+    /**
+     * A task's future as the view hands it out: the handle's, except that {@code cancel} also stops
+     * a running task ({@link TaskHandle#cancelRunning}).
+     */
+    private static final class ViewFuture<T> implements Future<T> {
+        private final TaskHandle<T> handle;
+
+        ViewFuture(TaskHandle<T> handle) {
+            this.handle = handle;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return handle.cancelRunning(mayInterruptIfRunning);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return handle.isCancelled();
+        }
+
+        @Override
+        public boolean isDone() {
+            return handle.isDone();
+        }
+
+        @Override
+        public T get() throws InterruptedException, ExecutionException {
+            return handle.get();
+        }
+
+        @Override
+        public T get(long timeout, TimeUnit unit)
+                throws InterruptedException, ExecutionException, TimeoutException {
+            return handle.get(timeout, unit);
+        }
+
+        @Override
+        public String toString() {
+            return handle.toString();
+        }
     }
 
     @Override

@@ -34,13 +34,16 @@ import java.util.function.LongSupplier;
  * not tie up workers; it parks only when there is nothing to help with. An untimed join elsewhere
  * runs the task on the calling thread if no worker has taken it yet (never any other task; not
  * inside an active {@link CancelScope}, nor once the pool is shut down), and otherwise parks; the
- * task then sees the caller's thread, as {@code ForkJoinTask.join} does (ADR 0049). Joins honour
- * the ambient {@link CancelScope} and interrupts, as braid waits do.
+ * task then sees the caller's thread, as {@code ForkJoinTask.join} does (ADR 0049), but it still
+ * runs in the pool: {@link WorkStealingPool#shutdownNow()} interrupts the caller's thread for it,
+ * and the pool does not terminate before it ends (ADR 0071). Joins honour the ambient {@link
+ * CancelScope} and interrupts, as braid waits do.
  *
- * <p>{@link #cancel()} stops a task that has not started; a running task is not interrupted. A
- * joiner of a cancelled task gets a {@link CancelledException}. The handle is also a {@link Future}
- * for code written against {@code java.util.concurrent}: {@link #get()} wraps a failure in {@link
- * ExecutionException} instead.
+ * <p>{@link #cancel()} stops a task that has not started; a running task is not interrupted (the
+ * futures of {@link WorkStealingPool#asExecutorService()} differ: they follow {@link
+ * java.util.concurrent.FutureTask}'s contract, ADR 0071). A joiner of a cancelled task gets a
+ * {@link CancelledException}. The handle is also a {@link Future} for code written against {@code
+ * java.util.concurrent}: {@link #get()} wraps a failure in {@link ExecutionException} instead.
  *
  * @param <T> the task's result type
  */
@@ -50,9 +53,11 @@ public final class TaskHandle<T> implements Future<T> {
      *
      * State. `status` decides who runs the task: NEW -> RUNNING (a worker claimed it) or NEW ->
      * CANCELLED, each by one CAS, so a task that sits in two queues at once (a drained slot racing
-     * its owner) still runs at most once. `waiters` decides who waits: null, a Waiter stack, or
-     * DONE, as in JoinHandle. The result fields are written plainly before the volatile swap to
-     * DONE, which publishes them; joiners read them after seeing DONE with an acquire load.
+     * its owner) still runs at most once. For the ExecutorService view only, a running task may
+     * also go RUNNING -> CANCELLING or INTERRUPTING -> CANCELLED or INTERRUPTED (cancelRunning,
+     * ADR 0071). `waiters` decides who waits: null, a Waiter stack, or DONE, as in JoinHandle. The
+     * result fields are written plainly before the volatile swap to DONE, which publishes them;
+     * joiners read them after seeing DONE with an acquire load.
      *
      * Helping. A join on a worker of the same pool runs Worker.helpUntil, which pops and steals
      * while the task is unfinished and then falls back to the parking wait below.
@@ -64,11 +69,17 @@ public final class TaskHandle<T> implements Future<T> {
     static final int NEW = 0;
     static final int RUNNING = 1;
     static final int CANCELLED = 2;
+    // cancelling a running task, for the ExecutorService view only (ADR 0071): CANCELLING and
+    // INTERRUPTING are held while the canceller works, then end in CANCELLED or INTERRUPTED
+    static final int CANCELLING = 3;
+    static final int INTERRUPTING = 4;
+    static final int INTERRUPTED = 5;
 
     private static final Object DONE = new Object();
     private static final int SPINS = 128;
     private static final VarHandle STATUS;
     private static final VarHandle WAITERS;
+    private static final VarHandle RUNNER;
     private static final CancellationSource CANCELLED_SOURCE = new CancellationSource();
 
     static {
@@ -76,6 +87,7 @@ public final class TaskHandle<T> implements Future<T> {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATUS = l.findVarHandle(TaskHandle.class, "status", int.class);
             WAITERS = l.findVarHandle(TaskHandle.class, "waiters", Object.class);
+            RUNNER = l.findVarHandle(TaskHandle.class, "runner", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -108,7 +120,8 @@ public final class TaskHandle<T> implements Future<T> {
     private Object outcome;
 
     /**
-     * The thread that runs or ran the task (plain: compared only with the thread that wrote it).
+     * The thread that runs or ran the task (written opaque; read plainly only by the thread that
+     * wrote it, and opaque by a canceller that interrupts it).
      */
     private Thread runner;
 
@@ -138,7 +151,7 @@ public final class TaskHandle<T> implements Future<T> {
     /** Runs the claimed task on the calling worker and completes the handle. */
     @SuppressWarnings("unchecked")
     void runClaimed(String worker) {
-        runner = Thread.currentThread();
+        RUNNER.setOpaque(this, Thread.currentThread());
         T v = null;
         Throwable failure = null;
         try {
@@ -152,6 +165,67 @@ public final class TaskHandle<T> implements Future<T> {
             failure = t;
         }
         complete(v, failure, worker);
+        int s = (int) STATUS.getVolatile(this); // after the DONE swap: see cancelRunning
+        if (s != RUNNING) {
+            afterCancelledWhileRunning(s);
+        }
+    }
+
+    /**
+     * The runner's side of {@link #cancelRunning}: waits out a canceller still at work, so that its
+     * interrupt lands before this thread leaves the task, then clears that interrupt: it was meant
+     * for the task, not for what the thread does next.
+     */
+    private void afterCancelledWhileRunning(int s) {
+        while (s == CANCELLING || s == INTERRUPTING) {
+            Rt.spinWait();
+            s = (int) STATUS.getVolatile(this);
+        }
+        if (s == INTERRUPTED) {
+            Thread.interrupted();
+        }
+    }
+
+    /**
+     * Cancels the task even if it runs (the {@link java.util.concurrent.FutureTask} contract, for
+     * the {@code ExecutorService} view only; ADR 0071): a task not started is cancelled as by
+     * {@link #tryCancel}; a running one is marked cancelled, its thread interrupted if {@code
+     * interrupt}, and its joiners released at once with a cancellation (the body's outcome is then
+     * dropped). Returns false if the task had finished.
+     */
+    boolean cancelRunning(boolean interrupt) {
+        Rt.yieldPoint(Op.RMW, this);
+        while (true) {
+            int s = (int) STATUS.getVolatile(this);
+            if (s == NEW) {
+                if (tryCancel()) {
+                    return true;
+                }
+                continue; // claimed meanwhile
+            }
+            if (s != RUNNING || isFinished()) {
+                return false;
+            }
+            if (!STATUS.compareAndSet(this, RUNNING, interrupt ? INTERRUPTING : CANCELLING)) {
+                continue;
+            }
+            // Dekker with runClaimed: it swaps DONE, then reads the status; this wrote the status,
+            // now reads DONE. If it finished first, back out: its outcome stands.
+            if (WAITERS.getVolatile(this) == DONE) {
+                STATUS.setVolatile(this, RUNNING);
+                return false;
+            }
+            if (interrupt) {
+                Thread t;
+                while ((t = (Thread) RUNNER.getOpaque(this)) == null) {
+                    Rt.spinWait(); // claimed, runClaimed not yet entered
+                }
+                Rt.interrupt(t); // the runner waits for the end of INTERRUPTING to leave the task
+            }
+            STATUS.setVolatile(this, interrupt ? INTERRUPTED : CANCELLED);
+            releaseWaiters();
+            return true;
+        }
     }
 
     private T runRunnable() {
@@ -194,6 +268,10 @@ public final class TaskHandle<T> implements Future<T> {
             scope.childFailed(this, failure); // before DONE: a closer that sees DONE sees it
         }
         Rt.yieldPoint(Op.RMW, this);
+        releaseWaiters();
+    }
+
+    private void releaseWaiters() {
         Object head = WAITERS.getAndSet(this, DONE); // volatile: publishes the result fields
         for (Waiter w = head instanceof Waiter h ? h : null; w != null; w = w.next) {
             Thread t = w.thread;
@@ -221,7 +299,8 @@ public final class TaskHandle<T> implements Future<T> {
      */
     @Override
     public boolean isCancelled() {
-        return (int) STATUS.getAcquire(this) == CANCELLED;
+        int s = (int) STATUS.getAcquire(this);
+        return s == CANCELLED || s == INTERRUPTED;
     }
 
     /**
@@ -430,31 +509,45 @@ public final class TaskHandle<T> implements Future<T> {
                 || CancelScope.current().isActive()) {
             return false;
         }
-        // take it out of the injector if it is a shard's oldest element (the usual case for a
-        // joiner that joins in submission order), so that no worker later takes a stale copy
-        // (ADR 0070): a backlog of stale copies kept the workers busy while fresh submissions
-        // waited behind it
-        pool.injector.removeIfOldest(this);
-        if (!claim()) {
-            return false;
-        }
+        // run in the pool, not beside it (ADR 0071): take an inline slot, so that shutdownNow()
+        // interrupts this thread and the pool does not terminate before the task ends, then
+        // re-check the run state: a shutdown that this read misses sees the slot
         Thread me = Thread.currentThread();
-        boolean hooked = pool.hasHooks();
-        if (hooked) {
-            pool.hookBefore(me, this);
+        int slot = pool.inline.enter(me);
+        if (slot < 0) {
+            return false; // every slot taken: park, a worker runs it
         }
-        WorkStealingPool outer = Worker.RUN_BY_JOINER.get();
-        Worker.RUN_BY_JOINER.set(pool); // so that close() inside the task still fails fast
         try {
-            runClaimed(me.getName());
+            if (!pool.isRunningSeqCst()) {
+                return false; // the task is still queued: the shutting-down workers run it
+            }
+            // take it out of the injector if it is a shard's oldest element (the usual case for a
+            // joiner that joins in submission order), so that no worker later takes a stale copy
+            // (ADR 0070): a backlog of stale copies kept the workers busy while fresh submissions
+            // waited behind it
+            pool.injector.removeIfOldest(this);
+            if (!claim()) {
+                return false;
+            }
+            boolean hooked = pool.hasHooks();
+            if (hooked) {
+                pool.hookBefore(me, this);
+            }
+            WorkStealingPool outer = Worker.RUN_BY_JOINER.get();
+            Worker.RUN_BY_JOINER.set(pool); // so that close() inside the task still fails fast
+            try {
+                runClaimed(me.getName());
+            } finally {
+                Worker.RUN_BY_JOINER.set(outer);
+            }
+            pool.countJoinerRun();
+            if (hooked) {
+                pool.hookAfter(me, this);
+            }
+            return true;
         } finally {
-            Worker.RUN_BY_JOINER.set(outer);
+            pool.inline.exit(slot, me);
         }
-        pool.countJoinerRun();
-        if (hooked) {
-            pool.hookAfter(me, this);
-        }
-        return true;
     }
 
     /** Uninterruptible join for fork/join: returns the value or throws PanicException. */
@@ -566,7 +659,7 @@ public final class TaskHandle<T> implements Future<T> {
 
     @SuppressWarnings("unchecked") // outcome holds a T unless it is a Failure
     private T result() {
-        if ((int) STATUS.getAcquire(this) == CANCELLED) {
+        if (settledStatus() != RUNNING) {
             throw CANCELLED_SOURCE.token().toException();
         }
         if (outcome instanceof Failure f) {
@@ -580,13 +673,35 @@ public final class TaskHandle<T> implements Future<T> {
 
     @SuppressWarnings("unchecked") // outcome holds a T unless it is a Failure
     private T futureResult() throws ExecutionException {
-        if ((int) STATUS.getAcquire(this) == CANCELLED) {
-            throw new CancellationException("the task was cancelled before it started");
+        int s = settledStatus();
+        if (s != RUNNING) {
+            throw new CancellationException(
+                    s == CANCELLED && runnerUnset()
+                            ? "the task was cancelled before it started"
+                            : "the task was cancelled");
         }
         if (outcome instanceof Failure f) {
             throw new ExecutionException(f.cause());
         }
         return (T) outcome;
+    }
+
+    /**
+     * The status of a finished task: RUNNING (it ran), CANCELLED or INTERRUPTED. A reader that saw
+     * DONE from the runner while a canceller is between its two steps waits for its verdict, so
+     * every joiner sees the same outcome.
+     */
+    private int settledStatus() {
+        int s = (int) STATUS.getAcquire(this);
+        while (s == CANCELLING || s == INTERRUPTING) {
+            Rt.spinWait();
+            s = (int) STATUS.getAcquire(this);
+        }
+        return s;
+    }
+
+    private boolean runnerUnset() {
+        return RUNNER.getOpaque(this) == null;
     }
 
     /** The failure, valid once finished; null if none. */

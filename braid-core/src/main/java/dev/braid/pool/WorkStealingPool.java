@@ -80,6 +80,10 @@ public final class WorkStealingPool implements AutoCloseable {
      * Liveness. Sleeping follows Idle's no-lost-wake-up protocol; a join helps before it parks;
      * termination needs every worker asleep, so a worker parked in a join delays it until the task
      * it waits for is done.
+     *
+     * Inline runs. A task that an outside joiner runs on its own thread (ADR 0049) holds a slot
+     * of InlineRunners meanwhile: shutdownNow() interrupts it and termination waits for it (ADR
+     * 0071).
      */
 
     static final int RUNNING = 0;
@@ -89,6 +93,8 @@ public final class WorkStealingPool implements AutoCloseable {
     final Worker[] workers;
     final Injector injector;
     final Idle idle;
+    final InlineRunners inline; // outside joiners running a task inline (ADR 0071)
+    private volatile boolean terminated; // sticky: see isTerminated()
     private final String name;
     private static final PoolHooks NO_HOOKS = new PoolHooks() {};
 
@@ -111,6 +117,7 @@ public final class WorkStealingPool implements AutoCloseable {
             workers[i] = new Worker(this, i);
         }
         this.idle = new Idle(workers);
+        this.inline = new InlineRunners(b.parallelism);
         for (Worker w : workers) {
             JoinHandle<Void> h =
                     Threads.builder()
@@ -431,9 +438,10 @@ public final class WorkStealingPool implements AutoCloseable {
 
     /**
      * Stops the pool: cancels every task that has not started (their joiners get a {@link
-     * CancellationException}), interrupts the workers running tasks, and lets workers exit once
-     * their current task ends. Does not wait. A task body that implements {@link CancelAware} is
-     * told of its cancellation.
+     * CancellationException}), interrupts the threads running tasks (workers, and outside joiners
+     * running the task they join, see {@link TaskHandle#join()}), and lets workers exit once their
+     * current task ends. Does not wait. A task body that implements {@link CancelAware} is told of
+     * its cancellation.
      *
      * @return the tasks that never started, cancelled
      */
@@ -459,6 +467,7 @@ public final class WorkStealingPool implements AutoCloseable {
                 Rt.interrupt(t);
             }
         }
+        inline.interruptAll(); // after the STOP store: a joiner that saw RUNNING is in a slot
         idle.wakeAll();
         return dropped;
     }
@@ -470,8 +479,9 @@ public final class WorkStealingPool implements AutoCloseable {
     }
 
     /**
-     * Waits until every worker has exited (after {@link #shutdown()} or {@link #shutdownNow()}), at
-     * most {@code timeout}; a timeout of zero or less does not wait.
+     * Waits until every worker has exited and no task of the pool runs in an outside joiner (after
+     * {@link #shutdown()} or {@link #shutdownNow()}), at most {@code timeout}; a timeout of zero or
+     * less does not wait.
      *
      * @param timeout how long to wait
      * @return {@code true} if the pool terminated, {@code false} if the timeout passed first
@@ -497,6 +507,16 @@ public final class WorkStealingPool implements AutoCloseable {
             if (!h.join(d).isFinished()) {
                 return false;
             }
+        }
+        // a task run inline by its joiner (rare at shutdown): poll, backing off to 1 ms
+        for (long pause = 1_000; !isTerminated(); pause = Math.min(1_000_000, pause * 2)) {
+            if (d.isExpired()) {
+                return false;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            Rt.parkUntil(this, Math.min(d.nanoTime(), Rt.nanoTime() + pause));
         }
         return true;
     }
@@ -554,16 +574,26 @@ public final class WorkStealingPool implements AutoCloseable {
     }
 
     /**
-     * Whether every worker has exited.
+     * Whether every worker has exited and no task of the pool still runs in an outside joiner.
      *
      * @return {@code true} once the pool has terminated
      */
     public boolean isTerminated() {
+        if (terminated) {
+            return true;
+        }
         for (JoinHandle<Void> h : threads) {
             if (!h.isFinished()) {
                 return false;
             }
         }
+        // workers first, then the inline slots: a joiner that saw RUNNING registered before the
+        // shutdown, so it is visible here; one that registers later backs out without running,
+        // hence the sticky flag (its transient slot must not make the answer flip back)
+        if (inline.running() != 0) {
+            return false;
+        }
+        terminated = true;
         return true;
     }
 
@@ -603,8 +633,11 @@ public final class WorkStealingPool implements AutoCloseable {
 
     /**
      * A view of this pool as an {@link ExecutorService}, for existing code and {@code
-     * CompletableFuture.supplyAsync(supplier, executor)}. Its futures are {@link TaskHandle}s;
-     * shutting the view down shuts the pool down.
+     * CompletableFuture.supplyAsync(supplier, executor)}; shutting the view down shuts the pool
+     * down. Its {@code submit} futures follow {@link java.util.concurrent.FutureTask}'s contract,
+     * not {@link TaskHandle}'s: {@code cancel(true)} on a running task returns {@code true}, marks
+     * it cancelled, interrupts the thread running it, and makes every {@code get()} throw {@link
+     * CancellationException} at once, dropping the body's result (ADR 0071).
      *
      * @return the view
      */
@@ -625,6 +658,7 @@ public final class WorkStealingPool implements AutoCloseable {
                         ? "TERMINATED"
                         : s == RUNNING ? "RUNNING" : s == SHUTDOWN ? "SHUTDOWN" : "STOPPING";
         PoolMetrics m = metrics();
+        int inlineNow = inline.running();
         return "WorkStealingPool["
                 + name
                 + ", "
@@ -633,6 +667,7 @@ public final class WorkStealingPool implements AutoCloseable {
                 + m.parallelism()
                 + ", active="
                 + m.activeWorkers()
+                + (inlineNow == 0 ? "" : ", inline=" + inlineNow)
                 + ", searching="
                 + m.searchingWorkers()
                 + ", injector="
@@ -656,6 +691,11 @@ public final class WorkStealingPool implements AutoCloseable {
 
     boolean isRunning() {
         return runState.load(Ordering.RELAXED) == RUNNING;
+    }
+
+    /** As {@link #isRunning()}, sequentially consistent: read after taking an inline slot. */
+    boolean isRunningSeqCst() {
+        return runState.load(Ordering.SEQ_CST) == RUNNING;
     }
 
     /** Whether any queue a worker could take from holds a task (a peek, not a take). */

@@ -83,6 +83,7 @@ class DurationRuleTest {
     private static final WorkStealingPool pool =
             WorkStealingPool.builder().parallelism(1).namePrefix("duration-rule").build();
     private static dev.braid.pool.TaskHandle<Void> poolTask;
+    private static java.util.concurrent.Future<Void> viewTask; // queued behind poolTask
 
     @BeforeAll
     static void holdEverything() throws Exception {
@@ -105,6 +106,13 @@ class DurationRuleTest {
                             release.await();
                             return null;
                         });
+        viewTask =
+                pool.asExecutorService()
+                        .submit(
+                                () -> {
+                                    release.await();
+                                    return null;
+                                });
     }
 
     @AfterAll
@@ -336,6 +344,18 @@ class DurationRuleTest {
                         d -> {
                             try {
                                 poolTask.get(d.toNanos(), TimeUnit.NANOSECONDS);
+                                return false;
+                            } catch (TimeoutException expected) {
+                                return true;
+                            }
+                        }));
+        rows.add(
+                new Row(
+                        "PoolExecutorService$ViewFuture.get(long, TimeUnit)", // ADR 0071
+                        "unit",
+                        d -> {
+                            try {
+                                viewTask.get(d.toNanos(), TimeUnit.NANOSECONDS);
                                 return false;
                             } catch (TimeoutException expected) {
                                 return true;

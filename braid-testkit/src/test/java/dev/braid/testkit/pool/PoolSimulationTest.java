@@ -213,4 +213,60 @@ class PoolSimulationTest {
                             pool.close();
                         });
     }
+
+    /**
+     * A task that its outside joiner runs inline is a task of the pool (ADR 0071): a close() racing
+     * it returns only after it has finished. The joiner takes an inline slot before it re-reads the
+     * run state and termination reads the slots after the workers exited; with the slot check
+     * planted away, close() returns while the task is between its two stores.
+     */
+    @Test
+    void aTaskRunInlineByItsJoinerFinishesBeforeThePoolTerminates() {
+        Simulation.builder()
+                .seed(27)
+                .strategy(Strategy.PCT)
+                .schedules(SCHEDULES / 2)
+                .build()
+                .check(
+                        () -> {
+                            WorkStealingPool pool =
+                                    WorkStealingPool.builder().parallelism(1).build();
+                            AtomicI32 started = new AtomicI32();
+                            AtomicI32 finished = new AtomicI32();
+                            JoinHandle<Integer> joiner =
+                                    Threads.builder()
+                                            .name("joiner")
+                                            .spawn(
+                                                    () -> {
+                                                        TaskHandle<Integer> h;
+                                                        try {
+                                                            h =
+                                                                    pool.submit(
+                                                                            () ->
+                                                                                    twoStores(
+                                                                                            started,
+                                                                                            finished));
+                                                        } catch (PoolClosedException e) {
+                                                            return -1;
+                                                        }
+                                                        return h.join();
+                                                    });
+                            while (started.load(Ordering.SEQ_CST) == 0 && !joiner.isFinished()) {
+                                WorkStealingPool.yieldNow(); // close while the task may run
+                            }
+                            pool.close();
+                            boolean startedBefore = started.load(Ordering.SEQ_CST) == 1;
+                            boolean finishedBefore = finished.load(Ordering.SEQ_CST) == 1;
+                            assertThat(!startedBefore || finishedBefore)
+                                    .as("terminated while a task of the pool ran")
+                                    .isTrue();
+                            assertThat(joiner.join()).isIn(7, -1);
+                        });
+    }
+
+    static int twoStores(AtomicI32 first, AtomicI32 second) {
+        first.store(1, Ordering.SEQ_CST);
+        second.store(1, Ordering.SEQ_CST);
+        return 7;
+    }
 }
