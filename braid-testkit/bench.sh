@@ -22,5 +22,8 @@ fi
 cp="braid-core/target/classes:braid-testkit/target/classes:braid-testkit/target/test-classes"
 # --add-opens: each engine gets a carrier of its own (ADR 0063); BENCH_CARRIER=shared runs the
 # simulated threads on the JDK's shared pool instead, for an A/B.
-exec "$BRAID_JAVA" --add-opens java.base/java.lang=ALL-UNNAMED \
+# -Djdk.trackAllThreads=false: the JDK otherwise adds every virtual thread to one global set at
+# start and removes it at exit, which parallel engines contend on (docs/perf/testkit.md, night of
+# 2026-12-04); BENCH_TRACK=true restores the JDK default for an A/B.
+exec "$BRAID_JAVA" --add-opens java.base/java.lang=ALL-UNNAMED -Djdk.trackAllThreads="${BENCH_TRACK:-false}" \
   -Dbraid.testkit.carrier="${BENCH_CARRIER:-own}" -cp "$cp" dev.braid.testkit.bench.BugBenchmark "$@"
