@@ -78,17 +78,23 @@ public class ChannelBurst {
             case "braid", "braidBlocking" -> {
                 channel = Channel.bounded(1024);
                 kind = 0;
-                loop = impl.equals("braid") ? this::braidSpin : this::braidBlocking;
+                loop =
+                        impl.equals("braid")
+                                ? () -> spin(() -> channel.tryRecv().isReceived())
+                                : this::braidBlocking;
             }
             case "mpmc" -> {
                 mpmc = new MpmcArrayQueue<>(1024);
                 kind = 1;
-                loop = this::mpmcSpin;
+                loop = () -> spin(() -> mpmc.poll() != null);
             }
             case "abq", "abqBlocking" -> {
                 abq = new ArrayBlockingQueue<>(1024);
                 kind = 2;
-                loop = impl.equals("abq") ? this::abqSpin : this::abqBlocking;
+                loop =
+                        impl.equals("abq")
+                                ? () -> spin(() -> abq.poll() != null)
+                                : this::abqBlocking;
             }
             default -> throw new IllegalArgumentException("impl: unknown " + impl);
         }
@@ -144,10 +150,11 @@ public class ChannelBurst {
         return target;
     }
 
-    private void braidSpin() {
+    /** The spinning consumer: {@code took} is one non-blocking poll, true if it took an element. */
+    private void spin(java.util.function.BooleanSupplier took) {
         long n = 0;
         while (!stop) {
-            if (channel.tryRecv().isReceived()) {
+            if (took.getAsBoolean()) {
                 taken.lazySet(++n);
             } else {
                 Thread.onSpinWait();
@@ -164,28 +171,6 @@ public class ChannelBurst {
                 return; // interrupted or closed at tear-down
             }
             taken.lazySet(++n);
-        }
-    }
-
-    private void mpmcSpin() {
-        long n = 0;
-        while (!stop) {
-            if (mpmc.poll() != null) {
-                taken.lazySet(++n);
-            } else {
-                Thread.onSpinWait();
-            }
-        }
-    }
-
-    private void abqSpin() {
-        long n = 0;
-        while (!stop) {
-            if (abq.poll() != null) {
-                taken.lazySet(++n);
-            } else {
-                Thread.onSpinWait();
-            }
         }
     }
 

@@ -373,7 +373,7 @@ class ChannelLeakAuditTest {
         return ch.core.senders.size() + ch.core.receivers.size() + ch.core.readers.size();
     }
 
-    static void assertNoEntries(Channel<?> ch) throws ReflectiveOperationException {
+    static void assertNoEntries(Channel<?> ch) {
         assertThat(entries(ch)).as("wait-list entries of " + ch).isZero();
         assertThat(ch.blockedSenders() + ch.blockedReceivers()).as(ch.toString()).isZero();
     }
