@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * One engine's own carrier: a platform thread that runs the continuations of one run's simulated
@@ -29,10 +30,14 @@ final class Carrier implements Executor {
      * plain virtual threads on the shared pool, as before: results are the same either way (the
      * baton decides who runs, not the carrier), only the speed differs.
      *
-     * Queue. execute() appends to one concurrent queue; from another thread than the carrier (the
-     * controller starting the root or tearing a run down, the JDK's timer and unblocker threads)
-     * it also unparks the carrier. (From the carrier itself, i.e. an unpark by the running
-     * simulated thread, the JDK has switched to the carrier's identity before it submits.)
+     * Queue. execute() appends to one concurrent queue and unparks the drainer only while it
+     * sleeps (sleep(): the drainer sets `sleeping`, re-checks the queue, parks; execute() appends,
+     * then reads `sleeping` -- both volatile, so one of them sees the other and no wake-up is
+     * lost). A busy drainer polls the queue anyway, so the common case -- the running simulated
+     * thread hands the baton to another one on the same carrier -- costs no unpark at all. (An
+     * unpark per hand-off, which JDK 25 made since it submits with the virtual thread's identity,
+     * not the carrier's, went through the VM's thread-list handle at every step and was the one
+     * hot spot that two engines of one JVM shared: docs/perf/testkit.md, 2026-12-04 late.)
      *
      * Pinning. A simulated thread that parks while it cannot unmount (inside a class's static
      * initializer, or under a native frame) parks the carrier thread itself, and the continuation
@@ -69,6 +74,9 @@ final class Carrier implements Executor {
 
     private static final ThreadLocal<Carrier> OWN = new ThreadLocal<>();
 
+    /** Every carrier that may still count live threads (pruned as carriers are made). */
+    private static final ConcurrentLinkedQueue<Carrier> ALL = new ConcurrentLinkedQueue<>();
+
     private static final ThreadLocal<Carrier> INLINE = new ThreadLocal<>();
 
     private static final long HELPER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -86,6 +94,12 @@ final class Carrier implements Executor {
      */
     private volatile long started;
 
+    /** Simulated threads of this carrier's runs that have started and not ended. */
+    final AtomicInteger liveThreads = new AtomicInteger();
+
+    /** The drainer is parked, or about to park, in {@link #sleep}: execute() must unpark it. */
+    private volatile boolean sleeping;
+
     private long startedAtLastCheck = -1;
 
     private Carrier(boolean inline) {
@@ -95,6 +109,10 @@ final class Carrier implements Executor {
         } else {
             startOwnThread("braid-carrier-" + Thread.currentThread().getName());
         }
+        // a carrier whose drainer has ended and that counts no thread will never count one again
+        ALL.removeIf(
+                c -> c.liveThreads.get() == 0 && c.drainer.getState() == Thread.State.TERMINATED);
+        ALL.add(this);
     }
 
     private void startOwnThread(String name) {
@@ -145,6 +163,15 @@ final class Carrier implements Executor {
         c = new Carrier(inline); // starts BUSY
         slot.set(c);
         return c;
+    }
+
+    /** Simulated threads alive on all carriers (see Engine.liveThreads). */
+    static int liveThreads() {
+        int n = 0;
+        for (Carrier c : ALL) {
+            n += c.liveThreads.get();
+        }
+        return n;
     }
 
     /** Whether no continuation waits to run. */
@@ -204,10 +231,41 @@ final class Carrier implements Executor {
     @Override
     public void execute(Runnable task) {
         queue.add(task);
-        Thread d = drainer;
-        if (Thread.currentThread() != d) {
-            LockSupport.unpark(d);
+        if (sleeping) {
+            Thread d = drainer;
+            if (Thread.currentThread() != d) {
+                LockSupport.unpark(d);
+            }
         }
+    }
+
+    /**
+     * Parks the calling drainer for at most {@code nanos} unless a continuation is queued or {@code
+     * awake} holds; {@link #execute} and {@link #wake} wake it early (each sets `sleeping` before
+     * it checks, the waker changes the state before it reads `sleeping`). May return spuriously, as
+     * any park.
+     */
+    void sleep(Object blocker, long nanos, BooleanSupplier awake) {
+        sleeping = true;
+        try {
+            if (queue.isEmpty() && !awake.getAsBoolean()) {
+                LockSupport.parkNanos(blocker, nanos);
+            }
+        } finally {
+            sleeping = false;
+        }
+    }
+
+    /** Unparks the drainer if it sleeps (its {@code awake} condition may have become true). */
+    void wake() {
+        if (sleeping) {
+            LockSupport.unpark(drainer);
+        }
+    }
+
+    /** Whether {@code thread} runs this carrier's queue (an inline carrier of that worker). */
+    boolean drainedBy(Thread thread) {
+        return inline && drainer == thread;
     }
 
     /**
@@ -263,7 +321,7 @@ final class Carrier implements Executor {
                 state.set(s); // work arrived as it retired: keep going
                 continue;
             }
-            LockSupport.parkNanos(this, IDLE_NANOS);
+            sleep(this, IDLE_NANOS, () -> false);
         }
     }
 }

@@ -48,7 +48,7 @@ public final class Engine {
 
     /** Simulated threads of all runs that have started and not yet ended (0 between runs). */
     public static int liveThreads() {
-        return Scheduler.LIVE_THREADS.intValue();
+        return Scheduler.LIVE_THREADS.intValue() + Carrier.liveThreads();
     }
 
     /**
@@ -223,7 +223,8 @@ public final class Engine {
                 Thread.yield();
             }
             if (carrier.isIdle() && !(run.concluded() && run.alive.get() == 0)) {
-                LockSupport.parkNanos(run, INLINE_PARK_NANOS);
+                carrier.sleep(
+                        run, INLINE_PARK_NANOS, () -> run.concluded() && run.alive.get() == 0);
             }
             interrupted |= Thread.interrupted();
         }

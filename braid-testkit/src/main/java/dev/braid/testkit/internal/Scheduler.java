@@ -72,9 +72,11 @@ final class Scheduler {
     static final ScopedValue<Task> CURRENT = ScopedValue.newInstance();
 
     /**
-     * Simulated threads alive in all runs of this JVM, for tests that check a run cleaned up. A
-     * LongAdder, not an AtomicInteger: parallel engines each touch it at every spawn and thread
-     * end, and it is read only between runs.
+     * Simulated threads alive in the runs of this JVM that have no carrier of their own (the JDK's
+     * shared pool), for tests that check a run cleaned up; threads on a carrier are counted by
+     * their carrier (Carrier.liveThreads), on a line only that engine writes. A count every engine
+     * wrote at every spawn and thread end was one of the lines parallel engines fought over (a
+     * virtual thread's first LongAdder contention also draws a probe from JVM-global counters).
      */
     static final LongAdder LIVE_THREADS = new LongAdder();
 
@@ -108,6 +110,12 @@ final class Scheduler {
     /** Builds the simulated threads: on the engine's own carrier, or on the JDK's shared pool. */
     private final Thread.Builder.OfVirtual threads;
 
+    /** The carrier whose drainer is the controller (an inline run), or null. */
+    private final Carrier inlineCarrier;
+
+    /** The carrier that counts this run's live threads, or null (then LIVE_THREADS does). */
+    private final Carrier counter;
+
     Scheduler(
             Strategy strategy,
             long maxSteps,
@@ -115,6 +123,8 @@ final class Scheduler {
             RunSettings settings,
             Carrier carrier) {
         this.threads = carrier != null ? carrier.builder() : Thread.ofVirtual();
+        this.inlineCarrier = carrier != null && carrier.drainedBy(controller) ? carrier : null;
+        this.counter = carrier;
         this.strategy = strategy;
         this.maxSteps = maxSteps;
         this.settings = settings;
@@ -434,7 +444,11 @@ final class Scheduler {
         tasks.add(t);
         strategy.onSpawn(t.id);
         alive.incrementAndGet();
-        LIVE_THREADS.increment();
+        if (counter != null) {
+            counter.liveThreads.incrementAndGet();
+        } else {
+            LIVE_THREADS.increment();
+        }
         return t;
     }
 
@@ -456,12 +470,29 @@ final class Scheduler {
                             } catch (SimAbort abort) {
                                 // concluded while finishing
                             } finally {
-                                LIVE_THREADS.decrement();
+                                if (counter != null) {
+                                    counter.liveThreads.decrementAndGet();
+                                } else {
+                                    LIVE_THREADS.decrement();
+                                }
                                 if (alive.decrementAndGet() == 0) {
-                                    LockSupport.unpark(controller);
+                                    wakeController();
                                 }
                             }
                         });
+    }
+
+    /**
+     * The last simulated thread has ended. An inline controller is the carrier's drainer and sees
+     * that itself unless it sleeps, so it is unparked only then (an unpark of a platform thread
+     * goes through the VM's thread list, which the engines of one JVM share).
+     */
+    private void wakeController() {
+        if (inlineCarrier != null) {
+            inlineCarrier.wake();
+        } else {
+            LockSupport.unpark(controller);
+        }
     }
 
     private void finished(Task t, Throwable failure) {

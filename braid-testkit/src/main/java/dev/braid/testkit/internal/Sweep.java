@@ -8,6 +8,7 @@ import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Runs schedules 1.. of a randomized exploration on one or more worker threads, each an independent
@@ -18,7 +19,8 @@ final class Sweep {
     /*
      * Implementation notes
      *
-     * Algorithm. Workers claim schedule indexes in increasing order from one counter (next). A
+     * Algorithm. Workers claim schedule indexes in increasing order from one counter (next), CLAIM
+     * at a time (a block runs in order; one shared increment per block, not per schedule). A
      * failure at index f lowers `failed` (the smallest failing index so far, CAS) and workers stop
      * claiming indexes above it; the ones they already claimed below it still run. When all
      * workers are done, every index below the smallest failing one has run and passed, so the
@@ -31,8 +33,10 @@ final class Sweep {
      *
      * State. The engine keeps all per-run state in its Scheduler and routes seam calls by a
      * ScopedValue bound on each simulated thread, so runs on different controller threads do not
-     * meet; Rt's simulator is installed once per JVM and is stateless. Shared here: the counters
-     * (atomics) and the failure (written under the CAS winner's index, read after join).
+     * meet; Rt's simulator is installed once per JVM and is stateless. Shared here: the claim
+     * counter (once per block), `done` (a LongAdder: each worker thread adds to its own cell),
+     * `failed` (read per schedule, written only at a failure) and the failure (written under the
+     * CAS winner's index, read after join).
      *
      * Workers. Each worker is a platform thread that is the controller and the carrier of its runs
      * (Engine.runInline, ADR 0068), also with parallelism 1, so a schedule never wakes another
@@ -46,6 +50,9 @@ final class Sweep {
 
     static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+    /** Indexes a worker claims at once. */
+    private static final int CLAIM = 8;
+
     private final Explorer explorer;
     private final int schedules;
     private final int workers;
@@ -53,7 +60,7 @@ final class Sweep {
     private final int shards;
     private final boolean progress;
     private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger done = new AtomicInteger();
+    private final LongAdder done = new LongAdder();
     private final AtomicInteger failed = new AtomicInteger(Integer.MAX_VALUE);
     private final ConcurrentHashMap<Integer, SimResult> byIndex = new ConcurrentHashMap<>();
     private volatile boolean stop;
@@ -73,7 +80,7 @@ final class Sweep {
 
     /** Schedules run by this sweep. */
     int ran() {
-        return done.get();
+        return done.intValue();
     }
 
     /** Schedules of this shard up to and including the failure, counting schedule 0. */
@@ -99,7 +106,7 @@ final class Sweep {
         long start = System.nanoTime();
         Phaser live = new Phaser(1); // this thread's party; each worker registers its own
         for (int w = 0; w < workers; w++) {
-            startWorker(live, "braid-explore-" + w);
+            startWorker(live, "braid-explore-" + w, new int[] {0, 0});
         }
         int phase = live.arrive();
         long report = start + PROGRESS_NANOS;
@@ -135,9 +142,10 @@ final class Sweep {
 
     /**
      * Starts a worker: a platform thread that claims schedules and is the carrier of their runs
-     * (one engine, one thread: ADR 0068).
+     * (one engine, one thread: ADR 0068), beginning with the claimed indexes {@code block[0]} up to
+     * {@code block[1]} (m values; empty when equal).
      */
-    private void startWorker(Phaser live, String name) {
+    private void startWorker(Phaser live, String name, int[] block) {
         live.register();
         Thread.ofPlatform()
                 .name(name)
@@ -145,8 +153,8 @@ final class Sweep {
                 .start(
                         () -> {
                             try {
-                                while (work(live, name)) {
-                                    // claims the next index
+                                while (work(live, name, block)) {
+                                    // runs the next claimed index
                                 }
                             } catch (Engine.Superseded e) {
                                 return; // the rescuer recorded the run and took over our party
@@ -158,9 +166,16 @@ final class Sweep {
                         });
     }
 
-    /** Claims and runs one schedule; false when there is nothing left to claim. */
-    private boolean work(Phaser live, String name) {
-        int m = next.getAndIncrement();
+    /**
+     * Runs the next index of the worker's block (claiming one if spent); false when none is left.
+     */
+    private boolean work(Phaser live, String name, int[] block) {
+        if (block[0] == block[1]) {
+            int first = next.getAndAdd(CLAIM);
+            block[0] = first;
+            block[1] = first + CLAIM;
+        }
+        int m = block[0]++;
         int i = index(m);
         if (stop || m < 0 || i < 0 || i >= schedules || i > failed.get()) {
             return false;
@@ -170,9 +185,10 @@ final class Sweep {
                         i,
                         rescued -> {
                             // a simulated thread holds this worker: report its run, go on with
-                            // a new worker, and give up this one's party
+                            // a new worker (it takes over the rest of the block), and give up
+                            // this one's party
                             record(i, rescued);
-                            startWorker(live, name + "+");
+                            startWorker(live, name + "+", new int[] {block[0], block[1]});
                             live.arriveAndDeregister();
                         });
         record(i, r);
@@ -180,7 +196,7 @@ final class Sweep {
     }
 
     private void record(int i, SimResult r) {
-        done.incrementAndGet();
+        done.increment();
         if (r.isFailure()) {
             byIndex.put(i, r);
             int f;
@@ -194,7 +210,7 @@ final class Sweep {
         if (!progress) {
             return;
         }
-        int n = done.get() + 1;
+        int n = done.intValue() + 1;
         double perSecond = n / (elapsedNanos / 1e9);
         int f = failed.get() == Integer.MAX_VALUE ? 0 : 1;
         PrintStream err = System.err;

@@ -4,6 +4,7 @@ import dev.braid.testkit.SimResult;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -35,6 +36,16 @@ final class Watchdog {
      *
      * Lifetime. The thread starts with the first watch and ends after IDLE_NANOS without any, so
      * nothing lingers after a test class.
+     *
+     * Nothing shared per schedule. Each controller thread has one Slot, registered once (the first
+     * watch on that thread) and dropped by the watchdog once its thread has ended; a run's watch is
+     * then a write to the caller's own slot. (A queue of watches that every run added itself to,
+     * and a lock taken per run, bounced between the engines' cores at every schedule: two engines
+     * on two cores ran 1.2x the schedules/s of one, while two JVMs ran 2x.) Ending is race-free
+     * without a per-watch lock: watch() writes its slot, then reads THREAD; the idle watchdog,
+     * under LOCK, clears THREAD, then reads every slot, and goes on if it finds a watch. With both
+     * sides volatile, at least one sees the other: either the watchdog sees the slot, or watch()
+     * sees no thread and, under LOCK, starts one once the ending watchdog has decided.
      */
 
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -47,14 +58,28 @@ final class Watchdog {
     private static final int DONE = 1;
     private static final int RESCUED = 2;
 
-    private static final ConcurrentLinkedQueue<Watch> WATCHES = new ConcurrentLinkedQueue<>();
+    /** One slot per controller thread that has run under watch and not yet been seen ended. */
+    private static final ConcurrentLinkedQueue<Slot> SLOTS = new ConcurrentLinkedQueue<>();
+
+    private static final ThreadLocal<Slot> OWN = new ThreadLocal<>();
     private static final Object LOCK = new Object();
-    private static Thread thread; // guarded by LOCK
+    private static volatile Thread thread; // written under LOCK
+
+    /** A controller thread's place in the watch list, and the run it is watched for now. */
+    private static final class Slot {
+        private final Thread owner;
+        private final AtomicReference<Watch> current = new AtomicReference<>();
+
+        Slot(Thread owner) {
+            this.owner = owner;
+        }
+    }
 
     private Watchdog() {}
 
     /** One inline run under watch. */
     static final class Watch {
+        private final Slot slot;
         private final Scheduler run;
         private final Carrier carrier;
         private final long watchNanos;
@@ -69,12 +94,14 @@ final class Watchdog {
         private long compensated = System.nanoTime();
 
         private Watch(
+                Slot slot,
                 Scheduler run,
                 Carrier carrier,
                 long watchNanos,
                 long teardownNanos,
                 Thread controller,
                 Consumer<SimResult> rescuer) {
+            this.slot = slot;
             this.run = run;
             this.carrier = carrier;
             this.watchNanos = watchNanos;
@@ -91,7 +118,7 @@ final class Watchdog {
          * controller must then drop it).
          */
         boolean finish() {
-            WATCHES.remove(this);
+            slot.current.compareAndSet(this, null);
             return state.compareAndSet(RUNNING, DONE);
         }
 
@@ -117,7 +144,7 @@ final class Watchdog {
                 concludedAt = t;
             } else if (t - concludedAt >= teardownNanos + RESCUE_SLACK_NANOS
                     && state.compareAndSet(RUNNING, RESCUED)) {
-                WATCHES.remove(this);
+                slot.current.compareAndSet(this, null);
                 carrier.abandon();
                 rescuer.accept(run.result(run.alive.get()));
             }
@@ -137,15 +164,60 @@ final class Watchdog {
             long watchNanos,
             long teardownNanos,
             Consumer<SimResult> rescuer) {
-        Watch w =
-                new Watch(run, carrier, watchNanos, teardownNanos, Thread.currentThread(), rescuer);
-        WATCHES.add(w);
-        synchronized (LOCK) {
-            if (thread == null) {
-                thread = Thread.ofPlatform().name("braid-watchdog").daemon().start(Watchdog::loop);
+        Thread self = Thread.currentThread();
+        Slot slot = OWN.get();
+        if (slot == null) {
+            slot = new Slot(self);
+            OWN.set(slot);
+            SLOTS.add(slot);
+        }
+        Watch w = new Watch(slot, run, carrier, watchNanos, teardownNanos, self, rescuer);
+        slot.current.set(w);
+        if (thread == null) {
+            synchronized (LOCK) {
+                if (thread == null) {
+                    thread =
+                            Thread.ofPlatform()
+                                    .name("braid-watchdog")
+                                    .daemon()
+                                    .start(Watchdog::loop);
+                }
             }
         }
         return w;
+    }
+
+    /** Checks every current watch; drops the slots of ended threads; whether any run is watched. */
+    private static boolean checkAll(long t) {
+        boolean any = false;
+        for (Slot s : SLOTS) {
+            Watch w = s.current.get();
+            if (w == null) {
+                if (!s.owner.isAlive()) {
+                    SLOTS.remove(s);
+                }
+                continue;
+            }
+            any = true;
+            try {
+                w.check(t);
+            } catch (RuntimeException | Error e) {
+                // a rescuer that fails must not stop the watch of every other run
+                Thread.currentThread()
+                        .getUncaughtExceptionHandler()
+                        .uncaughtException(Thread.currentThread(), e);
+            }
+        }
+        return any;
+    }
+
+    private static boolean anyWatched() {
+        for (Slot s : SLOTS) {
+            if (s.current.get() != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void loop() {
@@ -153,26 +225,15 @@ final class Watchdog {
         while (true) {
             LockSupport.parkNanos(Watchdog.class, POLL_NANOS);
             long t = System.nanoTime();
-            if (WATCHES.isEmpty()) {
-                if (t - idleSince >= IDLE_NANOS) {
-                    synchronized (LOCK) {
-                        if (WATCHES.isEmpty()) {
-                            thread = null;
-                            return;
-                        }
+            if (checkAll(t)) {
+                idleSince = t;
+            } else if (t - idleSince >= IDLE_NANOS) {
+                synchronized (LOCK) {
+                    thread = null; // first, so that a watch() now either is seen below or sees null
+                    if (!anyWatched()) {
+                        return;
                     }
-                }
-                continue;
-            }
-            idleSince = t;
-            for (Watch w : WATCHES) {
-                try {
-                    w.check(t);
-                } catch (RuntimeException | Error e) {
-                    // a rescuer that fails must not stop the watch of every other run
-                    Thread.currentThread()
-                            .getUncaughtExceptionHandler()
-                            .uncaughtException(Thread.currentThread(), e);
+                    thread = Thread.currentThread();
                 }
             }
         }

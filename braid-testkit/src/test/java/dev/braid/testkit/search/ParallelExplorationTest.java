@@ -7,6 +7,8 @@ import dev.braid.testkit.SimBody;
 import dev.braid.testkit.Simulation;
 import dev.braid.testkit.Strategy;
 import dev.braid.testkit.internal.Engine;
+import dev.braid.thread.JoinHandle;
+import dev.braid.thread.Threads;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
@@ -118,5 +120,32 @@ class ParallelExplorationTest {
         assertThat(shared.schedulesRun()).isEqualTo(own.schedulesRun());
         assertThat(shared.failure().orElseThrow().schedule())
                 .isEqualTo(own.failure().orElseThrow().schedule());
+    }
+
+    @Test
+    void liveThreadsCountsTheThreadsOfRunsInFlightOnEveryCarrier() {
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        SimBody body =
+                () -> {
+                    // the child looks while the root waits for it: both are alive
+                    JoinHandle<Boolean> child = Threads.spawn(() -> seen.add(Engine.liveThreads()));
+                    child.join();
+                };
+        for (String carrier : new String[] {"own", "shared"}) {
+            seen.clear();
+            System.setProperty("braid.testkit.carrier", carrier);
+            try {
+                assertThat(base(4).schedules(200).parallelism(2).build().explore(body).passed())
+                        .isTrue();
+            } finally {
+                System.clearProperty("braid.testkit.carrier");
+            }
+            // a run's own two at least (other engines' threads add to it)
+            assertThat(seen)
+                    .as(carrier)
+                    .isNotEmpty()
+                    .allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(2));
+            assertThat(Engine.liveThreads()).as(carrier).isZero();
+        }
     }
 }
