@@ -1,5 +1,6 @@
 package dev.braid.async;
 
+import dev.braid.internal.rt.Rt;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -54,8 +55,10 @@ final class InjectorQueue<E> {
      * Progress. Lock-free: an offer retries only when a consumer poisoned its slot or another
      * producer linked the next segment first; a poll retries only past poisoned or drained slots.
      *
-     * Simulation. Plain VarHandles, as the ConcurrentLinkedQueue it replaces (no yield points of
-     * its own): the scheduler's yield points around schedule and park are unchanged.
+     * Simulation. Plain VarHandles, as the ConcurrentLinkedQueue it replaces: the scheduler's
+     * yield points around schedule and park are unchanged. The one addition is the consumer's
+     * wait for a late store, through Rt.spinWait, a yield point under the testkit (where the
+     * scheduler waits one look only, so the producer gets a turn and schedules stay short).
      *
      * References. A. Morrison, Y. Afek, "Fast concurrent queues for x86 processors" (PPoPP 2013);
      * P. Ramalhete, A. Correia, FAAArrayQueue (Concurrency Freaks, 2016), the segment-per-array
@@ -204,7 +207,7 @@ final class InjectorQueue<E> {
                 // from its store: wait for it a moment rather than poison the slot, which would
                 // send the producer to a new index and use up segments faster
                 for (int k = 0; k < storeWait && SLOT.getVolatile(h.slots, i) == null; k++) {
-                    Thread.onSpinWait();
+                    Rt.spinWait(); // a yield point under the testkit: lets the producer store
                 }
                 Object x = SLOT.getAndSet(h.slots, i, TAKEN);
                 if (x != null) {

@@ -100,7 +100,10 @@ final class StealingScheduler implements TaskScheduler {
 
     private final TaskRegistry tasks;
     private final Worker[] workers;
-    private final InjectorQueue<RawTask<?>> injector = new InjectorQueue<>();
+    private final InjectorQueue<RawTask<?>>
+            injector = // one look for a late store under the testkit
+            new InjectorQueue<>(
+                            InjectorQueue.SEGMENT, Rt.simulating() ? 1 : InjectorQueue.STORE_WAIT);
     private final AtomicInteger searching = new AtomicInteger();
     private final AtomicInteger running;
     private final Runnable onTerminated;
