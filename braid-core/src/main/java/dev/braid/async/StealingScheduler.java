@@ -4,7 +4,6 @@ import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.sched.RunQueue;
 import dev.braid.thread.Threads;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -20,7 +19,7 @@ final class StealingScheduler implements TaskScheduler {
      *
      * Algorithm. tokio's multi-threaded scheduler, reduced to what braid's tasks need.
      * - Where a schedule goes. From a thread that is not one of this scheduler's workers: the
-     *   injector (a lock-free FIFO), then notify. From a worker: if the task is the one this worker
+     *   injector (a lock-free FIFO of array segments, one reference per task, ADR 0080), then notify. From a worker: if the task is the one this worker
      *   is running right now (it was woken during its own poll and RawTask re-queues it as the poll
      *   ends: a yield), to the back of the worker's local queue, so a yielding task
      *   lets every other runnable task go first. Otherwise into the worker's LIFO slot: the worker
@@ -101,7 +100,10 @@ final class StealingScheduler implements TaskScheduler {
 
     private final TaskRegistry tasks;
     private final Worker[] workers;
-    private final ConcurrentLinkedQueue<RawTask<?>> injector = new ConcurrentLinkedQueue<>();
+    private final InjectorQueue<RawTask<?>>
+            injector = // one look for a late store under the testkit
+            new InjectorQueue<>(
+                            InjectorQueue.SEGMENT, Rt.simulating() ? 1 : InjectorQueue.STORE_WAIT);
     private final AtomicInteger searching = new AtomicInteger();
     private final AtomicInteger running;
     private final Runnable onTerminated;

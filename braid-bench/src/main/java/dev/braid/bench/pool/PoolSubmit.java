@@ -1,5 +1,6 @@
 package dev.braid.bench.pool;
 
+import dev.braid.pool.PoolMetrics;
 import dev.braid.pool.TaskHandle;
 import dev.braid.pool.WorkStealingPool;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +28,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * 10,000 submissions from one outside thread, then await all of them: braid's pool against {@link
  * ForkJoinPool} and a fixed {@link ThreadPoolExecutor}, same parallelism. Each task adds to a
  * {@link LongAdder}. Issue 12's target: ≥ 1.0× FJP and ≥ 1.5× ThreadPoolExecutor.
+ *
+ * <p>With {@code -Dbraid.bench.poolStats=true} (passed to the fork, e.g. {@code -jvmArgsAppend
+ * -Dbraid.bench.poolStats=true}) each braid iteration prints, per operation (10,000 submissions and
+ * their joins), the workers' parks, the tasks the outside joiner ran itself (ADR 0049) and the
+ * joins that found their task not yet finished: the counts that tell braid's slow and fast modes
+ * apart (docs/perf/pool.md). Off by default: the counting costs a metrics read per iteration.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -67,10 +74,59 @@ public class PoolSubmit {
 
     private final Runnable work = sink::increment;
 
+    private static final boolean STATS = Boolean.getBoolean("braid.bench.poolStats");
+    private long ops;
+    private long unfinishedAtJoin;
+    private PoolMetrics before;
+
+    /** With braid.bench.poolStats: the counters at the start of an iteration. */
+    @Setup(Level.Iteration)
+    public void statsStart() {
+        if (STATS) {
+            ops = 0;
+            unfinishedAtJoin = 0;
+            before = braid.metrics();
+        }
+    }
+
+    /** With braid.bench.poolStats: prints the per-operation counts of the iteration. */
+    @TearDown(Level.Iteration)
+    public void statsEnd() {
+        if (!STATS || ops == 0) {
+            return;
+        }
+        PoolMetrics after = braid.metrics();
+        long parks = 0;
+        long workerRuns = 0;
+        for (int i = 0; i < after.workers().size(); i++) {
+            parks += after.workers().get(i).parks() - before.workers().get(i).parks();
+            workerRuns += after.workers().get(i).tasksRun() - before.workers().get(i).tasksRun();
+        }
+        long joinerRuns = after.tasksRun() - before.tasksRun() - workerRuns;
+        System.out.printf(
+                "%n[poolStats] ops=%d parks/op=%.1f joinerRuns/op=%.0f unfinishedAtJoin/op=%.0f"
+                        + " steals/op=%.1f%n",
+                ops,
+                (double) parks / ops,
+                (double) joinerRuns / ops,
+                (double) unfinishedAtJoin / ops,
+                (double) (after.steals() - before.steals()) / ops);
+    }
+
     @Benchmark
     public long braid() throws InterruptedException {
         for (int i = 0; i < tasks; i++) {
             braidHandles[i] = braid.submit(work);
+        }
+        if (STATS) {
+            ops++;
+            for (TaskHandle<?> h : braidHandles) {
+                if (!h.isFinished()) {
+                    unfinishedAtJoin++;
+                }
+                h.join();
+            }
+            return sink.sum();
         }
         for (TaskHandle<?> h : braidHandles) {
             h.join();

@@ -1,0 +1,193 @@
+package dev.braid.async;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The injector queue of ADR 0080: FIFO across segment boundaries, every element taken exactly once
+ * by racing consumers, and the emptiness check the scheduler's lost-wake-up argument needs (a
+ * completed offer is never reported empty).
+ */
+class InjectorQueueTest {
+
+    @Test
+    void firstInFirstOutAcrossSegments() {
+        InjectorQueue<Integer> q = new InjectorQueue<>(4, InjectorQueue.STORE_WAIT);
+        assertThat(q.isEmpty()).isTrue();
+        assertThat(q.poll()).isNull();
+        for (int round = 0; round < 3; round++) { // refills after draining, past several segments
+            for (int i = 0; i < 11; i++) {
+                q.offer(i);
+                assertThat(q.isEmpty()).isFalse();
+            }
+            for (int i = 0; i < 11; i++) {
+                assertThat(q.poll()).isEqualTo(i);
+            }
+            assertThat(q.poll()).isNull();
+            assertThat(q.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void anEmptyPollBurnsNoSlot() {
+        InjectorQueue<Integer> q = new InjectorQueue<>(2, InjectorQueue.STORE_WAIT);
+        for (int i = 0; i < 10; i++) {
+            assertThat(q.poll()).isNull(); // must not use up indices of the only segment
+        }
+        q.offer(7);
+        q.offer(8);
+        assertThat(q.poll()).isEqualTo(7);
+        assertThat(q.poll()).isEqualTo(8);
+        assertThat(q.isEmpty()).isTrue();
+    }
+
+    @Test
+    void nullIsRefusedAndTheQueueUnchanged() {
+        InjectorQueue<Integer> q = new InjectorQueue<>();
+        q.offer(1);
+        assertThatThrownBy(() -> q.offer(null)).isInstanceOf(NullPointerException.class);
+        assertThat(q.poll()).isEqualTo(1);
+        assertThat(q.poll()).isNull();
+        assertThatThrownBy(() -> new InjectorQueue<Integer>(0, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("segmentSize");
+    }
+
+    @Test
+    void racingProducersAndConsumersTakeEachElementExactlyOnceInEachProducersOrder()
+            throws Exception {
+        race(InjectorQueue.STORE_WAIT);
+    }
+
+    /** Without the consumer's wait, every early consumer poisons its slot: the retry path. */
+    @Test
+    void theSameWhenConsumersPoisonEverySlotTheyReachFirst() throws Exception {
+        race(0);
+    }
+
+    private static void race(int storeWait) throws Exception {
+        int producers = 3;
+        int consumers = 3;
+        int perProducer = 20_000;
+        InjectorQueue<Integer> q = new InjectorQueue<>(4, storeWait); // many segment hand-overs
+        AtomicIntegerArray seen = new AtomicIntegerArray(producers * perProducer);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int p = 0; p < producers; p++) {
+            int base = p * perProducer;
+            threads.add(
+                    Thread.ofPlatform()
+                            .start(
+                                    () -> {
+                                        await(start);
+                                        for (int i = 0; i < perProducer; i++) {
+                                            q.offer(base + i);
+                                        }
+                                    }));
+        }
+        java.util.concurrent.atomic.AtomicInteger taken =
+                new java.util.concurrent.atomic.AtomicInteger();
+        int total = producers * perProducer;
+        for (int c = 0; c < consumers; c++) {
+            threads.add(
+                    Thread.ofPlatform()
+                            .start(
+                                    () -> {
+                                        await(start);
+                                        int[] last = new int[producers];
+                                        java.util.Arrays.fill(last, -1);
+                                        long deadline = System.nanoTime() + 60_000_000_000L;
+                                        while (taken.get() < total) {
+                                            if (System.nanoTime() > deadline) {
+                                                failures.add( // a lost element: fail, not hang
+                                                        new AssertionError(
+                                                                "only "
+                                                                        + taken.get()
+                                                                        + " of "
+                                                                        + total
+                                                                        + " taken"));
+                                                return;
+                                            }
+                                            Integer x = q.poll();
+                                            if (x == null) {
+                                                Thread.onSpinWait();
+                                                continue;
+                                            }
+                                            taken.incrementAndGet();
+                                            seen.incrementAndGet(x);
+                                            int p = x / perProducer;
+                                            if (x <= last[p]) { // one consumer sees each
+                                                failures.add( // producer's elements in order
+                                                        new AssertionError(
+                                                                x + " after " + last[p]));
+                                            }
+                                            last[p] = x;
+                                        }
+                                    }));
+        }
+        start.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+        for (int i = 0; i < total; i++) {
+            assertThat(seen.get(i)).as("element %d taken once", i).isEqualTo(1);
+        }
+        assertThat(q.poll()).isNull();
+        assertThat(q.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aCompletedOfferIsNeverSeenEmptyByARacingCheck() throws Exception {
+        // the scheduler's Dekker argument: offer, then read a flag; set the flag, then isEmpty.
+        // Whatever the interleaving, one side must see the other's write
+        for (int round = 0; round < 500; round++) {
+            InjectorQueue<Integer> q = new InjectorQueue<>(2, InjectorQueue.STORE_WAIT);
+            q.offer(-1);
+            q.offer(-2);
+            q.poll();
+            q.poll(); // head segment now drained: the next offer links a new segment
+            java.util.concurrent.atomic.AtomicBoolean idle =
+                    new java.util.concurrent.atomic.AtomicBoolean();
+            boolean[] producerSawIdle = new boolean[1];
+            boolean[] consumerSawWork = new boolean[1];
+            CountDownLatch go = new CountDownLatch(1);
+            Thread producer =
+                    Thread.ofPlatform()
+                            .start(
+                                    () -> {
+                                        await(go);
+                                        q.offer(0);
+                                        producerSawIdle[0] = idle.get();
+                                    });
+            Thread consumer =
+                    Thread.ofPlatform()
+                            .start(
+                                    () -> {
+                                        await(go);
+                                        idle.set(true);
+                                        consumerSawWork[0] = !q.isEmpty();
+                                    });
+            go.countDown();
+            producer.join();
+            consumer.join();
+            assertThat(producerSawIdle[0] || consumerSawWork[0]).as("round %d", round).isTrue();
+            assertThat(q.isEmpty()).isFalse();
+        }
+    }
+
+    private static void await(CountDownLatch l) {
+        try {
+            l.await();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
