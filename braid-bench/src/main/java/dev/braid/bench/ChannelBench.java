@@ -270,6 +270,26 @@ public class ChannelBench {
         return handoff(braid(Channel.rendezvous()));
     }
 
+    /**
+     * {@link #rendezvousBraid} with 256 pre-park spins instead of 32 ({@code
+     * -Dbraid.channel.spins=256}, ADR 0083): the before and after of a longer spin in one run.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.spins=256"
+            })
+    public long rendezvousBraidSpins256() throws InterruptedException {
+        return rendezvousBraid();
+    }
+
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)

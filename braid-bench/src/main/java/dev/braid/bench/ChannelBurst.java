@@ -33,6 +33,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * take with the blocking call ({@code recv} / {@code take}): the consumer parks between bursts and
  * the first element of each burst must wake it, which is what a channel's user normally writes.
  * Compare each style with its own kind.
+ *
+ * <p>{@code braidOrNull} is {@code braid} with the consumer on {@code tryRecvOrNull} (no result
+ * object: the shape of {@code mpmc.poll() != null}); {@code braid}'s {@code tryRecv} allocates its
+ * 16-byte {@code Received} per element in this loop ({@code -prof gc}).
+ *
+ * <p>{@code braidTailFirst} is {@code braid} with {@code -Dbraid.channel.pollTrail=false} (the poll
+ * of ADR 0074, before ADR 0082), set in this fork before the channel class loads: the before and
+ * after of ADR 0082 in one JMH run.
  */
 @Fork(
         value = 1,
@@ -47,7 +55,15 @@ public class ChannelBurst {
     private static final Integer ONE = 1;
 
     /** Which queue, and how its consumer takes. */
-    @Param({"braid", "mpmc", "abq", "braidBlocking", "abqBlocking"})
+    @Param({
+        "braid",
+        "mpmc",
+        "abq",
+        "braidBlocking",
+        "abqBlocking",
+        "braidTailFirst",
+        "braidOrNull"
+    })
     public String impl;
 
     /** Elements per burst (the suite's 100). */
@@ -74,14 +90,19 @@ public class ChannelBurst {
                     "burst must be in 1..1024 (capacity 1024): " + burst);
         }
         Runnable loop;
+        if (impl.equals("braidTailFirst")) { // before ADR 0082, read when SlotRing is initialised
+            System.setProperty("braid.channel.pollTrail", "false");
+        }
         switch (impl) {
-            case "braid", "braidBlocking" -> {
+            case "braid", "braidBlocking", "braidTailFirst", "braidOrNull" -> {
                 channel = Channel.bounded(1024);
                 kind = 0;
                 loop =
-                        impl.equals("braid")
-                                ? () -> spin(() -> channel.tryRecv().isReceived())
-                                : this::braidBlocking;
+                        switch (impl) {
+                            case "braidBlocking" -> this::braidBlocking;
+                            case "braidOrNull" -> () -> spin(() -> channel.tryRecvOrNull() != null);
+                            default -> () -> spin(() -> channel.tryRecv().isReceived());
+                        };
             }
             case "mpmc" -> {
                 mpmc = new MpmcArrayQueue<>(1024);

@@ -40,8 +40,12 @@ public class ChannelChain {
     static final int ELEMENTS = 1_000;
     static final Integer ONE = 1;
 
-    /** Which channels: braid's or jox's. */
-    @Param({"braid", "jox"})
+    /**
+     * Which channels: braid's or jox's; {@code braidVirtualSpins} is braid with {@code
+     * -Dbraid.channel.virtualSpins=true} (virtual threads spin before they yield and park, as
+     * before ADR 0083), set in this fork before the channel classes load.
+     */
+    @Param({"braid", "jox", "braidVirtualSpins"})
     public String impl;
 
     /** Capacity of every link: 0 (rendezvous) or 16 (buffered). */
@@ -60,9 +64,12 @@ public class ChannelChain {
 
     @Setup(Level.Trial)
     public void setUp() {
+        if ("braidVirtualSpins".equals(impl)) {
+            System.setProperty("braid.channel.virtualSpins", "true");
+        }
         links = new Link[LINKS + 1];
         for (int i = 0; i <= LINKS; i++) {
-            links[i] = "braid".equals(impl) ? braid(capacity) : jox(capacity);
+            links[i] = impl.startsWith("braid") ? braid(capacity) : jox(capacity);
         }
         for (int i = 0; i < LINKS; i++) {
             Link in = links[i];

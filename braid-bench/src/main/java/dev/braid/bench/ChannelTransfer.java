@@ -172,6 +172,38 @@ public class ChannelTransfer {
         boundedBraidPoll(q, c);
     }
 
+    // the same with ADR 0074's tail-first poll (before ADR 0082), for an A/B in one run
+
+    @Benchmark
+    @Group("boundedBraidTailFirst")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.pollTrail=false"
+            })
+    public void boundedBraidTailFirstOffer(Queues q, Offers c) {
+        boundedBraidOffer(q, c);
+    }
+
+    @Benchmark
+    @Group("boundedBraidTailFirst")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.pollTrail=false"
+            })
+    public void boundedBraidTailFirstPoll(Queues q, Polls c) {
+        boundedBraidPoll(q, c);
+    }
+
     @Benchmark
     @Group("boundedMpmc")
     @GroupThreads(1)

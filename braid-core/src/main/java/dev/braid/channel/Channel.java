@@ -372,6 +372,12 @@ public final class Channel<T> implements Sender<T>, Receiver<T> {
     }
 
     @Override
+    public T tryRecvOrNull() {
+        Object x = core.tryRecv();
+        return x == ChannelCore.EMPTY || x == ChannelCore.CLOSED ? null : cast(x);
+    }
+
+    @Override
     public RecvRegistration registerRecv(ChannelWaker waker) {
         Args.notNull(waker, "waker");
         return new RecvRegistration(core, core.registerReader(waker));
@@ -530,17 +536,6 @@ public final class Channel<T> implements Sender<T>, Receiver<T> {
             return new RecvResult.Closed<>(Optional.ofNullable(core.cause()));
         }
         return new RecvResult.Received<>(cast(x));
-    }
-
-    /**
-     * A non-blocking receive without a result object, for the queue view's {@code poll}: the
-     * element, or null if the channel is empty or closed. ({@link #tryRecv}'s {@code Received} is
-     * scalar-replaced only where the JIT sees no merge with the empty result; a consumer that
-     * branches on both allocates it per element.)
-     */
-    T pollOrNull() {
-        Object x = core.tryRecv();
-        return x == ChannelCore.EMPTY || x == ChannelCore.CLOSED ? null : cast(x);
     }
 
     @SuppressWarnings("unchecked")

@@ -63,7 +63,7 @@ final class ChannelQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
 
     @Override
     public T poll() {
-        return ch.pollOrNull(); // no RecvResult or Optional per element
+        return ch.tryRecvOrNull(); // no RecvResult or Optional per element
     }
 
     @Override

@@ -38,6 +38,11 @@ final class ChannelReceiver<T> implements Receiver<T> {
     }
 
     @Override
+    public T tryRecvOrNull() {
+        return ch.tryRecvOrNull();
+    }
+
+    @Override
     public RecvRegistration registerRecv(ChannelWaker waker) {
         return ch.registerRecv(waker);
     }

@@ -67,6 +67,18 @@ final class SlotRing extends GatedRing {
      * t - h at the moment it read t). A hint that lets an op through sends it down the
      * original path, which re-checks everything on the slot's seq.
      *
+     * Which line a poll reads first (ADR 0082). A consumer that trails its producer closely (a
+     * burst to a spinning consumer: the queue holds 0-2 elements) uses up its tail hint on every
+     * element; reading tail first then costs a miss on the line the producer CASes for every
+     * element, and the producer's next CAS a miss back. So a poll whose hint is used up reads the
+     * slot's seq first when the previous poll found an element (the slot is then usually
+     * published, and the poll never touches tail: the order of Vyukov's and JCTools' poll), and
+     * reads tail first when the previous poll missed (a consumer spinning on an empty ring keeps
+     * ADR 0074's one-line miss). The mode is tailCache's sign: a missing poll stores -1 ("the
+     * last poll missed", still never above the real tail), a read of tail that finds elements
+     * stores it as usual. Answers do not depend on the mode: empty is still only answered on a
+     * fresh read of tail. -Dbraid.channel.pollTrail=false restores the tail-first poll.
+     *
      * Memory ordering. Element writes happen-before the release store of seq, which the
      * consumer reads with acquire before reading the element: send happens-before the recv
      * that returns the element. The locked primitives publish the same way; clearing the gate
@@ -88,6 +100,14 @@ final class SlotRing extends GatedRing {
      */
     static final boolean CACHE =
             Boolean.parseBoolean(System.getProperty("braid.channel.ringCache", "true"));
+
+    /**
+     * Whether a poll whose tail hint is used up looks at its slot before the producers' counter
+     * when the previous poll found an element (ADR 0082); {@code -Dbraid.channel.pollTrail=false}
+     * restores ADR 0074's tail-first poll, for an A/B in one benchmark run.
+     */
+    static final boolean TRAIL =
+            Boolean.parseBoolean(System.getProperty("braid.channel.pollTrail", "true"));
 
     private final Object[] items;
     private final long[] seqs;
@@ -159,14 +179,19 @@ final class SlotRing extends GatedRing {
             if ((h & SLOW) != 0) {
                 return GATED_MARK;
             }
-            if (CACHE && h >= tailCache) { // empty as far as we know: look at tail once
+            int i = index(h);
+            if (CACHE
+                    && h >= tailCache // no element known to be there: tail or the slot first?
+                    && (!TRAIL || tailCache < 0 || (long) SEQ.getAcquire(seqs, i) != h + 1)) {
                 long t = (long) TAIL.getVolatile(this) & ~SLOW;
                 if (t <= h) {
-                    return null; // without touching the slot's line
+                    if (TRAIL && tailCache >= 0) {
+                        tailCache = -1; // "the last poll missed": read only tail while empty
+                    }
+                    return null; // after one read of the producers' line
                 }
                 tailCache = t;
             }
-            int i = index(h);
             long d = (long) SEQ.getAcquire(seqs, i) - (h + 1);
             if (d == 0) {
                 if (HEAD.compareAndSet(this, h, h + 1)) {

@@ -32,17 +32,37 @@ final class Waiter {
      * Pre-park spinning of a blocking operation: this many {@link Rt#spinWait()}s, then {@link
      * #PARK_YIELDS} {@link Rt#yieldNow()}s, each followed by a retry (as sync's Waiter does). A
      * partner on another core answers within a microsecond, where a park and unpark cost several.
+     * {@code -Dbraid.channel.spins=N} sets it (ADR 0083), for an A/B in one benchmark run.
      */
-    static final int PARK_SPINS = 32;
+    static final int PARK_SPINS = Math.max(0, Integer.getInteger("braid.channel.spins", 32));
 
     static final int PARK_YIELDS = 8;
 
     /**
-     * The pre-park budget: {@link #PARK_SPINS} + {@link #PARK_YIELDS} retries, none under the
-     * testkit (where a retry would only lengthen every schedule).
+     * Whether spinning can help at all: with one processor the partner cannot run while this thread
+     * spins, so the budget is then the yields alone (ADR 0083).
+     */
+    static final boolean MULTI_CORE = Runtime.getRuntime().availableProcessors() > 1;
+
+    /**
+     * Whether a virtual thread spins too; by default it only yields (ADR 0083): a spinning virtual
+     * thread holds its carrier, which the partner it waits for may need, where a yield hands the
+     * carrier over. {@code -Dbraid.channel.virtualSpins=true} restores the spins.
+     */
+    static final boolean VIRTUAL_SPINS =
+            Boolean.parseBoolean(System.getProperty("braid.channel.virtualSpins", "false"));
+
+    /**
+     * The pre-park budget: {@link #PARK_SPINS} + {@link #PARK_YIELDS} retries; only the yields on
+     * one processor and on a virtual thread (unless {@link #VIRTUAL_SPINS}); none under the testkit
+     * (where a retry would only lengthen every schedule).
      */
     static int spinBudget() {
-        return Rt.sim() == null ? PARK_SPINS + PARK_YIELDS : 0;
+        if (Rt.sim() != null) {
+            return 0;
+        }
+        boolean spin = MULTI_CORE && (VIRTUAL_SPINS || !Thread.currentThread().isVirtual());
+        return spin ? PARK_SPINS + PARK_YIELDS : PARK_YIELDS;
     }
 
     /** One pre-park pause, with {@code left} more retries to go: spins first, then yields. */

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A non-blocking operation that misses (empty, full) or a timed one that times out returns a shared
- * constant, on every flavor: the miss path allocates no result object.
+ * constant, on every flavor: the miss path allocates no result object. {@code tryRecvOrNull} has no
+ * result object at all (its allocation is measured by ChannelBurst's {@code braidOrNull} with
+ * {@code -prof gc}: the module cannot read java.management here).
  */
 class ChannelTryMissTest {
 
@@ -47,5 +49,23 @@ class ChannelTryMissTest {
         assertThat(first).isInstanceOf(SendResult.Full.class);
         assertThat(ch.trySend(3)).isSameAs(first);
         assertThat(ch.tryRecv().orElseThrow()).isEqualTo(1);
+    }
+
+    @Test
+    void tryRecvOrNullTakesWhatTryRecvWouldAndAnswersNullForEmptyAndForClosedAndDrained() {
+        for (Channel<Integer> ch : flavors()) {
+            assertThat(ch.tryRecvOrNull()).as("%s empty", ch).isNull();
+            if (ch.capacity() == 0) {
+                continue; // nothing can be buffered; the waker send path is the contract suite's
+            }
+            assertThat(ch.trySend(7).isSent()).isTrue();
+            ch.close(new IllegalStateException("done"));
+            assertThat(ch.receiver().tryRecvOrNull())
+                    .as("%s buffered after close", ch)
+                    .isEqualTo(7);
+            assertThat(ch.isClosed()).isTrue();
+            assertThat(ch.tryRecvOrNull()).as("%s closed and drained", ch).isNull();
+            assertThat(ch.tryRecv()).isInstanceOf(RecvResult.Closed.class);
+        }
     }
 }

@@ -116,6 +116,42 @@ class ChannelsGuideTest {
     }
 
     @Test
+    void aPollingConsumerWithoutResultObjects() throws Exception {
+        Channel<Job> jobs = Channel.bounded(4);
+        Thread producer =
+                Thread.ofPlatform()
+                        .start(
+                                () -> {
+                                    for (int i = 1; i <= 50; i++) {
+                                        try {
+                                            jobs.send(new Job(i));
+                                        } catch (InterruptedException e) {
+                                            return;
+                                        }
+                                    }
+                                    jobs.close();
+                                });
+        // --- docs/channels.md, "Allocation" (a hot polling consumer)
+        while (true) {
+            Job j = jobs.tryRecvOrNull(); // no result object
+            if (j != null) {
+                run(j);
+            } else if (jobs.isClosed()) {
+                j = jobs.tryRecvOrNull(); // an element sent before the close may have arrived since
+                if (j == null) {
+                    break; // closed and drained
+                }
+                run(j);
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        producer.join();
+        assertThat(ran).hasSize(50).first().isEqualTo(new Job(1));
+        assertThat(ran).last().isEqualTo(new Job(50));
+    }
+
+    @Test
     void closeAndCancel() throws Exception {
         List<Integer> undelivered = new ArrayList<>();
         Channel<Integer> ch =
