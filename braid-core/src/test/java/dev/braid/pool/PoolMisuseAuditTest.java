@@ -110,10 +110,12 @@ class PoolMisuseAuditTest {
         WorkStealingPool one = WorkStealingPool.builder().parallelism(1).namePrefix("one").build();
         try {
             AtomicReference<TaskHandle<Object>> a = new AtomicReference<>();
+            CountDownLatch started = new CountDownLatch(1);
             CountDownLatch go = new CountDownLatch(1);
             a.set(
                     one.submit(
                             () -> {
+                                started.countDown();
                                 go.await();
                                 TaskHandle<Object> c = one.submit(() -> a.get().join());
                                 try {
@@ -122,6 +124,11 @@ class PoolMisuseAuditTest {
                                     return expected.getCause();
                                 }
                             }));
+            // A must be on the worker before this thread joins it: a join that finds A still queued
+            // runs it here (ADR 0070), and then C, on the worker, joins A running on this thread --
+            // a cycle across two threads, not a join of a frame below on the same stack (the
+            // guide says braid does not detect that; it hung this test once under load)
+            assertThat(started.await(LIMIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
             go.countDown();
             Object out = assertTimeoutPreemptively(LIMIT, () -> a.get().join());
             assertThat(out).isInstanceOf(IllegalStateException.class).hasFieldOrProperty("message");
