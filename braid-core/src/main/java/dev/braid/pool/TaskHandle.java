@@ -45,9 +45,12 @@ import java.util.function.LongSupplier;
  * {@link CancelledException}. The handle is also a {@link Future} for code written against {@code
  * java.util.concurrent}: {@link #get()} wraps a failure in {@link ExecutionException} instead.
  *
+ * <p>A {@link PoolTask} is a task that is its own handle, for fork/join with no allocation beyond
+ * the task (ADR 0078); it is the only subclass.
+ *
  * @param <T> the task's result type
  */
-public final class TaskHandle<T> implements Future<T> {
+public sealed class TaskHandle<T> implements Future<T> permits PoolTask {
     /*
      * Implementation notes
      *
@@ -61,6 +64,10 @@ public final class TaskHandle<T> implements Future<T> {
      *
      * Helping. A join on a worker of the same pool runs Worker.helpUntil, which pops and steals
      * while the task is unfinished and then falls back to the parking wait below.
+     *
+     * PoolTask (ADR 0078). The only subclass: a user's task object that is its own handle. Its
+     * body is null (runClaimed then calls compute()), its pool is bound when it is forked or
+     * submitted (plain write before the push that publishes it), so `pool` is not final.
      *
      * Simulation. Every claim, completion and wait announces a yield point; the park blocker is
      * the handle, which the testkit names in its wait-for graph.
@@ -103,8 +110,8 @@ public final class TaskHandle<T> implements Future<T> {
         }
     }
 
-    final WorkStealingPool pool;
-    private final Object body; // a Callable, a Runnable, or a LongSupplier (joinLong)
+    WorkStealingPool pool; // final but for a PoolTask, bound when forked (ADR 0078)
+    private final Object body; // a Callable, a Runnable, a LongSupplier (joinLong); null: PoolTask
     final PoolScope scope;
 
     @SuppressWarnings("unused") // accessed through STATUS
@@ -156,11 +163,14 @@ public final class TaskHandle<T> implements Future<T> {
         Throwable failure = null;
         try {
             v =
-                    body instanceof Callable<?> c
-                            ? (T) c.call()
-                            : body instanceof LongSupplier s
-                                    ? (T) (Long) s.getAsLong() // a joinLong half a thief took
-                                    : runRunnable();
+                    body == null
+                            ? ((PoolTask<T>) this).compute()
+                            : body instanceof Callable<?> c
+                                    ? (T) c.call()
+                                    : body instanceof LongSupplier s
+                                            ? (T) (Long) s.getAsLong() // a joinLong half
+                                            // a thief took
+                                            : runRunnable();
         } catch (Throwable t) {
             failure = t;
         }
@@ -252,7 +262,7 @@ public final class TaskHandle<T> implements Future<T> {
         if (!tryCancel()) {
             return false;
         }
-        if (body instanceof CancelAware c) {
+        if ((body == null ? this : body) instanceof CancelAware c) { // null: a PoolTask
             try {
                 c.cancelledBeforeStart();
             } catch (Throwable t) {
@@ -466,18 +476,28 @@ public final class TaskHandle<T> implements Future<T> {
                     }
                     default -> "cancelled";
                 };
-        return "TaskHandle[pool '" + pool.name() + "', " + s + "]";
+        return (body == null ? "PoolTask" : "TaskHandle")
+                + (pool == null ? "[not forked, " : "[pool '" + pool.name() + "', ")
+                + s
+                + "]";
     }
 
     // ---- waiting ----
 
     /**
-     * A task that joins its own handle, directly or from a task run inside its own join (helping),
-     * would wait for a frame below it on the same stack: it can never finish. {@code runner} is
-     * written by the thread that runs the task, so it equals the current thread only on that
-     * thread, and only while the task's frame is live if the task is unfinished (ADR 0065).
+     * A {@link PoolTask} that was never forked has nobody to run it: its join fails at once rather
+     * than wait for ever. A task that joins its own handle, directly or from a task run inside its
+     * own join (helping), would wait for a frame below it on the same stack: it can never finish.
+     * {@code runner} is written by the thread that runs the task, so it equals the current thread
+     * only on that thread, and only while the task's frame is live if the task is unfinished (ADR
+     * 0065).
      */
-    private void checkNotSelf() {
+    final void checkNotSelf() {
+        if (pool == null && (int) STATUS.getOpaque(this) == NEW) {
+            throw new IllegalStateException(
+                    "join of a PoolTask that was never forked: fork() it first, or run it with"
+                            + " invoke() or pool.invoke(task)");
+        }
         if (runner == Thread.currentThread() && !isFinished()) {
             throw new IllegalStateException(
                     "a task of pool '"
@@ -547,6 +567,36 @@ public final class TaskHandle<T> implements Future<T> {
             return true;
         } finally {
             pool.inline.exit(slot, me);
+        }
+    }
+
+    /**
+     * The join of fork/join ({@link PoolTask#join()}, {@code join(a, b)}'s stolen half): not
+     * interruptible (an interrupt is kept for later), honours the ambient {@link CancelScope} only
+     * if it has to wait, and rethrows a nested panic as it is, so that the exception names the
+     * worker the original failure escaped on, not every level it crossed.
+     */
+    T joinForkJoin() {
+        if (!isFinished()) {
+            boolean interrupted = false;
+            try {
+                while (!isFinished()) {
+                    try {
+                        awaitDone(Deadline.never(), true);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        try {
+            return result();
+        } catch (PanicException p) {
+            throw p.getCause() instanceof PanicException inner ? inner : p;
         }
     }
 
