@@ -52,8 +52,9 @@ public abstract non-sealed class PoolTask<T> extends TaskHandle<T> {
      * Implementation notes
      *
      * The task is the handle (ADR 0078): TaskHandle's state machine (status NEW -> RUNNING or
-     * CANCELLED by CAS, waiters -> DONE by a swap that publishes the outcome) with a null body,
-     * so runClaimed calls compute(). The pool is bound by fork/submit/invoke (a plain write
+     * CANCELLED by CAS, waiters -> the outcome by a swap that publishes it), with no body field:
+     * runClaimed calls compute(). No field is added: a subclass with one int field is 32 bytes,
+     * as a RecursiveTask with one. The pool is bound by fork/submit/invoke (a plain write
      * before the push that publishes the task; binding twice fails fast).
      *
      * join() inside the pool pops the worker's own deque first: in fork/compute/join order the
@@ -70,7 +71,13 @@ public abstract non-sealed class PoolTask<T> extends TaskHandle<T> {
 
     /** A task not yet forked; its pool is bound when it is forked, submitted or invoked. */
     protected PoolTask() {
-        super(null, null, null);
+        super(null);
+    }
+
+    /** For {@code asExecutorService().shutdownNow()}: what would run this task's work. */
+    @Override
+    final Object body() {
+        return (Runnable) this::compute;
     }
 
     /**

@@ -225,7 +225,7 @@ public final class WorkStealingPool implements AutoCloseable {
      */
     public <T> TaskHandle<T> submit(Callable<T> task) {
         Args.notNull(task, "task");
-        TaskHandle<T> h = new TaskHandle<>(this, task, null);
+        TaskHandle<T> h = new SubmittedTask<>(this, task, null);
         schedule(h);
         return h;
     }
@@ -240,7 +240,7 @@ public final class WorkStealingPool implements AutoCloseable {
      */
     public TaskHandle<Void> submit(Runnable task) {
         Args.notNull(task, "task");
-        TaskHandle<Void> h = new TaskHandle<>(this, task, null);
+        TaskHandle<Void> h = new SubmittedTask<>(this, task, null);
         schedule(h);
         return h;
     }
@@ -333,7 +333,7 @@ public final class WorkStealingPool implements AutoCloseable {
         if (w == null || w.pool != this) {
             return joinFromOutside(() -> join(a, b));
         }
-        TaskHandle<B> hb = new TaskHandle<>(this, b, null);
+        TaskHandle<B> hb = new SubmittedTask<>(this, b, null);
         w.pushStealable(hb);
         A ra;
         try {
@@ -378,7 +378,7 @@ public final class WorkStealingPool implements AutoCloseable {
         if (w == null || w.pool != this) {
             return joinFromOutside(() -> joinLong(a, b, combine));
         }
-        TaskHandle<Long> hb = new TaskHandle<>(this, b, null);
+        TaskHandle<Long> hb = new SubmittedTask<>(this, b, null);
         w.pushStealable(hb);
         long ra;
         try {

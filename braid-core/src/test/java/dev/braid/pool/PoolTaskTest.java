@@ -301,6 +301,30 @@ class PoolTaskTest {
         assertThatThrownBy(a::join).isInstanceOf(CancelledException.class);
     }
 
+    /** The view's shutdownNow hands back what never started as runnables that run its work. */
+    @Test
+    void theExecutorServiceViewHandsBackAQueuedPoolTaskAsARunnable() throws Exception {
+        var pool = pool(1);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        pool.submit(
+                () -> {
+                    running.countDown();
+                    release.await(10, TimeUnit.SECONDS);
+                    return null;
+                });
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        AtomicInteger ran = new AtomicInteger();
+        pool.submit(new Of<>(ran::incrementAndGet));
+        List<Runnable> left = pool.asExecutorService().shutdownNow();
+        release.countDown();
+        pool.close();
+        assertThat(ran.get()).isZero();
+        assertThat(left).hasSize(1);
+        left.get(0).run();
+        assertThat(ran.get()).isEqualTo(1);
+    }
+
     // ---- hostile input ----
 
     @Test

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link PoolTask} fork/join under the testkit (ADR 0078): the workers are simulated threads and
  * every push, pop, steal and park is a yield point. Under every schedule each task's compute() runs
- * exactly once, every join gets the value, and the pool terminates. With the join's pop-back
- * planted to drop a popped task that is not the one joined, a schedule where the joined task was
- * stolen loses its neighbour and reports a deadlock.
+ * exactly once, every join gets the value, and the pool terminates. With the join planted to run an
+ * unfinished task without the claim CAS (so that it may run beside the thief that stole it), both
+ * tests fail: a compute() runs twice.
  */
 class PoolTaskSimulationTest {
     static final int SCHEDULES = Integer.getInteger("braid.pool.sim.schedules", 1000);
