@@ -86,6 +86,19 @@ class PoolTaskTest {
         }
     }
 
+    /** Runs a task on {@code pool}'s only worker until the returned latch is counted down. */
+    static CountDownLatch occupyTheOnlyWorker(WorkStealingPool pool) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        pool.submit(
+                () -> {
+                    running.countDown();
+                    return release.await(10, TimeUnit.SECONDS);
+                });
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        return release;
+    }
+
     static long fibCalls(int n) { // nodes of the call tree: 2 fib(n + 1) - 1
         long a = 0;
         long b = 1;
@@ -158,8 +171,7 @@ class PoolTaskTest {
     void aQueuedTaskCancelledBeforeItStartsNeverRunsAndItsJoinersSeeTheCancellation()
             throws Exception {
         try (var pool = pool(1)) {
-            CountDownLatch release = new CountDownLatch(1);
-            pool.submit(() -> release.await(10, TimeUnit.SECONDS)); // holds the only worker
+            CountDownLatch release = occupyTheOnlyWorker(pool);
             AtomicInteger ran = new AtomicInteger();
             Of<Integer> t = new Of<>(ran::incrementAndGet);
             pool.submit(t);
@@ -176,8 +188,7 @@ class PoolTaskTest {
     @Test
     void anOutsideJoinWaitsForTheWorkersAndDoesNotRunTheTaskItself() throws Exception {
         try (var pool = pool(1)) {
-            CountDownLatch release = new CountDownLatch(1);
-            pool.submit(() -> release.await(10, TimeUnit.SECONDS));
+            CountDownLatch release = occupyTheOnlyWorker(pool);
             AtomicReference<String> ranOn = new AtomicReference<>();
             Of<Integer> t =
                     new Of<>(
@@ -282,15 +293,7 @@ class PoolTaskTest {
             }
         }
         var pool = pool(1);
-        CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        pool.submit(
-                () -> {
-                    running.countDown();
-                    release.await(10, TimeUnit.SECONDS);
-                    return null;
-                });
-        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        CountDownLatch release = occupyTheOnlyWorker(pool);
         Aware a = new Aware();
         pool.submit(a);
         List<TaskHandle<?>> dropped = pool.shutdownNow();
@@ -305,15 +308,7 @@ class PoolTaskTest {
     @Test
     void theExecutorServiceViewHandsBackAQueuedPoolTaskAsARunnable() throws Exception {
         var pool = pool(1);
-        CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        pool.submit(
-                () -> {
-                    running.countDown();
-                    release.await(10, TimeUnit.SECONDS);
-                    return null;
-                });
-        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        CountDownLatch release = occupyTheOnlyWorker(pool);
         AtomicInteger ran = new AtomicInteger();
         pool.submit(new Of<>(ran::incrementAndGet));
         List<Runnable> left = pool.asExecutorService().shutdownNow();
