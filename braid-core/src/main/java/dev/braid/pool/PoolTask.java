@@ -36,11 +36,12 @@ import dev.braid.thread.PanicException;
  * <p>A task runs at most once: it may be forked, submitted or invoked once (a second time throws
  * {@link IllegalStateException}), and a copy that two queues hold still runs once. It is a {@link
  * TaskHandle}, with the same contract (a panic rethrown with the original exception as cause and
- * the worker named, {@link #cancel()} before it starts, timed joins, hooks and metrics, {@link
- * CancelAware} on {@link WorkStealingPool#shutdownNow()}), except that {@link #join()} is the join
- * of fork/join: not interruptible, as {@code ForkJoinTask.join}. Unlike a {@link TaskHandle}'s
- * untimed join, an outside thread's {@link #join()} never runs the task itself: it waits for the
- * workers, which keeps a recursive tree on the workers.
+ * the worker named, {@link #cancel()}, timed joins, hooks and metrics, {@link CancelAware} on
+ * {@link WorkStealingPool#shutdownNow()}), except in three points, all as {@code ForkJoinTask}:
+ * {@link #join()} is not interruptible; a task that its forker runs in place (popped back by its
+ * join, or run by {@link #invoke()}) can still be cancelled while it runs, and then ends cancelled
+ * with its value dropped; and no outside thread's join or {@code get} runs the task itself: it
+ * waits for the workers, which keeps a recursive tree on the workers.
  *
  * <p>Everything a task did happens-before the return of a join that observes it finished, and
  * everything before {@link #fork()} happens-before the task runs.
@@ -58,9 +59,12 @@ public abstract non-sealed class PoolTask<T> extends TaskHandle<T> {
      * before the push that publishes the task; binding twice fails fast).
      *
      * join() inside the pool pops the worker's own deque first: in fork/compute/join order the
-     * top is the task joined, not stolen, and it runs right here through Worker.runTask (claim
-     * CAS, hooks, counters, completion swap), like ForkJoinTask's tryUnpush. Anything else popped
-     * is work of this worker's and runs as help. If the task was stolen the join helps and then
+     * top is the task joined, not stolen, and it runs right here, like ForkJoinTask's tryUnpush.
+     * The pop made this worker its only runner, so it runs in place (TaskHandle.runInPlace): no
+     * claim CAS, only the completion swap, one read-modify-write per task as in ForkJoinTask; a
+     * racing cancel() wins or loses as ForkJoinTask's does. invoke() runs in place too. With hooks
+     * both take Worker.runTask (claim, hooks). Anything else popped is work of this worker's and
+     * runs as help. If the task was stolen the join helps and then
      * parks (TaskHandle.awaitDone), as every join on a worker does. The deque push, pop and steal
      * and the park stay yield points of the testkit's seam.
      *
@@ -139,7 +143,9 @@ public abstract non-sealed class PoolTask<T> extends TaskHandle<T> {
             Worker w = Worker.current();
             if (w != null && w.pool == pool) {
                 TaskHandle<?> top = w.deque.pop(); // usually this task, not stolen
-                if (top != null) {
+                if (top == this && !w.pool.hasHooks()) {
+                    w.runInPlace(this);
+                } else if (top != null) {
                     w.runTask(top);
                 }
             }
@@ -172,7 +178,11 @@ public abstract non-sealed class PoolTask<T> extends TaskHandle<T> {
             return joinerRun.invoke(this);
         }
         bind(w.pool);
-        w.runTask(this);
+        if (w.pool.hasHooks()) {
+            w.runTask(this); // hooks see every task: the claimed path
+        } else {
+            w.runInPlace(this);
+        }
         return joinForkJoin();
     }
 

@@ -457,7 +457,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
     @Override
     public String toString() {
         String s =
-                switch ((int) STATUS.getOpaque(this)) {
+                switch (displayStatus()) {
                     case NEW -> "queued";
                     case RUNNING -> {
                         Thread r = runner; // racy read, for display only
@@ -521,6 +521,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
      */
     private boolean tryRunHere() {
         if ((int) STATUS.getOpaque(this) != NEW
+                || this instanceof PoolTask // its forker may run it unclaimed (ADR 0078)
                 || !pool.isRunning()
                 || Worker.current() != null
                 || Worker.RUN_BY_JOINER.get() != null // not nested: see above
@@ -597,6 +598,36 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
         } catch (PanicException p) {
             throw p.getCause() instanceof PanicException inner ? inner : p;
         }
+    }
+
+    /**
+     * Runs a {@link PoolTask} in place, without the claim CAS (ADR 0078): its forker popped it back
+     * from its own deque, or {@code invoke()} runs it before it was queued anywhere, so no worker
+     * can claim it and no outside joiner runs a PoolTask inline. Only {@link #cancel()} can race,
+     * as with {@code ForkJoinTask}: a task not yet started is skipped; one cancelled while it runs
+     * ends cancelled (its status says so) and its value is dropped. The status stays NEW, which a
+     * finished task reads as "ran". Hooks need the claimed path: callers check.
+     */
+    @SuppressWarnings("unchecked") // only PoolTasks come here
+    final void runInPlace(Thread me) {
+        if ((int) STATUS.getOpaque(this) != NEW) {
+            return; // cancelled before it started
+        }
+        RUNNER.setOpaque(this, me);
+        T v = null;
+        Throwable failure = null;
+        try {
+            v = ((PoolTask<T>) this).compute();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        complete(v, failure, failure == null ? null : me.getName());
+    }
+
+    /** The status as toString shows it: a PoolTask run in place reads as having run. */
+    private int displayStatus() {
+        int s = (int) STATUS.getOpaque(this);
+        return s == NEW && isFinished() ? RUNNING : s;
     }
 
     /** Uninterruptible join for fork/join: returns the value or throws PanicException. */
@@ -708,7 +739,8 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
 
     @SuppressWarnings("unchecked") // the outcome is a T unless it is NIL or a Failure
     private T result() {
-        if (settledStatus() != RUNNING) {
+        int s = settledStatus();
+        if (s != RUNNING && s != NEW) { // NEW and finished: a PoolTask run in place (ADR 0078)
             throw CANCELLED_SOURCE.token().toException();
         }
         Object outcome = WAITERS.getAcquire(this);
@@ -725,7 +757,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
     @SuppressWarnings("unchecked") // the outcome is a T unless it is NIL or a Failure
     private T futureResult() throws ExecutionException {
         int s = settledStatus();
-        if (s != RUNNING) {
+        if (s != RUNNING && s != NEW) { // NEW and finished: a PoolTask run in place (ADR 0078)
             throw new CancellationException(
                     s == CANCELLED && runnerUnset()
                             ? "the task was cancelled before it started"

@@ -185,6 +185,50 @@ class PoolTaskTest {
         }
     }
 
+    /**
+     * A task its forker runs in place has no claim (ADR 0078): a cancel() while it runs wins, as
+     * with ForkJoinTask, and its joiners see the cancellation, not the value.
+     */
+    @Test
+    void aCancelWhileTheForkerRunsTheTaskInPlaceEndsItCancelled() throws Exception {
+        try (var pool = pool(1)) { // no thief: the forker's join pops the child and runs it
+            CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch proceed = new CountDownLatch(1);
+            AtomicReference<PoolTask<Integer>> child = new AtomicReference<>();
+            Of<Integer> root =
+                    new Of<>(
+                            () -> {
+                                Of<Integer> c =
+                                        new Of<>(
+                                                () -> {
+                                                    started.countDown();
+                                                    awaitQuietly(proceed);
+                                                    return 1;
+                                                });
+                                c.fork();
+                                child.set(c);
+                                return c.join();
+                            });
+            pool.submit(root);
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.get().cancel()).isTrue();
+            assertThat(child.get().isCancelled()).isTrue();
+            proceed.countDown();
+            assertThatThrownBy(root::join)
+                    .isInstanceOf(PanicException.class)
+                    .hasCauseInstanceOf(CancelledException.class);
+            assertThatThrownBy(child.get()::join).isInstanceOf(CancelledException.class);
+        }
+    }
+
+    static void awaitQuietly(CountDownLatch l) {
+        try {
+            assertThat(l.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void anOutsideJoinWaitsForTheWorkersAndDoesNotRunTheTaskItself() throws Exception {
         try (var pool = pool(1)) {
