@@ -13,13 +13,11 @@ import dev.braid.thread.PanicException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.LongSupplier;
 
 /**
  * A task submitted to a {@link WorkStealingPool}, and the handle that joins it. It has the
@@ -45,9 +43,12 @@ import java.util.function.LongSupplier;
  * {@link CancelledException}. The handle is also a {@link Future} for code written against {@code
  * java.util.concurrent}: {@link #get()} wraps a failure in {@link ExecutionException} instead.
  *
+ * <p>A {@link PoolTask} is a task that is its own handle, for fork/join with no allocation beyond
+ * the task (ADR 0078).
+ *
  * @param <T> the task's result type
  */
-public final class TaskHandle<T> implements Future<T> {
+public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask, SubmittedTask {
     /*
      * Implementation notes
      *
@@ -55,12 +56,20 @@ public final class TaskHandle<T> implements Future<T> {
      * CANCELLED, each by one CAS, so a task that sits in two queues at once (a drained slot racing
      * its owner) still runs at most once. For the ExecutorService view only, a running task may
      * also go RUNNING -> CANCELLING or INTERRUPTING -> CANCELLED or INTERRUPTED (cancelRunning,
-     * ADR 0071). `waiters` decides who waits: null, a Waiter stack, or DONE, as in JoinHandle. The
-     * result fields are written plainly before the volatile swap to DONE, which publishes them;
-     * joiners read them after seeing DONE with an acquire load.
+     * ADR 0071). `waiters` decides who waits and holds the outcome: null or a Waiter stack while
+     * unfinished, then the outcome itself (the value, NIL for null, or a Failure; none of these
+     * can be a Waiter, a private type), swapped in by one volatile getAndSet that publishes it and
+     * hands the swapper the stack to unpark (ADR 0078: one field for both keeps a PoolTask with
+     * one int field at 32 bytes, as a RecursiveTask). Joiners read it with an acquire load.
      *
      * Helping. A join on a worker of the same pool runs Worker.helpUntil, which pops and steals
      * while the task is unfinished and then falls back to the parking wait below.
+     *
+     * Two subclasses (ADR 0078): SubmittedTask holds a body (Callable, Runnable, LongSupplier)
+     * and the PoolScope it was spawned in; PoolTask is a user's task object that is its own
+     * handle, its compute() the body. A PoolTask's pool is bound when it is forked or submitted
+     * (a plain write before the push that publishes it), so `pool` is not final. The fields here
+     * are the ones both need: 16 bytes.
      *
      * Simulation. Every claim, completion and wait announces a yield point; the park blocker is
      * the handle, which the testkit names in its wait-for graph.
@@ -75,7 +84,7 @@ public final class TaskHandle<T> implements Future<T> {
     static final int INTERRUPTING = 4;
     static final int INTERRUPTED = 5;
 
-    private static final Object DONE = new Object();
+    private static final Object NIL = new Object(); // the outcome of a task that returned null
     private static final int SPINS = 128;
     private static final VarHandle STATUS;
     private static final VarHandle WAITERS;
@@ -103,21 +112,18 @@ public final class TaskHandle<T> implements Future<T> {
         }
     }
 
-    final WorkStealingPool pool;
-    private final Object body; // a Callable, a Runnable, or a LongSupplier (joinLong)
-    final PoolScope scope;
+    WorkStealingPool pool; // final but for a PoolTask, bound when forked (ADR 0078)
 
     @SuppressWarnings("unused") // accessed through STATUS
     private volatile int status;
 
+    /**
+     * Null or a {@code Waiter} stack while unfinished; then the outcome: the task's value, {@code
+     * NIL} for null, or a {@code Failure} if it threw (no value can be a Waiter or a Failure: the
+     * types are private here).
+     */
     @SuppressWarnings("unused") // accessed through WAITERS
     private volatile Object waiters;
-
-    /**
-     * The task's value, or a {@link Failure} if it threw (no value can be one: the type is private
-     * here). One field for both keeps the handle at 40 bytes, the task object of every fork.
-     */
-    private Object outcome;
 
     /**
      * The thread that runs or ran the task (written opaque; read plainly only by the thread that
@@ -128,15 +134,16 @@ public final class TaskHandle<T> implements Future<T> {
     /** What escaped a task, and the thread that ran it. */
     private record Failure(Throwable cause, String workerName) {}
 
-    TaskHandle(WorkStealingPool pool, Object body, PoolScope scope) {
+    TaskHandle(WorkStealingPool pool) {
         this.pool = pool;
-        this.body = body;
-        this.scope = scope;
     }
 
-    /** The body as submitted (a Callable or a Runnable). */
-    Object body() {
-        return body;
+    /** The body as submitted (a Callable, a Runnable or a LongSupplier), for shutdownNow views. */
+    abstract Object body();
+
+    /** The scope the task was spawned in, or null. */
+    PoolScope scope() {
+        return null;
     }
 
     // ---- running ----
@@ -155,17 +162,12 @@ public final class TaskHandle<T> implements Future<T> {
         T v = null;
         Throwable failure = null;
         try {
-            v =
-                    body instanceof Callable<?> c
-                            ? (T) c.call()
-                            : body instanceof LongSupplier s
-                                    ? (T) (Long) s.getAsLong() // a joinLong half a thief took
-                                    : runRunnable();
+            v = this instanceof SubmittedTask<T> st ? st.call() : ((PoolTask<T>) this).compute();
         } catch (Throwable t) {
             failure = t;
         }
         complete(v, failure, worker);
-        int s = (int) STATUS.getVolatile(this); // after the DONE swap: see cancelRunning
+        int s = (int) STATUS.getVolatile(this); // after the outcome swap: see cancelRunning
         if (s != RUNNING) {
             afterCancelledWhileRunning(s);
         }
@@ -209,9 +211,10 @@ public final class TaskHandle<T> implements Future<T> {
             if (!STATUS.compareAndSet(this, RUNNING, interrupt ? INTERRUPTING : CANCELLING)) {
                 continue;
             }
-            // Dekker with runClaimed: it swaps DONE, then reads the status; this wrote the status,
-            // now reads DONE. If it finished first, back out: its outcome stands.
-            if (WAITERS.getVolatile(this) == DONE) {
+            // Dekker with runClaimed: it swaps the outcome in, then reads the status; this wrote
+            // the status, now reads the outcome. If it finished first, back out: its outcome
+            // stands.
+            if (isOutcome(WAITERS.getVolatile(this))) {
                 STATUS.setVolatile(this, RUNNING);
                 return false;
             }
@@ -223,14 +226,9 @@ public final class TaskHandle<T> implements Future<T> {
                 Rt.interrupt(t); // the runner waits for the end of INTERRUPTING to leave the task
             }
             STATUS.setVolatile(this, interrupt ? INTERRUPTED : CANCELLED);
-            releaseWaiters();
+            releaseWaiters(NIL); // the runner's later swap replaces it: the status decides
             return true;
         }
-    }
-
-    private T runRunnable() {
-        ((Runnable) body).run();
-        return null;
     }
 
     /** Cancels the task unless it started; returns whether it was cancelled by this call. */
@@ -252,7 +250,7 @@ public final class TaskHandle<T> implements Future<T> {
         if (!tryCancel()) {
             return false;
         }
-        if (body instanceof CancelAware c) {
+        if ((this instanceof SubmittedTask<?> st ? st.body() : this) instanceof CancelAware c) {
             try {
                 c.cancelledBeforeStart();
             } catch (Throwable t) {
@@ -263,16 +261,27 @@ public final class TaskHandle<T> implements Future<T> {
     }
 
     private void complete(T v, Throwable failure, String worker) {
-        this.outcome = failure == null ? v : new Failure(failure, worker);
-        if (failure != null && scope != null) {
-            scope.childFailed(this, failure); // before DONE: a closer that sees DONE sees it
+        Object out = v;
+        if (failure != null) {
+            out = new Failure(failure, worker);
+            PoolScope scope = scope();
+            if (scope != null) {
+                scope.childFailed(this, failure); // before the swap: a closer that sees it, sees it
+            }
+        } else if (v == null) {
+            out = NIL;
         }
         Rt.yieldPoint(Op.RMW, this);
-        releaseWaiters();
+        releaseWaiters(out);
     }
 
-    private void releaseWaiters() {
-        Object head = WAITERS.getAndSet(this, DONE); // volatile: publishes the result fields
+    /** Whether {@code w}, read from {@code waiters}, is an outcome (the task finished). */
+    private static boolean isOutcome(Object w) {
+        return w != null && !(w instanceof Waiter);
+    }
+
+    private void releaseWaiters(Object outcome) {
+        Object head = WAITERS.getAndSet(this, outcome); // volatile: publishes the outcome
         for (Waiter w = head instanceof Waiter h ? h : null; w != null; w = w.next) {
             Thread t = w.thread;
             if (t != null) {
@@ -289,7 +298,7 @@ public final class TaskHandle<T> implements Future<T> {
      * @return {@code true} once the outcome is fixed
      */
     public boolean isFinished() {
-        return WAITERS.getAcquire(this) == DONE;
+        return isOutcome(WAITERS.getAcquire(this));
     }
 
     /**
@@ -448,13 +457,13 @@ public final class TaskHandle<T> implements Future<T> {
     @Override
     public String toString() {
         String s =
-                switch ((int) STATUS.getOpaque(this)) {
+                switch (displayStatus()) {
                     case NEW -> "queued";
                     case RUNNING -> {
                         Thread r = runner; // racy read, for display only
                         String on = r != null ? " on '" + r.getName() + "'" : "";
                         if (isFinished()) { // acquire: the result fields are visible
-                            Failure f = outcome instanceof Failure x ? x : null;
+                            Failure f = WAITERS.getAcquire(this) instanceof Failure x ? x : null;
                             yield (f != null
                                             ? "failed ("
                                                     + f.cause().getClass().getSimpleName()
@@ -466,18 +475,28 @@ public final class TaskHandle<T> implements Future<T> {
                     }
                     default -> "cancelled";
                 };
-        return "TaskHandle[pool '" + pool.name() + "', " + s + "]";
+        return (this instanceof PoolTask ? "PoolTask" : "TaskHandle")
+                + (pool == null ? "[not forked, " : "[pool '" + pool.name() + "', ")
+                + s
+                + "]";
     }
 
     // ---- waiting ----
 
     /**
-     * A task that joins its own handle, directly or from a task run inside its own join (helping),
-     * would wait for a frame below it on the same stack: it can never finish. {@code runner} is
-     * written by the thread that runs the task, so it equals the current thread only on that
-     * thread, and only while the task's frame is live if the task is unfinished (ADR 0065).
+     * A {@link PoolTask} that was never forked has nobody to run it: its join fails at once rather
+     * than wait for ever. A task that joins its own handle, directly or from a task run inside its
+     * own join (helping), would wait for a frame below it on the same stack: it can never finish.
+     * {@code runner} is written by the thread that runs the task, so it equals the current thread
+     * only on that thread, and only while the task's frame is live if the task is unfinished (ADR
+     * 0065).
      */
-    private void checkNotSelf() {
+    final void checkNotSelf() {
+        if (pool == null && (int) STATUS.getOpaque(this) == NEW) {
+            throw new IllegalStateException(
+                    "join of a PoolTask that was never forked: fork() it first, or run it with"
+                            + " invoke() or pool.invoke(task)");
+        }
         if (runner == Thread.currentThread() && !isFinished()) {
             throw new IllegalStateException(
                     "a task of pool '"
@@ -502,6 +521,7 @@ public final class TaskHandle<T> implements Future<T> {
      */
     private boolean tryRunHere() {
         if ((int) STATUS.getOpaque(this) != NEW
+                || this instanceof PoolTask // its forker may run it unclaimed (ADR 0078)
                 || !pool.isRunning()
                 || Worker.current() != null
                 || Worker.RUN_BY_JOINER.get() != null // not nested: see above
@@ -550,6 +570,66 @@ public final class TaskHandle<T> implements Future<T> {
         }
     }
 
+    /**
+     * The join of fork/join ({@link PoolTask#join()}, {@code join(a, b)}'s stolen half): not
+     * interruptible (an interrupt is kept for later), honours the ambient {@link CancelScope} only
+     * if it has to wait, and rethrows a nested panic as it is, so that the exception names the
+     * worker the original failure escaped on, not every level it crossed.
+     */
+    T joinForkJoin() {
+        if (!isFinished()) {
+            boolean interrupted = false;
+            try {
+                while (!isFinished()) {
+                    try {
+                        awaitDone(Deadline.never(), true);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        try {
+            return result();
+        } catch (PanicException p) {
+            throw p.getCause() instanceof PanicException inner ? inner : p;
+        }
+    }
+
+    /**
+     * Runs a {@link PoolTask} in place, without the claim CAS (ADR 0078): its forker popped it back
+     * from its own deque, or {@code invoke()} runs it before it was queued anywhere, so no worker
+     * can claim it and no outside joiner runs a PoolTask inline. Only {@link #cancel()} can race,
+     * as with {@code ForkJoinTask}: a task not yet started is skipped; one cancelled while it runs
+     * ends cancelled (its status says so) and its value is dropped. The status stays NEW, which a
+     * finished task reads as "ran". Hooks need the claimed path: callers check.
+     */
+    @SuppressWarnings("unchecked") // only PoolTasks come here
+    final void runInPlace(Thread me) {
+        if ((int) STATUS.getOpaque(this) != NEW) {
+            return; // cancelled before it started
+        }
+        RUNNER.setOpaque(this, me);
+        T v = null;
+        Throwable failure = null;
+        try {
+            v = ((PoolTask<T>) this).compute();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        complete(v, failure, failure == null ? null : me.getName());
+    }
+
+    /** The status as toString shows it: a PoolTask run in place reads as having run. */
+    private int displayStatus() {
+        int s = (int) STATUS.getOpaque(this);
+        return s == NEW && isFinished() ? RUNNING : s;
+    }
+
     /** Uninterruptible join for fork/join: returns the value or throws PanicException. */
     T joinQuietly() {
         boolean interrupted = false;
@@ -590,7 +670,7 @@ public final class TaskHandle<T> implements Future<T> {
         Waiter node = new Waiter(Thread.currentThread());
         while (true) {
             Object head = WAITERS.getAcquire(this);
-            if (head == DONE) {
+            if (isOutcome(head)) {
                 return true;
             }
             node.next = (Waiter) head;
@@ -657,39 +737,43 @@ public final class TaskHandle<T> implements Future<T> {
         }
     }
 
-    @SuppressWarnings("unchecked") // outcome holds a T unless it is a Failure
+    @SuppressWarnings("unchecked") // the outcome is a T unless it is NIL or a Failure
     private T result() {
-        if (settledStatus() != RUNNING) {
+        int s = settledStatus();
+        if (s != RUNNING && s != NEW) { // NEW and finished: a PoolTask run in place (ADR 0078)
             throw CANCELLED_SOURCE.token().toException();
         }
+        Object outcome = WAITERS.getAcquire(this);
         if (outcome instanceof Failure f) {
+            PoolScope scope = scope();
             if (scope != null) {
                 scope.observed(this);
             }
             throw new PanicException(f.workerName(), f.cause());
         }
-        return (T) outcome;
+        return outcome == NIL ? null : (T) outcome;
     }
 
-    @SuppressWarnings("unchecked") // outcome holds a T unless it is a Failure
+    @SuppressWarnings("unchecked") // the outcome is a T unless it is NIL or a Failure
     private T futureResult() throws ExecutionException {
         int s = settledStatus();
-        if (s != RUNNING) {
+        if (s != RUNNING && s != NEW) { // NEW and finished: a PoolTask run in place (ADR 0078)
             throw new CancellationException(
                     s == CANCELLED && runnerUnset()
                             ? "the task was cancelled before it started"
                             : "the task was cancelled");
         }
+        Object outcome = WAITERS.getAcquire(this);
         if (outcome instanceof Failure f) {
             throw new ExecutionException(f.cause());
         }
-        return (T) outcome;
+        return outcome == NIL ? null : (T) outcome;
     }
 
     /**
      * The status of a finished task: RUNNING (it ran), CANCELLED or INTERRUPTED. A reader that saw
-     * DONE from the runner while a canceller is between its two steps waits for its verdict, so
-     * every joiner sees the same outcome.
+     * the outcome from the runner while a canceller is between its two steps waits for its verdict,
+     * so every joiner sees the same outcome.
      */
     private int settledStatus() {
         int s = (int) STATUS.getAcquire(this);
@@ -706,6 +790,6 @@ public final class TaskHandle<T> implements Future<T> {
 
     /** The failure, valid once finished; null if none. */
     Throwable failure() {
-        return outcome instanceof Failure f ? f.cause() : null;
+        return WAITERS.getAcquire(this) instanceof Failure f ? f.cause() : null;
     }
 }

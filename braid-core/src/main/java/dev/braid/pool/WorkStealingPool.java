@@ -225,7 +225,7 @@ public final class WorkStealingPool implements AutoCloseable {
      */
     public <T> TaskHandle<T> submit(Callable<T> task) {
         Args.notNull(task, "task");
-        TaskHandle<T> h = new TaskHandle<>(this, task, null);
+        TaskHandle<T> h = new SubmittedTask<>(this, task, null);
         schedule(h);
         return h;
     }
@@ -240,9 +240,56 @@ public final class WorkStealingPool implements AutoCloseable {
      */
     public TaskHandle<Void> submit(Runnable task) {
         Args.notNull(task, "task");
-        TaskHandle<Void> h = new TaskHandle<>(this, task, null);
+        TaskHandle<Void> h = new SubmittedTask<>(this, task, null);
         schedule(h);
         return h;
+    }
+
+    /**
+     * Submits a {@link PoolTask}, which is its own handle: from outside the pool it is queued for
+     * the workers; inside it, it goes where {@link #submit(Callable)} puts a task (use {@link
+     * PoolTask#fork()} there to leave it stealable).
+     *
+     * @param task the task, not yet forked, submitted or invoked
+     * @param <T> the task's result type
+     * @return {@code task}
+     * @throws NullPointerException if {@code task} is null
+     * @throws IllegalStateException if {@code task} was already forked, submitted or invoked
+     * @throws PoolClosedException if called from outside the pool after {@link #shutdown()} (the
+     *     task is then left unforked)
+     */
+    public <T> PoolTask<T> submit(PoolTask<T> task) {
+        Args.notNull(task, "task");
+        task.bind(this);
+        try {
+            schedule(task);
+        } catch (PoolClosedException e) {
+            task.pool = null; // state unchanged: it may be submitted elsewhere
+            throw e;
+        }
+        return task;
+    }
+
+    /**
+     * Runs a {@link PoolTask} in this pool and returns its value: inside a task of this pool, as
+     * {@link PoolTask#invoke()}; elsewhere, submits it and waits (not interruptibly, as {@link
+     * PoolTask#join()}) while the workers run it and what it forks.
+     *
+     * @param task the task, not yet forked, submitted or invoked
+     * @param <T> the task's result type
+     * @return the task's value
+     * @throws NullPointerException if {@code task} is null
+     * @throws IllegalStateException if {@code task} was already forked, submitted or invoked
+     * @throws PanicException if the task threw (the exception is the cause)
+     * @throws PoolClosedException if called from outside the pool after {@link #shutdown()}
+     */
+    public <T> T invoke(PoolTask<T> task) {
+        Args.notNull(task, "task");
+        Worker w = Worker.current();
+        if (w != null && w.pool == this) {
+            return task.invoke();
+        }
+        return submit(task).join();
     }
 
     void schedule(TaskHandle<?> h) {
@@ -286,7 +333,7 @@ public final class WorkStealingPool implements AutoCloseable {
         if (w == null || w.pool != this) {
             return joinFromOutside(() -> join(a, b));
         }
-        TaskHandle<B> hb = new TaskHandle<>(this, b, null);
+        TaskHandle<B> hb = new SubmittedTask<>(this, b, null);
         w.pushStealable(hb);
         A ra;
         try {
@@ -331,7 +378,7 @@ public final class WorkStealingPool implements AutoCloseable {
         if (w == null || w.pool != this) {
             return joinFromOutside(() -> joinLong(a, b, combine));
         }
-        TaskHandle<Long> hb = new TaskHandle<>(this, b, null);
+        TaskHandle<Long> hb = new SubmittedTask<>(this, b, null);
         w.pushStealable(hb);
         long ra;
         try {

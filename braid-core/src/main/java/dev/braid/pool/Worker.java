@@ -253,6 +253,12 @@ final class Worker {
         }
     }
 
+    /** Runs a PoolTask in place (ADR 0078): no claim, no hooks; counted as a task run. */
+    void runInPlace(PoolTask<?> t) {
+        t.runInPlace(thread);
+        stats.taskRun();
+    }
+
     private PanicException panic(Throwable t) {
         return t instanceof PanicException p ? p : new PanicException(thread.getName(), t);
     }

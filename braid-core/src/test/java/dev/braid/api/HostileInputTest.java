@@ -15,6 +15,7 @@ import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.CancellationToken;
 import dev.braid.cancel.Deadline;
 import dev.braid.pool.PoolScope;
+import dev.braid.pool.PoolTask;
 import dev.braid.pool.TaskHandle;
 import dev.braid.pool.WorkDeque;
 import dev.braid.pool.WorkStealingPool;
@@ -839,6 +840,9 @@ class HostileInputTest {
                 "task",
                 () -> pool.submit((Callable<Object>) null));
         npe("WorkStealingPool.submit(Runnable)", "task", () -> pool.submit((Runnable) null));
+        npe("WorkStealingPool.submit(PoolTask)", "task", () -> pool.submit((PoolTask<?>) null));
+        npe("WorkStealingPool.invoke(PoolTask)", "task", () -> pool.invoke((PoolTask<?>) null));
+        npe("PoolTask.invokeAll(PoolTask, PoolTask)", "a", () -> PoolTask.invokeAll(null, null));
         npe("WorkStealingPool.join(Callable, Callable)", "a", () -> pool.join(null, () -> 1));
         npe("WorkStealingPool.join(Callable, Callable)#b", "b", () -> pool.join(() -> 1, null));
         npe(

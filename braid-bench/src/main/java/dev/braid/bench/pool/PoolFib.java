@@ -1,6 +1,7 @@
 package dev.braid.bench.pool;
 
 import dev.braid.pool.Joined;
+import dev.braid.pool.PoolTask;
 import dev.braid.pool.WorkStealingPool;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveTask;
@@ -21,9 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Recursive Fibonacci with no sequential cut-off, so every call but the leaves forks a task:
- * fib(30) is about 1.3 million tasks. braid's {@code join(a, b)} and a forked {@link
- * dev.braid.pool.TaskHandle} against {@link ForkJoinPool} with {@code RecursiveTask}
- * (fork/compute/join), same parallelism. Issue 12's target: braid ≥ 1.0× FJP.
+ * fib(30) is about 1.3 million tasks. braid's {@code join(a, b)}, a forked {@link
+ * dev.braid.pool.TaskHandle} and a {@link PoolTask} against {@link ForkJoinPool} with {@code
+ * RecursiveTask} (fork/compute/join), same parallelism. Issue 12's target: braid ≥ 1.0× FJP.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -96,6 +97,25 @@ public class PoolFib {
         }
     }
 
+    /** FJP's idiom on braid's {@link PoolTask}: the task is its own handle (ADR 0078). */
+    static final class BraidFibTask extends PoolTask<Long> {
+        final int n;
+
+        BraidFibTask(int n) {
+            this.n = n;
+        }
+
+        @Override
+        protected Long compute() {
+            if (n < 2) {
+                return (long) n;
+            }
+            BraidFibTask f = new BraidFibTask(n - 2);
+            f.fork();
+            return new BraidFibTask(n - 1).compute() + f.join();
+        }
+    }
+
     @Benchmark
     public long braidJoin() {
         return braid.join(() -> fib(braid, n), () -> 0L).first();
@@ -110,6 +130,12 @@ public class PoolFib {
     @Benchmark
     public long braidFork() throws InterruptedException {
         return braid.submit(() -> fibForked(braid, n)).join();
+    }
+
+    /** {@link PoolTask}, the same code as {@link #forkJoinPool()}'s {@code RecursiveTask}. */
+    @Benchmark
+    public long braidTask() {
+        return braid.invoke(new BraidFibTask(n));
     }
 
     @Benchmark

@@ -1,6 +1,7 @@
 package dev.braid.bench.pool;
 
 import dev.braid.pool.Joined;
+import dev.braid.pool.PoolTask;
 import dev.braid.pool.WorkStealingPool;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveTask;
@@ -22,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The shape of the JDK's {@code ForkJoinPoolForking} micro-benchmark: sum an array of 2^20 ints by
  * halving until a slice of {@code threshold} elements, about 10^6 tasks at threshold 1. braid's
- * {@code join(a, b)} against {@link ForkJoinPool} with {@code RecursiveTask}, same parallelism.
+ * {@code join(a, b)}, {@code joinLong} and a {@link PoolTask} against {@link ForkJoinPool} with
+ * {@code RecursiveTask}, same parallelism.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -100,6 +102,28 @@ public class PoolForking {
         }
     }
 
+    /** {@link SumTask}'s code on braid's {@link PoolTask} (ADR 0078). */
+    final class BraidSumTask extends PoolTask<Long> {
+        final int lo;
+        final int hi;
+
+        BraidSumTask(int lo, int hi) {
+            this.lo = lo;
+            this.hi = hi;
+        }
+
+        @Override
+        protected Long compute() {
+            if (hi - lo <= threshold) {
+                return leaf(lo, hi);
+            }
+            int mid = (lo + hi) >>> 1;
+            BraidSumTask right = new BraidSumTask(mid, hi);
+            right.fork();
+            return new BraidSumTask(lo, mid).compute() + right.join();
+        }
+    }
+
     long leaf(int lo, int hi) {
         long s = 0;
         for (int i = lo; i < hi; i++) {
@@ -125,6 +149,12 @@ public class PoolForking {
     @Benchmark
     public long braidJoin() {
         return braid.join(() -> sum(0, size), () -> 0L).first();
+    }
+
+    /** {@link PoolTask}, the same code as {@link #forkJoinPool()}'s {@code RecursiveTask}. */
+    @Benchmark
+    public long braidTask() {
+        return braid.invoke(new BraidSumTask(0, size));
     }
 
     @Benchmark

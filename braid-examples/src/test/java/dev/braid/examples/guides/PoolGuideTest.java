@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.braid.pool.CancelAware;
 import dev.braid.pool.Joined;
 import dev.braid.pool.PoolClosedException;
+import dev.braid.pool.PoolTask;
 import dev.braid.pool.TaskHandle;
 import dev.braid.pool.WorkStealingPool;
 import dev.braid.thread.PanicException;
@@ -59,7 +60,41 @@ class PoolGuideTest {
         }
     }
 
+    // --- docs/pool.md, "PoolTask: the task is the handle"
+    static final class Fib extends PoolTask<Long> {
+        final int n;
+
+        Fib(int n) {
+            this.n = n;
+        }
+
+        @Override
+        protected Long compute() {
+            if (n < 2) return (long) n;
+            Fib f = new Fib(n - 2);
+            f.fork(); // stealable by other workers
+            return new Fib(n - 1).compute() + f.join(); // pops f back and runs it, or helps
+        }
+    }
+
     // ---
+
+    @Test
+    void poolTaskFibAsTheGuideShowsIt() {
+        try (var pool = WorkStealingPool.builder().parallelism(2).build()) {
+            long r = pool.invoke(new Fib(30)); // from outside: submits and waits
+            assertThat(r).isEqualTo(832_040L);
+            Fib once = new Fib(5);
+            assertThat(pool.invoke(once)).isEqualTo(5L);
+            assertThatThrownBy(() -> pool.submit(once)) // a task runs once
+                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> new Fib(3).join()) // never forked
+                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> new Fib(3).fork()) // outside a task of a pool
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("pool.submit(task)");
+        }
+    }
 
     @Test
     void aCancelAwareJobIsToldWhenShutdownNowDropsIt() throws Exception {
