@@ -104,7 +104,8 @@ class PoolMisuseAuditTest {
     }
 
     @Test
-    void aTaskJoiningItsOwnHandleFromATaskItRunsWhileHelpingFailsFastToo() {
+    void aTaskJoiningItsOwnHandleFromATaskItRunsWhileHelpingFailsFastToo()
+            throws InterruptedException {
         // A (on a worker) joins B; while helping, the worker runs C, which joins A: A's frame is
         // below C's on the same stack, so that join could never return.
         WorkStealingPool one = WorkStealingPool.builder().parallelism(1).namePrefix("one").build();
