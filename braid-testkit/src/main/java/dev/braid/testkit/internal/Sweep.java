@@ -106,7 +106,7 @@ final class Sweep {
         long start = System.nanoTime();
         Phaser live = new Phaser(1); // this thread's party; each worker registers its own
         for (int w = 0; w < workers; w++) {
-            startWorker(live, "braid-explore-" + w, new int[] {0, 0});
+            startWorker(live, "braid-explore-" + w, 0, 0);
         }
         int phase = live.arrive();
         long report = start + PROGRESS_NANOS;
@@ -142,10 +142,10 @@ final class Sweep {
 
     /**
      * Starts a worker: a platform thread that claims schedules and is the carrier of their runs
-     * (one engine, one thread: ADR 0068), beginning with the claimed indexes {@code block[0]} up to
-     * {@code block[1]} (m values; empty when equal).
+     * (one engine, one thread: ADR 0068), beginning with the claimed indexes {@code from} up to
+     * {@code to} (m values; none when equal).
      */
-    private void startWorker(Phaser live, String name, int[] block) {
+    private void startWorker(Phaser live, String name, int from, int to) {
         live.register();
         Thread.ofPlatform()
                 .name(name)
@@ -153,8 +153,19 @@ final class Sweep {
                 .start(
                         () -> {
                             try {
-                                while (work(live, name, block)) {
-                                    // runs the next claimed index
+                                // the block lives in locals, not in an object: two workers' block
+                                // objects, written at every schedule, ended up on one cache line
+                                int m = from;
+                                int end = to;
+                                while (true) {
+                                    if (m == end) {
+                                        m = next.getAndAdd(CLAIM);
+                                        end = m + CLAIM;
+                                    }
+                                    int claimed = m++;
+                                    if (!work(live, name, claimed, m, end)) {
+                                        break;
+                                    }
                                 }
                             } catch (Engine.Superseded e) {
                                 return; // the rescuer recorded the run and took over our party
@@ -167,15 +178,11 @@ final class Sweep {
     }
 
     /**
-     * Runs the next index of the worker's block (claiming one if spent); false when none is left.
+     * Runs claimed index {@code m}; false if it is past the end, the first failure or a stop. A
+     * replacement worker for a held run takes over the rest of the block, {@code restFrom} to
+     * {@code restTo}.
      */
-    private boolean work(Phaser live, String name, int[] block) {
-        if (block[0] == block[1]) {
-            int first = next.getAndAdd(CLAIM);
-            block[0] = first;
-            block[1] = first + CLAIM;
-        }
-        int m = block[0]++;
+    private boolean work(Phaser live, String name, int m, int restFrom, int restTo) {
         int i = index(m);
         if (stop || m < 0 || i < 0 || i >= schedules || i > failed.get()) {
             return false;
@@ -188,7 +195,7 @@ final class Sweep {
                             // a new worker (it takes over the rest of the block), and give up
                             // this one's party
                             record(i, rescued);
-                            startWorker(live, name + "+", new int[] {block[0], block[1]});
+                            startWorker(live, name + "+", restFrom, restTo);
                             live.arriveAndDeregister();
                         });
         record(i, r);
