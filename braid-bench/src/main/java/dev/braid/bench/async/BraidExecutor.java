@@ -21,13 +21,21 @@ public class BraidExecutor {
     @Param({"threaded", "pool"})
     public String executor;
 
+    /**
+     * Worker threads: 0 = available processors (the default); {@code -p workers=1} matches the
+     * common pool's one worker on a 2-vCPU machine, for a like-for-like comparison with the
+     * common-pool {@code CompletableFuture} variants.
+     */
+    @Param({"0"})
+    public int workers;
+
     /** The executor, open for the trial. */
     public AsyncExecutor ex;
 
     /** Opens the executor. */
     @Setup
     public void setup() {
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
         ex =
                 switch (executor) {
                     case "threaded" -> ThreadedExecutor.create("bench", cores);
