@@ -1,6 +1,9 @@
 package dev.braid.testkit.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
+import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -217,6 +220,73 @@ final class Carrier implements Executor {
         if (slot.get() == this) {
             slot.remove();
         }
+    }
+
+    /** Thread.inheritableThreadLocals, or null where java.lang is not open to the testkit. */
+    private static final VarHandle INHERITABLES = inheritables();
+
+    /** Unstarted threads of this carrier made ahead, each with the trampoline it will run. */
+    private final ArrayDeque<Spare> spares = new ArrayDeque<>();
+
+    private static final int SPARES = 16;
+
+    /** An unstarted simulated thread made ahead, and the slot for the task it will run. */
+    private record Spare(Thread thread, Trampoline trampoline) {}
+
+    /** Runs the task given to it before its thread starts (Thread.start publishes it). */
+    private static final class Trampoline implements Runnable {
+        private Runnable task;
+
+        @Override
+        public void run() {
+            Runnable t = task;
+            task = null;
+            t.run();
+        }
+    }
+
+    private static VarHandle inheritables() {
+        try {
+            return MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                    .findVarHandle(
+                            Thread.class,
+                            "inheritableThreadLocals",
+                            Class.forName("java.lang.ThreadLocal$ThreadLocalMap"));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * An unstarted simulated thread named {@code name} that runs {@code task} on this carrier, as
+     * {@code direct.name(name).unstarted(task)} makes it: a new Thread per call, never reused. When
+     * the creating thread has no inheritable thread-locals the thread comes from a batch made ahead
+     * without inheritance (and gets the creator's context class loader here, as inheritance would
+     * give it). Why: every Thread constructor takes its id from one JVM-global counter, which two
+     * engines creating threads at once bounce between their cores (JDK 25: 36 M threads/s on one
+     * core, 23 M/s in total on two); a batch keeps that line in one core. Runs are deterministic
+     * either way: a thread's id and creation time are not part of a schedule. Called by the run's
+     * baton holder or its controller, one at a time.
+     */
+    Thread newThread(Thread.Builder.OfVirtual direct, String name, Runnable task) {
+        Thread parent = Thread.currentThread();
+        if (INHERITABLES == null || INHERITABLES.get(parent) != null) {
+            return direct.name(name).unstarted(task);
+        }
+        Spare s = spares.pollFirst();
+        if (s == null) {
+            Thread.Builder.OfVirtual batch = builder().inheritInheritableThreadLocals(false);
+            for (int i = 0; i < SPARES; i++) {
+                Trampoline tr = new Trampoline();
+                spares.addLast(new Spare(batch.unstarted(tr), tr));
+            }
+            s = spares.pollFirst();
+        }
+        s.trampoline().task = task;
+        Thread t = s.thread();
+        t.setName(name);
+        t.setContextClassLoader(parent.getContextClassLoader());
+        return t;
     }
 
     /** A builder of virtual threads that run on this carrier. */

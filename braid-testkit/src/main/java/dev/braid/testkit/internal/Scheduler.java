@@ -440,7 +440,11 @@ final class Scheduler {
 
     private Task newTask(String name, SimBody body) {
         Task t = new Task(this, tasks.size(), name);
-        t.thread = threads.name(name).unstarted(() -> runTask(t, body));
+        Runnable run = () -> runTask(t, body);
+        t.thread =
+                counter != null
+                        ? counter.newThread(threads, name, run)
+                        : threads.name(name).unstarted(run);
         tasks.add(t);
         strategy.onSpawn(t.id);
         alive.incrementAndGet();
