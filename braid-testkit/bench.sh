@@ -2,7 +2,9 @@
 # The testkit's bug benchmark: per program and strategy, schedules to the first bug (median of the
 # seeds) and schedules/s, then the parallel speed-up; Markdown on standard output.
 #
-#   braid-testkit/bench.sh                 # 5 seeds, 10,000 schedules, 40,000 for the speed-up
+#   braid-testkit/bench.sh                 # 5 seeds, 10,000 schedules; speed-up: 200,000 x 9 rounds
+#                                          # (shorter runs, e.g. 40,000 x 5, are dominated by start-up
+#                                          # and JIT noise: 1.67-1.74x where 200,000 x 9 gives ~1.8x)
 #   braid-testkit/bench.sh 3 2000 10000    # quicker
 #   braid-testkit/bench.sh 0 0 20000 7     # only the speed-up: 7 rounds of p=1 / p=2 (order
 #                                          # alternating), median and spread of the ratio

@@ -44,13 +44,13 @@ public final class BugBenchmark {
      * Runs the benchmark.
      *
      * @param args {@code [seeds [max schedules [parallel schedules [rounds]]]]}, default 5, 10000,
-     *     40000, 5; seeds 0 skips the bug table (only the speed-up)
+     *     200000, 9; seeds 0 skips the bug table (only the speed-up)
      */
     public static void main(String[] args) {
         int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int max = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
-        int parallelSchedules = args.length > 2 ? Integer.parseInt(args[2]) : 40_000;
-        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        int parallelSchedules = args.length > 2 ? Integer.parseInt(args[2]) : 200_000;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 9;
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be at least 1: " + rounds);
         }
