@@ -301,12 +301,7 @@ final class Carrier implements Executor {
     @Override
     public void execute(Runnable task) {
         queue.add(task);
-        if (sleeping) {
-            Thread d = drainer;
-            if (Thread.currentThread() != d) {
-                LockSupport.unpark(d);
-            }
-        }
+        wake();
     }
 
     /**
@@ -326,10 +321,16 @@ final class Carrier implements Executor {
         }
     }
 
-    /** Unparks the drainer if it sleeps (its {@code awake} condition may have become true). */
+    /**
+     * Unparks the drainer if it sleeps (work was queued, or its {@code awake} condition may have
+     * become true); the drainer itself never needs it.
+     */
     void wake() {
         if (sleeping) {
-            LockSupport.unpark(drainer);
+            Thread d = drainer;
+            if (Thread.currentThread() != d) {
+                LockSupport.unpark(d);
+            }
         }
     }
 

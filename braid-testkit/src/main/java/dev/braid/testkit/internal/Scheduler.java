@@ -113,8 +113,8 @@ final class Scheduler {
     /** The carrier whose drainer is the controller (an inline run), or null. */
     private final Carrier inlineCarrier;
 
-    /** The carrier that counts this run's live threads, or null (then LIVE_THREADS does). */
-    private final Carrier counter;
+    /** The carrier that makes this run's threads and counts them, or null (the shared pool). */
+    private final Carrier carrier;
 
     Scheduler(
             Strategy strategy,
@@ -124,7 +124,7 @@ final class Scheduler {
             Carrier carrier) {
         this.threads = carrier != null ? carrier.builder() : Thread.ofVirtual();
         this.inlineCarrier = carrier != null && carrier.drainedBy(controller) ? carrier : null;
-        this.counter = carrier;
+        this.carrier = carrier;
         this.strategy = strategy;
         this.maxSteps = maxSteps;
         this.settings = settings;
@@ -442,14 +442,14 @@ final class Scheduler {
         Task t = new Task(this, tasks.size(), name);
         Runnable run = () -> runTask(t, body);
         t.thread =
-                counter != null
-                        ? counter.newThread(threads, name, run)
+                carrier != null
+                        ? carrier.newThread(threads, name, run)
                         : threads.name(name).unstarted(run);
         tasks.add(t);
         strategy.onSpawn(t.id);
         alive.incrementAndGet();
-        if (counter != null) {
-            counter.liveThreads.incrementAndGet();
+        if (carrier != null) {
+            carrier.liveThreads.incrementAndGet();
         } else {
             LIVE_THREADS.increment();
         }
@@ -474,8 +474,8 @@ final class Scheduler {
                             } catch (SimAbort abort) {
                                 // concluded while finishing
                             } finally {
-                                if (counter != null) {
-                                    counter.liveThreads.decrementAndGet();
+                                if (carrier != null) {
+                                    carrier.liveThreads.decrementAndGet();
                                 } else {
                                     LIVE_THREADS.decrement();
                                 }
