@@ -72,7 +72,9 @@ public final class TimerWheel implements AutoCloseable {
      *
      * Conversion. Deadlines become grid ticks by ceil((deadline - origin) / resNanos) on every
      * schedule; GridMath does it with a precomputed reciprocal (a multiply and a correction)
-     * instead of a 64-bit divide, with exactly Math.ceilDiv's result (ADR 0056).
+     * instead of a 64-bit divide, with exactly Math.ceilDiv's result (ADR 0056). A driven wheel's
+     * origin is read from the real clock (Rt.realNanoTime) even on a simulated thread: only its
+     * real driver reads the grid, and the shared wheel is often made inside a simulation.
      *
      * Memory ordering. lock() is a volatile CAS (acquire); unlock() is setRelease, which publishes
      * the section's writes to the next holder. Entry `state` is read without the lock by Timeout's
@@ -151,7 +153,13 @@ public final class TimerWheel implements AutoCloseable {
         this.capacity = capacity;
         this.driven = driven;
         this.shared = shared;
-        this.origin = Rt.nanoTime();
+        // A driven wheel's grid is read only by its driver, a real thread on the real clock (a
+        // simulated thread's timer never goes on the grid: it becomes a SimTimer). Its origin must
+        // come from that clock even when the wheel is made on a simulated thread, as the shared
+        // wheel is when a simulation touches it first: a virtual origin (the testkit's clock starts
+        // at 1,000 s and runs ahead by hours in a test) put every later real deadline before the
+        // wheel's tick 0 on a machine up for less than that, and no timer ever fired.
+        this.origin = driven ? Rt.realNanoTime() : Rt.nanoTime();
         this.wheel = new Wheel(0);
     }
 
