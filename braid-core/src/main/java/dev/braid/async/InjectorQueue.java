@@ -20,9 +20,15 @@ final class InjectorQueue<E> {
      * (Morrison, Afek, PPoPP 2013) with its CRQ rings replaced by plain arrays that are used once
      * (Ramalhete and Correia's FAAArrayQueue). A producer takes an index of the tail segment with
      * getAndAdd(enq, 1) and CASes its slot from null to the element; a consumer takes an index of
-     * the head segment with getAndAdd(deq, 1) and swaps TAKEN into its slot. A consumer that
-     * reaches a slot before its producer (the swap returns null) poisons it: the producer's CAS
-     * then fails and it takes a new index, so the element is never lost and never returned twice.
+     * the head segment with getAndAdd(deq, 1) and takes its slot. A consumer that reaches a slot
+     * before its producer poisons it (swaps TAKEN into the empty slot): the producer's CAS then
+     * fails and it takes a new index, so the element is never lost and never returned twice. A
+     * slot the consumer finds full needs no swap (ADR 0087): an index has one producer, which
+     * stores once, and one consumer, so the consumer reads the element and writes TAKEN plainly;
+     * only a take that finds the slot empty races the producer, and that one is a swap.
+     * Batch take (the scheduler's drain, ADR 0087): a consumer claims k indices at once with one
+     * CAS of deq from d to d + k, where k <= enq - d, so every index it claims was claimed by a
+     * producer (a CAS and not a getAndAdd: no index nobody offered to is burnt), then takes each.
      * Before it poisons, a consumer waits up to STORE_WAIT spin hints for the store: when workers
      * drain the queue as fast as one thread fills it they often meet an index claimed a moment
      * ago, and poisoning each of those would use up several slots per element (seen as extra
@@ -39,13 +45,14 @@ final class InjectorQueue<E> {
      * as non-empty (it is an offer in progress; the caller's re-check is then conservative).
      *
      * Memory ordering. Every access is a volatile (sequentially consistent) VarHandle access: the
-     * producer's slot CAS publishes the element to the consumer's swap; the scheduler's Dekker
+     * producer's slot CAS publishes the element to the consumer's volatile read (or swap); the
+     * scheduler's Dekker
      * check (a completed offer, then a read of the idle flags, against a worker's idle flag write,
      * then isEmpty) needs the offer's CAS and isEmpty's reads to be SC. An offer is complete when
      * its slot CAS succeeded; then enq of that segment is above its index (the getAndAdd came
      * first) and the segment is linked (it was tail), so an isEmpty that starts after it sees
      * either the element's index unclaimed by consumers, a successor, or a consumer that claimed
-     * the index and will take the element (it is awake: it is inside poll()).
+     * the index and will take the element (it is awake: it is inside poll(), a batch's included).
      *
      * Allocation and retention. One segment (an array of SEGMENT references and a small header)
      * per SEGMENT offers, about 5 B per element at 32 slots against a ConcurrentLinkedQueue's 24 B
@@ -203,13 +210,7 @@ final class InjectorQueue<E> {
             }
             int i = (int) DEQ.getAndAdd(h, 1);
             if (i < n) {
-                // its producer claimed the index before us (deq < enq) and is a few instructions
-                // from its store: wait for it a moment rather than poison the slot, which would
-                // send the producer to a new index and use up segments faster
-                for (int k = 0; k < storeWait && SLOT.getVolatile(h.slots, i) == null; k++) {
-                    Rt.spinWait(); // a yield point under the testkit: lets the producer store
-                }
-                Object x = SLOT.getAndSet(h.slots, i, TAKEN);
+                Object x = take(h, i);
                 if (x != null) {
                     return (E) x;
                 }
@@ -221,6 +222,71 @@ final class InjectorQueue<E> {
             }
             HEAD.compareAndSet(this, h, next);
         }
+    }
+
+    /**
+     * Takes up to {@code into.length} of the oldest elements at once (one claim of their indices),
+     * stores them in {@code into} from index 0, oldest first, and returns how many; 0 if the queue
+     * is empty. Lock-free. A batch comes from one segment; a segment boundary ends it early.
+     */
+    @SuppressWarnings("unchecked")
+    int poll(E[] into) {
+        if (into.length == 0) {
+            throw new IllegalArgumentException("into must have room for an element");
+        }
+        int n = segmentSize;
+        while (true) {
+            Segment h = (Segment) HEAD.getVolatile(this);
+            int d = (int) DEQ.getVolatile(h);
+            int k = Math.min(Math.min((int) ENQ.getVolatile(h), n) - d, into.length);
+            if (k <= 0) { // nothing offered here that no consumer claimed
+                Segment next = (Segment) NEXT.getVolatile(h);
+                if (next == null) {
+                    return 0; // empty (or the next offer is linking a successor: as poll())
+                }
+                // a successor exists only once enq passed n, so k <= 0 means d >= n: drained
+                HEAD.compareAndSet(this, h, next);
+                continue;
+            }
+            // a CAS, not a getAndAdd: every index of [d, d + k) was claimed by a producer (enq only
+            // grows), so a batch never burns an index nobody offered to
+            if (!DEQ.compareAndSet(h, d, d + k)) {
+                continue; // another consumer took some first
+            }
+            int got = 0;
+            for (int i = d; i < d + k; i++) {
+                Object x = take(h, i);
+                if (x != null) {
+                    into[got++] = (E) x;
+                }
+            }
+            if (got > 0) {
+                return got;
+            }
+            // every claimed slot was poisoned (producers preempted): they retry, so look again
+        }
+    }
+
+    /**
+     * Takes slot {@code i} of {@code h}, whose index this consumer claimed: its element, or null
+     * after poisoning it when the producer has not stored within the wait. A claimed index has one
+     * consumer and one producer (one CAS from null), so a slot seen full is this consumer's alone
+     * and needs no atomic take: only the poison races the producer's store.
+     */
+    private Object take(Segment h, int i) {
+        // its producer claimed the index before us and is a few instructions from its store: wait
+        // for it a moment rather than poison the slot, which would send the producer to a new
+        // index and use up segments faster
+        Object x = SLOT.getVolatile(h.slots, i);
+        for (int k = 0; k < storeWait && x == null; k++) {
+            Rt.spinWait(); // a yield point under the testkit: lets the producer store
+            x = SLOT.getVolatile(h.slots, i);
+        }
+        if (x != null) {
+            SLOT.setOpaque(h.slots, i, TAKEN); // no retention; nobody else touches this slot now
+            return x;
+        }
+        return SLOT.getAndSet(h.slots, i, TAKEN); // poison, unless the store came meanwhile
     }
 
     /**

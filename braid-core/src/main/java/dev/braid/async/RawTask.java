@@ -275,7 +275,10 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         }
         Object outer = Interop.POLLING.get();
         Interop.POLLING.set(this);
-        simAwaiting = null;
+        if (simAwaiting
+                != null) { // set only under the testkit: no volatile store (a fence) per poll
+            simAwaiting = null;
+        }
         TaskLongPollEvent event = null;
         long start = 0;
         if (owner.observed || TaskLongPollEvent.PROBE.isEnabled()) {

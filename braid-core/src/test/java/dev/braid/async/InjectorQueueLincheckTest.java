@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
  * in progress as an element (conservative by design, see the queue's notes), which a FIFO cannot
  * linearize; {@link InjectorQueueTest} checks what the scheduler needs of it. Smoke sizes by
  * default; {@code -Dbraid.lincheck=long} for the long run (the long model check finds a planted
- * non-atomic slot take, a read then a write instead of one swap, within about a minute).
+ * non-atomic slot take, a read then an unconditional write instead of one swap, within about a
+ * minute). Batch polls ({@code poll(E[])}) take a nondeterministic number of elements, which a
+ * sequential FIFO cannot specify; {@link InjectorQueueTest} races them.
  */
 class InjectorQueueLincheckTest {
     static final boolean LONG = "long".equals(System.getProperty("braid.lincheck"));
