@@ -56,7 +56,7 @@ final class ChannelFutures {
          */
         @Override
         public final void awaiting(Object blocker) {
-            if (Interop.POLLING.get() instanceof RawTask<?> t) {
+            if (Interop.polling() instanceof RawTask<?> t) {
                 t.simAwaiting = blocker;
             }
         }

@@ -216,11 +216,16 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     /** Runs the task once, for the queue entry that held it. */
     @Override
     public void run() {
+        run(Interop.pollingCell());
+    }
+
+    /** As {@link #run()}, on a thread whose polling cell is {@code cell} (a worker keeps it). */
+    void run(Interop.Polling cell) {
         int s = claim();
         if (s < 0) {
             throw new IllegalStateException("task '" + name() + "' run in state " + state());
         }
-        runClaimed(s);
+        runClaimed(s, cell);
     }
 
     /**
@@ -245,7 +250,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         if (s < 0) {
             return false;
         }
-        runClaimed(s);
+        runClaimed(s, Interop.pollingCell());
         return true;
     }
 
@@ -268,13 +273,13 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         return s;
     }
 
-    private void runClaimed(int s) {
+    private void runClaimed(int s, Interop.Polling cell) {
         if ((s & CANCELLED) != 0) {
             runCancellation();
             return;
         }
-        Object outer = Interop.POLLING.get();
-        Interop.POLLING.set(this);
+        Object outer = cell.task; // set only when this poll runs inside another one (a pool join)
+        cell.task = this;
         if (simAwaiting
                 != null) { // set only under the testkit: no volatile store (a fence) per poll
             simAwaiting = null;
@@ -291,15 +296,15 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
             resetBudget();
             p = scope == null ? future.poll(this) : scope.enter(() -> future.poll(this));
         } catch (CancellationException c) {
-            account(start, outer, event);
+            account(start, cell, outer, event);
             finish(new Completion.Cancelled<>(cancelledBy(c))); // ADR 0073: not a panic
             return;
         } catch (Throwable t) {
-            account(start, outer, event);
+            account(start, cell, outer, event);
             finish(new Completion.Failure<>(t));
             return;
         }
-        account(start, outer, event);
+        account(start, cell, outer, event);
         if (p == null) { // would otherwise read as pending: a task nobody ever wakes
             finish(new Completion.Failure<>(Combinators.nullPoll(future)));
             return;
@@ -348,8 +353,8 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     }
 
     /** After a poll: restores the outer poll marker, counts the poll, times it if observed. */
-    private void account(long start, Object outer, TaskLongPollEvent event) {
-        Interop.POLLING.set(outer);
+    private void account(long start, Interop.Polling cell, Object outer, TaskLongPollEvent event) {
+        cell.task = outer;
         long n = (long) POLLS.getOpaque(this) + 1;
         POLLS.setOpaque(this, n);
         if (event == null) {

@@ -136,6 +136,7 @@ final class StealingScheduler implements TaskScheduler {
         void loop() {
             thread = Thread.currentThread();
             CURRENT.set(this);
+            Interop.Polling cell = Interop.pollingCell(); // kept: no thread-local lookup per poll
             try {
                 while (true) {
                     RawTask<?> t = next();
@@ -151,7 +152,7 @@ final class StealingScheduler implements TaskScheduler {
                         }
                         current = t;
                         try {
-                            t.run();
+                            t.run(cell);
                         } finally {
                             current = null;
                         }
