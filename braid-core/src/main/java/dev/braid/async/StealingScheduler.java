@@ -103,7 +103,7 @@ final class StealingScheduler implements TaskScheduler {
     private final TaskRegistry tasks;
     private final Worker[] workers;
     private final InjectorQueue<RawTask<?>>
-            injector = // one look for a late store under the testkit
+            injector = // (under the testkit an offer's store is never late: no yield point)
             new InjectorQueue<>(
                             InjectorQueue.SEGMENT, Rt.simulating() ? 1 : InjectorQueue.STORE_WAIT);
     private final AtomicInteger searching = new AtomicInteger();

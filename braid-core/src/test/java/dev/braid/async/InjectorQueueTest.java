@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 /**
- * The injector queue of ADR 0080: FIFO across segment boundaries, every element taken exactly once
- * by racing consumers, and the emptiness check the scheduler's lost-wake-up argument needs (a
- * completed offer is never reported empty).
+ * The injector queue of ADR 0080 (one atomic per offer, batch takes: ADRs 0088, 0087): FIFO across
+ * segment boundaries, every element taken exactly once by racing consumers, and the emptiness check
+ * the scheduler's lost-wake-up argument needs (a completed offer is never reported empty).
  */
 class InjectorQueueTest {
 
@@ -94,9 +94,9 @@ class InjectorQueueTest {
         race(InjectorQueue.STORE_WAIT);
     }
 
-    /** Without the consumer's wait, every early consumer poisons its slot: the retry path. */
+    /** A consumer that meets a late store yields at once instead of spinning first. */
     @Test
-    void theSameWhenConsumersPoisonEverySlotTheyReachFirst() throws Exception {
+    void theSameWhenConsumersYieldAtOnceToALateStore() throws Exception {
         race(0);
     }
 
