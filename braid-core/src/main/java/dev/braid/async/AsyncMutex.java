@@ -253,7 +253,7 @@ public final class AsyncMutex {
             }
             if (!granted) {
                 if (Rt.simulating() && Interop.polling() instanceof RawTask<?> t) {
-                    t.simAwaiting = AsyncMutex.this; // the testkit's wait-for graph
+                    t.awaiting(AsyncMutex.this); // the testkit's wait-for graph
                 }
                 return Poll.pending();
             }

@@ -57,7 +57,7 @@ final class ChannelFutures {
         @Override
         public final void awaiting(Object blocker) {
             if (Interop.polling() instanceof RawTask<?> t) {
-                t.simAwaiting = blocker;
+                t.awaiting(blocker);
             }
         }
 
