@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a spawn allocates (ADR 0087): an unobserved task is one object of at most 72 bytes (with
- * compressed references, HotSpot's default below 32 GB of heap), the size of the two objects {@code
- * CompletableFuture.runAsync} allocates for a shared {@code Runnable}; what only observers read is
- * made on first use. The size is computed from the instance fields (the module cannot read
+ * compressed references, HotSpot's default below 32 GB of heap); what only observers read is made
+ * on first use. ({@code CompletableFuture.runAsync} allocates 56 B for a shared {@code Runnable}:
+ * its task and its future.) The size is computed from the instance fields (the module cannot read
  * java.management for an allocation counter here; {@code -prof gc} on AsyncWorkloads measures it:
  * docs/perf/async.md).
  */
