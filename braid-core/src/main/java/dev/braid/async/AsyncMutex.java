@@ -202,7 +202,7 @@ public final class AsyncMutex {
     }
 
     private static RawTask<?> currentTask() {
-        return Interop.POLLING.get() instanceof RawTask<?> t ? t : null;
+        return Interop.polling() instanceof RawTask<?> t ? t : null;
     }
 
     private IllegalStateException reentry(RawTask<?> t) {
@@ -252,8 +252,8 @@ public final class AsyncMutex {
                 }
             }
             if (!granted) {
-                if (Rt.simulating() && Interop.POLLING.get() instanceof RawTask<?> t) {
-                    t.simAwaiting = AsyncMutex.this; // the testkit's wait-for graph
+                if (Rt.simulating() && Interop.polling() instanceof RawTask<?> t) {
+                    t.awaiting(AsyncMutex.this); // the testkit's wait-for graph
                 }
                 return Poll.pending();
             }

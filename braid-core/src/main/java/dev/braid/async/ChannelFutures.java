@@ -56,8 +56,8 @@ final class ChannelFutures {
          */
         @Override
         public final void awaiting(Object blocker) {
-            if (Interop.POLLING.get() instanceof RawTask<?> t) {
-                t.simAwaiting = blocker;
+            if (Interop.polling() instanceof RawTask<?> t) {
+                t.awaiting(blocker);
             }
         }
 

@@ -16,49 +16,53 @@ final class InjectorQueue<E> {
      * Implementation notes
      *
      * Algorithm. The FAA array queue: an unbounded list of fixed-size segments, each with an
-     * enqueue index and a dequeue index that only grow, claimed with fetch-and-add, as in LCRQ
-     * (Morrison, Afek, PPoPP 2013) with its CRQ rings replaced by plain arrays that are used once
-     * (Ramalhete and Correia's FAAArrayQueue). A producer takes an index of the tail segment with
-     * getAndAdd(enq, 1) and CASes its slot from null to the element; a consumer takes an index of
-     * the head segment with getAndAdd(deq, 1) and swaps TAKEN into its slot. A consumer that
-     * reaches a slot before its producer (the swap returns null) poisons it: the producer's CAS
-     * then fails and it takes a new index, so the element is never lost and never returned twice.
-     * Before it poisons, a consumer waits up to STORE_WAIT spin hints for the store: when workers
-     * drain the queue as fast as one thread fills it they often meet an index claimed a moment
-     * ago, and poisoning each of those would use up several slots per element (seen as extra
-     * bytes per task in -prof gc).
+     * enqueue index and a dequeue index that only grow, as in LCRQ (Morrison, Afek, PPoPP 2013)
+     * with its CRQ rings replaced by plain arrays that are used once (Ramalhete and Correia's
+     * FAAArrayQueue). A producer claims an index of the tail segment with getAndAdd(enq, 1) and
+     * stores its element there with a release write: one atomic per offer (ADR 0088). A consumer
+     * claims only indices a producer has claimed already: one CAS of deq from d to d + k with
+     * d + k <= enq (k = 1 for poll(), up to the batch's room for poll(E[]), ADR 0087), and then
+     * reads each claimed slot, waiting for its producer's store if it has not landed yet. An
+     * index has one producer and one consumer, so the consumer takes the element with a plain
+     * write of TAKEN, and no index is ever poisoned or burnt (the FAAArrayQueue's consumer instead
+     * claims with getAndAdd, may reach a slot before any producer, and poisons it with a swap;
+     * each producer then needs a CAS to store: two atomics per offer).
      * A producer whose index is past the segment links a new segment that already holds its
-     * element in slot 0 (one CAS on `next`) and swings `tail`; a consumer whose index is past the
-     * segment swings `head` to `next` (or reports empty if there is none).
+     * element in slot 0 (one CAS on `next`) and swings `tail`; a consumer that finds its head
+     * segment drained (deq >= N) and a successor linked swings `head` to it.
      *
-     * Empty check. poll() first looks whether the head segment has no unclaimed index (deq >= enq)
-     * and no successor: then the queue is empty and nothing is burned. isEmpty() walks from head:
-     * a segment with an index that a producer claimed and no consumer did (min(deq, N) < min(enq,
-     * N)) means an element is there or about to be; a segment drained up to N with a successor
-     * sends it to the successor (a successor exists only once enq passed N). An index claimed by a producer whose store is not done yet counts
-     * as non-empty (it is an offer in progress; the caller's re-check is then conservative).
+     * Empty check. A consumer sees the head segment empty when deq >= min(enq, N) and no successor
+     * is linked: nothing to claim, and nothing is burnt. isEmpty() walks from head: a segment with
+     * an index that a producer claimed and no consumer did (min(deq, N) < min(enq, N)) means an
+     * element is there or about to be; a segment drained up to N with a successor sends it to the
+     * successor (a successor exists only once enq passed N). An index claimed by a producer whose
+     * store is not done yet counts as non-empty (it is an offer in progress; the caller's re-check
+     * is then conservative). Careful: enq is read before next, so "k <= 0 and a successor exists"
+     * does not by itself mean drained (the segment may have filled in between): only deq >= N
+     * does.
      *
-     * Memory ordering. Every access is a volatile (sequentially consistent) VarHandle access: the
-     * producer's slot CAS publishes the element to the consumer's swap; the scheduler's Dekker
-     * check (a completed offer, then a read of the idle flags, against a worker's idle flag write,
-     * then isEmpty) needs the offer's CAS and isEmpty's reads to be SC. An offer is complete when
-     * its slot CAS succeeded; then enq of that segment is above its index (the getAndAdd came
-     * first) and the segment is linked (it was tail), so an isEmpty that starts after it sees
-     * either the element's index unclaimed by consumers, a successor, or a consumer that claimed
-     * the index and will take the element (it is awake: it is inside poll()).
+     * Memory ordering. The producer's getAndAdd and the consumer's CAS on the indices are
+     * sequentially consistent; the slot's release store publishes the element to the consumer's
+     * volatile read. The scheduler's Dekker check (a completed offer, then a read of the idle
+     * flags, against a worker's idle flag write, then isEmpty) rests on the indices alone: once
+     * the producer's getAndAdd is done, isEmpty counts the element, and a consumer that claims it
+     * waits for the store (it is awake: it is inside poll()).
+     *
+     * Progress. Producers are wait-free but for segment links (lock-free). A consumer is blocked
+     * only by the producer of the index it claimed, between that producer's getAndAdd and its
+     * store (a few instructions, nothing that can throw): it spins storeWait hints, then yields
+     * until the store lands; other consumers claim later indices meanwhile. tokio's injector and
+     * ForkJoinPool's external submission queues hold a lock across the same window.
      *
      * Allocation and retention. One segment (an array of SEGMENT references and a small header)
      * per SEGMENT offers, about 5 B per element at 32 slots against a ConcurrentLinkedQueue's 24 B
      * node. Taken slots hold the shared TAKEN marker, so a finished task is not retained by its
      * slot; a drained segment is unreachable once head moves past it.
      *
-     * Progress. Lock-free: an offer retries only when a consumer poisoned its slot or another
-     * producer linked the next segment first; a poll retries only past poisoned or drained slots.
-     *
-     * Simulation. Plain VarHandles, as the ConcurrentLinkedQueue it replaces: the scheduler's
-     * yield points around schedule and park are unchanged. The one addition is the consumer's
-     * wait for a late store, through Rt.spinWait, a yield point under the testkit (where the
-     * scheduler waits one look only, so the producer gets a turn and schedules stay short).
+     * Simulation. Plain VarHandles, as the ConcurrentLinkedQueue it replaced: the scheduler's
+     * yield points around schedule and park are unchanged. The consumer's wait for a late store
+     * goes through Rt.spinWait and Rt.yieldNow, yield points under the testkit (where an offer has
+     * no yield point between its claim and its store, so a simulated consumer never waits).
      *
      * References. A. Morrison, Y. Afek, "Fast concurrent queues for x86 processors" (PPoPP 2013);
      * P. Ramalhete, A. Correia, FAAArrayQueue (Concurrency Freaks, 2016), the segment-per-array
@@ -68,7 +72,7 @@ final class InjectorQueue<E> {
     /** Slots per segment. */
     static final int SEGMENT = 32;
 
-    /** Spin-wait hints a consumer gives a producer that claimed a slot but has not stored yet. */
+    /** Spin-wait hints a consumer gives a late producer's store before it starts yielding. */
     static final int STORE_WAIT = 128;
 
     private static final Object TAKEN = new Object();
@@ -148,79 +152,126 @@ final class InjectorQueue<E> {
         tail = s;
     }
 
-    /** Appends {@code e} (not null) at the tail. Lock-free. */
+    /** Appends {@code e} (not null) at the tail: one getAndAdd and one release store. */
     void offer(E e) {
         if (e == null) {
             throw new NullPointerException("e");
         }
         // the common case kept small (it is inlined into every outside spawn and wake): one
-        // index, one store; a full segment or a poisoned slot goes to the loop
+        // index, one store; a full segment goes to the loop
         Segment t = (Segment) TAIL.getVolatile(this);
         int i = (int) ENQ.getAndAdd(t, 1);
-        if (i >= segmentSize || !SLOT.compareAndSet(t.slots, i, null, e)) {
-            offerSlow(e, t, i);
+        if (i < segmentSize) {
+            SLOT.setRelease(t.slots, i, e); // publishes e; the index is this producer's alone
+        } else {
+            offerSlow(e, t);
         }
     }
 
-    /**
-     * The rest of {@link #offer} after index {@code i} of segment {@code t} did not take {@code e}:
-     * it was past the segment, or a consumer had poisoned the slot.
-     */
-    private void offerSlow(E e, Segment t, int i) {
+    /** The rest of {@link #offer} after the index it claimed in {@code t} was past the segment. */
+    private void offerSlow(E e, Segment t) {
         int n = segmentSize;
         while (true) {
-            if (i < n) {
-                if (SLOT.compareAndSet(t.slots, i, null, e)) {
+            Segment next = (Segment) NEXT.getVolatile(t);
+            if (next == null) {
+                Segment fresh = new Segment(n, e);
+                if (NEXT.compareAndSet(t, null, fresh)) {
+                    TAIL.compareAndSet(this, t, fresh);
                     return;
                 }
-                // a consumer poisoned this slot before we stored: take another index
-            } else {
-                Segment next = (Segment) NEXT.getVolatile(t);
-                if (next == null) {
-                    Segment fresh = new Segment(n, e);
-                    if (NEXT.compareAndSet(t, null, fresh)) {
-                        TAIL.compareAndSet(this, t, fresh);
-                        return;
-                    }
-                    next = (Segment) NEXT.getVolatile(t);
-                }
-                TAIL.compareAndSet(this, t, next); // help one that linked but did not swing
+                next = (Segment) NEXT.getVolatile(t);
             }
+            TAIL.compareAndSet(this, t, next); // help one that linked but did not swing
             t = (Segment) TAIL.getVolatile(this);
-            i = (int) ENQ.getAndAdd(t, 1);
+            int i = (int) ENQ.getAndAdd(t, 1);
+            if (i < n) {
+                SLOT.setRelease(t.slots, i, e);
+                return;
+            }
         }
     }
 
-    /** Takes the oldest element; null if the queue is empty. Lock-free. */
+    /** Takes the oldest element; null if the queue is empty. */
     @SuppressWarnings("unchecked")
     E poll() {
         int n = segmentSize;
         while (true) {
             Segment h = (Segment) HEAD.getVolatile(this);
-            if ((int) DEQ.getVolatile(h) >= (int) ENQ.getVolatile(h)
-                    && NEXT.getVolatile(h) == null) {
-                return null; // nothing claimed and not taken: empty, and no index is burned
-            }
-            int i = (int) DEQ.getAndAdd(h, 1);
-            if (i < n) {
-                // its producer claimed the index before us (deq < enq) and is a few instructions
-                // from its store: wait for it a moment rather than poison the slot, which would
-                // send the producer to a new index and use up segments faster
-                for (int k = 0; k < storeWait && SLOT.getVolatile(h.slots, i) == null; k++) {
-                    Rt.spinWait(); // a yield point under the testkit: lets the producer store
+            int d = (int) DEQ.getVolatile(h);
+            if (d < Math.min((int) ENQ.getVolatile(h), n)) {
+                if (DEQ.compareAndSet(h, d, d + 1)) {
+                    return (E) take(h, d);
                 }
-                Object x = SLOT.getAndSet(h.slots, i, TAKEN);
-                if (x != null) {
-                    return (E) x;
+                continue; // another consumer claimed it first
+            }
+            if (!nextSegment(h, d)) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Takes up to {@code into.length} of the oldest elements at once (one claim of their indices),
+     * stores them in {@code into} from index 0, oldest first, and returns how many; 0 if the queue
+     * is empty. A batch comes from one segment; a segment boundary ends it early.
+     */
+    @SuppressWarnings("unchecked")
+    int poll(E[] into) {
+        if (into.length == 0) {
+            throw new IllegalArgumentException("into must have room for an element");
+        }
+        int n = segmentSize;
+        while (true) {
+            Segment h = (Segment) HEAD.getVolatile(this);
+            int d = (int) DEQ.getVolatile(h);
+            int k = Math.min(Math.min((int) ENQ.getVolatile(h), n) - d, into.length);
+            if (k <= 0) {
+                if (!nextSegment(h, d)) {
+                    return 0;
                 }
-                continue; // still not stored (its producer was preempted): it takes another index
+                continue;
             }
-            Segment next = (Segment) NEXT.getVolatile(h);
-            if (next == null) {
-                return null; // drained, and no producer has linked a successor yet
+            if (!DEQ.compareAndSet(h, d, d + k)) {
+                continue; // another consumer took some first
             }
+            for (int i = 0; i < k; i++) {
+                into[i] = (E) take(h, d + i);
+            }
+            return k;
+        }
+    }
+
+    /**
+     * Head segment {@code h} offered nothing unclaimed when its deq was {@code d}: moves head to
+     * the successor if {@code h} is drained; false if the queue is empty (no successor yet).
+     */
+    private boolean nextSegment(Segment h, int d) {
+        Segment next = (Segment) NEXT.getVolatile(h);
+        if (next == null) {
+            return false; // empty (or the next offer is linking a successor right now)
+        }
+        if (d >= segmentSize) { // drained; else it filled up after we read enq: look again
             HEAD.compareAndSet(this, h, next);
         }
+        return true;
+    }
+
+    /**
+     * The element of slot {@code i} of {@code h}, an index this consumer claimed (so a producer
+     * claimed it before): waits for the producer's store if it has not landed yet.
+     */
+    private Object take(Segment h, int i) {
+        Object x = SLOT.getVolatile(h.slots, i);
+        for (int k = 0; x == null; k++) {
+            if (k < storeWait) {
+                Rt.spinWait(); // its producer is a few instructions from its store
+            } else {
+                Rt.yieldNow(); // it was preempted there: let it run
+            }
+            x = SLOT.getVolatile(h.slots, i);
+        }
+        SLOT.setOpaque(h.slots, i, TAKEN); // no retention; nobody else touches this slot now
+        return x;
     }
 
     /**

@@ -172,11 +172,35 @@ final class Interop {
         return new Blocking<>(body);
     }
 
-    /** Marks a thread that is inside a task's poll, so that {@link #await} can refuse to block. */
-    static final ThreadLocal<Object> POLLING = new ThreadLocal<>();
+    /**
+     * What a thread is polling: the task (or marker) while it is inside a task's poll, else null.
+     * One cell per thread that polls, written only by that thread, with plain writes: a poll costs
+     * no thread-local lookup once the poller holds its cell (ADR 0087).
+     */
+    static final class Polling {
+        Object task;
+    }
+
+    private static final ThreadLocal<Polling> POLLING = new ThreadLocal<>();
+
+    /** What the calling thread is polling, or null if it is not inside a poll. */
+    static Object polling() {
+        Polling p = POLLING.get();
+        return p == null ? null : p.task;
+    }
+
+    /** The calling thread's cell (made on first use); only this thread may use it. */
+    static Polling pollingCell() {
+        Polling p = POLLING.get();
+        if (p == null) {
+            p = new Polling();
+            POLLING.set(p);
+        }
+        return p;
+    }
 
     static <T> T await(Async<T> future) throws InterruptedException {
-        if (POLLING.get() != null) {
+        if (polling() != null) {
             throw new IllegalStateException(
                     "Async.await called inside a poll would block an executor thread: compose with"
                             + " then(...) or run the blocking part with Async.spawnBlocking");

@@ -119,7 +119,7 @@ public final class LocalExecutor implements AsyncExecutor {
      */
     public <T> T blockOn(Async<T> future) throws InterruptedException {
         Args.notNull(future, "future");
-        if (Interop.POLLING.get() != null) {
+        if (Interop.polling() != null) {
             throw new IllegalStateException(
                     "blockOn called inside a poll would block the executor polling it: compose"
                             + " with then(...) or spawn the future instead");
@@ -187,7 +187,7 @@ public final class LocalExecutor implements AsyncExecutor {
      */
     public int runUntilStalled() {
         Thread self = Thread.currentThread();
-        if (Interop.POLLING.get() != null || driver.compareAndExchange(null, self) != null) {
+        if (Interop.polling() != null || driver.compareAndExchange(null, self) != null) {
             throw new IllegalStateException(
                     "LocalExecutor '" + name + "' is already driven, or called inside a poll");
         }
@@ -226,7 +226,7 @@ public final class LocalExecutor implements AsyncExecutor {
     @Override
     public void close() {
         tasks.close();
-        if (Interop.POLLING.get() == null && driver.get() == null) {
+        if (Interop.polling() == null && driver.get() == null) {
             runUntilStalled();
         }
     }

@@ -303,7 +303,7 @@ public final class PoolExecutor implements AsyncExecutor {
      */
     @Override
     public void close() {
-        if (Interop.POLLING.get() != null) {
+        if (Interop.polling() != null) {
             throw new IllegalStateException(
                     "close() inside a poll would wait for its own worker: close from outside");
         }

@@ -66,6 +66,9 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
      * was made under the testkit or with -Dbraid.async.observe=true, or a JFR recording has the
      * long-poll event on. The live-set entry is intrusive and lock-free (`next`, pushed with
      * one CAS at spawn; completion only sets COMPLETE, ADR 0072): no node, no identity hash.
+     * What only observers read (the summed poll time, the testkit's "awaits") lives in an
+     * Observation the polling thread makes on first use, so an unobserved task is 72 B (ADR
+     * 0087). A worker passes its polling cell to run(cell), so a poll does no thread-local lookup.
      *
      * Outcome of a poll that threw: a panic (Failure), except a CancellationException (the task
      * awaited a cancelled stage or handle, or its scope stopped it), which ends the task
@@ -86,7 +89,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     private static final VarHandle STATE;
     private static final VarHandle CAUSE;
     private static final VarHandle POLLS;
-    private static final VarHandle POLL_NANOS;
+    private static final VarHandle POLL_NANOS; // Observation.pollNanos
 
     static {
         try {
@@ -96,7 +99,8 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
                             .findVarHandle(RawTask.class, "cancelCause", CancellationToken.class);
             POLLS = MethodHandles.lookup().findVarHandle(RawTask.class, "polls", long.class);
             POLL_NANOS =
-                    MethodHandles.lookup().findVarHandle(RawTask.class, "pollNanos", long.class);
+                    MethodHandles.lookup()
+                            .findVarHandle(Observation.class, "pollNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -117,11 +121,19 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     @SuppressWarnings("unused") // through POLLS (opaque: observers read it while polls run)
     private long polls; // written only by the RUNNING thread
 
-    @SuppressWarnings("unused") // through POLL_NANOS
-    private long pollNanos; // likewise; summed only while observed
+    // what only observers read, made on first use by the polling thread (ADR 0087); null for a
+    // task nobody times and no testkit watches, so the task is 72 B, not 80
+    private Observation observation;
 
-    /** Under the testkit only: what the latest pending poll awaits (a channel's blocker). */
-    volatile Object simAwaiting;
+    /** A task's observer-only state: off the task itself, which most tasks never need. */
+    private static final class Observation {
+        @SuppressWarnings(
+                "unused") // through POLL_NANOS (opaque: observers read it while polls run)
+        private long pollNanos; // written only by the RUNNING thread; summed only while observed
+
+        /** Under the testkit only: what the latest pending poll awaits (a channel's blocker). */
+        volatile Object awaiting;
+    }
 
     /** A task outside any executor's live set, on {@code scheduler} (unit tests). */
     RawTask(String name, long id, Async<T> future, TaskScheduler scheduler, CancelScope scope) {
@@ -165,7 +177,29 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     }
 
     long pollNanos() {
-        return (long) POLL_NANOS.getOpaque(this);
+        Observation o = observation;
+        return o == null ? 0 : (long) POLL_NANOS.getOpaque(o);
+    }
+
+    /** Under the testkit: what the latest pending poll awaits, or null. */
+    Object awaiting() {
+        Observation o = observation;
+        return o == null ? null : o.awaiting;
+    }
+
+    /** Under the testkit, by the polling thread: records what this poll awaits. */
+    void awaiting(Object blocker) {
+        observation().awaiting = blocker;
+    }
+
+    /** The observer-only state, made now if this is its first use (RUNNING thread only). */
+    private Observation observation() {
+        Observation o = observation;
+        if (o == null) {
+            o = new Observation();
+            observation = o;
+        }
+        return o;
     }
 
     @Override
@@ -216,11 +250,16 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     /** Runs the task once, for the queue entry that held it. */
     @Override
     public void run() {
+        run(Interop.pollingCell());
+    }
+
+    /** As {@link #run()}, on a thread whose polling cell is {@code cell} (a worker keeps it). */
+    void run(Interop.Polling cell) {
         int s = claim();
         if (s < 0) {
             throw new IllegalStateException("task '" + name() + "' run in state " + state());
         }
-        runClaimed(s);
+        runClaimed(s, cell);
     }
 
     /**
@@ -245,7 +284,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         if (s < 0) {
             return false;
         }
-        runClaimed(s);
+        runClaimed(s, Interop.pollingCell());
         return true;
     }
 
@@ -268,14 +307,17 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         return s;
     }
 
-    private void runClaimed(int s) {
+    private void runClaimed(int s, Interop.Polling cell) {
         if ((s & CANCELLED) != 0) {
             runCancellation();
             return;
         }
-        Object outer = Interop.POLLING.get();
-        Interop.POLLING.set(this);
-        simAwaiting = null;
+        Object outer = cell.task; // set only when this poll runs inside another one (a pool join)
+        cell.task = this;
+        Observation obs = observation; // the testkit's "awaits" is per pending poll: clear it
+        if (obs != null && obs.awaiting != null) {
+            obs.awaiting = null;
+        }
         TaskLongPollEvent event = null;
         long start = 0;
         if (owner.observed || TaskLongPollEvent.PROBE.isEnabled()) {
@@ -288,15 +330,15 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
             resetBudget();
             p = scope == null ? future.poll(this) : scope.enter(() -> future.poll(this));
         } catch (CancellationException c) {
-            account(start, outer, event);
+            account(start, cell, outer, event);
             finish(new Completion.Cancelled<>(cancelledBy(c))); // ADR 0073: not a panic
             return;
         } catch (Throwable t) {
-            account(start, outer, event);
+            account(start, cell, outer, event);
             finish(new Completion.Failure<>(t));
             return;
         }
-        account(start, outer, event);
+        account(start, cell, outer, event);
         if (p == null) { // would otherwise read as pending: a task nobody ever wakes
             finish(new Completion.Failure<>(Combinators.nullPoll(future)));
             return;
@@ -345,14 +387,15 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     }
 
     /** After a poll: restores the outer poll marker, counts the poll, times it if observed. */
-    private void account(long start, Object outer, TaskLongPollEvent event) {
-        Interop.POLLING.set(outer);
+    private void account(long start, Interop.Polling cell, Object outer, TaskLongPollEvent event) {
+        cell.task = outer;
         long n = (long) POLLS.getOpaque(this) + 1;
         POLLS.setOpaque(this, n);
         if (event == null) {
             return;
         }
-        POLL_NANOS.setOpaque(this, (long) POLL_NANOS.getOpaque(this) + (Rt.nanoTime() - start));
+        Observation o = observation();
+        POLL_NANOS.setOpaque(o, (long) POLL_NANOS.getOpaque(o) + (Rt.nanoTime() - start));
         event.end();
         if (event.shouldCommit()) {
             event.task = name();

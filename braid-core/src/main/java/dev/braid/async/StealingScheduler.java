@@ -37,9 +37,11 @@ final class StealingScheduler implements TaskScheduler {
      *   injector once more; then, still counted as searching, SPIN_TRIES more looks with
      *   spin-wait pauses between them (ADR 0072: a burst of outside spawns meets a worker that
      *   is still awake rather than one that must be unparked per gap; while it spins, pushes
-     *   wake nobody, as for any searcher, and the spinner parks through the same re-check). A worker that takes from the injector with an empty local queue
-     *   moves a small batch into it, so outside spawns take turns with the tasks they wake. Only
-     *   when all that found nothing does the worker park.
+     *   wake nobody, as for any searcher, and the spinner parks through the same re-check). A
+     *   worker that takes from the injector with an empty local queue takes a small batch (one
+     *   claim of the injector's indices) and moves all but the first into its local queue with
+     *   one publishing write (ADR 0087), so outside spawns take turns with the tasks they wake
+     *   and cost the worker no atomic each. Only when all that found nothing does the worker park.
      * - Notify. Wakes one parked worker, unless some worker is already searching (it will find the
      *   work); a searcher that finds work, was the last one searching and has surplus (it stole
      *   more than one task, or the injector is not empty) notifies once more, so work spreads one
@@ -101,7 +103,7 @@ final class StealingScheduler implements TaskScheduler {
     private final TaskRegistry tasks;
     private final Worker[] workers;
     private final InjectorQueue<RawTask<?>>
-            injector = // one look for a late store under the testkit
+            injector = // (under the testkit an offer's store is never late: no yield point)
             new InjectorQueue<>(
                             InjectorQueue.SEGMENT, Rt.simulating() ? 1 : InjectorQueue.STORE_WAIT);
     private final AtomicInteger searching = new AtomicInteger();
@@ -114,6 +116,8 @@ final class StealingScheduler implements TaskScheduler {
         final AtomicBoolean idle = new AtomicBoolean();
         volatile Thread thread;
         private RawTask<?> lifo; // worker-only
+        // worker-only: a batch taken from the injector, the first to run, the others to `local`
+        private final RawTask<?>[] batch = new RawTask<?>[INJECTOR_BATCH + 1];
         private RawTask<?> current; // worker-only: the task being run
         private int lifoRuns;
         private int tick;
@@ -132,6 +136,7 @@ final class StealingScheduler implements TaskScheduler {
         void loop() {
             thread = Thread.currentThread();
             CURRENT.set(this);
+            Interop.Polling cell = Interop.pollingCell(); // kept: no thread-local lookup per poll
             try {
                 while (true) {
                     RawTask<?> t = next();
@@ -147,7 +152,7 @@ final class StealingScheduler implements TaskScheduler {
                         }
                         current = t;
                         try {
-                            t.run();
+                            t.run(cell);
                         } finally {
                             current = null;
                         }
@@ -193,22 +198,23 @@ final class StealingScheduler implements TaskScheduler {
          * idle workers can steal them from here.
          */
         private RawTask<?> fromInjector() {
-            RawTask<?> t = injector.poll();
-            if (t == null) {
+            RawTask<?>[] b = batch;
+            int got = injector.poll(b); // one claim for the whole batch (ADR 0087)
+            if (got == 0) {
                 return null;
             }
-            for (int i = 0; i < INJECTOR_BATCH; i++) {
-                RawTask<?> more = injector.poll();
-                if (more == null) {
-                    break;
+            RawTask<?> t = b[0];
+            if (got > 1) {
+                int pushed = local.pushAll(b, 1, got - 1); // one publishing write for all
+                for (int i = 1 + pushed; i < got; i++) {
+                    injector.offer(b[i]); // no room here: back to the injector
                 }
-                if (!local.push(more)) {
-                    injector.offer(more);
-                    break;
+                if (local.size() > 1) {
+                    notifyOne();
                 }
             }
-            if (local.size() > 1) {
-                notifyOne();
+            for (int i = 0; i < got; i++) {
+                b[i] = null; // the buffer keeps no task alive
             }
             return t;
         }

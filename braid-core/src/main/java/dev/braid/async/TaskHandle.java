@@ -106,7 +106,7 @@ public final class TaskHandle<T> implements Async<T> {
     @Override
     public Poll<T> poll(Context cx) {
         Completion.Outcome<T> o = task.poll(cx.waker());
-        if (o == null && Interop.POLLING.get() == task) {
+        if (o == null && Interop.polling() == task) {
             throw new IllegalStateException(
                     "task '"
                             + task.name()
@@ -176,7 +176,7 @@ public final class TaskHandle<T> implements Async<T> {
         if (o != null) {
             return o;
         }
-        if (Interop.POLLING.get() != null) {
+        if (Interop.polling() != null) {
             throw new IllegalStateException(
                     "join() inside a poll would block an executor thread: await the handle as a"
                             + " future (then(...)) instead");

@@ -313,14 +313,14 @@ final class TaskRegistry {
     Object simBlocker(Object fallback) {
         RawTask<?> best = null;
         for (RawTask<?> t : live()) {
-            if (t.simAwaiting != null && (best == null || t.id < best.id)) {
+            if (t.awaiting() != null && (best == null || t.id < best.id)) {
                 best = t;
             }
         }
         if (best == null) {
             return fallback;
         }
-        return new TaskAwaits(best.name(), best.simAwaiting);
+        return new TaskAwaits(best.name(), best.awaiting());
     }
 
     /** A task's wait on a resource, as the testkit's deadlock report shows it. */

@@ -240,7 +240,7 @@ public final class TaskScope implements AutoCloseable {
         if (joined || closed) {
             throw new IllegalStateException("task scope already joined or closed");
         }
-        if (Interop.POLLING.get() != null) {
+        if (Interop.polling() != null) {
             throw new IllegalStateException(
                     "TaskScope.join inside a poll would block an executor thread");
         }
@@ -290,7 +290,7 @@ public final class TaskScope implements AutoCloseable {
         if (closed) {
             return;
         }
-        if (Interop.POLLING.get() != null) {
+        if (Interop.polling() != null) {
             throw new IllegalStateException("TaskScope.close inside a poll would block");
         }
         closed = true;

@@ -9,12 +9,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Linearizability of the injector queue (ADR 0080) against an unbounded FIFO: offers and polls from
  * several threads at once. Segments of two slots make the segment hand-over (a producer linking the
- * next segment, a consumer moving head past a drained one) and poisoned slots (a consumer that
- * comes before its producer) common. {@code isEmpty} is not an operation here: it counts an offer
- * in progress as an element (conservative by design, see the queue's notes), which a FIFO cannot
- * linearize; {@link InjectorQueueTest} checks what the scheduler needs of it. Smoke sizes by
- * default; {@code -Dbraid.lincheck=long} for the long run (the long model check finds a planted
- * non-atomic slot take, a read then a write instead of one swap, within about a minute).
+ * next segment, a consumer moving head past a drained one) and late stores (a consumer that claimed
+ * an index whose producer has not stored yet) common. {@code isEmpty} is not an operation here: it
+ * counts an offer in progress as an element (conservative by design, see the queue's notes), which
+ * a FIFO cannot linearize; {@link InjectorQueueTest} checks what the scheduler needs of it. Smoke
+ * sizes by default; {@code -Dbraid.lincheck=long} for the long run. Batch polls ({@code poll(E[])})
+ * take a nondeterministic number of elements, which a sequential FIFO cannot specify; {@link
+ * InjectorQueueTest} races them.
  */
 class InjectorQueueLincheckTest {
     static final boolean LONG = "long".equals(System.getProperty("braid.lincheck"));

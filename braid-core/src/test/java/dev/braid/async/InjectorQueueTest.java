@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 /**
- * The injector queue of ADR 0080: FIFO across segment boundaries, every element taken exactly once
- * by racing consumers, and the emptiness check the scheduler's lost-wake-up argument needs (a
- * completed offer is never reported empty).
+ * The injector queue of ADR 0080 (one atomic per offer, batch takes: ADRs 0088, 0087): FIFO across
+ * segment boundaries, every element taken exactly once by racing consumers, and the emptiness check
+ * the scheduler's lost-wake-up argument needs (a completed offer is never reported empty).
  */
 class InjectorQueueTest {
 
@@ -35,6 +35,32 @@ class InjectorQueueTest {
     }
 
     @Test
+    void aBatchPollTakesSeveralOldestFirstAndStopsAtASegmentBoundary() {
+        InjectorQueue<Integer> q = new InjectorQueue<>(4, InjectorQueue.STORE_WAIT);
+        Integer[] into = new Integer[3];
+        assertThat(q.poll(into)).isZero();
+        for (int i = 0; i < 10; i++) {
+            q.offer(i);
+        }
+        List<Integer> taken = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        for (int n; (n = q.poll(into)) > 0; ) {
+            sizes.add(n);
+            taken.addAll(java.util.Arrays.asList(into).subList(0, n));
+        }
+        assertThat(taken).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        // one claim per batch: 0-2, then 3 (the end of segment one), then 4-6, 7, 8-9
+        assertThat(sizes).containsExactly(3, 1, 3, 1, 2);
+        assertThat(q.isEmpty()).isTrue();
+        assertThat(q.poll()).isNull();
+        q.offer(42); // single and batch polls share the indices
+        q.offer(43);
+        assertThat(q.poll()).isEqualTo(42);
+        assertThat(q.poll(into)).isEqualTo(1);
+        assertThat(into[0]).isEqualTo(43);
+    }
+
+    @Test
     void anEmptyPollBurnsNoSlot() {
         InjectorQueue<Integer> q = new InjectorQueue<>(2, InjectorQueue.STORE_WAIT);
         for (int i = 0; i < 10; i++) {
@@ -54,6 +80,9 @@ class InjectorQueueTest {
         assertThatThrownBy(() -> q.offer(null)).isInstanceOf(NullPointerException.class);
         assertThat(q.poll()).isEqualTo(1);
         assertThat(q.poll()).isNull();
+        assertThatThrownBy(() -> q.poll(new Integer[0]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("into");
         assertThatThrownBy(() -> new InjectorQueue<Integer>(0, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("segmentSize");
@@ -65,13 +94,25 @@ class InjectorQueueTest {
         race(InjectorQueue.STORE_WAIT);
     }
 
-    /** Without the consumer's wait, every early consumer poisons its slot: the retry path. */
+    /** A consumer that meets a late store yields at once instead of spinning first. */
     @Test
-    void theSameWhenConsumersPoisonEverySlotTheyReachFirst() throws Exception {
+    void theSameWhenConsumersYieldAtOnceToALateStore() throws Exception {
         race(0);
     }
 
+    /** Consumers that take batches (the scheduler's injector drain) race the producers. */
+    @Test
+    void theSameWhenConsumersTakeBatches() throws Exception {
+        race(InjectorQueue.STORE_WAIT, 3);
+        race(0, 3);
+    }
+
     private static void race(int storeWait) throws Exception {
+        race(storeWait, 0);
+    }
+
+    /** Consumers poll one at a time ({@code batch} 0) or up to {@code batch} at once. */
+    private static void race(int storeWait, int batch) throws Exception {
         int producers = 3;
         int consumers = 3;
         int perProducer = 20_000;
@@ -115,20 +156,30 @@ class InjectorQueueTest {
                                                                         + " taken"));
                                                 return;
                                             }
-                                            Integer x = q.poll();
-                                            if (x == null) {
+                                            Integer[] got = new Integer[Math.max(1, batch)];
+                                            int n;
+                                            if (batch == 0) {
+                                                got[0] = q.poll();
+                                                n = got[0] == null ? 0 : 1;
+                                            } else {
+                                                n = q.poll(got);
+                                            }
+                                            if (n == 0) {
                                                 Thread.onSpinWait();
                                                 continue;
                                             }
-                                            taken.incrementAndGet();
-                                            seen.incrementAndGet(x);
-                                            int p = x / perProducer;
-                                            if (x <= last[p]) { // one consumer sees each
-                                                failures.add( // producer's elements in order
-                                                        new AssertionError(
-                                                                x + " after " + last[p]));
+                                            for (int j = 0; j < n; j++) {
+                                                int x = got[j];
+                                                taken.incrementAndGet();
+                                                seen.incrementAndGet(x);
+                                                int p = x / perProducer;
+                                                if (x <= last[p]) { // one consumer sees each
+                                                    failures.add( // producer's elements in order
+                                                            new AssertionError(
+                                                                    x + " after " + last[p]));
+                                                }
+                                                last[p] = x;
                                             }
-                                            last[p] = x;
                                         }
                                     }));
         }

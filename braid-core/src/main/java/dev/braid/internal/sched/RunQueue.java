@@ -43,6 +43,9 @@ public final class RunQueue<E> {
      * followed by a read of the searching/idle counters, against a parking worker's counter write
      * followed by a re-read of every queue, cannot both miss each other.
      *
+     * Batch push (pushAll): the owner writes k slots plainly, then tail once; the same argument as
+     * one push, with one fence for the batch.
+     *
      * steal half. The thief copies k = ceil(n/2) elements into its own ring beyond its own tail
      * (unpublished: its own consumers read only below its tail), then CASes the victim's head
      * h -> h+k; on success it publishes k-1 of them with one tail write and returns the last.
@@ -107,6 +110,30 @@ public final class RunQueue<E> {
         slots[(int) t & mask] = e;
         TAIL.setVolatile(this, t + 1); // publishes the slot; volatile: see the Dekker note
         return true;
+    }
+
+    /**
+     * Appends up to {@code count} elements of {@code src} from index {@code from} at the tail, in
+     * order, with one publishing write (owner only): a batch costs one fence, not one per element.
+     *
+     * @param src the elements, not null
+     * @param from the index in {@code src} of the first one
+     * @param count how many to append
+     * @return how many were appended (fewer than {@code count} when the queue fills up); the rest
+     *     stay the caller's
+     */
+    public int pushAll(E[] src, int from, int count) {
+        long t = (long) TAIL.getOpaque(this); // only the owner writes it
+        long h = (long) HEAD.getVolatile(this);
+        int k = (int) Math.min(count, slots.length - (t - h));
+        if (k <= 0) {
+            return 0;
+        }
+        for (int i = 0; i < k; i++) {
+            slots[(int) (t + i) & mask] = src[from + i];
+        }
+        TAIL.setVolatile(this, t + k); // publishes the slots; volatile: see the Dekker note
+        return k;
     }
 
     /**

@@ -8,10 +8,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Linearizability of the run queue against a bounded FIFO: the owner's pushes run on one thread (a
- * non-parallel group); the owner and thieves take from the head, the thieves either one element or
- * half the queue (into a queue of their own, drained into the result). A capacity of 2 makes full
- * pushes and slot reuse common. Smoke sizes by default; {@code -Dbraid.lincheck=long} for the long
- * run.
+ * non-parallel group), one at a time or two in one batch; the owner and thieves take from the head,
+ * the thieves either one element or half the queue (into a queue of their own, drained into the
+ * result). A capacity of 2 makes full pushes and slot reuse common. Smoke sizes by default; {@code
+ * -Dbraid.lincheck=long} for the long run.
  */
 class RunQueueLincheckTest {
     static final boolean LONG = "long".equals(System.getProperty("braid.lincheck"));
@@ -24,6 +24,12 @@ class RunQueueLincheckTest {
         @Operation(nonParallelGroup = "owner")
         public boolean push(int x) {
             return q.push(x);
+        }
+
+        /** Two elements in one batch ({@code x}, then {@code x + 100}): how many fitted. */
+        @Operation(nonParallelGroup = "owner")
+        public int pushTwo(int x) {
+            return q.pushAll(new Integer[] {x, x + 100}, 0, 2);
         }
 
         @Operation
@@ -52,6 +58,17 @@ class RunQueueLincheckTest {
             }
             d.addLast(x);
             return true;
+        }
+
+        public int pushTwo(int x) {
+            int n = 0;
+            for (int e : new int[] {x, x + 100}) {
+                if (d.size() < CAPACITY) {
+                    d.addLast(e);
+                    n++;
+                }
+            }
+            return n;
         }
 
         public Integer poll() {

@@ -42,6 +42,25 @@ class RunQueueTest {
     }
 
     @Test
+    void pushAllAppendsInOrderAndStopsWhereTheQueueIsFull() {
+        RunQueue<Integer> q = new RunQueue<>(4);
+        q.push(0);
+        Integer[] src = {-1, 1, 2, 3, 4, 5};
+        assertThat(q.pushAll(src, 1, 5)).isEqualTo(3); // room for three: 1, 2, 3
+        assertThat(q.size()).isEqualTo(4);
+        assertThat(q.pushAll(src, 4, 2)).isZero(); // full: nothing taken, the queue unchanged
+        assertThat(q.poll()).isEqualTo(0);
+        assertThat(q.pushAll(src, 4, 2)).isEqualTo(1); // the freed slot: 4 only
+        List<Integer> rest = new ArrayList<>();
+        for (Integer x; (x = q.poll()) != null; ) {
+            rest.add(x);
+        }
+        assertThat(rest).containsExactly(1, 2, 3, 4);
+        assertThat(q.pushAll(src, 0, 0)).isZero();
+        assertThat(q.isEmpty()).isTrue();
+    }
+
+    @Test
     void stealHalfTakesTheOlderHalfAndMovesAllButOneIntoTheThiefsQueue() {
         RunQueue<Integer> victim = new RunQueue<>(8);
         RunQueue<Integer> mine = new RunQueue<>(8);
