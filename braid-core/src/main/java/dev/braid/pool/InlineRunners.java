@@ -28,6 +28,12 @@ final class InlineRunners {
      * worker clears one between tasks. Because the interrupter swaps the slot first, it never
      * interrupts a thread that has left its task.
      *
+     * Counting. Each slot has its own counter of the tasks run in it, in a long[] laid out with
+     * the slots' stride (128 bytes apart): only the slot's holder writes it (the slot's CASes
+     * order successive holders), metrics sum them. It was one pool-wide AtomicI64 that the JVM
+     * placed on the cache line of the pool's run state, which every worker reads once or twice
+     * per task: each inline run invalidated that line in both workers' caches (ADR 0084).
+     *
      * Termination. The joiner takes its slot and then reads the run state (both sequentially
      * consistent); shutdown writes the run state and a terminating pool reads the slots after its
      * workers exited. So a joiner that saw RUNNING is seen by isTerminated() and shutdownNow(), and
@@ -35,16 +41,19 @@ final class InlineRunners {
      */
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle RUNS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int STRIDE = 16; // 64 bytes of compressed references
     private static final Object INTERRUPTING = new Object();
     private static final Object INTERRUPTED = new Object();
 
     private final Object[] slots;
+    private final long[] runs; // tasks run in each slot, at the slot's index: see Counting
     private final int count;
 
     InlineRunners(int parallelism) {
         this.count = Math.max(4, Math.min(64, 2 * parallelism));
         this.slots = new Object[count * STRIDE];
+        this.runs = new long[count * STRIDE];
     }
 
     /** Takes a slot for {@code me}; returns its index, or -1 if every slot is taken. */
@@ -58,6 +67,24 @@ final class InlineRunners {
             }
         }
         return -1;
+    }
+
+    /**
+     * Counts one task run inline in slot {@code idx}; called by its holder, before {@link #exit}.
+     */
+    void countRun(int idx) {
+        // the holder is the only writer while it holds the slot, and the slot's CASes order it
+        // after the previous holder: a plain read, and an opaque write so readers never see a tear
+        RUNS.setOpaque(runs, idx, (long) RUNS.get(runs, idx) + 1);
+    }
+
+    /** The number of tasks run inline so far (a snapshot). */
+    long runs() {
+        long n = 0;
+        for (int i = 0; i < count; i++) {
+            n += (long) RUNS.getOpaque(runs, i * STRIDE);
+        }
+        return n;
     }
 
     /** Frees {@code me}'s slot; clears the interrupt that shutdownNow gave the task, if any. */

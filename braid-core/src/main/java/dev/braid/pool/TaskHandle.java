@@ -30,12 +30,13 @@ import java.util.concurrent.TimeoutException;
  * <p>A join called on one of the pool's workers <em>helps</em>: while the task is unfinished it
  * runs other tasks of the pool (its own queue first, then stolen ones), so fork/join recursion does
  * not tie up workers; it parks only when there is nothing to help with. An untimed join elsewhere
- * runs the task on the calling thread if no worker has taken it yet (never any other task; not
- * inside an active {@link CancelScope}, nor once the pool is shut down), and otherwise parks; the
- * task then sees the caller's thread, as {@code ForkJoinTask.join} does (ADR 0049), but it still
- * runs in the pool: {@link WorkStealingPool#shutdownNow()} interrupts the caller's thread for it,
- * and the pool does not terminate before it ends (ADR 0071). Joins honour the ambient {@link
- * CancelScope} and interrupts, as braid waits do.
+ * runs the task on the calling thread if no worker has taken it yet and every worker is busy
+ * running a task (never any other task; not inside an active {@link CancelScope}, nor once the pool
+ * is shut down; ADR 0084), and otherwise parks until a worker has run it. A task its joiner runs
+ * sees the caller's thread, as {@code ForkJoinTask.join} does (ADR 0049), but it still runs in the
+ * pool: {@link WorkStealingPool#shutdownNow()} interrupts the caller's thread for it, and the pool
+ * does not terminate before it ends (ADR 0071). Joins honour the ambient {@link CancelScope} and
+ * interrupts, as braid waits do.
  *
  * <p>{@link #cancel()} stops a task that has not started; a running task is not interrupted (the
  * futures of {@link WorkStealingPool#asExecutorService()} differ: they follow {@link
@@ -510,18 +511,23 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
 
     /**
      * An untimed join outside the pool runs the task it waits for on the calling thread if no
-     * worker has claimed it yet (ADR 0049): the claim CAS is the one a worker uses, so the task
-     * still runs once. Only this task, never another one; not inside an active cancel scope (the
-     * task would see the joiner's scope), not when interrupted, not once the pool shuts down (tasks
-     * then submit as they would on a worker). Not nested either: inside a task that an outside
-     * joiner runs here, forks are outside submissions, and running their joins inline as well
-     * turned a recursive fork/join tree into a mostly sequential walk on this thread (2x slower on
-     * PoolFib.braidFork); those joins park and leave the subtrees to the workers. Returns whether
-     * it ran the task here.
+     * worker has claimed it yet and every worker is inside an unfinished task (ADR 0049, ADR 0084):
+     * the claim CAS is the one a worker uses, so the task still runs once. While some worker is
+     * free (idle, or between two tasks) the joiner leaves the task to the workers and waits, as
+     * {@code ForkJoinPool}'s external {@code get()} does: a joiner that took tasks from workers
+     * draining the same queue raced them for its head and left them idle at the end of each burst,
+     * so that the next burst began with parked workers to wake (ADR 0084 has the counts). Only this
+     * task, never another one; not inside an active cancel scope (the task would see the joiner's
+     * scope), not when interrupted, not once the pool shuts down (tasks then submit as they would
+     * on a worker). Not nested either: inside a task that an outside joiner runs here, forks are
+     * outside submissions, and running their joins inline as well turned a recursive fork/join tree
+     * into a mostly sequential walk on this thread (2x slower on PoolFib.braidFork); those joins
+     * park and leave the subtrees to the workers. Returns whether it ran the task here.
      */
     private boolean tryRunHere() {
         if ((int) STATUS.getOpaque(this) != NEW
                 || this instanceof PoolTask // its forker may run it unclaimed (ADR 0078)
+                || !pool.everyWorkerBusy() // a worker is free to take it: wait (ADR 0084)
                 || !pool.isRunning()
                 || Worker.current() != null
                 || Worker.RUN_BY_JOINER.get() != null // not nested: see above
@@ -560,7 +566,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
             } finally {
                 Worker.RUN_BY_JOINER.set(outer);
             }
-            pool.countJoinerRun();
+            pool.inline.countRun(slot);
             if (hooked) {
                 pool.hookAfter(me, this);
             }

@@ -1,7 +1,6 @@
 package dev.braid.pool;
 
 import dev.braid.atomic.AtomicI32;
-import dev.braid.atomic.AtomicI64;
 import dev.braid.atomic.Ordering;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Rt;
@@ -100,7 +99,6 @@ public final class WorkStealingPool implements AutoCloseable {
 
     private final PoolHooks hooks;
     private final AtomicI32 runState = new AtomicI32(RUNNING);
-    private final AtomicI64 joinerRuns = new AtomicI64(); // tasks run by outside joiners
     private final List<JoinHandle<Void>> threads = new ArrayList<>();
 
     /** A pool with one worker per available processor and the default name prefix. */
@@ -594,9 +592,14 @@ public final class WorkStealingPool implements AutoCloseable {
         shutdown();
         boolean interrupted = false;
         boolean stopped = false;
-        while (!isTerminated()) {
+        // awaitTermination at least once, even if isTerminated() already holds: it joins every
+        // worker thread, the happens-before edge from their tasks to the caller that the testkit's
+        // memory model sees (isTerminated() reads the threads' state without one)
+        while (true) {
             try {
-                awaitTermination(Duration.ofDays(1));
+                if (awaitTermination(Duration.ofDays(1))) {
+                    break;
+                }
             } catch (InterruptedException | CancellationException e) {
                 interrupted |= e instanceof InterruptedException;
                 if (!stopped) {
@@ -660,7 +663,7 @@ public final class WorkStealingPool implements AutoCloseable {
      */
     public PoolMetrics metrics() {
         List<WorkerMetrics> ws = new ArrayList<>(workers.length);
-        long run = joinerRuns.load(Ordering.RELAXED);
+        long run = inline.runs(); // tasks run by outside joiners
         long steals = 0;
         for (Worker w : workers) {
             WorkerMetrics m = w.metrics();
@@ -745,6 +748,19 @@ public final class WorkStealingPool implements AutoCloseable {
         return runState.load(Ordering.SEQ_CST) == RUNNING;
     }
 
+    /**
+     * Whether every worker is inside an unfinished task (a racy snapshot): only then does an
+     * outside joiner run its queued task itself (ADR 0084); otherwise a worker is free to take it.
+     */
+    boolean everyWorkerBusy() {
+        for (Worker w : workers) {
+            if (!w.isBusyWithUnfinishedTask()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether any queue a worker could take from holds a task (a peek, not a take). */
     boolean hasVisibleWork() {
         if (!injector.isEmpty()) {
@@ -784,10 +800,6 @@ public final class WorkStealingPool implements AutoCloseable {
         for (TaskHandle<?> t; (t = injector.poll()) != null; ) {
             t.cancelByPool();
         }
-    }
-
-    void countJoinerRun() {
-        joinerRuns.fetchAdd(1, Ordering.RELAXED);
     }
 
     boolean hasHooks() {

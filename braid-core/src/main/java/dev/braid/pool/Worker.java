@@ -318,6 +318,15 @@ final class Worker {
         return stealRounds();
     }
 
+    /**
+     * Whether this worker is inside a task that has not finished (a racy snapshot): false between
+     * two tasks, including the moment after a task completed and before the worker left it.
+     */
+    boolean isBusyWithUnfinishedTask() {
+        TaskHandle<?> t = (TaskHandle<?>) CURRENT_TASK.getOpaque(this);
+        return t != null && !t.isFinished();
+    }
+
     /** Whether this worker is running a task (a racy snapshot). */
     boolean isRunningTask() {
         return CURRENT_TASK.getOpaque(this) != null;

@@ -310,6 +310,20 @@ class PoolLifecycleTest {
     }
 
     @Test
+    void anOutsideJoinerLeavesItsQueuedTaskToAFreeWorker() throws Exception {
+        // ADR 0084: the only worker is free (asleep or spinning between bursts), so the joiner
+        // waits for it instead of racing it for the task; without the rule the joiner's claim,
+        // a few instructions after the push, wins against the worker's wake-up nearly every time
+        try (var pool = WorkStealingPool.builder().parallelism(1).build()) {
+            String me = Thread.currentThread().getName();
+            for (int i = 0; i < 50; i++) {
+                TaskHandle<String> h = pool.submit(() -> Thread.currentThread().getName());
+                assertThat(h.join()).as("round %d", i).contains("-worker-").isNotEqualTo(me);
+            }
+        }
+    }
+
+    @Test
     void anOutsideJoinerThatRunsItsTasksLeavesNoStaleCopiesInTheInjector() throws Exception {
         // ADR 0070: the joiner used to claim the task and leave its injector entry behind; the
         // workers then took thousands of stale copies (PoolSubmit's backlog) before fresh work
