@@ -17,7 +17,10 @@ public final class RecvRegistration implements AutoCloseable {
 
     /**
      * Whether a receive may succeed now: true if the channel was already ready when registering
-     * (the callback is then never called) or the callback has been called.
+     * (the callback is then never called) or the channel has signalled the registration. The
+     * signalling thread turns this true first and then runs the callback (so a callback that looks
+     * here sees true): for a moment the callback may still be running, or about to run, on that
+     * thread while this already says true. It runs exactly once either way.
      *
      * @return whether to try again
      */
