@@ -290,6 +290,26 @@ public class ChannelBench {
         return rendezvousBraid();
     }
 
+    /**
+     * {@link #rendezvousBraid} with the unconditional unpark of a claimed waiter ({@code
+     * -Dbraid.channel.parkAnnounce=false}), the behaviour before ADR 0090, for an A/B in one run.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.parkAnnounce=false"
+            })
+    public long rendezvousBraidAlwaysUnpark() throws InterruptedException {
+        return rendezvousBraid();
+    }
+
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -51,13 +51,18 @@ final class ChannelCore<T> extends LockedCore<T> {
      * linked list of array segments behind the same gated counters, ADR 0057); its fast send
      * never reports full.
      *
-     * Select words. A Waiter is claimed by exactly one CAS (WAITING -> CLAIMING) by a counterpart
-     * holding this channel's lock, which then writes the outcome and releases SELECTED; its owner
-     * leaves by CAS WAITING -> ABORTED. So a select registered on many channels completes on
-     * exactly one, and an aborted or already-selected entry found in a list is stale: it is
-     * unlinked and skipped, never handed anything. A timed-out, interrupted or cancelled waiter
-     * that wins its abort was never given anything; one that loses takes the outcome as if it had
-     * not tried to leave (keeping its interrupt status set).
+     * Select words. A Waiter is claimed by exactly one CAS (WAITING or PARKED -> CLAIMING) by a
+     * counterpart holding this channel's lock, which then writes the outcome and releases SELECTED;
+     * its owner leaves by CAS WAITING (or PARKED) -> ABORTED. So a select registered on many
+     * channels completes on exactly one, and an aborted or already-selected entry found in a list
+     * is stale: it is unlinked and skipped, never handed anything. A timed-out, interrupted or
+     * cancelled waiter that wins its abort was never given anything; one that loses takes the
+     * outcome as if it had not tried to leave (keeping its interrupt status set). An owner about to
+     * park first moves its word WAITING -> PARKED by CAS (ADR 0090); a claim from PARKED unparks
+     * it, a claim from WAITING does not (the owner is still spinning and sees SELECTED by itself),
+     * and an owner whose announcement fails was claimed and does not park. Claims and aborts accept
+     * both states. The announcement and the claims are RMWs on one word, so one of them sees the
+     * other: no wake-up is lost and a spinning partner costs no unpark.
      *
      * State. closed (and cause) only go from open to closed. Once closed, no entry is ever added
      * to senders or receivers; closing completes every queued entry with CLOSED and fires every
@@ -296,6 +301,10 @@ final class ChannelCore<T> extends LockedCore<T> {
                 if (spins > 0) {
                     Waiter.backOff(spins--);
                     continue;
+                }
+                if (!w.announcePark()) {
+                    continue; // claimed meanwhile: the outcome is a few stores away, no unpark
+                    // comes
                 }
                 if (bound.isNever()) {
                     Rt.park(blocker);
