@@ -271,8 +271,8 @@ public class ChannelBench {
     }
 
     /**
-     * {@link #rendezvousBraid} with 32 pre-park spins ({@code -Dbraid.channel.spins=32}), the
-     * default before ADR 0091 (256 since): the before and after of the longer spin in one run.
+     * {@link #rendezvousBraid} with 256 pre-park spins instead of 32 ({@code
+     * -Dbraid.channel.spins=256}, ADR 0083): the before and after of a longer spin in one run.
      */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
@@ -280,8 +280,13 @@ public class ChannelBench {
     @OperationsPerInvocation(HANDOFFS)
     @Fork(
             value = 1,
-            jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch", "-Dbraid.channel.spins=32"})
-    public long rendezvousBraidSpins32() throws InterruptedException {
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.spins=256"
+            })
+    public long rendezvousBraidSpins256() throws InterruptedException {
         return rendezvousBraid();
     }
 

@@ -38,13 +38,10 @@ final class Waiter {
     /**
      * Pre-park spinning of a blocking operation: this many {@link Rt#spinWait()}s, then {@link
      * #PARK_YIELDS} {@link Rt#yieldNow()}s, each followed by a retry (as sync's Waiter does). A
-     * partner on another core answers within a microsecond or two, where a yield costs one or two
-     * and a park and unpark several: 256 spins (about 5 µs of {@code Thread.onSpinWait()} on the
-     * 2-vCPU EPYC guest) cover a partner's round trip, 32 did not and ended in a yield on most
-     * hand-offs (ADR 0091). {@code -Dbraid.channel.spins=N} sets it (ADR 0083), for an A/B in one
-     * benchmark run.
+     * partner on another core answers within a microsecond, where a park and unpark cost several.
+     * {@code -Dbraid.channel.spins=N} sets it (ADR 0083), for an A/B in one benchmark run.
      */
-    static final int PARK_SPINS = Math.max(0, Integer.getInteger("braid.channel.spins", 256));
+    static final int PARK_SPINS = Math.max(0, Integer.getInteger("braid.channel.spins", 32));
 
     static final int PARK_YIELDS = 8;
 
