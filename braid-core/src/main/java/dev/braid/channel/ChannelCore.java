@@ -74,6 +74,11 @@ final class ChannelCore<T> extends LockedCore<T> {
      * which the owner reads with acquire: the sender's writes before send happen-before the
      * receiver's reads after recv, through either the lock or the select word.
      *
+     * Waiting (ADR 0083, 0090, 0091). A queued waiter spins (platform threads on several CPUs
+     * only), yields, announces its park on its select word, then parks; it spins long only while
+     * recent long spins on this channel were answered (the racy hint spinLong), and probes a long
+     * spin on one wait in 16 otherwise.
+     *
      * Liveness. Lock-free it is not: a preempted lock holder delays everyone for a time slice.
      * The critical sections are short and contain no seam call, so under the testkit a thread is
      * never switched out while holding the lock. Wait lists are FIFO; the lock itself is unfair.
@@ -188,7 +193,7 @@ final class ChannelCore<T> extends LockedCore<T> {
         fireReadersLocked(); // a rendezvous element is now on offer
         unlockAndWake();
         event = event == null ? ChannelBlockedEvent.start() : event;
-        int why = awaitSelection(w, sendBlocker, deadline);
+        int why = awaitSelection(w, sendBlocker, deadline, this);
         event.finish(sendBlocker, "send", why == DONE);
         if (why == DONE) {
             return w.item == SENT ? OK : CLOSED_CODE;
@@ -236,7 +241,7 @@ final class ChannelCore<T> extends LockedCore<T> {
         receivers.append(e);
         unlockAndWake();
         event = event == null ? ChannelBlockedEvent.start() : event;
-        int why = awaitSelection(w, recvBlocker, deadline);
+        int why = awaitSelection(w, recvBlocker, deadline, this);
         event.finish(recvBlocker, "receive", why == DONE);
         if (why == DONE) {
             return w.item;
@@ -262,16 +267,23 @@ final class ChannelCore<T> extends LockedCore<T> {
      * Parks until {@code w} is selected, or until the deadline, an interrupt or the ambient scope's
      * cancellation makes its owner win the abort. Returns {@link #DONE} or the reason.
      */
-    static int awaitSelection(Waiter w, Object blocker, Deadline deadline) {
+    static int awaitSelection(Waiter w, Object blocker, Deadline deadline, LockedCore<?> hint) {
         CancelScope scope = CancelScope.current();
         CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(w.thread) : null;
         Deadline bound = stop == null ? deadline : scope.deadline().min(deadline);
-        int spins =
-                Waiter.spinBudget(); // a hand-off partner on another core answers within a few µs
+        int spins = Waiter.spinBudget(); // a partner on another core answers within a few µs
+        boolean longSpin = // a spinning thread (never under the testkit) on a channel
+                hint != null && spins > Waiter.PARK_YIELDS && Waiter.spinLongNow(hint.spinLong);
+        if (longSpin) {
+            spins = Waiter.LONG_SPINS + Waiter.PARK_YIELDS;
+        }
         try {
             while (true) {
                 int s = w.state();
                 if (s == Waiter.SELECTED) {
+                    if (longSpin && hint.spinLong != spins > Waiter.PARK_YIELDS) {
+                        hint.spinLong = !hint.spinLong; // ADR 0091: did the long spin pay?
+                    }
                     Rt.receiveHandOffs();
                     return DONE;
                 }

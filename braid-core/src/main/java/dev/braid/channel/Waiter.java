@@ -46,6 +46,18 @@ final class Waiter {
     static final int PARK_YIELDS = 8;
 
     /**
+     * The long pre-park spin of a channel wait (ADR 0091), used while recent waits on the channel
+     * ended during such a spin, and as a probe on one wait in {@link #PROBE_EVERY} otherwise: about
+     * 5 µs of {@code Thread.onSpinWait()} on the 2-vCPU benchmark machine, where {@link
+     * #PARK_SPINS} (~0.6 µs) is shorter than a partner's round trip. {@code
+     * -Dbraid.channel.longSpins=N}; a value not above {@link #PARK_SPINS} turns the adaptation off.
+     */
+    static final int LONG_SPINS = Math.max(0, Integer.getInteger("braid.channel.longSpins", 256));
+
+    /** While long spins do not pay, one wait in this many still tries one (a power of two). */
+    static final int PROBE_EVERY = 16;
+
+    /**
      * Whether spinning can help at all: with one processor the partner cannot run while this thread
      * spins, so the budget is then the yields alone (ADR 0083).
      */
@@ -70,6 +82,19 @@ final class Waiter {
         }
         boolean spin = MULTI_CORE && (VIRTUAL_SPINS || !Thread.currentThread().isVirtual());
         return spin ? PARK_SPINS + PARK_YIELDS : PARK_YIELDS;
+    }
+
+    /**
+     * Whether a queued wait on a channel whose hint is {@code spinLong} should spin {@link
+     * #LONG_SPINS} times (ADR 0091): always while the hint says long spins pay, else on one wait in
+     * {@link #PROBE_EVERY} (drawn through the seam), never when the adaptation is off. Only asked
+     * for a thread whose {@link #spinBudget()} includes spins (so never under the testkit).
+     */
+    static boolean spinLongNow(boolean spinLong) {
+        if (LONG_SPINS <= PARK_SPINS) {
+            return false;
+        }
+        return spinLong || (Rt.nextLong() & (PROBE_EVERY - 1)) == 0;
     }
 
     /** One pre-park pause, with {@code left} more retries to go: spins first, then yields. */
