@@ -271,8 +271,8 @@ public class ChannelBench {
     }
 
     /**
-     * {@link #rendezvousBraid} with 256 pre-park spins instead of 32 ({@code
-     * -Dbraid.channel.spins=256}, ADR 0083): the before and after of a longer spin in one run.
+     * {@link #rendezvousBraid} with a fixed 256 pre-park spins ({@code -Dbraid.channel.spins=256
+     * -Dbraid.channel.longSpins=0}): ADR 0091's rejected default, beside the adaptive spin.
      */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
@@ -284,9 +284,50 @@ public class ChannelBench {
                 "-Xms2g",
                 "-Xmx2g",
                 "-XX:+AlwaysPreTouch",
-                "-Dbraid.channel.spins=256"
+                "-Dbraid.channel.spins=256",
+                "-Dbraid.channel.longSpins=0"
             })
     public long rendezvousBraidSpins256() throws InterruptedException {
+        return rendezvousBraid();
+    }
+
+    /**
+     * {@link #rendezvousBraid} with a fixed 32 pre-park spins and no adaptation ({@code
+     * -Dbraid.channel.longSpins=0}): the wait before ADR 0091, for an A/B in one run.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.longSpins=0"
+            })
+    public long rendezvousBraidShortSpins() throws InterruptedException {
+        return rendezvousBraid();
+    }
+
+    /**
+     * {@link #rendezvousBraid} with the unconditional unpark of a claimed waiter ({@code
+     * -Dbraid.channel.parkAnnounce=false}), the behaviour before ADR 0090, for an A/B in one run.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.parkAnnounce=false"
+            })
+    public long rendezvousBraidAlwaysUnpark() throws InterruptedException {
         return rendezvousBraid();
     }
 

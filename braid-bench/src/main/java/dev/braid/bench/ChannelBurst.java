@@ -40,7 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code braidTailFirst} is {@code braid} with {@code -Dbraid.channel.pollTrail=false} (the poll
  * of ADR 0074, before ADR 0082), set in this fork before the channel class loads: the before and
- * after of ADR 0082 in one JMH run.
+ * after of ADR 0082 in one JMH run. {@code braidMissPause} is {@code braid} with {@code
+ * -Dbraid.channel.missPause=8} (ADR 0092's experiment), set the same way.
  */
 @Fork(
         value = 1,
@@ -62,7 +63,8 @@ public class ChannelBurst {
         "braidBlocking",
         "abqBlocking",
         "braidTailFirst",
-        "braidOrNull"
+        "braidOrNull",
+        "braidMissPause"
     })
     public String impl;
 
@@ -93,8 +95,11 @@ public class ChannelBurst {
         if (impl.equals("braidTailFirst")) { // before ADR 0082, read when SlotRing is initialised
             System.setProperty("braid.channel.pollTrail", "false");
         }
+        if (impl.equals("braidMissPause")) { // ADR 0092's experiment, read the same way
+            System.setProperty("braid.channel.missPause", "8");
+        }
         switch (impl) {
-            case "braid", "braidBlocking", "braidTailFirst", "braidOrNull" -> {
+            case "braid", "braidBlocking", "braidTailFirst", "braidOrNull", "braidMissPause" -> {
                 channel = Channel.bounded(1024);
                 kind = 0;
                 loop =

@@ -43,9 +43,11 @@ public class ChannelChain {
     /**
      * Which channels: braid's or jox's; {@code braidVirtualSpins} is braid with {@code
      * -Dbraid.channel.virtualSpins=true} (virtual threads spin before they yield and park, as
-     * before ADR 0083), set in this fork before the channel classes load.
+     * before ADR 0083), {@code braidAlwaysUnpark} braid with {@code
+     * -Dbraid.channel.parkAnnounce=false} (every completed waiter unparked, as before ADR 0090),
+     * each set in this fork before the channel classes load.
      */
-    @Param({"braid", "jox", "braidVirtualSpins"})
+    @Param({"braid", "jox", "braidVirtualSpins", "braidAlwaysUnpark"})
     public String impl;
 
     /** Capacity of every link: 0 (rendezvous) or 16 (buffered). */
@@ -66,6 +68,9 @@ public class ChannelChain {
     public void setUp() {
         if ("braidVirtualSpins".equals(impl)) {
             System.setProperty("braid.channel.virtualSpins", "true");
+        }
+        if ("braidAlwaysUnpark".equals(impl)) {
+            System.setProperty("braid.channel.parkAnnounce", "false");
         }
         links = new Link[LINKS + 1];
         for (int i = 0; i <= LINKS; i++) {

@@ -140,6 +140,56 @@ public class ChannelTransfer {
         c.count(q.bounded.tryRecv().isReceived(), q);
     }
 
+    // the same consumer on tryRecvOrNull: the perf suite's JCTools shape polls with
+    // poll() != null, and tryRecv().isReceived() allocates a 16-byte Received per element on the
+    // consumer (C2 cannot scalar-replace it where the empty branch also runs)
+
+    @Benchmark
+    @Group("boundedBraidOrNull")
+    @GroupThreads(1)
+    public void boundedBraidOrNullOffer(Queues q, Offers c) {
+        boundedBraidOffer(q, c);
+    }
+
+    @Benchmark
+    @Group("boundedBraidOrNull")
+    @GroupThreads(1)
+    public void boundedBraidOrNullPoll(Queues q, Polls c) {
+        c.count(q.bounded.tryRecvOrNull() != null, q);
+    }
+
+    // the same with ADR 0092's experimental pause before a fresh-read full or empty answer
+
+    @Benchmark
+    @Group("boundedBraidMissPause")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.missPause=8"
+            })
+    public void boundedBraidMissPauseOffer(Queues q, Offers c) {
+        boundedBraidOffer(q, c);
+    }
+
+    @Benchmark
+    @Group("boundedBraidMissPause")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.missPause=8"
+            })
+    public void boundedBraidMissPausePoll(Queues q, Polls c) {
+        boundedBraidPoll(q, c);
+    }
+
     // the same with SlotRing's cached counters off (the "before"), for an A/B in one run
 
     @Benchmark

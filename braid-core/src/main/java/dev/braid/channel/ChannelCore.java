@@ -51,13 +51,18 @@ final class ChannelCore<T> extends LockedCore<T> {
      * linked list of array segments behind the same gated counters, ADR 0057); its fast send
      * never reports full.
      *
-     * Select words. A Waiter is claimed by exactly one CAS (WAITING -> CLAIMING) by a counterpart
-     * holding this channel's lock, which then writes the outcome and releases SELECTED; its owner
-     * leaves by CAS WAITING -> ABORTED. So a select registered on many channels completes on
-     * exactly one, and an aborted or already-selected entry found in a list is stale: it is
-     * unlinked and skipped, never handed anything. A timed-out, interrupted or cancelled waiter
-     * that wins its abort was never given anything; one that loses takes the outcome as if it had
-     * not tried to leave (keeping its interrupt status set).
+     * Select words. A Waiter is claimed by exactly one CAS (WAITING or PARKED -> CLAIMING) by a
+     * counterpart holding this channel's lock, which then writes the outcome and releases SELECTED;
+     * its owner leaves by CAS WAITING (or PARKED) -> ABORTED. So a select registered on many
+     * channels completes on exactly one, and an aborted or already-selected entry found in a list
+     * is stale: it is unlinked and skipped, never handed anything. A timed-out, interrupted or
+     * cancelled waiter that wins its abort was never given anything; one that loses takes the
+     * outcome as if it had not tried to leave (keeping its interrupt status set). An owner about to
+     * park first moves its word WAITING -> PARKED by CAS (ADR 0090); a claim from PARKED unparks
+     * it, a claim from WAITING does not (the owner is still spinning and sees SELECTED by itself),
+     * and an owner whose announcement fails was claimed and does not park. Claims and aborts accept
+     * both states. The announcement and the claims are RMWs on one word, so one of them sees the
+     * other: no wake-up is lost and a spinning partner costs no unpark.
      *
      * State. closed (and cause) only go from open to closed. Once closed, no entry is ever added
      * to senders or receivers; closing completes every queued entry with CLOSED and fires every
@@ -68,6 +73,11 @@ final class ChannelCore<T> extends LockedCore<T> {
      * An element handed to a waiter is published by Waiter.complete's release store of SELECTED,
      * which the owner reads with acquire: the sender's writes before send happen-before the
      * receiver's reads after recv, through either the lock or the select word.
+     *
+     * Waiting (ADR 0083, 0090, 0091). A queued waiter spins (platform threads on several CPUs
+     * only), yields, announces its park on its select word, then parks; it spins long only while
+     * recent long spins on this channel were answered (the racy hint spinLong), and probes a long
+     * spin on one wait in 16 otherwise.
      *
      * Liveness. Lock-free it is not: a preempted lock holder delays everyone for a time slice.
      * The critical sections are short and contain no seam call, so under the testkit a thread is
@@ -183,7 +193,7 @@ final class ChannelCore<T> extends LockedCore<T> {
         fireReadersLocked(); // a rendezvous element is now on offer
         unlockAndWake();
         event = event == null ? ChannelBlockedEvent.start() : event;
-        int why = awaitSelection(w, sendBlocker, deadline);
+        int why = awaitSelection(w, sendBlocker, deadline, this);
         event.finish(sendBlocker, "send", why == DONE);
         if (why == DONE) {
             return w.item == SENT ? OK : CLOSED_CODE;
@@ -231,7 +241,7 @@ final class ChannelCore<T> extends LockedCore<T> {
         receivers.append(e);
         unlockAndWake();
         event = event == null ? ChannelBlockedEvent.start() : event;
-        int why = awaitSelection(w, recvBlocker, deadline);
+        int why = awaitSelection(w, recvBlocker, deadline, this);
         event.finish(recvBlocker, "receive", why == DONE);
         if (why == DONE) {
             return w.item;
@@ -257,16 +267,23 @@ final class ChannelCore<T> extends LockedCore<T> {
      * Parks until {@code w} is selected, or until the deadline, an interrupt or the ambient scope's
      * cancellation makes its owner win the abort. Returns {@link #DONE} or the reason.
      */
-    static int awaitSelection(Waiter w, Object blocker, Deadline deadline) {
+    static int awaitSelection(Waiter w, Object blocker, Deadline deadline, LockedCore<?> hint) {
         CancelScope scope = CancelScope.current();
         CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(w.thread) : null;
         Deadline bound = stop == null ? deadline : scope.deadline().min(deadline);
-        int spins =
-                Waiter.spinBudget(); // a hand-off partner on another core answers within a few µs
+        int spins = Waiter.spinBudget(); // a partner on another core answers within a few µs
+        boolean longSpin = // a spinning thread (never under the testkit) on a channel
+                hint != null && spins > Waiter.PARK_YIELDS && Waiter.spinLongNow(hint.spinLong);
+        if (longSpin) {
+            spins = Waiter.LONG_SPINS + Waiter.PARK_YIELDS;
+        }
         try {
             while (true) {
                 int s = w.state();
                 if (s == Waiter.SELECTED) {
+                    if (longSpin && hint.spinLong != spins > Waiter.PARK_YIELDS) {
+                        hint.spinLong = !hint.spinLong; // ADR 0091: did the long spin pay?
+                    }
                     Rt.receiveHandOffs();
                     return DONE;
                 }
@@ -296,6 +313,10 @@ final class ChannelCore<T> extends LockedCore<T> {
                 if (spins > 0) {
                     Waiter.backOff(spins--);
                     continue;
+                }
+                if (!w.announcePark()) {
+                    continue; // claimed meanwhile: the outcome is a few stores away, no unpark
+                    // comes
                 }
                 if (bound.isNever()) {
                     Rt.park(blocker);

@@ -109,6 +109,12 @@ abstract class LockedCore<T> {
     /** Written once under the lock; read without it for {@link #isClosed()}. */
     volatile boolean closedFlag;
 
+    /**
+     * Whether recent queued waits on this channel ended during a long pre-park spin (ADR 0091): a
+     * plain, racy hint, written only when it changes; nothing but the spin length depends on it.
+     */
+    boolean spinLong;
+
     LockedCore(String name, int capacity, Overflow overflow, Consumer<? super T> onUndelivered) {
         this.name = name;
         this.capacity = capacity;

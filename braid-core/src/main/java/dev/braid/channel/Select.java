@@ -390,7 +390,7 @@ public final class Select<R> {
                 why = ChannelCore.DONE;
             } else {
                 ChannelBlockedEvent event = ChannelBlockedEvent.start();
-                why = ChannelCore.awaitSelection(w, blocker, dl);
+                why = ChannelCore.awaitSelection(w, blocker, dl, null);
                 event.finish(this, "select", why == ChannelCore.DONE);
             }
             if (tokenReg != null) {

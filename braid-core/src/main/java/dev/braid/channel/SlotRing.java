@@ -79,6 +79,12 @@ final class SlotRing extends GatedRing {
      * stores it as usual. Answers do not depend on the mode: empty is still only answered on a
      * fresh read of tail. -Dbraid.channel.pollTrail=false restores the tail-first poll.
      *
+     * Miss pause (ADR 0092, an experiment, off by default). With -Dbraid.channel.missPause=N a
+     * fast op that answers full (empty) after its fresh read of head (tail) first pauses N
+     * spin-waits, so that a caller spinning on trySend/tryRecv does not pull the other side's
+     * counter line away after every element that side moves; answers are unchanged (the pause
+     * comes after the read that justifies them), only their latency grows.
+     *
      * Memory ordering. Element writes happen-before the release store of seq, which the
      * consumer reads with acquire before reading the element: send happens-before the recv
      * that returns the element. The locked primitives publish the same way; clearing the gate
@@ -108,6 +114,15 @@ final class SlotRing extends GatedRing {
      */
     static final boolean TRAIL =
             Boolean.parseBoolean(System.getProperty("braid.channel.pollTrail", "true"));
+
+    /**
+     * Pauses ({@code Thread.onSpinWait()}) before a fast offer answers full or a fast poll answers
+     * empty after a fresh read of the other side's counter (ADR 0092, an experiment): a caller
+     * spinning on trySend/tryRecv then reads the other side's line less often, so that side can
+     * move a cache line's worth of slots before the two meet again ({@code Rt.spinWait()}). {@code
+     * -Dbraid.channel.missPause=N}; 0 (the default) pauses never. No pause under the testkit.
+     */
+    static final int MISS_PAUSE = Math.max(0, Integer.getInteger("braid.channel.missPause", 0));
 
     private final Object[] items;
     private final long[] seqs;
@@ -144,6 +159,7 @@ final class SlotRing extends GatedRing {
             if (CACHE && t - headCache >= cap) { // full as far as we know: look at head once
                 long h = (long) HEAD.getVolatile(this) & ~SLOW;
                 if (t - h >= cap) {
+                    missPause();
                     return FULL; // without touching the slot's line
                 }
                 headCache = h;
@@ -188,6 +204,7 @@ final class SlotRing extends GatedRing {
                     if (TRAIL && tailCache >= 0) {
                         tailCache = -1; // "the last poll missed": read only tail while empty
                     }
+                    missPause();
                     return null; // after one read of the producers' line
                 }
                 tailCache = t;
@@ -209,6 +226,15 @@ final class SlotRing extends GatedRing {
                 Rt.spinWait(); // a producer reserved the slot and is about to publish it
             }
             h = (long) HEAD.getVolatile(this);
+        }
+    }
+
+    /** The pause of {@link #MISS_PAUSE}, outside the testkit; folds away when it is 0. */
+    private static void missPause() {
+        if (MISS_PAUSE > 0 && Rt.sim() == null) {
+            for (int k = 0; k < MISS_PAUSE; k++) {
+                Rt.spinWait();
+            }
         }
     }
 

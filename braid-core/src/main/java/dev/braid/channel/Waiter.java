@@ -29,6 +29,13 @@ final class Waiter {
     static final int ABORTED = 3;
 
     /**
+     * Still waiting, and the owner has announced that it parks (ADR 0090): whoever claims the word
+     * from this state must unpark the owner; a claim from {@link #WAITING} finds the owner still
+     * spinning, and it sees {@link #SELECTED} without an unpark.
+     */
+    static final int PARKED = 4;
+
+    /**
      * Pre-park spinning of a blocking operation: this many {@link Rt#spinWait()}s, then {@link
      * #PARK_YIELDS} {@link Rt#yieldNow()}s, each followed by a retry (as sync's Waiter does). A
      * partner on another core answers within a microsecond, where a park and unpark cost several.
@@ -37,6 +44,18 @@ final class Waiter {
     static final int PARK_SPINS = Math.max(0, Integer.getInteger("braid.channel.spins", 32));
 
     static final int PARK_YIELDS = 8;
+
+    /**
+     * The long pre-park spin of a channel wait (ADR 0091), used while recent waits on the channel
+     * ended during such a spin, and as a probe on one wait in {@link #PROBE_EVERY} otherwise: about
+     * 5 µs of {@code Thread.onSpinWait()} on the 2-vCPU benchmark machine, where {@link
+     * #PARK_SPINS} (~0.6 µs) is shorter than a partner's round trip. {@code
+     * -Dbraid.channel.longSpins=N}; a value not above {@link #PARK_SPINS} turns the adaptation off.
+     */
+    static final int LONG_SPINS = Math.max(0, Integer.getInteger("braid.channel.longSpins", 256));
+
+    /** While long spins do not pay, one wait in this many still tries one (a power of two). */
+    static final int PROBE_EVERY = 16;
 
     /**
      * Whether spinning can help at all: with one processor the partner cannot run while this thread
@@ -65,6 +84,19 @@ final class Waiter {
         return spin ? PARK_SPINS + PARK_YIELDS : PARK_YIELDS;
     }
 
+    /**
+     * Whether a queued wait on a channel whose hint is {@code spinLong} should spin {@link
+     * #LONG_SPINS} times (ADR 0091): always while the hint says long spins pay, else on one wait in
+     * {@link #PROBE_EVERY} (drawn through the seam), never when the adaptation is off. Only asked
+     * for a thread whose {@link #spinBudget()} includes spins (so never under the testkit).
+     */
+    static boolean spinLongNow(boolean spinLong) {
+        if (LONG_SPINS <= PARK_SPINS) {
+            return false;
+        }
+        return spinLong || (Rt.nextLong() & (PROBE_EVERY - 1)) == 0;
+    }
+
     /** One pre-park pause, with {@code left} more retries to go: spins first, then yields. */
     static void backOff(int left) {
         if (left <= PARK_YIELDS) {
@@ -73,6 +105,14 @@ final class Waiter {
             Rt.spinWait();
         }
     }
+
+    /**
+     * Whether an owner announces its park and a claimer unparks only an announced owner (ADR 0090);
+     * {@code -Dbraid.channel.parkAnnounce=false} restores the unconditional unpark, for an A/B in
+     * one benchmark run.
+     */
+    static final boolean ANNOUNCE =
+            Boolean.parseBoolean(System.getProperty("braid.channel.parkAnnounce", "true"));
 
     private static final VarHandle STATE;
 
@@ -96,6 +136,12 @@ final class Waiter {
     /** The received element, or {@link ChannelCore#SENT} / {@link ChannelCore#CLOSED}. */
     Object item;
 
+    /**
+     * Whether the claim found the owner parked ({@link #PARKED}): written by the claimer right
+     * after its winning CAS, read by the same claimer in {@link #wake()}.
+     */
+    private boolean unparkOwner;
+
     Waiter(Thread thread, ChannelWaker waker) {
         this.thread = thread;
         this.waker = waker;
@@ -107,11 +153,44 @@ final class Waiter {
 
     /** Whether a counterpart could still claim this waiter. */
     boolean isWaiting() {
-        return (int) STATE.getVolatile(this) == WAITING;
+        int s = (int) STATE.getVolatile(this);
+        return s == WAITING || s == PARKED;
     }
 
+    /**
+     * Wins the word for a counterpart, from {@link #WAITING} or {@link #PARKED}; remembers which,
+     * so that {@link #wake()} unparks only an owner that announced its park.
+     */
     boolean tryClaim() {
-        return STATE.compareAndSet(this, WAITING, CLAIMING);
+        int s = (int) STATE.compareAndExchange(this, WAITING, CLAIMING);
+        if (s == WAITING) {
+            return true;
+        }
+        if (s == PARKED && STATE.compareAndSet(this, PARKED, CLAIMING)) {
+            unparkOwner = true; // only the owner leaves PARKED otherwise, and only by aborting
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The owner, about to park: moves {@link #WAITING} to {@link #PARKED} and returns true, or
+     * returns false if a counterpart has claimed the word (then the owner must not park: nobody
+     * would unpark it, and the outcome is a few stores away). Already {@link #PARKED} (a park that
+     * returned early): true. The CAS on the one word orders the announcement against every claim: a
+     * claimer either finds PARKED and unparks, or claimed first and this CAS fails.
+     */
+    boolean announcePark() {
+        if (!ANNOUNCE) {
+            return true; // the claimer unparks unconditionally
+        }
+        int s = (int) STATE.compareAndExchange(this, WAITING, PARKED);
+        return s == WAITING || s == PARKED;
+    }
+
+    /** Whether the winning claim found the owner parked (tests; see {@link #tryClaim()}). */
+    boolean claimFoundOwnerParked() {
+        return unparkOwner;
     }
 
     void complete(int clause, Object outcome) {
@@ -120,8 +199,10 @@ final class Waiter {
         STATE.setRelease(this, SELECTED); // release: publishes chosen and item
     }
 
+    /** The owner gives up, from {@link #WAITING} or {@link #PARKED}. */
     boolean tryAbort() {
-        return STATE.compareAndSet(this, WAITING, ABORTED);
+        int s = (int) STATE.compareAndExchange(this, WAITING, ABORTED);
+        return s == WAITING || (s == PARKED && STATE.compareAndSet(this, PARKED, ABORTED));
     }
 
     /** After a lost {@link #tryAbort()}: waits out the claimer's few stores. */
@@ -131,11 +212,17 @@ final class Waiter {
         }
     }
 
-    /** Wakes the owner: unparks its thread or runs its callback (never under a channel lock). */
+    /**
+     * Wakes the owner after a claim and {@link #complete}: unparks its thread if the claim found it
+     * parked (an owner still spinning sees {@link #SELECTED} by itself, ADR 0090), or runs its
+     * callback (never under a channel lock). The testkit's hand-off edge is recorded either way.
+     */
     void wake() {
         if (thread != null) {
             Rt.handOff(thread);
-            Rt.unpark(thread);
+            if (unparkOwner || !ANNOUNCE) {
+                Rt.unpark(thread);
+            }
         } else {
             waker.wake();
         }
