@@ -348,9 +348,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
     public T join() throws InterruptedException {
         Rt.yieldPoint(Op.JOIN, this);
         checkNotSelf();
-        if (!isFinished() && !tryRunHere()) {
-            awaitDone(Deadline.never(), true);
-        }
+        awaitOrRunHere();
         return result();
     }
 
@@ -405,9 +403,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
     public T get() throws InterruptedException, ExecutionException {
         Rt.yieldPoint(Op.JOIN, this);
         checkNotSelf();
-        if (!isFinished() && !tryRunHere()) {
-            awaitDone(Deadline.never(), true);
-        }
+        awaitOrRunHere();
         return futureResult();
     }
 
@@ -509,6 +505,50 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
         }
     }
 
+    /** First re-check of an untimed outside join that left its queued task to a free worker. */
+    private static final long RECHECK_FIRST_NANOS = 50_000;
+
+    /** The longest wait between two such re-checks. */
+    private static final long RECHECK_MAX_NANOS = 10_000_000;
+
+    /**
+     * The untimed join's wait (ADR 0084, amended). A joiner that finds a worker free leaves the
+     * queued task to the workers; but the free worker may take another task and block in it before
+     * it reaches this one (a pool of one worker, whose next task waits on a latch). So while the
+     * task stays queued and this thread may run it, the joiner waits in slices (50 µs, doubling up
+     * to 10 ms) and looks again; once a worker has claimed the task, or this thread may not run it,
+     * it waits untimed. Without the re-check such a join waited behind the blocked worker, which
+     * ADR 0049's inline run exists to avoid.
+     */
+    private void awaitOrRunHere() throws InterruptedException {
+        long slice = RECHECK_FIRST_NANOS;
+        while (!isFinished() && !tryRunHere()) {
+            if (!mayRunHere()) {
+                awaitDone(Deadline.never(), true);
+                return;
+            }
+            if (awaitDone(Deadline.after(Duration.ofNanos(slice)), true)) {
+                return;
+            }
+            slice = Math.min(slice * 2, RECHECK_MAX_NANOS);
+        }
+    }
+
+    /**
+     * Whether this outside thread may run the task itself, busy workers aside: it is still queued
+     * (unclaimed), not a {@link PoolTask}, the pool runs, and the caller is an outside thread, not
+     * already running a task inline, not interrupted and not inside an active cancel scope.
+     */
+    private boolean mayRunHere() {
+        return (int) STATUS.getOpaque(this) == NEW
+                && !(this instanceof PoolTask) // its forker may run it unclaimed (ADR 0078)
+                && pool.isRunning()
+                && Worker.current() == null
+                && Worker.RUN_BY_JOINER.get() == null // not nested: see tryRunHere
+                && !Thread.currentThread().isInterrupted()
+                && !CancelScope.current().isActive();
+    }
+
     /**
      * An untimed join outside the pool runs the task it waits for on the calling thread if no
      * worker has claimed it yet and every worker is inside an unfinished task (ADR 0049, ADR 0084):
@@ -525,14 +565,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
      * park and leave the subtrees to the workers. Returns whether it ran the task here.
      */
     private boolean tryRunHere() {
-        if ((int) STATUS.getOpaque(this) != NEW
-                || this instanceof PoolTask // its forker may run it unclaimed (ADR 0078)
-                || !pool.everyWorkerBusy() // a worker is free to take it: wait (ADR 0084)
-                || !pool.isRunning()
-                || Worker.current() != null
-                || Worker.RUN_BY_JOINER.get() != null // not nested: see above
-                || Thread.currentThread().isInterrupted()
-                || CancelScope.current().isActive()) {
+        if (!mayRunHere() || !pool.everyWorkerBusy()) { // a worker is free to take it (ADR 0084)
             return false;
         }
         // run in the pool, not beside it (ADR 0071): take an inline slot, so that shutdownNow()

@@ -8,6 +8,7 @@ import dev.braid.pool.Joined;
 import dev.braid.pool.PoolClosedException;
 import dev.braid.pool.TaskHandle;
 import dev.braid.pool.WorkStealingPool;
+import dev.braid.sync.Latch;
 import dev.braid.testkit.Simulation;
 import dev.braid.testkit.Strategy;
 import dev.braid.thread.JoinHandle;
@@ -210,6 +211,38 @@ class PoolSimulationTest {
                                                     });
                             pool.shutdown();
                             assertThat(submitter.join()).isIn(7, -1);
+                            pool.close();
+                        });
+    }
+
+    /**
+     * ADR 0084 leaves a queued task to a free worker; when that worker first takes another task and
+     * blocks in it, the outside joiner must still run its own task (ADR 0049), or it waits behind
+     * the blocked worker for ever: here the worker's task waits for a latch that the joiner opens
+     * only after its join. Without the joiner's re-check, every schedule in which the join looks
+     * before the worker has taken the first task deadlocks.
+     */
+    @Test
+    void anOutsideJoinerRunsItsTaskWhenTheFreeWorkerItLeftItToBlocksFirst() {
+        Simulation.builder()
+                .seed(28)
+                .schedules(SCHEDULES / 2)
+                .build()
+                .check(
+                        () -> {
+                            WorkStealingPool pool =
+                                    WorkStealingPool.builder().parallelism(1).build();
+                            Latch hold = new Latch(1);
+                            TaskHandle<Integer> blocking =
+                                    pool.submit(
+                                            () -> {
+                                                hold.await();
+                                                return 1;
+                                            });
+                            TaskHandle<Integer> mine = pool.submit(() -> 7);
+                            assertThat(mine.join()).isEqualTo(7);
+                            hold.countDown();
+                            assertThat(blocking.join()).isEqualTo(1);
                             pool.close();
                         });
     }
