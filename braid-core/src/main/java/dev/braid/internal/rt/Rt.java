@@ -215,10 +215,11 @@ public final class Rt {
     }
 
     /**
-     * The real monotonic clock, {@link System#nanoTime()}, also on a simulated thread. Only for state
-     * that a simulation may create but that real threads read after it: a driven timer wheel's
-     * origin (the shared wheel may be created on a simulated thread, and its driver is always a real
-     * thread reading the real clock). Everything a simulated thread waits on uses {@link #nanoTime()}.
+     * The real monotonic clock, {@link System#nanoTime()}, also on a simulated thread. Only for
+     * state that a simulation may create but that real threads read after it: a driven timer
+     * wheel's origin (the shared wheel may be created on a simulated thread, and its driver is
+     * always a real thread reading the real clock). Everything a simulated thread waits on uses
+     * {@link #nanoTime()}.
      */
     public static long realNanoTime() {
         return System.nanoTime();
