@@ -61,8 +61,12 @@ final class Idle {
     /** {@link #sleep}'s result: woken as a searcher; the caller must end with stopSearching. */
     static final int WOKEN_SEARCHING = 2;
 
-    /** Spin iterations before a worker parks (production only; 0 under the testkit). */
-    private static final int SPINS = 256;
+    /**
+     * Spin iterations before a worker parks (production only; 0 under the testkit). The system
+     * property {@code braid.pool.idleSpins} overrides it (negative values count as 0): a benchmark
+     * knob for A/B runs of the spin-versus-park trade-off, not a tuning promise.
+     */
+    private static final int SPINS = Math.max(0, Integer.getInteger("braid.pool.idleSpins", 256));
 
     private final AtomicI32 searching = new AtomicI32();
     private final AtomicI32 sleepers = new AtomicI32();
