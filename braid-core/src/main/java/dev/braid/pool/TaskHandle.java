@@ -32,11 +32,12 @@ import java.util.concurrent.TimeoutException;
  * not tie up workers; it parks only when there is nothing to help with. An untimed join elsewhere
  * runs the task on the calling thread if no worker has taken it yet and every worker is busy
  * running a task (never any other task; not inside an active {@link CancelScope}, nor once the pool
- * is shut down; ADR 0084), and otherwise parks until a worker has run it. A task its joiner runs
- * sees the caller's thread, as {@code ForkJoinTask.join} does (ADR 0049), but it still runs in the
- * pool: {@link WorkStealingPool#shutdownNow()} interrupts the caller's thread for it, and the pool
- * does not terminate before it ends (ADR 0071). Joins honour the ambient {@link CancelScope} and
- * interrupts, as braid waits do.
+ * is shut down; ADR 0084), and otherwise waits, looking again while the task stays queued (a free
+ * worker may block in another task first). A task its joiner runs sees the caller's thread, as
+ * {@code ForkJoinTask.join} does (ADR 0049), but it still runs in the pool: {@link
+ * WorkStealingPool#shutdownNow()} interrupts the caller's thread for it, and the pool does not
+ * terminate before it ends (ADR 0071). Joins honour the ambient {@link CancelScope} and interrupts,
+ * as braid waits do.
  *
  * <p>{@link #cancel()} stops a task that has not started; a running task is not interrupted (the
  * futures of {@link WorkStealingPool#asExecutorService()} differ: they follow {@link
