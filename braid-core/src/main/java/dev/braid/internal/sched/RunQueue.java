@@ -120,7 +120,10 @@ public final class RunQueue<E> {
      * @param from the index in {@code src} of the first one
      * @param count how many to append
      * @return how many were appended (fewer than {@code count} when the queue fills up); the rest
-     *     stay the caller's
+     *     stay the caller's. The count is decided at the call's read of the head, before the one
+     *     publishing write: a consumer freeing a slot in between is not seen, so the answer may be
+     *     one or more below the room at the moment the batch becomes visible (conservative; a batch
+     *     is never split into two publications)
      */
     public int pushAll(E[] src, int from, int count) {
         long t = (long) TAIL.getOpaque(this); // only the owner writes it
