@@ -225,6 +225,39 @@ public class ChannelTransfer {
         boundedBraidOrNullPoll(q, c);
     }
 
+    // the allocation-free consumer with the cached counters off: a miss reads the slot, then the
+    // other counter (two lines, JCTools' order) - Mpmc's failure cost with braid's code
+
+    @Benchmark
+    @Group("boundedBraidOrNullUncached")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.ringCache=false"
+            })
+    public void boundedBraidOrNullUncachedOffer(Queues q, Offers c) {
+        boundedBraidOffer(q, c);
+    }
+
+    @Benchmark
+    @Group("boundedBraidOrNullUncached")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.ringCache=false"
+            })
+    public void boundedBraidOrNullUncachedPoll(Queues q, Polls c) {
+        boundedBraidOrNullPoll(q, c);
+    }
+
     // the allocation-free consumer without ADR 0100's small first attempt (the before)
 
     @Benchmark
