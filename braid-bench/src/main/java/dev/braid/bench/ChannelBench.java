@@ -457,6 +457,38 @@ public class ChannelBench {
         return o.abq.take();
     }
 
+    // the non-blocking pair for -prof gc (ADR 0100): B/op says whether C2 scalar-replaced the
+    // Received of tryRecv at this call site
+
+    /** trySend then tryRecv: every tryRecv finds an element (only the Received branch runs). */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public boolean tryPairReceivedBraid(One o) {
+        return o.ch.trySend(ONE).isSent() & o.ch.tryRecv().isReceived();
+    }
+
+    /**
+     * trySend, then tryRecv twice: the second finds the channel empty, so both of tryRecv's
+     * branches run at one call site and the Received merges with the shared Empty.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public boolean tryPairEmptyTooBraid(One o) {
+        boolean sent = o.ch.trySend(ONE).isSent();
+        return sent & o.ch.tryRecv().isReceived() & !o.ch.tryRecv().isReceived();
+    }
+
+    /** The same on tryRecvOrNull, which returns the element itself. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public boolean tryPairEmptyTooOrNullBraid(One o) {
+        boolean sent = o.ch.trySend(ONE).isSent();
+        return sent & o.ch.tryRecvOrNull() != null & o.ch.tryRecvOrNull() == null;
+    }
+
     /** Keeps {@link RecvResult} in the imports used by the throughput groups' return values. */
     static boolean received(Object r) {
         return r instanceof RecvResult.Received<?>;

@@ -64,7 +64,8 @@ public class ChannelBurst {
         "abqBlocking",
         "braidTailFirst",
         "braidOrNull",
-        "braidMissPause"
+        "braidMissPause",
+        "braidOrNullMissPause"
     })
     public String impl;
 
@@ -95,17 +96,23 @@ public class ChannelBurst {
         if (impl.equals("braidTailFirst")) { // before ADR 0082, read when SlotRing is initialised
             System.setProperty("braid.channel.pollTrail", "false");
         }
-        if (impl.equals("braidMissPause")) { // ADR 0092's experiment, read the same way
+        if (impl.startsWith("braid") && impl.endsWith("MissPause")) { // ADR 0092, read the same way
             System.setProperty("braid.channel.missPause", "8");
         }
         switch (impl) {
-            case "braid", "braidBlocking", "braidTailFirst", "braidOrNull", "braidMissPause" -> {
+            case "braid",
+                    "braidBlocking",
+                    "braidTailFirst",
+                    "braidOrNull",
+                    "braidMissPause",
+                    "braidOrNullMissPause" -> {
                 channel = Channel.bounded(1024);
                 kind = 0;
                 loop =
                         switch (impl) {
                             case "braidBlocking" -> this::braidBlocking;
-                            case "braidOrNull" -> () -> spin(() -> channel.tryRecvOrNull() != null);
+                            case "braidOrNull", "braidOrNullMissPause" ->
+                                    () -> spin(() -> channel.tryRecvOrNull() != null);
                             default -> () -> spin(() -> channel.tryRecv().isReceived());
                         };
             }

@@ -142,7 +142,9 @@ public class ChannelTransfer {
 
     // the same consumer on tryRecvOrNull: the perf suite's JCTools shape polls with
     // poll() != null, and tryRecv().isReceived() allocates a 16-byte Received per element on the
-    // consumer (C2 cannot scalar-replace it where the empty branch also runs)
+    // consumer: C2 inlines all of tryRecv here, but where the empty branch also runs the fresh
+    // Received merges with the shared Empty at the inlined return, and the type test on that
+    // merge keeps C2 from scalar-replacing it (ADR 0100)
 
     @Benchmark
     @Group("boundedBraidOrNull")
@@ -156,6 +158,136 @@ public class ChannelTransfer {
     @GroupThreads(1)
     public void boundedBraidOrNullPoll(Queues q, Polls c) {
         c.count(q.bounded.tryRecvOrNull() != null, q);
+    }
+
+    // ADR 0092's pause on the allocation-free consumer (chan7): the 2026-12-05 quiet run judged it
+    // with the tryRecv consumer, whose Received allocation capped it near 5 transfers/us
+
+    @Benchmark
+    @Group("boundedBraidOrNullMissPause")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.missPause=8"
+            })
+    public void boundedBraidOrNullMissPauseOffer(Queues q, Offers c) {
+        boundedBraidOffer(q, c);
+    }
+
+    @Benchmark
+    @Group("boundedBraidOrNullMissPause")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.missPause=8"
+            })
+    public void boundedBraidOrNullMissPausePoll(Queues q, Polls c) {
+        boundedBraidOrNullPoll(q, c);
+    }
+
+    // the same with a pause of 2 spin-waits (~40-50 ns): about Mpmc's failed-call rate
+
+    @Benchmark
+    @Group("boundedBraidOrNullMissPause2")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.missPause=2"
+            })
+    public void boundedBraidOrNullMissPause2Offer(Queues q, Offers c) {
+        boundedBraidOffer(q, c);
+    }
+
+    @Benchmark
+    @Group("boundedBraidOrNullMissPause2")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.missPause=2"
+            })
+    public void boundedBraidOrNullMissPause2Poll(Queues q, Polls c) {
+        boundedBraidOrNullPoll(q, c);
+    }
+
+    // the allocation-free consumer with the cached counters off: a miss reads the slot, then the
+    // other counter (two lines, JCTools' order) - Mpmc's failure cost with braid's code
+
+    @Benchmark
+    @Group("boundedBraidOrNullUncached")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.ringCache=false"
+            })
+    public void boundedBraidOrNullUncachedOffer(Queues q, Offers c) {
+        boundedBraidOffer(q, c);
+    }
+
+    @Benchmark
+    @Group("boundedBraidOrNullUncached")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.ringCache=false"
+            })
+    public void boundedBraidOrNullUncachedPoll(Queues q, Polls c) {
+        boundedBraidOrNullPoll(q, c);
+    }
+
+    // the allocation-free consumer without ADR 0100's small first attempt (the before)
+
+    @Benchmark
+    @Group("boundedBraidOrNullLoopOnly")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.ringFirstTry=false"
+            })
+    public void boundedBraidOrNullLoopOnlyOffer(Queues q, Offers c) {
+        boundedBraidOffer(q, c);
+    }
+
+    @Benchmark
+    @Group("boundedBraidOrNullLoopOnly")
+    @GroupThreads(1)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.ringFirstTry=false"
+            })
+    public void boundedBraidOrNullLoopOnlyPoll(Queues q, Polls c) {
+        boundedBraidOrNullPoll(q, c);
     }
 
     // the same with ADR 0092's experimental pause before a fresh-read full or empty answer

@@ -533,9 +533,14 @@ public final class Channel<T> implements Sender<T>, Receiver<T> {
             return timed ? timedOut() : empty(); // shared constants: a miss allocates nothing
         }
         if (x == ChannelCore.CLOSED) {
-            return new RecvResult.Closed<>(Optional.ofNullable(core.cause()));
+            return closedResult();
         }
         return new RecvResult.Received<>(cast(x));
+    }
+
+    /** The result of a receive on a closed and drained channel (out of line: it takes the lock). */
+    private RecvResult<T> closedResult() {
+        return new RecvResult.Closed<>(Optional.ofNullable(core.cause()));
     }
 
     @SuppressWarnings("unchecked")

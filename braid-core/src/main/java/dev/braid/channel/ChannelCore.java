@@ -132,6 +132,11 @@ final class ChannelCore<T> extends LockedCore<T> {
                 return r == GatedRing.OK ? OK : FULL;
             }
         }
+        return trySendLocked(x);
+    }
+
+    /** trySend under the lock (out of line, so that the lock-free attempt inlines small). */
+    private int trySendLocked(Object x) {
         lock();
         int r = offerLocked(x, null);
         unlockAndWake();
@@ -148,6 +153,11 @@ final class ChannelCore<T> extends LockedCore<T> {
                 return x == null ? EMPTY : x;
             }
         }
+        return tryRecvLocked();
+    }
+
+    /** tryRecv under the lock (out of line, so that the lock-free attempt inlines small). */
+    private Object tryRecvLocked() {
         lock();
         Object x = pollLocked(null);
         unlockAndWake();

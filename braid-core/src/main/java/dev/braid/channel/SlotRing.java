@@ -79,6 +79,14 @@ final class SlotRing extends GatedRing {
      * stores it as usual. Answers do not depend on the mode: empty is still only answered on a
      * fresh read of tail. -Dbraid.channel.pollTrail=false restores the tail-first poll.
      *
+     * First try (ADR 0100). offer and poll begin with one small attempt of the common case (gate
+     * open, the hint says there is room or an element, the slot's seq is the expected one: CAS,
+     * then the slot) and otherwise call the loop, which starts over with a fresh read of its
+     * counter. The attempt is a prefix of one loop iteration (same reads, same CAS), so answers
+     * and ordering are the loop's; it exists so that the code C2 inlines into a caller is a few
+     * dozen instructions and the loop stays out of line. -Dbraid.channel.ringFirstTry=false
+     * goes straight to the loop.
+     *
      * Miss pause (ADR 0092, an experiment, off by default). With -Dbraid.channel.missPause=N a
      * fast op that answers full (empty) after its fresh read of head (tail) first pauses N
      * spin-waits, so that a caller spinning on trySend/tryRecv does not pull the other side's
@@ -124,6 +132,14 @@ final class SlotRing extends GatedRing {
      */
     static final int MISS_PAUSE = Math.max(0, Integer.getInteger("braid.channel.missPause", 0));
 
+    /**
+     * Whether offer and poll make one small first attempt before Vyukov's loop (ADR 0100); {@code
+     * -Dbraid.channel.ringFirstTry=false} goes straight to the loop, for an A/B in one benchmark
+     * run. Answers do not depend on it: the first attempt is a prefix of one loop iteration.
+     */
+    static final boolean FIRST_TRY =
+            Boolean.parseBoolean(System.getProperty("braid.channel.ringFirstTry", "true"));
+
     private final Object[] items;
     private final long[] seqs;
     private final int cap;
@@ -149,8 +165,26 @@ final class SlotRing extends GatedRing {
 
     // ---- fast path (no lock) ----
 
+    /**
+     * Offers {@code x}: {@link #OK}, {@link #FULL}, or {@link #GATED}. The first attempt of the
+     * common case (gate open, room known from the hint, slot free) is kept small so that C2 inlines
+     * it into the caller; every other case goes to {@link #offerLoop}, which starts over.
+     */
     @Override
     int offer(Object x) {
+        long t = (long) TAIL.getVolatile(this);
+        if (FIRST_TRY && (t & SLOW) == 0 && (!CACHE || t - headCache < cap) && cap == len) {
+            int i = index(t);
+            if ((long) SEQ.getAcquire(seqs, i) == t && TAIL.compareAndSet(this, t, t + 1)) {
+                fill(i, t, x);
+                return OK;
+            }
+        }
+        return offerLoop(x);
+    }
+
+    /** Vyukov's offer loop with the gate and the cached head (see the notes). */
+    private int offerLoop(Object x) {
         long t = (long) TAIL.getVolatile(this);
         while (true) {
             if ((t & SLOW) != 0) {
@@ -171,9 +205,7 @@ final class SlotRing extends GatedRing {
             }
             if (d == 0) {
                 if (TAIL.compareAndSet(this, t, t + 1)) {
-                    Rt.yieldPoint(Op.OTHER, this); // the testkit explores the in-flight slot
-                    items[i] = x;
-                    SEQ.setRelease(seqs, i, t + 1); // release: publishes the element
+                    fill(i, t, x);
                     return OK;
                 }
             } else if (d < 0) {
@@ -187,9 +219,26 @@ final class SlotRing extends GatedRing {
         }
     }
 
-    /** Takes the oldest element: it, null if empty, or {@link #GATED_MARK} (take the lock). */
+    /**
+     * Takes the oldest element: it, null if empty, or {@link #GATED_MARK} (take the lock). The
+     * first attempt of the common case (gate open, an element known from the hint or, in trailing
+     * mode, seen in its slot) is kept small so that C2 inlines it into the caller; every other case
+     * goes to {@link #pollLoop}, which starts over.
+     */
     @Override
     Object poll() {
+        long h = (long) HEAD.getVolatile(this);
+        if (FIRST_TRY && (h & SLOW) == 0 && (!CACHE || h < tailCache || TRAIL && tailCache >= 0)) {
+            int i = index(h);
+            if ((long) SEQ.getAcquire(seqs, i) == h + 1 && HEAD.compareAndSet(this, h, h + 1)) {
+                return take(i, h);
+            }
+        }
+        return pollLoop();
+    }
+
+    /** Vyukov's poll loop with the gate, the cached tail and the trailing mode (see the notes). */
+    private Object pollLoop() {
         long h = (long) HEAD.getVolatile(this);
         while (true) {
             if ((h & SLOW) != 0) {
@@ -212,11 +261,7 @@ final class SlotRing extends GatedRing {
             long d = (long) SEQ.getAcquire(seqs, i) - (h + 1);
             if (d == 0) {
                 if (HEAD.compareAndSet(this, h, h + 1)) {
-                    Rt.yieldPoint(Op.OTHER, this); // the testkit explores the in-flight slot
-                    Object x = items[i];
-                    items[i] = null;
-                    SEQ.setRelease(seqs, i, h + len); // release: frees the slot for the next lap
-                    return x;
+                    return take(i, h);
                 }
             } else if (d < 0) {
                 long t = (long) TAIL.getVolatile(this) & ~SLOW;
@@ -227,6 +272,24 @@ final class SlotRing extends GatedRing {
             }
             h = (long) HEAD.getVolatile(this);
         }
+    }
+
+    /** Writes {@code x} into slot {@code i}, reserved for position {@code t}, and publishes it. */
+    private void fill(int i, long t, Object x) {
+        Rt.yieldPoint(Op.OTHER, this); // the testkit explores the in-flight slot
+        items[i] = x;
+        SEQ.setRelease(seqs, i, t + 1); // release: publishes the element
+    }
+
+    /**
+     * Empties slot {@code i}, reserved for position {@code h}, frees it and returns its element.
+     */
+    private Object take(int i, long h) {
+        Rt.yieldPoint(Op.OTHER, this); // the testkit explores the in-flight slot
+        Object x = items[i];
+        items[i] = null;
+        SEQ.setRelease(seqs, i, h + len); // release: frees the slot for the next lap
+        return x;
     }
 
     /** The pause of {@link #MISS_PAUSE}, outside the testkit; folds away when it is 0. */
