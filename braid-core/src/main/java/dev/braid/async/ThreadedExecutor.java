@@ -102,6 +102,13 @@ public final class ThreadedExecutor implements AsyncExecutor {
         return tasks.spawn(name, future, s);
     }
 
+    /**
+     * The index of the calling thread's worker, or -1 if it is not one of this executor's (tests).
+     */
+    int workerIndex() {
+        return scheduler.workerIndex();
+    }
+
     /** Workers parked or about to park (tests). */
     int idleWorkers() {
         return scheduler.idleWorkers();
