@@ -44,7 +44,8 @@ final class StealingScheduler implements TaskScheduler {
      *   worker that takes from the injector with an empty local queue takes a small batch (one
      *   claim of the injector's indices) and moves all but the first into its local queue with
      *   one publishing write (ADR 0087), so outside spawns take turns with the tasks they wake
-     *   and cost the worker no atomic each. Only when all that found nothing does the worker park.
+     *   and cost the worker no atomic each. A sole worker (no thief can exist) keeps the batch in
+     *   its own buffer instead and runs it before its local queue: no head CAS per task (ADR 0099). Only when all that found nothing does the worker park.
      * - Notify. Wakes one parked worker, unless some worker is already searching (it will find the
      *   work); a searcher that finds work, was the last one searching and has surplus (it stole
      *   more than one task, or the injector is not empty) notifies once more, so work spreads one
@@ -132,7 +133,10 @@ final class StealingScheduler implements TaskScheduler {
         volatile Thread thread;
         private RawTask<?> lifo; // worker-only
         // worker-only: a batch taken from the injector, the first to run, the others to `local`
+        // (or, for a sole worker, kept here and run from batchNext up to batchEnd, ADR 0099)
         private final RawTask<?>[] batch = new RawTask<?>[INJECTOR_BATCH + 1];
+        private int batchNext;
+        private int batchEnd;
         private RawTask<?> current; // worker-only: the task being run
         private int lifoRuns;
         private int tick;
@@ -221,6 +225,11 @@ final class StealingScheduler implements TaskScheduler {
                     return t;
                 }
             }
+            if (batchNext < batchEnd) { // a sole worker's kept batch: ahead of later local pushes
+                t = batch[batchNext];
+                batch[batchNext++] = null; // the buffer keeps no task alive
+                return t;
+            }
             t = local.poll();
             return t != null ? t : fromInjector();
         }
@@ -237,6 +246,14 @@ final class StealingScheduler implements TaskScheduler {
                 return null;
             }
             RawTask<?> t = b[0];
+            if (got > 1 && workers.length == 1) {
+                // no thief can exist: keep the rest here instead of a local-queue push and a
+                // head CAS per task (ADR 0099); next() runs them before the local queue
+                b[0] = null;
+                batchNext = 1;
+                batchEnd = got;
+                return t;
+            }
             if (got > 1) {
                 int pushed = local.pushAll(b, 1, got - 1); // one publishing write for all
                 for (int i = 1 + pushed; i < got; i++) {
@@ -378,6 +395,15 @@ final class StealingScheduler implements TaskScheduler {
 
     int threads() {
         return workers.length;
+    }
+
+    /** Tasks in the workers' local queues (tests). */
+    int locallyQueued() {
+        int n = 0;
+        for (Worker w : workers) {
+            n += w.local.size();
+        }
+        return n;
     }
 
     /** Workers parked or about to park, waiting for a notify (tests). */

@@ -109,6 +109,11 @@ public final class ThreadedExecutor implements AsyncExecutor {
         return scheduler.workerIndex();
     }
 
+    /** Tasks in the workers' local queues (tests). */
+    int locallyQueued() {
+        return scheduler.locallyQueued();
+    }
+
     /** Workers parked or about to park (tests). */
     int idleWorkers() {
         return scheduler.idleWorkers();

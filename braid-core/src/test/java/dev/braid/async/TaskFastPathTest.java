@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +138,34 @@ class TaskFastPathTest {
         }
         assertThat(kids).hasSize(200 * 5);
         assertThat(ids).hasSize(200 * 6);
+    }
+
+    @Test
+    void aSoleWorkerRunsAnInjectorBatchFromItsOwnBufferNotItsLocalQueue() throws Exception {
+        ThreadedExecutor ex = open(1);
+        AtomicBoolean started = new AtomicBoolean();
+        AtomicBoolean go = new AtomicBoolean();
+        TaskHandle<Void> gate =
+                ex.spawn(
+                        cx -> {
+                            started.set(true);
+                            while (!go.get()) {
+                                Thread.onSpinWait(); // holds the worker while the batch queues up
+                            }
+                            return Poll.ready(null);
+                        });
+        while (!started.get()) {
+            Thread.onSpinWait();
+        }
+        List<TaskHandle<Integer>> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(ex.spawn(cx -> Poll.ready(ex.locallyQueued())));
+        }
+        go.set(true);
+        gate.join();
+        for (TaskHandle<Integer> h : batch) {
+            assertThat(h.join()).as("tasks in the local queue while the batch runs").isZero();
+        }
     }
 
     @Test
