@@ -93,6 +93,24 @@ class TaskFastPathTest {
     }
 
     @Test
+    void closeRacingTheLastCompletionsAlwaysEndsEveryTaskAndWorker() throws Exception {
+        // the completion's Dekker with close() now goes through the outcome's CAS (ADR 0097): a
+        // lost side would leave close() waiting for a worker that parked with no task live
+        for (int round = 0; round < 200; round++) {
+            ThreadedExecutor ex = ThreadedExecutor.create("race-" + round, 1 + round % 2);
+            List<TaskHandle<Void>> hs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                hs.add(ex.spawn(StealingSchedulerTest.yielder("t" + i, i, new ArrayList<>())));
+            }
+            ex.close();
+            for (TaskHandle<Void> h : hs) {
+                assertThat(h.isFinished()).as("round %d", round).isTrue();
+            }
+            assertThat(ex.dumpTasks()).isEmpty();
+        }
+    }
+
+    @Test
     void aWorkersSpawnsTakeIdsFromItsOwnBlockNotTheSharedCounter() throws Exception {
         ThreadedExecutor ex = open(1);
         List<Long> kids = new CopyOnWriteArrayList<>();
