@@ -81,6 +81,14 @@ non-sealed class Completion<T> extends Context {
         return STATE.getAcquire(this) instanceof Outcome;
     }
 
+    /**
+     * As {@link #isDone()}, by a volatile read: one side of a Dekker check (a flag written, then
+     * this read; the outcome's CAS, then the flag read), as the live set's close() makes.
+     */
+    boolean isDoneVolatile() {
+        return STATE.getVolatile(this) instanceof Outcome;
+    }
+
     /** The outcome, or null if not set yet. */
     @SuppressWarnings("unchecked")
     Outcome<T> outcome() {

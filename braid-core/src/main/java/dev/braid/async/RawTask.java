@@ -52,12 +52,17 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
      *                    now the runner's)
      *   run (pending)    NOTIFIED -> RUNNING cleared, schedule again (ref passes on);
      *                    else RUNNING cleared, -1 ref
-     *   run (finish)     -> COMPLETE, RUNNING and NOTIFIED cleared, -2 refs (runner's, live set's)
+     *   run (finish)     -> COMPLETE (| CANCELLED if set), 0 refs: a release store by the
+     *                    runner, not a CAS (ADR 0097): while RUNNING the refs are exactly 2 (the
+     *                    runner's, the live set's) and racers only OR in NOTIFIED or CANCELLED
      *
-     * Memory ordering. All transitions are volatile CASes. What a poll wrote happens-before the
-     * next poll: the poller's CAS that leaves RUNNING is read by the next runner's CAS that sets it.
-     * A waker's writes before wake() happen-before the poll it causes (its CAS, then the queue's).
-     * The outcome is published by the Completion's own CAS; COMPLETE is set before it.
+     * Memory ordering. All transitions but finish are volatile CASes. What a poll wrote
+     * happens-before the next poll: the poller's CAS that leaves RUNNING is read by the next
+     * runner's CAS that sets it. A waker's writes before wake() happen-before the poll it causes
+     * (its CAS, then the queue's). Finish stores COMPLETE with release, then publishes the outcome
+     * by the Completion's own volatile CAS: a thread that sees the outcome sees COMPLETE, and the
+     * live set counts a task dead by its outcome (TaskRegistry), so close()'s Dekker goes through
+     * that CAS. A task costs two atomics of its own per run: the claim and the outcome.
      *
      * Cheap spawn (ADR 0061). Nothing per task is built for an observer nobody runs: a task spawned
      * without a name keeps none until name() is asked for (a panic, a cancel, a dump, a handle's
@@ -416,17 +421,27 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         finish(new Completion.Cancelled<>(cancelCause));
     }
 
+    /**
+     * Ends the task (RUNNING thread only): COMPLETE by a release store, then the outcome by the
+     * completion's CAS, then the scheduler's {@code completed} (ADR 0097). One atomic, not two.
+     */
     private void finish(Completion.Outcome<T> outcome) {
         future = null;
-        Rt.yieldPoint(Op.RMW, this);
-        int s;
-        do {
-            s = (int) STATE.getVolatile(this);
-        } while (!STATE.compareAndSet(
-                this, s, ((s & ~(RUNNING | NOTIFIED)) | COMPLETE) - 2 * REF_ONE));
-        owner.scheduler.completed(
-                this); // first: a joiner that sees the outcome no longer sees it live
+        Rt.yieldPoint(Op.STORE, this);
+        // A store, not a CAS: while this thread holds RUNNING the references are exactly two (the
+        // live set's and this run's: a wake or cancel of a running task adds none), and a racing
+        // transition can only OR in NOTIFIED (which a finished task drops) or CANCELLED (kept if
+        // read here; one landing after the read is lost, and the task keeps the value its poll
+        // returned, as a cancel during the last poll always did). A racing CAS that read the
+        // state before this store fails and re-reads COMPLETE. Release: the poll's writes and
+        // `future = null` happen-before any thread that reads COMPLETE.
+        int s = (int) STATE.getOpaque(this);
+        STATE.setRelease(this, COMPLETE | (s & CANCELLED));
+        // volatile CAS: publishes the outcome, which is what makes the task dead to the live set
+        // (TaskRegistry.dead), and orders it before the closed read in completed() (Dekker with
+        // close(): either close() sees the outcome or completed() sees closed)
         complete(outcome);
+        owner.scheduler.completed(this);
     }
 
     /** What the task is doing, for the live-task dump. */

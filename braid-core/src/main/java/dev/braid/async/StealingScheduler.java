@@ -4,8 +4,11 @@ import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.sched.RunQueue;
 import dev.braid.thread.Threads;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -41,7 +44,8 @@ final class StealingScheduler implements TaskScheduler {
      *   worker that takes from the injector with an empty local queue takes a small batch (one
      *   claim of the injector's indices) and moves all but the first into its local queue with
      *   one publishing write (ADR 0087), so outside spawns take turns with the tasks they wake
-     *   and cost the worker no atomic each. Only when all that found nothing does the worker park.
+     *   and cost the worker no atomic each. A sole worker (no thief can exist) keeps the batch in
+     *   its own buffer instead and runs it before its local queue: no head CAS per task (ADR 0099). Only when all that found nothing does the worker park.
      * - Notify. Wakes one parked worker, unless some worker is already searching (it will find the
      *   work); a searcher that finds work, was the last one searching and has surplus (it stole
      *   more than one task, or the injector is not empty) notifies once more, so work spreads one
@@ -53,7 +57,11 @@ final class StealingScheduler implements TaskScheduler {
      * plus workers just woken (a notifier counts the worker it wakes, so a burst of pushes wakes
      * one worker, not one per push). Each worker's `idle` flag: set by the worker before it
      * parks; whoever CASes it true -> false owns the wake-up and adds the worker to `searching`.
-     * The LIFO slot, `current` and the tick are touched only by their worker.
+     * The LIFO slot, `current`, the tick and the id block are touched only by their worker.
+     * `byThread`: the workers by thread (ADR 0098), so schedule() and a spawn's id tell a worker
+     * of this scheduler from any other thread without a thread-local lookup; a worker's spawns
+     * take ids from a block of ID_BLOCK it reserved with one getAndAdd of the registry's counter
+     * (ids stay unique; a name's number says which block, not the global spawn order).
      *
      * Memory ordering (lost wake-up). Dekker between a pusher and a parking worker, all through
      * volatile accesses (sequentially consistent): the pusher writes the queue (volatile tail or
@@ -98,10 +106,18 @@ final class StealingScheduler implements TaskScheduler {
     /** Spin-wait hints between two of those looks (a few hundred ns each look on x86). */
     static final int SPIN_PAUSES = 64;
 
-    private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+    /** Task ids a worker reserves at once for the tasks it spawns (ADR 0098). */
+    static final int ID_BLOCK = 64;
+
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Worker[].class);
 
     private final TaskRegistry tasks;
     private final Worker[] workers;
+    // the workers by thread, for "is the caller one of ours" without a thread-local (ADR 0098):
+    // open addressing with linear probing from a Fibonacci hash of the thread id, at most half
+    // full; each worker enters itself (CAS of a null slot) as its loop starts; never cleared
+    private final Worker[] byThread;
+    private final int byThreadShift; // 64 - log2(byThread.length)
     private final InjectorQueue<RawTask<?>>
             injector = // (under the testkit an offer's store is never late: no yield point)
             new InjectorQueue<>(
@@ -117,25 +133,47 @@ final class StealingScheduler implements TaskScheduler {
         volatile Thread thread;
         private RawTask<?> lifo; // worker-only
         // worker-only: a batch taken from the injector, the first to run, the others to `local`
+        // (or, for a sole worker, kept here and run from batchNext up to batchEnd, ADR 0099)
         private final RawTask<?>[] batch = new RawTask<?>[INJECTOR_BATCH + 1];
+        private int batchNext;
+        private int batchEnd;
         private RawTask<?> current; // worker-only: the task being run
         private int lifoRuns;
         private int tick;
         private boolean isSearching; // worker-only mirror of its share of `searching`
         private int seed;
+        private long nextId; // worker-only: the next id of its reserved block, up to idEnd
+        private long idEnd;
 
         Worker(int index) {
             this.index = index;
             this.seed = index * 0x9E3779B9 + 1;
         }
 
-        StealingScheduler owner() {
-            return StealingScheduler.this;
+        /** A task id from this worker's block, reserving a new block when it is used up. */
+        long nextId(AtomicLong ids) {
+            if (nextId == idEnd) {
+                long base = ids.getAndAdd(ID_BLOCK); // one atomic per ID_BLOCK spawns
+                nextId = base + 1;
+                idEnd = base + 1 + ID_BLOCK;
+            }
+            return nextId++;
+        }
+
+        /** Enters this worker in byThread under its own thread (once, as its loop starts). */
+        private void enter() {
+            Worker[] tab = byThread;
+            int mask = tab.length - 1;
+            for (int i = slotOf(thread); ; i = (i + 1) & mask) {
+                if (SLOT.compareAndSet(tab, i, null, this)) { // volatile: others may probe now
+                    return;
+                }
+            }
         }
 
         void loop() {
             thread = Thread.currentThread();
-            CURRENT.set(this);
+            enter();
             Interop.Polling cell = Interop.pollingCell(); // kept: no thread-local lookup per poll
             try {
                 while (true) {
@@ -163,7 +201,6 @@ final class StealingScheduler implements TaskScheduler {
                     }
                 }
             } finally {
-                CURRENT.remove();
                 if (running.decrementAndGet() == 0) {
                     onTerminated.run();
                 }
@@ -188,6 +225,11 @@ final class StealingScheduler implements TaskScheduler {
                     return t;
                 }
             }
+            if (batchNext < batchEnd) { // a sole worker's kept batch: ahead of later local pushes
+                t = batch[batchNext];
+                batch[batchNext++] = null; // the buffer keeps no task alive
+                return t;
+            }
             t = local.poll();
             return t != null ? t : fromInjector();
         }
@@ -204,6 +246,14 @@ final class StealingScheduler implements TaskScheduler {
                 return null;
             }
             RawTask<?> t = b[0];
+            if (got > 1 && workers.length == 1) {
+                // no thief can exist: keep the rest here instead of a local-queue push and a
+                // head CAS per task (ADR 0099); next() runs them before the local queue
+                b[0] = null;
+                batchNext = 1;
+                batchEnd = got;
+                return t;
+            }
             if (got > 1) {
                 int pushed = local.pushAll(b, 1, got - 1); // one publishing write for all
                 for (int i = 1 + pushed; i < got; i++) {
@@ -324,6 +374,9 @@ final class StealingScheduler implements TaskScheduler {
         this.tasks = registry.apply(this);
         this.onTerminated = done;
         this.workers = new Worker[threads];
+        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, threads) * 2 - 1); // >= 2n slots
+        this.byThread = new Worker[1 << bits];
+        this.byThreadShift = 64 - bits;
         this.running = new AtomicInteger(threads);
         for (int i = 0; i < threads; i++) {
             workers[i] = new Worker(i);
@@ -344,6 +397,15 @@ final class StealingScheduler implements TaskScheduler {
         return workers.length;
     }
 
+    /** Tasks in the workers' local queues (tests). */
+    int locallyQueued() {
+        int n = 0;
+        for (Worker w : workers) {
+            n += w.local.size();
+        }
+        return n;
+    }
+
     /** Workers parked or about to park, waiting for a notify (tests). */
     int idleWorkers() {
         int n = 0;
@@ -353,11 +415,49 @@ final class StealingScheduler implements TaskScheduler {
         return n;
     }
 
+    /** Where {@code t}'s probe of byThread starts (Fibonacci hashing of its id). */
+    private int slotOf(Thread t) {
+        return (int) ((t.threadId() * 0x9E3779B97F4A7C15L) >>> byThreadShift);
+    }
+
+    /**
+     * The calling thread's worker, or null if it is not one of this scheduler's: a probe of
+     * byThread (a final-field read of the thread id, then one or two slots), no thread-local. Only
+     * a worker's own thread finds it, so a stale null slot can only mean "not ours".
+     */
+    private Worker current() {
+        Thread me = Thread.currentThread();
+        Worker[] tab = byThread;
+        int mask = tab.length - 1;
+        for (int i = slotOf(me); ; i = (i + 1) & mask) {
+            Worker w = (Worker) SLOT.getAcquire(tab, i);
+            if (w == null) {
+                return null;
+            }
+            if (w.thread == me) {
+                return w;
+            }
+        }
+    }
+
+    /** The index of the calling thread's worker, or -1 if it is not one of ours (tests). */
+    int workerIndex() {
+        Worker w = current();
+        return w == null ? -1 : w.index;
+    }
+
+    /** From one of this scheduler's workers: the next id of its block (ADR 0098). */
+    @Override
+    public long nextId(AtomicLong ids) {
+        Worker w = current();
+        return w == null ? ids.incrementAndGet() : w.nextId(ids);
+    }
+
     @Override
     public void schedule(RawTask<?> task) {
         Rt.yieldPoint(Op.UNPARK, this);
-        Worker w = CURRENT.get();
-        if (w == null || w.owner() != this) {
+        Worker w = current();
+        if (w == null) {
             injector.offer(task);
             notifyOne();
             return;

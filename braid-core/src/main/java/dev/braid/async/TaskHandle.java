@@ -106,7 +106,7 @@ public final class TaskHandle<T> implements Async<T> {
     @Override
     public Poll<T> poll(Context cx) {
         Completion.Outcome<T> o = task.poll(cx.waker());
-        if (o == null && Interop.polling() == task) {
+        if (o == null && pollingItself(cx)) {
             throw new IllegalStateException(
                     "task '"
                             + task.name()
@@ -117,6 +117,15 @@ public final class TaskHandle<T> implements Async<T> {
             return Poll.pending();
         }
         return Poll.ready(result(o));
+    }
+
+    /**
+     * Whether the caller is this handle's own task. A task's context is the task itself and is used
+     * only during its poll, on the polling thread (the Context contract), so a task's context
+     * answers without the thread-local lookup; a hand-made context asks the polling marker.
+     */
+    private boolean pollingItself(Context cx) {
+        return cx instanceof RawTask<?> polling ? polling == task : Interop.polling() == task;
     }
 
     /**

@@ -23,8 +23,9 @@ final class TaskRegistry {
      * intrusive lists). The set is 16 shards, a task going to shard (id & MASK); each shard is a
      * singly linked list threaded through the tasks' own `next` field (no node, no identity hash).
      * - Spawn pushes the task on its shard's head with one CAS (Treiber's stack).
-     * - Completion does nothing here: a task whose state word says COMPLETE is dead, and every
-     *   reader (close, dump, isEmpty) skips dead tasks. So a task costs one CAS in its life, not a
+     * - Completion does nothing here: a task whose outcome is set is dead (ADR 0097: the outcome,
+     *   not the state word's COMPLETE bit, which is stored without a fence), and every reader
+     *   (close, dump, isEmpty) skips dead tasks. So a task costs one CAS in its life, not a
      *   monitor enter and exit at spawn and again at completion.
      * - Dead tasks are unlinked in batches by a pruner: one thread per shard at a time (a CAS on
      *   the shard's `pruning` flag; a thread that loses simply does not prune). A spawn prunes its
@@ -51,9 +52,9 @@ final class TaskRegistry {
      * Memory ordering. All head accesses and the state word are volatile (sequentially
      * consistent). A spawn pushes (CAS), then reads closed; close() writes closed, then reads the
      * heads: either the spawn sees closed (and cancels its task) or close() sees the task. A
-     * completion sets COMPLETE (CAS on the state word), then reads closed; close() writes closed,
-     * then isEmpty() reads every task's state word: either the completer sees closed (and checks
-     * emptiness) or close()'s check sees the task complete. `next` fields are read with acquire
+     * completion publishes the outcome (the completion's CAS), then reads closed; close() writes
+     * closed, then isEmpty() reads every task's outcome word (volatile): either the completer sees
+     * closed (and checks emptiness) or close()'s check sees the task dead. `next` fields are read with acquire
      * and written with release (or before the publishing CAS).
      *
      * Observed. Under the testkit or with -Dbraid.async.observe=true the executor's tasks time
@@ -134,7 +135,7 @@ final class TaskRegistry {
         if (closed) {
             throw closedException();
         }
-        long id = ids.incrementAndGet();
+        long id = scheduler.nextId(ids); // a worker's own block, or the shared counter (ADR 0098)
         RawTask<T> task = new RawTask<>(name, id, future, this, scope);
         Shard sh = shards[(int) id & MASK];
         link(sh, task);
@@ -158,8 +159,9 @@ final class TaskRegistry {
         } while (!HEAD.compareAndSet(sh, h, t));
     }
 
+    /** Whether the task's outcome is set (volatile read: the Dekker with completion, notes). */
     private static boolean dead(RawTask<?> t) {
-        return (t.state() & RawTask.COMPLETE) != 0;
+        return t.isDoneVolatile();
     }
 
     private static RawTask<?> next(RawTask<?> t) {
@@ -221,8 +223,8 @@ final class TaskRegistry {
     }
 
     /**
-     * A task completed (its state word says COMPLETE, which already takes it out of the live set;
-     * its link goes at the shard's next prune).
+     * A task completed (its outcome is set, which already takes it out of the live set; its link
+     * goes at the shard's next prune).
      */
     void removed(RawTask<?> task) {
         // nothing to do: see the notes block (completion costs no shared write here)

@@ -102,6 +102,18 @@ public final class ThreadedExecutor implements AsyncExecutor {
         return tasks.spawn(name, future, s);
     }
 
+    /**
+     * The index of the calling thread's worker, or -1 if it is not one of this executor's (tests).
+     */
+    int workerIndex() {
+        return scheduler.workerIndex();
+    }
+
+    /** Tasks in the workers' local queues (tests). */
+    int locallyQueued() {
+        return scheduler.locallyQueued();
+    }
+
     /** Workers parked or about to park (tests). */
     int idleWorkers() {
         return scheduler.idleWorkers();
