@@ -3,6 +3,8 @@ package dev.braid.bench.pool;
 import dev.braid.pool.PoolMetrics;
 import dev.braid.pool.TaskHandle;
 import dev.braid.pool.WorkStealingPool;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
@@ -82,6 +84,9 @@ public class PoolSubmit {
     private long unfinishedAtJoin;
     private long submitNanos;
     private long joinNanos;
+    private long submitCpuNanos; // the submitting thread's CPU time: wall minus this is off-CPU
+    private long joinCpuNanos;
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     private PoolMetrics before;
 
     /** With braid.bench.poolStats: the counters at the start of an iteration. */
@@ -92,6 +97,8 @@ public class PoolSubmit {
             unfinishedAtJoin = 0;
             submitNanos = 0;
             joinNanos = 0;
+            submitCpuNanos = 0;
+            joinCpuNanos = 0;
             before = braid.metrics();
         }
     }
@@ -103,8 +110,12 @@ public class PoolSubmit {
             return;
         }
         System.out.printf(
-                "%n[poolStats] ops=%d submit=%.1f µs/op join=%.1f µs/op%n",
-                ops, submitNanos / 1e3 / ops, joinNanos / 1e3 / ops);
+                "%n[poolStats] ops=%d submit=%.1f µs/op (cpu %.1f) join=%.1f µs/op (cpu %.1f)%n",
+                ops,
+                submitNanos / 1e3 / ops,
+                submitCpuNanos / 1e3 / ops,
+                joinNanos / 1e3 / ops,
+                joinCpuNanos / 1e3 / ops);
         if (unfinishedAtJoin < 0) {
             return; // a peer's iteration: no braid counts
         }
@@ -144,19 +155,23 @@ public class PoolSubmit {
 
     private long braidCounted() throws InterruptedException {
         ops++;
+        long c0 = CPU.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         for (int i = 0; i < tasks; i++) {
             braidHandles[i] = braid.submit(work);
         }
         long t1 = System.nanoTime();
+        long c1 = CPU.getCurrentThreadCpuTime();
         for (TaskHandle<?> h : braidHandles) {
             if (!h.isFinished()) {
                 unfinishedAtJoin++;
             }
             h.join();
         }
-        submitNanos += t1 - t0;
         joinNanos += System.nanoTime() - t1;
+        joinCpuNanos += CPU.getCurrentThreadCpuTime() - c1;
+        submitNanos += t1 - t0;
+        submitCpuNanos += c1 - c0;
         return sink.sum();
     }
 
@@ -172,19 +187,23 @@ public class PoolSubmit {
 
     /** Submits every task to {@code peer}, then gets every future; with STATS, times the phases. */
     private long awaitAll(ExecutorService peer) throws Exception {
+        long c0 = STATS ? CPU.getCurrentThreadCpuTime() : 0;
         long t0 = STATS ? System.nanoTime() : 0;
         for (int i = 0; i < tasks; i++) {
             futures[i] = peer.submit(work);
         }
         long t1 = STATS ? System.nanoTime() : 0;
+        long c1 = STATS ? CPU.getCurrentThreadCpuTime() : 0;
         for (Future<?> f : futures) {
             f.get();
         }
         if (STATS) {
             ops++;
             unfinishedAtJoin = -1; // no braid counts for a peer
-            submitNanos += t1 - t0;
             joinNanos += System.nanoTime() - t1;
+            joinCpuNanos += CPU.getCurrentThreadCpuTime() - c1;
+            submitNanos += t1 - t0;
+            submitCpuNanos += c1 - c0;
         }
         return sink.sum();
     }
