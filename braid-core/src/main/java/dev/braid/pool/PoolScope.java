@@ -82,7 +82,7 @@ public final class PoolScope {
     public <T> TaskHandle<T> spawn(Callable<T> task) {
         Args.notNull(task, "task");
         Callable<T> inScope = () -> CancelScope.withToken(cancel.token(), task::call);
-        TaskHandle<T> h = new SubmittedTask<>(pool, inScope, this);
+        TaskHandle<T> h = new SubmittedTask.InScope<>(pool, inScope, this);
         tasks.add(h); // volatile write, then read `closed`: Dekker with close()
         if (closed) {
             h.tryCancel(); // close() may have seen it: it must find it finished

@@ -67,8 +67,9 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
      * Helping. A join on a worker of the same pool runs Worker.helpUntil, which pops and steals
      * while the task is unfinished and then falls back to the parking wait below.
      *
-     * Two subclasses (ADR 0078): SubmittedTask holds a body (Callable, Runnable, LongSupplier)
-     * and the PoolScope it was spawned in; PoolTask is a user's task object that is its own
+     * Two subclasses (ADR 0078): SubmittedTask holds a body (Callable, Runnable, LongSupplier),
+     * and its InScope subclass the PoolScope it was spawned in (ADR 0094: a submission is 32
+     * bytes); PoolTask is a user's task object that is its own
      * handle, its compute() the body. A PoolTask's pool is bound when it is forked or submitted
      * (a plain write before the push that publishes it), so `pool` is not final. The fields here
      * are the ones both need: 16 bytes.

@@ -223,7 +223,7 @@ public final class WorkStealingPool implements AutoCloseable {
      */
     public <T> TaskHandle<T> submit(Callable<T> task) {
         Args.notNull(task, "task");
-        TaskHandle<T> h = new SubmittedTask<>(this, task, null);
+        TaskHandle<T> h = new SubmittedTask<>(this, task);
         schedule(h);
         return h;
     }
@@ -238,7 +238,7 @@ public final class WorkStealingPool implements AutoCloseable {
      */
     public TaskHandle<Void> submit(Runnable task) {
         Args.notNull(task, "task");
-        TaskHandle<Void> h = new SubmittedTask<>(this, task, null);
+        TaskHandle<Void> h = new SubmittedTask<>(this, task);
         schedule(h);
         return h;
     }
@@ -331,7 +331,7 @@ public final class WorkStealingPool implements AutoCloseable {
         if (w == null || w.pool != this) {
             return joinFromOutside(() -> join(a, b));
         }
-        TaskHandle<B> hb = new SubmittedTask<>(this, b, null);
+        TaskHandle<B> hb = new SubmittedTask<>(this, b);
         w.pushStealable(hb);
         A ra;
         try {
@@ -376,7 +376,7 @@ public final class WorkStealingPool implements AutoCloseable {
         if (w == null || w.pool != this) {
             return joinFromOutside(() -> joinLong(a, b, combine));
         }
-        TaskHandle<Long> hb = new SubmittedTask<>(this, b, null);
+        TaskHandle<Long> hb = new SubmittedTask<>(this, b);
         w.pushStealable(hb);
         long ra;
         try {

@@ -23,7 +23,7 @@ class InjectorTest {
         AtomicI32 running = new AtomicI32(WorkStealingPool.RUNNING);
         List<TaskHandle<?>> in = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            TaskHandle<?> t = new SubmittedTask<>(null, (Runnable) () -> {}, null);
+            TaskHandle<?> t = new SubmittedTask<>(null, (Runnable) () -> {});
             in.add(t);
             assertThat(s.pushIfRunning(t, running)).isTrue();
             if (i % 3 == 0) {
@@ -41,8 +41,8 @@ class InjectorTest {
     void takeIfOldestTakesOnlyTheGivenTaskAndOnlyAtTheHead() {
         Injector.Shard s = new Injector.Shard();
         AtomicI32 running = new AtomicI32(WorkStealingPool.RUNNING);
-        TaskHandle<?> first = new SubmittedTask<>(null, (Runnable) () -> {}, null);
-        TaskHandle<?> second = new SubmittedTask<>(null, (Runnable) () -> {}, null);
+        TaskHandle<?> first = new SubmittedTask<>(null, (Runnable) () -> {});
+        TaskHandle<?> second = new SubmittedTask<>(null, (Runnable) () -> {});
         assertThat(s.takeIfOldest(first)).isFalse(); // empty
         s.pushIfRunning(first, running);
         s.pushIfRunning(second, running);
@@ -58,7 +58,7 @@ class InjectorTest {
     void aShardRejectsPushesOnceThePoolIsNotRunning() {
         Injector.Shard s = new Injector.Shard();
         AtomicI32 state = new AtomicI32(WorkStealingPool.SHUTDOWN);
-        assertThat(s.pushIfRunning(new SubmittedTask<>(null, (Runnable) () -> {}, null), state))
+        assertThat(s.pushIfRunning(new SubmittedTask<>(null, (Runnable) () -> {}), state))
                 .isFalse();
         assertThat(s.isEmptyLocked()).isTrue();
     }
@@ -70,7 +70,7 @@ class InjectorTest {
         List<TaskHandle<?>> all = new ArrayList<>(TASKS);
         java.util.IdentityHashMap<TaskHandle<?>, Integer> index = new java.util.IdentityHashMap<>();
         for (int i = 0; i < TASKS; i++) {
-            TaskHandle<?> t = new SubmittedTask<>(null, (Runnable) () -> {}, null);
+            TaskHandle<?> t = new SubmittedTask<>(null, (Runnable) () -> {});
             all.add(t);
             index.put(t, i);
         }

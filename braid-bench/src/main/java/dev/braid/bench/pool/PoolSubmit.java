@@ -3,6 +3,8 @@ package dev.braid.bench.pool;
 import dev.braid.pool.PoolMetrics;
 import dev.braid.pool.TaskHandle;
 import dev.braid.pool.WorkStealingPool;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
@@ -33,7 +35,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * -Dbraid.bench.poolStats=true}) each braid iteration prints, per operation (10,000 submissions and
  * their joins), the workers' parks, the tasks the outside joiner ran itself (ADR 0049) and the
  * joins that found their task not yet finished: the counts that tell braid's slow and fast modes
- * apart (docs/perf/pool.md). Off by default: the counting costs a metrics read per iteration.
+ * apart (docs/perf/pool.md). It also splits each operation of every variant (braid, FJP, TPE) into
+ * its submit phase (the 10,000 submissions) and its join phase (the awaits), so that a gap can be
+ * placed in one of them. Off by default: the counting costs a metrics read per iteration and two
+ * clock reads per operation.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -77,6 +82,11 @@ public class PoolSubmit {
     private static final boolean STATS = Boolean.getBoolean("braid.bench.poolStats");
     private long ops;
     private long unfinishedAtJoin;
+    private long submitNanos;
+    private long joinNanos;
+    private long submitCpuNanos; // the submitting thread's CPU time: wall minus this is off-CPU
+    private long joinCpuNanos;
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     private PoolMetrics before;
 
     /** With braid.bench.poolStats: the counters at the start of an iteration. */
@@ -85,6 +95,10 @@ public class PoolSubmit {
         if (STATS) {
             ops = 0;
             unfinishedAtJoin = 0;
+            submitNanos = 0;
+            joinNanos = 0;
+            submitCpuNanos = 0;
+            joinCpuNanos = 0;
             before = braid.metrics();
         }
     }
@@ -94,6 +108,16 @@ public class PoolSubmit {
     public void statsEnd() {
         if (!STATS || ops == 0) {
             return;
+        }
+        System.out.printf(
+                "%n[poolStats] ops=%d submit=%.1f µs/op (cpu %.1f) join=%.1f µs/op (cpu %.1f)%n",
+                ops,
+                submitNanos / 1e3 / ops,
+                submitCpuNanos / 1e3 / ops,
+                joinNanos / 1e3 / ops,
+                joinCpuNanos / 1e3 / ops);
+        if (unfinishedAtJoin < 0) {
+            return; // a peer's iteration: no braid counts
         }
         PoolMetrics after = braid.metrics();
         long parks = 0;
@@ -105,28 +129,23 @@ public class PoolSubmit {
         long joinerRuns = after.tasksRun() - before.tasksRun() - workerRuns;
         System.out.printf(
                 "%n[poolStats] ops=%d parks/op=%.1f joinerRuns/op=%.0f unfinishedAtJoin/op=%.0f"
-                        + " steals/op=%.1f%n",
+                        + " steals/op=%.1f searchingAtEnd=%d activeAtEnd=%d%n",
                 ops,
                 (double) parks / ops,
                 (double) joinerRuns / ops,
                 (double) unfinishedAtJoin / ops,
-                (double) (after.steals() - before.steals()) / ops);
+                (double) (after.steals() - before.steals()) / ops,
+                after.searchingWorkers(),
+                after.activeWorkers());
     }
 
     @Benchmark
     public long braid() throws InterruptedException {
+        if (STATS) {
+            return braidCounted();
+        }
         for (int i = 0; i < tasks; i++) {
             braidHandles[i] = braid.submit(work);
-        }
-        if (STATS) {
-            ops++;
-            for (TaskHandle<?> h : braidHandles) {
-                if (!h.isFinished()) {
-                    unfinishedAtJoin++;
-                }
-                h.join();
-            }
-            return sink.sum();
         }
         for (TaskHandle<?> h : braidHandles) {
             h.join();
@@ -134,24 +153,57 @@ public class PoolSubmit {
         return sink.sum();
     }
 
-    @Benchmark
-    public long forkJoinPool() throws Exception {
+    private long braidCounted() throws InterruptedException {
+        ops++;
+        long c0 = CPU.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
         for (int i = 0; i < tasks; i++) {
-            futures[i] = fjp.submit(work);
+            braidHandles[i] = braid.submit(work);
         }
-        for (Future<?> f : futures) {
-            f.get();
+        long t1 = System.nanoTime();
+        long c1 = CPU.getCurrentThreadCpuTime();
+        for (TaskHandle<?> h : braidHandles) {
+            if (!h.isFinished()) {
+                unfinishedAtJoin++;
+            }
+            h.join();
         }
+        joinNanos += System.nanoTime() - t1;
+        joinCpuNanos += CPU.getCurrentThreadCpuTime() - c1;
+        submitNanos += t1 - t0;
+        submitCpuNanos += c1 - c0;
         return sink.sum();
     }
 
     @Benchmark
+    public long forkJoinPool() throws Exception {
+        return awaitAll(fjp);
+    }
+
+    @Benchmark
     public long threadPoolExecutor() throws Exception {
+        return awaitAll(tpe);
+    }
+
+    /** Submits every task to {@code peer}, then gets every future; with STATS, times the phases. */
+    private long awaitAll(ExecutorService peer) throws Exception {
+        long c0 = STATS ? CPU.getCurrentThreadCpuTime() : 0;
+        long t0 = STATS ? System.nanoTime() : 0;
         for (int i = 0; i < tasks; i++) {
-            futures[i] = tpe.submit(work);
+            futures[i] = peer.submit(work);
         }
+        long t1 = STATS ? System.nanoTime() : 0;
+        long c1 = STATS ? CPU.getCurrentThreadCpuTime() : 0;
         for (Future<?> f : futures) {
             f.get();
+        }
+        if (STATS) {
+            ops++;
+            unfinishedAtJoin = -1; // no braid counts for a peer
+            joinNanos += System.nanoTime() - t1;
+            joinCpuNanos += CPU.getCurrentThreadCpuTime() - c1;
+            submitNanos += t1 - t0;
+            submitCpuNanos += c1 - c0;
         }
         return sink.sum();
     }
