@@ -95,6 +95,15 @@ final class ChannelQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
     }
 
     @Override
+    public boolean addAll(Collection<? extends T> c) {
+        Args.notNull(c, "c");
+        if (c == this) {
+            throw new IllegalArgumentException("c must not be this queue"); // AbstractQueue's: none
+        }
+        return super.addAll(c);
+    }
+
+    @Override
     public int drainTo(Collection<? super T> c) {
         return drainTo(c, Integer.MAX_VALUE);
     }

@@ -45,6 +45,25 @@ class ChannelQueueMisuseTest {
         }
     }
 
+    /**
+     * {@code AbstractQueue.addAll(this)} threw an {@code IllegalArgumentException} with no message.
+     */
+    @Test
+    void addAllOfItselfNamesTheArgumentAndLeavesTheQueueUnchanged() {
+        Channel<Integer> ch = Channel.unbounded();
+        BlockingQueue<Integer> q = ch.asBlockingQueue();
+        q.add(1);
+        assertThatThrownBy(() -> q.addAll(q))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("c must not be this queue");
+        assertThatThrownBy(() -> q.addAll(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("c");
+        assertThat(ch.len()).isEqualTo(1);
+        assertThat(q.addAll(java.util.List.of(2, 3))).isTrue();
+        assertThat(ch.len()).isEqualTo(3);
+    }
+
     @Test
     void drainingIntoAViewOfAnotherChannelStillWorks() {
         Channel<Integer> a = Channel.unbounded();
