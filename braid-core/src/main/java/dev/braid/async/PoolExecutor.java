@@ -299,13 +299,25 @@ public final class PoolExecutor implements AsyncExecutor {
      * the pool to terminate and cancels any task still queued (an owned pool does that as its last
      * worker stops).
      *
-     * @throws IllegalStateException if called inside a poll
+     * @throws IllegalStateException if called inside a poll, or by a task of its pool (its tasks
+     *     end on that pool's workers, one of which the caller holds; ADR 0104), unless the executor
+     *     has already terminated
      */
     @Override
     public void close() {
         if (Interop.polling() != null) {
             throw new IllegalStateException(
-                    "close() inside a poll would wait for its own worker: close from outside");
+                    "close() of "
+                            + this
+                            + " inside a poll would block the thread polling (and wait for"
+                            + " itself if that is a worker of it): close from outside a poll");
+        }
+        if (pool.isCallerInTask() && !terminated.isDone()) {
+            throw new IllegalStateException(
+                    "close() of "
+                            + this
+                            + " called by a task of its pool would wait for tasks that need that"
+                            + " pool's workers, one of which it holds: close from outside the pool");
         }
         boolean interrupted = false;
         if (!ownsPool && pool.isShutdown()) { // reap first, so the cause names the pool

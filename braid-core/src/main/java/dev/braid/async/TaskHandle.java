@@ -235,12 +235,15 @@ public final class TaskHandle<T> implements Async<T> {
     /**
      * A {@link CompletableFuture} of the task's outcome: completed with the value, exceptionally
      * with the {@link TaskPanicException} or the cancellation. Cancelling it (or completing it
-     * otherwise) before the task finished cancels the task.
+     * otherwise) before the task finished cancels the task. Its untimed {@code join()} and {@code
+     * get()}, and those of the futures derived from it ({@code thenApply}, ...), throw {@link
+     * IllegalStateException} when called unfinished inside a poll: they would block an executor
+     * thread, on a one-thread executor for ever (await the handle as a future there).
      *
      * @return a new completable future tied to this task
      */
     public CompletableFuture<T> toCompletableFuture() {
-        CompletableFuture<T> cf = new CompletableFuture<>();
+        CompletableFuture<T> cf = new RefusingFuture<>();
         Waker w =
                 () -> {
                     Completion.Outcome<T> o = task.outcome();
@@ -265,5 +268,39 @@ public final class TaskHandle<T> implements Async<T> {
     @Override
     public String toString() {
         return "TaskHandle[" + task.describe() + "]";
+    }
+
+    /**
+     * The future {@link #toCompletableFuture()} returns: an untimed wait on it inside a poll fails
+     * fast (audit 7), as {@link #join()} does there; derived futures are of this class too.
+     */
+    private static final class RefusingFuture<T> extends CompletableFuture<T> {
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new RefusingFuture<>();
+        }
+
+        @Override
+        public T join() {
+            refuseInsideAPoll("join()");
+            return super.join();
+        }
+
+        @Override
+        public T get() throws InterruptedException, java.util.concurrent.ExecutionException {
+            refuseInsideAPoll("get()");
+            return super.get();
+        }
+
+        private void refuseInsideAPoll(String what) {
+            if (!isDone() && Interop.polling() != null) {
+                throw new IllegalStateException(
+                        "toCompletableFuture()."
+                                + what
+                                + " inside a poll would block an executor thread (on a one-thread"
+                                + " executor, for ever): await the handle as a future (then(...))"
+                                + " instead");
+            }
+        }
     }
 }

@@ -149,7 +149,10 @@ public final class ThreadedExecutor implements AsyncExecutor {
     public void close() {
         if (Interop.polling() != null) {
             throw new IllegalStateException(
-                    "close() inside a poll would wait for its own worker: close from outside");
+                    "close() of "
+                            + this
+                            + " inside a poll would block the thread polling (and wait for"
+                            + " itself if that is a worker of it): close from outside a poll");
         }
         tasks.close();
         scheduler.wakeAll();

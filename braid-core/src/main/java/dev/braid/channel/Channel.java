@@ -230,7 +230,9 @@ public final class Channel<T> implements Sender<T>, Receiver<T> {
         /**
          * The undelivered-element hook: called exactly once, outside the channel's lock, with each
          * accepted element that no receiver will get (dropped by the overflow policy or discarded
-         * by cancel). Use it to release resources the elements hold.
+         * by cancel). Use it to release resources the elements hold. A {@code RuntimeException} it
+         * throws goes to the calling thread's uncaught-exception handler; the send, receive or
+         * cancel that called it completes as usual (ADR 0105).
          *
          * @param hook the hook
          * @return this builder

@@ -21,10 +21,10 @@ import java.util.concurrent.TimeUnit;
  * {@link ChannelClosedException} (an {@link IllegalStateException}); {@code poll} returns null once
  * drained and {@code take} throws {@link ChannelClosedException}. The collection view ({@code
  * size}, {@code iterator}, {@code contains}, {@code toArray}, {@code remove(Object)}) covers the
- * buffered elements; an element still held by a blocked sender joins it when it is buffered.
- * Iterators are weakly consistent snapshots; {@code Iterator.remove} removes that element if it is
- * still buffered. {@code remove(Object)} frees a slot that a waiting sender then fills, as a
- * receive would.
+ * buffered elements; an element still held by a blocked sender joins it when it is buffered. {@code
+ * drainTo} refuses this queue and any other view of the same channel. Iterators are weakly
+ * consistent snapshots; {@code Iterator.remove} removes that element if it is still buffered.
+ * {@code remove(Object)} frees a slot that a waiting sender then fills, as a receive would.
  */
 final class ChannelQueue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     private final Channel<T> ch;
@@ -95,6 +95,15 @@ final class ChannelQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
     }
 
     @Override
+    public boolean addAll(Collection<? extends T> c) {
+        Args.notNull(c, "c");
+        if (c == this) {
+            throw new IllegalArgumentException("c must not be this queue"); // AbstractQueue's: none
+        }
+        return super.addAll(c);
+    }
+
+    @Override
     public int drainTo(Collection<? super T> c) {
         return drainTo(c, Integer.MAX_VALUE);
     }
@@ -104,6 +113,12 @@ final class ChannelQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
         Args.notNull(c, "c");
         if (c == this) {
             throw new IllegalArgumentException("c must not be this queue");
+        }
+        if (c instanceof ChannelQueue<?> other && other.ch == ch) {
+            // asBlockingQueue() makes a new view per call: each element taken would go straight
+            // back in, and the drain would run until maxElements (2^31 rounds untimed)
+            throw new IllegalArgumentException(
+                    "c must not be a view of the same channel: it would drain into itself");
         }
         int n = 0;
         while (n < maxElements) {

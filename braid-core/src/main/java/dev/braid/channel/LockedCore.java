@@ -368,7 +368,7 @@ abstract class LockedCore<T> {
         try {
             onUndelivered.accept((T) x);
         } catch (RuntimeException ex) {
-            return merge(failure, ex);
+            Waiter.reportCallbackFailure(ex); // ADR 0105: the operation stands, the hook's failure
         }
         return failure;
     }

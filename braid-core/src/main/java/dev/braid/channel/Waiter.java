@@ -224,7 +224,22 @@ final class Waiter {
                 Rt.unpark(thread);
             }
         } else {
-            waker.wake();
+            try {
+                waker.wake();
+            } catch (RuntimeException e) {
+                reportCallbackFailure(e); // the caller's operation is done: do not undo it
+            }
         }
+    }
+
+    /**
+     * Hands what a user callback (a registration's waker, the undelivered-element hook) threw to
+     * the calling thread's uncaught-exception handler (ADR 0105). The thread that ran it is a
+     * bystander whose operation already took effect: throwing there made a receive that took an
+     * element throw (the element was lost) and an accepted send look refused (sent twice).
+     */
+    static void reportCallbackFailure(RuntimeException e) {
+        Thread me = Thread.currentThread();
+        me.getUncaughtExceptionHandler().uncaughtException(me, e);
     }
 }

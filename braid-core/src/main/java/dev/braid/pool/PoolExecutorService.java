@@ -1,11 +1,14 @@
 package dev.braid.pool;
 
+import dev.braid.cancel.Deadline;
 import dev.braid.internal.util.Args;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -25,6 +28,12 @@ import java.util.function.LongSupplier;
  * is dropped. {@code cancel(false)} does the same without the interrupt. This is what code written
  * for a {@code ThreadPoolExecutor} expects ({@code f.get(timeout)}, then {@code f.cancel(true)}),
  * and what the view's {@code invokeAll}/{@code invokeAny} do.
+ *
+ * <p>{@code invokeAll} waits with each future's own {@code get}, which on a worker of the pool
+ * helps (runs queued tasks) as a join does: called from a task, it finishes even when every worker
+ * is busy (audit 7; {@link AbstractExecutorService}'s version parked on {@link FutureTask}s and
+ * waited for ever on a pool of one worker). {@code invokeAny} is {@link AbstractExecutorService}'s:
+ * its wait does not help, so call it from outside the pool's tasks.
  */
 final class PoolExecutorService extends AbstractExecutorService {
     private final WorkStealingPool pool;
@@ -57,6 +66,60 @@ final class PoolExecutorService extends AbstractExecutorService {
     @Override
     public <T> Future<T> submit(Callable<T> task) {
         return new ViewFuture<>(pool.submit(Args.notNull(task, "task")));
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks)
+            throws InterruptedException {
+        return invokeAll(tasks, Deadline.never());
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(
+            Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        Args.notNull(unit, "unit");
+        return invokeAll(tasks, Deadline.after(Duration.ofNanos(unit.toNanos(timeout))));
+    }
+
+    /**
+     * Submits every task, then waits for each in order with its future's {@code get}, which helps
+     * on a worker of this pool; at the deadline, or if anything is thrown, cancels what is left.
+     */
+    private <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, Deadline d)
+            throws InterruptedException {
+        Args.notNull(tasks, "tasks");
+        List<Future<T>> futures = new ArrayList<>(tasks.size());
+        boolean done = false;
+        try {
+            for (Callable<T> t : tasks) {
+                futures.add(submit(t)); // a null task: NullPointerException naming "task"
+            }
+            for (Future<T> f : futures) {
+                if (f.isDone()) {
+                    continue;
+                }
+                try {
+                    if (d.isNever()) {
+                        f.get();
+                    } else {
+                        f.get(d.remainingNanos(), TimeUnit.NANOSECONDS);
+                    }
+                } catch (CancellationException | ExecutionException ignored) {
+                    // its outcome is in its future
+                } catch (TimeoutException e) {
+                    return futures; // the finally cancels the unfinished ones
+                }
+            }
+            done = true;
+            return futures;
+        } finally {
+            if (!done) {
+                for (Future<T> f : futures) {
+                    f.cancel(true);
+                }
+            }
+        }
     }
 
     /**

@@ -158,6 +158,11 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
         return (int) STATUS.getOpaque(this) == NEW && STATUS.compareAndSet(this, NEW, RUNNING);
     }
 
+    /** Whether no thread has claimed the task yet (a racy snapshot): it may still be queued. */
+    boolean isUnclaimed() {
+        return (int) STATUS.getOpaque(this) == NEW;
+    }
+
     /** Runs the claimed task on the calling worker and completes the handle. */
     @SuppressWarnings("unchecked")
     void runClaimed(String worker) {

@@ -566,6 +566,18 @@ public final class WorkStealingPool implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Whether the calling thread runs a task of this pool: a worker of it (inside a task or a
+     * hook), or an outside joiner running its task inline. A wait that only this pool's tasks can
+     * end (closing it, or an executor built on it) would wait for itself there; such calls check
+     * this first and fail fast (ADR 0065, ADR 0104).
+     *
+     * @return {@code true} on a thread inside a task of this pool
+     */
+    public boolean isCallerInTask() {
+        return calledByOwnTask();
+    }
+
     /** Whether the caller is a task of this pool (on a worker, or run inline by its joiner). */
     private boolean calledByOwnTask() {
         Worker w = Worker.current();

@@ -34,7 +34,9 @@ final class Worker {
      *
      * Helping. A join on an unfinished task of the same pool pops the own deque (which is where a
      * forked, not yet stolen, task is) and steals, running what it finds, until the task is done;
-     * when there is nothing left to help with it parks on the task (TaskHandle.park).
+     * if that finds nothing while the joined task is still unclaimed, it takes outside work from
+     * the injector (the task itself, or the oldest submission ahead of it: ADR 0103); when there
+     * is nothing left to help with it parks on the task (TaskHandle.park).
      *
      * State. `lifo` and `parkState` are braid atomics so that the testkit sees them; the deque is
      * the Chase-Lev deque; `current` (the running task) is read by shutdownNow to interrupt.
@@ -297,12 +299,25 @@ final class Worker {
             if (t == null) {
                 t = stealRounds();
             }
+            if (t == null && task.isUnclaimed()) {
+                t = fromInjector(task);
+            }
             if (t == null) {
                 return task.isFinished();
             }
             runTask(t);
         }
         return true;
+    }
+
+    /**
+     * Outside work for a join that found nothing to pop or steal while the task it joins is still
+     * unclaimed, so most likely queued in the injector (ADR 0103): the task itself if it is a
+     * shard's oldest entry, else the oldest outside submission, which moves it forward. Parking
+     * instead waited for ever when every worker was inside such a join (one worker: always).
+     */
+    private TaskHandle<?> fromInjector(TaskHandle<?> task) {
+        return pool.injector.removeIfOldest(task) ? task : pool.injector.poll(index);
     }
 
     /** Takes one waiting task for {@link WorkStealingPool#yieldNow()}: oldest work first. */
