@@ -94,6 +94,7 @@ public final class TaskScope implements AutoCloseable {
      * @return the open scope
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code executor} is not one of braid's executors
+     * @throws IllegalStateException if {@code executor} is closed
      */
     public static TaskScope open(AsyncExecutor executor, ScopePolicy policy) {
         return open(executor, policy, Deadline.never());
@@ -108,6 +109,7 @@ public final class TaskScope implements AutoCloseable {
      * @return the open scope
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code executor} is not one of braid's executors
+     * @throws IllegalStateException if {@code executor} is closed
      */
     public static TaskScope open(AsyncExecutor executor, ScopePolicy policy, Deadline deadline) {
         Args.notNull(executor, "executor");
@@ -119,6 +121,13 @@ public final class TaskScope implements AutoCloseable {
             throw new IllegalArgumentException(
                     "executor must be a LocalExecutor, ThreadedExecutor or PoolExecutor, was "
                             + executor);
+        }
+        if (executor.isClosed()) {
+            throw new IllegalStateException(
+                    "executor "
+                            + executor
+                            + " is closed: open the scope on a running executor (a closed one"
+                            + " takes no children)");
         }
         return new TaskScope(executor, policy, deadline);
     }

@@ -444,29 +444,18 @@ final class ChannelCore<T> extends LockedCore<T> {
         if (first || dropped != null) {
             ChannelClosedEvent.emit(label(), purge, dropped == null ? 0 : dropped.length, why);
         }
-        RuntimeException failure = null;
         if (wake != null) {
             for (Waiter w : wake) {
-                try {
-                    w.wake();
-                } catch (RuntimeException ex) {
-                    failure = merge(failure, ex);
-                }
+                w.wake(); // a throwing waker is reported, not rethrown (ADR 0105)
             }
         }
         if (chain != null) {
-            RuntimeException f = fire(chain);
-            if (f != null) {
-                failure = merge(failure, f);
-            }
+            fire(chain);
         }
         if (dropped != null) {
             for (Object x : dropped) {
-                failure = undelivered(x, failure);
+                undelivered(x);
             }
-        }
-        if (failure != null) {
-            throw failure;
         }
         return first;
     }

@@ -330,55 +330,46 @@ abstract class LockedCore<T> {
         if (w != null) {
             w.wake();
         }
-        RuntimeException failure = null;
         if (chain != null) {
-            failure = fire(chain);
+            fire(chain);
         }
         if (drop != null) {
-            failure = undelivered(drop, failure);
-        }
-        if (failure != null) {
-            throw failure;
+            undelivered(drop);
         }
     }
 
-    static RuntimeException fire(Entry chain) {
-        RuntimeException failure = null;
+    /**
+     * Claims and wakes each waiter of {@code chain}. A waker that throws does not stop the others:
+     * {@link Waiter#wake()} hands its exception to the caller's uncaught-exception handler (ADR
+     * 0105).
+     */
+    static void fire(Entry chain) {
         for (Entry e = chain; e != null; ) {
             Entry next = e.next;
             e.next = null;
             if (e.waiter.tryClaim()) {
                 e.waiter.complete(e.clause, READY);
-                try {
-                    e.waiter.wake();
-                } catch (RuntimeException ex) {
-                    failure = merge(failure, ex);
-                }
+                e.waiter.wake();
             }
             e = next;
         }
-        return failure;
     }
 
+    /**
+     * Passes {@code x}, an element no receiver will get, to the undelivered-element hook, if any.
+     * What the hook throws goes to the caller's uncaught-exception handler (ADR 0105): the
+     * operation that dropped the element stands.
+     */
     @SuppressWarnings("unchecked")
-    RuntimeException undelivered(Object x, RuntimeException failure) {
+    void undelivered(Object x) {
         if (onUndelivered == null) {
-            return failure;
+            return;
         }
         try {
             onUndelivered.accept((T) x);
         } catch (RuntimeException ex) {
-            Waiter.reportCallbackFailure(ex); // ADR 0105: the operation stands, the hook's failure
+            Waiter.reportCallbackFailure(ex);
         }
-        return failure;
-    }
-
-    static RuntimeException merge(RuntimeException first, RuntimeException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
     }
 
     // ---- collection views (ChannelQueue): short scans under the lock ----

@@ -32,8 +32,10 @@ import java.util.function.LongSupplier;
  * <p>{@code invokeAll} waits with each future's own {@code get}, which on a worker of the pool
  * helps (runs queued tasks) as a join does: called from a task, it finishes even when every worker
  * is busy (audit 7; {@link AbstractExecutorService}'s version parked on {@link FutureTask}s and
- * waited for ever on a pool of one worker). {@code invokeAny} is {@link AbstractExecutorService}'s:
- * its wait does not help, so call it from outside the pool's tasks.
+ * waited for ever on a pool of one worker). {@code invokeAny} called from outside the pool's tasks
+ * is {@link AbstractExecutorService}'s; called from a task of the pool, it waits with helping gets
+ * too, in slices, looking at every future between slices (a later task's success is seen while an
+ * earlier one still runs on another worker; a task the caller helps with runs to its end first).
  */
 final class PoolExecutorService extends AbstractExecutorService {
     private final WorkStealingPool pool;
@@ -80,6 +82,90 @@ final class PoolExecutorService extends AbstractExecutorService {
             throws InterruptedException {
         Args.notNull(unit, "unit");
         return invokeAll(tasks, Deadline.after(Duration.ofNanos(unit.toNanos(timeout))));
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks)
+            throws InterruptedException, ExecutionException {
+        if (!pool.isCallerInTask()) {
+            return super.invokeAny(tasks);
+        }
+        try {
+            return invokeAnyHelping(tasks, Deadline.never());
+        } catch (TimeoutException e) {
+            throw new AssertionError("an untimed invokeAny timed out", e);
+        }
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Args.notNull(unit, "unit");
+        if (!pool.isCallerInTask()) {
+            return super.invokeAny(tasks, timeout, unit);
+        }
+        return invokeAnyHelping(tasks, Deadline.after(Duration.ofNanos(unit.toNanos(timeout))));
+    }
+
+    /** The first slice of {@link #invokeAnyHelping}'s wait, in nanoseconds; it doubles. */
+    private static final long ANY_SLICE_MIN = 100_000;
+
+    /** The longest slice of {@link #invokeAnyHelping}'s wait, in nanoseconds. */
+    private static final long ANY_SLICE_MAX = 10_000_000;
+
+    /**
+     * invokeAny from a task of this pool: submits every task, then returns the value of the first
+     * future (in list order) found to have succeeded; while none has, waits on the first unfinished
+     * one with its helping {@code get} for a slice (100 µs doubling to 10 ms), then looks again.
+     * Cancels every task on the way out, as {@link AbstractExecutorService} does.
+     */
+    private <T> T invokeAnyHelping(Collection<? extends Callable<T>> tasks, Deadline d)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Args.notNull(tasks, "tasks");
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("tasks: invokeAny needs at least one task");
+        }
+        List<Future<T>> futures = new ArrayList<>(tasks.size());
+        try {
+            for (Callable<T> t : tasks) {
+                futures.add(submit(t)); // a null task: NullPointerException naming "task"
+            }
+            long slice = ANY_SLICE_MIN;
+            while (true) {
+                ExecutionException last = null;
+                Future<T> pending = null;
+                for (Future<T> f : futures) {
+                    if (!f.isDone()) {
+                        pending = pending == null ? f : pending;
+                        continue;
+                    }
+                    try {
+                        return f.get(); // finished: does not wait
+                    } catch (ExecutionException e) {
+                        last = e;
+                    } catch (CancellationException e) {
+                        last = new ExecutionException("task cancelled", e);
+                    }
+                }
+                if (pending == null) {
+                    throw last; // every task finished and none succeeded
+                }
+                long wait = d.isNever() ? slice : Math.min(slice, d.remainingNanos());
+                if (wait <= 0) {
+                    throw new TimeoutException("no task succeeded before the timeout");
+                }
+                try {
+                    return pending.get(wait, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException | ExecutionException | CancellationException e) {
+                    // not (yet) a success: look at every future again
+                }
+                slice = Math.min(slice * 2, ANY_SLICE_MAX);
+            }
+        } finally {
+            for (Future<T> f : futures) {
+                f.cancel(true); // a finished one stays as it is
+            }
+        }
     }
 
     /**

@@ -130,6 +130,13 @@ public final class WorkStealingPool implements AutoCloseable {
     }
 
     /**
+     * The largest parallelism a pool accepts (as {@link java.util.concurrent.ForkJoinPool}'s): each
+     * worker is a platform thread with its own deque, so a larger number is a mistake, not a
+     * configuration.
+     */
+    public static final int MAX_PARALLELISM = 0x7fff;
+
+    /**
      * A builder for a pool.
      *
      * @return a builder with the defaults: parallelism = available processors, name prefix
@@ -151,13 +158,18 @@ public final class WorkStealingPool implements AutoCloseable {
         /**
          * The number of worker threads.
          *
-         * @param parallelism at least 1
+         * @param parallelism at least 1, at most {@link #MAX_PARALLELISM}
          * @return this builder
-         * @throws IllegalArgumentException if {@code parallelism} is less than 1
+         * @throws IllegalArgumentException if {@code parallelism} is less than 1 or more than
+         *     {@link #MAX_PARALLELISM}
          */
         public Builder parallelism(int parallelism) {
-            if (parallelism < 1) {
-                throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
+            if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+                throw new IllegalArgumentException(
+                        "parallelism must be between 1 and "
+                                + MAX_PARALLELISM
+                                + " (WorkStealingPool.MAX_PARALLELISM), was "
+                                + parallelism);
             }
             this.parallelism = parallelism;
             return this;

@@ -106,4 +106,65 @@ class PoolJoinMisuseTest {
                         });
         assertTimeoutPreemptively(LIMIT, () -> assertThat(h.join()).containsExactly(1, 2));
     }
+
+    /**
+     * {@code invokeAny} waited (as {@code AbstractExecutorService}'s) on a completion queue that no
+     * worker could fill: on one worker, the tasks stayed queued behind the caller. Fails on the
+     * code before (it hung).
+     */
+    @Test
+    void invokeAnyOfTheViewFromATaskHelpsAndSkipsAFailure() {
+        ExecutorService es = pool.asExecutorService();
+        List<Callable<Integer>> tasks =
+                List.of(
+                        () -> {
+                            throw new IllegalStateException("first fails");
+                        },
+                        () -> 42);
+        TaskHandle<Integer> h = pool.submit(() -> es.invokeAny(tasks));
+        assertTimeoutPreemptively(LIMIT, () -> assertThat(h.join()).isEqualTo(42));
+        TaskHandle<Integer> timed =
+                pool.submit(() -> es.invokeAny(tasks, 1, java.util.concurrent.TimeUnit.DAYS));
+        assertTimeoutPreemptively(LIMIT, () -> assertThat(timed.join()).isEqualTo(42));
+    }
+
+    @Test
+    void invokeAnyFromATaskWhereEveryTaskFailsThrowsExecutionException() {
+        ExecutorService es = pool.asExecutorService();
+        List<Callable<Integer>> tasks =
+                List.of(
+                        () -> {
+                            throw new IllegalStateException("a");
+                        },
+                        () -> {
+                            throw new IllegalStateException("b");
+                        });
+        TaskHandle<String> h =
+                pool.submit(
+                        () -> {
+                            try {
+                                es.invokeAny(tasks);
+                                return "returned";
+                            } catch (java.util.concurrent.ExecutionException e) {
+                                return "failed: " + e.getCause().getMessage();
+                            }
+                        });
+        assertTimeoutPreemptively(LIMIT, () -> assertThat(h.join()).isIn("failed: a", "failed: b"));
+    }
+
+    @Test
+    void invokeAnyFromATaskRefusesAnEmptyList() {
+        ExecutorService es = pool.asExecutorService();
+        TaskHandle<String> h =
+                pool.submit(
+                        () -> {
+                            try {
+                                es.invokeAny(List.<Callable<Integer>>of());
+                                return "returned";
+                            } catch (IllegalArgumentException e) {
+                                return e.getMessage();
+                            }
+                        });
+        assertTimeoutPreemptively(LIMIT, () -> assertThat(h.join()).contains("tasks"));
+    }
 }

@@ -134,6 +134,24 @@ class PoolLifecycleTest {
         assertThatThrownBy(() -> WorkStealingPool.builder().parallelism(-3))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("parallelism");
+        assertThatThrownBy(
+                        () ->
+                                WorkStealingPool.builder()
+                                        .parallelism(WorkStealingPool.MAX_PARALLELISM + 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("parallelism")
+                .hasMessageContaining("MAX_PARALLELISM");
+        assertThat(
+                        WorkStealingPool.builder()
+                                .parallelism(WorkStealingPool.MAX_PARALLELISM)
+                                .parallelism(1)
+                                .build())
+                .satisfies(
+                        pool -> {
+                            try (pool) {
+                                assertThat(pool.parallelism()).isEqualTo(1);
+                            }
+                        });
         assertThatThrownBy(() -> WorkStealingPool.builder().namePrefix(" "))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> WorkStealingPool.builder().hooks(null))
