@@ -55,11 +55,9 @@ final class Injector {
      * access is a yield point and the weak-memory model sees them; the lock's spin uses
      * Rt.spinWait (a yield point too).
      *
-     * Layout (ADR 0096, an experiment). `lock`, `tail` and `head` are three small braid atomics
-     * allocated together: one 64-byte line (JOL), so a taker's head CAS and the producer's lock
-     * CAS and tail store write the same line on every task (FJP keeps its `top` and lock in a
-     * @Contended group away from `base`). With braid.pool.injectorGap a 144-byte array sits on each
-     * side of `head`, at allocation and after G1's copy; off by default until a quiet A/B says.
+     * Layout. `lock`, `tail` and `head` are small braid atomics allocated together, one 64-byte
+     * line (JOL). Gaps around `head` were tried (ADR 0096) and rejected: the quiet A/B did not
+     * improve PoolSubmit in every pair, and the submitter's extra cost is not only that line.
      *
      * Tradeoffs. A shard's ring only grows (up to the largest burst). A producer preempted inside
      * the lock stalls that shard's other producers (not its takers); they spin briefly and then
@@ -172,45 +170,11 @@ final class Injector {
         /** {@link #takeOldest}'s result when another taker won the index. */
         private static final Object LOST = new Object();
 
-        /**
-         * Whether shards put a 144-byte array on each side of the takers' cell, away from the
-         * producers' (ADR 0096, an experiment, off by default): {@code
-         * -Dbraid.pool.injectorGap=true}. Read once, at construction; the hot path does not change.
-         */
-        static final boolean GAP = Boolean.getBoolean("braid.pool.injectorGap");
-
-        private static final int GAP_LONGS = 16; // 16 + 8 * 16 = 144 bytes: over two lines
-
-        // Allocation order (the constructor's) and the reverse of the order in which G1 copies
-        // the referents when it evacuates the shard: either way the gaps, when present, sit on
-        // both sides of `head` (takers), away from `lock` and `tail` (producers) and from the
-        // ring's slots. The field order is the same, for the copy.
-        private final AtomicI32 lock; // producers only
-        private final AtomicI64 tail; // next free: written under the lock
-        private final long[] gapBeforeHead;
-        private final AtomicI64 head; // next to take: a taker's CAS moves it
-        private final long[] gapAfterHead;
-        private final AtomicRef<AtomicRefArray<TaskHandle<?>>> ring; // replaced under the lock
-
-        /** A shard laid out as {@link #GAP} says. */
-        Shard() {
-            this(GAP);
-        }
-
-        /** A shard with or without the gaps around {@code head} (ADR 0096). */
-        Shard(boolean gap) {
-            lock = new AtomicI32();
-            tail = new AtomicI64();
-            gapBeforeHead = gap ? new long[GAP_LONGS] : null;
-            head = new AtomicI64();
-            gapAfterHead = gap ? new long[GAP_LONGS] : null;
-            ring = new AtomicRef<>(new AtomicRefArray<>(16));
-        }
-
-        /** Whether this shard was built with the gaps (for the layout test). */
-        boolean hasGap() {
-            return gapBeforeHead != null && gapAfterHead != null;
-        }
+        private final AtomicI32 lock = new AtomicI32(); // producers only
+        private final AtomicI64 head = new AtomicI64(); // next to take: a taker's CAS moves it
+        private final AtomicI64 tail = new AtomicI64(); // next free: written under the lock
+        private final AtomicRef<AtomicRefArray<TaskHandle<?>>> ring =
+                new AtomicRef<>(new AtomicRefArray<>(16)); // replaced under the lock
 
         private void lock() {
             int spins = 0;
