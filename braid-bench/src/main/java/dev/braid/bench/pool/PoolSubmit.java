@@ -86,6 +86,8 @@ public class PoolSubmit {
     private long joinNanos;
     private long submitCpuNanos; // the submitting thread's CPU time: wall minus this is off-CPU
     private long joinCpuNanos;
+    private long peerDoneAtSubmitEnd; // a peer's tasks already done when its submissions end
+    private long braidDoneAtSubmitEnd; // the same for braid
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     private PoolMetrics before;
 
@@ -99,6 +101,8 @@ public class PoolSubmit {
             joinNanos = 0;
             submitCpuNanos = 0;
             joinCpuNanos = 0;
+            peerDoneAtSubmitEnd = 0;
+            braidDoneAtSubmitEnd = 0;
             before = braid.metrics();
         }
     }
@@ -116,8 +120,11 @@ public class PoolSubmit {
                 submitCpuNanos / 1e3 / ops,
                 joinNanos / 1e3 / ops,
                 joinCpuNanos / 1e3 / ops);
-        if (unfinishedAtJoin < 0) {
-            return; // a peer's iteration: no braid counts
+        if (unfinishedAtJoin < 0) { // a peer's iteration: only how much ran during the submissions
+            System.out.printf(
+                    "%n[poolStats] peer doneAtSubmitEnd/op=%.0f%n",
+                    (double) peerDoneAtSubmitEnd / ops);
+            return;
         }
         PoolMetrics after = braid.metrics();
         long parks = 0;
@@ -129,14 +136,15 @@ public class PoolSubmit {
         long joinerRuns = after.tasksRun() - before.tasksRun() - workerRuns;
         System.out.printf(
                 "%n[poolStats] ops=%d parks/op=%.1f joinerRuns/op=%.0f unfinishedAtJoin/op=%.0f"
-                        + " steals/op=%.1f searchingAtEnd=%d activeAtEnd=%d%n",
+                        + " steals/op=%.1f searchingAtEnd=%d activeAtEnd=%d doneAtSubmitEnd/op=%.0f%n",
                 ops,
                 (double) parks / ops,
                 (double) joinerRuns / ops,
                 (double) unfinishedAtJoin / ops,
                 (double) (after.steals() - before.steals()) / ops,
                 after.searchingWorkers(),
-                after.activeWorkers());
+                after.activeWorkers(),
+                (double) braidDoneAtSubmitEnd / ops);
     }
 
     @Benchmark
@@ -162,6 +170,17 @@ public class PoolSubmit {
         }
         long t1 = System.nanoTime();
         long c1 = CPU.getCurrentThreadCpuTime();
+        submitNanos += t1 - t0;
+        submitCpuNanos += c1 - c0;
+        long t2 = System.nanoTime(); // outside both timed phases: how much ran meanwhile
+        long c2 = CPU.getCurrentThreadCpuTime();
+        for (TaskHandle<?> h : braidHandles) {
+            if (h.isFinished()) {
+                braidDoneAtSubmitEnd++;
+            }
+        }
+        t1 += System.nanoTime() - t2;
+        c1 += CPU.getCurrentThreadCpuTime() - c2;
         for (TaskHandle<?> h : braidHandles) {
             if (!h.isFinished()) {
                 unfinishedAtJoin++;
@@ -170,8 +189,6 @@ public class PoolSubmit {
         }
         joinNanos += System.nanoTime() - t1;
         joinCpuNanos += CPU.getCurrentThreadCpuTime() - c1;
-        submitNanos += t1 - t0;
-        submitCpuNanos += c1 - c0;
         return sink.sum();
     }
 
@@ -194,6 +211,19 @@ public class PoolSubmit {
         }
         long t1 = STATS ? System.nanoTime() : 0;
         long c1 = STATS ? CPU.getCurrentThreadCpuTime() : 0;
+        if (STATS) { // outside both timed phases: how much ran while the submissions were made
+            submitNanos += t1 - t0;
+            submitCpuNanos += c1 - c0;
+            long t2 = System.nanoTime();
+            long c2 = CPU.getCurrentThreadCpuTime();
+            for (Future<?> f : futures) {
+                if (f.isDone()) {
+                    peerDoneAtSubmitEnd++;
+                }
+            }
+            t1 += System.nanoTime() - t2;
+            c1 += CPU.getCurrentThreadCpuTime() - c2;
+        }
         for (Future<?> f : futures) {
             f.get();
         }
@@ -202,8 +232,6 @@ public class PoolSubmit {
             unfinishedAtJoin = -1; // no braid counts for a peer
             joinNanos += System.nanoTime() - t1;
             joinCpuNanos += CPU.getCurrentThreadCpuTime() - c1;
-            submitNanos += t1 - t0;
-            submitCpuNanos += c1 - c0;
         }
         return sink.sum();
     }
