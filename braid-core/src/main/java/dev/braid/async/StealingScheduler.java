@@ -45,7 +45,8 @@ final class StealingScheduler implements TaskScheduler {
      *   claim of the injector's indices) and moves all but the first into its local queue with
      *   one publishing write (ADR 0087), so outside spawns take turns with the tasks they wake
      *   and cost the worker no atomic each. A sole worker (no thief can exist) keeps the batch in
-     *   its own buffer instead and runs it before its local queue: no head CAS per task (ADR 0099). Only when all that found nothing does the worker park.
+     *   its own buffer instead and runs it before its local queue: no head CAS per task (ADR
+     *   0099). Only when all that found nothing does the worker park.
      * - Notify. Wakes one parked worker, unless some worker is already searching (it will find the
      *   work); a searcher that finds work, was the last one searching and has surplus (it stole
      *   more than one task, or the injector is not empty) notifies once more, so work spreads one

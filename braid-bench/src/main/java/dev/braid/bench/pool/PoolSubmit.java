@@ -172,15 +172,13 @@ public class PoolSubmit {
         long c1 = CPU.getCurrentThreadCpuTime();
         submitNanos += t1 - t0;
         submitCpuNanos += c1 - c0;
-        long t2 = System.nanoTime(); // outside both timed phases: how much ran meanwhile
-        long c2 = CPU.getCurrentThreadCpuTime();
-        for (TaskHandle<?> h : braidHandles) {
+        for (TaskHandle<?> h : braidHandles) { // outside both timed phases: what ran meanwhile
             if (h.isFinished()) {
                 braidDoneAtSubmitEnd++;
             }
         }
-        t1 += System.nanoTime() - t2;
-        c1 += CPU.getCurrentThreadCpuTime() - c2;
+        t1 = System.nanoTime(); // the join phase starts after the count
+        c1 = CPU.getCurrentThreadCpuTime();
         for (TaskHandle<?> h : braidHandles) {
             if (!h.isFinished()) {
                 unfinishedAtJoin++;
@@ -214,15 +212,13 @@ public class PoolSubmit {
         if (STATS) { // outside both timed phases: how much ran while the submissions were made
             submitNanos += t1 - t0;
             submitCpuNanos += c1 - c0;
-            long t2 = System.nanoTime();
-            long c2 = CPU.getCurrentThreadCpuTime();
             for (Future<?> f : futures) {
                 if (f.isDone()) {
                     peerDoneAtSubmitEnd++;
                 }
             }
-            t1 += System.nanoTime() - t2;
-            c1 += CPU.getCurrentThreadCpuTime() - c2;
+            t1 = System.nanoTime(); // the join phase starts after the count
+            c1 = CPU.getCurrentThreadCpuTime();
         }
         for (Future<?> f : futures) {
             f.get();
