@@ -6,6 +6,7 @@ import dev.braid.channel.RecvResult;
 import dev.braid.channel.SendResult;
 import dev.braid.channel.Sender;
 import dev.braid.internal.util.Args;
+import dev.braid.internal.util.ChannelIdentity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -103,12 +104,23 @@ public final class AsyncChannels {
          * @param onValue what to make of the element
          * @return this builder
          * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if this select already receives from that channel
+         *     (through any of its views)
          * @throws IllegalStateException if already built
          */
         public <T> SelectBuilder<R> recv(Receiver<T> rx, Function<? super T, ? extends R> onValue) {
             Args.notNull(rx, "rx");
             Args.notNull(onValue, "onValue");
             checkOpen();
+            Object channel = ChannelIdentity.of(rx);
+            for (RecvClause<?, R> c : recvs) {
+                if (ChannelIdentity.of(c.rx()) == channel) {
+                    throw new IllegalArgumentException(
+                            "rx: this select already has a receive clause on "
+                                    + rx
+                                    + "; one clause per channel (map the element in its handler)");
+                }
+            }
             recvs.add(new RecvClause<>(rx, onValue));
             return this;
         }

@@ -3,6 +3,7 @@ package dev.braid.channel;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.SimWait;
 import dev.braid.internal.util.Args;
+import dev.braid.internal.util.ChannelIdentity;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -59,6 +60,14 @@ public final class Channel<T> implements Sender<T>, Receiver<T> {
     final ChannelCore<T> core;
     private final Sender<T> senderView;
     private final Receiver<T> receiverView;
+
+    static {
+        ChannelIdentity.install(
+                view ->
+                        view instanceof Receiver<?> rx
+                                ? Select.coreOf(rx)
+                                : Select.coreOf((Sender<?>) view));
+    }
 
     private Channel(ChannelCore<T> core) {
         this.core = core;
