@@ -34,8 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * onNext}. {@code onComplete} closes the channel after the held elements are sent; {@code
  * onError(cause)} likewise closes it with {@code cause}. If the channel is closed by someone else,
  * the subscription is cancelled and the held elements are discarded (they were never accepted, so
- * the undelivered hook does not see them). A second {@code onSubscribe} is cancelled (§2.5); null
- * signals throw {@link NullPointerException} (§2.13).
+ * the undelivered hook does not see them); after {@code onComplete} or {@code onError} it makes no
+ * further call on the subscription (§2.3, §2.4). A second {@code onSubscribe} is cancelled (§2.5);
+ * null signals throw {@link NullPointerException} (§2.13).
  */
 public final class ChannelFlow {
     /*
@@ -352,8 +353,8 @@ public final class ChannelFlow {
             finished = true;
             held.clear();
             Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
+            if (s != null && !done) { // after onComplete/onError the subscription counts as
+                s.cancel(); // cancelled (2.4), and inside them no call on it is allowed (2.3)
             }
         }
 

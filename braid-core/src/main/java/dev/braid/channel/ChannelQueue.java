@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +26,22 @@ import java.util.concurrent.TimeUnit;
  * buffered elements; an element still held by a blocked sender joins it when it is buffered. {@code
  * drainTo} refuses this queue and any other view of the same channel. Iterators are weakly
  * consistent snapshots; {@code Iterator.remove} removes that element if it is still buffered.
- * {@code remove(Object)} frees a slot that a waiting sender then fills, as a receive would.
+ * {@code remove(Object)} frees a slot that a waiting sender then fills, as a receive would. The
+ * spliterator is late-binding, {@code CONCURRENT}, {@code ORDERED} and {@code NONNULL}, as the JDK
+ * queues'.
+ *
+ * <p>Where it differs from the JDK queue of the same shape ({@code SynchronousQueue} for capacity
+ * 0, {@code ArrayBlockingQueue} bounded, {@code LinkedBlockingQueue} unbounded), on purpose: {@code
+ * peek} on a rendezvous channel shows a waiting sender's element (what {@code poll} would take
+ * now), where {@code SynchronousQueue.peek} is always null; {@code remainingCapacity} of an
+ * unbounded channel is always {@link Integer#MAX_VALUE} (the {@code BlockingQueue} Javadoc's "no
+ * intrinsic limit"), where {@code LinkedBlockingQueue} counts down from it; with a dropping {@link
+ * Overflow} policy {@code offer}/{@code add}/{@code put} succeed on a full channel (the policy
+ * drops an element through the undelivered hook), so {@code remainingCapacity() == 0} does not mean
+ * {@code offer} fails; a closed channel refuses elements ({@code offer} false, {@code add}/{@code
+ * put} throw {@link ChannelClosedException}). The view is not {@code Serializable}. A thread whose
+ * interrupt status is set gets {@link InterruptedException} from {@code put}, {@code take} and the
+ * timed forms even when they would not wait, as from {@code ArrayBlockingQueue}.
  */
 final class ChannelQueue<T> extends AbstractQueue<T> implements BlockingQueue<T> {
     private final Channel<T> ch;
@@ -160,6 +177,18 @@ final class ChannelQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
             a[s.length] = null;
         }
         return a;
+    }
+
+    /**
+     * Late-binding over {@link #iterator()}'s snapshot, reported {@code CONCURRENT} (so not {@code
+     * SIZED}: the size read when traversal starts and the snapshot taken then may differ, and a
+     * sized stream would fail on the difference), {@code ORDERED} and {@code NONNULL}, as the JDK's
+     * blocking queues report.
+     */
+    @Override
+    public Spliterator<T> spliterator() {
+        return Spliterators.spliterator(
+                this, Spliterator.CONCURRENT | Spliterator.ORDERED | Spliterator.NONNULL);
     }
 
     @Override
