@@ -9,7 +9,6 @@ import dev.braid.async.TaskHandle;
 import dev.braid.channel.Channel;
 import dev.braid.channel.RecvResult;
 import dev.braid.channel.SendResult;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.time.Duration;
@@ -28,7 +27,7 @@ class AsyncChannelSimTest {
 
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     /**

@@ -6,7 +6,6 @@ import dev.braid.async.Async;
 import dev.braid.async.AsyncMutex;
 import dev.braid.async.LocalExecutor;
 import dev.braid.async.TaskHandle;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class AsyncMutexSimTest {
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     private static void enter(AtomicInteger inside) {

@@ -13,7 +13,6 @@ import dev.braid.async.ThreadedExecutor;
 import dev.braid.async.Timed;
 import dev.braid.async.Waker;
 import dev.braid.cancel.CancelledException;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.ScopePolicy;
 import dev.braid.thread.Threads;
@@ -39,7 +38,7 @@ class AsyncSimTest {
 
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     /**

@@ -7,7 +7,6 @@ import dev.braid.channel.RecvResult;
 import dev.braid.channel.Select;
 import dev.braid.sync.Mutex;
 import dev.braid.sync.MutexGuard;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.time.Duration;
@@ -29,7 +28,7 @@ class ChannelSimTest {
 
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     private static void pipeline(Channel<Integer> ch) throws InterruptedException {

@@ -3,7 +3,6 @@ package dev.braid.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.sync.Mutex;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ class DeterminismTest {
 
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     /** Three threads increment a shared counter under a mutex, with explicit yields. */

@@ -7,7 +7,6 @@ import dev.braid.cancel.DeadlineExceededException;
 import dev.braid.internal.rt.Rt;
 import dev.braid.sync.Mutex;
 import dev.braid.sync.MutexGuard;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.time.Duration;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class FaultInjectionTest {
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     private static Simulation.Builder sim(Fault... faults) {

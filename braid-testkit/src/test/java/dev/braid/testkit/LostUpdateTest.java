@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.braid.sync.Mutex;
 import dev.braid.sync.MutexGuard;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +18,7 @@ class LostUpdateTest {
 
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     /** Read under the lock, write under a second acquisition: the classic misuse. */

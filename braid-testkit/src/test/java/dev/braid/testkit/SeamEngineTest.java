@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.rt.ThreadSpec;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.time.Duration;
@@ -24,7 +23,7 @@ class SeamEngineTest {
 
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     @Test

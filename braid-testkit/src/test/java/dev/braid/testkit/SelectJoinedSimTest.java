@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.braid.channel.Channel;
 import dev.braid.channel.RecvResult;
 import dev.braid.channel.Select;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.Exit;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
@@ -23,7 +22,7 @@ class SelectJoinedSimTest {
 
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     /** The worker sends one element and ends; the select takes the element or sees the end. */

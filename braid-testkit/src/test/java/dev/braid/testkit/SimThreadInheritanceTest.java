@@ -2,7 +2,6 @@ package dev.braid.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.net.URL;
@@ -24,7 +23,7 @@ class SimThreadInheritanceTest {
 
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     private static Simulation sim() {

@@ -8,7 +8,6 @@ import dev.braid.async.Poll;
 import dev.braid.async.TaskHandle;
 import dev.braid.async.ThreadedExecutor;
 import dev.braid.async.Waker;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.util.ArrayList;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class StealingSchedulerSimTest {
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     /** Ready once another thread set the flag; publishes its waker before it looks. */

@@ -7,7 +7,6 @@ import dev.braid.internal.rt.Rt;
 import dev.braid.internal.rt.ThreadSpec;
 import dev.braid.sync.Mutex;
 import dev.braid.sync.MutexGuard;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.PanicException;
 import dev.braid.thread.Threads;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ThreadFailureTest {
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     /**

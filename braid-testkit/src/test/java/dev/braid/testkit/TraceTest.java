@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.sync.Mutex;
 import dev.braid.sync.MutexGuard;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.io.IOException;
@@ -26,7 +25,7 @@ class TraceTest {
 
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     private static void lockBoth(Mutex<Integer> first, Mutex<Integer> second) {

@@ -2,7 +2,6 @@ package dev.braid.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.time.Duration;
@@ -19,7 +18,7 @@ class WatchdogTest {
 
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     private static void twoThreads(Runnable first, Runnable second) throws InterruptedException {
@@ -130,7 +129,7 @@ class WatchdogTest {
                                 child.join();
                             });
             assertThat(r).isInstanceOf(SimResult.Deadlock.class);
-            assertThat(Engine.liveThreads()).isZero();
+            NoLiveThreads.check();
         }
     }
 }

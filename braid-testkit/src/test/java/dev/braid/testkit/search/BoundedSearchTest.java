@@ -3,11 +3,11 @@ package dev.braid.testkit.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.testkit.Exploration;
+import dev.braid.testkit.NoLiveThreads;
 import dev.braid.testkit.Sim;
 import dev.braid.testkit.SimResult;
 import dev.braid.testkit.Simulation;
 import dev.braid.testkit.Strategy;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.Threads;
 import java.math.BigInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class BoundedSearchTest {
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     private static Simulation bounded(int bound) {

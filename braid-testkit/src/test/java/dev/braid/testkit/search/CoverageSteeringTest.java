@@ -3,11 +3,11 @@ package dev.braid.testkit.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.testkit.Exploration;
+import dev.braid.testkit.NoLiveThreads;
 import dev.braid.testkit.SimResult;
 import dev.braid.testkit.Simulation;
 import dev.braid.testkit.Strategy;
 import dev.braid.testkit.bench.BugPrograms;
-import dev.braid.testkit.internal.Engine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CoverageSteeringTest {
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     private static Simulation coverage(long seed) {

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.braid.atomic.AtomicBool;
 import dev.braid.atomic.Ordering;
 import dev.braid.testkit.Exploration;
+import dev.braid.testkit.NoLiveThreads;
 import dev.braid.testkit.Sim;
 import dev.braid.testkit.SimBody;
 import dev.braid.testkit.SimResult;
 import dev.braid.testkit.Simulation;
 import dev.braid.testkit.Strategy;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.testkit.junit.SimTest;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
@@ -36,7 +36,7 @@ class DefaultStrategyTest {
 
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     @Test

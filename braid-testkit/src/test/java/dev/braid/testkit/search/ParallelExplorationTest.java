@@ -3,6 +3,7 @@ package dev.braid.testkit.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.testkit.Exploration;
+import dev.braid.testkit.NoLiveThreads;
 import dev.braid.testkit.SimBody;
 import dev.braid.testkit.Simulation;
 import dev.braid.testkit.Strategy;
@@ -20,7 +21,7 @@ class ParallelExplorationTest {
 
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     private static Simulation.Builder base(long seed) {

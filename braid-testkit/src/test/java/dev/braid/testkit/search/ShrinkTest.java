@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.channel.Channel;
 import dev.braid.testkit.Exploration;
+import dev.braid.testkit.NoLiveThreads;
 import dev.braid.testkit.Shrunk;
 import dev.braid.testkit.SimBody;
 import dev.braid.testkit.SimResult;
 import dev.braid.testkit.Simulation;
 import dev.braid.testkit.Strategy;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ShrinkTest {
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     static Stream<Arguments> plantedBugs() {

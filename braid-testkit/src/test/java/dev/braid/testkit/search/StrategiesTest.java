@@ -6,11 +6,11 @@ import dev.braid.atomic.AtomicI32;
 import dev.braid.atomic.Ordering;
 import dev.braid.testkit.Census;
 import dev.braid.testkit.Exploration;
+import dev.braid.testkit.NoLiveThreads;
 import dev.braid.testkit.Schedule;
 import dev.braid.testkit.SimResult;
 import dev.braid.testkit.Simulation;
 import dev.braid.testkit.Strategy;
-import dev.braid.testkit.internal.Engine;
 import dev.braid.testkit.internal.Seeds;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class StrategiesTest {
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     @ParameterizedTest
