@@ -218,7 +218,7 @@ public final class PoolExecutor implements AsyncExecutor {
     private void orphaned(RawTask<?> task) {
         task.cancel(orphanCause(task));
         // through ThreadBuilder: a drop's ThreadLocalKey destructors run as the thread exits
-        Threads.builder().name(name + "-orphaned-" + task.id).virtual().spawn(task::runIfQueued);
+        Threads.builder().name(name + "-orphaned-" + task.id()).virtual().spawn(task::runIfQueued);
     }
 
     /**

@@ -67,7 +67,9 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
      * Cheap spawn (ADR 0061). Nothing per task is built for an observer nobody runs: a task spawned
      * without a name keeps none until name() is asked for (a panic, a cancel, a dump, a handle's
      * name()), then builds "<executor>-task-<id>" once (a racy but idempotent cache: every racer
-     * builds the same string). The poll clock is read only while someone observes: the executor
+     * builds the same string). Unless the executor is observed, the id itself is drawn from the
+     * executor's counter only then (one CAS of `id` from 0 settles it among racers), so an
+     * unobserved spawn issues no atomic for it (ADR 0109). The poll clock is read only while someone observes: the executor
      * was made under the testkit or with -Dbraid.async.observe=true, or a JFR recording has the
      * long-poll event on. The live-set entry is intrusive and lock-free (`next`, pushed with
      * one CAS at spawn; completion only sets COMPLETE, ADR 0072): no node, no identity hash.
@@ -92,6 +94,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     static final int REF_ONE = 16;
 
     private static final VarHandle STATE;
+    private static final VarHandle ID;
     private static final VarHandle CAUSE;
     private static final VarHandle POLLS;
     private static final VarHandle POLL_NANOS; // Observation.pollNanos
@@ -99,6 +102,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(RawTask.class, "state", int.class);
+            ID = MethodHandles.lookup().findVarHandle(RawTask.class, "id", long.class);
             CAUSE =
                     MethodHandles.lookup()
                             .findVarHandle(RawTask.class, "cancelCause", CancellationToken.class);
@@ -112,7 +116,10 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     }
 
     private String name; // null until asked for, when spawned without one (see name())
-    final long id;
+
+    @SuppressWarnings("unused") // through ID
+    private volatile long id; // 0 until drawn (see id()), written plainly by the constructor
+
     private final TaskRegistry owner; // the executor's: schedules, names unnamed tasks, observes
     RawTask<?> next; // the owner's live-set link (TaskRegistry, through its NEXT handle)
     private final CancelScope scope; // entered around every poll; null for none
@@ -147,7 +154,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
 
     RawTask(String name, long id, Async<T> future, TaskRegistry owner, CancelScope scope) {
         this.name = name;
-        this.id = id;
+        ID.set(this, id); // plain: published with the task, as `state` below
         this.future = future;
         this.owner = owner;
         this.scope = scope;
@@ -161,10 +168,30 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     String name() {
         String n = name;
         if (n == null) {
-            n = owner.executorName() + "-task-" + id;
-            name = n; // racy cache: every thread builds the same string
+            n = owner.executorName() + "-task-" + id();
+            name = n; // racy cache: every thread builds the same string (id() is settled)
         }
         return n;
+    }
+
+    /**
+     * The task's id, unique in its executor: given at spawn if the executor is observed, else drawn
+     * from the executor's counter the first time anyone asks (ADR 0109). Racing first callers
+     * agree: one CAS from 0 settles it, and a loser's drawn number is left unused.
+     */
+    long id() {
+        long i = (long) ID.getAcquire(this);
+        if (i != 0) {
+            return i;
+        }
+        long drawn = owner.drawId();
+        long witness = (long) ID.compareAndExchange(this, 0L, drawn); // volatile: settles it once
+        return witness == 0 ? drawn : witness;
+    }
+
+    /** Whether the task has an id yet (tests: an unobserved spawn draws none). */
+    boolean hasId() {
+        return (long) ID.getAcquire(this) != 0;
     }
 
     /** The local executor that runs the task, if it is one (an untimed join checks it). */
@@ -404,7 +431,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         event.end();
         if (event.shouldCommit()) {
             event.task = name();
-            event.taskId = id;
+            event.taskId = id();
             event.polls = n;
             event.commit();
         }
@@ -456,7 +483,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         return "task '"
                 + name()
                 + "' #"
-                + id
+                + id()
                 + ": "
                 + what
                 + ((s & CANCELLED) != 0 ? ", cancelled" : "")

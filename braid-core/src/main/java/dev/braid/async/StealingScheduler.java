@@ -8,7 +8,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -58,11 +57,10 @@ final class StealingScheduler implements TaskScheduler {
      * plus workers just woken (a notifier counts the worker it wakes, so a burst of pushes wakes
      * one worker, not one per push). Each worker's `idle` flag: set by the worker before it
      * parks; whoever CASes it true -> false owns the wake-up and adds the worker to `searching`.
-     * The LIFO slot, `current`, the tick and the id block are touched only by their worker.
-     * `byThread`: the workers by thread (ADR 0098), so schedule() and a spawn's id tell a worker
-     * of this scheduler from any other thread without a thread-local lookup; a worker's spawns
-     * take ids from a block of ID_BLOCK it reserved with one getAndAdd of the registry's counter
-     * (ids stay unique; a name's number says which block, not the global spawn order).
+     * The LIFO slot, `current` and the tick are touched only by their worker. `byThread`: the
+     * workers by thread (ADR 0098), so schedule() tells a worker of this scheduler from any other
+     * thread without a thread-local lookup. (Task ids are not the scheduler's business: a task
+     * draws one when first asked for, ADR 0109, which replaced ADR 0098's per-worker id blocks.)
      *
      * Memory ordering (lost wake-up). Dekker between a pusher and a parking worker, all through
      * volatile accesses (sequentially consistent): the pusher writes the queue (volatile tail or
@@ -107,9 +105,6 @@ final class StealingScheduler implements TaskScheduler {
     /** Spin-wait hints between two of those looks (a few hundred ns each look on x86). */
     static final int SPIN_PAUSES = 64;
 
-    /** Task ids a worker reserves at once for the tasks it spawns (ADR 0098). */
-    static final int ID_BLOCK = 64;
-
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Worker[].class);
 
     private final TaskRegistry tasks;
@@ -143,22 +138,10 @@ final class StealingScheduler implements TaskScheduler {
         private int tick;
         private boolean isSearching; // worker-only mirror of its share of `searching`
         private int seed;
-        private long nextId; // worker-only: the next id of its reserved block, up to idEnd
-        private long idEnd;
 
         Worker(int index) {
             this.index = index;
             this.seed = index * 0x9E3779B9 + 1;
-        }
-
-        /** A task id from this worker's block, reserving a new block when it is used up. */
-        long nextId(AtomicLong ids) {
-            if (nextId == idEnd) {
-                long base = ids.getAndAdd(ID_BLOCK); // one atomic per ID_BLOCK spawns
-                nextId = base + 1;
-                idEnd = base + 1 + ID_BLOCK;
-            }
-            return nextId++;
         }
 
         /** Enters this worker in byThread under its own thread (once, as its loop starts). */
@@ -445,13 +428,6 @@ final class StealingScheduler implements TaskScheduler {
     int workerIndex() {
         Worker w = current();
         return w == null ? -1 : w.index;
-    }
-
-    /** From one of this scheduler's workers: the next id of its block (ADR 0098). */
-    @Override
-    public long nextId(AtomicLong ids) {
-        Worker w = current();
-        return w == null ? ids.incrementAndGet() : w.nextId(ids);
     }
 
     @Override

@@ -20,8 +20,12 @@ final class TaskRegistry {
      * Implementation notes
      *
      * Algorithm. A live set with lock-free registration (ADR 0072; it replaces ADR 0061's locked
-     * intrusive lists). The set is 16 shards, a task going to shard (id & MASK); each shard is a
-     * singly linked list threaded through the tasks' own `next` field (no node, no identity hash).
+     * intrusive lists). The set is 16 shards; each shard is a singly linked list threaded through
+     * the tasks' own `next` field (no node, no identity hash). A task goes to the shard of its
+     * spawning thread (thread id & MASK), so one spawner keeps pushing to one cache line and
+     * spawners on different threads mostly to different ones; on an observed executor (the
+     * testkit) to shard (id & MASK) instead, which does not depend on the JVM's thread numbering,
+     * so a replay walks the set in the same order (ADR 0109).
      * - Spawn pushes the task on its shard's head with one CAS (Treiber's stack).
      * - Completion does nothing here: a task whose outcome is set is dead (ADR 0097: the outcome,
      *   not the state word's COMPLETE bit, which is stored without a fence), and every reader
@@ -30,7 +34,8 @@ final class TaskRegistry {
      * - Dead tasks are unlinked in batches by a pruner: one thread per shard at a time (a CAS on
      *   the shard's `pruning` flag; a thread that loses simply does not prune). A spawn prunes its
      *   shard once the shard has taken max(PRUNE_MIN, survivors of the last prune) pushes since
-     *   the last prune, so pruning costs O(1) amortised per spawn, and a shard holds at most about
+     *   the last prune (counted by a plain per-shard counter: racing pushers may lose a count,
+     *   which only delays a prune), so pruning costs O(1) amortised per spawn, and a shard holds at most about
      *   twice its live tasks plus PRUNE_MIN dead ones (their outcome is kept that long: a dropped
      *   handle's value is collected at the next prune, not at completion). isEmpty() prunes the
      *   dead prefix of each shard it looks at, so after close() each completion's emptiness check
@@ -45,8 +50,10 @@ final class TaskRegistry {
      * racing a prune (close's cancel-all, the dump) misses no live task. Tasks are never re-linked
      * (one push per task), so the head CAS has no ABA.
      *
-     * State. closed (volatile, set once); per shard: head (CAS), pruning (CAS flag), nextPrune
-     * (the id from which a spawn prunes the shard; racy reads are harmless). No critical section
+     * State. closed (volatile, set once); ids (the highest id drawn: ids are drawn at spawn only
+     * on an observed executor, else when first asked for, ADR 0109); per shard: head (CAS),
+     * pruning (CAS flag), pushes (plain, racy) and nextPrune (the push count from which a spawn
+     * prunes the shard; racy reads are harmless). No critical section
      * and no yield point inside the set: the testkit cannot deadlock on it.
      *
      * Memory ordering. All head accesses and the state word are volatile (sequentially
@@ -97,7 +104,9 @@ final class TaskRegistry {
         @SuppressWarnings("unused") // through PRUNING
         volatile int pruning;
 
-        volatile long nextPrune = (long) PRUNE_MIN * SHARDS;
+        long pushes; // plain and racy: a lost count only delays a prune
+
+        volatile long nextPrune = PRUNE_MIN;
     }
 
     private final String executorName;
@@ -135,19 +144,32 @@ final class TaskRegistry {
         if (closed) {
             throw closedException();
         }
-        long id = scheduler.nextId(ids); // a worker's own block, or the shared counter (ADR 0098)
+        // ADR 0109: no id (no atomic) unless observed; a task draws one when first asked for
+        long id = observed ? ids.incrementAndGet() : 0;
         RawTask<T> task = new RawTask<>(name, id, future, this, scope);
-        Shard sh = shards[(int) id & MASK];
+        Shard sh = shards[(int) (observed ? id : Thread.currentThread().threadId()) & MASK];
         link(sh, task);
+        long pushes = sh.pushes + 1;
+        sh.pushes = pushes;
         TaskHandle<T> handle = new TaskHandle<>(task);
         scheduler.schedule(task);
         if (closed) { // close() raced with us and may have missed the task: cancel it here
             handle.cancel();
         }
-        if (id >= sh.nextPrune) {
-            prune(sh, id);
+        if (pushes >= sh.nextPrune) {
+            prune(sh, pushes);
         }
         return handle;
+    }
+
+    /** A fresh id from the executor's counter (RawTask.id(): ids are drawn when asked for). */
+    long drawId() {
+        return ids.incrementAndGet();
+    }
+
+    /** The highest id drawn so far (tests). */
+    long idsDrawn() {
+        return ids.get();
     }
 
     /** Treiber push: the task's link first (published by the CAS), then the head. */
@@ -170,9 +192,9 @@ final class TaskRegistry {
 
     /**
      * Unlinks the dead tasks of {@code sh} if no other thread is pruning it, and schedules the next
-     * prune after max(PRUNE_MIN, survivors) more pushes.
+     * prune after max(PRUNE_MIN, survivors) more pushes than {@code pushes}.
      */
-    private static void prune(Shard sh, long id) {
+    private static void prune(Shard sh, long pushes) {
         if (!PRUNING.compareAndSet(sh, 0, 1)) {
             return;
         }
@@ -191,7 +213,7 @@ final class TaskRegistry {
                 }
                 p = c;
             }
-            sh.nextPrune = id + Math.max(PRUNE_MIN, survivors) * SHARDS;
+            sh.nextPrune = pushes + Math.max(PRUNE_MIN, survivors);
         } finally {
             PRUNING.setVolatile(sh, 0);
         }
@@ -299,7 +321,7 @@ final class TaskRegistry {
 
     List<String> dump() {
         List<RawTask<?>> ts = live();
-        ts.sort(Comparator.comparingLong(t -> t.id));
+        ts.sort(Comparator.comparingLong(RawTask::id)); // draws the ids not drawn yet
         List<String> lines = new ArrayList<>(ts.size());
         for (RawTask<?> t : ts) {
             lines.add(t.describe());
@@ -315,7 +337,7 @@ final class TaskRegistry {
     Object simBlocker(Object fallback) {
         RawTask<?> best = null;
         for (RawTask<?> t : live()) {
-            if (t.awaiting() != null && (best == null || t.id < best.id)) {
+            if (t.awaiting() != null && (best == null || t.id() < best.id())) {
                 best = t;
             }
         }

@@ -1,7 +1,5 @@
 package dev.braid.async;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * The seam between tasks and the threads that run them. An executor implements it; a task calls
  * {@link #schedule} when it becomes runnable (it has been woken, or it is new) and {@link
@@ -29,13 +27,4 @@ interface TaskScheduler {
      * queues never drop an entry keep the default, which does nothing.
      */
     default void entryCancelled(RawTask<?> task) {}
-
-    /**
-     * A new task id, unique in the executor, from the executor's counter {@code ids} (which holds
-     * the highest id handed out or reserved). The default takes the next one; a scheduler may hand
-     * its own threads ids from blocks it reserved with one {@code getAndAdd} (ADR 0098).
-     */
-    default long nextId(AtomicLong ids) {
-        return ids.incrementAndGet();
-    }
 }

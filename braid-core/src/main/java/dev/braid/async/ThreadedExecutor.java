@@ -109,6 +109,11 @@ public final class ThreadedExecutor implements AsyncExecutor {
         return scheduler.workerIndex();
     }
 
+    /** The live set and id counter (tests). */
+    TaskRegistry registry() {
+        return tasks;
+    }
+
     /** Tasks in the workers' local queues (tests). */
     int locallyQueued() {
         return scheduler.locallyQueued();

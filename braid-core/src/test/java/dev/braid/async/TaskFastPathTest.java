@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The per-task fast paths of issue 13's async7 work: a task publishes its outcome before its
  * scheduler hears it completed (ADR 0097: COMPLETE is a plain release store, the outcome's CAS is
- * what takes the task out of the live set), a worker's spawns take ids from a block it reserved
- * (ADR 0098), and a worker finds itself without a thread-local (ADR 0098).
+ * what takes the task out of the live set), a worker finds itself without a thread-local (ADR
+ * 0098), and an unobserved task draws its id only when asked for (ADR 0109).
  */
 class TaskFastPathTest {
     private final List<AsyncExecutor> opened = new ArrayList<>();
@@ -111,23 +111,66 @@ class TaskFastPathTest {
     }
 
     @Test
-    void aWorkersSpawnsTakeIdsFromItsOwnBlockNotTheSharedCounter() throws Exception {
+    void anUnobservedSpawnDrawsNoIdUntilSomethingAsksForOne() throws Exception {
         ThreadedExecutor ex = open(1);
-        List<Long> kids = new CopyOnWriteArrayList<>();
+        TaskRegistry reg = ex.registry();
+        List<TaskHandle<Integer>> kids = new CopyOnWriteArrayList<>();
         TaskHandle<Void> parent =
                 ex.spawn(
                         cx -> {
                             for (int i = 0; i < 3; i++) {
-                                kids.add(ex.spawn(Async.ready(i)).raw().id);
+                                kids.add(ex.spawn(Async.ready(i))); // from a worker
                             }
                             return Poll.ready(null);
                         });
         parent.join();
-        long outside = ex.spawn(Async.ready(0)).raw().id;
-        assertThat(parent.raw().id).isEqualTo(1);
-        // the worker reserved ids 2..1+ID_BLOCK with one getAndAdd; the outside spawn comes after
-        assertThat(kids).containsExactly(2L, 3L, 4L);
-        assertThat(outside).isEqualTo(2L + StealingScheduler.ID_BLOCK);
+        TaskHandle<Integer> outside = ex.spawn(Async.ready(0)); // from outside
+        outside.join();
+        if (reg.observed) { // under -Dbraid.async.observe=true: drawn at spawn, in spawn order
+            assertThat(reg.idsDrawn()).isEqualTo(5);
+            assertThat(outside.raw().id()).isEqualTo(5);
+            return;
+        }
+        // ADR 0109: five spawns, no atomic on the counter; the first task asked is number 1
+        assertThat(reg.idsDrawn()).isZero();
+        assertThat(outside.raw().hasId()).isFalse();
+        assertThat(outside.name()).isEqualTo("fast-task-1");
+        assertThat(kids.get(1).raw().id()).isEqualTo(2);
+        assertThat(parent.raw().id()).isEqualTo(3);
+        assertThat(outside.raw().id()).as("settled once").isEqualTo(1);
+        assertThat(reg.idsDrawn()).isEqualTo(3);
+    }
+
+    @Test
+    void threadsAskingATasksIdAtOnceAllGetTheSameOne() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            LocalExecutor ex = LocalExecutor.create("race");
+            opened.add(ex);
+            TaskHandle<Integer> h = ex.spawn(Async.ready(round));
+            ex.spawn(Async.ready(-1)).raw().id(); // another task's draw in between
+            int n = 3;
+            long[] seen = new long[n];
+            AtomicBoolean go = new AtomicBoolean(); // spun on, so the three ask at nearly once
+            List<Thread> ts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                ts.add(Thread.ofPlatform().start(() -> seen[k] = idOnceSet(go, h)));
+            }
+            go.set(true);
+            for (Thread t : ts) {
+                t.join();
+            }
+            assertThat(seen[1]).as("round %d", round).isEqualTo(seen[0]).isPositive();
+            assertThat(seen[2]).as("round %d", round).isEqualTo(seen[0]);
+            assertThat(h.name()).isEqualTo("race-task-" + seen[0]);
+        }
+    }
+
+    private static long idOnceSet(AtomicBoolean go, TaskHandle<?> h) {
+        while (!go.get()) {
+            Thread.onSpinWait();
+        }
+        return h.raw().id();
     }
 
     @Test
@@ -148,11 +191,11 @@ class TaskFastPathTest {
         Map<Long, Boolean> ids = new ConcurrentHashMap<>();
         for (TaskHandle<?> h : parents) {
             h.join();
-            ids.put(h.raw().id, true);
+            ids.put(h.raw().id(), true);
         }
         for (TaskHandle<?> h : kids) {
             h.join();
-            ids.put(h.raw().id, true);
+            ids.put(h.raw().id(), true);
         }
         assertThat(kids).hasSize(200 * 5);
         assertThat(ids).hasSize(200 * 6);
