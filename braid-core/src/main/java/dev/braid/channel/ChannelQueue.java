@@ -24,11 +24,12 @@ import java.util.concurrent.TimeUnit;
  * drained and {@code take} throws {@link ChannelClosedException}. The collection view ({@code
  * size}, {@code iterator}, {@code contains}, {@code toArray}, {@code remove(Object)}) covers the
  * buffered elements; an element still held by a blocked sender joins it when it is buffered. {@code
- * drainTo} refuses this queue and any other view of the same channel. Iterators are weakly
- * consistent snapshots; {@code Iterator.remove} removes that element if it is still buffered.
- * {@code remove(Object)} frees a slot that a waiting sender then fills, as a receive would. The
- * spliterator is late-binding, {@code CONCURRENT}, {@code ORDERED} and {@code NONNULL}, as the JDK
- * queues'.
+ * drainTo} refuses this queue and any other view of the same channel; an element it took that
+ * {@code c.add} refused (the exception propagates) goes to the undelivered-element hook, and the
+ * elements after it stay in the channel. Iterators are weakly consistent snapshots; {@code
+ * Iterator.remove} removes that element if it is still buffered. {@code remove(Object)} frees a
+ * slot that a waiting sender then fills, as a receive would. The spliterator is late-binding,
+ * {@code CONCURRENT}, {@code ORDERED} and {@code NONNULL}, as the JDK queues'.
  *
  * <p>Where it differs from the JDK queue of the same shape ({@code SynchronousQueue} for capacity
  * 0, {@code ArrayBlockingQueue} bounded, {@code LinkedBlockingQueue} unbounded), on purpose: {@code
@@ -143,7 +144,13 @@ final class ChannelQueue<T> extends AbstractQueue<T> implements BlockingQueue<T>
             if (x == null) {
                 break;
             }
-            c.add(x);
+            try {
+                c.add(x);
+            } catch (RuntimeException e) {
+                // taken and never delivered: the hook sees it, as any element the channel drops
+                ch.core.undelivered(x);
+                throw e;
+            }
             n++;
         }
         return n;
