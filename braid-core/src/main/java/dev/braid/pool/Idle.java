@@ -178,7 +178,7 @@ final class Idle {
      * behind one that blocks is never left waiting while another worker sleeps (ADR 0106).
      */
     void beginTask(Worker w) {
-        w.taking.store(false, Ordering.SEQ_CST);
+        w.taking.store(false, Ordering.RELAXED); // the fence below orders it: one fence per task
         Fences.fence(Ordering.SEQ_CST); // orders leaving the role before reading the injector
         if (!w.pool.injector.isEmpty()) {
             notifyOneForInjector(w);
