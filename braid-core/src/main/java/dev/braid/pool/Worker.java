@@ -1,5 +1,6 @@
 package dev.braid.pool;
 
+import dev.braid.atomic.AtomicBool;
 import dev.braid.atomic.AtomicI32;
 import dev.braid.atomic.AtomicRef;
 import dev.braid.atomic.Ordering;
@@ -38,7 +39,11 @@ final class Worker {
      * the injector (the task itself, or the oldest submission ahead of it: ADR 0103); when there
      * is nothing left to help with it parks on the task (TaskHandle.park).
      *
-     * State. `lifo` and `parkState` are braid atomics so that the testkit sees them; the deque is
+     * Taker flag. With Idle.takerHandoff, `taking` is true from the end of a task (or a wake-up)
+     * to the start of the next one: Idle.beginTask clears it and hands the injector on if it holds
+     * work, Idle.endTask sets it again (ADR 0106).
+     *
+     * State. `lifo`, `parkState` and `taking` are braid atomics so that the testkit sees them; the deque is
      * the Chase-Lev deque; `current` (the running task) is read by shutdownNow to interrupt.
      */
 
@@ -66,6 +71,10 @@ final class Worker {
     final WorkDeque<TaskHandle<?>> deque = new WorkDeque<>(64);
     final AtomicRef<TaskHandle<?>> lifo = new AtomicRef<>();
     final AtomicI32 parkState = new AtomicI32(Idle.AWAKE);
+
+    /** Between tasks and about to poll the injector (ADR 0106; used with Idle.takerHandoff). */
+    final AtomicBool taking = new AtomicBool(true);
+
     final WorkerStats stats = new WorkerStats();
     volatile Thread thread;
 
@@ -92,10 +101,17 @@ final class Worker {
         pool.hookWorkerStart(this);
         try {
             int woke = Idle.WOKEN;
+            boolean handoff = pool.idle.takerHandoff;
             while (!pool.isStopping()) {
                 TaskHandle<?> t = next(woke);
                 if (t != null) {
-                    runTask(t);
+                    if (handoff) {
+                        pool.idle.beginTask(this);
+                        runTask(t);
+                        pool.idle.endTask(this);
+                    } else {
+                        runTask(t);
+                    }
                     woke = Idle.WOKEN;
                     continue;
                 }
