@@ -331,6 +331,27 @@ public class ChannelBench {
         return rendezvousBraid();
     }
 
+    /**
+     * {@link #rendezvousBraid} without the lock-free waiter slot ({@code
+     * -Dbraid.channel.handOffSlot=false}): every rendezvous wait in the locked lists, the hand-off
+     * before ADR 0112, for an A/B in one run.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.handOffSlot=false"
+            })
+    public long rendezvousBraidNoSlot() throws InterruptedException {
+        return rendezvousBraid();
+    }
+
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -190,6 +190,20 @@ final class ChannelCore<T> extends LockedCore<T> {
                 Waiter.backOff(left);
             }
         }
+        if (slot != null) {
+            Object m = slot.meet(x, null);
+            if (m == HandOffSlot.VACANT && !deadline.isExpired()) {
+                Entry e = new Entry(new Waiter(Thread.currentThread(), null), 0, x);
+                m = slot.meet(x, e);
+                if (m == e) {
+                    Object out = awaitInSlot(e, true, deadline); // SENT, CLOSED or EMPTY
+                    return out == SENT ? OK : out == CLOSED ? CLOSED_CODE : FULL;
+                }
+            }
+            if (m == SENT) {
+                return OK;
+            }
+        }
         lock();
         int r = offerLocked(x, null);
         if (r != FULL || deadline.isExpired()) {
@@ -239,6 +253,19 @@ final class ChannelCore<T> extends LockedCore<T> {
                 Waiter.backOff(left);
             }
         }
+        if (slot != null) {
+            Object m = slot.meet(null, null);
+            if (m == HandOffSlot.VACANT && !deadline.isExpired()) {
+                Entry e = new Entry(new Waiter(Thread.currentThread(), null), 0, null);
+                m = slot.meet(null, e);
+                if (m == e) {
+                    return awaitInSlot(e, false, deadline);
+                }
+            }
+            if (m != HandOffSlot.VACANT && m != HandOffSlot.LOCKED) {
+                return m; // a waiting sender's element
+            }
+        }
         lock();
         Object x = pollLocked(null);
         if (x != EMPTY || deadline.isExpired()) {
@@ -257,6 +284,31 @@ final class ChannelCore<T> extends LockedCore<T> {
             return w.item;
         }
         unregister(e, false);
+        afterAbort(why);
+        return EMPTY;
+    }
+
+    /**
+     * Waits for {@code e}, installed in the hand-off slot (ADR 0112), as a queued waiter waits:
+     * returns its outcome ({@link #SENT} or {@link #CLOSED} for a send, the element or {@link
+     * #CLOSED} for a receive), or {@link #EMPTY} on timeout. An owner that wins its abort takes the
+     * entry out of the slot, or out of the list the lock moved it to.
+     *
+     * @throws InterruptedException if interrupted before the hand-off
+     */
+    private Object awaitInSlot(Entry e, boolean send, Deadline deadline)
+            throws InterruptedException {
+        Object blocker = send ? sendBlocker : recvBlocker;
+        String op = send ? "send" : "receive";
+        ChannelBlockedEvent event = ChannelBlockedEvent.start();
+        int why = awaitSelection(e.waiter, blocker, deadline, this);
+        event.finish(blocker, op, why == DONE);
+        if (why == DONE) {
+            return e.waiter.item;
+        }
+        if (!slot.withdraw(e)) {
+            unregister(e, send); // moved into a list by a lock holder (or taken and dropped)
+        }
         afterAbort(why);
         return EMPTY;
     }

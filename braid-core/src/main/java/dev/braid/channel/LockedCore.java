@@ -90,6 +90,13 @@ abstract class LockedCore<T> {
      */
     final GatedRing fast;
 
+    /**
+     * The lock-free waiter slot of a rendezvous {@link Overflow#BLOCK} channel (ADR 0112), or null.
+     * lock() shuts it and moves its waiter into a list; unlockAndWake() reopens it when nobody
+     * waits.
+     */
+    final HandOffSlot slot;
+
     // ---- guarded by lock ----
     private Object[] ring;
     private int head;
@@ -127,6 +134,10 @@ abstract class LockedCore<T> {
                         : overflow == Overflow.BLOCK && capacity >= 1 && capacity <= FAST_MAX;
         this.fast =
                 !isFast ? null : unbounded ? new SegmentRing(this) : new SlotRing(capacity, this);
+        this.slot =
+                capacity == 0 && overflow == Overflow.BLOCK && HandOffSlot.ENABLED
+                        ? new HandOffSlot(this)
+                        : null;
         this.ring = isFast ? null : new Object[Math.max(1, Math.min(capacity, INITIAL_RING))];
     }
 
@@ -309,6 +320,12 @@ abstract class LockedCore<T> {
         if (fast != null) {
             fast.enterSlow(); // the locked path owns the ring's counters until the release
         }
+        if (slot != null) {
+            Entry e = slot.gate(); // the locked path owns the channel until the release
+            if (e != null) {
+                (e.item != null ? senders : receivers).append(e); // the only waiter: FIFO kept
+            }
+        }
     }
 
     /** Releases the lock, then does what the critical section left pending. */
@@ -325,6 +342,13 @@ abstract class LockedCore<T> {
                 && receivers.isEmpty()
                 && readers.isEmpty()) {
             fast.exitSlow(); // nobody waits: the fast path may run again
+        }
+        if (slot != null
+                && !closed
+                && senders.isEmpty()
+                && receivers.isEmpty()
+                && readers.isEmpty()) {
+            slot.open(); // nobody waits: the next waiter may use the slot
         }
         LOCK.setRelease(this, 0); // release: publishes the buffer and list edits
         if (w != null) {
