@@ -334,8 +334,13 @@ final class ChannelCore<T> extends LockedCore<T> {
         CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(w.thread) : null;
         Deadline bound = stop == null ? deadline : scope.deadline().min(deadline);
         int spins = Waiter.spinBudget(); // a partner on another core answers within a few µs
-        boolean longSpin = // a spinning thread (never under the testkit) on a channel
-                hint != null && spins > Waiter.PARK_YIELDS && Waiter.spinLongNow(hint.spinLong);
+        boolean canSpin = hint != null && spins > Waiter.PARK_YIELDS; // never under the testkit
+        if (canSpin && Waiter.skipSpins(hint.partnerIdle())) {
+            spins = Waiter.PARK_YIELDS; // ADR 0113: recent partners claimed were not running
+            canSpin = false;
+            w.skippedSpins = true;
+        }
+        boolean longSpin = canSpin && Waiter.spinLongNow(hint.spinLong);
         if (longSpin) {
             spins = Waiter.LONG_SPINS + Waiter.PARK_YIELDS;
         }
@@ -373,6 +378,9 @@ final class ChannelCore<T> extends LockedCore<T> {
                     return DONE;
                 }
                 if (spins > 0) {
+                    if (spins <= Waiter.PARK_YIELDS) {
+                        w.yielding = true; // a claimer now finds this owner idle (ADR 0113)
+                    }
                     Waiter.backOff(spins--);
                     continue;
                 }

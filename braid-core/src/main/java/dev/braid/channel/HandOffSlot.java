@@ -79,11 +79,11 @@ final class HandOffSlot {
     @SuppressWarnings("unused") // accessed through WORD
     private volatile Entry word;
 
-    /** The channel, for the testkit's trace at the yield point after a take. */
-    private final Object owner;
+    /** The channel: its partner hint, and the testkit's trace at the yield point after a take. */
+    private final LockedCore<?> owner;
 
     /** Starts open (null): a new channel has no waiter and nothing in its lists. */
-    HandOffSlot(Object owner) {
+    HandOffSlot(LockedCore<?> owner) {
         this.owner = owner;
     }
 
@@ -123,6 +123,7 @@ final class HandOffSlot {
             Rt.yieldPoint(Op.OTHER, this); // the testkit explores the taken, unclaimed entry
             Waiter w = e.waiter;
             if (w.tryClaim()) {
+                owner.noteClaimed(w);
                 w.complete(e.clause, send ? x : LockedCore.SENT);
                 w.wake();
                 return send ? LockedCore.SENT : e.item;

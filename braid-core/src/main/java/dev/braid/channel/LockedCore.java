@@ -122,6 +122,17 @@ abstract class LockedCore<T> {
      */
     boolean spinLong;
 
+    /**
+     * How many thread waiters claimed on this channel in a row had stopped spinning (yielding or
+     * parked) when claimed, up to {@link #IDLE_CLAIMS} (ADR 0113); at that count the next waits
+     * skip their spins. A plain, racy hint, written only when it changes; waits that skipped their
+     * spins do not count either way.
+     */
+    int idleClaims;
+
+    /** The run of idle claims after which waits skip their spins (ADR 0113). */
+    static final int IDLE_CLAIMS = 2;
+
     LockedCore(String name, int capacity, Overflow overflow, Consumer<? super T> onUndelivered) {
         this.name = name;
         this.capacity = capacity;
@@ -153,6 +164,7 @@ abstract class LockedCore<T> {
             Waiter w = e.waiter;
             if (w != self) {
                 if (w.tryClaim()) {
+                    noteClaimed(w);
                     receivers.remove(e);
                     w.complete(e.clause, x);
                     pendingWake = w;
@@ -209,6 +221,7 @@ abstract class LockedCore<T> {
             Waiter w = e.waiter;
             if (w != self) {
                 if (w.tryClaim()) {
+                    noteClaimed(w);
                     senders.remove(e);
                     return e;
                 }
@@ -219,6 +232,23 @@ abstract class LockedCore<T> {
             e = next;
         }
         return null;
+    }
+
+    /** After a winning claim of a hand-off: records whether its owner was idle (ADR 0113). */
+    final void noteClaimed(Waiter w) {
+        if (w.thread == null || w.skippedSpins) {
+            return; // a waker, or an owner that did not spin: nothing learned
+        }
+        int n = idleClaims;
+        int next = w.claimFoundOwnerIdle() ? Math.min(n + 1, IDLE_CLAIMS) : 0;
+        if (next != n) {
+            idleClaims = next; // written only on a change: readers keep the line shared
+        }
+    }
+
+    /** Whether recent claims on this channel found their owners idle (ADR 0113). */
+    final boolean partnerIdle() {
+        return idleClaims >= IDLE_CLAIMS;
     }
 
     boolean hasLive(WaitList list, Waiter self) {
