@@ -51,8 +51,15 @@ final class ChannelCore<T> extends LockedCore<T> {
      * linked list of array segments behind the same gated counters, ADR 0057); its fast send
      * never reports full.
      *
+     * Rendezvous slot (ADR 0112). A capacity-0 BLOCK channel has a HandOffSlot in front of its
+     * lists: a lone blocked send/recv waits there and its counterpart meets it by CAS, without
+     * the lock. lock() shuts the slot and appends its entry to the list (the only waiter, so
+     * FIFO holds); unlockAndWake reopens it under the same rule as the ring's gate. So under the
+     * lock the slot is empty and everything below holds unchanged; HandOffSlot's notes give the
+     * ownership argument.
+     *
      * Select words. A Waiter is claimed by exactly one CAS (WAITING or PARKED -> CLAIMING) by a
-     * counterpart holding this channel's lock, which then writes the outcome and releases SELECTED;
+     * counterpart holding this channel's lock (or holding the entry it took out of the slot), which then writes the outcome and releases SELECTED;
      * its owner leaves by CAS WAITING (or PARKED) -> ABORTED. So a select registered on many
      * channels completes on exactly one, and an aborted or already-selected entry found in a list
      * is stale: it is unlinked and skipped, never handed anything. A timed-out, interrupted or
@@ -74,10 +81,12 @@ final class ChannelCore<T> extends LockedCore<T> {
      * which the owner reads with acquire: the sender's writes before send happen-before the
      * receiver's reads after recv, through either the lock or the select word.
      *
-     * Waiting (ADR 0083, 0090, 0091). A queued waiter spins (platform threads on several CPUs
-     * only), yields, announces its park on its select word, then parks; it spins long only while
-     * recent long spins on this channel were answered (the racy hint spinLong), and probes a long
-     * spin on one wait in 16 otherwise.
+     * Waiting (ADR 0083, 0090, 0091, 0113). A queued waiter spins (platform threads on several
+     * CPUs only), yields, announces its park on its select word, then parks; it spins long only
+     * while recent long spins on this channel were answered (the racy hint spinLong), and probes a
+     * long spin on one wait in 16 otherwise. It skips the spins while the last four claims on this
+     * channel found their owners already yielding or parked (the racy hint idleClaims: the
+     * partners were not running), except on one wait in 16.
      *
      * Liveness. Lock-free it is not: a preempted lock holder delays everyone for a time slice.
      * The critical sections are short and contain no seam call, so under the testkit a thread is

@@ -131,7 +131,7 @@ abstract class LockedCore<T> {
     int idleClaims;
 
     /** The run of idle claims after which waits skip their spins (ADR 0113). */
-    static final int IDLE_CLAIMS = 2;
+    static final int IDLE_CLAIMS = 4;
 
     LockedCore(String name, int capacity, Overflow overflow, Consumer<? super T> onUndelivered) {
         this.name = name;
