@@ -86,7 +86,7 @@ final class ChannelCore<T> extends LockedCore<T> {
      * while recent long spins on this channel were answered (the racy hint spinLong), and probes a
      * long spin on one wait in 16 otherwise. It skips the spins while the last four claims on this
      * channel found their owners already yielding or parked (the racy hint idleClaims: the
-     * partners were not running), except on one wait in 16.
+     * partners were not running), except on one wait in 16, which spins long.
      *
      * Liveness. Lock-free it is not: a preempted lock holder delays everyone for a time slice.
      * The critical sections are short and contain no seam call, so under the testkit a thread is
@@ -344,12 +344,17 @@ final class ChannelCore<T> extends LockedCore<T> {
         Deadline bound = stop == null ? deadline : scope.deadline().min(deadline);
         int spins = Waiter.spinBudget(); // a partner on another core answers within a few µs
         boolean canSpin = hint != null && spins > Waiter.PARK_YIELDS; // never under the testkit
-        if (canSpin && Waiter.skipSpins(hint.partnerIdle())) {
-            spins = Waiter.PARK_YIELDS; // ADR 0113: recent partners claimed were not running
-            canSpin = false;
-            w.skippedSpins = true;
+        boolean probe = false;
+        if (canSpin && Waiter.PARTNER_HINT && hint.partnerIdle()) {
+            if (Waiter.skipSpins(true)) {
+                spins = Waiter.PARK_YIELDS; // ADR 0113: recent partners claimed were not running
+                canSpin = false;
+                w.skippedSpins = true;
+            } else {
+                probe = Waiter.LONG_SPINS > Waiter.PARK_SPINS; // long: a running partner meets it
+            }
         }
-        boolean longSpin = canSpin && Waiter.spinLongNow(hint.spinLong);
+        boolean longSpin = canSpin && (probe || Waiter.spinLongNow(hint.spinLong));
         if (longSpin) {
             spins = Waiter.LONG_SPINS + Waiter.PARK_YIELDS;
         }

@@ -102,7 +102,8 @@ final class Waiter {
      * already yielding or parked when claimed) skips its spins and starts with the yields (ADR
      * 0113): the partners that answer this channel's waits were not running, so a spin would only
      * hold the processor they may need. One wait in {@link #PROBE_EVERY} (drawn through the seam)
-     * spins anyway, so that the hint clears once partners run again; {@code
+     * spins anyway, and long ({@link #LONG_SPINS}: a partner on another processor meets it within
+     * its round trip), so that the hint clears once partners run again; {@code
      * -Dbraid.channel.partnerHint=false} turns the rule off. Only asked for a thread whose {@link
      * #spinBudget()} includes spins.
      */
