@@ -331,6 +331,48 @@ public class ChannelBench {
         return rendezvousBraid();
     }
 
+    /**
+     * {@link #rendezvousBraid} without the lock-free waiter slot ({@code
+     * -Dbraid.channel.handOffSlot=false}): every rendezvous wait in the locked lists, the hand-off
+     * before ADR 0112, for an A/B in one run.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.handOffSlot=false"
+            })
+    public long rendezvousBraidNoSlot() throws InterruptedException {
+        return rendezvousBraid();
+    }
+
+    /**
+     * {@link #rendezvousBraid} without the partner hint ({@code
+     * -Dbraid.channel.partnerHint=false}): every wait spins before it yields, the wait before ADR
+     * 0113, for an A/B in one run.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.partnerHint=false"
+            })
+    public long rendezvousBraidNoPartnerHint() throws InterruptedException {
+        return rendezvousBraid();
+    }
+
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -375,6 +417,23 @@ public class ChannelBench {
     @OperationsPerInvocation(HANDOFFS)
     public long buffered16Braid() throws InterruptedException {
         return handoff(braid(Channel.bounded(16)));
+    }
+
+    /** {@link #buffered16Braid} without the partner hint (ADR 0113), for an A/B in one run. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.partnerHint=false"
+            })
+    public long buffered16BraidNoPartnerHint() throws InterruptedException {
+        return buffered16Braid();
     }
 
     @Benchmark

@@ -45,9 +45,11 @@ public class ChannelChain {
      * -Dbraid.channel.virtualSpins=true} (virtual threads spin before they yield and park, as
      * before ADR 0083), {@code braidAlwaysUnpark} braid with {@code
      * -Dbraid.channel.parkAnnounce=false} (every completed waiter unparked, as before ADR 0090),
-     * each set in this fork before the channel classes load.
+     * {@code braidNoSlot} braid with {@code -Dbraid.channel.handOffSlot=false} (rendezvous waits in
+     * the locked lists only, as before ADR 0112), each set in this fork before the channel classes
+     * load.
      */
-    @Param({"braid", "jox", "braidVirtualSpins", "braidAlwaysUnpark"})
+    @Param({"braid", "jox", "braidVirtualSpins", "braidAlwaysUnpark", "braidNoSlot"})
     public String impl;
 
     /** Capacity of every link: 0 (rendezvous) or 16 (buffered). */
@@ -71,6 +73,9 @@ public class ChannelChain {
         }
         if ("braidAlwaysUnpark".equals(impl)) {
             System.setProperty("braid.channel.parkAnnounce", "false");
+        }
+        if ("braidNoSlot".equals(impl)) {
+            System.setProperty("braid.channel.handOffSlot", "false"); // before ADR 0112
         }
         links = new Link[LINKS + 1];
         for (int i = 0; i <= LINKS; i++) {

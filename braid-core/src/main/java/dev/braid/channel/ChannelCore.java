@@ -51,8 +51,15 @@ final class ChannelCore<T> extends LockedCore<T> {
      * linked list of array segments behind the same gated counters, ADR 0057); its fast send
      * never reports full.
      *
+     * Rendezvous slot (ADR 0112). A capacity-0 BLOCK channel has a HandOffSlot in front of its
+     * lists: a lone blocked send/recv waits there and its counterpart meets it by CAS, without
+     * the lock. lock() shuts the slot and appends its entry to the list (the only waiter, so
+     * FIFO holds); unlockAndWake reopens it under the same rule as the ring's gate. So under the
+     * lock the slot is empty and everything below holds unchanged; HandOffSlot's notes give the
+     * ownership argument.
+     *
      * Select words. A Waiter is claimed by exactly one CAS (WAITING or PARKED -> CLAIMING) by a
-     * counterpart holding this channel's lock, which then writes the outcome and releases SELECTED;
+     * counterpart holding this channel's lock (or holding the entry it took out of the slot), which then writes the outcome and releases SELECTED;
      * its owner leaves by CAS WAITING (or PARKED) -> ABORTED. So a select registered on many
      * channels completes on exactly one, and an aborted or already-selected entry found in a list
      * is stale: it is unlinked and skipped, never handed anything. A timed-out, interrupted or
@@ -74,10 +81,12 @@ final class ChannelCore<T> extends LockedCore<T> {
      * which the owner reads with acquire: the sender's writes before send happen-before the
      * receiver's reads after recv, through either the lock or the select word.
      *
-     * Waiting (ADR 0083, 0090, 0091). A queued waiter spins (platform threads on several CPUs
-     * only), yields, announces its park on its select word, then parks; it spins long only while
-     * recent long spins on this channel were answered (the racy hint spinLong), and probes a long
-     * spin on one wait in 16 otherwise.
+     * Waiting (ADR 0083, 0090, 0091, 0113). A queued waiter spins (platform threads on several
+     * CPUs only), yields, announces its park on its select word, then parks; it spins long only
+     * while recent long spins on this channel were answered (the racy hint spinLong), and probes a
+     * long spin on one wait in 16 otherwise. It skips the spins while the last four claims on this
+     * channel found their owners already yielding or parked (the racy hint idleClaims: the
+     * partners were not running), except on one wait in 16, which spins long.
      *
      * Liveness. Lock-free it is not: a preempted lock holder delays everyone for a time slice.
      * The critical sections are short and contain no seam call, so under the testkit a thread is
@@ -190,6 +199,20 @@ final class ChannelCore<T> extends LockedCore<T> {
                 Waiter.backOff(left);
             }
         }
+        if (slot != null) {
+            Object m = slot.meet(x, null);
+            if (m == HandOffSlot.VACANT && !deadline.isExpired()) {
+                Entry e = new Entry(new Waiter(Thread.currentThread(), null), 0, x);
+                m = slot.meet(x, e);
+                if (m == e) {
+                    Object out = awaitInSlot(e, true, deadline); // SENT, CLOSED or EMPTY
+                    return out == SENT ? OK : out == CLOSED ? CLOSED_CODE : FULL;
+                }
+            }
+            if (m == SENT) {
+                return OK;
+            }
+        }
         lock();
         int r = offerLocked(x, null);
         if (r != FULL || deadline.isExpired()) {
@@ -239,6 +262,19 @@ final class ChannelCore<T> extends LockedCore<T> {
                 Waiter.backOff(left);
             }
         }
+        if (slot != null) {
+            Object m = slot.meet(null, null);
+            if (m == HandOffSlot.VACANT && !deadline.isExpired()) {
+                Entry e = new Entry(new Waiter(Thread.currentThread(), null), 0, null);
+                m = slot.meet(null, e);
+                if (m == e) {
+                    return awaitInSlot(e, false, deadline);
+                }
+            }
+            if (m != HandOffSlot.VACANT && m != HandOffSlot.LOCKED) {
+                return m; // a waiting sender's element
+            }
+        }
         lock();
         Object x = pollLocked(null);
         if (x != EMPTY || deadline.isExpired()) {
@@ -257,6 +293,31 @@ final class ChannelCore<T> extends LockedCore<T> {
             return w.item;
         }
         unregister(e, false);
+        afterAbort(why);
+        return EMPTY;
+    }
+
+    /**
+     * Waits for {@code e}, installed in the hand-off slot (ADR 0112), as a queued waiter waits:
+     * returns its outcome ({@link #SENT} or {@link #CLOSED} for a send, the element or {@link
+     * #CLOSED} for a receive), or {@link #EMPTY} on timeout. An owner that wins its abort takes the
+     * entry out of the slot, or out of the list the lock moved it to.
+     *
+     * @throws InterruptedException if interrupted before the hand-off
+     */
+    private Object awaitInSlot(Entry e, boolean send, Deadline deadline)
+            throws InterruptedException {
+        Object blocker = send ? sendBlocker : recvBlocker;
+        String op = send ? "send" : "receive";
+        ChannelBlockedEvent event = ChannelBlockedEvent.start();
+        int why = awaitSelection(e.waiter, blocker, deadline, this);
+        event.finish(blocker, op, why == DONE);
+        if (why == DONE) {
+            return e.waiter.item;
+        }
+        if (!slot.withdraw(e)) {
+            unregister(e, send); // moved into a list by a lock holder (or taken and dropped)
+        }
         afterAbort(why);
         return EMPTY;
     }
@@ -282,8 +343,18 @@ final class ChannelCore<T> extends LockedCore<T> {
         CancellationRegistration stop = scope.isActive() ? scope.wakeOnCancel(w.thread) : null;
         Deadline bound = stop == null ? deadline : scope.deadline().min(deadline);
         int spins = Waiter.spinBudget(); // a partner on another core answers within a few µs
-        boolean longSpin = // a spinning thread (never under the testkit) on a channel
-                hint != null && spins > Waiter.PARK_YIELDS && Waiter.spinLongNow(hint.spinLong);
+        boolean canSpin = hint != null && spins > Waiter.PARK_YIELDS; // never under the testkit
+        boolean probe = false;
+        if (canSpin && Waiter.PARTNER_HINT && hint.partnerIdle()) {
+            if (Waiter.skipSpins(true)) {
+                spins = Waiter.PARK_YIELDS; // ADR 0113: recent partners claimed were not running
+                canSpin = false;
+                w.skippedSpins = true;
+            } else {
+                probe = Waiter.LONG_SPINS > Waiter.PARK_SPINS; // long: a running partner meets it
+            }
+        }
+        boolean longSpin = canSpin && (probe || Waiter.spinLongNow(hint.spinLong));
         if (longSpin) {
             spins = Waiter.LONG_SPINS + Waiter.PARK_YIELDS;
         }
@@ -321,6 +392,9 @@ final class ChannelCore<T> extends LockedCore<T> {
                     return DONE;
                 }
                 if (spins > 0) {
+                    if (spins <= Waiter.PARK_YIELDS) {
+                        w.yielding = true; // a claimer now finds this owner idle (ADR 0113)
+                    }
                     Waiter.backOff(spins--);
                     continue;
                 }

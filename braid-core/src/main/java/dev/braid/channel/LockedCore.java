@@ -90,6 +90,13 @@ abstract class LockedCore<T> {
      */
     final GatedRing fast;
 
+    /**
+     * The lock-free waiter slot of a rendezvous {@link Overflow#BLOCK} channel (ADR 0112), or null.
+     * lock() shuts it and moves its waiter into a list; unlockAndWake() reopens it when nobody
+     * waits.
+     */
+    final HandOffSlot slot;
+
     // ---- guarded by lock ----
     private Object[] ring;
     private int head;
@@ -115,6 +122,17 @@ abstract class LockedCore<T> {
      */
     boolean spinLong;
 
+    /**
+     * How many thread waiters claimed on this channel in a row had stopped spinning (yielding or
+     * parked) when claimed, up to {@link #IDLE_CLAIMS} (ADR 0113); at that count the next waits
+     * skip their spins. A plain, racy hint, written only when it changes; waits that skipped their
+     * spins do not count either way.
+     */
+    int idleClaims;
+
+    /** The run of idle claims after which waits skip their spins (ADR 0113). */
+    static final int IDLE_CLAIMS = 4;
+
     LockedCore(String name, int capacity, Overflow overflow, Consumer<? super T> onUndelivered) {
         this.name = name;
         this.capacity = capacity;
@@ -127,6 +145,10 @@ abstract class LockedCore<T> {
                         : overflow == Overflow.BLOCK && capacity >= 1 && capacity <= FAST_MAX;
         this.fast =
                 !isFast ? null : unbounded ? new SegmentRing(this) : new SlotRing(capacity, this);
+        this.slot =
+                capacity == 0 && overflow == Overflow.BLOCK && HandOffSlot.ENABLED
+                        ? new HandOffSlot(this)
+                        : null;
         this.ring = isFast ? null : new Object[Math.max(1, Math.min(capacity, INITIAL_RING))];
     }
 
@@ -142,6 +164,7 @@ abstract class LockedCore<T> {
             Waiter w = e.waiter;
             if (w != self) {
                 if (w.tryClaim()) {
+                    noteClaimed(w);
                     receivers.remove(e);
                     w.complete(e.clause, x);
                     pendingWake = w;
@@ -198,6 +221,7 @@ abstract class LockedCore<T> {
             Waiter w = e.waiter;
             if (w != self) {
                 if (w.tryClaim()) {
+                    noteClaimed(w);
                     senders.remove(e);
                     return e;
                 }
@@ -208,6 +232,23 @@ abstract class LockedCore<T> {
             e = next;
         }
         return null;
+    }
+
+    /** After a winning claim of a hand-off: records whether its owner was idle (ADR 0113). */
+    final void noteClaimed(Waiter w) {
+        if (w.thread == null || w.skippedSpins) {
+            return; // a waker, or an owner that did not spin: nothing learned
+        }
+        int n = idleClaims;
+        int next = w.claimFoundOwnerIdle() ? Math.min(n + 1, IDLE_CLAIMS) : 0;
+        if (next != n) {
+            idleClaims = next; // written only on a change: readers keep the line shared
+        }
+    }
+
+    /** Whether recent claims on this channel found their owners idle (ADR 0113). */
+    final boolean partnerIdle() {
+        return idleClaims >= IDLE_CLAIMS;
     }
 
     boolean hasLive(WaitList list, Waiter self) {
@@ -309,6 +350,12 @@ abstract class LockedCore<T> {
         if (fast != null) {
             fast.enterSlow(); // the locked path owns the ring's counters until the release
         }
+        if (slot != null) {
+            Entry e = slot.gate(); // the locked path owns the channel until the release
+            if (e != null) {
+                (e.item != null ? senders : receivers).append(e); // the only waiter: FIFO kept
+            }
+        }
     }
 
     /** Releases the lock, then does what the critical section left pending. */
@@ -325,6 +372,13 @@ abstract class LockedCore<T> {
                 && receivers.isEmpty()
                 && readers.isEmpty()) {
             fast.exitSlow(); // nobody waits: the fast path may run again
+        }
+        if (slot != null
+                && !closed
+                && senders.isEmpty()
+                && receivers.isEmpty()
+                && readers.isEmpty()) {
+            slot.open(); // nobody waits: the next waiter may use the slot
         }
         LOCK.setRelease(this, 0); // release: publishes the buffer and list edits
         if (w != null) {

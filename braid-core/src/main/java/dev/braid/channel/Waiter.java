@@ -97,6 +97,23 @@ final class Waiter {
         return spinLong || (Rt.nextLong() & (PROBE_EVERY - 1)) == 0;
     }
 
+    /**
+     * Whether a wait whose channel saw its recent claimed waiters idle ({@code partnerIdle}:
+     * already yielding or parked when claimed) skips its spins and starts with the yields (ADR
+     * 0113): the partners that answer this channel's waits were not running, so a spin would only
+     * hold the processor they may need. One wait in {@link #PROBE_EVERY} (drawn through the seam)
+     * spins anyway, and long ({@link #LONG_SPINS}: a partner on another processor meets it within
+     * its round trip), so that the hint clears once partners run again; {@code
+     * -Dbraid.channel.partnerHint=false} turns the rule off. Only asked for a thread whose {@link
+     * #spinBudget()} includes spins.
+     */
+    static boolean skipSpins(boolean partnerIdle) {
+        return PARTNER_HINT && partnerIdle && (Rt.nextLong() & (PROBE_EVERY - 1)) != 0;
+    }
+
+    static final boolean PARTNER_HINT =
+            Boolean.parseBoolean(System.getProperty("braid.channel.partnerHint", "true"));
+
     /** One pre-park pause, with {@code left} more retries to go: spins first, then yields. */
     static void backOff(int left) {
         if (left <= PARK_YIELDS) {
@@ -142,6 +159,19 @@ final class Waiter {
      */
     private boolean unparkOwner;
 
+    /**
+     * Set by the owner once its pre-park budget reaches the yields (it stopped spinning); read by
+     * the claimer after its winning claim, for the channel's partner hint (ADR 0113). A plain, racy
+     * hint: nothing but a spin length depends on it.
+     */
+    boolean yielding;
+
+    /**
+     * Set by the owner when it skipped its spins on the partner hint (ADR 0113): a claimer then
+     * learns nothing from finding it idle and leaves the hint as it is.
+     */
+    boolean skippedSpins;
+
     Waiter(Thread thread, ChannelWaker waker) {
         this.thread = thread;
         this.waker = waker;
@@ -186,6 +216,14 @@ final class Waiter {
         }
         int s = (int) STATE.compareAndExchange(this, WAITING, PARKED);
         return s == WAITING || s == PARKED;
+    }
+
+    /**
+     * Whether the owner had stopped spinning when the winning claim found it: yielding, or parked
+     * (asked by that claimer only).
+     */
+    boolean claimFoundOwnerIdle() {
+        return unparkOwner || yielding;
     }
 
     /** Whether the winning claim found the owner parked (tests; see {@link #tryClaim()}). */
