@@ -35,20 +35,10 @@ final class Idle {
      * without work goes straight to the sleeping path, whose re-check still sees any work. A worker
      * that saw work in its re-check may search regardless, so that sleeping cannot spin. When the
      * last searcher finds work it wakes one more sleeper, so that parallelism ramps up one worker
-     * at a time as long as there is work to steal (tokio's "transition from searching").
-     *
-     * Taker hand-off (ADR 0106, behind the switch braid.pool.takerHandoff until a quiet A/B
-     * decides). A worker between tasks counts as a taker (Worker.taking): it polls the injector
-     * before it runs anything. An outside push then wakes a sleeper only if no searcher and no
-     * taker is awake (notifyOneForInjector). The fallback for a taker that goes on to run a task
-     * that blocks: beginTask clears the flag, fences and peeks at the injector, and if it holds
-     * work hands the role on (wakes a sleeper unless another taker is awake). Store buffering
-     * again: push; fence; read the flags, against clear the flag; fence; read the injector, so
-     * either the pusher sees no taker and wakes, or the leaving taker sees the push. An idle
-     * worker spins as a taker before it registers as a sleeper (unregistered: pushes meanwhile
-     * cost the pusher a fence and a load), clears the flag, registers, fences and re-checks.
-     * Deque pushes and the searchers' hand-off keep the rule above: a taker may find local work
-     * and never steal, so it stands in only for injector work.
+     * at a time as long as there is work to steal (tokio's "transition from searching"). And a
+     * worker that takes an outside submission with more queued behind it calls notifyOne (Lea's
+     * propagation, ADR 0107): the task it took may block, and without this a push that landed
+     * while someone searched could be left to a worker that never comes back for it.
      *
      * Memory ordering. Counters are SEQ_CST (they take part in the fence pattern above); the park
      * state CAS is SEQ_CST; the woken worker reads its state with ACQUIRE, and the unpark itself is
@@ -77,9 +67,7 @@ final class Idle {
     /**
      * Spin iterations before a worker parks (production only; 0 under the testkit). The system
      * property {@code braid.pool.idleSpins} overrides it (negative values count as 0): a benchmark
-     * knob for A/B runs of the spin-versus-park trade-off, not a tuning promise. With {@link
-     * #takerHandoff} the spin comes before the registration (8 iterations under the testkit, so
-     * that it explores the unregistered spinner).
+     * knob for A/B runs of the spin-versus-park trade-off, not a tuning promise.
      */
     private static final int SPINS = Math.max(0, Integer.getInteger("braid.pool.idleSpins", 256));
 
@@ -87,20 +75,8 @@ final class Idle {
     private final AtomicI32 sleepers = new AtomicI32();
     private final Worker[] workers;
 
-    /**
-     * Whether an outside push leaves a sleeper asleep while an awake worker is between tasks (ADR
-     * 0106). Read once per pool from the system property {@code braid.pool.takerHandoff}: an A/B
-     * switch for the quiet window, to be reduced to one path.
-     */
-    final boolean takerHandoff;
-
     Idle(Worker[] workers) {
-        this(workers, Boolean.getBoolean("braid.pool.takerHandoff"));
-    }
-
-    Idle(Worker[] workers, boolean takerHandoff) {
         this.workers = workers;
-        this.takerHandoff = takerHandoff;
     }
 
     /** Whether the caller may start searching (steal) now: fewer than about half search. */
@@ -148,48 +124,6 @@ final class Idle {
         }
     }
 
-    /**
-     * Called after an outside push into the injector (and by a worker that starts a task while the
-     * injector holds more): as {@link #notifyOne}, but with {@link #takerHandoff} a worker that is
-     * between tasks (other than {@code self}) counts as a taker and nobody is woken: that worker
-     * polls the injector before it runs anything, and re-checks it when it starts its next task or
-     * registers as a sleeper (ADR 0106).
-     */
-    void notifyOneForInjector(Worker self) {
-        if (!takerHandoff) {
-            notifyOne();
-            return;
-        }
-        Fences.fence(Ordering.SEQ_CST); // orders the published work before reading the counters
-        if (sleepers.load(Ordering.SEQ_CST) == 0 || searching.load(Ordering.SEQ_CST) > 0) {
-            return;
-        }
-        for (Worker w : workers) {
-            if (w != self && w.taking.load(Ordering.SEQ_CST)) {
-                return; // store buffering with beginTask's and sleep's fence: it sees the push
-            }
-        }
-        notifyOne();
-    }
-
-    /**
-     * With {@link #takerHandoff}: the calling worker is about to run a task and stops counting as a
-     * taker; if the injector still holds work, it hands the taker role on, so that a task queued
-     * behind one that blocks is never left waiting while another worker sleeps (ADR 0106).
-     */
-    void beginTask(Worker w) {
-        w.taking.store(false, Ordering.RELAXED); // the fence below orders it: one fence per task
-        Fences.fence(Ordering.SEQ_CST); // orders leaving the role before reading the injector
-        if (!w.pool.injector.isEmpty()) {
-            notifyOneForInjector(w);
-        }
-    }
-
-    /** With {@link #takerHandoff}: the calling worker is between tasks again. */
-    void endTask(Worker w) {
-        w.taking.store(true, Ordering.RELEASE); // a stale false only causes an extra wake-up
-    }
-
     /** Wakes every sleeper (shutdown). */
     void wakeAll() {
         for (Worker w : workers) {
@@ -206,22 +140,12 @@ final class Idle {
      * {@link #notifyOne} woke it (it counts as searching), {@link #WOKEN} otherwise.
      */
     int sleep(Worker w) {
-        if (takerHandoff) {
-            // spin while still a taker, not yet registered: pushes meanwhile wake nobody
-            for (int i = Rt.sim() == null ? SPINS : 8; i > 0; i--) {
-                Rt.spinWait();
-                if ((i & 7) == 0 && (w.pool.hasVisibleWork() || w.pool.isStopping())) {
-                    return SAW_WORK;
-                }
-            }
-            w.taking.store(false, Ordering.SEQ_CST); // before the registration and its re-check
-        }
         w.parkState.store(SLEEPING, Ordering.SEQ_CST);
         sleepers.fetchAdd(1, Ordering.SEQ_CST);
         Fences.fence(Ordering.SEQ_CST); // orders the registration before the re-check
         boolean sawWork = w.pool.hasVisibleWork() || w.pool.isStopping();
         // a short spin before parking: bursts of submissions then cost no park/unpark pair
-        for (int i = Rt.sim() == null && !takerHandoff ? SPINS : 0; i > 0 && !sawWork; i--) {
+        for (int i = Rt.sim() == null ? SPINS : 0; i > 0 && !sawWork; i--) {
             Rt.spinWait();
             if ((i & 7) == 0) {
                 sawWork = w.pool.hasVisibleWork();
@@ -247,9 +171,6 @@ final class Idle {
         if (counted && w.pool.isStopping()) {
             searching.fetchSub(1, Ordering.SEQ_CST); // not going to search: give the count back
             counted = false;
-        }
-        if (takerHandoff) {
-            endTask(w); // awake and about to poll: a taker again
         }
         return counted ? WOKEN_SEARCHING : sawWork ? SAW_WORK : WOKEN;
     }

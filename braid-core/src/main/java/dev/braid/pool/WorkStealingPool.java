@@ -311,7 +311,7 @@ public final class WorkStealingPool implements AutoCloseable {
         if (!injector.pushIfRunning(h, runState)) { // runState is read under the shard lock
             throw new PoolClosedException(name);
         }
-        idle.notifyOneForInjector(null);
+        idle.notifyOne();
         if (runState.load(Ordering.SEQ_CST) == STOP) {
             h.cancelByPool(); // raced with shutdownNow: nobody may be left to run it
         }

@@ -1,6 +1,5 @@
 package dev.braid.pool;
 
-import dev.braid.atomic.AtomicBool;
 import dev.braid.atomic.AtomicI32;
 import dev.braid.atomic.AtomicRef;
 import dev.braid.atomic.Ordering;
@@ -39,11 +38,7 @@ final class Worker {
      * the injector (the task itself, or the oldest submission ahead of it: ADR 0103); when there
      * is nothing left to help with it parks on the task (TaskHandle.park).
      *
-     * Taker flag. With Idle.takerHandoff, `taking` is true from the end of a task (or a wake-up)
-     * to the start of the next one: Idle.beginTask clears it and hands the injector on if it holds
-     * work, Idle.endTask sets it again (ADR 0106).
-     *
-     * State. `lifo`, `parkState` and `taking` are braid atomics so that the testkit sees them; the deque is
+     * State. `lifo` and `parkState` are braid atomics so that the testkit sees them; the deque is
      * the Chase-Lev deque; `current` (the running task) is read by shutdownNow to interrupt.
      */
 
@@ -71,10 +66,6 @@ final class Worker {
     final WorkDeque<TaskHandle<?>> deque = new WorkDeque<>(64);
     final AtomicRef<TaskHandle<?>> lifo = new AtomicRef<>();
     final AtomicI32 parkState = new AtomicI32(Idle.AWAKE);
-
-    /** Between tasks and about to poll the injector (ADR 0106; used with Idle.takerHandoff). */
-    final AtomicBool taking = new AtomicBool(true);
-
     final WorkerStats stats = new WorkerStats();
     volatile Thread thread;
 
@@ -101,17 +92,10 @@ final class Worker {
         pool.hookWorkerStart(this);
         try {
             int woke = Idle.WOKEN;
-            boolean handoff = pool.idle.takerHandoff;
             while (!pool.isStopping()) {
                 TaskHandle<?> t = next(woke);
                 if (t != null) {
-                    if (handoff) {
-                        pool.idle.beginTask(this);
-                        runTask(t);
-                        pool.idle.endTask(this);
-                    } else {
-                        runTask(t);
-                    }
+                    runTask(t);
                     woke = Idle.WOKEN;
                     continue;
                 }
@@ -153,13 +137,13 @@ final class Worker {
         boolean searching = woke == Idle.WOKEN_SEARCHING;
         TaskHandle<?> t = null;
         if (++tick % INJECTOR_INTERVAL == 0) {
-            t = pool.injector.poll(index);
+            t = pollInjector();
         }
         if (t == null) {
             t = takeLocal();
         }
         if (t == null) {
-            t = pool.injector.poll(index);
+            t = pollInjector();
         }
         if (t != null) {
             if (searching) {
@@ -172,9 +156,23 @@ final class Worker {
         }
         t = stealRounds();
         if (t == null) {
-            t = pool.injector.poll(index);
+            t = pollInjector();
         }
         pool.idle.stopSearching(t != null);
+        return t;
+    }
+
+    /**
+     * One outside submission, and a wake-up for a sleeper when more are queued behind it: the task
+     * taken may block, and a queued task must not wait behind it while another worker sleeps (the
+     * propagation of Lea's ForkJoinPool; found by {@code PoolQueuedBehindBlockingSimulationTest}).
+     * {@link Idle#notifyOne} costs two loads when nobody sleeps or someone searches.
+     */
+    private TaskHandle<?> pollInjector() {
+        TaskHandle<?> t = pool.injector.poll(index);
+        if (t != null && !pool.injector.isEmpty()) {
+            pool.idle.notifyOne();
+        }
         return t;
     }
 

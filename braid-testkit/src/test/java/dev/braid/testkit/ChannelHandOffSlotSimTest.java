@@ -6,7 +6,8 @@ import dev.braid.channel.Channel;
 import dev.braid.channel.RecvResult;
 import dev.braid.channel.Select;
 import dev.braid.channel.SendResult;
-import dev.braid.testkit.internal.Engine;
+import dev.braid.sync.Mutex;
+import dev.braid.sync.MutexGuard;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.time.Duration;
@@ -30,7 +31,7 @@ class ChannelHandOffSlotSimTest {
 
     @AfterEach
     void noSimulatedThreadOutlivesItsRun() {
-        assertThat(Engine.liveThreads()).isZero();
+        NoLiveThreads.check();
     }
 
     @Test
@@ -136,5 +137,64 @@ class ChannelHandOffSlotSimTest {
 
     private static Optional<Integer> element(RecvResult<Integer> r) {
         return r.isReceived() ? Optional.of(r.orElseThrow()) : Optional.empty();
+    }
+
+    @Test
+    void aReceiverWaitingInTheSlotIsNamedInADeadlockReport() {
+        SimResult r =
+                sim.runOnce(
+                        3,
+                        () -> {
+                            Channel<Integer> ch =
+                                    Channel.<Integer>builder().name("handoff").rendezvous().build();
+                            ch.recv(); // nobody sends: the only waiter, so it waits in the slot
+                        });
+        assertThat(r).isInstanceOf(SimResult.Deadlock.class);
+        assertThat(((SimResult.Deadlock) r).waits().getFirst().waitsFor())
+                .startsWith("to receive on channel 'handoff'");
+    }
+
+    /**
+     * The consumer holds m while its second receive waits in the slot; the producer, known to the
+     * wait-for graph as a sender since its first send, needs m before its second send.
+     */
+    static void slotAndMutex() throws InterruptedException {
+        Channel<Integer> ch = Channel.<Integer>builder().name("handoff").rendezvous().build();
+        Mutex<Integer> m = Mutex.named("m", 0);
+        JoinHandle<Void> producer =
+                Threads.builder()
+                        .name("producer")
+                        .spawn(
+                                () -> {
+                                    ch.send(1);
+                                    try (MutexGuard<Integer> g = m.lock()) {
+                                        g.set(1);
+                                        ch.send(2);
+                                    }
+                                    return null;
+                                });
+        JoinHandle<Void> consumer =
+                Threads.builder()
+                        .name("consumer")
+                        .spawn(
+                                () -> {
+                                    try (MutexGuard<Integer> g = m.lock()) {
+                                        g.set(g.get() + ch.recv() + ch.recv());
+                                    }
+                                    return null;
+                                });
+        producer.join();
+        consumer.join();
+    }
+
+    @Test
+    void aCycleThroughASlotWaiterAndAMutexIsOneCycle() {
+        Exploration e = sim.explore(ChannelHandOffSlotSimTest::slotAndMutex);
+        SimResult r = e.failure().orElseThrow(() -> new AssertionError("deadlock not found"));
+        assertThat(r).isInstanceOf(SimResult.Deadlock.class);
+        assertThat(((SimResult.Deadlock) r).cycle())
+                .contains("consumer -> to receive on channel 'handoff'")
+                .contains("producer -> Mutex(m) -> consumer");
+        assertThat(sim.rerun(r.schedule(), ChannelHandOffSlotSimTest::slotAndMutex)).isEqualTo(r);
     }
 }
