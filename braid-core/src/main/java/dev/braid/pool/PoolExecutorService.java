@@ -46,19 +46,19 @@ final class PoolExecutorService extends AbstractExecutorService {
 
     @Override
     public void execute(Runnable command) {
-        pool.submit(Args.notNull(command, "command"));
+        pool.submitStealable(Args.notNull(command, "command"));
     }
 
     @Override
     public Future<?> submit(Runnable task) {
-        return new ViewFuture<>(pool.submit(Args.notNull(task, "task")));
+        return new ViewFuture<>(pool.submitStealable(Args.notNull(task, "task")));
     }
 
     @Override
     public <T> Future<T> submit(Runnable task, T result) {
         Args.notNull(task, "task");
         return new ViewFuture<>(
-                pool.submit(
+                pool.submitStealable(
                         () -> {
                             task.run();
                             return result;
@@ -67,7 +67,7 @@ final class PoolExecutorService extends AbstractExecutorService {
 
     @Override
     public <T> Future<T> submit(Callable<T> task) {
-        return new ViewFuture<>(pool.submit(Args.notNull(task, "task")));
+        return new ViewFuture<>(pool.submitStealable(Args.notNull(task, "task")));
     }
 
     @Override

@@ -255,6 +255,22 @@ public final class WorkStealingPool implements AutoCloseable {
         return h;
     }
 
+    /** {@link #submit(Callable)} for the {@code ExecutorService} view: stealable (ADR 0108). */
+    <T> TaskHandle<T> submitStealable(Callable<T> task) {
+        Args.notNull(task, "task");
+        TaskHandle<T> h = new SubmittedTask<>(this, task);
+        schedule(h, true);
+        return h;
+    }
+
+    /** {@link #submit(Runnable)} for the {@code ExecutorService} view: stealable (ADR 0108). */
+    TaskHandle<Void> submitStealable(Runnable task) {
+        Args.notNull(task, "task");
+        TaskHandle<Void> h = new SubmittedTask<>(this, task);
+        schedule(h, true);
+        return h;
+    }
+
     /**
      * Submits a {@link PoolTask}, which is its own handle: from outside the pool it is queued for
      * the workers; inside it, it goes where {@link #submit(Callable)} puts a task (use {@link
@@ -303,9 +319,23 @@ public final class WorkStealingPool implements AutoCloseable {
     }
 
     void schedule(TaskHandle<?> h) {
+        schedule(h, false);
+    }
+
+    /**
+     * Queues {@code h}: from a worker of this pool into its LIFO slot, or with {@code stealable}
+     * onto its deque, where another worker can take it while the submitting task blocks (the {@code
+     * ExecutorService} view, whose callers wait by means the pool cannot see: ADR 0108); from
+     * elsewhere into the injector.
+     */
+    void schedule(TaskHandle<?> h, boolean stealable) {
         Worker w = Worker.current();
         if (w != null && w.pool == this) {
-            w.submitLocal(h);
+            if (stealable) {
+                w.pushStealable(h);
+            } else {
+                w.submitLocal(h);
+            }
             return;
         }
         if (!injector.pushIfRunning(h, runState)) { // runState is read under the shard lock
@@ -708,10 +738,13 @@ public final class WorkStealingPool implements AutoCloseable {
     /**
      * A view of this pool as an {@link ExecutorService}, for existing code and {@code
      * CompletableFuture.supplyAsync(supplier, executor)}; shutting the view down shuts the pool
-     * down. Its {@code submit} futures follow {@link java.util.concurrent.FutureTask}'s contract,
-     * not {@link TaskHandle}'s: {@code cancel(true)} on a running task returns {@code true}, marks
-     * it cancelled, interrupts the thread running it, and makes every {@code get()} throw {@link
-     * CancellationException} at once, dropping the body's result (ADR 0071).
+     * down. A task submitted through it from a worker of this pool is stealable (on the worker's
+     * deque, not its LIFO slot), so another worker runs it while the submitting task waits by other
+     * means than a join, as a {@code CompletableFuture}'s join (ADR 0108). Its {@code submit}
+     * futures follow {@link java.util.concurrent.FutureTask}'s contract, not {@link TaskHandle}'s:
+     * {@code cancel(true)} on a running task returns {@code true}, marks it cancelled, interrupts
+     * the thread running it, and makes every {@code get()} throw {@link CancellationException} at
+     * once, dropping the body's result (ADR 0071).
      *
      * @return the view
      */
