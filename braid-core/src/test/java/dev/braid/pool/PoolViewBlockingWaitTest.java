@@ -20,8 +20,13 @@ import org.junit.jupiter.api.Test;
 class PoolViewBlockingWaitTest {
     private static final Duration HANG = Duration.ofSeconds(30);
 
-    @Test
-    void completableFutureJoinInsideATaskOfThePool() {
+    /** What a test does with a two-worker pool and its view, 200 times over. */
+    private interface Round {
+        void run(WorkStealingPool pool, ExecutorService view, int k) throws Exception;
+    }
+
+    /** Runs {@code round} 200 times on one two-worker pool; a hang fails after {@link #HANG}. */
+    private static void onTwoWorkers(Round round) {
         Assertions.assertTimeoutPreemptively(
                 HANG,
                 () -> {
@@ -29,38 +34,35 @@ class PoolViewBlockingWaitTest {
                             WorkStealingPool.builder().parallelism(2).build()) {
                         ExecutorService view = pool.asExecutorService();
                         for (int i = 0; i < 200; i++) {
-                            int k = i;
-                            TaskHandle<Integer> h =
-                                    pool.submit(
-                                            () ->
-                                                    CompletableFuture.supplyAsync(() -> k, view)
-                                                            .join());
-                            assertThat(h.join()).isEqualTo(k);
+                            round.run(pool, view, i);
                         }
                     }
                 });
     }
 
     @Test
+    void completableFutureJoinInsideATaskOfThePool() {
+        onTwoWorkers(
+                (pool, view, k) -> {
+                    TaskHandle<Integer> h =
+                            pool.submit(() -> CompletableFuture.supplyAsync(() -> k, view).join());
+                    assertThat(h.join()).isEqualTo(k);
+                });
+    }
+
+    @Test
     void aViewTaskWaitingOnALatchThatItsOwnViewSubmissionOpens() {
-        Assertions.assertTimeoutPreemptively(
-                HANG,
-                () -> {
-                    try (WorkStealingPool pool =
-                            WorkStealingPool.builder().parallelism(2).build()) {
-                        ExecutorService view = pool.asExecutorService();
-                        for (int i = 0; i < 200; i++) {
-                            Future<String> f =
-                                    view.submit(
-                                            () -> {
-                                                Latch open = new Latch(1);
-                                                view.execute(open::countDown);
-                                                open.await();
-                                                return "opened";
-                                            });
-                            assertThat(f.get()).isEqualTo("opened");
-                        }
-                    }
+        onTwoWorkers(
+                (pool, view, k) -> {
+                    Future<String> f =
+                            view.submit(
+                                    () -> {
+                                        Latch open = new Latch(1);
+                                        view.execute(open::countDown);
+                                        open.await();
+                                        return "opened";
+                                    });
+                    assertThat(f.get()).isEqualTo("opened");
                 });
     }
 
