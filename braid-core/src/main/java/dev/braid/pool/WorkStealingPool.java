@@ -234,10 +234,7 @@ public final class WorkStealingPool implements AutoCloseable {
      * @throws PoolClosedException if called from outside the pool after {@link #shutdown()}
      */
     public <T> TaskHandle<T> submit(Callable<T> task) {
-        Args.notNull(task, "task");
-        TaskHandle<T> h = new SubmittedTask<>(this, task);
-        schedule(h);
-        return h;
+        return scheduled(new SubmittedTask<>(this, Args.notNull(task, "task")), false);
     }
 
     /**
@@ -249,25 +246,21 @@ public final class WorkStealingPool implements AutoCloseable {
      * @throws PoolClosedException if called from outside the pool after {@link #shutdown()}
      */
     public TaskHandle<Void> submit(Runnable task) {
-        Args.notNull(task, "task");
-        TaskHandle<Void> h = new SubmittedTask<>(this, task);
-        schedule(h);
-        return h;
+        return scheduled(new SubmittedTask<>(this, Args.notNull(task, "task")), false);
     }
 
     /** {@link #submit(Callable)} for the {@code ExecutorService} view: stealable (ADR 0108). */
     <T> TaskHandle<T> submitStealable(Callable<T> task) {
-        Args.notNull(task, "task");
-        TaskHandle<T> h = new SubmittedTask<>(this, task);
-        schedule(h, true);
-        return h;
+        return scheduled(new SubmittedTask<>(this, Args.notNull(task, "task")), true);
     }
 
     /** {@link #submit(Runnable)} for the {@code ExecutorService} view: stealable (ADR 0108). */
     TaskHandle<Void> submitStealable(Runnable task) {
-        Args.notNull(task, "task");
-        TaskHandle<Void> h = new SubmittedTask<>(this, task);
-        schedule(h, true);
+        return scheduled(new SubmittedTask<>(this, Args.notNull(task, "task")), true);
+    }
+
+    private <T> TaskHandle<T> scheduled(TaskHandle<T> h, boolean stealable) {
+        schedule(h, stealable);
         return h;
     }
 

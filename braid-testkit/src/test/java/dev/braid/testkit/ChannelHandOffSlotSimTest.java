@@ -6,8 +6,6 @@ import dev.braid.channel.Channel;
 import dev.braid.channel.RecvResult;
 import dev.braid.channel.Select;
 import dev.braid.channel.SendResult;
-import dev.braid.sync.Mutex;
-import dev.braid.sync.MutexGuard;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.time.Duration;
@@ -155,36 +153,13 @@ class ChannelHandOffSlotSimTest {
     }
 
     /**
-     * The consumer holds m while its second receive waits in the slot; the producer, known to the
-     * wait-for graph as a sender since its first send, needs m before its second send.
+     * ChannelSimTest's channel-and-mutex cycle on a rendezvous channel: the consumer holds m while
+     * its second receive waits in the slot; the producer, known to the wait-for graph as a sender
+     * since its first send, needs m before its second send.
      */
     static void slotAndMutex() throws InterruptedException {
-        Channel<Integer> ch = Channel.<Integer>builder().name("handoff").rendezvous().build();
-        Mutex<Integer> m = Mutex.named("m", 0);
-        JoinHandle<Void> producer =
-                Threads.builder()
-                        .name("producer")
-                        .spawn(
-                                () -> {
-                                    ch.send(1);
-                                    try (MutexGuard<Integer> g = m.lock()) {
-                                        g.set(1);
-                                        ch.send(2);
-                                    }
-                                    return null;
-                                });
-        JoinHandle<Void> consumer =
-                Threads.builder()
-                        .name("consumer")
-                        .spawn(
-                                () -> {
-                                    try (MutexGuard<Integer> g = m.lock()) {
-                                        g.set(g.get() + ch.recv() + ch.recv());
-                                    }
-                                    return null;
-                                });
-        producer.join();
-        consumer.join();
+        ChannelSimTest.channelAndMutexOn(
+                Channel.<Integer>builder().name("handoff").rendezvous().build());
     }
 
     @Test

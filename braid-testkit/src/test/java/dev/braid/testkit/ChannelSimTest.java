@@ -193,7 +193,14 @@ class ChannelSimTest {
     // ---- deadlock through a channel and a mutex ----
 
     static void channelAndMutex() throws InterruptedException {
-        Channel<Integer> jobs = Channel.<Integer>builder().name("jobs").bounded(4).build();
+        channelAndMutexOn(Channel.<Integer>builder().name("jobs").bounded(4).build());
+    }
+
+    /**
+     * The producer sends once, then sends again while holding m; the consumer receives twice while
+     * holding m: a cycle through the channel and the mutex when the consumer takes m first.
+     */
+    static void channelAndMutexOn(Channel<Integer> jobs) throws InterruptedException {
         Mutex<Integer> m = Mutex.named("m", 0);
         JoinHandle<Void> producer =
                 Threads.builder()
