@@ -3,16 +3,12 @@ package dev.braid.testkit.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.atomic.AtomicBool;
-import dev.braid.atomic.AtomicI32;
 import dev.braid.atomic.Ordering;
-import dev.braid.pool.TaskHandle;
 import dev.braid.pool.WorkStealingPool;
 import dev.braid.sync.Latch;
 import dev.braid.testkit.SimBody;
 import dev.braid.testkit.Simulation;
 import dev.braid.testkit.Strategy;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,13 +24,8 @@ class PoolInjectorRunSimulationTest {
 
     /** Runs {@code body} under RANDOM and PCT with runs of up to 4 on. */
     private static void explore(long seed, int schedules, SimBody body) {
-        explore(seed, schedules, 4, body);
-    }
-
-    /** Runs {@code body} under RANDOM and PCT with runs of up to {@code run} (1: runs off). */
-    private static void explore(long seed, int schedules, int run, SimBody body) {
         String before = System.getProperty("braid.pool.injectorRun");
-        System.setProperty("braid.pool.injectorRun", Integer.toString(run));
+        System.setProperty("braid.pool.injectorRun", "4");
         try {
             for (Strategy strategy : new Strategy[] {Strategy.RANDOM, Strategy.PCT}) {
                 Simulation.builder()
@@ -101,33 +92,10 @@ class PoolInjectorRunSimulationTest {
      * shutdownNow races workers claiming runs: every task either ran (a worker had it in hand) or
      * came back from shutdownNow, cancelled, exactly once. Without shutdownNow waiting for a run in
      * transit, the rest of a run pushed after its drain is cancelled on the worker's exit but never
-     * returned. With runs off too (ADR 0119): a worker that saw STOP and exited used to cancel
-     * injector tasks that shutdownNow had not drained yet, so they were missing from its list.
+     * returned. (The same program with runs off: PoolSimulationTest, ADR 0119.)
      */
     @Test
     void shutdownNowReturnsEveryTaskOfARunInTransitExactlyOnce() {
-        for (int run : new int[] {1, 4}) {
-            explore(71, SCHEDULES, run, PoolInjectorRunSimulationTest::shutdownNowRace);
-        }
-    }
-
-    private static void shutdownNowRace() throws Exception {
-        WorkStealingPool pool = WorkStealingPool.builder().parallelism(2).build();
-        AtomicI32 ran = new AtomicI32();
-        List<TaskHandle<?>> hs = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            hs.add(pool.submit(() -> ran.fetchAdd(1, Ordering.RELAXED)));
-        }
-        List<TaskHandle<?>> dropped = pool.shutdownNow();
-        pool.close();
-        int cancelled = 0;
-        for (TaskHandle<?> h : hs) {
-            if (h.isCancelled()) {
-                cancelled++;
-                assertThat(dropped).as("cancelled, not returned").contains(h);
-            }
-        }
-        assertThat(dropped).doesNotHaveDuplicates().hasSize(cancelled);
-        assertThat(ran.load(Ordering.RELAXED) + cancelled).isEqualTo(hs.size());
+        explore(71, SCHEDULES, PoolSimulationTest::shutdownNowRace);
     }
 }
