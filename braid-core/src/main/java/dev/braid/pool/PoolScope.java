@@ -19,11 +19,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * received through the failed task's {@code join} (it then counts as handled).
  *
  * <p>Each task runs inside the {@link CancelScope} that was current where it was spawned (as a
- * child of a {@code Threads.scope} does), with the scope's own token added: a request's deadline
- * or token bounds the braid waits of the tasks working for it. A task stopped that way ends with
- * the {@link CancelledException} (or {@link
- * dev.braid.cancel.DeadlineExceededException}); when that is the first failure, the scope rethrows
- * it as it is, not wrapped in a panic: it is a stop (ADR 0124).
+ * child of a {@code Threads.scope} does), with the scope's own token added: a request's deadline or
+ * token bounds the braid waits of the tasks working for it. A task stopped that way ends with the
+ * {@link CancelledException} (or {@link dev.braid.cancel.DeadlineExceededException}); when that is
+ * the first failure, the scope rethrows it as it is, not wrapped in a panic: it is a stop (ADR
+ * 0124).
  */
 public final class PoolScope {
     /*

@@ -76,7 +76,8 @@ class StopMessageAuditTest {
             }
         }
         try (LocalExecutor local = LocalExecutor.create("local-stop")) {
-            assertStopNames(() -> local.blockOn(Async.never()), "blockOn of LocalExecutor[local-stop");
+            assertStopNames(
+                    () -> local.blockOn(Async.never()), "blockOn of LocalExecutor[local-stop");
         }
         assertStopNames(() -> Async.await(Async.never()), "Async.await");
     }

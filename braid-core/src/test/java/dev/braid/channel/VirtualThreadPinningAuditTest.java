@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
  * Audit 9: the design brief says virtual threads block in braid without pinning their carrier and
  * the suite records no {@code jdk.VirtualThreadPinned}. Virtual threads here block in rendezvous
  * and bounded send/recv, in a select, in a pool join and in {@code Async.await}, under a recording
- * with the pinned event at threshold 0; the recording also holds braid's own {@code
- * ChannelBlocked} events, which shows the threads did block. The workload runs once before the
- * recording: a virtual thread that loads or initializes a class pins its carrier meanwhile (a JDK
- * matter, seen here on the first run: {@code ChannelBlockedEvent.<clinit>}, {@code Rt}).
+ * with the pinned event at threshold 0; the recording also holds braid's own {@code ChannelBlocked}
+ * events, which shows the threads did block. The workload runs once before the recording: a virtual
+ * thread that loads or initializes a class pins its carrier meanwhile (a JDK matter, seen here on
+ * the first run: {@code ChannelBlockedEvent.<clinit>}, {@code Rt}).
  */
 class VirtualThreadPinningAuditTest {
     @Test
@@ -63,9 +63,7 @@ class VirtualThreadPinningAuditTest {
                                                     one.send(j);
                                                 } else {
                                                     meet.recv();
-                                                    Select.<Integer>fair()
-                                                            .recv(one, v -> v)
-                                                            .run();
+                                                    Select.<Integer>fair().recv(one, v -> v).run();
                                                 }
                                             }
                                         } catch (InterruptedException e) {

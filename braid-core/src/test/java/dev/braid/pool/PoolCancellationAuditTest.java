@@ -81,7 +81,11 @@ class PoolCancellationAuditTest {
                                                         request.token(),
                                                         () -> {
                                                             pool.scope(
-                                                                    s -> s.spawn(() -> never.recv()));
+                                                                    s ->
+                                                                            s.spawn(
+                                                                                    () ->
+                                                                                            never
+                                                                                                    .recv()));
                                                             return null;
                                                         }))
                                 .isInstanceOf(CancelledException.class)
@@ -108,7 +112,9 @@ class PoolCancellationAuditTest {
                                                                 CancelScope.withTimeout(
                                                                         Duration.ZERO,
                                                                         () ->
-                                                                                Channel.<Integer>rendezvous()
+                                                                                Channel
+                                                                                        .<Integer>
+                                                                                                rendezvous()
                                                                                         .recv()))))
                 .isInstanceOf(PanicException.class)
                 .hasCauseInstanceOf(DeadlineExceededException.class);
