@@ -434,7 +434,9 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
      */
     private CancellationToken cancelledBy(CancellationException c) {
         Throwable cause = c instanceof CancelledException ? c.getCause() : null;
-        if (cause == null) {
+        if (cause == null && c instanceof dev.braid.cancel.DeadlineExceededException) {
+            cause = c; // a scope's or cancelAfter's deadline has no cause: keep it a deadline
+        } else if (cause == null) {
             cause =
                     new CancellationException(
                                     "task '"

@@ -191,6 +191,8 @@ final class StealingScheduler implements TaskScheduler {
                             t.run(cell);
                         } finally {
                             current = null;
+                            Thread.interrupted(); // a poll's leftover interrupt: not the next
+                            // poll's, and it would turn this thread's parks into spins
                         }
                         continue;
                     }

@@ -743,9 +743,13 @@ public final class WorkStealingPool implements AutoCloseable {
             run += m.tasksRun();
             steals += m.steals();
         }
+        int exited = 0; // neither parked nor active: an exited worker is not a sleeper either
+        for (JoinHandle<Void> h : threads) {
+            exited += h.isFinished() ? 1 : 0;
+        }
         return new PoolMetrics(
                 workers.length,
-                workers.length - idle.sleepers(),
+                Math.max(0, workers.length - idle.sleepers() - exited),
                 idle.searching(),
                 injector.size(),
                 run,

@@ -379,7 +379,7 @@ final class Worker {
             pool.hookAfter(thread, t);
         }
         CURRENT_TASK.setOpaque(this, outer);
-        if (outer == null && pool.isRunning()) {
+        if (outer == null && !pool.isStopping()) { // after shutdown() queued tasks still run
             Thread.interrupted(); // an interrupt meant for this task must not hit the next one
         }
     }
