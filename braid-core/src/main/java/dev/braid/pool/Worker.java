@@ -368,6 +368,10 @@ final class Worker {
             return; // cancelled, or taken from another copy
         }
         TaskHandle<?> outer = current;
+        // A task run inside another's join (helpUntil) starts without the joiner's interrupt
+        // status, which is the joiner's to see, and its own leftover status is dropped after it
+        // (audit 9): only the joiner's own status, or a stop, is set again afterwards.
+        boolean joinerInterrupted = outer != null && Thread.interrupted();
         CURRENT_TASK.setOpaque(this, t); // no fence per task: shutdownNow's read is best effort
         boolean hooked = pool.hasHooks();
         if (hooked) {
@@ -379,8 +383,15 @@ final class Worker {
             pool.hookAfter(thread, t);
         }
         CURRENT_TASK.setOpaque(this, outer);
-        if (outer == null && !pool.isStopping()) { // after shutdown() queued tasks still run
-            Thread.interrupted(); // an interrupt meant for this task must not hit the next one
+        if (outer == null) {
+            if (!pool.isStopping()) { // after shutdown() queued tasks still run
+                Thread.interrupted(); // an interrupt meant for this task must not hit the next one
+            }
+        } else {
+            Thread.interrupted(); // the joined task's leftover status is its own
+            if (joinerInterrupted || pool.isStopping()) {
+                Thread.currentThread().interrupt(); // the joiner's own status, or a stop's, stays
+            }
         }
     }
 

@@ -150,4 +150,58 @@ class PoolCancellationAuditTest {
             one.close();
         }
     }
+
+    /**
+     * A task run by its joiner inside the join (one worker: the joined task waits in the joiner's
+     * LIFO slot) and ending with its interrupt status set: the status is the joined task's own and
+     * does not reach the joiner, whose next braid wait would throw InterruptedException.
+     */
+    @Test
+    void anInterruptLeftByATaskRunInsideAJoinDoesNotReachTheJoiner() throws Exception {
+        WorkStealingPool one = WorkStealingPool.builder().parallelism(1).build();
+        try {
+            TaskHandle<String> outer =
+                    one.submit(
+                            () -> {
+                                TaskHandle<Void> inner =
+                                        one.submit(() -> Thread.currentThread().interrupt());
+                                inner.join(); // runs inner here, on this worker
+                                return "after the join, interrupted="
+                                        + Thread.currentThread().isInterrupted();
+                            });
+            assertThat(outer.join()).isEqualTo("after the join, interrupted=false");
+        } finally {
+            one.close();
+        }
+    }
+
+    /** The joiner's own interrupt status, set before the join runs a task, is still set after. */
+    @Test
+    void theJoinersOwnInterruptSurvivesATaskRunInsideTheJoin() throws Exception {
+        WorkStealingPool one = WorkStealingPool.builder().parallelism(1).build();
+        try {
+            TaskHandle<String> outer =
+                    one.submit(
+                            () -> {
+                                TaskHandle<Boolean> inner =
+                                        one.submit(() -> Thread.currentThread().isInterrupted());
+                                Thread.currentThread().interrupt();
+                                String seen;
+                                try {
+                                    seen = "inner saw interrupted=" + inner.join();
+                                } catch (InterruptedException e) {
+                                    seen = "join threw"; // an interruptible join may refuse
+                                }
+                                return seen
+                                        + ", joiner interrupted after="
+                                        + Thread.currentThread().isInterrupted();
+                            });
+            assertThat(outer.join())
+                    .isIn(
+                            "inner saw interrupted=false, joiner interrupted after=true",
+                            "join threw, joiner interrupted after=false");
+        } finally {
+            one.close();
+        }
+    }
 }
