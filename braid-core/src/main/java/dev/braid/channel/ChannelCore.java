@@ -87,6 +87,10 @@ final class ChannelCore<T> extends LockedCore<T> {
      * long spin on one wait in 16 otherwise. It skips the spins while the last four claims on this
      * channel found their owners already yielding or parked (the racy hint idleClaims: the
      * partners were not running), except on one wait in 16, which spins long.
+     * A virtual thread, which only yields (a spin would hold its carrier), follows the same hint
+     * (ADR 0122): it counts as idle from its second yield, and while the hint is set it parks at
+     * once, its fast-path retries included, except on one wait in 16, which yields as before; in
+     * a chain of many virtual threads a yield costs about what a park and unpark do.
      *
      * Liveness. Lock-free it is not: a preempted lock holder delays everyone for a time slice.
      * The critical sections are short and contain no seam call, so under the testkit a thread is
@@ -186,7 +190,7 @@ final class ChannelCore<T> extends LockedCore<T> {
         simNote(true);
         ChannelBlockedEvent event = null; // the wait is timed from the first failed try: the
         if (fast != null) { // spin's yields can take the whole timeout on a loaded machine
-            for (int left = Waiter.spinBudget(); ; left--) {
+            for (int left = fastBudget(); ; left--) {
                 int r = fast.offer(x);
                 if (r == GatedRing.OK) {
                     ChannelBlockedEvent.finish(event, sendBlocker, "send", true);
@@ -249,7 +253,7 @@ final class ChannelCore<T> extends LockedCore<T> {
         simNote(false);
         ChannelBlockedEvent event = null; // timed from the first failed try, as in send
         if (fast != null) {
-            for (int left = Waiter.spinBudget(); ; left--) {
+            for (int left = fastBudget(); ; left--) {
                 Object x = fast.poll();
                 if (x != null && x != GatedRing.GATED_MARK) {
                     ChannelBlockedEvent.finish(event, recvBlocker, "receive", true);
@@ -295,6 +299,22 @@ final class ChannelCore<T> extends LockedCore<T> {
         unregister(e, false);
         afterAbort(why);
         return EMPTY;
+    }
+
+    /**
+     * The retries of a blocking operation's fast path: {@link Waiter#spinBudget()}, but none for a
+     * virtual thread while the partner hint says the yields are not answered here (ADR 0122; its
+     * queued wait probes them again on one wait in {@link Waiter#PROBE_EVERY}).
+     */
+    int fastBudget() {
+        int budget = Waiter.spinBudget();
+        if (Waiter.VIRTUAL_HINT
+                && budget > 0
+                && partnerIdle()
+                && Thread.currentThread().isVirtual()) {
+            return 0;
+        }
+        return budget;
     }
 
     /**
@@ -354,6 +374,12 @@ final class ChannelCore<T> extends LockedCore<T> {
                 probe = Waiter.LONG_SPINS > Waiter.PARK_SPINS; // long: a running partner meets it
             }
         }
+        boolean yieldsOnly = !canSpin && spins > 0 && Thread.currentThread().isVirtual();
+        int idleAt = Waiter.idleAt(yieldsOnly); // ADR 0122: a virtual owner, after one yield
+        if (yieldsOnly && hint != null && Waiter.skipYields(hint.partnerIdle())) {
+            spins = 0; // ADR 0122: recent owners claimed here were idle: park at once
+            w.skippedSpins = true;
+        }
         boolean longSpin = canSpin && (probe || Waiter.spinLongNow(hint.spinLong));
         if (longSpin) {
             spins = Waiter.LONG_SPINS + Waiter.PARK_YIELDS;
@@ -392,7 +418,7 @@ final class ChannelCore<T> extends LockedCore<T> {
                     return DONE;
                 }
                 if (spins > 0) {
-                    if (spins <= Waiter.PARK_YIELDS) {
+                    if (spins <= idleAt) {
                         w.yielding = true; // a claimer now finds this owner idle (ADR 0113)
                     }
                     Waiter.backOff(spins--);
