@@ -206,10 +206,10 @@ final class ChannelCore<T> extends LockedCore<T> {
         if (slot != null) {
             Object m = slot.meet(x, null);
             if (m == HandOffSlot.VACANT && !deadline.isExpired()) {
-                Entry e = new Entry(new Waiter(Thread.currentThread(), null), 0, x);
-                m = slot.meet(x, e);
-                if (m == e) {
-                    Object out = awaitInSlot(e, true, deadline); // SENT, CLOSED or EMPTY
+                Waiter mine = HandOffSlot.waiterFor(x); // ADR 0123: the waiter is the entry
+                m = slot.meet(x, mine);
+                if (m == mine) {
+                    Object out = awaitInSlot(mine, true, deadline); // SENT, CLOSED or EMPTY
                     return out == SENT ? OK : out == CLOSED ? CLOSED_CODE : FULL;
                 }
             }
@@ -269,10 +269,10 @@ final class ChannelCore<T> extends LockedCore<T> {
         if (slot != null) {
             Object m = slot.meet(null, null);
             if (m == HandOffSlot.VACANT && !deadline.isExpired()) {
-                Entry e = new Entry(new Waiter(Thread.currentThread(), null), 0, null);
-                m = slot.meet(null, e);
-                if (m == e) {
-                    return awaitInSlot(e, false, deadline);
+                Waiter mine = HandOffSlot.waiterFor(null);
+                m = slot.meet(null, mine);
+                if (m == mine) {
+                    return awaitInSlot(mine, false, deadline);
                 }
             }
             if (m != HandOffSlot.VACANT && m != HandOffSlot.LOCKED) {
@@ -318,25 +318,25 @@ final class ChannelCore<T> extends LockedCore<T> {
     }
 
     /**
-     * Waits for {@code e}, installed in the hand-off slot (ADR 0112), as a queued waiter waits:
-     * returns its outcome ({@link #SENT} or {@link #CLOSED} for a send, the element or {@link
-     * #CLOSED} for a receive), or {@link #EMPTY} on timeout. An owner that wins its abort takes the
-     * entry out of the slot, or out of the list the lock moved it to.
+     * Waits for {@code w}, installed in the hand-off slot (ADR 0112, 0123), as a queued waiter
+     * waits: returns its outcome ({@link #SENT} or {@link #CLOSED} for a send, the element or
+     * {@link #CLOSED} for a receive), or {@link #EMPTY} on timeout. An owner that wins its abort
+     * takes its waiter out of the slot, or its entry out of the list the lock moved it to.
      *
      * @throws InterruptedException if interrupted before the hand-off
      */
-    private Object awaitInSlot(Entry e, boolean send, Deadline deadline)
+    private Object awaitInSlot(Waiter w, boolean send, Deadline deadline)
             throws InterruptedException {
         Object blocker = send ? sendBlocker : recvBlocker;
         String op = send ? "send" : "receive";
         ChannelBlockedEvent event = ChannelBlockedEvent.start();
-        int why = awaitSelection(e.waiter, blocker, deadline, this);
+        int why = awaitSelection(w, blocker, deadline, this);
         event.finish(blocker, op, why == DONE);
         if (why == DONE) {
-            return e.waiter.item;
+            return w.item;
         }
-        if (!slot.withdraw(e)) {
-            unregister(e, send); // moved into a list by a lock holder (or taken and dropped)
+        if (!slot.withdraw(w)) {
+            unregisterDisplaced(w, send); // moved into a list by a lock holder (or taken, dropped)
         }
         afterAbort(why);
         return EMPTY;
@@ -467,6 +467,23 @@ final class ChannelCore<T> extends LockedCore<T> {
     void unregister(Entry e, boolean send) {
         lock();
         (send ? senders : receivers).remove(e);
+        unlockAndWake();
+    }
+
+    /**
+     * Takes the entry that {@link #lock()} made for {@code w}, displaced from the hand-off slot,
+     * out of its list if it is still there (ADR 0123: the slot holds the waiter, the lock gives it
+     * an entry; a short scan, on an aborted slot wait only).
+     */
+    private void unregisterDisplaced(Waiter w, boolean send) {
+        lock();
+        WaitList list = send ? senders : receivers;
+        for (Entry e = list.first(); e != null; e = e.next) {
+            if (e.waiter == w) {
+                list.remove(e);
+                break;
+            }
+        }
         unlockAndWake();
     }
 

@@ -182,7 +182,10 @@ final class Waiter {
     /** The clause (entry index) that fired; written before the release store of SELECTED. */
     int chosen;
 
-    /** The received element, or {@link ChannelCore#SENT} / {@link ChannelCore#CLOSED}. */
+    /**
+     * The received element, or {@link ChannelCore#SENT} / {@link ChannelCore#CLOSED}; before that,
+     * for a sender waiting in a rendezvous {@link HandOffSlot}, the element it offers (ADR 0123).
+     */
     Object item;
 
     /**
