@@ -166,7 +166,7 @@ non-sealed class Completion<T> extends Context {
         }
         Thread self = Thread.currentThread();
         Waker w = () -> Rt.unpark(self);
-        try (Waiting wait = new Waiting(deadline, cancellable)) {
+        try (Waiting wait = new Waiting(deadline, cancellable, "join", blocker)) {
             while (true) {
                 o = poll(w);
                 if (o != null) {

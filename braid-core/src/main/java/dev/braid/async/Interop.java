@@ -208,7 +208,7 @@ final class Interop {
         Thread self = Thread.currentThread();
         Context cx = new Context(() -> Rt.unpark(self));
         boolean finished = false;
-        try (Waiting wait = new Waiting(Deadline.never(), true)) {
+        try (Waiting wait = new Waiting(Deadline.never(), true, "Async.await", null)) {
             while (true) {
                 cx.resetBudget();
                 Poll<T> p;

@@ -146,7 +146,7 @@ public final class LocalExecutor implements AsyncExecutor {
         try {
             TaskHandle<T> root = tasks.spawn(name + "-blockOn", future, null);
             Throwable stop = null;
-            try (Waiting wait = new Waiting(Deadline.never(), true)) {
+            try (Waiting wait = new Waiting(Deadline.never(), true, "blockOn", this)) {
                 while (!root.isFinished()) {
                     RawTask<?> t = queue.poll();
                     if (t != null) {

@@ -68,14 +68,17 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
      * without a name keeps none until name() is asked for (a panic, a cancel, a dump, a handle's
      * name()), then builds "<executor>-task-<id>" once (a racy but idempotent cache: every racer
      * builds the same string). Unless the executor is observed, the id itself is drawn from the
-     * executor's counter only then (one CAS of `id` from 0 settles it among racers), so an
-     * unobserved spawn issues no atomic for it (ADR 0109). The poll clock is read only while someone observes: the executor
+     * executor's counter only then (one CAS of the observation's `id` from 0 settles it among
+     * racers), so an unobserved spawn issues no atomic for it (ADR 0109). The poll clock is read
+     * only while someone observes: the executor
      * was made under the testkit or with -Dbraid.async.observe=true, or a JFR recording has the
      * long-poll event on. The live-set entry is intrusive and lock-free (`next`, pushed with
      * one CAS at spawn; completion only sets COMPLETE, ADR 0072): no node, no identity hash.
-     * What only observers read (the summed poll time, the testkit's "awaits") lives in an
-     * Observation the polling thread makes on first use, so an unobserved task is 72 B (ADR
-     * 0087). A worker passes its polling cell to run(cell), so a poll does no thread-local lookup.
+     * What only observers read (the id, the summed poll time, the testkit's "awaits") lives in an
+     * Observation made on first use by whichever thread needs it (one CAS installs it; racers
+     * take the winner's), so a task nobody names, dumps or times is 64 B (ADR 0087, ADR 0121: the
+     * id moved there from the task). A worker passes its polling cell to run(cell), so a poll
+     * does no thread-local lookup.
      *
      * Outcome of a poll that threw: a panic (Failure), except a CancellationException (the task
      * awaited a cancelled stage or handle, or its scope stopped it), which ends the task
@@ -94,7 +97,8 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     static final int REF_ONE = 16;
 
     private static final VarHandle STATE;
-    private static final VarHandle ID;
+    private static final VarHandle ID; // Observation.id
+    private static final VarHandle OBSERVATION;
     private static final VarHandle CAUSE;
     private static final VarHandle POLLS;
     private static final VarHandle POLL_NANOS; // Observation.pollNanos
@@ -102,7 +106,10 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(RawTask.class, "state", int.class);
-            ID = MethodHandles.lookup().findVarHandle(RawTask.class, "id", long.class);
+            ID = MethodHandles.lookup().findVarHandle(Observation.class, "id", long.class);
+            OBSERVATION =
+                    MethodHandles.lookup()
+                            .findVarHandle(RawTask.class, "observation", Observation.class);
             CAUSE =
                     MethodHandles.lookup()
                             .findVarHandle(RawTask.class, "cancelCause", CancellationToken.class);
@@ -117,9 +124,6 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
 
     private String name; // null until asked for, when spawned without one (see name())
 
-    @SuppressWarnings("unused") // through ID
-    private volatile long id; // 0 until drawn (see id()), written plainly by the constructor
-
     private final TaskRegistry owner; // the executor's: schedules, names unnamed tasks, observes
     RawTask<?> next; // the owner's live-set link (TaskRegistry, through its NEXT handle)
     private final CancelScope scope; // entered around every poll; null for none
@@ -133,18 +137,27 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     @SuppressWarnings("unused") // through POLLS (opaque: observers read it while polls run)
     private long polls; // written only by the RUNNING thread
 
-    // what only observers read, made on first use by the polling thread (ADR 0087); null for a
-    // task nobody times and no testkit watches, so the task is 72 B, not 80
-    private Observation observation;
+    // what only observers read, made on first use (ADR 0087, 0121); null for a task nobody
+    // names, dumps or times and no testkit watches, so the task is 64 B, not 72
+    @SuppressWarnings("unused") // through OBSERVATION (installed by one CAS, read with acquire)
+    private volatile Observation observation;
 
     /** A task's observer-only state: off the task itself, which most tasks never need. */
     private static final class Observation {
+        @SuppressWarnings("unused") // through ID
+        private volatile long id; // 0 until drawn (see id())
+
         @SuppressWarnings(
                 "unused") // through POLL_NANOS (opaque: observers read it while polls run)
         private long pollNanos; // written only by the RUNNING thread; summed only while observed
 
         /** Under the testkit only: what the latest pending poll awaits (a channel's blocker). */
         volatile Object awaiting;
+
+        /** An observation holding {@code id} (0: none drawn yet). */
+        Observation(long id) {
+            ID.set(this, id); // plain: published by whatever publishes the observation
+        }
     }
 
     /** A task outside any executor's live set, on {@code scheduler} (unit tests). */
@@ -154,7 +167,9 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
 
     RawTask(String name, long id, Async<T> future, TaskRegistry owner, CancelScope scope) {
         this.name = name;
-        ID.set(this, id); // plain: published with the task, as `state` below
+        if (id != 0) { // an observed executor's: drawn at spawn, kept off the task (ADR 0121)
+            OBSERVATION.set(this, new Observation(id)); // plain: published with the task
+        }
         this.future = future;
         this.owner = owner;
         this.scope = scope;
@@ -180,18 +195,25 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
      * agree: one CAS from 0 settles it, and a loser's drawn number is left unused.
      */
     long id() {
-        long i = (long) ID.getAcquire(this);
+        Observation o = observation();
+        long i = (long) ID.getAcquire(o);
         if (i != 0) {
             return i;
         }
         long drawn = owner.drawId();
-        long witness = (long) ID.compareAndExchange(this, 0L, drawn); // volatile: settles it once
+        long witness = (long) ID.compareAndExchange(o, 0L, drawn); // volatile: settles it once
         return witness == 0 ? drawn : witness;
     }
 
     /** Whether the task has an id yet (tests: an unobserved spawn draws none). */
     boolean hasId() {
-        return (long) ID.getAcquire(this) != 0;
+        Observation o = observed();
+        return o != null && (long) ID.getAcquire(o) != 0;
+    }
+
+    /** Whether the task carries its observer-only state (tests: an unobserved spawn makes none). */
+    boolean hasObservation() {
+        return observed() != null;
     }
 
     /** The local executor that runs the task, if it is one (an untimed join checks it). */
@@ -209,13 +231,13 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     }
 
     long pollNanos() {
-        Observation o = observation;
+        Observation o = observed();
         return o == null ? 0 : (long) POLL_NANOS.getOpaque(o);
     }
 
     /** Under the testkit: what the latest pending poll awaits, or null. */
     Object awaiting() {
-        Observation o = observation;
+        Observation o = observed();
         return o == null ? null : o.awaiting;
     }
 
@@ -224,12 +246,21 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         observation().awaiting = blocker;
     }
 
-    /** The observer-only state, made now if this is its first use (RUNNING thread only). */
+    /** The observer-only state, or null if nobody needed it yet. */
+    private Observation observed() {
+        return (Observation) OBSERVATION.getAcquire(this); // acquire: sees the installer's fields
+    }
+
+    /** The observer-only state, made now if this is its first use (any thread). */
     private Observation observation() {
-        Observation o = observation;
+        Observation o = observed();
         if (o == null) {
-            o = new Observation();
-            observation = o;
+            Observation fresh = new Observation(0);
+            // volatile CAS: of racing first users one installs it, the others take the winner's
+            o = (Observation) OBSERVATION.compareAndExchange(this, null, fresh);
+            if (o == null) {
+                o = fresh;
+            }
         }
         return o;
     }
@@ -346,7 +377,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         }
         Object outer = cell.task; // set only when this poll runs inside another one (a pool join)
         cell.task = this;
-        Observation obs = observation; // the testkit's "awaits" is per pending poll: clear it
+        Observation obs = observed(); // the testkit's "awaits" is per pending poll: clear it
         if (obs != null && obs.awaiting != null) {
             obs.awaiting = null;
         }
@@ -403,7 +434,9 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
      */
     private CancellationToken cancelledBy(CancellationException c) {
         Throwable cause = c instanceof CancelledException ? c.getCause() : null;
-        if (cause == null) {
+        if (cause == null && c instanceof dev.braid.cancel.DeadlineExceededException) {
+            cause = c; // a scope's or cancelAfter's deadline has no cause: keep it a deadline
+        } else if (cause == null) {
             cause =
                     new CancellationException(
                                     "task '"

@@ -33,7 +33,9 @@ final class StealingScheduler implements TaskScheduler {
      *   queue overflows into the injector (and notifies).
      * - What a worker runs next. The LIFO slot, but at most MAX_LIFO_RUNS times in a row (then the
      *   slot is moved to the back of the local queue, so two tasks waking each other cannot starve
-     *   the queue); every INJECTOR_INTERVAL ticks the injector first (so a busy local queue cannot
+     *   the queue; when nothing would run before it there, no injector turn, no kept batch and an
+     *   empty local queue, the worker runs it at once instead, in the same order without the
+     *   queue's two atomics: a chain of spawns costs no queue round trip every fourth hop); every INJECTOR_INTERVAL ticks the injector first (so a busy local queue cannot
      *   starve tasks woken from outside); then the local queue; then the injector; then a steal
      *   sweep over the other workers' queues (taking half of the first non-empty one) and the
      *   injector once more; then, still counted as searching, SPIN_TRIES more looks with
@@ -57,6 +59,11 @@ final class StealingScheduler implements TaskScheduler {
      * plus workers just woken (a notifier counts the worker it wakes, so a burst of pushes wakes
      * one worker, not one per push). Each worker's `idle` flag: set by the worker before it
      * parks; whoever CASes it true -> false owns the wake-up and adds the worker to `searching`.
+     * `sleepers`: workers that counted themselves before setting `idle` and have not yet left
+     * the park path; notify reads it first and scans the idle flags only when it is not 0 (ADR
+     * 0120): a flag's reference lives in its Worker, on the line the worker writes per task, so
+     * a scan per outside spawn cost the spawning thread a cache miss on a line the busy worker
+     * takes back right after.
      * The LIFO slot, `current` and the tick are touched only by their worker. `byThread`: the
      * workers by thread (ADR 0098), so schedule() tells a worker of this scheduler from any other
      * thread without a thread-local lookup. (Task ids are not the scheduler's business: a task
@@ -64,10 +71,13 @@ final class StealingScheduler implements TaskScheduler {
      *
      * Memory ordering (lost wake-up). Dekker between a pusher and a parking worker, all through
      * volatile accesses (sequentially consistent): the pusher writes the queue (volatile tail or
-     * the injector's CAS), then reads `searching` and the idle flags; the worker decrements
-     * `searching`, sets `idle`, then re-reads every queue. Either the pusher sees the worker
-     * searching or idle (and the searcher re-check or the unpark covers the task), or the worker's
-     * re-read sees the task. A task in a LIFO slot needs no notify: its worker is awake and runs it
+     * the injector's CAS), then reads `searching`, `sleepers` and the idle flags; the worker
+     * decrements `searching`, increments `sleepers`, sets `idle`, then re-reads every queue.
+     * Either the pusher sees the worker searching, or counted and idle (and the searcher re-check
+     * or the unpark covers the task), or the worker's re-read sees the task. A pusher that reads
+     * `sleepers` 0 read it before the worker's increment, so its push precedes the re-read; the
+     * increment must come before the re-read (after it, a push in between would be read by
+     * nobody). A task in a LIFO slot needs no notify: its worker is awake and runs it
      * next (a poll never blocks).
      *
      * Testkit. Workers are spawned, parked and unparked through the runtime seam, so under the
@@ -119,6 +129,10 @@ final class StealingScheduler implements TaskScheduler {
             new InjectorQueue<>(
                             InjectorQueue.SEGMENT, Rt.simulating() ? 1 : InjectorQueue.STORE_WAIT);
     private final AtomicInteger searching = new AtomicInteger();
+    // workers parked or about to park (their idle flag set or being set): a notifier reads this
+    // one word, written only on the park path, instead of every worker's idle flag, which sits on
+    // the line its worker writes per task (ADR 0120)
+    private final AtomicInteger sleepers = new AtomicInteger();
     private final AtomicInteger running;
     private final Runnable onTerminated;
 
@@ -177,6 +191,8 @@ final class StealingScheduler implements TaskScheduler {
                             t.run(cell);
                         } finally {
                             current = null;
+                            Thread.interrupted(); // a poll's leftover interrupt: not the next
+                            // poll's, and it would turn this thread's parks into spins
                         }
                         continue;
                     }
@@ -198,6 +214,12 @@ final class StealingScheduler implements TaskScheduler {
                 lifo = null;
                 if (lifoRuns < MAX_LIFO_RUNS) {
                     lifoRuns++;
+                    return t;
+                }
+                if (tick % INJECTOR_INTERVAL != 0 && batchNext >= batchEnd && local.isEmpty()) {
+                    // nothing would run before it: the round trip through the local queue (a
+                    // push's volatile store, a poll's CAS) would hand the same task straight back
+                    lifoRuns = 0;
                     return t;
                 }
                 pushBack(t); // two tasks waking each other must not starve the queue
@@ -322,16 +344,21 @@ final class StealingScheduler implements TaskScheduler {
                 return false;
             }
             Rt.yieldPoint(Op.PARK, StealingScheduler.this);
+            // volatile, before the idle flag and the re-check (ADR 0120): a notifier that reads
+            // no sleeper read it before this, so after its push, and the re-check below sees it
+            sleepers.incrementAndGet();
             idle.set(true); // volatile: Dekker with notifyOne()
             if (anyWork() || (tasks.isClosed() && tasks.isEmpty())) {
                 if (!idle.compareAndSet(true, false)) {
                     isSearching = true; // a notifier claimed us first and counted us
                 }
+                sleepers.decrementAndGet();
                 return true;
             }
             while (idle.get()) {
                 Rt.park(StealingScheduler.this);
             }
+            sleepers.decrementAndGet(); // late is harmless: a notifier then scans in vain
             isSearching = true; // whoever cleared `idle` counted us as searching
             return true;
         }
@@ -388,6 +415,11 @@ final class StealingScheduler implements TaskScheduler {
             n += w.local.size();
         }
         return n;
+    }
+
+    /** Workers counted as sleepers: parked, or between counting themselves and parking (tests). */
+    int sleepers() {
+        return sleepers.get();
     }
 
     /** Workers parked or about to park, waiting for a notify (tests). */
@@ -461,6 +493,9 @@ final class StealingScheduler implements TaskScheduler {
     private void notifyOne() {
         if (searching.get() != 0) {
             return; // a searcher will find it (it re-checks every queue before it parks)
+        }
+        if (sleepers.get() == 0) {
+            return; // every worker is awake and will re-check before it parks (ADR 0120)
         }
         for (Worker w : workers) {
             if (w.idle.get() && w.idle.compareAndSet(true, false)) {

@@ -124,6 +124,11 @@ public final class ThreadedExecutor implements AsyncExecutor {
         return scheduler.idleWorkers();
     }
 
+    /** Workers counted as sleepers, the count a notify reads first (tests, ADR 0120). */
+    int sleepers() {
+        return scheduler.sleepers();
+    }
+
     @Override
     public boolean isClosed() {
         return tasks.isClosed();

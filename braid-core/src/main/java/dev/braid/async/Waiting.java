@@ -15,13 +15,23 @@ final class Waiting implements AutoCloseable {
     private final CancellationRegistration wake;
     private final Deadline deadline;
     private final Deadline bound;
+    private final String operation; // with waitingOn and since: what a stop's message says
+    private final Object waitingOn;
+    private final long since;
 
-    Waiting(Deadline deadline, boolean cancellable) {
+    /**
+     * Starts a wait; {@code operation} and {@code waitingOn} name it in the message of a stop by
+     * the scope ({@link CancelScope#checkWaiting}).
+     */
+    Waiting(Deadline deadline, boolean cancellable, String operation, Object waitingOn) {
         CancelScope s = cancellable ? CancelScope.current() : null;
         this.scope = s != null && s.isActive() ? s : null;
         this.wake = scope != null ? scope.wakeOnCancel(Thread.currentThread()) : null;
         this.deadline = deadline;
         this.bound = scope != null ? deadline.min(scope.deadline()) : deadline;
+        this.operation = operation;
+        this.waitingOn = waitingOn;
+        this.since = scope != null ? Rt.nanoTime() : 0L;
     }
 
     /** Throws if the caller was interrupted (clearing the status) or the scope stopped the wait. */
@@ -29,8 +39,8 @@ final class Waiting implements AutoCloseable {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
-        if (scope != null) {
-            scope.check();
+        if (scope != null && scope.isCancelled()) {
+            scope.checkWaiting(operation, waitingOn, since);
         }
     }
 

@@ -230,13 +230,14 @@ final class ChannelCore<T> extends LockedCore<T> {
         fireReadersLocked(); // a rendezvous element is now on offer
         unlockAndWake();
         event = event == null ? ChannelBlockedEvent.start() : event;
+        long since = Rt.nanoTime(); // for the message of a stop by the scope
         int why = awaitSelection(w, sendBlocker, deadline, this);
         event.finish(sendBlocker, "send", why == DONE);
         if (why == DONE) {
             return w.item == SENT ? OK : CLOSED_CODE;
         }
         unregister(e, true);
-        return afterAbort(why);
+        return afterAbort(why, "send", since);
     }
 
     /**
@@ -291,13 +292,14 @@ final class ChannelCore<T> extends LockedCore<T> {
         receivers.append(e);
         unlockAndWake();
         event = event == null ? ChannelBlockedEvent.start() : event;
+        long since = Rt.nanoTime(); // for the message of a stop by the scope
         int why = awaitSelection(w, recvBlocker, deadline, this);
         event.finish(recvBlocker, "receive", why == DONE);
         if (why == DONE) {
             return w.item;
         }
         unregister(e, false);
-        afterAbort(why);
+        afterAbort(why, "receive", since);
         return EMPTY;
     }
 
@@ -330,6 +332,7 @@ final class ChannelCore<T> extends LockedCore<T> {
         Object blocker = send ? sendBlocker : recvBlocker;
         String op = send ? "send" : "receive";
         ChannelBlockedEvent event = ChannelBlockedEvent.start();
+        long since = Rt.nanoTime(); // for the message of a stop by the scope
         int why = awaitSelection(w, blocker, deadline, this);
         event.finish(blocker, op, why == DONE);
         if (why == DONE) {
@@ -338,17 +341,20 @@ final class ChannelCore<T> extends LockedCore<T> {
         if (!slot.withdraw(w)) {
             unregisterDisplaced(w, send); // moved into a list by a lock holder (or taken, dropped)
         }
-        afterAbort(why);
+        afterAbort(why, op, since);
         return EMPTY;
     }
 
-    /** After a won abort: throws for an interrupt or a stopped scope; returns FULL on timeout. */
-    private static int afterAbort(int why) throws InterruptedException {
+    /**
+     * After a won abort: throws for an interrupt or a stopped scope (naming the operation, the
+     * channel and how long it waited since {@code since}); returns FULL on timeout.
+     */
+    private int afterAbort(int why, String op, long since) throws InterruptedException {
         if (why == INTERRUPTED) {
             throw new InterruptedException();
         }
         if (why == STOPPED) {
-            CancelScope.current().check(); // throws: tokens and expiry never revert
+            CancelScope.current().checkWaiting(op, label(), since); // throws: never reverts
             throw new AssertionError("scope stopped but check() passed");
         }
         return FULL;

@@ -381,6 +381,7 @@ public final class Select<R> {
                                 });
             }
             int why;
+            long since = 0L;
             if (ready) {
                 if (w.tryAbort()) {
                     unregisterAll(entries);
@@ -390,6 +391,7 @@ public final class Select<R> {
                 why = ChannelCore.DONE;
             } else {
                 ChannelBlockedEvent event = ChannelBlockedEvent.start();
+                since = Rt.nanoTime(); // for the message of a stop by the scope
                 why = ChannelCore.awaitSelection(w, blocker, dl, null);
                 event.finish(this, "select", why == ChannelCore.DONE);
             }
@@ -409,7 +411,7 @@ public final class Select<R> {
                 }
                 case ChannelCore.INTERRUPTED -> throw new InterruptedException();
                 default -> {
-                    CancelScope.current().check();
+                    CancelScope.current().checkWaiting(toString(), null, since); // throws
                     throw new AssertionError("scope stopped but check() passed");
                 }
             }

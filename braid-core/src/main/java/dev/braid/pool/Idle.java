@@ -38,7 +38,8 @@ final class Idle {
      * at a time as long as there is work to steal (tokio's "transition from searching"). And a
      * worker that takes an outside submission with more queued behind it calls notifyOne (Lea's
      * propagation, ADR 0107): the task it took may block, and without this a push that landed
-     * while someone searched could be left to a worker that never comes back for it.
+     * while someone searched could be left to a worker that never comes back for it. With
+     * injector runs (ADR 0118) the rest of a run on the claimer's deque counts as queued.
      *
      * Memory ordering. Counters are SEQ_CST (they take part in the fence pattern above); the park
      * state CAS is SEQ_CST; the woken worker reads its state with ACQUIRE, and the unpark itself is

@@ -6,6 +6,7 @@ import dev.braid.atomic.AtomicRef;
 import dev.braid.atomic.AtomicRefArray;
 import dev.braid.atomic.Ordering;
 import dev.braid.internal.rt.Rt;
+import java.util.Arrays;
 
 /**
  * The pool's queues for tasks submitted from outside its workers: a few shards, each first in,
@@ -38,9 +39,13 @@ final class Injector {
      * which fails harmlessly if a producer already reused the slot; copies made by a growth may keep
      * a few taken elements until their slots are reused.
      *
-     * No batches. Taking several tasks at once into the taker's deque (Go's globrunqget) was
-     * tried: it let a later submission overtake an earlier one that sat in a busy worker's deque
-     * (the contract test of a queued task behind blocked workers failed), so a worker takes one.
+     * Runs (ADR 0118, an experiment, off by default). A taker takes one task; with
+     * braid.pool.injectorRun it may claim a run of the oldest tasks with one CAS of head
+     * (takeRunFrom: the slot-reuse argument below holds for each index of the run), which the
+     * worker keeps on its deque. Go's globrunqget alone let a later submission overtake an
+     * earlier one that sat in a busy worker's deque (ADR 0048); the worker therefore reads head,
+     * takes any older run task still on a deque, and only then claims from that head, so a run
+     * claimed in between fails the CAS (Worker.pollOutside).
      *
      * Memory ordering. The producers' lock is an ACQUIRE CAS and a RELEASE store, which orders
      * tail and the ring between successive producers. A push writes the slot RELAXED and then tail
@@ -136,6 +141,16 @@ final class Injector {
         return null;
     }
 
+    /** The number of shards (a power of two). */
+    int shardCount() {
+        return shards.length;
+    }
+
+    /** Shard {@code i}, masked: for a worker claiming a run (ADR 0118). */
+    Shard shard(int i) {
+        return shards[i & (shards.length - 1)];
+    }
+
     /** Takes one task from any shard; null if none. */
     TaskHandle<?> poll() {
         return poll(0);
@@ -228,6 +243,48 @@ final class Injector {
                 }
                 Rt.spinWait(); // another taker won that index: it made progress, try the next one
             }
+        }
+
+        /** The index of the oldest element, or -1 if the shard is empty. */
+        long headIfNonEmpty() {
+            long h = head.load(Ordering.ACQUIRE); // a CAS that moved it: its run is published
+            return h < tail.load(Ordering.ACQUIRE) ? h : -1;
+        }
+
+        /**
+         * One attempt at a run from index {@code h}, which {@link #headIfNonEmpty} returned: claims
+         * up to {@code limit} elements ({@code into.length} at most), and at most the depth divided
+         * by {@code share} plus one, with one CAS of head from {@code h}; writes them to {@code
+         * into} oldest first and returns how many, or 0 if head is no longer {@code h}. Any thread,
+         * no lock.
+         */
+        int takeRunFrom(long h, TaskHandle<?>[] into, int limit, int share) {
+            long t = tail.load(Ordering.ACQUIRE); // pairs with push's release: slots visible
+            long depth = t - h;
+            int k =
+                    (int)
+                            Math.min(
+                                    Math.min(Math.min(into.length, limit), depth),
+                                    depth / share + 1);
+            if (k <= 0) {
+                return 0;
+            }
+            AtomicRefArray<TaskHandle<?>> r = ring.load(Ordering.ACQUIRE);
+            int mask = r.length() - 1;
+            for (int i = 0; i < k; i++) {
+                into[i] = r.load((int) (h + i) & mask, Ordering.RELAXED);
+            }
+            if (head.compareExchange(h, h + k, Ordering.SEQ_CST, Ordering.RELAXED) != h) {
+                Arrays.fill(into, 0, k, null); // what it read may be stale: drop it
+                return 0;
+            }
+            // ours: no producer wrote these slots since (it writes index i only once head > i -
+            // length, and head was h until this CAS). Clear them, unless a producer reused one
+            for (int i = 0; i < k; i++) {
+                r.compareExchange(
+                        (int) (h + i) & mask, into[i], null, Ordering.RELAXED, Ordering.RELAXED);
+            }
+            return k;
         }
 
         /** Takes {@code task} if it is the oldest element; one try, no lock. */

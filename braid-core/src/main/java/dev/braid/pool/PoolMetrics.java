@@ -7,7 +7,7 @@ import java.util.List;
  * read one by one, without a common instant.
  *
  * @param parallelism the number of workers
- * @param activeWorkers workers not parked for lack of work
+ * @param activeWorkers workers not parked for lack of work and not exited (0 once terminated)
  * @param searchingWorkers workers looking for work to steal
  * @param injectorDepth tasks submitted from outside and not yet taken by a worker
  * @param tasksRun tasks run to the end, over all workers and by outside joiners that ran the task

@@ -2,6 +2,7 @@ package dev.braid.pool;
 
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.CancellationSource;
+import dev.braid.cancel.CancelledException;
 import dev.braid.internal.util.Args;
 import dev.braid.thread.PanicException;
 import java.lang.invoke.MethodHandles;
@@ -16,6 +17,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * CancelScope} cancelled (so braid waits in them stop and {@link CancelScope#checkpoint()} throws).
  * The scope then throws a {@link PanicException} for that first failure, unless it was already
  * received through the failed task's {@code join} (it then counts as handled).
+ *
+ * <p>Each task runs inside the {@link CancelScope} that was current where it was spawned (as a
+ * child of a {@code Threads.scope} does), with the scope's own token added: a request's deadline or
+ * token bounds the braid waits of the tasks working for it. A task stopped that way ends with the
+ * {@link CancelledException} (or {@link dev.braid.cancel.DeadlineExceededException}); when that is
+ * the first failure, the scope rethrows it as it is, not wrapped in a panic: it is a stop (ADR
+ * 0124).
  */
 public final class PoolScope {
     /*
@@ -41,6 +49,7 @@ public final class PoolScope {
 
     private final WorkStealingPool pool;
     private final CancellationSource cancel = new CancellationSource();
+    private final CancelScope opener = CancelScope.current(); // where scope(...) was called
     private final ConcurrentLinkedQueue<TaskHandle<?>> tasks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<TaskHandle<?>> observed = new ConcurrentLinkedQueue<>();
 
@@ -81,7 +90,9 @@ public final class PoolScope {
      */
     public <T> TaskHandle<T> spawn(Callable<T> task) {
         Args.notNull(task, "task");
-        Callable<T> inScope = () -> CancelScope.withToken(cancel.token(), task::call);
+        CancelScope spawner = CancelScope.current(); // deadlines and tokens flow into children
+        Callable<T> inScope =
+                () -> spawner.enter(() -> CancelScope.withToken(cancel.token(), task::call));
         TaskHandle<T> h = new SubmittedTask.InScope<>(pool, inScope, this);
         tasks.add(h); // volatile write, then read `closed`: Dekker with close()
         if (closed) {
@@ -188,6 +199,11 @@ public final class PoolScope {
             first.joinQuietly();
             return null;
         } catch (PanicException p) {
+            if (bodyFailure == null
+                    && p.getCause() instanceof CancelledException stop
+                    && opener.isCancelled()) {
+                throw stop; // stopped by the spawner's CancelScope: a stop, not a panic (ADR 0124)
+            }
             return p;
         }
     }

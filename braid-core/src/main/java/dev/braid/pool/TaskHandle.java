@@ -728,6 +728,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
         boolean scoped = ambient != null && ambient.isActive();
         CancellationRegistration wake =
                 scoped ? ambient.wakeOnCancel(Thread.currentThread()) : null;
+        long since = scoped ? Rt.nanoTime() : 0L; // for the message of a stop by the scope
         try {
             Deadline bound = scoped ? deadline.min(ambient.deadline()) : deadline;
             while (true) {
@@ -740,7 +741,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
                 }
                 if (scoped && ambient.isCancelled()) {
                     abandon(node);
-                    ambient.check(); // throws CancelledException or DeadlineExceededException
+                    ambient.checkWaiting("join", this, since); // throws (Deadline)CancelledEx.
                 }
                 if (deadline.isExpired()) {
                     abandon(node);

@@ -211,6 +211,18 @@ public final class WorkDeque<E> {
     }
 
     /**
+     * The index of the oldest element (a snapshot; as many elements were ever taken at the top).
+     */
+    long topIndex() {
+        return top.load(Ordering.ACQUIRE);
+    }
+
+    /** The index the next push writes. Owner only. */
+    long bottomIndex() {
+        return bottom.load(Ordering.RELAXED);
+    }
+
+    /**
      * Whether the deque looks empty (a snapshot). Any thread.
      *
      * @return {@code true} if no element was present when looked at

@@ -91,6 +91,14 @@ public final class WorkStealingPool implements AutoCloseable {
 
     final Worker[] workers;
     final Injector injector;
+
+    /**
+     * The most tasks a worker claims from the injector at once (ADR 0118, an experiment): 1, the
+     * default, is one task per claim; {@code -Dbraid.pool.injectorRun=N} (read when a pool is
+     * built, clamped to 1..256) lets a worker claim a run of up to N with one CAS.
+     */
+    final int injectorRun;
+
     final Idle idle;
     final InlineRunners inline; // outside joiners running a task inline (ADR 0071)
     private volatile boolean terminated; // sticky: see isTerminated()
@@ -99,6 +107,7 @@ public final class WorkStealingPool implements AutoCloseable {
 
     private final PoolHooks hooks;
     private final AtomicI32 runState = new AtomicI32(RUNNING);
+    private final AtomicI32 draining = new AtomicI32(); // shutdownNow calls draining the queues
     private final List<JoinHandle<Void>> threads = new ArrayList<>();
 
     /** A pool with one worker per available processor and the default name prefix. */
@@ -110,6 +119,7 @@ public final class WorkStealingPool implements AutoCloseable {
         this.name = b.namePrefix;
         this.hooks = b.hooks;
         this.injector = new Injector(b.parallelism);
+        this.injectorRun = Math.clamp(Integer.getInteger("braid.pool.injectorRun", 1), 1, 256);
         this.workers = new Worker[b.parallelism];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker(this, i);
@@ -523,9 +533,21 @@ public final class WorkStealingPool implements AutoCloseable {
      * current task ends. Does not wait. A task body that implements {@link CancelAware} is told of
      * its cancellation.
      *
-     * @return the tasks that never started, cancelled
+     * @return the tasks that never started, cancelled: each task queued before this call and not
+     *     started is in it once (ADR 0119); one queued while the call runs may be cancelled without
+     *     being listed
      */
     public List<TaskHandle<?>> shutdownNow() {
+        draining.fetchAdd(
+                1, Ordering.SEQ_CST); // before STOP: an exiting worker waits for the drain
+        try {
+            return drainForShutdownNow();
+        } finally {
+            draining.fetchSub(1, Ordering.SEQ_CST);
+        }
+    }
+
+    private List<TaskHandle<?>> drainForShutdownNow() {
         runState.store(STOP, Ordering.SEQ_CST);
         List<TaskHandle<?>> dropped = new ArrayList<>();
         for (TaskHandle<?> t; (t = injector.poll()) != null; ) {
@@ -533,6 +555,9 @@ public final class WorkStealingPool implements AutoCloseable {
         }
         for (Worker w : workers) {
             cancelInto(w.lifo.swap(null, Ordering.SEQ_CST), dropped);
+            while (w.moving.load(Ordering.SEQ_CST) != 0) {
+                Rt.spinWait(); // a run claimed before STOP is on its way to the deque (ADR 0118)
+            }
             while (true) {
                 Object x = w.deque.stealOrSignal();
                 if (x == WorkDeque.EMPTY) {
@@ -718,9 +743,13 @@ public final class WorkStealingPool implements AutoCloseable {
             run += m.tasksRun();
             steals += m.steals();
         }
+        int exited = 0; // neither parked nor active: an exited worker is not a sleeper either
+        for (JoinHandle<Void> h : threads) {
+            exited += h.isFinished() ? 1 : 0;
+        }
         return new PoolMetrics(
                 workers.length,
-                workers.length - idle.sleepers(),
+                Math.max(0, workers.length - idle.sleepers() - exited),
                 idle.searching(),
                 injector.size(),
                 run,
@@ -793,6 +822,11 @@ public final class WorkStealingPool implements AutoCloseable {
         return runState.load(Ordering.RELAXED) == RUNNING;
     }
 
+    /** As {@link #isStopping} with a SEQ_CST read: pairs with shutdownNow's store (ADR 0118). */
+    boolean isStoppingSeqCst() {
+        return runState.load(Ordering.SEQ_CST) == STOP;
+    }
+
     /** As {@link #isRunning()}, sequentially consistent: read after taking an inline slot. */
     boolean isRunningSeqCst() {
         return runState.load(Ordering.SEQ_CST) == RUNNING;
@@ -838,8 +872,20 @@ public final class WorkStealingPool implements AutoCloseable {
         }
     }
 
-    /** On worker exit: cancels what is left in its own queues and in the injector. */
+    /**
+     * On worker exit: cancels what is left in its own queues and in the injector: tasks queued
+     * after a shutdownNow's drain. It waits for a drain in progress first, so that every task
+     * queued before shutdownNow comes back in its list instead of being cancelled here.
+     */
     void cancelLeftovers(Worker w) {
+        for (int spins = 0; draining.load(Ordering.SEQ_CST) != 0; spins++) {
+            if (spins < 64) {
+                Rt.spinWait();
+            } else {
+                spins = 0;
+                Rt.yieldNow(); // the drainer may be preempted
+            }
+        }
         TaskHandle<?> slot = w.lifo.swap(null, Ordering.SEQ_CST);
         if (slot != null) {
             slot.cancelByPool();

@@ -1,6 +1,7 @@
 package dev.braid.pool;
 
 import dev.braid.atomic.AtomicI32;
+import dev.braid.atomic.AtomicI64;
 import dev.braid.atomic.AtomicRef;
 import dev.braid.atomic.Ordering;
 import dev.braid.cancel.CancelScope;
@@ -38,8 +39,20 @@ final class Worker {
      * the injector (the task itself, or the oldest submission ahead of it: ADR 0103); when there
      * is nothing left to help with it parks on the task (TaskHandle.park).
      *
-     * State. `lifo` and `parkState` are braid atomics so that the testkit sees them; the deque is
-     * the Chase-Lev deque; `current` (the running task) is read by shutdownNow to interrupt.
+     * Injector runs (ADR 0118, off unless braid.pool.injectorRun > 1). Where the deque is empty,
+     * a worker may claim a run of a shard's oldest tasks with one CAS: it runs the first and
+     * pushes the rest onto its deque, oldest at the top (below `runEnd`), and takes them from the
+     * top, in submission order, as thieves do. Before any outside claim it takes a task of an
+     * earlier run still waiting on a deque (its own or another's), so no outside task starts before
+     * an earlier one: between its look at head and its claim, a run claimed by another worker
+     * moves head and fails the claim, and a run claimed before the look is visible (the CAS it read
+     * published `moving` = 1, then the pushes, `runEnd` and `moving` = 0). shutdownNow waits for
+     * `moving` = 0 before draining the deque; the claimer sets `moving` before it reads STOP
+     * (store buffering with SEQ_CST), so no task of a run in transit escapes shutdownNow's list.
+     *
+     * State. `lifo`, `parkState`, `moving` and `runEnd` are braid atomics so that the testkit sees
+     * them; the deque is the Chase-Lev deque; `current` (the running task) is read by shutdownNow
+     * to interrupt.
      */
 
     static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
@@ -66,6 +79,17 @@ final class Worker {
     final WorkDeque<TaskHandle<?>> deque = new WorkDeque<>(64);
     final AtomicRef<TaskHandle<?>> lifo = new AtomicRef<>();
     final AtomicI32 parkState = new AtomicI32(Idle.AWAKE);
+
+    /**
+     * 1 while this worker claims a run from the injector and moves it onto its deque (ADR 0118):
+     * shutdownNow waits for 0 before it drains the deque, so no task of the run escapes its list,
+     * and another worker about to claim outside work waits for 0 and takes from the run first.
+     */
+    final AtomicI32 moving = new AtomicI32();
+
+    /** The deque index after the last run's rest: deque entries below it are that run's. */
+    final AtomicI64 runEnd = new AtomicI64();
+
     final WorkerStats stats = new WorkerStats();
     volatile Thread thread;
 
@@ -75,9 +99,13 @@ final class Worker {
     private int tick;
     private int lifoRuns;
 
+    /** Scratch for a run claimed from the injector (ADR 0118); null when runs are off. */
+    private final TaskHandle<?>[] run;
+
     Worker(WorkStealingPool pool, int index) {
         this.pool = pool;
         this.index = index;
+        this.run = pool.injectorRun > 1 ? new TaskHandle<?>[pool.injectorRun] : null;
     }
 
     /** The worker running on the calling thread, or null. */
@@ -137,13 +165,13 @@ final class Worker {
         boolean searching = woke == Idle.WOKEN_SEARCHING;
         TaskHandle<?> t = null;
         if (++tick % INJECTOR_INTERVAL == 0) {
-            t = pollInjector();
+            t = run == null ? pollInjector() : pollOutside(1);
         }
         if (t == null) {
             t = takeLocal();
         }
         if (t == null) {
-            t = pollInjector();
+            t = run == null ? pollInjector() : pollOutside(run.length); // the deque is empty
         }
         if (t != null) {
             if (searching) {
@@ -156,7 +184,7 @@ final class Worker {
         }
         t = stealRounds();
         if (t == null) {
-            t = pollInjector();
+            t = run == null ? pollInjector() : pollOutside(run.length);
         }
         pool.idle.stopSearching(t != null);
         return t;
@@ -176,7 +204,110 @@ final class Worker {
         return t;
     }
 
-    /** The LIFO slot (at most a few in a row), then the own deque. */
+    /**
+     * {@link #pollInjector} with runs on (ADR 0118): the oldest waiting outside work, either a task
+     * of another worker's earlier run still on its deque, or a run of up to {@code limit} of a
+     * shard's oldest tasks claimed with one CAS. Returns the first; the rest goes onto the deque
+     * (which must be empty when {@code limit} > 1), oldest at the top, where this worker takes it
+     * in order ({@link #takeLocal}) and thieves take it oldest first. With more outside work left
+     * it wakes a sleeper, as {@link #pollInjector} does (ADR 0107).
+     */
+    private TaskHandle<?> pollOutside(int limit) {
+        if (pool.injector.isEmpty()) {
+            return takeOlderRunTask(); // a peek first: an idle worker's look costs no fence
+        }
+        Injector inj = pool.injector;
+        for (int i = 0, n = inj.shardCount(); i < n; i++) {
+            Injector.Shard s = inj.shard(index + i);
+            for (long h; (h = s.headIfNonEmpty()) >= 0; Rt.spinWait()) {
+                // between the look at head and the claim from it: an earlier run first. A run
+                // claimed after this look moves head, so this claim fails and looks again
+                TaskHandle<?> older = takeOlderRunTask();
+                if (older != null) {
+                    return older;
+                }
+                int k = claimRun(s, h, limit);
+                if (k < 0) {
+                    return null; // stopping
+                }
+                if (k > 0) {
+                    TaskHandle<?> t = run[0];
+                    run[0] = null;
+                    if (k > 1 || !inj.isEmpty()) {
+                        pool.idle.notifyOne(); // the rest may wait behind a task that blocks
+                    }
+                    return t;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Claims up to {@code limit} tasks of shard {@code s} from index {@code h} into {@code run} and
+     * pushes all but the first onto the deque: how many, 0 if head moved, -1 if the pool stops.
+     */
+    private int claimRun(Injector.Shard s, long h, int limit) {
+        moving.store(1, Ordering.SEQ_CST); // before the claim; see the field
+        try {
+            if (pool.isStoppingSeqCst()) {
+                return -1; // shutdownNow drains the injector: leave the tasks to its list
+            }
+            int k = s.takeRunFrom(h, run, limit, pool.workers.length);
+            if (k > 1) {
+                long b = deque.bottomIndex();
+                for (int i = 1; i < k; i++) {
+                    deque.push(run[i]);
+                    run[i] = null;
+                }
+                runEnd.store(b + k - 1, Ordering.RELEASE); // with the pushes, before moving = 0
+            }
+            return k;
+        } finally {
+            moving.store(0, Ordering.RELEASE); // after the pushes: shutdownNow's drain sees them
+        }
+    }
+
+    /**
+     * A task of an injector run (another worker's, or this one's) that still waits on a deque,
+     * oldest first, or null (ADR 0118): outside work claimed earlier starts before any claimed
+     * later. A worker in the middle of claiming a run is waited for (a few loads and pushes; it
+     * yields the processor after a while, the holder may be preempted). Wakes a sleeper when more
+     * of the run is left (ADR 0107).
+     */
+    TaskHandle<?> takeOlderRunTask() {
+        for (Worker v : pool.workers) { // this one too: its own run, at tick or yield time
+            for (int spins = 0; v.moving.load(Ordering.SEQ_CST) != 0; spins++) {
+                if (spins < 64) {
+                    Rt.spinWait();
+                } else {
+                    spins = 0;
+                    Rt.yieldNow();
+                }
+            }
+            while (v.runEnd.load(Ordering.ACQUIRE) > v.deque.topIndex()) {
+                Object x = v.deque.stealOrSignal();
+                if (x == WorkDeque.EMPTY) {
+                    break;
+                }
+                if (x != WorkDeque.RETRY && x != null) {
+                    if (v != this) {
+                        stats.steal();
+                    }
+                    if (!v.deque.isEmpty()) {
+                        pool.idle.notifyOne();
+                    }
+                    return (TaskHandle<?>) x;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The LIFO slot (at most a few in a row), then the own deque: the rest of an injector run from
+     * its top (oldest first), anything else from its bottom.
+     */
     private TaskHandle<?> takeLocal() {
         TaskHandle<?> t = lifo.load(Ordering.RELAXED);
         if (t != null) {
@@ -189,6 +320,15 @@ final class Worker {
             pushStealable(t); // let the deque (and thieves) have a turn
         }
         lifoRuns = 0;
+        while (run != null && runEnd.load(Ordering.RELAXED) > deque.topIndex()) {
+            Object x = deque.stealOrSignal(); // the run's oldest: FIFO here as for thieves
+            if (x == WorkDeque.EMPTY) {
+                break;
+            }
+            if (x != WorkDeque.RETRY && x != null) {
+                return (TaskHandle<?>) x;
+            }
+        }
         return deque.pop();
     }
 
@@ -239,7 +379,7 @@ final class Worker {
             pool.hookAfter(thread, t);
         }
         CURRENT_TASK.setOpaque(this, outer);
-        if (outer == null && pool.isRunning()) {
+        if (outer == null && !pool.isStopping()) { // after shutdown() queued tasks still run
             Thread.interrupted(); // an interrupt meant for this task must not hit the next one
         }
     }
@@ -331,12 +471,15 @@ final class Worker {
      * instead waited for ever when every worker was inside such a join (one worker: always).
      */
     private TaskHandle<?> fromInjector(TaskHandle<?> task) {
-        return pool.injector.removeIfOldest(task) ? task : pool.injector.poll(index);
+        if (pool.injector.removeIfOldest(task)) {
+            return task;
+        }
+        return run == null ? pool.injector.poll(index) : pollOutside(1);
     }
 
     /** Takes one waiting task for {@link WorkStealingPool#yieldNow()}: oldest work first. */
     TaskHandle<?> takeForYield() {
-        TaskHandle<?> t = pool.injector.poll(index);
+        TaskHandle<?> t = run == null ? pool.injector.poll(index) : pollOutside(1);
         if (t != null) {
             return t;
         }

@@ -141,17 +141,7 @@ class StealingSchedulerTest {
         AtomicBoolean seen = new AtomicBoolean();
         CountDown started = new CountDown(1);
         awaitIdle(ex, 2);
-        TaskHandle<Boolean> busy =
-                ex.spawn(
-                        "busy",
-                        cx -> {
-                            started.down();
-                            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                            while (!seen.get() && System.nanoTime() < until) {
-                                Thread.onSpinWait();
-                            }
-                            return Poll.ready(seen.get());
-                        });
+        TaskHandle<Boolean> busy = ex.spawn("busy", spinUntil(seen, started));
         started.await();
         awaitIdle(ex, 1); // the other worker sleeps: only a notify can start it
         ex.spawn(
@@ -161,6 +151,44 @@ class StealingSchedulerTest {
                     return Poll.ready(null);
                 });
         assertThat(busy.join()).as("the second task ran while the first was busy").isTrue();
+    }
+
+    /**
+     * A notify reads the sleeper count before any worker's idle flag (ADR 0120), so the count must
+     * cover every parked worker and no busy one: a parked worker left out would never be woken (the
+     * test above would then hang until its bound), and a busy one counted would send every outside
+     * spawn back to scanning the flags.
+     */
+    @Test
+    void theSleeperCountCoversEveryParkedWorkerAndNoBusyOne() throws Exception {
+        ThreadedExecutor ex = open(2);
+        awaitIdle(ex, 2);
+        assertThat(ex.sleepers()).as("both workers parked").isEqualTo(2);
+        AtomicBoolean release = new AtomicBoolean();
+        CountDown started = new CountDown(1);
+        TaskHandle<Boolean> busy = ex.spawn("busy", spinUntil(release, started));
+        started.await();
+        awaitIdle(ex, 1);
+        assertThat(ex.sleepers()).as("one worker busy, one parked").isEqualTo(1);
+        release.set(true);
+        assertThat(busy.join()).isTrue();
+        awaitIdle(ex, 2);
+        assertThat(ex.sleepers()).as("both parked again").isEqualTo(2);
+    }
+
+    /**
+     * A task that counts {@code started} down, then keeps its worker busy spinning (bounded: 10 s)
+     * until {@code flag} is set; ready with whether it was.
+     */
+    private static Async<Boolean> spinUntil(AtomicBoolean flag, CountDown started) {
+        return cx -> {
+            started.down();
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!flag.get() && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            return Poll.ready(flag.get());
+        };
     }
 
     /** Waits (bounded) until {@code n} workers of {@code ex} are idle. */

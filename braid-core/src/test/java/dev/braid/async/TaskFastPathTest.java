@@ -110,6 +110,45 @@ class TaskFastPathTest {
         }
     }
 
+    /**
+     * ADR 0121: an unobserved task is 64 B, one cache line of 64-byte-aligned heap, not 72: its
+     * instance fields (the id moved into the observation) fit 64 B on a 64-bit JVM with compressed
+     * references and a 12-byte header, the layout every JVM the build runs on uses by default. The
+     * model counts each field at its size (a reference 4 bytes, a long 8); the JVM packs fields
+     * without holes here (the sizes are multiples of 4 after the header), so the model is exact. An
+     * unobserved spawn that runs to the end never makes the observation.
+     */
+    @Test
+    void anUnobservedTaskFitsSixtyFourBytesAndMakesNoObservation() throws Exception {
+        long bytes = 12;
+        for (Class<?> c = RawTask.class; c != Object.class; c = c.getSuperclass()) {
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                    continue;
+                }
+                Class<?> t = f.getType();
+                bytes +=
+                        t == long.class || t == double.class
+                                ? 8
+                                : t == byte.class || t == boolean.class
+                                        ? 1
+                                        : t == short.class || t == char.class ? 2 : 4;
+            }
+        }
+        assertThat((bytes + 7) / 8 * 8)
+                .as("RawTask instance size by the field model")
+                .isEqualTo(64);
+        ThreadedExecutor ex = open(1);
+        if (ex.registry().observed) {
+            return; // under -Dbraid.async.observe=true every task carries one from spawn
+        }
+        TaskHandle<Integer> h = ex.spawn(Async.ready(7));
+        assertThat(h.join()).isEqualTo(7);
+        assertThat(h.raw().hasObservation()).as("nothing observed it").isFalse();
+        h.raw().id(); // an observer asks: now it has one
+        assertThat(h.raw().hasObservation()).isTrue();
+    }
+
     @Test
     void anUnobservedSpawnDrawsNoIdUntilSomethingAsksForOne() throws Exception {
         ThreadedExecutor ex = open(1);

@@ -64,7 +64,42 @@ class InjectorTest {
     }
 
     @Test
+    void aRunIsTheOldestTasksInOrderSizedByDepthShareAndRoom() {
+        Injector.Shard s = new Injector.Shard();
+        AtomicI32 running = new AtomicI32(WorkStealingPool.RUNNING);
+        List<TaskHandle<?>> in = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            TaskHandle<?> t = new SubmittedTask<>(null, (Runnable) () -> {});
+            in.add(t);
+            s.pushIfRunning(t, running);
+        }
+        TaskHandle<?>[] into = new TaskHandle<?>[8];
+        assertThat(s.takeRunFrom(s.headIfNonEmpty(), into, 99, 2)).isEqualTo(8); // room for 8
+        assertThat(into).containsExactly(in.subList(0, 8).toArray(new TaskHandle<?>[0]));
+        assertThat(s.size()).isEqualTo(32);
+        assertThat(s.takeRunFrom(0, into, 99, 2)).as("head moved").isZero();
+        TaskHandle<?>[] rest = new TaskHandle<?>[64];
+        assertThat(s.takeRunFrom(s.headIfNonEmpty(), rest, 99, 4)).isEqualTo(9); // 32 / 4 + 1
+        assertThat(s.take()).isSameAs(in.get(17)); // single takes continue after the run
+        assertThat(s.takeRunFrom(s.headIfNonEmpty(), rest, 3, 1)).isEqualTo(3); // the limit
+        assertThat(s.takeRunFrom(s.headIfNonEmpty(), rest, 99, 1)).isEqualTo(19); // the depth
+        assertThat(rest[18]).isSameAs(in.get(39));
+        assertThat(s.headIfNonEmpty()).isEqualTo(-1);
+        assertThat(s.isEmpty()).isTrue();
+    }
+
+    @Test
     void racingTakersGetEveryElementExactlyOnce() throws Exception {
+        raceTakers(false);
+    }
+
+    /** ADR 0118: takers claiming runs, racing each other and a producer over a growing ring. */
+    @Test
+    void racingRunTakersGetEveryElementExactlyOnceAndEachRunInOrder() throws Exception {
+        raceTakers(true);
+    }
+
+    private static void raceTakers(boolean runs) throws Exception {
         Injector.Shard s = new Injector.Shard();
         AtomicI32 running = new AtomicI32(WorkStealingPool.RUNNING);
         List<TaskHandle<?>> all = new ArrayList<>(TASKS);
@@ -85,11 +120,24 @@ class InjectorTest {
                     Thread.ofPlatform()
                             .start(
                                     () -> {
+                                        TaskHandle<?>[] run = new TaskHandle<?>[5];
                                         while (true) {
                                             boolean more = producing.get();
-                                            TaskHandle<?> t = s.take();
-                                            if (t != null) {
-                                                taken.incrementAndGet(index.get(t));
+                                            TaskHandle<?> t = runs ? null : s.take();
+                                            long h = runs ? s.headIfNonEmpty() : -1;
+                                            int got =
+                                                    h >= 0
+                                                            ? s.takeRunFrom(h, run, 5, 2)
+                                                            : t == null ? 0 : 1;
+                                            for (int i = 0; i < got; i++) {
+                                                int at = index.get(runs ? run[i] : t);
+                                                taken.incrementAndGet(at);
+                                                if (i > 0 && at != index.get(run[i - 1]) + 1) {
+                                                    taken.set(at, -1000); // a run out of order
+                                                }
+                                            }
+                                            if (got != 0 || h >= 0) {
+                                                continue; // took some, or lost a race: again
                                             } else if (!more) {
                                                 break;
                                             } else {

@@ -11,14 +11,17 @@ import dev.braid.thread.PanicHook;
 import dev.braid.thread.Panics;
 import dev.braid.thread.Threads;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
 /**
  * A tour of braid: threads with join handles and panics, scoped threads, a Mutex that owns its
- * data, and the testkit finding and replaying two planted bugs. Run it with {@code ./mvnw -q
- * -Pshowcase -pl braid-examples -am package}.
+ * data, the testkit finding and replaying two planted bugs, a work-stealing merge sort, channels (a
+ * pipeline, a select with a timeout, a planted bug) and async tasks (a crawler with timeouts over a
+ * channel, a planted lost wake-up). Run it with {@code ./mvnw -q -Pshowcase -pl braid-examples -am
+ * package}.
  */
 public final class Showcase {
     private Showcase() {}
@@ -68,6 +71,26 @@ public final class Showcase {
         }
         line("  the testkit looks for a producer that closes a channel another still sends on:");
         print(findAndReplay(ChannelShowcase.EARLY_CLOSE));
+
+        title("8. Async tasks: a crawler of tasks with timeouts, a channel, a lost wake-up found");
+        Duration perPage = Duration.ofMillis(500);
+        line(
+                "  one task per page on 2 workers, each fetch bounded by "
+                        + perPage.toMillis()
+                        + " ms, reports over channel 'fetched' to this thread:");
+        for (String r : AsyncShowcase.crawl("/", perPage)) {
+            line("    " + r);
+        }
+        line("  the testkit looks for a lost wake-up in a future that checks, then publishes:");
+        print(findAndReplay(AsyncShowcase.lostWakeUp(true)));
+        line(
+                "  the fix (publish the waker, then check): "
+                        + Simulation.builder()
+                                .seed(1)
+                                .schedules(1000)
+                                .build()
+                                .explore(AsyncShowcase.lostWakeUp(false))
+                                .message());
     }
 
     // ---- 1-3: the runtime ----

@@ -99,6 +99,41 @@ class StealingSchedulerSimTest {
         assertThat(ex.dumpTasks()).isEmpty();
     }
 
+    /**
+     * One worker, spawns from two outside threads racing its park (ADR 0120: a notify reads the
+     * sleeper count before any idle flag). With the worker's count moved after its re-check of the
+     * queues (and a yield point between them, so the explorer can run a spawn there), this reports
+     * the deadlock: the spawn reads no sleeper, the worker's re-check has already missed it.
+     */
+    private static void soleWorkerProgram() throws Exception {
+        ThreadedExecutor ex = ThreadedExecutor.create("sole", 1);
+        List<TaskHandle<Integer>> first = new ArrayList<>();
+        JoinHandle<Void> spawner =
+                Threads.builder()
+                        .name("spawner")
+                        .spawn(
+                                () -> {
+                                    for (int i = 0; i < 2; i++) {
+                                        int v = i;
+                                        first.add(ex.spawn("out-" + i, cx -> Poll.ready(v)));
+                                    }
+                                });
+        TaskHandle<Integer> mine = ex.spawn("main", cx -> Poll.ready(5));
+        assertThat(mine.join()).isEqualTo(5);
+        spawner.join();
+        assertThat(first.get(0).join() + first.get(1).join()).isEqualTo(1);
+        ex.close();
+        assertThat(ex.dumpTasks()).isEmpty();
+    }
+
+    @Test
+    void aSoleWorkerParkingRacingOutsideSpawnsLosesNoWake() {
+        Simulation sim = Simulation.builder().seed(29).schedules(300).build();
+        Exploration e = sim.explore(StealingSchedulerSimTest::soleWorkerProgram);
+        assertThat(e.passed()).as(e.message()).isTrue();
+        assertThat(e.schedulesRun()).isEqualTo(300);
+    }
+
     @Test
     void noWakeIsLostAndEveryTaskRunsToTheEndInEverySchedule() {
         Simulation sim = Simulation.builder().seed(13).schedules(300).build();

@@ -2,6 +2,9 @@ package dev.braid.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.atomic.AtomicBool;
+import dev.braid.atomic.AtomicI64;
+import dev.braid.atomic.Ordering;
 import dev.braid.sync.Mutex;
 import dev.braid.sync.MutexGuard;
 import dev.braid.thread.JoinHandle;
@@ -9,6 +12,7 @@ import dev.braid.thread.Threads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +127,31 @@ class TraceTest {
         assertThat(fatal.site()).startsWith("TraceTest.lambda$");
         assertThat(e.message()).contains("> #").contains("checker").contains("saw 0");
         assertThat(trace.file()).hasValueSatisfying(p -> assertThat(p).startsWith(dir));
+    }
+
+    /**
+     * An atomic's step names the atomic, not its value: the value at a step is the one before the
+     * access, so "store false" for a store of true read as the opposite of what the program did.
+     */
+    @Test
+    void anAtomicsStepNamesTheAtomicNotItsValue() {
+        Exploration e =
+                Simulation.builder()
+                        .seed(1)
+                        .traceDirectory(Optional.empty())
+                        .build()
+                        .explore(
+                                () -> {
+                                    AtomicBool flag = new AtomicBool(false);
+                                    AtomicI64 count = new AtomicI64(0);
+                                    flag.store(true, Ordering.SEQ_CST);
+                                    count.store(7, Ordering.SEQ_CST);
+                                    throw new IllegalStateException("end");
+                                });
+        List<String> steps =
+                e.trace().orElseThrow().steps().stream().map(Trace.Step::what).toList();
+        assertThat(steps).contains("store AtomicBool#1", "store AtomicI64#2");
+        assertThat(steps).noneMatch(s -> s.startsWith("store false") || s.startsWith("store 0"));
     }
 
     @Test

@@ -32,28 +32,29 @@ class PoolQueuedBehindBlockingSimulationTest {
                     .strategy(strategy)
                     .schedules(SCHEDULES * 4)
                     .build()
-                    .check(
-                            () -> {
-                                WorkStealingPool pool =
-                                        WorkStealingPool.builder().parallelism(2).build();
-                                Latch open = new Latch(1);
-                                Latch opened = new Latch(1);
-                                TaskHandle<Integer> blocker =
-                                        pool.submit(
-                                                () -> {
-                                                    open.await();
-                                                    return 1;
-                                                });
-                                pool.submit(
-                                        () -> {
-                                            open.countDown();
-                                            opened.countDown();
-                                        });
-                                opened.await();
-                                assertThat(blocker.join()).isEqualTo(1);
-                                pool.close();
-                                assertThat(pool.isTerminated()).isTrue();
-                            });
+                    .check(PoolQueuedBehindBlockingSimulationTest::blockerThenOpener);
         }
+    }
+
+    /** The program: a blocker that waits for the opener submitted after it (see above). */
+    static void blockerThenOpener() throws Exception {
+        WorkStealingPool pool = WorkStealingPool.builder().parallelism(2).build();
+        Latch open = new Latch(1);
+        Latch opened = new Latch(1);
+        TaskHandle<Integer> blocker =
+                pool.submit(
+                        () -> {
+                            open.await();
+                            return 1;
+                        });
+        pool.submit(
+                () -> {
+                    open.countDown();
+                    opened.countDown();
+                });
+        opened.await();
+        assertThat(blocker.join()).isEqualTo(1);
+        pool.close();
+        assertThat(pool.isTerminated()).isTrue();
     }
 }

@@ -1,0 +1,93 @@
+package dev.braid.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.async.Async;
+import dev.braid.pool.WorkStealingPool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Audit 9: the design brief says virtual threads block in braid without pinning their carrier and
+ * the suite records no {@code jdk.VirtualThreadPinned}. Virtual threads here block in rendezvous
+ * and bounded send/recv, in a select, in a pool join and in {@code Async.await}, under a recording
+ * with the pinned event at threshold 0; the recording also holds braid's own {@code ChannelBlocked}
+ * events, which shows the threads did block. The workload runs once before the recording: a virtual
+ * thread that loads or initializes a class pins its carrier meanwhile (a JDK matter, seen here on
+ * the first run: {@code ChannelBlockedEvent.<clinit>}, {@code Rt}).
+ */
+class VirtualThreadPinningAuditTest {
+    @Test
+    void virtualThreadsBlockInChannelsSelectPoolJoinAndAwaitWithoutPinning() throws Exception {
+        workload(); // first: class loading and initialization on a virtual thread pin (JDK)
+        Path file = Files.createTempFile("braid-pinning", ".jfr");
+        try (Recording rec = new Recording()) {
+            rec.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
+            rec.enable("dev.braid.ChannelBlocked").withThreshold(Duration.ZERO);
+            rec.start();
+            workload();
+            rec.stop();
+            rec.dump(file);
+        }
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+        Files.delete(file);
+        assertThat(events)
+                .filteredOn(e -> e.getEventType().getName().equals("jdk.VirtualThreadPinned"))
+                .isEmpty();
+        assertThat(events)
+                .filteredOn(e -> e.getEventType().getName().equals("dev.braid.ChannelBlocked"))
+                .isNotEmpty();
+    }
+
+    private static void workload() throws Exception {
+        Channel<Integer> meet = Channel.rendezvous();
+        Channel<Integer> one = Channel.bounded(1);
+        List<Thread> vts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            boolean producer = i % 2 == 0;
+            vts.add(
+                    Thread.ofVirtual()
+                            .start(
+                                    () -> {
+                                        try {
+                                            for (int j = 0; j < 500; j++) {
+                                                if (producer) {
+                                                    meet.send(j);
+                                                    one.send(j);
+                                                } else {
+                                                    meet.recv();
+                                                    Select.<Integer>fair().recv(one, v -> v).run();
+                                                }
+                                            }
+                                        } catch (InterruptedException e) {
+                                            throw new IllegalStateException(e);
+                                        }
+                                    }));
+        }
+        try (WorkStealingPool pool = WorkStealingPool.builder().parallelism(1).build()) {
+            vts.add(
+                    Thread.ofVirtual()
+                            .start(
+                                    () -> {
+                                        try {
+                                            pool.submit(() -> meet.recv()).join();
+                                            Async.await(Async.sleep(Duration.ofMillis(5)));
+                                        } catch (InterruptedException e) {
+                                            throw new IllegalStateException(e);
+                                        }
+                                    }));
+            Thread.sleep(20); // the joiner parks in join; the task waits in recv
+            meet.send(-1);
+            for (Thread t : vts) {
+                t.join();
+            }
+        }
+    }
+}

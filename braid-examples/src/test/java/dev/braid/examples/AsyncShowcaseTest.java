@@ -1,0 +1,51 @@
+package dev.braid.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.testkit.Exploration;
+import dev.braid.testkit.SimResult;
+import dev.braid.testkit.Simulation;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The async step's claims (issue 13 point 9), asserted. */
+class AsyncShowcaseTest {
+    @Test
+    void theCrawlerReportsEveryReachablePageOnceAndTheSlowOneAsTimedOut() throws Exception {
+        assertThat(AsyncShowcase.crawl("/", Duration.ofMillis(500)))
+                .containsExactly(
+                        "/ -> /docs, /blog, /about",
+                        "/about -> ",
+                        "/blog -> /blog/2026, /slow",
+                        "/blog/2026 -> /about",
+                        "/docs -> /docs/channels, /docs/pool, /",
+                        "/docs/channels -> /docs/pool",
+                        "/docs/pool -> ",
+                        "/slow timed out after 500 ms");
+    }
+
+    @Test
+    void thePlantedLostWakeUpIsFoundAsADeadlockAndReplays() {
+        Showcase.Demo d = Showcase.findAndReplay(AsyncShowcase.lostWakeUp(true));
+        SimResult failure = d.found().failure().orElseThrow();
+        assertThat(failure).isInstanceOf(SimResult.Deadlock.class);
+        assertThat(failure.message())
+                .contains("idle (awaiting a wake)", "held by no simulated thread")
+                .contains(failure.schedule());
+        assertThat(d.replayed().isFailure()).isTrue();
+        assertThat(d.replayed().schedule()).isEqualTo(failure.schedule());
+        assertThat(Showcase.firstLine(d.replayed())).isEqualTo(Showcase.firstLine(failure));
+    }
+
+    @Test
+    void theCorrectFlagPassesEverySchedule() {
+        Exploration e =
+                Simulation.builder()
+                        .seed(1)
+                        .schedules(1000)
+                        .build()
+                        .explore(AsyncShowcase.lostWakeUp(false));
+        assertThat(e.passed()).as(e.message()).isTrue();
+        assertThat(e.schedulesRun()).isEqualTo(1000);
+    }
+}

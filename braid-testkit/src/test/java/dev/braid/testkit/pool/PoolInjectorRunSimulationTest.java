@@ -1,0 +1,101 @@
+package dev.braid.testkit.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.atomic.AtomicBool;
+import dev.braid.atomic.Ordering;
+import dev.braid.pool.WorkStealingPool;
+import dev.braid.sync.Latch;
+import dev.braid.testkit.SimBody;
+import dev.braid.testkit.Simulation;
+import dev.braid.testkit.Strategy;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pool with injector runs on (ADR 0118, {@code braid.pool.injectorRun}, read when a pool is
+ * built): a worker claims several outside submissions with one CAS and keeps the rest on its deque.
+ * The guarantees of single claims must hold under every explored schedule: a task queued behind one
+ * that blocks gets the other worker, no outside task starts before an earlier one of a run, and
+ * shutdownNow returns every task that never started exactly once, the rest of a run in transit to a
+ * deque included.
+ */
+class PoolInjectorRunSimulationTest {
+    static final int SCHEDULES = PoolSimulationTest.SCHEDULES;
+
+    /** Runs {@code body} under RANDOM and PCT with runs of up to 4 on. */
+    private static void explore(long seed, int schedules, SimBody body) {
+        String before = System.getProperty("braid.pool.injectorRun");
+        System.setProperty("braid.pool.injectorRun", "4");
+        try {
+            for (Strategy strategy : new Strategy[] {Strategy.RANDOM, Strategy.PCT}) {
+                Simulation.builder()
+                        .seed(seed)
+                        .strategy(strategy)
+                        .schedules(schedules)
+                        .build()
+                        .check(body);
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("braid.pool.injectorRun");
+            } else {
+                System.setProperty("braid.pool.injectorRun", before);
+            }
+        }
+    }
+
+    /** ADR 0107's case with runs: the opener may sit in the blocked worker's run. */
+    @Test
+    void aSubmissionQueuedBehindABlockingTaskRunsOnTheOtherWorker() {
+        explore(61, SCHEDULES * 2, PoolQueuedBehindBlockingSimulationTest::blockerThenOpener);
+    }
+
+    /**
+     * A blocks until B and C have run, so one worker is free for B and C: B must start first. With
+     * C claimed from the injector while B waits in the blocked worker's run (tokio's order), C
+     * starts first and this fails.
+     */
+    @Test
+    void noOutsideTaskStartsBeforeAnEarlierOneOfARun() {
+        explore(
+                67,
+                SCHEDULES,
+                () -> {
+                    WorkStealingPool pool = WorkStealingPool.builder().parallelism(2).build();
+                    Latch bothRan = new Latch(2);
+                    AtomicBool bStarted = new AtomicBool(false);
+                    AtomicBool cFirst = new AtomicBool(false);
+                    pool.submit(
+                            () -> {
+                                bothRan.await();
+                                return 0;
+                            });
+                    pool.submit(
+                            () -> {
+                                bStarted.store(true, Ordering.SEQ_CST);
+                                bothRan.countDown();
+                            });
+                    pool.submit(
+                            () -> {
+                                if (!bStarted.load(Ordering.SEQ_CST)) {
+                                    cFirst.store(true, Ordering.SEQ_CST);
+                                }
+                                bothRan.countDown();
+                            });
+                    bothRan.await();
+                    pool.close();
+                    assertThat(cFirst.load(Ordering.SEQ_CST)).as("C started before B").isFalse();
+                });
+    }
+
+    /**
+     * shutdownNow races workers claiming runs: every task either ran (a worker had it in hand) or
+     * came back from shutdownNow, cancelled, exactly once. Without shutdownNow waiting for a run in
+     * transit, the rest of a run pushed after its drain is cancelled on the worker's exit but never
+     * returned. (The same program with runs off: PoolSimulationTest, ADR 0119.)
+     */
+    @Test
+    void shutdownNowReturnsEveryTaskOfARunInTransitExactlyOnce() {
+        explore(71, SCHEDULES, PoolSimulationTest::shutdownNowRace);
+    }
+}
