@@ -46,10 +46,18 @@ public class ChannelChain {
      * before ADR 0083), {@code braidAlwaysUnpark} braid with {@code
      * -Dbraid.channel.parkAnnounce=false} (every completed waiter unparked, as before ADR 0090),
      * {@code braidNoSlot} braid with {@code -Dbraid.channel.handOffSlot=false} (rendezvous waits in
-     * the locked lists only, as before ADR 0112), each set in this fork before the channel classes
-     * load.
+     * the locked lists only, as before ADR 0112), {@code braidNoVirtualHint} braid with {@code
+     * -Dbraid.channel.virtualHint=false} (virtual threads yield before every park, as before ADR
+     * 0122), each set in this fork before the channel classes load.
      */
-    @Param({"braid", "jox", "braidVirtualSpins", "braidAlwaysUnpark", "braidNoSlot"})
+    @Param({
+        "braid",
+        "jox",
+        "braidVirtualSpins",
+        "braidAlwaysUnpark",
+        "braidNoSlot",
+        "braidNoVirtualHint"
+    })
     public String impl;
 
     /** Capacity of every link: 0 (rendezvous) or 16 (buffered). */
@@ -76,6 +84,9 @@ public class ChannelChain {
         }
         if ("braidNoSlot".equals(impl)) {
             System.setProperty("braid.channel.handOffSlot", "false"); // before ADR 0112
+        }
+        if ("braidNoVirtualHint".equals(impl)) {
+            System.setProperty("braid.channel.virtualHint", "false"); // before ADR 0122
         }
         links = new Link[LINKS + 1];
         for (int i = 0; i <= LINKS; i++) {

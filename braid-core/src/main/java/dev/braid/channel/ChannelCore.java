@@ -87,6 +87,10 @@ final class ChannelCore<T> extends LockedCore<T> {
      * long spin on one wait in 16 otherwise. It skips the spins while the last four claims on this
      * channel found their owners already yielding or parked (the racy hint idleClaims: the
      * partners were not running), except on one wait in 16, which spins long.
+     * A virtual thread, which only yields (a spin would hold its carrier), follows the same hint
+     * (ADR 0122): it counts as idle from its second yield, and while the hint is set it parks at
+     * once, its fast-path retries included, except on one wait in 16, which yields as before; in
+     * a chain of many virtual threads a yield costs about what a park and unpark do.
      *
      * Liveness. Lock-free it is not: a preempted lock holder delays everyone for a time slice.
      * The critical sections are short and contain no seam call, so under the testkit a thread is
@@ -186,7 +190,7 @@ final class ChannelCore<T> extends LockedCore<T> {
         simNote(true);
         ChannelBlockedEvent event = null; // the wait is timed from the first failed try: the
         if (fast != null) { // spin's yields can take the whole timeout on a loaded machine
-            for (int left = Waiter.spinBudget(); ; left--) {
+            for (int left = fastBudget(); ; left--) {
                 int r = fast.offer(x);
                 if (r == GatedRing.OK) {
                     ChannelBlockedEvent.finish(event, sendBlocker, "send", true);
@@ -202,10 +206,10 @@ final class ChannelCore<T> extends LockedCore<T> {
         if (slot != null) {
             Object m = slot.meet(x, null);
             if (m == HandOffSlot.VACANT && !deadline.isExpired()) {
-                Entry e = new Entry(new Waiter(Thread.currentThread(), null), 0, x);
-                m = slot.meet(x, e);
-                if (m == e) {
-                    Object out = awaitInSlot(e, true, deadline); // SENT, CLOSED or EMPTY
+                Waiter mine = HandOffSlot.waiterFor(x); // ADR 0123: the waiter is the entry
+                m = slot.meet(x, mine);
+                if (m == mine) {
+                    Object out = awaitInSlot(mine, true, deadline); // SENT, CLOSED or EMPTY
                     return out == SENT ? OK : out == CLOSED ? CLOSED_CODE : FULL;
                 }
             }
@@ -250,7 +254,7 @@ final class ChannelCore<T> extends LockedCore<T> {
         simNote(false);
         ChannelBlockedEvent event = null; // timed from the first failed try, as in send
         if (fast != null) {
-            for (int left = Waiter.spinBudget(); ; left--) {
+            for (int left = fastBudget(); ; left--) {
                 Object x = fast.poll();
                 if (x != null && x != GatedRing.GATED_MARK) {
                     ChannelBlockedEvent.finish(event, recvBlocker, "receive", true);
@@ -266,10 +270,10 @@ final class ChannelCore<T> extends LockedCore<T> {
         if (slot != null) {
             Object m = slot.meet(null, null);
             if (m == HandOffSlot.VACANT && !deadline.isExpired()) {
-                Entry e = new Entry(new Waiter(Thread.currentThread(), null), 0, null);
-                m = slot.meet(null, e);
-                if (m == e) {
-                    return awaitInSlot(e, false, deadline);
+                Waiter mine = HandOffSlot.waiterFor(null);
+                m = slot.meet(null, mine);
+                if (m == mine) {
+                    return awaitInSlot(mine, false, deadline);
                 }
             }
             if (m != HandOffSlot.VACANT && m != HandOffSlot.LOCKED) {
@@ -300,26 +304,42 @@ final class ChannelCore<T> extends LockedCore<T> {
     }
 
     /**
-     * Waits for {@code e}, installed in the hand-off slot (ADR 0112), as a queued waiter waits:
-     * returns its outcome ({@link #SENT} or {@link #CLOSED} for a send, the element or {@link
-     * #CLOSED} for a receive), or {@link #EMPTY} on timeout. An owner that wins its abort takes the
-     * entry out of the slot, or out of the list the lock moved it to.
+     * The retries of a blocking operation's fast path: {@link Waiter#spinBudget()}, but none for a
+     * virtual thread while the partner hint says the yields are not answered here (ADR 0122; its
+     * queued wait probes them again on one wait in {@link Waiter#PROBE_EVERY}).
+     */
+    int fastBudget() {
+        int budget = Waiter.spinBudget();
+        if (Waiter.VIRTUAL_HINT
+                && budget > 0
+                && partnerIdle()
+                && Thread.currentThread().isVirtual()) {
+            return 0;
+        }
+        return budget;
+    }
+
+    /**
+     * Waits for {@code w}, installed in the hand-off slot (ADR 0112, 0123), as a queued waiter
+     * waits: returns its outcome ({@link #SENT} or {@link #CLOSED} for a send, the element or
+     * {@link #CLOSED} for a receive), or {@link #EMPTY} on timeout. An owner that wins its abort
+     * takes its waiter out of the slot, or its entry out of the list the lock moved it to.
      *
      * @throws InterruptedException if interrupted before the hand-off
      */
-    private Object awaitInSlot(Entry e, boolean send, Deadline deadline)
+    private Object awaitInSlot(Waiter w, boolean send, Deadline deadline)
             throws InterruptedException {
         Object blocker = send ? sendBlocker : recvBlocker;
         String op = send ? "send" : "receive";
         ChannelBlockedEvent event = ChannelBlockedEvent.start();
         long since = Rt.nanoTime(); // for the message of a stop by the scope
-        int why = awaitSelection(e.waiter, blocker, deadline, this);
+        int why = awaitSelection(w, blocker, deadline, this);
         event.finish(blocker, op, why == DONE);
         if (why == DONE) {
-            return e.waiter.item;
+            return w.item;
         }
-        if (!slot.withdraw(e)) {
-            unregister(e, send); // moved into a list by a lock holder (or taken and dropped)
+        if (!slot.withdraw(w)) {
+            unregisterDisplaced(w, send); // moved into a list by a lock holder (or taken, dropped)
         }
         afterAbort(why, op, since);
         return EMPTY;
@@ -360,6 +380,12 @@ final class ChannelCore<T> extends LockedCore<T> {
                 probe = Waiter.LONG_SPINS > Waiter.PARK_SPINS; // long: a running partner meets it
             }
         }
+        boolean yieldsOnly = !canSpin && spins > 0 && Thread.currentThread().isVirtual();
+        int idleAt = Waiter.idleAt(yieldsOnly); // ADR 0122: a virtual owner, after one yield
+        if (yieldsOnly && hint != null && Waiter.skipYields(hint.partnerIdle())) {
+            spins = 0; // ADR 0122: recent owners claimed here were idle: park at once
+            w.skippedSpins = true;
+        }
         boolean longSpin = canSpin && (probe || Waiter.spinLongNow(hint.spinLong));
         if (longSpin) {
             spins = Waiter.LONG_SPINS + Waiter.PARK_YIELDS;
@@ -398,7 +424,7 @@ final class ChannelCore<T> extends LockedCore<T> {
                     return DONE;
                 }
                 if (spins > 0) {
-                    if (spins <= Waiter.PARK_YIELDS) {
+                    if (spins <= idleAt) {
                         w.yielding = true; // a claimer now finds this owner idle (ADR 0113)
                     }
                     Waiter.backOff(spins--);
@@ -447,6 +473,23 @@ final class ChannelCore<T> extends LockedCore<T> {
     void unregister(Entry e, boolean send) {
         lock();
         (send ? senders : receivers).remove(e);
+        unlockAndWake();
+    }
+
+    /**
+     * Takes the entry that {@link #lock()} made for {@code w}, displaced from the hand-off slot,
+     * out of its list if it is still there (ADR 0123: the slot holds the waiter, the lock gives it
+     * an entry; a short scan, on an aborted slot wait only).
+     */
+    private void unregisterDisplaced(Waiter w, boolean send) {
+        lock();
+        WaitList list = send ? senders : receivers;
+        for (Entry e = list.first(); e != null; e = e.next) {
+            if (e.waiter == w) {
+                list.remove(e);
+                break;
+            }
+        }
         unlockAndWake();
     }
 

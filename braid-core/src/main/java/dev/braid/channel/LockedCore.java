@@ -351,9 +351,10 @@ abstract class LockedCore<T> {
             fast.enterSlow(); // the locked path owns the ring's counters until the release
         }
         if (slot != null) {
-            Entry e = slot.gate(); // the locked path owns the channel until the release
-            if (e != null) {
-                (e.item != null ? senders : receivers).append(e); // the only waiter: FIFO kept
+            Waiter w = slot.gate(); // the locked path owns the channel until the release
+            if (w != null) { // the only waiter: FIFO kept; its entry is made now (ADR 0123)
+                Object x = HandOffSlot.offered(w);
+                (x != null ? senders : receivers).append(new Entry(w, 0, x));
             }
         }
     }

@@ -114,6 +114,38 @@ final class Waiter {
     static final boolean PARTNER_HINT =
             Boolean.parseBoolean(System.getProperty("braid.channel.partnerHint", "true"));
 
+    /**
+     * Whether a virtual thread's wait follows the partner hint too (ADR 0122): while the last
+     * claims on the channel found their virtual owners already parked (their yields were not
+     * answered), a virtual thread's wait and its fast-path retries skip their yields and park at
+     * once, but for one wait in {@link #PROBE_EVERY}, which yields as before. {@code
+     * -Dbraid.channel.virtualHint=false} restores the yields on every wait, for an A/B in one
+     * benchmark run.
+     */
+    static final boolean VIRTUAL_HINT =
+            Boolean.parseBoolean(System.getProperty("braid.channel.virtualHint", "true"));
+
+    /**
+     * Whether a wait of a virtual thread on a channel whose hint is {@code partnerIdle} skips its
+     * yields (ADR 0122): as {@link #skipSpins} (one wait in {@link #PROBE_EVERY} still yields,
+     * drawn through the seam), under {@link #VIRTUAL_HINT}. Only asked for a thread whose {@link
+     * #spinBudget()} is not zero (so never under the testkit).
+     */
+    static boolean skipYields(boolean partnerIdle) {
+        return VIRTUAL_HINT && partnerIdle && (Rt.nextLong() & (PROBE_EVERY - 1)) != 0;
+    }
+
+    /**
+     * From how many retries left an owner whose claim finds it counts as idle for the partner hint
+     * (it sets {@link #yielding}): from its first yield for a thread that spins first (its spins
+     * were over, ADR 0113); for one that only yields (a virtual thread, ADR 0122, under {@link
+     * #VIRTUAL_HINT}) from its second, so that a yield answered at once (a partner running on the
+     * other carrier) keeps the yields, and later answers, each bought with several yields, do not.
+     */
+    static int idleAt(boolean yieldsOnly) {
+        return yieldsOnly && VIRTUAL_HINT ? PARK_YIELDS - 1 : PARK_YIELDS;
+    }
+
     /** One pre-park pause, with {@code left} more retries to go: spins first, then yields. */
     static void backOff(int left) {
         if (left <= PARK_YIELDS) {
@@ -150,7 +182,10 @@ final class Waiter {
     /** The clause (entry index) that fired; written before the release store of SELECTED. */
     int chosen;
 
-    /** The received element, or {@link ChannelCore#SENT} / {@link ChannelCore#CLOSED}. */
+    /**
+     * The received element, or {@link ChannelCore#SENT} / {@link ChannelCore#CLOSED}; before that,
+     * for a sender waiting in a rendezvous {@link HandOffSlot}, the element it offers (ADR 0123).
+     */
     Object item;
 
     /**

@@ -63,6 +63,30 @@ class HandOffSlotTest {
     }
 
     @Test
+    void anInterruptedSenderMovedIntoTheListTakesItsEntryOut() throws Exception {
+        Channel<Integer> ch = Channel.rendezvous();
+        AtomicReference<Boolean> interrupted = new AtomicReference<>(false);
+        Thread tx =
+                Thread.ofPlatform()
+                        .start(
+                                () -> {
+                                    try {
+                                        ch.send(5);
+                                    } catch (InterruptedException e) {
+                                        interrupted.set(true);
+                                    }
+                                });
+        awaitOccupied(ch.core.slot);
+        assertThat(ch.blockedSenders()).isEqualTo(1); // the lock moves it into the list
+        tx.interrupt();
+        tx.join();
+        assertThat(interrupted.get()).isTrue();
+        // ADR 0123: the lock made the entry; the owner finds it by its waiter and removes it
+        assertThat(ch.core.senders.isEmpty()).as("no stale entry left").isTrue();
+        assertThat(ch.tryRecv().isReceived()).isFalse();
+    }
+
+    @Test
     void aSelectReceiverFindsASenderWaitingInTheSlot() throws Exception {
         Channel<Integer> ch = Channel.rendezvous();
         Channel<Integer> other = Channel.bounded(1);
