@@ -119,17 +119,14 @@ class TaskRegistryTest {
                                     }));
         }
         go.countDown();
-        int snapshots = 0;
-        while (ts.stream().anyMatch(Thread::isAlive)) {
+        do { // at least one snapshot: the spawners may all be done before this thread gets here
             reg.live(); // a reader racing the prunes must not break the lists
             reg.isEmpty();
-            snapshots++;
-        }
+        } while (ts.stream().anyMatch(Thread::isAlive));
         for (Thread t : ts) {
             t.join();
         }
         int expected = idle.stream().mapToInt(List::size).sum();
-        assertThat(snapshots).isPositive();
         assertThat(reg.live()).as("every idle task is still in the set").hasSize(expected);
         assertThat(reg.isEmpty()).isFalse();
     }
