@@ -39,8 +39,8 @@ final class Injector {
      * which fails harmlessly if a producer already reused the slot; copies made by a growth may keep
      * a few taken elements until their slots are reused.
      *
-     * Runs (ADR 0118, an experiment, off by default). A taker takes one task; with
-     * braid.pool.injectorRun it may claim a run of the oldest tasks with one CAS of head
+     * Runs (ADR 0118, on by default). A taker takes one task, or, with runs on
+     * (braid.pool.injectorRun > 1), it may claim a run of the oldest tasks with one CAS of head
      * (takeRunFrom: the slot-reuse argument below holds for each index of the run), which the
      * worker keeps on its deque. Go's globrunqget alone let a later submission overtake an
      * earlier one that sat in a busy worker's deque (ADR 0048); the worker therefore reads head,

@@ -39,7 +39,7 @@ final class Worker {
      * the injector (the task itself, or the oldest submission ahead of it: ADR 0103); when there
      * is nothing left to help with it parks on the task (TaskHandle.park).
      *
-     * Injector runs (ADR 0118, off unless braid.pool.injectorRun > 1). Where the deque is empty,
+     * Injector runs (ADR 0118, on unless braid.pool.injectorRun = 1). Where the deque is empty,
      * a worker may claim a run of a shard's oldest tasks with one CAS: it runs the first and
      * pushes the rest onto its deque, oldest at the top (below `runEnd`), and takes them from the
      * top, in submission order, as thieves do. Before any outside claim it takes a task of an
@@ -285,6 +285,9 @@ final class Worker {
                     Rt.yieldNow();
                 }
             }
+            if (v.runEnd.load(Ordering.ACQUIRE) == 0) {
+                continue; // never claimed a run of two or more (read after moving = 0)
+            }
             while (v.runEnd.load(Ordering.ACQUIRE) > v.deque.topIndex()) {
                 Object x = v.deque.stealOrSignal();
                 if (x == WorkDeque.EMPTY) {
@@ -320,7 +323,11 @@ final class Worker {
             pushStealable(t); // let the deque (and thieves) have a turn
         }
         lifoRuns = 0;
-        while (run != null && runEnd.load(Ordering.RELAXED) > deque.topIndex()) {
+        // runEnd stays 0 until this worker claims a run of two or more: no read of the deque's
+        // top (a line thieves write) per task in fork/join work
+        while (run != null
+                && runEnd.load(Ordering.RELAXED) != 0
+                && runEnd.load(Ordering.RELAXED) > deque.topIndex()) {
             Object x = deque.stealOrSignal(); // the run's oldest: FIFO here as for thieves
             if (x == WorkDeque.EMPTY) {
                 break;
