@@ -285,10 +285,10 @@ final class Worker {
                     Rt.yieldNow();
                 }
             }
-            if (v.runEnd.load(Ordering.ACQUIRE) == 0) {
-                continue; // never claimed a run of two or more (read after moving = 0)
-            }
-            while (v.runEnd.load(Ordering.ACQUIRE) > v.deque.topIndex()) {
+            // runEnd 0: v never claimed a run of two or more (read after moving = 0), so no
+            // read of its deque's top
+            for (long end;
+                    (end = v.runEnd.load(Ordering.ACQUIRE)) != 0 && end > v.deque.topIndex(); ) {
                 Object x = v.deque.stealOrSignal();
                 if (x == WorkDeque.EMPTY) {
                     break;
@@ -325,9 +325,10 @@ final class Worker {
         lifoRuns = 0;
         // runEnd stays 0 until this worker claims a run of two or more: no read of the deque's
         // top (a line thieves write) per task in fork/join work
-        while (run != null
-                && runEnd.load(Ordering.RELAXED) != 0
-                && runEnd.load(Ordering.RELAXED) > deque.topIndex()) {
+        for (long end;
+                run != null
+                        && (end = runEnd.load(Ordering.RELAXED)) != 0
+                        && end > deque.topIndex(); ) {
             Object x = deque.stealOrSignal(); // the run's oldest: FIFO here as for thieves
             if (x == WorkDeque.EMPTY) {
                 break;

@@ -122,8 +122,7 @@ class PoolCancellationAuditTest {
 
     @Test
     void anInterruptLeftByATaskDoesNotReachTheNextTaskAfterShutdown() throws Exception {
-        WorkStealingPool one = WorkStealingPool.builder().parallelism(1).build();
-        try {
+        try (WorkStealingPool one = WorkStealingPool.builder().parallelism(1).build()) {
             CountDownLatch go = new CountDownLatch(1);
             one.submit(
                     () -> {
@@ -135,19 +134,14 @@ class PoolCancellationAuditTest {
             one.shutdown(); // queued tasks still run after shutdown()
             go.countDown();
             assertThat(next.join()).as("the next task started interrupted").isFalse();
-        } finally {
-            one.close();
         }
     }
 
     @Test
     void anInterruptLeftByATaskDoesNotReachTheNextTaskWhileRunning() throws Exception {
-        WorkStealingPool one = WorkStealingPool.builder().parallelism(1).build();
-        try {
+        try (WorkStealingPool one = WorkStealingPool.builder().parallelism(1).build()) {
             one.submit(() -> Thread.currentThread().interrupt());
             assertThat(one.submit(() -> Thread.currentThread().isInterrupted()).join()).isFalse();
-        } finally {
-            one.close();
         }
     }
 
@@ -158,8 +152,7 @@ class PoolCancellationAuditTest {
      */
     @Test
     void anInterruptLeftByATaskRunInsideAJoinDoesNotReachTheJoiner() throws Exception {
-        WorkStealingPool one = WorkStealingPool.builder().parallelism(1).build();
-        try {
+        try (WorkStealingPool one = WorkStealingPool.builder().parallelism(1).build()) {
             TaskHandle<String> outer =
                     one.submit(
                             () -> {
@@ -170,16 +163,13 @@ class PoolCancellationAuditTest {
                                         + Thread.currentThread().isInterrupted();
                             });
             assertThat(outer.join()).isEqualTo("after the join, interrupted=false");
-        } finally {
-            one.close();
         }
     }
 
     /** The joiner's own interrupt status, set before the join runs a task, is still set after. */
     @Test
     void theJoinersOwnInterruptSurvivesATaskRunInsideTheJoin() throws Exception {
-        WorkStealingPool one = WorkStealingPool.builder().parallelism(1).build();
-        try {
+        try (WorkStealingPool one = WorkStealingPool.builder().parallelism(1).build()) {
             TaskHandle<String> outer =
                     one.submit(
                             () -> {
@@ -200,8 +190,6 @@ class PoolCancellationAuditTest {
                     .isIn(
                             "inner saw interrupted=false, joiner interrupted after=true",
                             "join threw, joiner interrupted after=false");
-        } finally {
-            one.close();
         }
     }
 }
