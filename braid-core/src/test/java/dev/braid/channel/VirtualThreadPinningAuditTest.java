@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * with the pinned event at threshold 0; the recording also holds braid's own {@code ChannelBlocked}
  * events, which shows the threads did block. The workload runs once before the recording: a virtual
  * thread that loads or initializes a class pins its carrier meanwhile (a JDK matter, seen here on
- * the first run: {@code ChannelBlockedEvent.<clinit>}, {@code Rt}).
+ * the first run: {@code ChannelBlockedEvent.<clinit>}, {@code Rt}); a pin while waiting for a
+ * class's initialization under the recording (JFR's event writer) is the JDK's too and not counted.
  */
 class VirtualThreadPinningAuditTest {
     @Test
@@ -40,10 +41,20 @@ class VirtualThreadPinningAuditTest {
         Files.delete(file);
         assertThat(events)
                 .filteredOn(e -> e.getEventType().getName().equals("jdk.VirtualThreadPinned"))
+                .filteredOn(e -> !isClassInitialization(e))
                 .isEmpty();
         assertThat(events)
                 .filteredOn(e -> e.getEventType().getName().equals("dev.braid.ChannelBlocked"))
                 .isNotEmpty();
+    }
+
+    /**
+     * A pin while the JDK initializes a class for the thread (e.g. JFR's event writer on the first
+     * commit of braid's event under the recording, seen once in a CI run): the JDK's, not braid's.
+     */
+    private static boolean isClassInitialization(RecordedEvent pin) {
+        String reason = pin.hasField("pinnedReason") ? pin.getString("pinnedReason") : null;
+        return reason != null && reason.startsWith("Waited for initialization");
     }
 
     private static void workload() throws Exception {
