@@ -21,9 +21,11 @@ import java.util.stream.StreamSupport;
  *
  * <pre>{@code
  * Channel<Job> jobs = Channel.<Job>builder().name("jobs").bounded(16).build();
- * // producer                          // consumer
- * jobs.send(job);                      for (Job j : jobs) { run(j); }
- * jobs.close();                        // ends when closed and drained
+ * // producer
+ * jobs.send(job);
+ * jobs.close();
+ * // consumer
+ * for (Job j : jobs) { run(j); }       // ends when closed and drained
  * }</pre>
  *
  * <p><b>Operations.</b> Every operation exists blocking ({@link #send(Object)}, {@link #recv()}:

@@ -20,9 +20,11 @@ import java.util.Optional;
  *
  * <pre>{@code
  * Barrier step = Barrier.named("step", workers);
- * ... in each worker:
+ * // in each worker:
  * compute(part);
- * if (step.await() instanceof BarrierWait.Broken b) { give up: another worker failed, see b }
+ * if (step.await() instanceof BarrierWait.Broken b) {
+ *     return b.reason();                 // give up: another worker failed (b says how)
+ * }
  * }</pre>
  *
  * <p><b>Breaking.</b> A generation breaks, instead of waiting forever, when a party's timed wait

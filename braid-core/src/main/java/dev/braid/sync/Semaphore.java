@@ -162,6 +162,21 @@ public final class Semaphore {
     }
 
     /**
+     * An unfair semaphore with a name (used in error messages, deadlock reports and {@link
+     * #toString()}): {@link #named(String, int, boolean) named(name, permits, false)}, as {@code
+     * Mutex.named}, {@code Latch.named} and {@code Barrier.named} take a name and their one value.
+     *
+     * @param name the name, shown in messages, deadlock reports and {@code toString()}
+     * @param permits the number of free permits to start with
+     * @return the new semaphore
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank or {@code permits} negative
+     */
+    public static Semaphore named(String name, int permits) {
+        return named(name, permits, false);
+    }
+
+    /**
      * A semaphore with a name (used in error messages, deadlock reports and {@link #toString()}).
      *
      * @param name the name, shown in messages, deadlock reports and {@code toString()}

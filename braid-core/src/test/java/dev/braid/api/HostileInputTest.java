@@ -444,6 +444,9 @@ class HostileInputTest {
                 };
         iae("Semaphore.<init>(int)", "permits", () -> new Semaphore(-1));
         iae("Semaphore.fair(int)", "permits", () -> Semaphore.fair(-1));
+        npe("Semaphore.named(String, int)", "name", () -> Semaphore.named(null, 1));
+        iae("Semaphore.named(String, int)#blank", "name", () -> Semaphore.named(" ", 1));
+        iae("Semaphore.named(String, int)#neg", "permits", () -> Semaphore.named("x", -1));
         npe("Semaphore.named(String, int, boolean)", "name", () -> Semaphore.named(null, 1, true));
         iae(
                 "Semaphore.named(String, int, boolean)#blank",

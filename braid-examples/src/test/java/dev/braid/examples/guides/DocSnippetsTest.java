@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
  */
 class DocSnippetsTest {
     private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
+    private static final Pattern JAVADOC_BLOCK =
+            Pattern.compile("<pre>\\s*\\{@code(.*?)\\}\\s*</pre>", Pattern.DOTALL);
+    private static final Pattern JAVADOC_MARGIN = Pattern.compile("^\\s*\\*\\s?");
     private static final Pattern LINE_COMMENT = Pattern.compile("(^|\\s)//.*$");
 
     static Path root() {
@@ -88,30 +91,49 @@ class DocSnippetsTest {
         return out;
     }
 
-    /** The lines of the guides' Java blocks that no test or example holds: "file:line: text". */
-    static List<String> unheld(Path root, List<Path> guides, String sources) {
+    /**
+     * The lines of the Java examples in {@code files} that no test or example holds: "file:line:
+     * text". A Markdown file's examples are its {@code ```java} blocks; a Java file's are its
+     * Javadoc {@code <pre>{@code ...}</pre>} blocks (margin stripped, {@code &#64;} read as @).
+     */
+    static List<String> unheld(Path root, List<Path> files, String sources) {
         List<String> missing = new ArrayList<>();
-        for (Path g : guides) {
+        for (Path f : files) {
             String text;
             try {
-                text = Files.readString(g);
+                text = Files.readString(f);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            Matcher m = JAVA_BLOCK.matcher(text);
+            boolean javadoc = f.toString().endsWith(".java");
+            Matcher m = (javadoc ? JAVADOC_BLOCK : JAVA_BLOCK).matcher(text);
             while (m.find()) {
                 int first = lineOf(text, m.start(1));
                 String[] lines = m.group(1).split("\n", -1);
                 for (int i = 0; i < lines.length; i++) {
-                    String k = key(lines[i]);
+                    String line = lines[i];
+                    if (javadoc) {
+                        line = JAVADOC_MARGIN.matcher(line).replaceFirst("").replace("&#64;", "@");
+                    }
+                    String k = key(line);
                     if (checked(k) && !sources.contains(k)) {
-                        missing.add(
-                                root.relativize(g) + ":" + (first + i) + ": " + lines[i].strip());
+                        missing.add(root.relativize(f) + ":" + (first + i) + ": " + line.strip());
                     }
                 }
             }
         }
         return missing;
+    }
+
+    /** The main sources of the published modules, whose Javadoc examples are checked too. */
+    static List<Path> javadocSources(Path root) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (String module : List.of("braid-core", "braid-testkit")) {
+            try (Stream<Path> files = Files.walk(root.resolve(module).resolve("src/main/java"))) {
+                files.filter(f -> f.toString().endsWith(".java")).sorted().forEach(out::add);
+            }
+        }
+        return out;
     }
 
     private static int lineOf(String text, int offset) {
@@ -138,6 +160,19 @@ class DocSnippetsTest {
     }
 
     @Test
+    void everyLineOfEveryJavadocExampleIsHeldByATest() throws IOException {
+        Path root = root();
+        List<Path> sources = javadocSources(root);
+        assertThat(sources).as("braid-core and braid-testkit main sources").hasSizeGreaterThan(50);
+        List<String> missing = unheld(root, sources, sources(root));
+        assertThat(missing)
+                .as(
+                        "Javadoc example lines that no test or example compiles (JavadocExamplesTest holds"
+                                + " them: edit it, or the Javadoc, so that they agree)")
+                .isEmpty();
+    }
+
+    @Test
     void anEditedExampleIsCaught() throws IOException {
         Path root = root();
         Path guide = Files.createTempFile("guide", ".md");
@@ -156,6 +191,26 @@ class DocSnippetsTest {
                                     + "All(job);                 // renamed in the guide only");
         } finally {
             Files.delete(guide);
+        }
+    }
+
+    @Test
+    void anEditedJavadocExampleIsCaught() throws IOException {
+        Path root = root();
+        Path source = Files.createTempFile("Example", ".java");
+        try {
+            Files.writeString(
+                    source,
+                    "/**\n * Text.\n *\n * <pre>{&#64;code\n".replace("&#64;", "@")
+                            + " * Channel<Job> jobs = Channel.bounded(16);\n"
+                            + " * jobs.send"
+                            + "All(job);\n"
+                            + " * }</pre>\n */\nclass Example {}\n");
+            List<String> missing = unheld(root, List.of(source), sources(root));
+            assertThat(missing).hasSize(1);
+            assertThat(missing.getFirst()).endsWith(":6: jobs.send" + "All(job);");
+        } finally {
+            Files.delete(source);
         }
     }
 
