@@ -358,9 +358,12 @@ public final class WorkStealingPool implements AutoCloseable {
      * caller runs it next, otherwise it helps with other work until the thief finishes it. Called
      * from outside the pool, the whole join is submitted and the caller waits.
      *
-     * <p>The wait is not interruptible (an interrupt is kept for later), as {@code
-     * ForkJoinTask.join}. If {@code a} throws, {@code b} is cancelled if it has not started (or
-     * awaited if it has) before the failure is thrown.
+     * <p>Both halves run in the caller's {@link CancelScope}, wherever they run (a thief, or a
+     * worker for a join called from outside the pool; ADR 0131): a deadline or token around the
+     * join bounds their braid waits. The wait is not interruptible (an interrupt is kept for
+     * later), as {@code ForkJoinTask.join}, and returns only when both halves are done. If {@code
+     * a} throws, {@code b} is cancelled if it has not started (or awaited if it has) before the
+     * failure is thrown.
      *
      * @param a the first task, run on the caller
      * @param b the second task, offered to thieves
@@ -368,6 +371,9 @@ public final class WorkStealingPool implements AutoCloseable {
      * @param <B> the second result type
      * @return both results
      * @throws PanicException if {@code a} or {@code b} threw (the exception is the cause)
+     * @throws CancelledException if a half was stopped by the caller's cancelled scope (a {@link
+     *     dev.braid.cancel.DeadlineExceededException} for its deadline): the half's exception
+     *     itself
      * @throws NullPointerException if {@code a} or {@code b} is null
      * @throws PoolClosedException if called from outside the pool after {@link #shutdown()}
      */
@@ -412,6 +418,8 @@ public final class WorkStealingPool implements AutoCloseable {
      * @param combine combines the two values, on the caller; what it throws propagates as it is
      * @return the combined value
      * @throws PanicException if {@code a} or {@code b} threw (the exception is the cause)
+     * @throws CancelledException if a half was stopped by the caller's cancelled scope, as for
+     *     {@link #join}
      * @throws NullPointerException if {@code a}, {@code b} or {@code combine} is null
      * @throws PoolClosedException if called from outside the pool after {@link #shutdown()}
      */
