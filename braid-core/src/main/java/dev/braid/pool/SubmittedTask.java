@@ -76,11 +76,11 @@ sealed class SubmittedTask<T> extends TaskHandle<T> permits SubmittedTask.InScop
 
         @Override
         public Object call() throws Exception {
-            return scope.enter(
+            return scope.enter( // the order of SubmittedTask.call: a Callable first
                     () ->
-                            body instanceof LongSupplier l
-                                    ? (Object) l.getAsLong()
-                                    : ((Callable<?>) body).call());
+                            body instanceof Callable<?> c
+                                    ? c.call()
+                                    : (Object) ((LongSupplier) body).getAsLong());
         }
     }
 
