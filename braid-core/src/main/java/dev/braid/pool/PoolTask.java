@@ -95,7 +95,9 @@ public abstract non-sealed class PoolTask<T> extends TaskHandle<T> {
 
     /**
      * Makes this task runnable in the pool of the calling task, where other workers may steal it;
-     * if nobody does, the caller's {@link #join()} runs it.
+     * if nobody does, the caller's {@link #join()} runs it. A thief runs it without the caller's
+     * {@link CancelScope} (unlike the halves of {@code pool.join}, ADR 0131): enter a captured
+     * scope in {@code compute()} to bound it by one.
      *
      * @return this task, for {@code t.fork().join()} chains
      * @throws IllegalStateException if called outside a task of a pool (submit it with {@link

@@ -1,5 +1,6 @@
 package dev.braid.pool;
 
+import dev.braid.cancel.CancelScope;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 
@@ -18,7 +19,9 @@ sealed class SubmittedTask<T> extends TaskHandle<T> permits SubmittedTask.InScop
      * 0078): the body. 32 bytes with compressed class pointers, as FJP's adapter of a submitted
      * Runnable; the scope, which only PoolScope.spawn sets, lives in the InScope subclass (ADR
      * 0094: it was a field here, 40 bytes for every submission and every join half, null in all of
-     * them but spawns).
+     * them but spawns). The stealable half of a join started inside an active CancelScope holds
+     * its body in a Scoped wrapper (ADR 0131): 24 bytes more, allocated only then, and the task
+     * stays 32 bytes; a thief's call() then enters the scope.
      */
 
     private final Object body; // a Callable, a Runnable, or a LongSupplier (joinLong)
@@ -30,7 +33,7 @@ sealed class SubmittedTask<T> extends TaskHandle<T> permits SubmittedTask.InScop
 
     @Override
     final Object body() {
-        return body;
+        return body instanceof Scoped s ? s.body : body; // as submitted, for shutdownNow's list
     }
 
     /** Runs the body. */
@@ -44,6 +47,41 @@ sealed class SubmittedTask<T> extends TaskHandle<T> permits SubmittedTask.InScop
         }
         ((Runnable) body).run();
         return null;
+    }
+
+    /**
+     * The body of a join's stealable half with the {@link CancelScope} that was active where the
+     * join was called (ADR 0131): whoever runs it runs it inside that scope. The forker itself
+     * never calls it (it runs its own half as a plain call, already in the scope); a thief does,
+     * and a worker running it on the forker's thread (hooks installed) enters the same scope again,
+     * which binds nothing.
+     */
+    static final class Scoped implements Callable<Object> {
+        final Object body; // a Callable or a LongSupplier
+        private final CancelScope scope;
+
+        private Scoped(Object body, CancelScope scope) {
+            this.body = body;
+            this.scope = scope;
+        }
+
+        /**
+         * {@code body} as the stealable half of a join called here: wrapped with the caller's scope
+         * if that scope is active, as it is otherwise (one scoped-value read, no allocation).
+         */
+        static Object inCallersScope(Object body) {
+            CancelScope s = CancelScope.current();
+            return s.isActive() ? new Scoped(body, s) : body;
+        }
+
+        @Override
+        public Object call() throws Exception {
+            return scope.enter( // the order of SubmittedTask.call: a Callable first
+                    () ->
+                            body instanceof Callable<?> c
+                                    ? c.call()
+                                    : (Object) ((LongSupplier) body).getAsLong());
+        }
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.braid.pool;
 
 import dev.braid.atomic.AtomicI32;
 import dev.braid.atomic.Ordering;
+import dev.braid.cancel.CancelScope;
+import dev.braid.cancel.CancelledException;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
@@ -356,9 +358,12 @@ public final class WorkStealingPool implements AutoCloseable {
      * caller runs it next, otherwise it helps with other work until the thief finishes it. Called
      * from outside the pool, the whole join is submitted and the caller waits.
      *
-     * <p>The wait is not interruptible (an interrupt is kept for later), as {@code
-     * ForkJoinTask.join}. If {@code a} throws, {@code b} is cancelled if it has not started (or
-     * awaited if it has) before the failure is thrown.
+     * <p>Both halves run in the caller's {@link CancelScope}, wherever they run (a thief, or a
+     * worker for a join called from outside the pool; ADR 0131): a deadline or token around the
+     * join bounds their braid waits. The wait is not interruptible (an interrupt is kept for
+     * later), as {@code ForkJoinTask.join}, and returns only when both halves are done. If {@code
+     * a} throws, {@code b} is cancelled if it has not started (or awaited if it has) before the
+     * failure is thrown.
      *
      * @param a the first task, run on the caller
      * @param b the second task, offered to thieves
@@ -366,6 +371,9 @@ public final class WorkStealingPool implements AutoCloseable {
      * @param <B> the second result type
      * @return both results
      * @throws PanicException if {@code a} or {@code b} threw (the exception is the cause)
+     * @throws CancelledException if a half was stopped by the caller's cancelled scope (a {@link
+     *     dev.braid.cancel.DeadlineExceededException} for its deadline): the half's exception
+     *     itself
      * @throws NullPointerException if {@code a} or {@code b} is null
      * @throws PoolClosedException if called from outside the pool after {@link #shutdown()}
      */
@@ -376,7 +384,7 @@ public final class WorkStealingPool implements AutoCloseable {
         if (w == null || w.pool != this) {
             return joinFromOutside(() -> join(a, b));
         }
-        TaskHandle<B> hb = new SubmittedTask<>(this, b);
+        TaskHandle<B> hb = new SubmittedTask<>(this, SubmittedTask.Scoped.inCallersScope(b));
         w.pushStealable(hb);
         A ra;
         try {
@@ -410,6 +418,8 @@ public final class WorkStealingPool implements AutoCloseable {
      * @param combine combines the two values, on the caller; what it throws propagates as it is
      * @return the combined value
      * @throws PanicException if {@code a} or {@code b} threw (the exception is the cause)
+     * @throws CancelledException if a half was stopped by the caller's cancelled scope, as for
+     *     {@link #join}
      * @throws NullPointerException if {@code a}, {@code b} or {@code combine} is null
      * @throws PoolClosedException if called from outside the pool after {@link #shutdown()}
      */
@@ -421,7 +431,7 @@ public final class WorkStealingPool implements AutoCloseable {
         if (w == null || w.pool != this) {
             return joinFromOutside(() -> joinLong(a, b, combine));
         }
-        TaskHandle<Long> hb = new SubmittedTask<>(this, b);
+        TaskHandle<Long> hb = new SubmittedTask<>(this, SubmittedTask.Scoped.inCallersScope(b));
         w.pushStealable(hb);
         long ra;
         try {
@@ -437,24 +447,44 @@ public final class WorkStealingPool implements AutoCloseable {
         return combine.applyAsLong(ra, rb);
     }
 
-    /** A join called outside the pool: the whole join is submitted, the caller waits. */
+    /**
+     * A join called outside the pool: the whole join is submitted, inside the caller's {@link
+     * CancelScope} if one is active (ADR 0131), and the caller waits.
+     */
     private <R> R joinFromOutside(Callable<R> whole) {
-        TaskHandle<R> outer = submit(whole);
+        CancelScope caller = CancelScope.current();
+        TaskHandle<R> outer = submit(caller.isActive() ? () -> caller.enter(whole::call) : whole);
         try {
             return outer.joinQuietly();
         } catch (PanicException p) {
-            throw p.getCause() instanceof PanicException inner ? inner : p;
+            throw stopOrPanic(p.getCause(), caller, p);
         }
     }
 
+    /**
+     * What a join throws for a half that ended with {@code cause}: the {@link CancelledException}
+     * itself when it is a stop by the caller's scope (that scope is cancelled or past its deadline:
+     * ADR 0124's rule, ADR 0131), a nested panic as it is, else {@code panic}.
+     */
+    private static RuntimeException stopOrPanic(
+            Throwable cause, CancelScope caller, PanicException panic) {
+        if (cause instanceof CancelledException c && caller.isCancelled()) {
+            return c;
+        }
+        return cause instanceof PanicException inner ? inner : panic;
+    }
+
     /** The first half of a join threw: cancels or awaits the second, returns what to throw. */
-    private static PanicException firstFailed(Worker w, TaskHandle<?> hb, Throwable t) {
+    private static RuntimeException firstFailed(Worker w, TaskHandle<?> hb, Throwable t) {
         if (!hb.tryCancel()) {
             try {
                 hb.joinQuietly();
             } catch (PanicException ignored) {
                 // a's failure is the one reported
             }
+        }
+        if (t instanceof CancelledException c && CancelScope.current().isCancelled()) {
+            return c; // a stop by the caller's scope, not a panic (ADR 0131)
         }
         return t instanceof PanicException p ? p : new PanicException(w.thread.getName(), t);
     }
@@ -467,7 +497,7 @@ public final class WorkStealingPool implements AutoCloseable {
         try {
             return hb.joinQuietly();
         } catch (PanicException p) {
-            throw p.getCause() instanceof PanicException inner ? inner : p;
+            throw stopOrPanic(p.getCause(), CancelScope.current(), p);
         }
     }
 

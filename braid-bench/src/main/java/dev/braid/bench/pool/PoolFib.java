@@ -1,8 +1,10 @@
 package dev.braid.bench.pool;
 
+import dev.braid.cancel.CancelScope;
 import dev.braid.pool.Joined;
 import dev.braid.pool.PoolTask;
 import dev.braid.pool.WorkStealingPool;
+import java.time.Duration;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.TimeUnit;
@@ -125,6 +127,19 @@ public class PoolFib {
     @Benchmark
     public long braidJoinLong() {
         return braid.joinLong(() -> fibLong(braid, n), () -> 0L, Long::sum);
+    }
+
+    /**
+     * {@code joinLong} inside a {@link CancelScope} with a deadline an hour away (ADR 0131): every
+     * forked half carries the scope (a 24-byte wrapper) and a thief enters it. Against {@link
+     * #braidJoinLong()}: the cost of the scoped path; the unscoped one pays only a scoped-value
+     * read per fork.
+     */
+    @Benchmark
+    public long braidJoinLongScoped() {
+        return CancelScope.withTimeout(
+                Duration.ofHours(1),
+                () -> braid.joinLong(() -> fibLong(braid, n), () -> 0L, Long::sum));
     }
 
     @Benchmark
