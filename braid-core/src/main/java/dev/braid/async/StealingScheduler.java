@@ -305,8 +305,8 @@ final class StealingScheduler implements TaskScheduler {
         /**
          * After a sweep found nothing: looks again for up to SPIN_NANOS, pausing in between, while
          * still counted as searching (so pushes meanwhile wake nobody else: this worker will take
-         * them), before it goes to park. A burst of spawns from outside, or the next operation of
-         * a thread that waits for each result, then meets an awake worker instead of paying a park
+         * them), before it goes to park. A burst of spawns from outside, or the next operation of a
+         * thread that waits for each result, then meets an awake worker instead of paying a park
          * and an unpark per gap (ADRs 0072, 0125). Under the testkit a spin is one look, a yield
          * point, and reads no clock, so schedules stay short and every interleaving is explored.
          */
