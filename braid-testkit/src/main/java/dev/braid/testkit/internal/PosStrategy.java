@@ -21,8 +21,11 @@ public final class PosStrategy implements Strategy {
      * its PARK (with the blocker) pending, a fresh task none (racing with nothing). Resources are
      * compared by identity, only within one run, never by hash.
      *
-     * Liveness. A spinning task announces SPIN again and again, each with a fresh priority, so its
-     * partner runs with probability about 1/2 per iteration. Memory-model choices are uniform.
+     * Liveness. A task that announces SPIN drops below every other priority (a fresh negative
+     * value), as in PCT: with a fresh priority in [0, 1) at each SPIN, a partner whose pending
+     * operation does not race with the spinner's keeps the priority it drew, and one that drew
+     * 3e-6 lost to the spinner for 100,000 steps (a false livelock of a pool worker spinning for a
+     * claim, testkit 10). Memory-model choices are uniform.
      *
      * References. Yuan, Yang, Gu, "Partial order aware concurrency sampling" (CAV 2018).
      */
@@ -71,7 +74,8 @@ public final class PosStrategy implements Strategy {
     public void onYield(int task, Op op, Object resource) {
         pendingOp[task] = op;
         pendingResource[task] = resource;
-        priority[task] = random.nextDouble();
+        double p = random.nextDouble();
+        priority[task] = op == Op.SPIN ? -1 - p : p; // a spinner lets every other task run first
     }
 
     @Override
