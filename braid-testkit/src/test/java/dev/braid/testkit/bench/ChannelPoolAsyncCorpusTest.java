@@ -154,9 +154,9 @@ class ChannelPoolAsyncCorpusTest {
     }
 
     /**
-     * POS gave a spinning pool worker a fresh priority in [0, 1) at each spin, so a partner whose
-     * priority was 3e-6 never ran: a false livelock at schedule 588 of seed 1. A SPIN now drops the
-     * spinner below everyone, as PCT does.
+     * POS gave a spinning pool worker a fresh priority in [0, 1) at each spin and left its partner
+     * the 3e-6 it had drawn, so the partner never ran: a false livelock at schedule 588 of seed 1.
+     * At a spin the other runnable tasks now draw fresh priorities.
      */
     @Test
     void posLetsThePartnerOfASpinningWorkerRun() {
