@@ -10,6 +10,8 @@
 #                                          # alternating), median and spread of the ratio
 #
 # BENCH_STRATEGIES=coverage,surw runs only those columns (the portfolio check needs PORTFOLIO).
+# BENCH_PROGRAMS='(ch|select|pool|async)-.*|ctrl-(ch|select|pool|async)-.*' runs only the programs
+# whose names match (here the channel, select, pool and async corpus of testkit 10).
 # Exits 1 if a control was reported or the portfolio missed a bug. BRAID_SKIP_BUILD=1 reuses the
 # compiled classes as they are.
 set -eu

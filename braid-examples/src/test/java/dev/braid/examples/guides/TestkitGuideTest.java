@@ -2,8 +2,12 @@ package dev.braid.examples.guides;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.channel.Channel;
+import dev.braid.pool.TaskHandle;
+import dev.braid.pool.WorkStealingPool;
 import dev.braid.sync.Mutex;
 import dev.braid.testkit.Exploration;
+import dev.braid.testkit.SimBody;
 import dev.braid.testkit.Simulation;
 import dev.braid.testkit.junit.SimTest;
 import dev.braid.thread.JoinHandle;
@@ -83,5 +87,73 @@ class TestkitGuideTest {
         }
         t.join();
         assertThat(total).isEqualTo(100);
+    }
+
+    @Test
+    void aPoolTaskDrainsAChannel() {
+        // --- docs/testkit.md, "Testing channel, pool and async code"
+        Exploration e =
+                Simulation.builder()
+                        .seed(7)
+                        .schedules(500)
+                        .build()
+                        .explore(
+                                () -> {
+                                    Channel<Integer> jobs =
+                                            Channel.<Integer>builder()
+                                                    .name("jobs")
+                                                    .bounded(1)
+                                                    .build();
+                                    try (WorkStealingPool pool =
+                                            WorkStealingPool.builder().parallelism(2).build()) {
+                                        TaskHandle<Integer> total =
+                                                pool.submit(
+                                                        () -> {
+                                                            int sum = 0;
+                                                            for (Integer j :
+                                                                    jobs) { // until closed and
+                                                                // drained
+                                                                sum += j;
+                                                            }
+                                                            return sum;
+                                                        });
+                                        for (int j = 1; j <= 3; j++) {
+                                            jobs.send(j);
+                                        }
+                                        jobs.close();
+                                        assertThat(total.join()).isEqualTo(6);
+                                    }
+                                });
+        e.assertPassed();
+        // ---
+    }
+
+    @Test
+    void checkingLenThenReceivingIsFound() {
+        SimBody checkThenAct =
+                () -> {
+                    Channel<Integer> jobs =
+                            Channel.<Integer>builder().name("jobs").bounded(1).build();
+                    try (WorkStealingPool pool =
+                            WorkStealingPool.builder().parallelism(2).build()) {
+                        TaskHandle<Integer> total =
+                                pool.submit(
+                                        () -> {
+                                            int sum = 0;
+                                            while (jobs.len() > 0) {
+                                                sum += jobs.recv();
+                                            }
+                                            return sum;
+                                        });
+                        for (int j = 1; j <= 3; j++) {
+                            jobs.send(j);
+                        }
+                        jobs.close();
+                        assertThat(total.join()).isEqualTo(6);
+                    }
+                };
+        Exploration e = Simulation.builder().seed(7).schedules(500).build().explore(checkThenAct);
+        assertThat(e.passed()).isFalse();
+        assertThat(e.message()).contains("expected: 6").contains("replay: braid1:");
     }
 }

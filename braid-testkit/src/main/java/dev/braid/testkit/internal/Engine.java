@@ -36,6 +36,7 @@ public final class Engine {
     }
 
     static {
+        CoreClasses.initializeAll(); // before any run: no static initializer runs inside one
         Rt.install(TestkitSimulator.INSTANCE);
     }
 

@@ -151,6 +151,24 @@ final class MemoryModel {
         me.now.join(me.unparks);
     }
 
+    /**
+     * An operation of braid-core announced on {@code object}, a core object whose own memory
+     * accesses the model does not see (a channel, a task handle, a token; ADR 0130): {@code
+     * acquire} joins what earlier operations on it released, {@code release} publishes the caller's
+     * view to later ones, as the volatile accesses and CASes inside it do.
+     */
+    void announced(int task, Object object, boolean acquire, boolean release) {
+        if (acquire) {
+            View released = locks.get(object);
+            if (released != null) {
+                thread(task).now.join(released);
+            }
+        }
+        if (release) {
+            lockReleased(task, object);
+        }
+    }
+
     void lockAcquired(int task, Object lock) {
         thread(task).now.join(locks.get(lock));
     }

@@ -21,8 +21,14 @@ public final class PosStrategy implements Strategy {
      * its PARK (with the blocker) pending, a fresh task none (racing with nothing). Resources are
      * compared by identity, only within one run, never by hash.
      *
-     * Liveness. A spinning task announces SPIN again and again, each with a fresh priority, so its
-     * partner runs with probability about 1/2 per iteration. Memory-model choices are uniform.
+     * Liveness. When a task spins (it announces SPIN, or the same operation on the same object
+     * PctStrategy.REPEAT_SPIN times or more in a row with no other task announcing in between: a
+     * flag loaded in a wait loop), the other runnable tasks draw fresh priorities at the next
+     * choice, so each runs with probability about 1/2 per spin. Without that, a partner whose
+     * pending operation does not race with the spinner's kept the priority it drew, and one that
+     * drew 3e-6 lost to a spinning pool worker for 100,000 steps (a false livelock, testkit 10).
+     * Lowering the spinner instead is sticky: a task lowered while it spun keeps that priority
+     * while another task loops with fresh draws. Memory-model choices are uniform.
      *
      * References. Yuan, Yang, Gu, "Partial order aware concurrency sampling" (CAV 2018).
      */
@@ -35,6 +41,14 @@ public final class PosStrategy implements Strategy {
     private double[] priority = new double[8];
     private Op[] pendingOp = new Op[8];
     private Object[] pendingResource = new Object[8];
+
+    /** The task whose announcements of one (operation, object) are being counted, or -1. */
+    private int repeater = -1;
+
+    private int repeats;
+
+    /** Whether the task that announced last is spinning: the others redraw at the next choice. */
+    private boolean spinning;
 
     /**
      * A POS run.
@@ -69,13 +83,26 @@ public final class PosStrategy implements Strategy {
 
     @Override
     public void onYield(int task, Op op, Object resource) {
+        boolean same =
+                task == repeater && op == pendingOp[task] && resource == pendingResource[task];
+        repeats = same ? repeats + 1 : 1;
+        repeater = task;
         pendingOp[task] = op;
         pendingResource[task] = resource;
         priority[task] = random.nextDouble();
+        spinning = op == Op.SPIN || repeats >= PctStrategy.REPEAT_SPIN;
     }
 
     @Override
     public int choose(int[] runnable, int count, int current, Op op, long step) {
+        if (spinning) {
+            spinning = false;
+            for (int i = 0; i < count; i++) {
+                if (runnable[i] != current) {
+                    priority[runnable[i]] = random.nextDouble(); // let the spinner's partners run
+                }
+            }
+        }
         int best = 0;
         for (int i = 1; i < count; i++) {
             if (priority[runnable[i]] > priority[runnable[best]]) {

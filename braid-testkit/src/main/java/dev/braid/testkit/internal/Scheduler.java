@@ -203,6 +203,8 @@ final class Scheduler {
         reschedule(me, op, resource);
         if (op == Op.JOIN && resource instanceof Thread thread) {
             joined(me, thread);
+        } else if (resource != null && synchronizes(op, resource)) {
+            memory.announced(me.id, resource, op != Op.STORE, op != Op.LOAD && op != Op.JOIN);
         }
         if (faults.enabled() && faults.atYield(this, me) == Fault.CANCEL) {
             long deadline = CancelScope.current().deadline().nanoTime();
@@ -210,6 +212,21 @@ final class Scheduler {
                 now = deadline; // the scope's deadline arrives: time passed while others ran
             }
         }
+    }
+
+    /**
+     * Whether an operation announced on {@code resource} synchronizes through it (ADR 0130): a
+     * load, store, read-modify-write, join or other operation on an object of braid-core that the
+     * memory model does not see inside (a channel, a pool or async task handle, a token). braid's
+     * atomic cells are modelled exactly and threads, locks and parks have their own edges.
+     */
+    private static boolean synchronizes(Op op, Object resource) {
+        return switch (op) {
+            case LOAD, STORE, RMW, OTHER, JOIN ->
+                    !(resource instanceof Thread)
+                            && !resource.getClass().getPackageName().equals("dev.braid.atomic");
+            default -> false;
+        };
     }
 
     /** Happens-before from everything {@code thread} did so far (a join that may not park). */

@@ -12,7 +12,8 @@ import java.util.Locale;
  * Prints, per benchmark program and strategy, the schedules to the first bug (median over seeds)
  * and schedules per second, as a Markdown table; then the parallel speed-up on a control. Run by
  * {@code braid-testkit/bench.sh}. Exit status 1 if a control was ever reported or a bug was not
- * found by the portfolio within the budget.
+ * found by the portfolio within the budget. The environment's BENCH_PROGRAMS (a regular expression
+ * over the program names) runs only the programs it matches.
  */
 public final class BugBenchmark {
     private BugBenchmark() {}
@@ -69,7 +70,11 @@ public final class BugBenchmark {
         System.out.println(rule);
         long[] totalSchedules = new long[STRATEGIES.length];
         long[] totalNanos = new long[STRATEGIES.length];
+        String only = System.getenv("BENCH_PROGRAMS");
         for (BugPrograms.Program p : BugPrograms.all()) {
+            if (only != null && !only.isBlank() && !p.name().matches(only)) {
+                continue;
+            }
             StringBuilder row = new StringBuilder("| " + p.name() + " | " + p.kind() + " |");
             for (int si = 0; si < STRATEGIES.length; si++) {
                 Strategy s = STRATEGIES[si];

@@ -55,6 +55,17 @@ public final class BugPrograms {
         p.add(new Program("ctrl-ordered-locks", "control", BugPrograms::orderedLocks));
         p.add(new Program("ctrl-condvar", "control", BugPrograms::condvarHandshake));
         p.add(new Program("ctrl-ring-locked", "control", BugPrograms::ringLocked));
+        p.addAll(channelPoolAsync());
+        return p;
+    }
+
+    /**
+     * The programs over channels, select, the pool and async tasks (bugs and their correct twins).
+     */
+    static List<Program> channelPoolAsync() {
+        List<Program> p = new ArrayList<>(ChannelBugPrograms.all());
+        p.addAll(PoolBugPrograms.all());
+        p.addAll(AsyncBugPrograms.all());
         return p;
     }
 
