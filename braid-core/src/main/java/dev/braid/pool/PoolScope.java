@@ -220,5 +220,6 @@ public final class PoolScope {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        h.joined(); // the testkit's happens-before from the task's writes to the scope's caller
     }
 }

@@ -784,8 +784,20 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
         }
     }
 
+    /**
+     * Under the testkit, the joiner of a finished task acquires what the task's completion released
+     * into this handle (ADR 0130: the completion is announced on the handle), so what the task
+     * wrote with plain accesses happens before the joiner's reads, as the real completion's
+     * volatile write and the joiner's acquire read order them. Outside a simulation: nothing.
+     */
+    void joined() {
+        Rt.acquired(this);
+        Rt.released(this);
+    }
+
     @SuppressWarnings("unchecked") // the outcome is a T unless it is NIL or a Failure
     private T result() {
+        joined();
         int s = settledStatus();
         if (s != RUNNING && s != NEW) { // NEW and finished: a PoolTask run in place (ADR 0078)
             throw CANCELLED_SOURCE.token().toException();
@@ -803,6 +815,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
 
     @SuppressWarnings("unchecked") // the outcome is a T unless it is NIL or a Failure
     private T futureResult() throws ExecutionException {
+        joined();
         int s = settledStatus();
         if (s != RUNNING && s != NEW) { // NEW and finished: a PoolTask run in place (ADR 0078)
             throw new CancellationException(
