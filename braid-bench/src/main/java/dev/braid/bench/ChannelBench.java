@@ -332,27 +332,6 @@ public class ChannelBench {
     }
 
     /**
-     * {@link #rendezvousBraid} with ADR 0128's experiment on ({@code
-     * -Dbraid.channel.slotOwnedReads=true}): the partner meeting a slot waiter takes the slot's and
-     * the waiter's lines owned at its first touch.
-     */
-    @Benchmark
-    @BenchmarkMode(Mode.AverageTime)
-    @OutputTimeUnit(TimeUnit.NANOSECONDS)
-    @OperationsPerInvocation(HANDOFFS)
-    @Fork(
-            value = 1,
-            jvmArgsAppend = {
-                "-Xms2g",
-                "-Xmx2g",
-                "-XX:+AlwaysPreTouch",
-                "-Dbraid.channel.slotOwnedReads=true"
-            })
-    public long rendezvousBraidOwnedReads() throws InterruptedException {
-        return rendezvousBraid();
-    }
-
-    /**
      * {@link #rendezvousBraid} with a fixed 32 pre-park spins and no adaptation ({@code
      * -Dbraid.channel.longSpins=0}): the wait before ADR 0091, for an A/B in one run.
      */

@@ -48,12 +48,6 @@ final class HandOffSlot {
      * under the lock, so a fast CAS either precedes it (its Waiter is displaced into a list) or
      * fails.
      *
-     * Owned reads (ADR 0128, an experiment, off by default). A taker's plain read of the word
-     * and of the waiter brings each line shared, and its CASes then upgrade them: two more
-     * cross-core transactions on the hand-off's critical path than a first touch that takes the
-     * line owned. With -Dbraid.channel.slotOwnedReads=true meet reads both by a CAS that cannot
-     * succeed (a locked write on x86, a volatile read in the JMM); the answers are the same.
-     *
      * Liveness. Lock-free on the slot: a failed CAS means another operation made progress. A
      * waiter waits exactly as a queued one does (spin, yield, announce, park; ADR 0083/0090/0091).
      *
@@ -74,18 +68,6 @@ final class HandOffSlot {
     static final boolean ENABLED =
             Boolean.parseBoolean(System.getProperty("braid.channel.handOffSlot", "true"));
 
-    /**
-     * An experiment, off by default (ADR 0128): whether {@link #meet} takes the word's line and the
-     * waiter's line owned at its first touch, by an RMW that cannot succeed ({@link
-     * Waiter#stateForClaim} for the waiter), so that the CASes that follow hit lines already held
-     * instead of upgrading shared copies. {@code -Dbraid.channel.slotOwnedReads=true} turns it on;
-     * the quiet benchmark run decides.
-     */
-    static final boolean OWNED_READS = Boolean.getBoolean("braid.channel.slotOwnedReads");
-
-    /** Never stored in the word: the expected value of {@link #meet}'s reading RMW. */
-    private static final Waiter NEVER = new Waiter(null, null);
-
     /** The word's value while the locked path owns the channel. */
     private static final Waiter GATE = new Waiter(null, null);
 
@@ -105,18 +87,9 @@ final class HandOffSlot {
     /** The channel: its partner hint, and the testkit's trace at the yield point after a take. */
     private final LockedCore<?> owner;
 
-    /** {@link #OWNED_READS}, per slot so that tests can run both paths in one JVM. */
-    private final boolean ownedReads;
-
     /** Starts open (null): a new channel has no waiter and nothing in its lists. */
     HandOffSlot(LockedCore<?> owner) {
-        this(owner, OWNED_READS);
-    }
-
-    /** A slot for {@code owner} with ADR 0128's owned reads on or off (tests). */
-    HandOffSlot(LockedCore<?> owner, boolean ownedReads) {
         this.owner = owner;
-        this.ownedReads = ownedReads;
     }
 
     /** What {@link #meet} returns when the caller must take the lock. */
@@ -156,7 +129,7 @@ final class HandOffSlot {
     Object meet(Object x, Waiter mine) {
         boolean send = x != null;
         while (true) {
-            Waiter w = readWord(); // acquire: the installer's fields
+            Waiter w = (Waiter) WORD.getVolatile(this); // acquire: the installer's fields
             if (w == null) {
                 if (mine == null) {
                     return VACANT;
@@ -165,9 +138,6 @@ final class HandOffSlot {
                     return mine; // release: publishes mine's fields to the taker
                 }
                 continue;
-            }
-            if (ownedReads && w != GATE) {
-                w.stateForClaim(); // ADR 0128: take the waiter's line owned before reading it
             }
             Object offered = offered(w); // stale only if w left the slot: the CAS below fails
             if (w == GATE || (offered != null) == send) {
@@ -185,16 +155,6 @@ final class HandOffSlot {
             }
             // the owner aborted (timeout, interrupt, cancelled scope): the waiter is dropped
         }
-    }
-
-    /**
-     * The word, for {@link #meet}: by a CAS that never succeeds with owned reads on (the line
-     * arrives owned for the CAS that follows), else by a volatile read.
-     */
-    private Waiter readWord() {
-        return ownedReads
-                ? (Waiter) WORD.compareAndExchange(this, NEVER, NEVER)
-                : (Waiter) WORD.getVolatile(this);
     }
 
     /** The owner, after winning its abort: takes {@code mine} out if it is still here. */

@@ -216,17 +216,6 @@ final class Waiter {
         return (int) STATE.getAcquire(this); // acquire: pairs with complete()'s release
     }
 
-    /**
-     * The state, read by a CAS that never succeeds (no state is -1): a claimer's first touch of the
-     * waiter under {@link HandOffSlot#OWNED_READS} (ADR 0128, an experiment). On x86 a failed CAS
-     * is still a locked write, so the line arrives owned and the claim's CAS that follows hits it,
-     * where a plain read brings it shared and the claim must then take it over: one cross-core
-     * transaction instead of two. Semantically a volatile read.
-     */
-    int stateForClaim() {
-        return (int) STATE.compareAndExchange(this, -1, -1);
-    }
-
     /** Whether a counterpart could still claim this waiter. */
     boolean isWaiting() {
         int s = (int) STATE.getVolatile(this);

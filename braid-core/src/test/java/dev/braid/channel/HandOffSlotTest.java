@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The rendezvous waiter slot (ADR 0112): a lone blocked send or recv waits in the slot, not in the
@@ -35,32 +33,6 @@ class HandOffSlotTest {
         rx.join();
         assertThat(got.get()).isEqualTo(5);
         assertThat(slot.occupied()).isFalse();
-    }
-
-    /**
-     * ADR 0128's experiment (off by default) and the default path meet the same way: the reading
-     * RMWs change nothing but the cache line's state.
-     */
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void ownedReadsOnOrOffMeetTheSlotWaiterAlike(boolean owned) {
-        Channel<Integer> ch = Channel.rendezvous();
-        HandOffSlot slot = new HandOffSlot(ch.core, owned);
-        Waiter receiver = HandOffSlot.waiterFor(null);
-        assertThat(slot.meet(null, receiver)).as("installed").isSameAs(receiver);
-        assertThat(slot.meet(null, HandOffSlot.waiterFor(null)))
-                .as("a second receiver goes to the lock")
-                .isSameAs(HandOffSlot.LOCKED);
-        assertThat(receiver.stateForClaim()).as("reading claims nothing").isEqualTo(Waiter.WAITING);
-        assertThat(slot.meet(7, null)).as("the send meets it").isSameAs(LockedCore.SENT);
-        assertThat(receiver.state()).isEqualTo(Waiter.SELECTED);
-        assertThat(receiver.item).isEqualTo(7);
-        assertThat(slot.occupied()).isFalse();
-        Waiter sender = HandOffSlot.waiterFor(8);
-        assertThat(slot.meet(8, sender)).isSameAs(sender);
-        assertThat(slot.meet(null, null)).as("the receive takes its element").isEqualTo(8);
-        assertThat(sender.item).isSameAs(LockedCore.SENT);
-        assertThat(slot.meet(null, null)).as("open again").isSameAs(HandOffSlot.VACANT);
     }
 
     @Test
