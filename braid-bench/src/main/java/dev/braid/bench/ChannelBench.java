@@ -292,6 +292,46 @@ public class ChannelBench {
     }
 
     /**
+     * {@link #rendezvousBraid} with ADR 0091's long spin at 1,024 ({@code
+     * -Dbraid.channel.longSpins=1024}).
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.longSpins=1024"
+            })
+    public long rendezvousBraidLongSpins1024() throws InterruptedException {
+        return rendezvousBraid();
+    }
+
+    /**
+     * {@link #rendezvousBraid} with ADR 0091's long spin at 4,096 ({@code
+     * -Dbraid.channel.longSpins=4096}).
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                "-Xms2g",
+                "-Xmx2g",
+                "-XX:+AlwaysPreTouch",
+                "-Dbraid.channel.longSpins=4096"
+            })
+    public long rendezvousBraidLongSpins4096() throws InterruptedException {
+        return rendezvousBraid();
+    }
+
+    /**
      * {@link #rendezvousBraid} with a fixed 32 pre-park spins and no adaptation ({@code
      * -Dbraid.channel.longSpins=0}): the wait before ADR 0091, for an A/B in one run.
      */
@@ -409,6 +449,45 @@ public class ChannelBench {
                         return ex.exchange(null);
                     }
                 });
+    }
+
+    /**
+     * Not a product, not a peer: the floor of a rendezvous hand-off on this machine. One volatile
+     * word, both threads spinning: the sender stores its element and spins until the receiver has
+     * cleared the word (so a send returns only once taken, as a rendezvous must), the receiver
+     * spins until the word holds an element, takes it and clears it. About one cache-line round
+     * trip per element, and nothing else: no close, timeout, interrupt, select, park or yield (it
+     * burns both processors while it waits). A real hand-off's distance to this is its protocol.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @OperationsPerInvocation(HANDOFFS)
+    public long rendezvousFloor() throws InterruptedException {
+        return handoff(new SpinSlot());
+    }
+
+    /** {@link #rendezvousFloor}'s word: one element in flight, null while none. */
+    static final class SpinSlot implements Pipe {
+        private volatile Integer item;
+
+        @Override
+        public void send(Integer x) {
+            item = x; // the previous send returned only once its element was taken: empty here
+            while (item != null) {
+                Thread.onSpinWait();
+            }
+        }
+
+        @Override
+        public Integer recv() {
+            Integer x;
+            while ((x = item) == null) {
+                Thread.onSpinWait();
+            }
+            item = null;
+            return x;
+        }
     }
 
     @Benchmark
