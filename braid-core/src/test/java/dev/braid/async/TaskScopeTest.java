@@ -117,10 +117,14 @@ class TaskScopeTest {
         assertThat(fast.join()).isEqualTo("fast");
         assertThatThrownBy(slow::join).isInstanceOf(CancelledException.class);
 
+        // all fail: the first failure is the cause, the other suppressed ("two" fails only after
+        // "one" has finished: with a plain 10 ms head start a loaded worker once polled "one" late)
         RuntimeException e1 = new RuntimeException("e1");
         try (TaskScope scope = TaskScope.open(ex, ScopePolicy.FIRST_SUCCESS)) {
-            scope.spawn("one", failAfter(Duration.ZERO, e1));
-            scope.spawn("two", failAfter(Duration.ofMillis(10), new RuntimeException("e2")));
+            TaskHandle<Object> one = scope.spawn("one", failAfter(Duration.ZERO, e1));
+            scope.spawn(
+                    "two",
+                    failAfterFinished(one, Duration.ofMillis(10), new RuntimeException("e2")));
             assertThatThrownBy(scope::join)
                     .isInstanceOf(TaskPanicException.class)
                     .hasCause(e1)
