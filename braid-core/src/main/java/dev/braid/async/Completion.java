@@ -176,10 +176,18 @@ non-sealed class Completion<T> extends Context {
                 if (wait.expired()) {
                     return outcome();
                 }
-                wait.park(blocker);
+                wait.park(Rt.simulating() ? parkBlocker(blocker) : blocker);
             }
         } finally {
             remove(w);
         }
+    }
+
+    /**
+     * Under the testkit: what a thread blocked in {@link #await} parks on, for the deadlock report
+     * (a task stands its join in by what it awaits, {@link RawTask}).
+     */
+    Object parkBlocker(Object blocker) {
+        return blocker;
     }
 }

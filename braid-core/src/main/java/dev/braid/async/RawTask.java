@@ -6,6 +6,7 @@ import dev.braid.cancel.CancellationToken;
 import dev.braid.cancel.CancelledException;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
+import dev.braid.internal.rt.SimWait;
 import dev.braid.pool.CancelAware;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -233,6 +234,33 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     long pollNanos() {
         Observation o = observed();
         return o == null ? 0 : (long) POLL_NANOS.getOpaque(o);
+    }
+
+    /**
+     * Under the testkit, a thread joining this task parks on a {@link Joining}: the deadlock report
+     * then draws its wait to the holders of what the task awaits (a thread joining a task that
+     * awaits a channel waits, through it, for that channel's other end).
+     */
+    @Override
+    Object parkBlocker(Object blocker) {
+        return blocker == this ? new Joining(this) : blocker;
+    }
+
+    /** A thread's join of {@code task}, as the testkit's wait-for graph shows it. */
+    private record Joining(RawTask<?> task) implements SimWait.Delegate {
+        @Override
+        public Object waitsOn() {
+            return task.awaiting(); // null while it awaits nothing known: no holder
+        }
+
+        @Override
+        public String toString() {
+            Object on = task.awaiting();
+            return "join of task '"
+                    + task.name()
+                    + "'"
+                    + (on == null ? "" : ", which awaits " + on);
+        }
     }
 
     /** Under the testkit: what the latest pending poll awaits, or null. */

@@ -38,11 +38,9 @@ final class StealingScheduler implements TaskScheduler {
      *   queue's two atomics: a chain of spawns costs no queue round trip every fourth hop); every INJECTOR_INTERVAL ticks the injector first (so a busy local queue cannot
      *   starve tasks woken from outside); then the local queue; then the injector; then a steal
      *   sweep over the other workers' queues (taking half of the first non-empty one) and the
-     *   injector once more; then, still counted as searching, more looks with spin-wait pauses
-     *   between them for up to SPIN_NANOS, about one park/unpark round trip (ADR 0072: a burst
-     *   of outside spawns meets a worker that is still awake rather than one that must be
-     *   unparked per gap; ADR 0125: a gap shorter than the round trip costs less spun than
-     *   parked, to the worker and to the spawner who would pay the unpark; while it spins, pushes
+     *   injector once more; then, still counted as searching, SPIN_TRIES more looks with
+     *   spin-wait pauses between them (ADR 0072: a burst of outside spawns meets a worker that
+     *   is still awake rather than one that must be unparked per gap; while it spins, pushes
      *   wake nobody, as for any searcher, and the spinner parks through the same re-check). A
      *   worker that takes from the injector with an empty local queue takes a small batch (one
      *   claim of the injector's indices) and moves all but the first into its local queue with
@@ -111,14 +109,10 @@ final class StealingScheduler implements TaskScheduler {
     /** Tasks a worker moves from the injector into its empty local queue at once. */
     static final int INJECTOR_BATCH = 16;
 
-    /**
-     * How long a worker keeps looking for work after a fruitless sweep before it parks (ADR 0072,
-     * ADR 0125): about one park/unpark round trip on the reference machine (the waker's unpark
-     * 16-25 us, the wake 21-28 us later), so a gap shorter than that costs less spun than parked.
-     */
-    static final long SPIN_NANOS = 40_000;
+    /** Looks a worker takes for work after a fruitless sweep, before it parks (ADR 0072). */
+    static final int SPIN_TRIES = 8;
 
-    /** Spin-wait hints between two of those looks (about 1.2 us a look on the reference box). */
+    /** Spin-wait hints between two of those looks (a few hundred ns each look on x86). */
     static final int SPIN_PAUSES = 64;
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Worker[].class);
@@ -303,18 +297,17 @@ final class StealingScheduler implements TaskScheduler {
         }
 
         /**
-         * After a sweep found nothing: looks again for up to SPIN_NANOS, pausing in between, while
-         * still counted as searching (so pushes meanwhile wake nobody else: this worker will take
-         * them), before it goes to park. A burst of spawns from outside, or the next operation of a
-         * thread that waits for each result, then meets an awake worker instead of paying a park
-         * and an unpark per gap (ADRs 0072, 0125). Under the testkit a spin is one look, a yield
-         * point, and reads no clock, so schedules stay short and every interleaving is explored.
+         * After a sweep found nothing: looks again a few times, pausing in between, while still
+         * counted as searching (so pushes meanwhile wake nobody else: this worker will take them),
+         * before it goes to park. A burst of spawns from outside then meets an awake worker instead
+         * of paying a park and an unpark per gap (ADR 0072). Under the testkit a spin is one look,
+         * each a yield point, so schedules stay short and every interleaving is explored.
          */
         private RawTask<?> spin() {
             boolean sim = Rt.simulating();
+            int tries = sim ? 1 : SPIN_TRIES;
             int pauses = sim ? 0 : SPIN_PAUSES; // under the testkit the yield point is the wait
-            long start = sim ? 0 : Rt.nanoTime(); // one clock read a look: ~1% of its pauses
-            do {
+            for (int i = 0; i < tries; i++) {
                 Rt.yieldPoint(Op.SPIN, StealingScheduler.this);
                 for (int k = 0; k < pauses; k++) {
                     Rt.spinWait();
@@ -326,7 +319,7 @@ final class StealingScheduler implements TaskScheduler {
                     RawTask<?> t = next();
                     return t != null ? t : search();
                 }
-            } while (!sim && Rt.nanoTime() - start < SPIN_NANOS);
+            }
             return null;
         }
 

@@ -7,6 +7,7 @@ import dev.braid.cancel.CancelledException;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
+import dev.braid.internal.rt.SimWait;
 import dev.braid.internal.util.Args;
 import dev.braid.thread.JoinOutcome;
 import dev.braid.thread.PanicException;
@@ -748,16 +749,34 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
                     return isFinished();
                 }
                 Rt.yieldPoint(Op.PARK, this);
+                Object blocker = Rt.simulating() ? new JoinWait(this) : this;
                 if (bound.isNever()) {
-                    Rt.park(this);
+                    Rt.park(blocker);
                 } else {
-                    Rt.parkUntil(this, bound.nanoTime());
+                    Rt.parkUntil(blocker, bound.nanoTime());
                 }
             }
         } finally {
             if (wake != null) {
                 wake.deregister();
             }
+        }
+    }
+
+    /**
+     * Under the testkit, what a joiner parks on: the wait on this task, which the thread running it
+     * can end, so that the deadlock report draws the edge from the joiner to the runner (a cycle
+     * through a pool task is reported as one cycle). Its text names the task's state.
+     */
+    private record JoinWait(TaskHandle<?> task) implements SimWait.Delegate {
+        @Override
+        public Object waitsOn() {
+            return RUNNER.getOpaque(task); // null while queued: no one holds it yet
+        }
+
+        @Override
+        public String toString() {
+            return "join of " + task;
         }
     }
 

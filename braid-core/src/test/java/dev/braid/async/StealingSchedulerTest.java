@@ -177,21 +177,6 @@ class StealingSchedulerTest {
     }
 
     /**
-     * A worker that ran dry keeps looking for about one park/unpark round trip before it parks (ADR
-     * 0125): on the reference machine the waker's unpark costs it 16-25 us and the wake comes 21-28
-     * us after it, and with a 10 us window (ADR 0072's eight looks) the worker parked between two
-     * operations of a thread waiting for each result, and up to 14 times per 1,000 tasks in a burst
-     * of outside spawns, each park costing the spawner an unpark. How much that saves is a timing,
-     * measured in JMH (docs/perf/async.md); this pins the bound the decision chose.
-     */
-    @Test
-    void aWorkerThatRanDryLooksForAboutOneParkUnparkRoundTripBeforeItParks() {
-        assertThat(StealingScheduler.SPIN_NANOS)
-                .as("spin window (ns) against the measured park/unpark round trip (~40-50 us)")
-                .isBetween(30_000L, 100_000L);
-    }
-
-    /**
      * A task that counts {@code started} down, then keeps its worker busy spinning (bounded: 10 s)
      * until {@code flag} is set; ready with whether it was.
      */

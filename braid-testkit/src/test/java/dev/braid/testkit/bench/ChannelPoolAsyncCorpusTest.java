@@ -74,7 +74,10 @@ class ChannelPoolAsyncCorpusTest {
                             "pool-sibling-join-cycle",
                             new Expected(
                                     SimResult.Deadlock.class,
-                                    List.of("'braid-pool-worker-", "waits for TaskHandle"))),
+                                    List.of(
+                                            "'braid-pool-worker-",
+                                            "waits for join of TaskHandle",
+                                            "cycle: braid-pool-worker-"))),
                     Map.entry(
                             "pool-scope-read-early",
                             new Expected(SimResult.Failed.class, List.of("read 0"))),
