@@ -39,9 +39,12 @@ final class StealingScheduler implements TaskScheduler {
      *   starve tasks woken from outside); then the local queue; then the injector; then a steal
      *   sweep over the other workers' queues (taking half of the first non-empty one) and the
      *   injector once more; then, still counted as searching, SPIN_TRIES more looks with
-     *   spin-wait pauses between them (ADR 0072: a burst of outside spawns meets a worker that
-     *   is still awake rather than one that must be unparked per gap; while it spins, pushes
-     *   wake nobody, as for any searcher, and the spinner parks through the same re-check). A
+     *   spin-wait pauses between them (ADR 0072; while it spins, pushes wake nobody, as for any
+     *   searcher, and the spinner parks through the same re-check). SPIN_TRIES is 0 by default
+     *   (ADR 0126, tokio's choice: a worker that found nothing parks): measured on a vCPU each,
+     *   a worker spinning on the injector's lines slowed the thread spawning into it more than
+     *   the unparks it saved (spawn_many about 2x faster without the looks); under the testkit a
+     *   worker still takes one look, one yield point, so schedules are unchanged. A
      *   worker that takes from the injector with an empty local queue takes a small batch (one
      *   claim of the injector's indices) and moves all but the first into its local queue with
      *   one publishing write (ADR 0087), so outside spawns take turns with the tasks they wake
@@ -109,8 +112,11 @@ final class StealingScheduler implements TaskScheduler {
     /** Tasks a worker moves from the injector into its empty local queue at once. */
     static final int INJECTOR_BATCH = 16;
 
-    /** Looks a worker takes for work after a fruitless sweep, before it parks (ADR 0072). */
-    static final int SPIN_TRIES = 8;
+    /**
+     * Looks a worker takes for work after a fruitless sweep, before it parks (ADR 0072): none by
+     * default (ADR 0126); {@code -Dbraid.async.spinTries=8} restores ADR 0072's spin (A/B lever).
+     */
+    static final int SPIN_TRIES = Math.max(0, Integer.getInteger("braid.async.spinTries", 0));
 
     /** Spin-wait hints between two of those looks (a few hundred ns each look on x86). */
     static final int SPIN_PAUSES = 64;
