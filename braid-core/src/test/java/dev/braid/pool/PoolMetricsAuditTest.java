@@ -34,8 +34,20 @@ class PoolMetricsAuditTest {
         assertThat(m.searchingWorkers()).isZero();
         assertThat(m.injectorDepth()).isZero();
         assertThat(pool.toString()).contains("TERMINATED").contains("active=0");
+        // close() returns once every worker has counted itself out; each thread then still
+        // unwinds from its run loop (seen alive once in a fresh-clone CI run): bounded wait for
+        // that
+        long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (workerThreadAlive() && System.nanoTime() < giveUp) {
+            Thread.sleep(1);
+        }
         assertThat(Thread.getAllStackTraces().keySet())
                 .noneMatch(t -> t.getName().startsWith("audit9-metrics"));
+    }
+
+    private static boolean workerThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("audit9-metrics"));
     }
 
     @Test
