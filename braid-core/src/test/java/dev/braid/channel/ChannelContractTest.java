@@ -464,6 +464,186 @@ class ChannelContractTest {
         assertThat(closed.get()).isEqualTo(4);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("flavors")
+    void timedSendGetsRoomThatFreesInTime(Flavor f) throws Exception {
+        var m = f.<Integer>make();
+        Channel<Integer> ch = m.ch();
+        assertThat(ch.recv(Deadline.after(Duration.ofMillis(10))))
+                .isEqualTo(new RecvResult.TimedOut<Integer>());
+        int k = fillIfItCanBeFull(f, ch);
+        JoinHandle<SendResult> tx =
+                Threads.spawn(() -> ch.send(-1, Deadline.after(Duration.ofSeconds(20))));
+        List<Integer> got = new ArrayList<>();
+        if (f.canBeFull()) {
+            await(() -> ch.blockedSenders() == 1, "the sender waits");
+            got.add(ch.recv()); // frees a slot, or (rendezvous) takes the waiting element
+        }
+        assertThat(tx.join()).isEqualTo(new SendResult.Sent());
+        assertThat(ch.blockedSenders()).isZero();
+        got.addAll(drain(ch));
+        assertThat(got).containsExactlyElementsOf(rangeThen(k, -1));
+        assertThat(m.undelivered()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("flavors")
+    void aSelectSendClauseWaitsForRoomAndSendsOnce(Flavor f) throws Exception {
+        var m = f.<Integer>make();
+        Channel<Integer> ch = m.ch();
+        Channel<Integer> idle = f.<Integer>make().ch();
+        int k = fillIfItCanBeFull(f, ch);
+        JoinHandle<String> sel =
+                Threads.spawn(
+                        () ->
+                                Select.<String>fair()
+                                        .send(ch, -1, () -> "sent")
+                                        .recv(idle, x -> "idle " + x)
+                                        .run());
+        List<Integer> got = new ArrayList<>();
+        if (f.canBeFull()) {
+            await(
+                    () -> ch.blockedSenders() == 1 && idle.blockedReceivers() == 1,
+                    "the select waits on both channels");
+            got.add(ch.recv());
+        }
+        assertThat(sel.join()).isEqualTo("sent");
+        await(() -> idle.blockedReceivers() == 0, "the losing clause is gone");
+        assertThat(ch.blockedSenders()).isZero();
+        got.addAll(drain(ch));
+        assertThat(got).containsExactlyElementsOf(rangeThen(k, -1));
+        assertThat(m.undelivered()).isEmpty();
+        assertThat(idle.trySend(5).isSent()).isEqualTo(f.room() > 0); // nothing took its place
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("flavors")
+    void aClauseOnAChannelClosedMidSelectEndsTheSelect(Flavor f) throws Exception {
+        Channel<Integer> ch = f.<Integer>make().ch();
+        Channel<Integer> idle = f.<Integer>make().ch();
+        JoinHandle<String> sel =
+                Threads.spawn(
+                        () ->
+                                Select.<String>biased()
+                                        .recv(ch, x -> "got " + x)
+                                        .recv(idle, x -> "idle " + x)
+                                        .run());
+        await(() -> ch.blockedReceivers() == 1 && idle.blockedReceivers() == 1, "the select waits");
+        IllegalStateException cause = new IllegalStateException("upstream gone");
+        assertThat(ch.close(cause)).isTrue();
+        assertThatThrownBy(sel::join)
+                .hasCauseInstanceOf(ChannelClosedException.class)
+                .hasRootCause(cause);
+        assertThat(idle.blockedReceivers()).isZero();
+        // The same close seen as a value.
+        Channel<Integer> ch2 = f.<Integer>make().ch();
+        JoinHandle<RecvResult<Integer>> asValue =
+                Threads.spawn(
+                        () ->
+                                Select.<RecvResult<Integer>>fair()
+                                        .recvOrClosed(ch2, r -> r)
+                                        .recv(idle, x -> new RecvResult.Received<>(-x))
+                                        .run());
+        await(() -> ch2.blockedReceivers() == 1, "the second select waits");
+        ch2.close();
+        assertThat(asValue.join())
+                .isEqualTo(new RecvResult.Closed<Integer>(java.util.Optional.empty()));
+        assertThat(idle.blockedReceivers()).isZero();
+        if (f.canBeFull()) { // a waiting send clause: the close refuses its element
+            var m3 = f.<Integer>make();
+            Channel<Integer> full = m3.ch();
+            fillIfItCanBeFull(f, full);
+            JoinHandle<String> tx =
+                    Threads.spawn(
+                            () ->
+                                    Select.<String>fair()
+                                            .send(full, -1, () -> "sent")
+                                            .recv(idle, x -> "idle")
+                                            .run());
+            await(() -> full.blockedSenders() == 1, "the send clause waits");
+            full.close();
+            assertThatThrownBy(tx::join).hasCauseInstanceOf(ChannelClosedException.class);
+            assertThat(drain(full)).containsExactlyElementsOf(range(0, f.capacity()));
+            assertThat(m3.undelivered()).isEmpty();
+            assertThat(idle.blockedReceivers()).isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("flavors")
+    void anInterruptedSelectLeavesNoTrace(Flavor f) throws Exception {
+        var m = f.<Integer>make();
+        Channel<Integer> ch = m.ch();
+        Channel<Integer> empty = f.<Integer>make().ch();
+        int k = fillIfItCanBeFull(f, ch);
+        JoinHandle<String> sel =
+                Threads.spawn(
+                        () -> {
+                            Select<String> s = Select.<String>fair().recv(empty, x -> "got");
+                            if (f.canBeFull()) {
+                                s.send(ch, -1, () -> "sent");
+                            }
+                            return s.run();
+                        });
+        await(() -> empty.blockedReceivers() == 1, "the select waits");
+        if (f.canBeFull()) {
+            await(() -> ch.blockedSenders() == 1, "the send clause waits");
+        }
+        sel.thread().interrupt();
+        assertThatThrownBy(sel::join).hasRootCauseInstanceOf(InterruptedException.class);
+        assertThat(empty.blockedReceivers()).isZero();
+        assertThat(ch.blockedSenders()).isZero();
+        assertThat(drain(ch)).containsExactlyElementsOf(range(0, k)); // -1 was never sent
+        assertThat(m.undelivered()).isEmpty();
+        JoinHandle<Integer> next = Threads.spawn(() -> empty.recv());
+        await(() -> empty.blockedReceivers() == 1, "a new receiver waits");
+        empty.send(8);
+        assertThat(next.join()).isEqualTo(8);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("flavors")
+    void aCancelledScopeStopsABlockedSendOrSelect(Flavor f) throws Exception {
+        var m = f.<Integer>make();
+        Channel<Integer> ch = m.ch();
+        Channel<Integer> empty = f.<Integer>make().ch();
+        CancellationSource src = new CancellationSource();
+        JoinHandle<String> sel =
+                Threads.spawn(
+                        () ->
+                                CancelScope.withToken(
+                                        src.token(),
+                                        () -> Select.<String>biased().recv(empty, x -> "x").run()));
+        await(() -> empty.blockedReceivers() == 1, "the select waits");
+        JoinHandle<Void> tx = null;
+        if (f.canBeFull()) {
+            fillIfItCanBeFull(f, ch);
+            tx =
+                    Threads.spawn(
+                            () ->
+                                    CancelScope.withToken(
+                                            src.token(),
+                                            () -> {
+                                                ch.send(-1);
+                                                return null;
+                                            }));
+            await(() -> ch.blockedSenders() == 1, "the sender waits");
+        }
+        src.cancel();
+        assertThatThrownBy(sel::join).hasCauseInstanceOf(CancelledException.class);
+        assertThat(empty.blockedReceivers()).isZero();
+        if (tx != null) {
+            assertThatThrownBy(tx::join).hasCauseInstanceOf(CancelledException.class);
+            assertThat(ch.blockedSenders()).isZero();
+            assertThat(drain(ch)).containsExactlyElementsOf(range(0, f.capacity()));
+            assertThat(m.undelivered()).isEmpty();
+        }
+        if (f.room() > 0) {
+            empty.send(3);
+            assertThat(empty.tryRecv()).isEqualTo(new RecvResult.Received<>(3));
+        }
+    }
+
     // ---- registration protocol ----
 
     @ParameterizedTest(name = "{0}")
@@ -533,6 +713,23 @@ class ChannelContractTest {
     }
 
     // ---- helpers ----
+
+    /** Fills a channel whose sends can wait with 0..capacity-1; returns how many it sent. */
+    private static int fillIfItCanBeFull(Flavor f, Channel<Integer> ch)
+            throws InterruptedException {
+        int k = f.canBeFull() ? f.capacity() : 0;
+        for (int i = 0; i < k; i++) {
+            ch.send(i);
+        }
+        return k;
+    }
+
+    /** 0..k-1, then {@code last}. */
+    private static List<Integer> rangeThen(int k, int last) {
+        List<Integer> out = new ArrayList<>(range(0, k));
+        out.add(last);
+        return out;
+    }
 
     private static Void sendAll(Channel<Integer> ch, int from, int n) throws InterruptedException {
         for (int i = from; i < from + n; i++) {
