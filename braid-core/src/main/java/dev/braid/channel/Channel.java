@@ -443,6 +443,16 @@ public final class Channel<T> implements Sender<T>, Receiver<T> {
                 next = null;
                 return x;
             }
+
+            @Override
+            public void remove() {
+                throw new UnsupportedOperationException(
+                        "remove: "
+                                + core.label()
+                                + "'s iterator receives its elements, so none is left in the"
+                                + " channel to remove; asBlockingQueue().iterator() removes buffered"
+                                + " elements");
+            }
         };
     }
 

@@ -36,7 +36,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * the subscription is cancelled and the held elements are discarded (they were never accepted, so
  * the undelivered hook does not see them); after {@code onComplete} or {@code onError} it makes no
  * further call on the subscription (§2.3, §2.4). A second {@code onSubscribe} is cancelled (§2.5);
- * null signals throw {@link NullPointerException} (§2.13).
+ * null signals throw {@link NullPointerException} (§2.13); an {@code onNext} before any {@code
+ * onSubscribe} throws {@link IllegalStateException} and takes nothing (§1.9). Elements a publisher
+ * sends beyond the demand (§1.1 broken) are held, in order, not dropped.
+ *
+ * <p>A publisher's subscriber whose {@code onNext} throws ends its subscription (§2.13): that
+ * element counts as delivered, the rest stay in the channel, and the exception goes to the delivery
+ * thread's panic hook.
  */
 public final class ChannelFlow {
     /*
@@ -271,6 +277,11 @@ public final class ChannelFlow {
         @Override
         public void onNext(T item) {
             Args.notNull(item, "item");
+            if (subscription == null) {
+                throw new IllegalStateException(
+                        "onNext before onSubscribe: a publisher signals onSubscribe first (Reactive"
+                                + " Streams 1.9); the element was not taken");
+            }
             held.add(item);
             drain();
         }

@@ -11,9 +11,13 @@ import java.util.stream.Stream;
  *
  * <p>A receiver is {@link Iterable}: {@code for (T x : rx)} and {@link #stream()} take elements
  * until the channel is closed and drained (and throw the close cause, wrapped in {@link
- * ChannelClosedException}, if it was closed with one). Blocking receives throw {@link
- * InterruptedException} and honour the ambient {@link dev.braid.cancel.CancelScope}; a receive that
- * gives up has taken nothing.
+ * ChannelClosedException}, if it was closed with one). An iterator receives: {@code hasNext()}
+ * takes the next element (it waits for one to know there is one), so an iterator dropped after
+ * {@code hasNext()} returned true holds an element that no other receiver will see, and {@code
+ * remove()} is refused ({@code asBlockingQueue().iterator()} removes buffered elements). An
+ * iterator belongs to one thread; several consumers each take their own. Blocking receives throw
+ * {@link InterruptedException} and honour the ambient {@link dev.braid.cancel.CancelScope}; a
+ * receive that gives up has taken nothing.
  *
  * @param <T> the element type
  */

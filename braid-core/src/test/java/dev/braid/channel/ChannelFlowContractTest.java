@@ -1,6 +1,7 @@
 package dev.braid.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Reactive Streams rules for {@link ChannelFlow}'s subscriber that the TCK lists as untested
- * ({@code untested_spec204}) and so {@link ChannelFlowTckTest} cannot catch; audit 8.
+ * ({@code untested_spec204}) and so {@link ChannelFlowTckTest} cannot catch (audit 8), and a
+ * publisher that breaks §1.9 (accept11).
  */
 class ChannelFlowContractTest {
 
@@ -78,5 +80,27 @@ class ChannelFlowContractTest {
         sub.onNext(2);
         ch.close();
         assertThat(s.calls).containsExactly("request(2)", "request(1)", "cancel");
+    }
+
+    /**
+     * §1.9: a publisher signals onSubscribe before anything else. One that calls onNext first used
+     * to get a bare NullPointerException about a private field, after the element had already gone
+     * into the channel; now it is refused with the rule and the way out, and the channel is as
+     * before.
+     */
+    @Test
+    void onNextBeforeOnSubscribeIsRefusedAndTheChannelIsUntouched() {
+        Channel<Integer> ch = Channel.<Integer>builder().name("sink").bounded(2).build();
+        Flow.Subscriber<Integer> sub = ChannelFlow.subscriber(ch, 2);
+        assertThatThrownBy(() -> sub.onNext(1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("onNext before onSubscribe")
+                .hasMessageContaining("1.9");
+        assertThat(ch.len()).isZero();
+        Recording s = new Recording();
+        sub.onSubscribe(s); // the subscriber still works once subscribed
+        sub.onNext(2);
+        assertThat(ch.tryRecv()).isEqualTo(new RecvResult.Received<>(2));
+        assertThat(s.calls).containsExactly("request(2)", "request(1)");
     }
 }

@@ -144,4 +144,29 @@ class ChannelMisuseAuditTest {
         assertThat(ch.tryRecv()).isInstanceOf(RecvResult.Closed.class);
         assertThat(undelivered).isEmpty();
     }
+
+    /**
+     * A channel's iterator receives: {@code hasNext()} takes the next element (it must wait for one
+     * to know), so there is nothing left in the channel for {@code remove()} to remove. It used to
+     * throw the JDK default's bare "remove"; now the message names the channel and the view that
+     * can remove a buffered element, and nothing changes.
+     */
+    @Test
+    void aChannelIteratorRefusesRemoveNamingTheChannelAndTheWayOut() throws Exception {
+        Channel<Integer> ch = Channel.<Integer>builder().name("jobs").bounded(4).build();
+        ch.send(1);
+        ch.send(2);
+        for (java.util.Iterator<Integer> it : List.of(ch.iterator(), ch.receiver().iterator())) {
+            assertThatThrownBy(it::remove)
+                    .isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("channel 'jobs'")
+                    .hasMessageContaining("asBlockingQueue()");
+        }
+        assertThat(ch.len()).isEqualTo(2);
+        java.util.Iterator<Integer> it = ch.iterator();
+        assertThat(it.next()).isEqualTo(1);
+        assertThatThrownBy(it::remove).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(ch.len()).isEqualTo(1);
+        assertThat(it.next()).isEqualTo(2);
+    }
 }
