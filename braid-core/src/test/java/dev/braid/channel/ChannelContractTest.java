@@ -712,6 +712,67 @@ class ChannelContractTest {
         assertThat(calls.get()).isEqualTo(1);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("flavors")
+    void aParkedThreadAndAWakerWaitOnTheSameChannelTogether(Flavor f) throws Exception {
+        Channel<Integer> ch = f.<Integer>make().ch();
+        JoinHandle<Integer> rx = Threads.spawn(() -> ch.recv());
+        await(() -> ch.blockedReceivers() == 1, "the thread waits");
+        AtomicInteger woken = new AtomicInteger();
+        RecvRegistration reg = ch.registerRecv(woken::incrementAndGet);
+        assertThat(reg.isReady()).isFalse();
+        assertThat(ch.blockedReceivers()).isEqualTo(2);
+        JoinHandle<Void> tx =
+                Threads.spawn(
+                        () -> {
+                            ch.send(1);
+                            ch.send(2);
+                            return null;
+                        });
+        assertThat(rx.join()).isEqualTo(1); // the parked thread came first
+        Integer second = null;
+        while (second == null) { // the registrant's loop: told, try, register again if beaten
+            RecvRegistration r = reg;
+            await(r::isReady, "the waker is told");
+            second = ch.tryRecvOrNull();
+            if (second == null) {
+                reg = ch.registerRecv(woken::incrementAndGet);
+            }
+        }
+        assertThat(second).isEqualTo(2);
+        tx.join();
+        assertThat(woken.get()).isPositive();
+        await(() -> ch.blockedReceivers() == 0, "no receiver left");
+        if (f.canBeFull()) { // senders: a blocked thread and a pending registration, in order
+            var m = f.<Integer>make();
+            Channel<Integer> full = m.ch();
+            int k = fillIfItCanBeFull(f, full);
+            JoinHandle<Void> sender =
+                    Threads.spawn(
+                            () -> {
+                                full.send(-1);
+                                return null;
+                            });
+            await(() -> full.blockedSenders() == 1, "the thread waits to send");
+            AtomicInteger calls = new AtomicInteger();
+            SendRegistration offer = full.registerSend(-2, calls::incrementAndGet);
+            assertThat(offer.isDone()).isFalse();
+            assertThat(full.blockedSenders()).isEqualTo(2);
+            List<Integer> got = new ArrayList<>();
+            for (int i = 0; i < k + 2; i++) {
+                got.add(full.recv());
+            }
+            sender.join();
+            List<Integer> expected = rangeThen(k, -1);
+            expected.add(-2);
+            assertThat(got).containsExactlyElementsOf(expected);
+            assertThat(offer.result()).isEqualTo(new SendResult.Sent());
+            assertThat(calls.get()).isEqualTo(1);
+            assertThat(full.blockedSenders()).isZero();
+            assertThat(m.undelivered()).isEmpty();
+        }
+    }
+
     // ---- helpers ----
 
     /** Fills a channel whose sends can wait with 0..capacity-1; returns how many it sent. */
