@@ -773,6 +773,44 @@ class ChannelContractTest {
         }
     }
 
+    /**
+     * docs/channels.md's third happens-before edge: a waker runs after the state change it reports
+     * (an element or offer, the close, room for a pending send) is visible, so the waker's own try
+     * sees it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("flavors")
+    void aWakerSeesTheStateChangeItReports(Flavor f) throws Exception {
+        Channel<Integer> ch = f.<Integer>make().ch();
+        java.util.concurrent.atomic.AtomicReference<RecvResult<Integer>> seen =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        ch.registerRecv(() -> seen.set(ch.tryRecv()));
+        JoinHandle<SendResult> tx = Threads.spawn(() -> ch.send(7, Duration.ofSeconds(20)));
+        assertThat(tx.join()).isEqualTo(new SendResult.Sent());
+        await(() -> seen.get() != null, "the waker ran");
+        assertThat(seen.get()).isEqualTo(new RecvResult.Received<>(7));
+        Channel<Integer> closing = f.<Integer>make().ch();
+        java.util.concurrent.atomic.AtomicReference<RecvResult<Integer>> seenClose =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        closing.registerRecv(() -> seenClose.set(closing.tryRecv()));
+        Threads.spawn(() -> closing.close()).join();
+        await(() -> seenClose.get() != null, "the waker ran on close");
+        assertThat(seenClose.get())
+                .isEqualTo(new RecvResult.Closed<Integer>(java.util.Optional.empty()));
+        if (f.canBeFull() && f.capacity() > 0) {
+            Channel<Integer> full = f.<Integer>make().ch();
+            fillIfItCanBeFull(f, full);
+            java.util.concurrent.atomic.AtomicReference<SendResult> told =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            SendRegistration[] reg = new SendRegistration[1];
+            reg[0] = full.registerSend(-1, () -> told.set(reg[0].result()));
+            assertThat(reg[0].isDone()).isFalse();
+            assertThat(Threads.spawn(() -> full.recv()).join()).isZero(); // makes room
+            await(() -> told.get() != null, "the send waker ran");
+            assertThat(told.get()).isEqualTo(new SendResult.Sent());
+        }
+    }
+
     // ---- helpers ----
 
     /** Fills a channel whose sends can wait with 0..capacity-1; returns how many it sent. */
