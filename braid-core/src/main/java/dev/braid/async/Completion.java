@@ -92,7 +92,11 @@ non-sealed class Completion<T> extends Context {
     /** The outcome, or null if not set yet. */
     @SuppressWarnings("unchecked")
     Outcome<T> outcome() {
-        return STATE.getAcquire(this) instanceof Outcome<?> o ? (Outcome<T>) o : null;
+        if (STATE.getAcquire(this) instanceof Outcome<?> o) {
+            Rt.acquireFrom(this); // the testkit's edge from complete() (ADR 0134)
+            return (Outcome<T>) o;
+        }
+        return null;
     }
 
     /** Sets the outcome if none is set and wakes every waiter; false if one was set before. */
@@ -117,6 +121,7 @@ non-sealed class Completion<T> extends Context {
         while (true) {
             Object s = STATE.getAcquire(this);
             if (s instanceof Outcome<?> o) {
+                Rt.acquireFrom(this); // the testkit's edge from complete() (ADR 0134)
                 return (Outcome<T>) o;
             }
             Waker[] ws = (Waker[]) s;
@@ -128,6 +133,7 @@ non-sealed class Completion<T> extends Context {
             Waker[] more = Arrays.copyOf(ws, ws.length + 1);
             more[ws.length] = waker;
             if (STATE.compareAndSet(this, s, more)) { // volatile: publishes the registration
+                Rt.releaseTo(this); // complete()'s CAS reads it (ADR 0134)
                 return null;
             }
         }

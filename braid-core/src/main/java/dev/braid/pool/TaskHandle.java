@@ -722,6 +722,8 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
             }
             node.next = (Waiter) head;
             if (WAITERS.compareAndSet(this, head, node)) {
+                // the completion's CAS reads this push: later joiners are ordered after it
+                Rt.releaseTo(this);
                 break;
             }
         }
@@ -807,11 +809,12 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
      * Under the testkit, the joiner of a finished task acquires what the task's completion released
      * into this handle (ADR 0130: the completion is announced on the handle), so what the task
      * wrote with plain accesses happens before the joiner's reads, as the real completion's
-     * volatile write and the joiner's acquire read order them. Outside a simulation: nothing.
+     * volatile write and the joiner's acquire read order them. Acquire only (ADR 0134): a joiner
+     * that only read the outcome publishes nothing to later joiners, as in production; one that
+     * pushed a waiter released at the push. Outside a simulation: nothing.
      */
     void joined() {
-        Rt.acquired(this);
-        Rt.released(this);
+        Rt.acquireFrom(this);
     }
 
     @SuppressWarnings("unchecked") // the outcome is a T unless it is NIL or a Failure

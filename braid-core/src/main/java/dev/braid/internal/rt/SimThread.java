@@ -69,4 +69,16 @@ public interface SimThread {
 
     /** The caller no longer holds {@code resource}. */
     void released(Object resource);
+
+    /**
+     * The caller acquires what operations on {@code resource} released into it, without holding
+     * it and without a yield point (see {@link Rt#acquireFrom}).
+     */
+    void acquireFrom(Object resource);
+
+    /**
+     * The caller releases everything it did so far into {@code resource}, without holding it and
+     * without a yield point (see {@link Rt#releaseTo}).
+     */
+    void releaseTo(Object resource);
 }
