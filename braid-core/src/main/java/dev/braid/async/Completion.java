@@ -109,6 +109,7 @@ non-sealed class Completion<T> extends Context {
                 return false;
             }
         } while (!STATE.compareAndSet(this, s, outcome)); // volatile: publishes the outcome
+        Rt.passOn(s, this); // the testkit: the swap read every registration (ADR 0134)
         for (Waker w : (Waker[]) s) {
             w.wake();
         }
@@ -133,7 +134,7 @@ non-sealed class Completion<T> extends Context {
             Waker[] more = Arrays.copyOf(ws, ws.length + 1);
             more[ws.length] = waker;
             if (STATE.compareAndSet(this, s, more)) { // volatile: publishes the registration
-                Rt.releaseTo(this); // complete()'s CAS reads it (ADR 0134)
+                simRegistered(s, more);
                 return null;
             }
         }
@@ -154,9 +155,20 @@ non-sealed class Completion<T> extends Context {
             System.arraycopy(ws, 0, less, 0, i);
             System.arraycopy(ws, i + 1, less, i, ws.length - i - 1);
             if (STATE.compareAndSet(this, s, less)) {
+                simRegistered(s, less);
                 return;
             }
         }
+    }
+
+    /**
+     * Under the testkit, a CAS from the waker array {@code read} to {@code written}: it publishes
+     * the caller's view, and the registrations it read, with its array, which complete()'s swap
+     * reads (ADR 0134: keyed by the array, so only the CASes that read it are ordered).
+     */
+    private static void simRegistered(Object read, Object written) {
+        Rt.releaseTo(written);
+        Rt.passOn(read, written);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.braid.async.ThreadedExecutor;
 import dev.braid.atomic.Plain;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -115,5 +116,41 @@ class AsyncJoinHappensBeforeTest {
                             check(seen == 0 || seen == 42);
                         });
         assertThat(e.failure()).get().isInstanceOf(SimResult.DataRace.class);
+    }
+
+    /**
+     * A thread that registered for a task's completion before it finished is ordered before a
+     * joiner that comes after the completion: the completion's swap reads the registration, as on
+     * the JVM (virtual time makes the order certain, as in PoolJoinHappensBeforeTest).
+     */
+    @Test
+    void aJoinerThatWaitedIsOrderedBeforeALaterJoiner() {
+        explore(
+                        () -> {
+                            try (ThreadedExecutor ex = ThreadedExecutor.create("ex", 1)) {
+                                Plain<Integer> data = new Plain<>(0);
+                                TaskHandle<Integer> h =
+                                        ex.spawn(
+                                                "sleeper",
+                                                Async.sleep(Duration.ofMillis(10))
+                                                        .map(v -> 0));
+                                JoinHandle<Integer> first =
+                                        Threads.spawn(
+                                                () -> {
+                                                    data.set(1);
+                                                    return h.join(); // waits: the task sleeps
+                                                });
+                                JoinHandle<Integer> second =
+                                        Threads.spawn(
+                                                () -> {
+                                                    Threads.sleep(Duration.ofMillis(20));
+                                                    h.join(); // finished: only reads
+                                                    return data.get();
+                                                });
+                                first.join();
+                                check(second.join() == 1);
+                            }
+                        })
+                .assertPassed();
     }
 }

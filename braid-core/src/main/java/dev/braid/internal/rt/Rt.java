@@ -341,6 +341,23 @@ public final class Rt {
     }
 
     /**
+     * Records that the caller's write to {@code to} read {@code from} (a CAS or swap that reads a
+     * word other threads published and writes its successor): under the testkit, what was
+     * released into {@code from} is released into {@code to} as well, so a later {@link
+     * #acquireFrom} of {@code to} is ordered after it. The caller itself does not acquire it (ADR
+     * 0134: that keeps recorded schedules replaying; production does order the caller too). Not a
+     * yield point; free in production; {@code null} is ignored.
+     */
+    public static void passOn(Object from, Object to) {
+        if (simulating()) {
+            SimThread t = sim();
+            if (t != null && from != null && to != null) {
+                t.passOn(from, to);
+            }
+        }
+    }
+
+    /**
      * Sleeps until {@link #nanoTime()} reaches {@code deadlineNanos}.
      *
      * @throws InterruptedException if the caller is interrupted (its interrupt status is cleared)

@@ -81,4 +81,10 @@ public interface SimThread {
      * without a yield point (see {@link Rt#releaseTo}).
      */
     void releaseTo(Object resource);
+
+    /**
+     * What was released into {@code from} is released into {@code to} as well; the caller's view
+     * does not change (see {@link Rt#passOn}).
+     */
+    void passOn(Object from, Object to);
 }

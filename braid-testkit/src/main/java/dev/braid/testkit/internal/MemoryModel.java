@@ -172,6 +172,24 @@ final class MemoryModel {
         }
     }
 
+    /**
+     * What was released into {@code from} is also released into {@code to}, joined with what was
+     * there; no thread's view changes (ADR 0134: a CAS that read {@code from}, whose own view the
+     * model leaves as it was so that recorded choices keep their option counts).
+     */
+    void passOn(Object from, Object to) {
+        View released = locks.get(from);
+        if (released == null) {
+            return;
+        }
+        View into = locks.get(to);
+        if (into == null) {
+            locks.put(to, released.copy());
+        } else {
+            into.join(released);
+        }
+    }
+
     void lockAcquired(int task, Object lock) {
         thread(task).now.join(locks.get(lock));
     }

@@ -428,6 +428,13 @@ final class Scheduler {
         }
     }
 
+    /** What was released into {@code from} is released into {@code to} too (ADR 0134). */
+    void passOn(Object from, Object to) {
+        if (!aborted) {
+            memory.passOn(from, to);
+        }
+    }
+
     /** A recorded choice among {@code count} memory-model options (which store, which place). */
     private int chooseMemory(int count) {
         Task me = current;

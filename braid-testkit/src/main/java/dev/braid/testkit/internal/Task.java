@@ -139,6 +139,11 @@ final class Task implements SimThread, SimMemory {
         scheduler.releaseTo(this, resource);
     }
 
+    @Override
+    public void passOn(Object from, Object to) {
+        scheduler.passOn(from, to);
+    }
+
     // ---- the memory model (SimMemory): the caller holds the baton, after the access's yield point
 
     private MemoryModel memory() {

@@ -13,6 +13,7 @@ import dev.braid.testkit.SimResult;
 import dev.braid.testkit.Simulation;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
+import java.time.Duration;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
@@ -168,5 +169,47 @@ class PoolJoinHappensBeforeTest {
                         });
         assertThat(e.failure()).get().isInstanceOf(SimResult.DataRace.class);
         assertThat(e.failure().get().message()).contains("Plain#");
+    }
+
+    /**
+     * A joiner that waited (pushed itself onto the task's waiter stack before the task finished)
+     * is ordered before a joiner that comes after the completion: the completion's swap reads the
+     * push, as on the JVM. Virtual time makes the order certain: the task's sleep ends only once
+     * the first joiner is parked, and the second joins only after the task is done. With a join
+     * that only acquired (and no release at the push) this correct program was a data race.
+     */
+    @Test
+    void aJoinerThatWaitedIsOrderedBeforeALaterJoiner() {
+        explore(
+                        () -> {
+                            try (WorkStealingPool pool =
+                                    WorkStealingPool.builder().parallelism(1).build()) {
+                                Plain<Integer> data = new Plain<>(0);
+                                TaskHandle<Integer> h =
+                                        pool.submit(
+                                                () -> {
+                                                    Threads.sleep(Duration.ofMillis(10));
+                                                    return 0;
+                                                });
+                                JoinHandle<Void> first =
+                                        Threads.spawn(
+                                                () -> {
+                                                    data.set(1);
+                                                    h.join(); // waits: the task is asleep
+                                                    return null;
+                                                });
+                                JoinHandle<Void> second =
+                                        Threads.spawn(
+                                                () -> {
+                                                    Threads.sleep(Duration.ofMillis(20));
+                                                    h.join(); // finished: only reads
+                                                    check(data.get() == 1);
+                                                    return null;
+                                                });
+                                first.join();
+                                second.join();
+                            }
+                        })
+                .assertPassed();
     }
 }
