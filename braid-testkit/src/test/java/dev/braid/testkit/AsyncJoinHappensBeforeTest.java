@@ -132,8 +132,7 @@ class AsyncJoinHappensBeforeTest {
                                 TaskHandle<Integer> h =
                                         ex.spawn(
                                                 "sleeper",
-                                                Async.sleep(Duration.ofMillis(10))
-                                                        .map(v -> 0));
+                                                Async.sleep(Duration.ofMillis(10)).map(v -> 0));
                                 JoinHandle<Integer> first =
                                         Threads.spawn(
                                                 () -> {

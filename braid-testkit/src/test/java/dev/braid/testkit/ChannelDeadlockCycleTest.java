@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 /**
  * A deadlock through a channel that no thread has used the other side of yet is reported as one
  * cycle (ADR 0135): such a wait may be ended by any other live thread that is not itself joining,
- * and the report picks the shortest cycle that assumption allows. Before, these reports listed the waits ("served by no simulated thread") and no cycle
- * (testkit10's corpus: ch-two-pipelines, ch-mutex-cycle). A cycle through threads seen to serve
- * the channel is reported as before, without the assumption (ChannelSimTest).
+ * and the report picks the shortest cycle that assumption allows. Before, these reports listed the
+ * waits ("served by no simulated thread") and no cycle (testkit10's corpus: ch-two-pipelines,
+ * ch-mutex-cycle). A cycle through threads seen to serve the channel is reported as before, without
+ * the assumption (ChannelSimTest).
  */
 class ChannelDeadlockCycleTest {
     private static final String ASSUMED =

@@ -71,8 +71,8 @@ public interface SimThread {
     void released(Object resource);
 
     /**
-     * The caller acquires what operations on {@code resource} released into it, without holding
-     * it and without a yield point (see {@link Rt#acquireFrom}).
+     * The caller acquires what operations on {@code resource} released into it, without holding it
+     * and without a yield point (see {@link Rt#acquireFrom}).
      */
     void acquireFrom(Object resource);
 

@@ -196,8 +196,8 @@ final class Resources {
     }
 
     /**
-     * Whether {@code blocker} waits for another thread's or task's progress as a whole: a join of
-     * a thread, of a pool task or of an async task, or a thread driving a task ({@link
+     * Whether {@code blocker} waits for another thread's or task's progress as a whole: a join of a
+     * thread, of a pool task or of an async task, or a thread driving a task ({@link
      * SimWait.Delegate}). Such a thread acts on no channel before that wait ends.
      */
     private static boolean isJoin(Object blocker) {

@@ -127,12 +127,12 @@ class PoolJoinHappensBeforeTest {
     }
 
     /**
-     * Two joiners of one finished task are not ordered with each other: each only reads the
-     * task's outcome (an acquire read), so the first joiner's earlier write races with the second
-     * joiner's read, even when the second joins after the first (told so by a RELAXED flag, which
-     * orders nothing). While a join also released into the handle (ADR 0130's OnceCell pattern),
-     * the second joiner acquired the first one's write and this race was never reported; a join
-     * now acquires only (ADR 0134).
+     * Two joiners of one finished task are not ordered with each other: each only reads the task's
+     * outcome (an acquire read), so the first joiner's earlier write races with the second joiner's
+     * read, even when the second joins after the first (told so by a RELAXED flag, which orders
+     * nothing). While a join also released into the handle (ADR 0130's OnceCell pattern), the
+     * second joiner acquired the first one's write and this race was never reported; a join now
+     * acquires only (ADR 0134).
      */
     @Test
     void twoJoinersOfAFinishedTaskAreNotOrderedWithEachOther() {
@@ -172,8 +172,8 @@ class PoolJoinHappensBeforeTest {
     }
 
     /**
-     * A joiner that waited (pushed itself onto the task's waiter stack before the task finished)
-     * is ordered before a joiner that comes after the completion: the completion's swap reads the
+     * A joiner that waited (pushed itself onto the task's waiter stack before the task finished) is
+     * ordered before a joiner that comes after the completion: the completion's swap reads the
      * push, as on the JVM. Virtual time makes the order certain: the task's sleep ends only once
      * the first joiner is parked, and the second joins only after the task is done. With a join
      * that only acquired (and no release at the push) this correct program was a data race.
