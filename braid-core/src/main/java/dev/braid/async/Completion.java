@@ -92,7 +92,11 @@ non-sealed class Completion<T> extends Context {
     /** The outcome, or null if not set yet. */
     @SuppressWarnings("unchecked")
     Outcome<T> outcome() {
-        return STATE.getAcquire(this) instanceof Outcome<?> o ? (Outcome<T>) o : null;
+        if (STATE.getAcquire(this) instanceof Outcome<?> o) {
+            Rt.acquireFrom(this); // the testkit's edge from complete() (ADR 0134)
+            return (Outcome<T>) o;
+        }
+        return null;
     }
 
     /** Sets the outcome if none is set and wakes every waiter; false if one was set before. */
@@ -105,6 +109,7 @@ non-sealed class Completion<T> extends Context {
                 return false;
             }
         } while (!STATE.compareAndSet(this, s, outcome)); // volatile: publishes the outcome
+        Rt.passOn(s, this); // the testkit: the swap read every registration (ADR 0134)
         for (Waker w : (Waker[]) s) {
             w.wake();
         }
@@ -117,6 +122,7 @@ non-sealed class Completion<T> extends Context {
         while (true) {
             Object s = STATE.getAcquire(this);
             if (s instanceof Outcome<?> o) {
+                Rt.acquireFrom(this); // the testkit's edge from complete() (ADR 0134)
                 return (Outcome<T>) o;
             }
             Waker[] ws = (Waker[]) s;
@@ -128,6 +134,7 @@ non-sealed class Completion<T> extends Context {
             Waker[] more = Arrays.copyOf(ws, ws.length + 1);
             more[ws.length] = waker;
             if (STATE.compareAndSet(this, s, more)) { // volatile: publishes the registration
+                simRegistered(s, more);
                 return null;
             }
         }
@@ -148,9 +155,20 @@ non-sealed class Completion<T> extends Context {
             System.arraycopy(ws, 0, less, 0, i);
             System.arraycopy(ws, i + 1, less, i, ws.length - i - 1);
             if (STATE.compareAndSet(this, s, less)) {
+                simRegistered(s, less);
                 return;
             }
         }
+    }
+
+    /**
+     * Under the testkit, a CAS from the waker array {@code read} to {@code written}: it publishes
+     * the caller's view, and the registrations it read, with its array, which complete()'s swap
+     * reads (ADR 0134: keyed by the array, so only the CASes that read it are ordered).
+     */
+    private static void simRegistered(Object read, Object written) {
+        Rt.releaseTo(written);
+        Rt.passOn(read, written);
     }
 
     /**

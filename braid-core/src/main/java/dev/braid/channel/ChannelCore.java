@@ -663,8 +663,11 @@ final class ChannelCore<T> extends LockedCore<T> {
         }
     }
 
-    /** What a blocked sender or receiver parks on; its text is the wait-for graph's label. */
-    private final class Blocker {
+    /**
+     * What a blocked sender or receiver parks on; its text is the wait-for graph's label. Open: any
+     * thread that can reach the channel may end the wait (the testkit's deadlock report, ADR 0135).
+     */
+    private final class Blocker implements SimWait.Open {
         private final boolean send;
 
         Blocker(boolean send) {

@@ -291,6 +291,11 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
 
     private void releaseWaiters(Object outcome) {
         Object head = WAITERS.getAndSet(this, outcome); // volatile: publishes the outcome
+        if (Rt.simulating()) { // the testkit: the swap read every push; joiners after it see them
+            for (Waiter w = head instanceof Waiter h ? h : null; w != null; w = w.next) {
+                Rt.passOn(w, this); // before the first unpark, which may be the next step
+            }
+        }
         for (Waiter w = head instanceof Waiter h ? h : null; w != null; w = w.next) {
             Thread t = w.thread;
             if (t != null) {
@@ -722,6 +727,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
             }
             node.next = (Waiter) head;
             if (WAITERS.compareAndSet(this, head, node)) {
+                Rt.releaseTo(node); // the testkit: releaseWaiters' swap reads it (ADR 0134)
                 break;
             }
         }
@@ -807,11 +813,13 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
      * Under the testkit, the joiner of a finished task acquires what the task's completion released
      * into this handle (ADR 0130: the completion is announced on the handle), so what the task
      * wrote with plain accesses happens before the joiner's reads, as the real completion's
-     * volatile write and the joiner's acquire read order them. Outside a simulation: nothing.
+     * volatile write and the joiner's acquire read order them. Acquire only (ADR 0134): a joiner
+     * that only read the outcome publishes nothing to later joiners, as in production; one that
+     * pushed a waiter released into its node, which the completion passes on to this handle when
+     * its swap reads the stack. Outside a simulation: nothing.
      */
     void joined() {
-        Rt.acquired(this);
-        Rt.released(this);
+        Rt.acquireFrom(this);
     }
 
     @SuppressWarnings("unchecked") // the outcome is a T unless it is NIL or a Failure

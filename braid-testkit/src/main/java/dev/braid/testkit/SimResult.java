@@ -98,7 +98,9 @@ public sealed interface SimResult
      * Nothing could run, no timer was pending, and some thread was still parked.
      *
      * @param waits one edge per blocked thread, in thread-id order
-     * @param cycle a wait-for cycle as {@code T1 -> Mutex(b) -> T2 -> Mutex(a) -> T1}, or empty
+     * @param cycle a wait-for cycle as {@code T1 -> Mutex(b) -> T2 -> Mutex(a) -> T1}, or empty;
+     *     one that needs a channel side no live thread has used yet to be served by the next thread
+     *     ends with {@code (assumed: ...)}
      * @param schedule the schedule string ({@code braid1:...}) that replays this run
      * @param steps the number of scheduling steps the run took
      */

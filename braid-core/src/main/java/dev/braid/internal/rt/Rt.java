@@ -308,6 +308,56 @@ public final class Rt {
     }
 
     /**
+     * Records that the caller has read, with an acquire (or volatile) read, a state of {@code
+     * resource} that earlier operations announced on it published: under the testkit, everything
+     * those operations released into {@code resource} happens before what the caller does next (ADR
+     * 0130). Unlike {@link #acquired}, the caller does not become a holder and releases nothing;
+     * not a yield point, so no schedule changes. Free in production; {@code null} is ignored (ADR
+     * 0134).
+     */
+    public static void acquireFrom(Object resource) {
+        if (simulating()) {
+            SimThread t = sim();
+            if (t != null && resource != null) {
+                t.acquireFrom(resource);
+            }
+        }
+    }
+
+    /**
+     * Records that the caller has written {@code resource}'s state with a volatile write or CAS
+     * that a later acquire read of it may read from (directly or through a chain of
+     * read-modify-writes): under the testkit, everything the caller did so far is published to
+     * later {@link #acquireFrom} and announced operations on {@code resource}. Not a yield point;
+     * free in production; {@code null} is ignored (ADR 0134).
+     */
+    public static void releaseTo(Object resource) {
+        if (simulating()) {
+            SimThread t = sim();
+            if (t != null && resource != null) {
+                t.releaseTo(resource);
+            }
+        }
+    }
+
+    /**
+     * Records that the caller's write to {@code to} read {@code from} (a CAS or swap that reads a
+     * word other threads published and writes its successor): under the testkit, what was released
+     * into {@code from} is released into {@code to} as well, so a later {@link #acquireFrom} of
+     * {@code to} is ordered after it. The caller itself does not acquire it (ADR 0134: that keeps
+     * recorded schedules replaying; production does order the caller too). Not a yield point; free
+     * in production; {@code null} is ignored.
+     */
+    public static void passOn(Object from, Object to) {
+        if (simulating()) {
+            SimThread t = sim();
+            if (t != null && from != null && to != null) {
+                t.passOn(from, to);
+            }
+        }
+    }
+
+    /**
      * Sleeps until {@link #nanoTime()} reaches {@code deadlineNanos}.
      *
      * @throws InterruptedException if the caller is interrupted (its interrupt status is cleared)

@@ -69,4 +69,22 @@ public interface SimThread {
 
     /** The caller no longer holds {@code resource}. */
     void released(Object resource);
+
+    /**
+     * The caller acquires what operations on {@code resource} released into it, without holding it
+     * and without a yield point (see {@link Rt#acquireFrom}).
+     */
+    void acquireFrom(Object resource);
+
+    /**
+     * The caller releases everything it did so far into {@code resource}, without holding it and
+     * without a yield point (see {@link Rt#releaseTo}).
+     */
+    void releaseTo(Object resource);
+
+    /**
+     * What was released into {@code from} is released into {@code to} as well; the caller's view
+     * does not change (see {@link Rt#passOn}).
+     */
+    void passOn(Object from, Object to);
 }

@@ -32,6 +32,15 @@ public final class SimWait {
     }
 
     /**
+     * Implemented by a park blocker whose wait any thread may end by acting on the resource, not
+     * only one that holds it (a channel's other side: any thread that can reach the channel may
+     * send or receive). Its holders are the threads seen to act on the other side; while none of
+     * them is alive, the testkit's deadlock report assumes every other live thread could (ADR
+     * 0135).
+     */
+    public interface Open {}
+
+    /**
      * Implemented by a park blocker that stands for a wait on any one of several resources (a
      * select): the holders of each of them can end the wait.
      */

@@ -30,6 +30,9 @@ final class MemoryModel {
      * happens-before (clocks) and coherence (floors) at once; a relaxed load keeps it pending for a
      * later acquire fence. An RMW passes on the message of the store it read (release sequences).
      * Spawn, join, unpark-to-park and lock release-to-acquire are the same edge between threads.
+     * braid-core's own objects are keyed views too (announced(): ADR 0130 at yield points, and
+     * Rt.acquireFrom/releaseTo without one, ADR 0134: a join or poll that reads a completion
+     * acquires only, as the acquire read it stands for).
      *
      * SeqCst. A global SC view holds floors only: every SEQ_CST access or fence first joins it and
      * then publishes its floors into it, and SEQ_CST stores go to the end of mo. When every access
@@ -166,6 +169,24 @@ final class MemoryModel {
         }
         if (release) {
             lockReleased(task, object);
+        }
+    }
+
+    /**
+     * What was released into {@code from} is also released into {@code to}, joined with what was
+     * there; no thread's view changes (ADR 0134: a CAS that read {@code from}, whose own view the
+     * model leaves as it was so that recorded choices keep their option counts).
+     */
+    void passOn(Object from, Object to) {
+        View released = locks.get(from);
+        if (released == null) {
+            return;
+        }
+        View into = locks.get(to);
+        if (into == null) {
+            locks.put(to, released.copy());
+        } else {
+            into.join(released);
         }
     }
 

@@ -160,7 +160,133 @@ final class Resources {
             }
             waits.add(new SimResult.Wait(t.name, labels.get(i), names));
         }
-        return new SimResult.Deadlock(schedule, steps, waits, cycle(blocked, labels, tasks));
+        String cycle = cycle(blocked, labels, tasks);
+        if (cycle.isEmpty()) {
+            cycle = assumedCycle(blocked, labels, tasks);
+        }
+        return new SimResult.Deadlock(schedule, steps, waits, cycle);
+    }
+
+    /**
+     * Whether {@code blocker} is a wait that any thread may end ({@link SimWait.Open}, a channel
+     * side; for a select, any of its clauses) and no live thread has been seen to serve yet: then
+     * every other live thread is assumed able to (ADR 0135).
+     */
+    boolean assumesServers(Object blocker, List<Task> tasks) {
+        if (blocker instanceof SimWait.Delegate d) {
+            blocker = d.waitsOn();
+        }
+        if (blocker instanceof SimWait.AnyOf any) {
+            for (Object on : any.waitsOnAny()) {
+                if (assumesServers(on, tasks)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (!(blocker instanceof SimWait.Open)) {
+            return false;
+        }
+        for (Task h : holdersOf(blocker, tasks)) {
+            if (h.alive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code blocker} waits for another thread's or task's progress as a whole: a join of a
+     * thread, of a pool task or of an async task, or a thread driving a task ({@link
+     * SimWait.Delegate}). Such a thread acts on no channel before that wait ends.
+     */
+    private static boolean isJoin(Object blocker) {
+        return blocker instanceof Thread || blocker instanceof SimWait.Delegate;
+    }
+
+    /**
+     * The cycle to report when no cycle runs through known holders only, but one runs through a
+     * channel wait that no live thread has served yet (ADR 0135): such a wait is assumed to be
+     * ended by any other blocked thread except one that is joining a thread or task or driving a
+     * task (it acts on no channel before that ends). The shortest such cycle, the first in thread
+     * order; empty if there is none.
+     */
+    private String assumedCycle(List<Task> blocked, List<String> labels, List<Task> tasks) {
+        int n = blocked.size();
+        boolean[][] edge = new boolean[n][n];
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+            for (Task h : holdersOf(blocked.get(i).blocker, tasks)) {
+                int j = blocked.indexOf(h);
+                if (j >= 0 && j != i) {
+                    edge[i][j] = true;
+                }
+            }
+            if (assumesServers(blocked.get(i).blocker, tasks)) {
+                for (int j = 0; j < n; j++) {
+                    if (j != i && !edge[i][j] && !isJoin(blocked.get(j).blocker)) {
+                        edge[i][j] = true;
+                        any = true;
+                    }
+                }
+            }
+        }
+        int[] best = null;
+        for (int s = 0; any && s < n; s++) {
+            int[] prev = new int[n];
+            java.util.Arrays.fill(prev, -1);
+            java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>();
+            queue.add(s);
+            prev[s] = s;
+            int last = -1;
+            while (!queue.isEmpty() && last < 0) {
+                int u = queue.poll();
+                for (int v = 0; v < n; v++) {
+                    if (!edge[u][v]) {
+                        continue;
+                    }
+                    if (v == s) {
+                        last = u;
+                        break;
+                    }
+                    if (prev[v] < 0) {
+                        prev[v] = u;
+                        queue.add(v);
+                    }
+                }
+            }
+            if (last >= 0) {
+                int[] p = path(prev, s, last);
+                if (best == null || p.length < best.length) {
+                    best = p;
+                }
+            }
+        }
+        if (best == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i : best) {
+            sb.append(blocked.get(i).name).append(" -> ").append(labels.get(i)).append(" -> ");
+        }
+        return sb.append(blocked.get(best[0]).name)
+                .append(" (assumed: a channel side no live thread has used yet is served by the")
+                .append(" thread after it)")
+                .toString();
+    }
+
+    /** The nodes from {@code s} to {@code u} along {@code prev}, in order. */
+    private static int[] path(int[] prev, int s, int u) {
+        List<Integer> rev = new ArrayList<>();
+        for (int v = u; v != s; v = prev[v]) {
+            rev.add(v);
+        }
+        rev.add(s);
+        int[] p = new int[rev.size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = rev.get(p.length - 1 - i);
+        }
+        return p;
     }
 
     /** A holder's name; one that ended says so, and names the throwable it died with. */

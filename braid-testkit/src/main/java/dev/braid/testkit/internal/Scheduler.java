@@ -411,6 +411,30 @@ final class Scheduler {
         }
     }
 
+    /**
+     * Acquire-only synchronization through {@code resource} (ADR 0134): joins what announced
+     * operations and {@link #releaseTo} released into it; no holder, no step, no choice.
+     */
+    void acquireFrom(Task me, Object resource) {
+        if (!aborted) {
+            memory.announced(me.id, resource, true, false);
+        }
+    }
+
+    /** Release-only synchronization into {@code resource} (ADR 0134); no holder, no step. */
+    void releaseTo(Task me, Object resource) {
+        if (!aborted) {
+            memory.announced(me.id, resource, false, true);
+        }
+    }
+
+    /** What was released into {@code from} is released into {@code to} too (ADR 0134). */
+    void passOn(Object from, Object to) {
+        if (!aborted) {
+            memory.passOn(from, to);
+        }
+    }
+
     /** A recorded choice among {@code count} memory-model options (which store, which place). */
     private int chooseMemory(int count) {
         Task me = current;

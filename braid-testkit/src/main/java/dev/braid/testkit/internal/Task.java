@@ -129,6 +129,21 @@ final class Task implements SimThread, SimMemory {
         scheduler.released(this, resource);
     }
 
+    @Override
+    public void acquireFrom(Object resource) {
+        scheduler.acquireFrom(this, resource);
+    }
+
+    @Override
+    public void releaseTo(Object resource) {
+        scheduler.releaseTo(this, resource);
+    }
+
+    @Override
+    public void passOn(Object from, Object to) {
+        scheduler.passOn(from, to);
+    }
+
     // ---- the memory model (SimMemory): the caller holds the baton, after the access's yield point
 
     private MemoryModel memory() {

@@ -62,7 +62,31 @@ final class AsyncBugPrograms {
                 new BugPrograms.Program(
                         "ctrl-async-counter-atomic", "control", () -> counterAcrossAwait(false)),
                 new BugPrograms.Program(
-                        "ctrl-async-plain-over-join", "control", AsyncBugPrograms::plainOverJoin));
+                        "ctrl-async-plain-over-join", "control", AsyncBugPrograms::plainOverJoin),
+                new BugPrograms.Program(
+                        "ctrl-async-plain-over-thread-join",
+                        "control",
+                        AsyncBugPrograms::plainOverThreadJoin));
+    }
+
+    /**
+     * A braid thread writes a plain cell; the caller awaits {@code Async.join(thread)} on a local
+     * executor and then reads it: the completion orders the write before the read (ADR 0134).
+     */
+    static void plainOverThreadJoin() throws InterruptedException {
+        Plain<Integer> data = new Plain<>(0);
+        JoinHandle<Integer> writer =
+                Threads.builder()
+                        .name("writer")
+                        .spawn(
+                                () -> {
+                                    data.set(42);
+                                    return 42;
+                                });
+        try (LocalExecutor ex = LocalExecutor.create("exec")) {
+            check(ex.blockOn(Async.join(writer)) == 42, "wrong value");
+        }
+        check(data.get() == 42, "read " + data.get());
     }
 
     /**

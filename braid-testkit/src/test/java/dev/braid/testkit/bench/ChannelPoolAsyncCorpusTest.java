@@ -57,8 +57,11 @@ class ChannelPoolAsyncCorpusTest {
                             new Expected(
                                     SimResult.Deadlock.class,
                                     List.of(
-                                            "to send on channel 'a-to-b' (full, 1 of 1)",
-                                            "to send on channel 'b-to-a' (full, 1 of 1)"))),
+                                            "cycle: stage-a -> to send on channel 'a-to-b' (full,"
+                                                    + " 1 of 1) -> stage-b -> to send on channel"
+                                                    + " 'b-to-a' (full, 1 of 1) -> stage-a"
+                                                    + " (assumed: ",
+                                            "served by no simulated thread"))),
                     Map.entry(
                             "ch-mutex-cycle",
                             new Expected(
@@ -66,7 +69,10 @@ class ChannelPoolAsyncCorpusTest {
                                     List.of(
                                             "'producer' waits to send on channel 'results'",
                                             "'consumer' waits for Mutex(state) held by"
-                                                    + " 'producer'"))),
+                                                    + " 'producer'",
+                                            "cycle: producer -> to send on channel 'results'"
+                                                    + " (full, 1 of 1) -> consumer -> Mutex(state)"
+                                                    + " -> producer (assumed: "))),
                     Map.entry(
                             "pool-child-joins-parent",
                             new Expected(SimResult.Failed.class, List.of("joins its own handle"))),

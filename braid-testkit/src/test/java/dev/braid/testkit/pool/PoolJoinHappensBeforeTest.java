@@ -2,6 +2,8 @@ package dev.braid.testkit.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.braid.atomic.AtomicBool;
+import dev.braid.atomic.Ordering;
 import dev.braid.atomic.Plain;
 import dev.braid.pool.TaskHandle;
 import dev.braid.pool.WorkStealingPool;
@@ -9,6 +11,9 @@ import dev.braid.testkit.Exploration;
 import dev.braid.testkit.SimBody;
 import dev.braid.testkit.SimResult;
 import dev.braid.testkit.Simulation;
+import dev.braid.thread.JoinHandle;
+import dev.braid.thread.Threads;
+import java.time.Duration;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
@@ -119,5 +124,92 @@ class PoolJoinHappensBeforeTest {
                             }
                         });
         assertThat(e.failure()).get().isInstanceOf(SimResult.DataRace.class);
+    }
+
+    /**
+     * Two joiners of one finished task are not ordered with each other: each only reads the task's
+     * outcome (an acquire read), so the first joiner's earlier write races with the second joiner's
+     * read, even when the second joins after the first (told so by a RELAXED flag, which orders
+     * nothing). While a join also released into the handle (ADR 0130's OnceCell pattern), the
+     * second joiner acquired the first one's write and this race was never reported; a join now
+     * acquires only (ADR 0134).
+     */
+    @Test
+    void twoJoinersOfAFinishedTaskAreNotOrderedWithEachOther() {
+        Exploration e =
+                explore(
+                        () -> {
+                            try (WorkStealingPool pool =
+                                    WorkStealingPool.builder().parallelism(1).build()) {
+                                Plain<Integer> data = new Plain<>(0);
+                                AtomicBool joined = new AtomicBool(false);
+                                TaskHandle<Void> h = pool.submit(() -> {});
+                                JoinHandle<Void> first =
+                                        Threads.spawn(
+                                                () -> {
+                                                    if (h.isDone()) { // a join that only reads
+                                                        data.set(1);
+                                                        h.join();
+                                                        joined.store(true, Ordering.RELAXED);
+                                                    }
+                                                    return null;
+                                                });
+                                JoinHandle<Void> second =
+                                        Threads.spawn(
+                                                () -> {
+                                                    if (joined.load(Ordering.RELAXED)) {
+                                                        h.join();
+                                                        check(data.get() == 1);
+                                                    }
+                                                    return null;
+                                                });
+                                first.join();
+                                second.join();
+                            }
+                        });
+        assertThat(e.failure()).get().isInstanceOf(SimResult.DataRace.class);
+        assertThat(e.failure().get().message()).contains("Plain#");
+    }
+
+    /**
+     * A joiner that waited (pushed itself onto the task's waiter stack before the task finished) is
+     * ordered before a joiner that comes after the completion: the completion's swap reads the
+     * push, as on the JVM. Virtual time makes the order certain: the task's sleep ends only once
+     * the first joiner is parked, and the second joins only after the task is done. With a join
+     * that only acquired (and no release at the push) this correct program was a data race.
+     */
+    @Test
+    void aJoinerThatWaitedIsOrderedBeforeALaterJoiner() {
+        explore(
+                        () -> {
+                            try (WorkStealingPool pool =
+                                    WorkStealingPool.builder().parallelism(1).build()) {
+                                Plain<Integer> data = new Plain<>(0);
+                                TaskHandle<Integer> h =
+                                        pool.submit(
+                                                () -> {
+                                                    Threads.sleep(Duration.ofMillis(10));
+                                                    return 0;
+                                                });
+                                JoinHandle<Void> first =
+                                        Threads.spawn(
+                                                () -> {
+                                                    data.set(1);
+                                                    h.join(); // waits: the task is asleep
+                                                    return null;
+                                                });
+                                JoinHandle<Void> second =
+                                        Threads.spawn(
+                                                () -> {
+                                                    Threads.sleep(Duration.ofMillis(20));
+                                                    h.join(); // finished: only reads
+                                                    check(data.get() == 1);
+                                                    return null;
+                                                });
+                                first.join();
+                                second.join();
+                            }
+                        })
+                .assertPassed();
     }
 }
