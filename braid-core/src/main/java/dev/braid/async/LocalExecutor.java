@@ -176,6 +176,7 @@ public final class LocalExecutor implements AsyncExecutor {
             return Interop.unwrap(o);
         } finally {
             driver.set(null);
+            finishCancellationsIfClosed();
         }
     }
 
@@ -220,14 +221,36 @@ public final class LocalExecutor implements AsyncExecutor {
     }
 
     /**
-     * Cancels every live task and, unless another thread is inside {@link #blockOn} (which then
-     * finishes them), runs their cancellations on the calling thread. Idempotent.
+     * Cancels every live task and, unless another thread is inside {@link #blockOn} or this call is
+     * inside a poll (the driving {@code blockOn} then finishes them before it returns), runs their
+     * cancellations on the calling thread. Idempotent.
      */
     @Override
     public void close() {
         tasks.close();
-        if (Interop.polling() == null && driver.get() == null) {
-            runUntilStalled();
+        finishCancellationsIfClosed();
+    }
+
+    /**
+     * Runs what close() queued (the cancellations of the tasks it cancelled) unless a thread drives
+     * the executor or the caller is inside a poll: close() calls it, and blockOn on its way out, so
+     * a close() inside a poll, or from another thread while blockOn ran, does not leave tasks
+     * cancelled but never dropped once the root future finished (misuse 11). Loops because a
+     * close() racing this driver's exit may queue more after the drain.
+     */
+    private void finishCancellationsIfClosed() {
+        Thread self = Thread.currentThread();
+        while (tasks.isClosed() && !queue.isEmpty() && Interop.polling() == null) {
+            if (driver.compareAndExchange(null, self) != null) {
+                return; // another thread drives: its blockOn finishes them on its way out
+            }
+            try {
+                for (RawTask<?> t; (t = queue.poll()) != null; ) {
+                    t.run();
+                }
+            } finally {
+                driver.set(null);
+            }
         }
     }
 

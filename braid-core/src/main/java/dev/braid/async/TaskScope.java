@@ -38,9 +38,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code CancelScope} of that token and deadline, so what it starts is bounded alike. If the scope
  * was cancelled from outside (not by its policy), {@code join} throws the cancellation.
  *
- * <p>A scope is owned by the thread that opened it: spawn, join and close from there. On a {@link
- * LocalExecutor}, {@code join} and {@code close} drive the executor (as {@link
- * LocalExecutor#blockOn} does), so no other thread may be driving it then.
+ * <p>A scope is owned by the thread that opened it: spawn, join and close from there; another
+ * thread (a child's {@link Async#spawnBlocking} thread, a worker of a {@link ThreadedExecutor})
+ * gets an {@link IllegalStateException} naming the owner, and the scope is unchanged. {@link
+ * #cancel()} and {@link #token()} work from any thread. On a {@link LocalExecutor}, {@code join}
+ * and {@code close} drive the executor (as {@link LocalExecutor#blockOn} does), so no other thread
+ * may be driving it then.
  */
 public final class TaskScope implements AutoCloseable {
     /*
@@ -52,6 +55,12 @@ public final class TaskScope implements AutoCloseable {
      * the child down; the count reaching zero completes `allDone`, which join and close wait on
      * (parking through the seam). `pending` starts at 1 for the owner, who drops it in join or
      * close, so allDone cannot fire between two spawns.
+     *
+     * Ownership. `owner` is the opening thread; spawn, join and close check it first and refuse
+     * any other thread before touching state (ADR 0139): `children`, `registrations`, `joined`
+     * and `closed` are plain fields that only the owner touches. cancel() and token() are for
+     * anyone (a token is thread-safe). On a LocalExecutor the children's polls run on the owner,
+     * so a child that spawns a sibling passes the check.
      */
 
     private final AsyncExecutor executor;
@@ -69,6 +78,7 @@ public final class TaskScope implements AutoCloseable {
     private final AtomicReference<CancellationToken> firstCancelled = new AtomicReference<>();
     private boolean joined;
     private boolean closed;
+    private final Thread owner = Thread.currentThread();
 
     private TaskScope(AsyncExecutor executor, ScopePolicy policy, Deadline deadline) {
         this.executor = executor;
@@ -157,7 +167,8 @@ public final class TaskScope implements AutoCloseable {
      * @param future the child's future
      * @return the child's handle
      * @throws NullPointerException if {@code future} is null
-     * @throws IllegalStateException if the scope was joined or closed, or the executor is closed
+     * @throws IllegalStateException if the scope was joined or closed, or the executor is closed,
+     *     or if called on a thread other than the one that opened the scope
      */
     public <T> TaskHandle<T> spawn(Async<T> future) {
         return spawn0(null, future);
@@ -172,7 +183,8 @@ public final class TaskScope implements AutoCloseable {
      * @return the child's handle
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code name} is blank
-     * @throws IllegalStateException if the scope was joined or closed, or the executor is closed
+     * @throws IllegalStateException if the scope was joined or closed, or the executor is closed,
+     *     or if called on a thread other than the one that opened the scope
      */
     public <T> TaskHandle<T> spawn(String name, Async<T> future) {
         return spawn0(Args.notBlank(name, "name"), future);
@@ -180,6 +192,7 @@ public final class TaskScope implements AutoCloseable {
 
     private <T> TaskHandle<T> spawn0(String name, Async<T> future) {
         Args.notNull(future, "future");
+        checkOwner("spawn");
         if (joined || closed) {
             throw new IllegalStateException(
                     "task scope already "
@@ -243,15 +256,17 @@ public final class TaskScope implements AutoCloseable {
      *     {@code FIRST_SUCCESS}, also when no child succeeded or panicked and one ended cancelled
      *     (the first such child's cancellation: a cancelled child is not a failure, ADR 0073)
      * @throws InterruptedException if the caller is interrupted while waiting (likewise)
-     * @throws IllegalStateException if called twice, after close, or inside a poll
+     * @throws IllegalStateException if called twice, after close, inside a poll, or on a thread
+     *     other than the one that opened the scope (the scope is then unchanged)
      */
     public void join() throws InterruptedException {
-        if (joined || closed) {
-            throw new IllegalStateException("task scope already joined or closed");
-        }
         if (Interop.polling() != null) {
             throw new IllegalStateException(
                     "TaskScope.join inside a poll would block an executor thread");
+        }
+        checkOwner("join()");
+        if (joined || closed) {
+            throw new IllegalStateException("task scope already joined or closed");
         }
         joined = true;
         if (pending.decrementAndGet() == 0) {
@@ -292,15 +307,17 @@ public final class TaskScope implements AutoCloseable {
      * outlives the scope. Keeps waiting if interrupted (the interrupt status is restored).
      *
      * @throws IllegalStateException if the scope was not joined (its children were cancelled; call
-     *     {@link #join()} to get their outcomes), or if called inside a poll
+     *     {@link #join()} to get their outcomes), if called inside a poll, or if called on a thread
+     *     other than the one that opened the scope (the scope is then unchanged)
      */
     @Override
     public void close() {
+        if (!closed && Interop.polling() != null) {
+            throw new IllegalStateException("TaskScope.close inside a poll would block");
+        }
+        checkOwner("close()");
         if (closed) {
             return;
-        }
-        if (Interop.polling() != null) {
-            throw new IllegalStateException("TaskScope.close inside a poll would block");
         }
         closed = true;
         boolean wasJoined = joined;
@@ -332,6 +349,28 @@ public final class TaskScope implements AutoCloseable {
         if (!wasJoined && !children.isEmpty()) {
             throw new IllegalStateException(
                     "task scope closed without join(): its children were cancelled");
+        }
+    }
+
+    /**
+     * Refuses a thread other than the one that opened the scope, before any state changes: the
+     * scope's bookkeeping is the owner's alone, and a join or close from elsewhere would race the
+     * owner's spawns or cancel children the owner still counts on (ADR 0139).
+     */
+    private void checkOwner(String operation) {
+        Thread self = Thread.currentThread();
+        if (self != owner) {
+            throw new IllegalStateException(
+                    operation
+                            + " of "
+                            + this
+                            + " called on thread '"
+                            + self.getName()
+                            + "', but the scope belongs to thread '"
+                            + owner.getName()
+                            + "', which opened it: spawn, join and close it there (a child that"
+                            + " needs more work runs it itself or opens a scope of its own;"
+                            + " cancel() and token() may be used from any thread)");
         }
     }
 

@@ -545,6 +545,37 @@ public final class WorkStealingPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the calling thread is a worker of a pool (of any {@code WorkStealingPool}): code on
+     * it runs inside one of that pool's tasks, and a wait there holds the worker.
+     *
+     * @return {@code true} on a pool's worker thread
+     */
+    public static boolean isWorkerThread() {
+        return Worker.current() != null;
+    }
+
+    /**
+     * Help for a wait the pool cannot see: on a worker of a pool, runs one task waiting in that
+     * pool (the worker's own newest task first, as a join's help does, then an outside submission,
+     * then a stolen one) and returns {@code true}; returns {@code false}, without yielding, when
+     * nothing waits or the caller is not a worker. braid's async waits on a worker ({@code
+     * TaskHandle.join}, {@code Async.await}, {@code LocalExecutor.blockOn}, a task scope's join)
+     * call it between short parks, so a pool task that waits for an async task running on the same
+     * pool does not hold the only worker that could run it (ADR 0138).
+     *
+     * @return whether a task ran
+     */
+    public static boolean helpOnce() {
+        Worker w = Worker.current();
+        TaskHandle<?> t = w == null ? null : w.takeForHelp();
+        if (t == null) {
+            return false;
+        }
+        w.runTask(t);
+        return true;
+    }
+
     // ---- lifecycle ----
 
     /**

@@ -496,6 +496,25 @@ final class Worker {
         return run == null ? pool.injector.poll(index) : pollOutside(1);
     }
 
+    /**
+     * Takes one waiting task for {@link WorkStealingPool#helpOnce()}, for a wait the pool cannot
+     * see: the LIFO slot first (a task spawned just before the wait is there), then the newest of
+     * the worker's own queue, outside work, then a stolen task.
+     */
+    TaskHandle<?> takeForHelp() {
+        TaskHandle<?> slot = lifo.load(Ordering.RELAXED);
+        if (slot != null) {
+            lifo.store(null, Ordering.RELAXED);
+            return slot;
+        }
+        TaskHandle<?> t = deque.pop();
+        if (t != null) {
+            return t;
+        }
+        t = run == null ? pool.injector.poll(index) : pollOutside(1);
+        return t != null ? t : stealRounds();
+    }
+
     /** Takes one waiting task for {@link WorkStealingPool#yieldNow()}: oldest work first. */
     TaskHandle<?> takeForYield() {
         TaskHandle<?> t = run == null ? pool.injector.poll(index) : pollOutside(1);

@@ -155,28 +155,30 @@ class AsyncMisuseAuditTest {
     @Test
     @SuppressWarnings("try") // the child calls close() on the resource: the misuse under test
     void aScopeClosedFromInsideItsOwnChildFailsFastInsteadOfWaitingForItself() throws Exception {
-        try (ThreadedExecutor ex = ThreadedExecutor.create("audit", 1);
-                TaskScope scope = TaskScope.open(ex, ScopePolicy.COLLECT_ALL)) {
-            TaskHandle<Integer> closer =
-                    scope.spawn(
-                            "closer",
-                            Async.ready(0)
-                                    .map(
-                                            v -> {
-                                                scope.close();
-                                                return 1;
-                                            }));
-            assertTimeoutPreemptively(
-                    LIMIT,
-                    () ->
-                            assertThatThrownBy(scope::join)
-                                    .isInstanceOf(TaskPanicException.class)
-                                    .hasMessageContaining("closer")
-                                    .cause()
-                                    .isInstanceOf(IllegalStateException.class)
-                                    .hasMessageContaining("inside a poll"));
-            assertThat(closer.isFinished()).isTrue();
-        }
+        // the scope is opened, joined and closed on one thread, the timeout's (ADR 0139)
+        assertTimeoutPreemptively(
+                LIMIT,
+                () -> {
+                    try (ThreadedExecutor ex = ThreadedExecutor.create("audit", 1);
+                            TaskScope scope = TaskScope.open(ex, ScopePolicy.COLLECT_ALL)) {
+                        TaskHandle<Integer> closer =
+                                scope.spawn(
+                                        "closer",
+                                        Async.ready(0)
+                                                .map(
+                                                        v -> {
+                                                            scope.close();
+                                                            return 1;
+                                                        }));
+                        assertThatThrownBy(scope::join)
+                                .isInstanceOf(TaskPanicException.class)
+                                .hasMessageContaining("closer")
+                                .cause()
+                                .isInstanceOf(IllegalStateException.class)
+                                .hasMessageContaining("inside a poll");
+                        assertThat(closer.isFinished()).isTrue();
+                    }
+                });
     }
 
     @Test
