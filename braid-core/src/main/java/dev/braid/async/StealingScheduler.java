@@ -69,7 +69,9 @@ final class StealingScheduler implements TaskScheduler {
      * takes back right after.
      * The LIFO slot, `current` and the tick are touched only by their worker. `byThread`: the
      * workers by thread (ADR 0098), so schedule() tells a worker of this scheduler from any other
-     * thread without a thread-local lookup. (Task ids are not the scheduler's business: a task
+     * thread without a thread-local lookup; its keys are the threads, in an array written only as
+     * workers start, so an outside spawn's lookup reads no Worker (whose line its worker writes
+     * per task) even when its probe starts at a worker's key (ADR 0132). (Task ids are not the scheduler's business: a task
      * draws one when first asked for, ADR 0109, which replaced ADR 0098's per-worker id blocks.)
      *
      * Memory ordering (lost wake-up). Dekker between a pusher and a parking worker, all through
@@ -121,14 +123,17 @@ final class StealingScheduler implements TaskScheduler {
     /** Spin-wait hints between two of those looks (a few hundred ns each look on x86). */
     static final int SPIN_PAUSES = 64;
 
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Worker[].class);
+    private static final VarHandle KEY = MethodHandles.arrayElementVarHandle(Thread[].class);
 
     private final TaskRegistry tasks;
     private final Worker[] workers;
     // the workers by thread, for "is the caller one of ours" without a thread-local (ADR 0098):
     // open addressing with linear probing from a Fibonacci hash of the thread id, at most half
-    // full; each worker enters itself (CAS of a null slot) as its loop starts; never cleared
-    private final Worker[] byThread;
+    // full; each worker enters itself (CAS of its thread into a null key) as its loop starts;
+    // never cleared. The keys are an array of their own, written only then (ADR 0132): a probe
+    // compares threads there and reads no Worker, whose line its worker writes per task
+    private final Thread[] byThreadKey;
+    private final Worker[] byThread; // byThread[i] is written by, and read only by, key i's thread
     private final int byThreadShift; // 64 - log2(byThread.length)
     private final InjectorQueue<RawTask<?>>
             injector = // (under the testkit an offer's store is never late: no yield point)
@@ -166,10 +171,12 @@ final class StealingScheduler implements TaskScheduler {
 
         /** Enters this worker in byThread under its own thread (once, as its loop starts). */
         private void enter() {
-            Worker[] tab = byThread;
-            int mask = tab.length - 1;
-            for (int i = slotOf(thread); ; i = (i + 1) & mask) {
-                if (SLOT.compareAndSet(tab, i, null, this)) { // volatile: others may probe now
+            Thread me = thread;
+            Thread[] keys = byThreadKey;
+            int mask = keys.length - 1;
+            for (int i = slotOf(me); ; i = (i + 1) & mask) {
+                if (KEY.compareAndSet(keys, i, null, me)) { // volatile: others may probe now
+                    byThread[i] = this; // plain: only this thread's probe ends at key i
                     return;
                 }
             }
@@ -392,6 +399,7 @@ final class StealingScheduler implements TaskScheduler {
         this.onTerminated = done;
         this.workers = new Worker[threads];
         int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, threads) * 2 - 1); // >= 2n slots
+        this.byThreadKey = new Thread[1 << bits];
         this.byThread = new Worker[1 << bits];
         this.byThreadShift = 64 - bits;
         this.running = new AtomicInteger(threads);
@@ -444,22 +452,28 @@ final class StealingScheduler implements TaskScheduler {
 
     /**
      * The calling thread's worker, or null if it is not one of this scheduler's: a probe of
-     * byThread (a final-field read of the thread id, then one or two slots), no thread-local. Only
-     * a worker's own thread finds it, so a stale null slot can only mean "not ours".
+     * byThread's keys (a final-field read of the thread id, then one or two keys), no thread-local,
+     * and no read of a Worker unless the caller is its thread (ADR 0132). Only a worker's own
+     * thread finds it, so a stale null slot can only mean "not ours".
      */
     private Worker current() {
         Thread me = Thread.currentThread();
-        Worker[] tab = byThread;
-        int mask = tab.length - 1;
+        Thread[] keys = byThreadKey;
+        int mask = keys.length - 1;
         for (int i = slotOf(me); ; i = (i + 1) & mask) {
-            Worker w = (Worker) SLOT.getAcquire(tab, i);
-            if (w == null) {
+            Thread k = (Thread) KEY.getAcquire(keys, i);
+            if (k == null) {
                 return null;
             }
-            if (w.thread == me) {
-                return w;
+            if (k == me) {
+                return byThread[i]; // written by this very thread before it could get here
             }
         }
+    }
+
+    /** Whether the calling thread's probe of byThread starts at a worker's key (tests). */
+    boolean probeStartsAtAWorker() {
+        return KEY.getAcquire(byThreadKey, slotOf(Thread.currentThread())) != null;
     }
 
     /** The index of the calling thread's worker, or -1 if it is not one of ours (tests). */
