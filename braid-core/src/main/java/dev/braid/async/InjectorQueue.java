@@ -320,6 +320,20 @@ final class InjectorQueue<E> {
     }
 
     /**
+     * Whether the oldest unclaimed slot holds an element, or a drained head segment has a
+     * successor: a look that reads slots and no producer index (ADR 0133). A hint, not isEmpty()'s
+     * negation: an offer between its claim and its store is not seen.
+     */
+    boolean looksNonEmpty() {
+        Segment h = (Segment) HEAD.getVolatile(this);
+        int d = h.deq();
+        if (d < segmentSize) {
+            return SLOT.getAcquire(h.slots, d) != null;
+        }
+        return NEXT.getVolatile(h) != null;
+    }
+
+    /**
      * Whether no element is queued or being offered; a snapshot, exact when nothing runs
      * concurrently (see the notes: an offer in progress counts as an element).
      */

@@ -43,7 +43,9 @@ final class StealingScheduler implements TaskScheduler {
      *   searcher, and the spinner parks through the same re-check). SPIN_TRIES is 0 by default
      *   (ADR 0126, tokio's choice: a worker that found nothing parks): measured on a vCPU each,
      *   a worker spinning on the injector's lines slowed the thread spawning into it more than
-     *   the unparks it saved (spawn_many about 2x faster without the looks); under the testkit a
+     *   the unparks it saved (spawn_many about 2x faster without the looks); a look now reads
+     *   the injector's oldest slot, not its producers' index (ADR 0133), which makes
+     *   -Dbraid.async.spinTries=N worth measuring again; under the testkit a
      *   worker still takes one look, one yield point, so schedules are unchanged. A
      *   worker that takes from the injector with an empty local queue takes a small batch (one
      *   claim of the injector's indices) and moves all but the first into its local queue with
@@ -328,7 +330,7 @@ final class StealingScheduler implements TaskScheduler {
                 if (tasks.isClosed()) {
                     return null; // shutting down: go and see whether to exit
                 }
-                if (anyWork()) {
+                if (anyWorkLooked()) {
                     RawTask<?> t = next();
                     return t != null ? t : search();
                 }
@@ -533,6 +535,24 @@ final class StealingScheduler implements TaskScheduler {
                 Rt.unpark(w.thread);
             }
         }
+    }
+
+    /**
+     * A spin look (ADR 0133): the injector's oldest slot, not its indices, so a spinning worker
+     * reads the line the spawner stores into and not the one its every offer's getAndAdd needs. A
+     * hint: an offer between its claim and its store is missed here and caught by the park path's
+     * re-check, which reads the indices.
+     */
+    private boolean anyWorkLooked() {
+        if (injector.looksNonEmpty()) {
+            return true;
+        }
+        for (Worker w : workers) {
+            if (!w.local.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean anyWork() {

@@ -105,6 +105,23 @@ class InjectorQueueTest {
                 .isGreaterThanOrEqualTo((deqByte / 64 + 1) * 64);
     }
 
+    /** A spin look sees a stored element, across a drained segment too, and nothing once taken. */
+    @Test
+    void aLookSeesTheOldestStoredElement() {
+        InjectorQueue<Integer> q = new InjectorQueue<>(2, InjectorQueue.STORE_WAIT);
+        assertThat(q.looksNonEmpty()).isFalse();
+        q.offer(1);
+        assertThat(q.looksNonEmpty()).isTrue();
+        q.offer(2);
+        q.offer(3); // a second segment
+        assertThat(q.poll()).isEqualTo(1);
+        assertThat(q.poll()).isEqualTo(2);
+        assertThat(q.looksNonEmpty()).as("head drained, successor holds 3").isTrue();
+        assertThat(q.poll()).isEqualTo(3);
+        assertThat(q.looksNonEmpty()).isFalse();
+        assertThat(q.isEmpty()).isTrue();
+    }
+
     /** Consumers claim stored elements by their slots; enq only decides an empty look. */
     @Test
     void pollsTakeWhatIsStoredInOrderWhetherSingleOrBatched() {
