@@ -20,9 +20,13 @@ final class InjectorQueue<E> {
      * with its CRQ rings replaced by plain arrays that are used once (Ramalhete and Correia's
      * FAAArrayQueue). A producer claims an index of the tail segment with getAndAdd(enq, 1) and
      * stores its element there with a release write: one atomic per offer (ADR 0088). A consumer
-     * claims only indices a producer has claimed already: one CAS of deq from d to d + k with
-     * d + k <= enq (k = 1 for poll(), up to the batch's room for poll(E[]), ADR 0087), and then
-     * reads each claimed slot, waiting for its producer's store if it has not landed yet. An
+     * claims only indices a producer has claimed already: one CAS of deq from d to d + k (k = 1
+     * for poll(), up to the batch's room for poll(E[]), ADR 0087), where k counts the slots from d
+     * on that already hold an element (a stored slot proves its index claimed), and only when
+     * there are none, d + k <= enq; then it reads each claimed slot, waiting for its producer's
+     * store if it has not landed yet (only an enq-counted claim can meet one). So a consumer
+     * that keeps up with the producers reads their slots, as ForkJoinPool's workers do, and not
+     * the line of the enq index every offer's getAndAdd needs (ADR 0133). An
      * index has one producer and one consumer, so the consumer takes the element with a plain
      * write of TAKEN, and no index is ever poisoned or burnt (the FAAArrayQueue's consumer instead
      * claims with getAndAdd, may reach a slot before any producer, and poisons it with a swap;
@@ -54,9 +58,14 @@ final class InjectorQueue<E> {
      * until the store lands; other consumers claim later indices meanwhile. tokio's injector and
      * ForkJoinPool's external submission queues hold a lock across the same window.
      *
-     * Allocation and retention. One segment (an array of SEGMENT references and a small header)
-     * per SEGMENT offers, about 5 B per element at 32 slots against a ConcurrentLinkedQueue's 24 B
-     * node. Taken slots hold the shared TAKEN marker, so a finished task is not retained by its
+     * Layout. A segment's enq and deq are two elements of an int[] of their own, 128 bytes apart
+     * and past the array header's line (every access's bounds check reads the length there): the
+     * producers' getAndAdd and a consumer's CAS never take each other's line (ForkJoinPool keeps
+     * its queues' top and base apart the same way, with @Contended). ADR 0133.
+     *
+     * Allocation and retention. One segment (an array of SEGMENT references, the 336-byte index
+     * array and a small header) per SEGMENT offers, about 7 B per element at 128 slots against a
+     * ConcurrentLinkedQueue's 24 B node. Taken slots hold the shared TAKEN marker, so a finished task is not retained by its
      * slot; a drained segment is unreachable once head moves past it.
      *
      * Simulation. Plain VarHandles, as the ConcurrentLinkedQueue it replaced: the scheduler's
@@ -70,7 +79,7 @@ final class InjectorQueue<E> {
      */
 
     /** Slots per segment. */
-    static final int SEGMENT = 32;
+    static final int SEGMENT = 128;
 
     /** Spin-wait hints a consumer gives a late producer's store before it starts yielding. */
     static final int STORE_WAIT = 128;
@@ -78,18 +87,21 @@ final class InjectorQueue<E> {
     private static final Object TAKEN = new Object();
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
-    private static final VarHandle ENQ;
-    private static final VarHandle DEQ;
     private static final VarHandle NEXT;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+    // a segment's two indices, elements of its int[] (ADR 0133): enq on the third line of the
+    // array, deq on the fifth, so neither shares a line (nor an adjacent-line prefetch pair) with
+    // the other or with the array's header, which every access's bounds check reads
+    private static final VarHandle INDEX = MethodHandles.arrayElementVarHandle(int[].class);
+    static final int ENQ = 32; // byte 16 + 4 * 32 = 144
+    static final int DEQ = 64; // byte 272
+    static final int INDICES = 80;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             HEAD = l.findVarHandle(InjectorQueue.class, "head", Segment.class);
             TAIL = l.findVarHandle(InjectorQueue.class, "tail", Segment.class);
-            ENQ = l.findVarHandle(Segment.class, "enq", int.class);
-            DEQ = l.findVarHandle(Segment.class, "deq", int.class);
             NEXT = l.findVarHandle(Segment.class, "next", Segment.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -100,11 +112,8 @@ final class InjectorQueue<E> {
     static final class Segment {
         final Object[] slots;
 
-        @SuppressWarnings("unused") // through ENQ
-        volatile int enq;
-
-        @SuppressWarnings("unused") // through DEQ
-        volatile int deq;
+        /** {@code index[ENQ]} and {@code index[DEQ]}, each on a line of its own (ADR 0133). */
+        final int[] index = new int[INDICES];
 
         @SuppressWarnings("unused") // through NEXT
         volatile Segment next;
@@ -114,8 +123,38 @@ final class InjectorQueue<E> {
             slots = new Object[size];
             if (first != null) {
                 slots[0] = first;
-                enq = 1; // published with the segment by the CAS that links it
+                index[ENQ] = 1; // published with the segment by the CAS that links it
             }
+        }
+
+        int enq() {
+            return (int) INDEX.getVolatile(index, ENQ);
+        }
+
+        int deq() {
+            return (int) INDEX.getVolatile(index, DEQ);
+        }
+
+        /** The producer's claim: one getAndAdd of enq. */
+        int claimEnq() {
+            return (int) INDEX.getAndAdd(index, ENQ, 1);
+        }
+
+        /** A consumer's claim of indices d until d + k. */
+        boolean claimDeq(int d, int k) {
+            return INDEX.compareAndSet(index, DEQ, d, d + k);
+        }
+
+        /**
+         * How many slots from {@code d} on (at most {@code max}) hold a stored element: indices a
+         * producer claimed, read without the producer's enq line (ADR 0133).
+         */
+        int stored(int d, int max) {
+            int k = 0;
+            while (k < max && SLOT.getAcquire(slots, d + k) != null) {
+                k++;
+            }
+            return k;
         }
     }
 
@@ -160,7 +199,7 @@ final class InjectorQueue<E> {
         // the common case kept small (it is inlined into every outside spawn and wake): one
         // index, one store; a full segment goes to the loop
         Segment t = (Segment) TAIL.getVolatile(this);
-        int i = (int) ENQ.getAndAdd(t, 1);
+        int i = t.claimEnq();
         if (i < segmentSize) {
             SLOT.setRelease(t.slots, i, e); // publishes e; the index is this producer's alone
         } else {
@@ -183,7 +222,7 @@ final class InjectorQueue<E> {
             }
             TAIL.compareAndSet(this, t, next); // help one that linked but did not swing
             t = (Segment) TAIL.getVolatile(this);
-            int i = (int) ENQ.getAndAdd(t, 1);
+            int i = t.claimEnq();
             if (i < n) {
                 SLOT.setRelease(t.slots, i, e);
                 return;
@@ -197,9 +236,10 @@ final class InjectorQueue<E> {
         int n = segmentSize;
         while (true) {
             Segment h = (Segment) HEAD.getVolatile(this);
-            int d = (int) DEQ.getVolatile(h);
-            if (d < Math.min((int) ENQ.getVolatile(h), n)) {
-                if (DEQ.compareAndSet(h, d, d + 1)) {
+            int d = h.deq();
+            // a stored slot proves its index claimed; enq (the producers' line) only when not
+            if (d < n && (h.stored(d, 1) == 1 || d < Math.min(h.enq(), n))) {
+                if (h.claimDeq(d, 1)) {
                     return (E) take(h, d);
                 }
                 continue; // another consumer claimed it first
@@ -223,15 +263,20 @@ final class InjectorQueue<E> {
         int n = segmentSize;
         while (true) {
             Segment h = (Segment) HEAD.getVolatile(this);
-            int d = (int) DEQ.getVolatile(h);
-            int k = Math.min(Math.min((int) ENQ.getVolatile(h), n) - d, into.length);
+            int d = h.deq();
+            // the stored slots first (no read of the producers' enq line, ADR 0133); only when
+            // there are none, enq, which also counts indices claimed but not stored yet
+            int k = d < n ? h.stored(d, Math.min(n - d, into.length)) : 0;
+            if (k == 0) {
+                k = Math.min(Math.min(h.enq(), n) - d, into.length);
+            }
             if (k <= 0) {
                 if (!nextSegment(h, d)) {
                     return 0;
                 }
                 continue;
             }
-            if (!DEQ.compareAndSet(h, d, d + k)) {
+            if (!h.claimDeq(d, k)) {
                 continue; // another consumer took some first
             }
             for (int i = 0; i < k; i++) {
@@ -275,6 +320,20 @@ final class InjectorQueue<E> {
     }
 
     /**
+     * Whether the oldest unclaimed slot holds an element, or a drained head segment has a
+     * successor: a look that reads slots and no producer index (ADR 0133). A hint, not isEmpty()'s
+     * negation: an offer between its claim and its store is not seen.
+     */
+    boolean looksNonEmpty() {
+        Segment h = (Segment) HEAD.getVolatile(this);
+        int d = h.deq();
+        if (d < segmentSize) {
+            return SLOT.getAcquire(h.slots, d) != null;
+        }
+        return NEXT.getVolatile(h) != null;
+    }
+
+    /**
      * Whether no element is queued or being offered; a snapshot, exact when nothing runs
      * concurrently (see the notes: an offer in progress counts as an element).
      */
@@ -282,8 +341,8 @@ final class InjectorQueue<E> {
         int n = segmentSize;
         Segment s = (Segment) HEAD.getVolatile(this);
         while (true) {
-            int d = Math.min((int) DEQ.getVolatile(s), n);
-            int e = Math.min((int) ENQ.getVolatile(s), n);
+            int d = Math.min(s.deq(), n);
+            int e = Math.min(s.enq(), n);
             if (d < e) {
                 return false;
             }

@@ -43,7 +43,9 @@ final class StealingScheduler implements TaskScheduler {
      *   searcher, and the spinner parks through the same re-check). SPIN_TRIES is 0 by default
      *   (ADR 0126, tokio's choice: a worker that found nothing parks): measured on a vCPU each,
      *   a worker spinning on the injector's lines slowed the thread spawning into it more than
-     *   the unparks it saved (spawn_many about 2x faster without the looks); under the testkit a
+     *   the unparks it saved (spawn_many about 2x faster without the looks); a look now reads
+     *   the injector's oldest slot, not its producers' index (ADR 0133), which makes
+     *   -Dbraid.async.spinTries=N worth measuring again; under the testkit a
      *   worker still takes one look, one yield point, so schedules are unchanged. A
      *   worker that takes from the injector with an empty local queue takes a small batch (one
      *   claim of the injector's indices) and moves all but the first into its local queue with
@@ -69,7 +71,9 @@ final class StealingScheduler implements TaskScheduler {
      * takes back right after.
      * The LIFO slot, `current` and the tick are touched only by their worker. `byThread`: the
      * workers by thread (ADR 0098), so schedule() tells a worker of this scheduler from any other
-     * thread without a thread-local lookup. (Task ids are not the scheduler's business: a task
+     * thread without a thread-local lookup; its keys are the threads, in an array written only as
+     * workers start, so an outside spawn's lookup reads no Worker (whose line its worker writes
+     * per task) even when its probe starts at a worker's key (ADR 0132). (Task ids are not the scheduler's business: a task
      * draws one when first asked for, ADR 0109, which replaced ADR 0098's per-worker id blocks.)
      *
      * Memory ordering (lost wake-up). Dekker between a pusher and a parking worker, all through
@@ -121,14 +125,17 @@ final class StealingScheduler implements TaskScheduler {
     /** Spin-wait hints between two of those looks (a few hundred ns each look on x86). */
     static final int SPIN_PAUSES = 64;
 
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Worker[].class);
+    private static final VarHandle KEY = MethodHandles.arrayElementVarHandle(Thread[].class);
 
     private final TaskRegistry tasks;
     private final Worker[] workers;
     // the workers by thread, for "is the caller one of ours" without a thread-local (ADR 0098):
     // open addressing with linear probing from a Fibonacci hash of the thread id, at most half
-    // full; each worker enters itself (CAS of a null slot) as its loop starts; never cleared
-    private final Worker[] byThread;
+    // full; each worker enters itself (CAS of its thread into a null key) as its loop starts;
+    // never cleared. The keys are an array of their own, written only then (ADR 0132): a probe
+    // compares threads there and reads no Worker, whose line its worker writes per task
+    private final Thread[] byThreadKey;
+    private final Worker[] byThread; // byThread[i] is written by, and read only by, key i's thread
     private final int byThreadShift; // 64 - log2(byThread.length)
     private final InjectorQueue<RawTask<?>>
             injector = // (under the testkit an offer's store is never late: no yield point)
@@ -166,10 +173,12 @@ final class StealingScheduler implements TaskScheduler {
 
         /** Enters this worker in byThread under its own thread (once, as its loop starts). */
         private void enter() {
-            Worker[] tab = byThread;
-            int mask = tab.length - 1;
-            for (int i = slotOf(thread); ; i = (i + 1) & mask) {
-                if (SLOT.compareAndSet(tab, i, null, this)) { // volatile: others may probe now
+            Thread me = thread;
+            Thread[] keys = byThreadKey;
+            int mask = keys.length - 1;
+            for (int i = slotOf(me); ; i = (i + 1) & mask) {
+                if (KEY.compareAndSet(keys, i, null, me)) { // volatile: others may probe now
+                    byThread[i] = this; // plain: only this thread's probe ends at key i
                     return;
                 }
             }
@@ -321,7 +330,7 @@ final class StealingScheduler implements TaskScheduler {
                 if (tasks.isClosed()) {
                     return null; // shutting down: go and see whether to exit
                 }
-                if (anyWork()) {
+                if (anyWorkLooked()) {
                     RawTask<?> t = next();
                     return t != null ? t : search();
                 }
@@ -392,6 +401,7 @@ final class StealingScheduler implements TaskScheduler {
         this.onTerminated = done;
         this.workers = new Worker[threads];
         int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, threads) * 2 - 1); // >= 2n slots
+        this.byThreadKey = new Thread[1 << bits];
         this.byThread = new Worker[1 << bits];
         this.byThreadShift = 64 - bits;
         this.running = new AtomicInteger(threads);
@@ -444,22 +454,28 @@ final class StealingScheduler implements TaskScheduler {
 
     /**
      * The calling thread's worker, or null if it is not one of this scheduler's: a probe of
-     * byThread (a final-field read of the thread id, then one or two slots), no thread-local. Only
-     * a worker's own thread finds it, so a stale null slot can only mean "not ours".
+     * byThread's keys (a final-field read of the thread id, then one or two keys), no thread-local,
+     * and no read of a Worker unless the caller is its thread (ADR 0132). Only a worker's own
+     * thread finds it, so a stale null slot can only mean "not ours".
      */
     private Worker current() {
         Thread me = Thread.currentThread();
-        Worker[] tab = byThread;
-        int mask = tab.length - 1;
+        Thread[] keys = byThreadKey;
+        int mask = keys.length - 1;
         for (int i = slotOf(me); ; i = (i + 1) & mask) {
-            Worker w = (Worker) SLOT.getAcquire(tab, i);
-            if (w == null) {
+            Thread k = (Thread) KEY.getAcquire(keys, i);
+            if (k == null) {
                 return null;
             }
-            if (w.thread == me) {
-                return w;
+            if (k == me) {
+                return byThread[i]; // written by this very thread before it could get here
             }
         }
+    }
+
+    /** Whether the calling thread's probe of byThread starts at a worker's key (tests). */
+    boolean probeStartsAtAWorker() {
+        return KEY.getAcquire(byThreadKey, slotOf(Thread.currentThread())) != null;
     }
 
     /** The index of the calling thread's worker, or -1 if it is not one of ours (tests). */
@@ -519,6 +535,24 @@ final class StealingScheduler implements TaskScheduler {
                 Rt.unpark(w.thread);
             }
         }
+    }
+
+    /**
+     * A spin look (ADR 0133): the injector's oldest slot, not its indices, so a spinning worker
+     * reads the line the spawner stores into and not the one its every offer's getAndAdd needs. A
+     * hint: an offer between its claim and its store is missed here and caught by the park path's
+     * re-check, which reads the indices.
+     */
+    private boolean anyWorkLooked() {
+        if (injector.looksNonEmpty()) {
+            return true;
+        }
+        for (Worker w : workers) {
+            if (!w.local.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean anyWork() {

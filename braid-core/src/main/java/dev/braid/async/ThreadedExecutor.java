@@ -109,6 +109,11 @@ public final class ThreadedExecutor implements AsyncExecutor {
         return scheduler.workerIndex();
     }
 
+    /** Whether the calling thread's worker lookup starts at a worker's entry (tests, ADR 0132). */
+    boolean probeStartsAtAWorker() {
+        return scheduler.probeStartsAtAWorker();
+    }
+
     /** The live set and id counter (tests). */
     TaskRegistry registry() {
         return tasks;

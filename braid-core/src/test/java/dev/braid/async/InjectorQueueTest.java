@@ -88,6 +88,56 @@ class InjectorQueueTest {
                 .hasMessageContaining("segmentSize");
     }
 
+    /**
+     * ADR 0133: a segment's two claim indices sit on different cache lines (and adjacent-line
+     * prefetch pairs), away from the line of their array's header, so a consumer's claim does not
+     * take the line every producer's getAndAdd needs. Byte offsets assume a 16-byte array header,
+     * the layout of every JVM the build runs on.
+     */
+    @Test
+    void theProducersAndTheConsumersIndexLiveOnLinesOfTheirOwn() {
+        int enqByte = 16 + 4 * InjectorQueue.ENQ;
+        int deqByte = 16 + 4 * InjectorQueue.DEQ;
+        assertThat(enqByte / 128).as("enq's line pair: not the header's").isGreaterThan(0);
+        assertThat(deqByte / 128).as("deq's line pair: not enq's").isGreaterThan(enqByte / 128);
+        assertThat(16 + 4 * InjectorQueue.INDICES)
+                .as("the array ends past deq's line")
+                .isGreaterThanOrEqualTo((deqByte / 64 + 1) * 64);
+    }
+
+    /** A spin look sees a stored element, across a drained segment too, and nothing once taken. */
+    @Test
+    void aLookSeesTheOldestStoredElement() {
+        InjectorQueue<Integer> q = new InjectorQueue<>(2, InjectorQueue.STORE_WAIT);
+        assertThat(q.looksNonEmpty()).isFalse();
+        q.offer(1);
+        assertThat(q.looksNonEmpty()).isTrue();
+        q.offer(2);
+        q.offer(3); // a second segment
+        assertThat(q.poll()).isEqualTo(1);
+        assertThat(q.poll()).isEqualTo(2);
+        assertThat(q.looksNonEmpty()).as("head drained, successor holds 3").isTrue();
+        assertThat(q.poll()).isEqualTo(3);
+        assertThat(q.looksNonEmpty()).isFalse();
+        assertThat(q.isEmpty()).isTrue();
+    }
+
+    /** Consumers claim stored elements by their slots; enq only decides an empty look. */
+    @Test
+    void pollsTakeWhatIsStoredInOrderWhetherSingleOrBatched() {
+        InjectorQueue<Integer> q = new InjectorQueue<>(8, InjectorQueue.STORE_WAIT);
+        Integer[] into = new Integer[5];
+        for (int i = 0; i < 6; i++) {
+            q.offer(i);
+        }
+        assertThat(q.poll()).isEqualTo(0);
+        assertThat(q.poll(into)).isEqualTo(5);
+        assertThat(into).containsExactly(1, 2, 3, 4, 5);
+        assertThat(q.poll(into)).isZero();
+        assertThat(q.poll()).isNull();
+        assertThat(q.isEmpty()).isTrue();
+    }
+
     @Test
     void racingProducersAndConsumersTakeEachElementExactlyOnceInEachProducersOrder()
             throws Exception {

@@ -199,6 +199,42 @@ class StealingSchedulerTest {
         assertThat(ex.idleWorkers()).as("idle workers").isEqualTo(n);
     }
 
+    /**
+     * ADR 0132: the worker lookup of schedule() compares thread keys; an outside thread whose probe
+     * starts at a worker's key walks on to the empty one and is told it is no worker, and each
+     * worker still finds itself. (With one worker the table has two keys: about half of all threads
+     * start at the worker's.)
+     */
+    @Test
+    void anOutsideThreadWhoseLookupStartsAtAWorkersKeyIsNoWorker() throws Exception {
+        ThreadedExecutor ex = open(1);
+        assertThat(ex.spawn(cx -> Poll.ready(ex.workerIndex())).join()).isZero();
+        int startedAtTheWorker = 0;
+        for (int i = 0; i < 32; i++) {
+            int[] seen = new int[2];
+            Thread t =
+                    Thread.ofPlatform()
+                            .start(
+                                    () -> {
+                                        seen[0] = ex.workerIndex();
+                                        seen[1] = ex.probeStartsAtAWorker() ? 1 : 0;
+                                    });
+            t.join();
+            assertThat(seen[0]).as("outside thread %d", i).isEqualTo(-1);
+            startedAtTheWorker += seen[1];
+        }
+        assertThat(startedAtTheWorker)
+                .as("outside threads that probed past the worker")
+                .isPositive();
+        CountDown ran = new CountDown(1);
+        ex.spawn( // and an outside spawn still reaches the worker through the injector
+                cx -> {
+                    ran.down();
+                    return Poll.ready(null);
+                });
+        ran.await();
+    }
+
     @Test
     void aTreeOfSpawnsStolenAcrossWorkersAddsUpExactly() throws Exception {
         ThreadedExecutor ex = open(3);
