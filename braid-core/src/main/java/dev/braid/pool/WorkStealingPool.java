@@ -390,13 +390,13 @@ public final class WorkStealingPool implements AutoCloseable {
         try {
             ra = a.call();
         } catch (Throwable t) {
-            throw firstFailed(w, hb, t);
+            throw JoinOutcomes.firstFailed(w, hb, t);
         }
         TaskHandle<?> last = w.deque.pop(); // usually hb itself, not stolen: run it here
         if (last == hb && !hasHooks()) {
             return new Joined<>(ra, w.runOwnForkInline(b));
         }
-        return new Joined<>(ra, secondResult(w, last, hb));
+        return new Joined<>(ra, JoinOutcomes.secondResult(w, last, hb));
     }
 
     /**
@@ -437,13 +437,13 @@ public final class WorkStealingPool implements AutoCloseable {
         try {
             ra = a.getAsLong();
         } catch (Throwable t) {
-            throw firstFailed(w, hb, t);
+            throw JoinOutcomes.firstFailed(w, hb, t);
         }
         TaskHandle<?> last = w.deque.pop(); // usually hb itself, not stolen: run it here
         long rb =
                 last == hb && !hasHooks()
                         ? w.runOwnForkInline(b)
-                        : secondResult(w, last, hb); // unboxes what a thief stored
+                        : JoinOutcomes.secondResult(w, last, hb); // unboxes what a thief stored
         return combine.applyAsLong(ra, rb);
     }
 
@@ -457,47 +457,7 @@ public final class WorkStealingPool implements AutoCloseable {
         try {
             return outer.joinQuietly();
         } catch (PanicException p) {
-            throw stopOrPanic(p.getCause(), caller, p);
-        }
-    }
-
-    /**
-     * What a join throws for a half that ended with {@code cause}: the {@link CancelledException}
-     * itself when it is a stop by the caller's scope (that scope is cancelled or past its deadline:
-     * ADR 0124's rule, ADR 0131), a nested panic as it is, else {@code panic}.
-     */
-    private static RuntimeException stopOrPanic(
-            Throwable cause, CancelScope caller, PanicException panic) {
-        if (cause instanceof CancelledException c && caller.isCancelled()) {
-            return c;
-        }
-        return cause instanceof PanicException inner ? inner : panic;
-    }
-
-    /** The first half of a join threw: cancels or awaits the second, returns what to throw. */
-    private static RuntimeException firstFailed(Worker w, TaskHandle<?> hb, Throwable t) {
-        if (!hb.tryCancel()) {
-            try {
-                hb.joinQuietly();
-            } catch (PanicException ignored) {
-                // a's failure is the one reported
-            }
-        }
-        if (t instanceof CancelledException c && CancelScope.current().isCancelled()) {
-            return c; // a stop by the caller's scope, not a panic (ADR 0131)
-        }
-        return t instanceof PanicException p ? p : new PanicException(w.thread.getName(), t);
-    }
-
-    /** The second half was stolen (or hooks watch): runs what was popped, then joins it. */
-    private static <B> B secondResult(Worker w, TaskHandle<?> last, TaskHandle<B> hb) {
-        if (last != null) {
-            w.runTask(last);
-        }
-        try {
-            return hb.joinQuietly();
-        } catch (PanicException p) {
-            throw stopOrPanic(p.getCause(), CancelScope.current(), p);
+            throw JoinOutcomes.stopOrPanic(p.getCause(), caller, p);
         }
     }
 
