@@ -1,5 +1,6 @@
 package dev.braid.testkit;
 
+import dev.braid.testkit.internal.RunSettings;
 import java.util.List;
 
 /** Formats {@link SimResult}s for people: a headline, a few lines of detail, the replay string. */
@@ -17,6 +18,19 @@ final class Messages {
                     .append(f.steps())
                     .append(" steps: the root body threw ")
                     .append(f.cause());
+        } else if (result instanceof SimResult.ThreadFailed f
+                && f.thread().endsWith(RunSettings.UNREAD)) {
+            sb.append("braid simulation failed after ")
+                    .append(f.steps())
+                    .append(" steps: ")
+                    .append(f.thread(), 0, f.thread().length() - RunSettings.UNREAD.length())
+                    .append(" failed with ")
+                    .append(f.cause())
+                    .append(" and no one read its outcome by the end of the run")
+                    .append(
+                            "\n  (join the task, or turn this off with failOnUncaught(false) if"
+                                    + " dropping its failure is intended)");
+            frames(sb, untilEngine(f.cause().getStackTrace()));
         } else if (result instanceof SimResult.ThreadFailed f) {
             sb.append("braid simulation failed after ")
                     .append(f.steps())

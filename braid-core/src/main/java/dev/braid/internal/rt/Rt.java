@@ -358,6 +358,27 @@ public final class Rt {
     }
 
     /**
+     * Records that a task (a pool task or an async task) ended with {@code failure}, which only its
+     * handle keeps: under the testkit, a run whose every thread ends while no one has read the
+     * outcome (an {@link #acquireFrom} of {@code handle}: a join, a poll) fails with it, as an
+     * uncaught throwable of a thread does (failures are never hidden). Call it before the outcome
+     * is published, so that a joiner cannot read it first. Not a yield point; free in production;
+     * {@code null} arguments are ignored (findings-testkit13).
+     *
+     * @param handle the object whose {@link #acquireFrom} reads the outcome
+     * @param name the task as reports name it
+     * @param failure what the task threw
+     */
+    public static void taskFailed(Object handle, String name, Throwable failure) {
+        if (simulating()) {
+            SimThread t = sim();
+            if (t != null && handle != null && failure != null) {
+                t.taskFailed(handle, name, failure);
+            }
+        }
+    }
+
+    /**
      * Sleeps until {@link #nanoTime()} reaches {@code deadlineNanos}.
      *
      * @throws InterruptedException if the caller is interrupted (its interrupt status is cleared)

@@ -87,4 +87,10 @@ public interface SimThread {
      * does not change (see {@link Rt#passOn}).
      */
     void passOn(Object from, Object to);
+
+    /**
+     * A task ended with {@code failure}, kept in {@code handle} until someone acquires from it (see
+     * {@link Rt#taskFailed}).
+     */
+    void taskFailed(Object handle, String name, Throwable failure);
 }

@@ -6,6 +6,7 @@ import dev.braid.internal.rt.ThreadSpec;
 import dev.braid.testkit.Fault;
 import dev.braid.testkit.SimBody;
 import dev.braid.testkit.SimResult;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -90,6 +91,13 @@ final class Scheduler {
     private final Resources resources = new Resources();
     final MemoryModel memory = new MemoryModel(this::chooseMemory);
     final TaskList tasks = new TaskList();
+
+    /** A task's failure that no one has read yet (Rt.taskFailed), in the order tasks failed. */
+    private record Unobserved(Object handle, String name, Throwable failure) {}
+
+    /** Failures kept only in task handles; usually empty, so acquireFrom's scan costs nothing. */
+    private final List<Unobserved> unobserved = new ArrayList<>(0);
+
     final AtomicInteger alive = new AtomicInteger();
     private final AtomicReference<Verdict> verdict = new AtomicReference<>();
     private int[] runnable = new int[8];
@@ -418,6 +426,18 @@ final class Scheduler {
     void acquireFrom(Task me, Object resource) {
         if (!aborted) {
             memory.announced(me.id, resource, true, false);
+            for (int i = unobserved.size() - 1; i >= 0; i--) { // a read of a failed outcome
+                if (unobserved.get(i).handle() == resource) {
+                    unobserved.remove(i);
+                }
+            }
+        }
+    }
+
+    /** A task ended with {@code failure} (Rt.taskFailed); it is reported if no one reads it. */
+    void taskFailed(Object handle, String name, Throwable failure) {
+        if (!aborted) {
+            unobserved.add(new Unobserved(handle, name, failure));
         }
     }
 
@@ -607,6 +627,10 @@ final class Scheduler {
                 }
                 if (anyAlive) {
                     conclude((s, n, a) -> resources.deadlock(tasks, s, n));
+                } else if (!unobserved.isEmpty() && settings.failOnUncaught()) {
+                    Unobserved u = unobserved.getFirst();
+                    String name = u.name() + RunSettings.UNREAD;
+                    conclude((s, n, a) -> new SimResult.ThreadFailed(s, n, name, u.failure()));
                 } else {
                     conclude((s, n, a) -> new SimResult.Passed(s, n));
                 }

@@ -144,6 +144,11 @@ final class Task implements SimThread, SimMemory {
         scheduler.passOn(from, to);
     }
 
+    @Override
+    public void taskFailed(Object handle, String name, Throwable failure) {
+        scheduler.taskFailed(handle, name, failure);
+    }
+
     // ---- the memory model (SimMemory): the caller holds the baton, after the access's yield point
 
     private MemoryModel memory() {

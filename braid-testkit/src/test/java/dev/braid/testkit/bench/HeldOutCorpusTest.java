@@ -113,7 +113,11 @@ class HeldOutCorpusTest {
     private static final Set<String> FALSE_RACES =
             Set.of("pool-poll-finished", "async-poll-finished", "async-scope-publishes");
 
-    /** Bugs no schedule shows: a failure inside a task that nobody joins is kept in its handle. */
+    /**
+     * Bugs no schedule shows yet: a failure inside a task that nobody joins is kept in its handle;
+     * the testkit reports it once the pool's and async's completions call {@code Rt.taskFailed}
+     * (ADR 0150, the patch in findings-testkit13).
+     */
     private static final Set<String> UNSEEN =
             Set.of("pool-unjoined-task-fails", "async-unjoined-task-fails");
 
@@ -198,6 +202,7 @@ class HeldOutCorpusTest {
         assertThat(e.passed()).as(e.message()).isTrue();
     }
 
+    /** ADR 0151: virtual time fires a timer only when no thread can run. */
     @Test
     void aTimeoutThatProductionFiresWhileTheOtherSideComputesNeedsEarlyTimeouts() {
         HeldOutPrograms.Case c =
@@ -215,6 +220,7 @@ class HeldOutCorpusTest {
         assertThat(early.explore(c.twin().body()).passed()).isTrue();
     }
 
+    /** ADR 0151: an idle task is on no thread, so the wait-for graph has no node for it. */
     @Test
     void aDeadlockOfTwoAsyncTasksIsReportedWithoutACycle() {
         HeldOutPrograms.Case c =
