@@ -152,4 +152,47 @@ class AsyncJoinHappensBeforeTest {
                         })
                 .assertPassed();
     }
+
+    /**
+     * ADR 0152: the completion's CAS reads the waker array a waiting joiner registered into, so
+     * what the joiner wrote before it waited happens before what the completing executor thread
+     * polls next (a task spawned by the finishing one, which reads it). Before: a false race.
+     */
+    @Test
+    void theCompleterIsOrderedAfterAWaitingJoinersWrites() {
+        explore(
+                        () -> {
+                            Plain<Integer> data = new Plain<>(0);
+                            try (ThreadedExecutor ex = ThreadedExecutor.create("ex", 1)) {
+                                java.util.concurrent.atomic.AtomicReference<TaskHandle<Integer>>
+                                        next = new java.util.concurrent.atomic.AtomicReference<>();
+                                TaskHandle<Integer> h =
+                                        ex.spawn(
+                                                "sleeper",
+                                                Async.sleep(Duration.ofMillis(10))
+                                                        .map(
+                                                                v -> {
+                                                                    next.set(
+                                                                            ex.spawn(
+                                                                                    "reader",
+                                                                                    Async.ready(0)
+                                                                                            .map(
+                                                                                                    u ->
+                                                                                                            data
+                                                                                                                    .get())));
+                                                                    return 0;
+                                                                }));
+                                JoinHandle<Void> joiner =
+                                        Threads.spawn(
+                                                () -> {
+                                                    data.set(1);
+                                                    h.join(); // waits: the task is asleep
+                                                    return null;
+                                                });
+                                joiner.join();
+                                check(next.get().join() == 1);
+                            }
+                        })
+                .assertPassed();
+    }
 }

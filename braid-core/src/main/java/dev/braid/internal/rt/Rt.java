@@ -344,9 +344,10 @@ public final class Rt {
      * Records that the caller's write to {@code to} read {@code from} (a CAS or swap that reads a
      * word other threads published and writes its successor): under the testkit, what was released
      * into {@code from} is released into {@code to} as well, so a later {@link #acquireFrom} of
-     * {@code to} is ordered after it. The caller itself does not acquire it (ADR 0134: that keeps
-     * recorded schedules replaying; production does order the caller too). Not a yield point; free
-     * in production; {@code null} is ignored.
+     * {@code to} is ordered after it. The caller acquires its happens-before (what those releasers
+     * did is ordered before the caller's next accesses, as in production) but not its coherence
+     * floors, which keeps recorded schedules replaying (ADR 0134, ADR 0152). Not a yield point;
+     * free in production; {@code null} is ignored.
      */
     public static void passOn(Object from, Object to) {
         if (simulating()) {

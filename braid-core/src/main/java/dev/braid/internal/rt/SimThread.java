@@ -83,8 +83,8 @@ public interface SimThread {
     void releaseTo(Object resource);
 
     /**
-     * What was released into {@code from} is released into {@code to} as well; the caller's view
-     * does not change (see {@link Rt#passOn}).
+     * What was released into {@code from} is released into {@code to} as well; the caller acquires
+     * its clock, not its floors (see {@link Rt#passOn}).
      */
     void passOn(Object from, Object to);
 

@@ -174,14 +174,17 @@ final class MemoryModel {
 
     /**
      * What was released into {@code from} is also released into {@code to}, joined with what was
-     * there; no thread's view changes (ADR 0134: a CAS that read {@code from}, whose own view the
-     * model leaves as it was so that recorded choices keep their option counts).
+     * there (ADR 0134: a CAS or swap by {@code task} that read {@code from}). The caller acquires
+     * the clock of it only (ADR 0152): what those releasers did happens before what the caller does
+     * next, as in production, while its coherence floors, and so the options of its later weak
+     * loads, stay as they were and recorded choices keep their option counts.
      */
-    void passOn(Object from, Object to) {
+    void passOn(int task, Object from, Object to) {
         View released = locks.get(from);
         if (released == null) {
             return;
         }
+        thread(task).now.joinClock(released);
         View into = locks.get(to);
         if (into == null) {
             locks.put(to, released.copy());

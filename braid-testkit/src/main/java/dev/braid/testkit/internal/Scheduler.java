@@ -448,10 +448,13 @@ final class Scheduler {
         }
     }
 
-    /** What was released into {@code from} is released into {@code to} too (ADR 0134). */
-    void passOn(Object from, Object to) {
+    /**
+     * What was released into {@code from} is released into {@code to} too (ADR 0134); {@code me}
+     * acquires its clock (ADR 0152).
+     */
+    void passOn(Task me, Object from, Object to) {
         if (!aborted) {
-            memory.passOn(from, to);
+            memory.passOn(me.id, from, to);
         }
     }
 

@@ -141,7 +141,7 @@ final class Task implements SimThread, SimMemory {
 
     @Override
     public void passOn(Object from, Object to) {
-        scheduler.passOn(from, to);
+        scheduler.passOn(this, from, to);
     }
 
     @Override

@@ -98,6 +98,14 @@ final class View {
             return;
         }
         joinFloors(other);
+        joinClock(other);
+    }
+
+    /**
+     * Joins the clocks only: happens-before for the race check, without the coherence floors that
+     * decide which stores a later load may read (ADR 0152).
+     */
+    void joinClock(View other) {
         if (other.clock.length > clock.length) {
             clock = Arrays.copyOf(clock, other.clock.length);
         }

@@ -212,4 +212,39 @@ class PoolJoinHappensBeforeTest {
                         })
                 .assertPassed();
     }
+
+    /**
+     * ADR 0152: the completion's swap reads the waiter a joiner pushed, so what the joiner wrote
+     * before its join happens before what the completing worker does next (here: the task queued
+     * behind, which reads it). Before, the completer's view stayed as it was: a false data race.
+     */
+    @Test
+    void theCompleterIsOrderedAfterAWaitingJoinersWrites() {
+        explore(
+                        () -> {
+                            try (WorkStealingPool pool =
+                                    WorkStealingPool.builder().parallelism(1).build()) {
+                                Plain<Integer> data = new Plain<>(0);
+                                java.util.concurrent.atomic.AtomicReference<TaskHandle<Integer>>
+                                        next = new java.util.concurrent.atomic.AtomicReference<>();
+                                TaskHandle<Integer> h =
+                                        pool.submit(
+                                                () -> {
+                                                    Threads.sleep(Duration.ofMillis(10));
+                                                    next.set(pool.submit(data::get)); // after
+                                                    return 0;
+                                                });
+                                JoinHandle<Void> joiner =
+                                        Threads.spawn(
+                                                () -> {
+                                                    data.set(1);
+                                                    h.join(); // waits: the task is asleep
+                                                    return null;
+                                                });
+                                joiner.join();
+                                check(next.get().join() == 1);
+                            }
+                        })
+                .assertPassed();
+    }
 }
