@@ -1,6 +1,7 @@
 package dev.braid.testkit.bench;
 
 import dev.braid.testkit.Exploration;
+import dev.braid.testkit.Fault;
 import dev.braid.testkit.SimResult;
 import dev.braid.testkit.Simulation;
 import dev.braid.testkit.Strategy;
@@ -82,7 +83,15 @@ public final class HeldOutTable {
     }
 
     private static Simulation sim(long seed, int budget, Strategy s) {
+        String faults = System.getenv("BENCH_FAULTS"); // e.g. EARLY_TIMEOUT,SPURIOUS_WAKEUP
+        Fault[] enabled =
+                faults == null || faults.isBlank()
+                        ? new Fault[0]
+                        : java.util.Arrays.stream(faults.split(","))
+                                .map(f -> Fault.valueOf(f.strip()))
+                                .toArray(Fault[]::new);
         return Simulation.builder()
+                .faults(enabled)
                 .seed(seed)
                 .schedules(budget)
                 .strategy(s)
