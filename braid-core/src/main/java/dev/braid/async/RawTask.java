@@ -515,6 +515,9 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
      */
     private void finish(Completion.Outcome<T> outcome) {
         future = null;
+        if (Rt.simulating() && outcome instanceof Completion.Failure<T>(Throwable t)) {
+            Rt.taskFailed(this, "task '" + name() + "'", t); // reported unless read (ADR 0150)
+        }
         Rt.yieldPoint(Op.STORE, this);
         // A store, not a CAS: while this thread holds RUNNING the references are exactly two (the
         // live set's and this run's: a wake or cancel of a running task adds none), and a racing

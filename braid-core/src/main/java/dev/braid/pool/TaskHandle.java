@@ -214,7 +214,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
                 }
                 continue; // claimed meanwhile
             }
-            if (s != RUNNING || isFinished()) {
+            if (s != RUNNING || finished()) {
                 return false;
             }
             if (!STATUS.compareAndSet(this, RUNNING, interrupt ? INTERRUPTING : CANCELLING)) {
@@ -276,6 +276,8 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
             PoolScope scope = scope();
             if (scope != null) {
                 scope.childFailed(this, failure); // before the swap: a closer that sees it, sees it
+            } else if (Rt.simulating()) { // the testkit reports it unless someone joins (ADR 0150)
+                Rt.taskFailed(this, "pool task " + this, failure);
             }
         } else if (v == null) {
             out = NIL;
@@ -312,6 +314,14 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
      * @return {@code true} once the outcome is fixed
      */
     public boolean isFinished() {
+        if (!finished()) {
+            return false;
+        }
+        joined(); // the testkit: an acquire read of the outcome, as a join's (ADR 0134)
+        return true;
+    }
+
+    private boolean finished() {
         return isOutcome(WAITERS.getAcquire(this));
     }
 
@@ -397,7 +407,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
         Args.notNull(deadline, "deadline");
         Rt.yieldPoint(Op.JOIN, this);
         checkNotSelf();
-        if (!isFinished() && !awaitDone(deadline, true)) {
+        if (!finished() && !awaitDone(deadline, true)) {
             return new JoinOutcome.TimedOut<>();
         }
         return new JoinOutcome.Finished<>(result());
@@ -439,7 +449,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
         Args.notNull(unit, "unit");
         Rt.yieldPoint(Op.JOIN, this);
         checkNotSelf();
-        if (!isFinished()
+        if (!finished()
                 && !awaitDone(
                         Deadline.after(Duration.ofNanos(Math.max(0, unit.toNanos(timeout)))),
                         true)) {
@@ -472,7 +482,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
                     case RUNNING -> {
                         Thread r = runner; // racy read, for display only
                         String on = r != null ? " on '" + r.getName() + "'" : "";
-                        if (isFinished()) { // acquire: the result fields are visible
+                        if (finished()) { // acquire: the result fields are visible
                             Failure f = WAITERS.getAcquire(this) instanceof Failure x ? x : null;
                             yield (f != null
                                             ? "failed ("
@@ -507,7 +517,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
                     "join of a PoolTask that was never forked: fork() it first, or run it with"
                             + " invoke() or pool.invoke(task)");
         }
-        if (runner == Thread.currentThread() && !isFinished()) {
+        if (runner == Thread.currentThread() && !finished()) {
             throw new IllegalStateException(
                     "a task of pool '"
                             + pool.name()
@@ -535,7 +545,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
      */
     private void awaitOrRunHere() throws InterruptedException {
         long slice = RECHECK_FIRST_NANOS;
-        while (!isFinished() && !tryRunHere()) {
+        while (!finished() && !tryRunHere()) {
             if (!mayRunHere()) {
                 awaitDone(Deadline.never(), true);
                 return;
@@ -629,10 +639,10 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
      * worker the original failure escaped on, not every level it crossed.
      */
     T joinForkJoin() {
-        if (!isFinished()) {
+        if (!finished()) {
             boolean interrupted = false;
             try {
-                while (!isFinished()) {
+                while (!finished()) {
                     try {
                         awaitDone(Deadline.never(), true);
                     } catch (InterruptedException e) {
@@ -679,13 +689,13 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
     /** The status as toString shows it: a PoolTask run in place reads as having run. */
     private int displayStatus() {
         int s = (int) STATUS.getOpaque(this);
-        return s == NEW && isFinished() ? RUNNING : s;
+        return s == NEW && finished() ? RUNNING : s;
     }
 
     /** Uninterruptible join for fork/join: returns the value or throws PanicException. */
     T joinQuietly() {
         boolean interrupted = false;
-        while (!isFinished()) {
+        while (!finished()) {
             try {
                 awaitDone(Deadline.never(), false);
             } catch (InterruptedException e) {
@@ -706,7 +716,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
                 return true;
             }
             if (deadline.isExpired()) {
-                return isFinished();
+                return finished();
             }
         }
         return park(deadline, cancellable);
@@ -714,7 +724,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
 
     private boolean park(Deadline deadline, boolean cancellable) throws InterruptedException {
         for (int i = Rt.sim() == null ? SPINS : 0; i > 0; i--) {
-            if (isFinished()) {
+            if (finished()) {
                 return true; // short tasks finish within a park/unpark's cost
             }
             Rt.spinWait();
@@ -743,7 +753,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
                     abandon(node);
                     throw new InterruptedException();
                 }
-                if (isFinished()) {
+                if (finished()) {
                     return true;
                 }
                 if (scoped && ambient.isCancelled()) {
@@ -752,7 +762,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
                 }
                 if (deadline.isExpired()) {
                     abandon(node);
-                    return isFinished();
+                    return finished();
                 }
                 Rt.yieldPoint(Op.PARK, this);
                 Object blocker = Rt.simulating() ? new JoinWait(this) : this;

@@ -10,7 +10,6 @@ import dev.braid.testkit.Simulation;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +38,12 @@ class HeldOutCorpusTest {
 
     private static Expected race() {
         return new Expected(SimResult.DataRace.class, List.of("data race on Plain"));
+    }
+
+    private static Expected unread(String task) {
+        return new Expected(
+                SimResult.ThreadFailed.class,
+                List.of(task, "negative stock and no one read its outcome"));
     }
 
     private static Expected deadlock(String... texts) {
@@ -99,27 +104,13 @@ class HeldOutCorpusTest {
                     Map.entry("async-scope-publishes", race()),
                     Map.entry("pool-fence-mp", race()),
                     Map.entry("pool-release-sequence", race()),
+                    Map.entry("pool-unjoined-task-fails", unread("pool task TaskHandle")),
+                    Map.entry("async-unjoined-task-fails", unread("task 'audit'")),
                     Map.entry(
                             "async-two-task-cycle",
                             deadlock(
                                     "join of task 'pinger', which awaits to receive on channel"
                                             + " 'pong'")));
-
-    /**
-     * Twins reported as racy because braid-core announces no happens-before edge where production
-     * has one (findings-testkit13: pool and async {@code TaskHandle.isFinished()} read the outcome
-     * without {@code Rt.acquireFrom}; {@code TaskScope} counts its children down on a JDK atomic).
-     */
-    private static final Set<String> FALSE_RACES =
-            Set.of("pool-poll-finished", "async-poll-finished", "async-scope-publishes");
-
-    /**
-     * Bugs no schedule shows yet: a failure inside a task that nobody joins is kept in its handle;
-     * the testkit reports it once the pool's and async's completions call {@code Rt.taskFailed}
-     * (ADR 0150, the patch in findings-testkit13).
-     */
-    private static final Set<String> UNSEEN =
-            Set.of("pool-unjoined-task-fails", "async-unjoined-task-fails");
 
     /** Found only with {@code Fault.EARLY_TIMEOUT}: virtual time fires a timer when all block. */
     private static final String EARLY_TIMEOUT_ONLY = "ch-timeout-while-busy";
@@ -130,20 +121,11 @@ class HeldOutCorpusTest {
     }
 
     static Stream<HeldOutPrograms.Case> found() {
-        return HeldOutPrograms.corpus().stream()
-                .filter(c -> !UNSEEN.contains(c.name()) && !c.name().equals(EARLY_TIMEOUT_ONLY));
+        return HeldOutPrograms.corpus().stream().filter(c -> !c.name().equals(EARLY_TIMEOUT_ONLY));
     }
 
     static Stream<HeldOutPrograms.Case> twins() {
-        return HeldOutPrograms.corpus().stream().filter(c -> !FALSE_RACES.contains(c.name()));
-    }
-
-    static Stream<HeldOutPrograms.Case> falseRaces() {
-        return HeldOutPrograms.corpus().stream().filter(c -> FALSE_RACES.contains(c.name()));
-    }
-
-    static Stream<HeldOutPrograms.Case> unseen() {
-        return HeldOutPrograms.corpus().stream().filter(c -> UNSEEN.contains(c.name()));
+        return HeldOutPrograms.corpus().stream();
     }
 
     private static Simulation.Builder smoke(int schedules) {
@@ -163,7 +145,6 @@ class HeldOutCorpusTest {
                         c ->
                                 assertThat(
                                                 EXPECTED.containsKey(c.name())
-                                                        || UNSEEN.contains(c.name())
                                                         || c.name().equals(EARLY_TIMEOUT_ONLY))
                                         .as(c.name())
                                         .isTrue());
@@ -186,20 +167,6 @@ class HeldOutCorpusTest {
         Exploration e = smoke(CONTROL_BUDGET).build().explore(c.twin().body());
         assertThat(e.passed()).as(e.message()).isTrue();
         assertThat(e.schedulesRun()).isEqualTo(CONTROL_BUDGET);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("falseRaces")
-    void aTwinWhoseEdgeBraidCoreDoesNotAnnounceIsStillReportedAsRacy(HeldOutPrograms.Case c) {
-        Exploration e = smoke(CONTROL_BUDGET).build().explore(c.twin().body());
-        assertThat(e.failure()).as(e.message()).get().isInstanceOf(SimResult.DataRace.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("unseen")
-    void aFailureInsideATaskNobodyJoinsIsNotSeen(HeldOutPrograms.Case c) {
-        Exploration e = smoke(CONTROL_BUDGET).build().explore(c.bug().body());
-        assertThat(e.passed()).as(e.message()).isTrue();
     }
 
     /** ADR 0151: virtual time fires a timer only when no thread can run. */
