@@ -84,6 +84,10 @@ final class TaskRegistry {
     private static final VarHandle HEAD;
     private static final VarHandle PRUNING;
     private static final VarHandle NEXT;
+    private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    /** Longs between two counter cells: 128 bytes, so no two cells share a line (or a pair). */
+    private static final int STRIDE = 16;
 
     static {
         try {
@@ -113,6 +117,13 @@ final class TaskRegistry {
     final TaskScheduler scheduler;
     private final Shard[] shards = new Shard[SHARDS];
     private final AtomicLong ids = new AtomicLong();
+
+    /**
+     * Per shard (of the counting thread), a spawned cell and a started cell, STRIDE apart (ADR
+     * 0140): a spawner and a worker each add to a line of their own.
+     */
+    private final long[] counts = new long[(2 * SHARDS + 2) * STRIDE];
+
     private volatile boolean closed;
 
     /** Whether this executor's tasks time their polls (testkit, or the system property). */
@@ -147,19 +158,63 @@ final class TaskRegistry {
         // ADR 0109: no id (no atomic) unless observed; a task draws one when first asked for
         long id = observed ? ids.incrementAndGet() : 0;
         RawTask<T> task = new RawTask<>(name, id, future, this, scope);
-        Shard sh = shards[(int) (observed ? id : Thread.currentThread().threadId()) & MASK];
-        link(sh, task);
-        long pushes = sh.pushes + 1;
-        sh.pushes = pushes;
+        // ADR 0140: counted, not linked; the thread whose poll leaves it pending links it
+        COUNTS.getAndAdd(
+                counts, spawnedCell(observed ? id : Thread.currentThread().threadId()), 1L);
         TaskHandle<T> handle = new TaskHandle<>(task);
         scheduler.schedule(task);
-        if (closed) { // close() raced with us and may have missed the task: cancel it here
+        if (closed) { // close() raced with us: cancel the task here (its first run would too)
             handle.cancel();
         }
-        if (pushes >= sh.nextPrune) {
-            prune(sh, pushes);
-        }
         return handle;
+    }
+
+    /**
+     * The end of a task's first run, by the thread that ran it, while it still holds RUNNING (ADR
+     * 0140): links the task if its poll left it pending ({@code pending}), then counts the run
+     * started. A completed task is only counted (after its outcome is published), never linked.
+     * Returns whether the executor is closed (read after both: the caller then cancels a pending
+     * task, the Dekker with close()).
+     */
+    boolean firstRunEnded(RawTask<?> task, boolean pending) {
+        long key = observed ? task.id() : Thread.currentThread().threadId();
+        if (pending) {
+            Shard sh = shards[(int) key & MASK];
+            link(sh, task);
+            long pushes = sh.pushes + 1;
+            sh.pushes = pushes;
+            if (pushes >= sh.nextPrune) {
+                prune(sh, pushes);
+            }
+        }
+        COUNTS.getAndAdd(counts, startedCell(key), 1L);
+        return closed;
+    }
+
+    private static int spawnedCell(long key) {
+        return (int) (((key & MASK) * 2 + 1) * STRIDE);
+    }
+
+    private static int startedCell(long key) {
+        return (int) (((key & MASK) * 2 + 2) * STRIDE);
+    }
+
+    /**
+     * Tasks spawned whose first run has not ended (queued and never run, or in their first poll):
+     * the started cells are read before the spawned ones, and a task's start is counted after its
+     * spawn, so a task counted started is counted spawned: 0 means every task spawned before the
+     * spawned cells were read had ended its first run (linked, or complete).
+     */
+    long unstarted() {
+        long started = 0;
+        for (int i = 0; i < SHARDS; i++) {
+            started += (long) COUNTS.getVolatile(counts, startedCell(i));
+        }
+        long spawned = 0;
+        for (int i = 0; i < SHARDS; i++) {
+            spawned += (long) COUNTS.getVolatile(counts, spawnedCell(i));
+        }
+        return spawned - started;
     }
 
     /** A fresh id from the executor's counter (RawTask.id(): ids are drawn when asked for). */
@@ -254,6 +309,9 @@ final class TaskRegistry {
 
     /** Whether no task is live; prunes the dead prefix of each shard it looks at, if it can. */
     boolean isEmpty() {
+        if (unstarted() != 0) {
+            return false;
+        }
         for (Shard sh : shards) {
             RawTask<?> first;
             if (PRUNING.compareAndSet(sh, 0, 1)) {
@@ -287,7 +345,7 @@ final class TaskRegistry {
     }
 
     int size() {
-        return live().size();
+        return live().size() + (int) Math.max(0, unstarted());
     }
 
     /** A snapshot of the live tasks, shard by shard. */
@@ -321,10 +379,31 @@ final class TaskRegistry {
 
     List<String> dump() {
         List<RawTask<?>> ts = live();
-        ts.sort(Comparator.comparingLong(RawTask::id)); // draws the ids not drawn yet
-        List<String> lines = new ArrayList<>(ts.size());
+        for (RawTask<?> t : ts) {
+            t.id(); // draws ids polled tasks first, then the never polled ones below
+        }
+        long unlisted = unstarted();
+        if (unlisted > 0) { // ADR 0140: not linked until a poll leaves them pending
+            List<RawTask<?>> queued = scheduler.queued();
+            if (queued != null) {
+                for (RawTask<?> t : queued) {
+                    if (t.polls() == 0 && !dead(t)) { // never polled, so not linked: not listed
+                        ts.add(t);
+                        unlisted--;
+                    }
+                }
+            }
+        }
+        ts.sort(Comparator.comparingLong(RawTask::id)); // draws the queued tasks' ids
+        List<String> lines = new ArrayList<>(ts.size() + 1);
         for (RawTask<?> t : ts) {
             lines.add(t.describe());
+        }
+        if (unlisted > 0) {
+            lines.add(
+                    unlisted
+                            + " task(s) not listed: spawned, first run not ended (queued, or in"
+                            + " their first poll)");
         }
         return lines;
     }

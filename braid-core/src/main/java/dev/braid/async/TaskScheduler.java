@@ -27,4 +27,13 @@ interface TaskScheduler {
      * queues never drop an entry keep the default, which does nothing.
      */
     default void entryCancelled(RawTask<?> task) {}
+
+    /**
+     * A snapshot of the tasks in this scheduler's queues, for the live-task dump (ADR 0140: a task
+     * is in the executor's live set only once a poll left it pending), or null if this scheduler
+     * cannot list them (the dump then counts them instead). Must not block.
+     */
+    default java.util.List<RawTask<?>> queued() {
+        return null;
+    }
 }
