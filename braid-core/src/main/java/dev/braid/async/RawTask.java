@@ -402,6 +402,9 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         // a task whose polls left it pending is linked; one never polled is not (ADR 0140): polls
         // is written only by the RUNNING thread, and the claim's CAS orders the last runner's write
         boolean first = (long) POLLS.getOpaque(this) == 0;
+        if (first) {
+            Rt.yieldPoint(Op.LOAD, owner); // the testkit may run close() before or after this read
+        }
         if (first && (s & CANCELLED) == 0 && owner.isClosed()) {
             // queued before close() and never run: close() cannot see it, so its first run cancels
             // it instead of polling it, as close() would have

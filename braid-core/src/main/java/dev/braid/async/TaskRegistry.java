@@ -1,6 +1,7 @@
 package dev.braid.async;
 
 import dev.braid.cancel.CancelScope;
+import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.rt.SimWait;
 import dev.braid.internal.util.Args;
@@ -180,6 +181,7 @@ final class TaskRegistry {
         long key = observed ? task.id() : Thread.currentThread().threadId();
         if (pending) {
             Shard sh = shards[(int) key & MASK];
+            Rt.yieldPoint(Op.RMW, this); // the testkit may run close() before the link (ADR 0140)
             link(sh, task);
             long pushes = sh.pushes + 1;
             sh.pushes = pushes;
@@ -188,6 +190,7 @@ final class TaskRegistry {
             }
         }
         COUNTS.getAndAdd(counts, startedCell(key), 1L);
+        Rt.yieldPoint(Op.LOAD, this); // ... or between the link and this read of closed
         return closed;
     }
 
@@ -370,7 +373,9 @@ final class TaskRegistry {
         if (closed) {
             return false;
         }
+        Rt.yieldPoint(Op.STORE, this);
         closed = true;
+        Rt.yieldPoint(Op.LOAD, this); // the testkit may run a first poll's link here (ADR 0140)
         for (RawTask<?> t : live()) {
             t.cancel(Interop.cancelledToken("executor '" + executorName + "' closed"));
         }
