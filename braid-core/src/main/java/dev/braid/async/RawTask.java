@@ -74,7 +74,10 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
      * only while someone observes: the executor
      * was made under the testkit or with -Dbraid.async.observe=true, or a JFR recording has the
      * long-poll event on. The live-set entry is intrusive and lock-free (`next`, pushed with
-     * one CAS at spawn; completion only sets COMPLETE, ADR 0072): no node, no identity hash.
+     * one CAS by the thread whose first poll leaves the task pending, never for a task that
+     * completes on its first run, ADR 0140; completion only sets COMPLETE, ADR 0072): no node, no
+     * identity hash. A first run (polls == 0: a task polled once and still running was pending,
+     * so linked) reads its executor's closed flag first and, if set, is cancelled unpolled.
      * What only observers read (the id, the summed poll time, the testkit's "awaits") lives in an
      * Observation made on first use by whichever thread needs it (one CAS installs it; racers
      * take the winner's), so a task nobody names, dumps or times is 64 B (ADR 0087, ADR 0121: the
@@ -401,7 +404,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     private void runClaimed(int s, Interop.Polling cell) {
         // a task whose polls left it pending is linked; one never polled is not (ADR 0140): polls
         // is written only by the RUNNING thread, and the claim's CAS orders the last runner's write
-        boolean first = (long) POLLS.getOpaque(this) == 0;
+        boolean first = owner.lazy && (long) POLLS.getOpaque(this) == 0;
         if (first) {
             Rt.yieldPoint(Op.LOAD, owner); // the testkit may run close() before or after this read
         }

@@ -36,4 +36,13 @@ interface TaskScheduler {
     default java.util.List<RawTask<?>> queued() {
         return null;
     }
+
+    /**
+     * Whether the executor links each task into its live set at spawn (as before ADR 0140) rather
+     * than when a poll first leaves it pending: for a scheduler whose queues can lose an entry
+     * without telling it (close() must then find the task through the live set). Read once.
+     */
+    default boolean linksAtSpawn() {
+        return false;
+    }
 }

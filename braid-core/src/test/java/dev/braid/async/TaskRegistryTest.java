@@ -21,6 +21,11 @@ class TaskRegistryTest {
 
     /** A registry whose scheduler runs nothing: tasks stay as the test leaves them. */
     private static TaskRegistry inert() {
+        return inert(false);
+    }
+
+    /** As {@link #inert()}; {@code linksAtSpawn}: PoolExecutor's mode (ADR 0140, decision 4). */
+    private static TaskRegistry inert(boolean linksAtSpawn) {
         return new TaskRegistry(
                 "reg",
                 new TaskScheduler() {
@@ -29,6 +34,11 @@ class TaskRegistryTest {
 
                     @Override
                     public void completed(RawTask<?> task) {}
+
+                    @Override
+                    public boolean linksAtSpawn() {
+                        return linksAtSpawn;
+                    }
                 });
     }
 
@@ -200,6 +210,21 @@ class TaskRegistryTest {
         h.raw().run();
         assertThat(drops).hasValue(1);
         assertThatThrownBy(() -> h.join(LIMIT)).isInstanceOf(CancelledException.class);
+        assertThat(reg.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aSchedulerThatLinksAtSpawnSeesEveryQueuedTaskInTheLiveSet() {
+        TaskRegistry reg = inert(true);
+        AtomicInteger polls = new AtomicInteger();
+        AtomicInteger drops = new AtomicInteger();
+        TaskHandle<Integer> h = reg.spawn("queued", counted(polls, drops), null);
+        assertThat(reg.live()).as("linked at spawn, never run").containsExactly(h.raw());
+        assertThat(reg.dump()).singleElement().asString().contains("task 'queued'");
+        assertThat(reg.close()).isTrue();
+        h.raw().run();
+        assertThat(polls).hasValue(0);
+        assertThat(drops).hasValue(1);
         assertThat(reg.isEmpty()).isTrue();
     }
 }
