@@ -27,4 +27,22 @@ interface TaskScheduler {
      * queues never drop an entry keep the default, which does nothing.
      */
     default void entryCancelled(RawTask<?> task) {}
+
+    /**
+     * A snapshot of the tasks in this scheduler's queues, for the live-task dump (ADR 0140: a task
+     * is in the executor's live set only once a poll left it pending), or null if this scheduler
+     * cannot list them (the dump then counts them instead). Must not block.
+     */
+    default java.util.List<RawTask<?>> queued() {
+        return null;
+    }
+
+    /**
+     * Whether the executor links each task into its live set at spawn (as before ADR 0140) rather
+     * than when a poll first leaves it pending: for a scheduler whose queues can lose an entry
+     * without telling it (close() must then find the task through the live set). Read once.
+     */
+    default boolean linksAtSpawn() {
+        return false;
+    }
 }
