@@ -6,9 +6,15 @@ import dev.braid.internal.sched.RunQueue;
 import dev.braid.thread.Threads;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * {@link ThreadedExecutor}'s work-stealing scheduler: per-worker bounded run queues, a shared
@@ -470,6 +476,53 @@ final class StealingScheduler implements TaskScheduler {
             if (k == me) {
                 return byThread[i]; // written by this very thread before it could get here
             }
+        }
+    }
+
+    /**
+     * The never-polled live tasks in this scheduler's places, each once, for the live-task dump
+     * (ADR 0140: they are not in the live set until a poll leaves them pending). A racy look that
+     * never blocks, throws or writes: the injector from its head segment to its tail segment, then
+     * each worker's LIFO slot, local queue, kept batch and the task it is running (in its first
+     * poll). Places are read upstream first (a task moves from the injector to a worker, and from
+     * a slot or queue to running), so a task that moves during the look is seen twice (and kept
+     * once) rather than missed. Tasks polled at least once, or finished, are dropped. What it
+     * cannot see: a task in hand-off for a few instructions, between its producer's index claim
+     * and its store in the injector, in a thief's queue before the steal publishes it, leaving a
+     * LIFO slot for a local queue, or between its first poll's end and its link; and one that
+     * moved against the look's order (stolen from a worker not read yet by one read already). The
+     * dump counts those in its "not listed" line. Allocation: the result and a set of the same
+     * size, at most the injector's tasks up to the tail segment read at the start plus
+     * LOCAL_CAPACITY + INJECTOR_BATCH + 3 per worker.
+     */
+    @Override
+    public List<RawTask<?>> queued() {
+        Unlisted found = new Unlisted();
+        injector.forEachQueued(found);
+        for (Worker w : workers) {
+            Rt.yieldPoint(Op.LOAD, this); // under the testkit the look races pushes and runs
+            found.test(w.lifo); // plain reads of worker-only fields: racy by design
+            w.local.forEachQueued(found);
+            RawTask<?>[] b = w.batch;
+            for (int i = 0; i < b.length; i++) {
+                found.test(b[i]);
+            }
+            found.test(w.current);
+        }
+        return found.tasks;
+    }
+
+    /** The dump's look (queued()): never-polled live tasks, each once, in the order seen. */
+    private static final class Unlisted implements Predicate<RawTask<?>> {
+        final List<RawTask<?>> tasks = new ArrayList<>();
+        private final Set<RawTask<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+
+        @Override
+        public boolean test(RawTask<?> t) {
+            if (t != null && t.polls() == 0 && !t.isDoneVolatile() && seen.add(t)) {
+                tasks.add(t);
+            }
+            return true; // the look goes on: its places are bounded (queued())
         }
     }
 
