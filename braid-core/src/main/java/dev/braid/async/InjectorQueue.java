@@ -324,8 +324,8 @@ final class InjectorQueue<E> {
      * look for diagnostics (the live-task dump), which claims and writes nothing. It walks from the
      * head segment to the tail segment read at its start (or that one's successor, if the head had
      * moved past it), so offers made meanwhile into later segments are not waited for and the look
-     * ends. An element being taken may be offered; one whose producer has claimed its index but
-     * not stored it yet is not.
+     * ends. An element being taken may be offered; one whose producer has claimed its index but not
+     * stored it yet is not.
      */
     @SuppressWarnings("unchecked")
     void forEachQueued(java.util.function.Predicate<? super E> sink) {

@@ -484,16 +484,16 @@ final class StealingScheduler implements TaskScheduler {
      * (ADR 0140: they are not in the live set until a poll leaves them pending). A racy look that
      * never blocks, throws or writes: the injector from its head segment to its tail segment, then
      * each worker's LIFO slot, local queue, kept batch and the task it is running (in its first
-     * poll). Places are read upstream first (a task moves from the injector to a worker, and from
-     * a slot or queue to running), so a task that moves during the look is seen twice (and kept
-     * once) rather than missed. Tasks polled at least once, or finished, are dropped. What it
-     * cannot see: a task in hand-off for a few instructions, between its producer's index claim
-     * and its store in the injector, in a thief's queue before the steal publishes it, leaving a
-     * LIFO slot for a local queue, or between its first poll's end and its link; and one that
-     * moved against the look's order (stolen from a worker not read yet by one read already). The
-     * dump counts those in its "not listed" line. Allocation: the result and a set of the same
-     * size, at most the injector's tasks up to the tail segment read at the start plus
-     * LOCAL_CAPACITY + INJECTOR_BATCH + 3 per worker.
+     * poll). Places are read upstream first (a task moves from the injector to a worker, and from a
+     * slot or queue to running), so a task that moves during the look is seen twice (and kept once)
+     * rather than missed. Tasks polled at least once, or finished, are dropped. What it cannot see:
+     * a task in hand-off for a few instructions, between its producer's index claim and its store
+     * in the injector, in a thief's queue before the steal publishes it, leaving a LIFO slot for a
+     * local queue, or between its first poll's end and its link; and one that moved against the
+     * look's order (stolen from a worker not read yet by one read already). The dump counts those
+     * in its "not listed" line. Allocation: the result and a set of the same size, at most the
+     * injector's tasks up to the tail segment read at the start plus LOCAL_CAPACITY +
+     * INJECTOR_BATCH + 3 per worker.
      */
     @Override
     public List<RawTask<?>> queued() {

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  * {@link ThreadedExecutor#dumpTasks()} names every live task (issue 13, item 8), including tasks
  * never polled, which are not in the live set (ADR 0140) but in one of the scheduler's places: the
  * injector, a worker's LIFO slot, its local queue, a sole worker's kept batch, or running their
- * first poll ({@code StealingScheduler.queued()}). The worker is kept busy by a task spinning in its
- * first poll, so the places hold what the test put there while the dump looks.
+ * first poll ({@code StealingScheduler.queued()}). The worker is kept busy by a task spinning in
+ * its first poll, so the places hold what the test put there while the dump looks.
  */
 class ThreadedExecutorDumpTest {
     private final List<AsyncExecutor> opened = new ArrayList<>();
@@ -154,8 +154,8 @@ class ThreadedExecutorDumpTest {
 
     /**
      * Dumps racing outside spawns, steals and first polls on two workers: no dump throws or names a
-     * task twice (a task moving between two places during the look is seen in both), and once
-     * every task finished the dump is empty.
+     * task twice (a task moving between two places during the look is seen in both), and once every
+     * task finished the dump is empty.
      */
     @Test
     void dumpsRacingSpawnsAndRunsNeverThrowNorNameATaskTwice() throws Exception {
@@ -171,9 +171,7 @@ class ThreadedExecutorDumpTest {
                                     try {
                                         for (int i = 0; i < tasks; i++) {
                                             TaskHandle<Integer> h =
-                                                    ex.spawn(
-                                                            "t-" + i,
-                                                            yielder(i % 3, polls));
+                                                    ex.spawn("t-" + i, yielder(i % 3, polls));
                                             synchronized (handles) {
                                                 handles.add(h);
                                             }
@@ -203,8 +201,9 @@ class ThreadedExecutorDumpTest {
         }
         assertThat(ex.dumpTasks()).isEmpty();
         assertThat(dumps).isGreaterThanOrEqualTo(10);
-        assertThat(polls.get()).as("each task polled once per yield, and once more").isEqualTo(
-                tasks + (tasks / 3) * 3 + (tasks % 3 == 2 ? 1 : 0));
+        assertThat(polls.get())
+                .as("each task polled once per yield, and once more")
+                .isEqualTo(tasks + (tasks / 3) * 3 + (tasks % 3 == 2 ? 1 : 0));
     }
 
     /** Yields {@code n} times (each poll counted), then is ready with {@code n}. */

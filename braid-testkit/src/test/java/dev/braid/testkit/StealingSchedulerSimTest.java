@@ -173,6 +173,55 @@ class StealingSchedulerSimTest {
         assertThat(ex.dumpTasks()).isEmpty();
     }
 
+    /**
+     * The dump's look through the scheduler's places (StealingScheduler.queued(), ADR 0140) racing
+     * outside spawns, batches moved from the injector to a local queue, steals and first polls: a
+     * task that moves during the look is seen in two places, and no dump may name it twice. With
+     * the look's de-duplication removed this reported a task named twice (checked once).
+     */
+    private static void dumpRacingSpawnsProgram() throws Exception {
+        ThreadedExecutor ex = ThreadedExecutor.create("dumped", 2);
+        AtomicInteger polls = new AtomicInteger();
+        List<String> twice = new ArrayList<>();
+        JoinHandle<Void> dumper =
+                Threads.builder()
+                        .name("dumper")
+                        .spawn(
+                                () -> {
+                                    for (int d = 0; d < 3; d++) {
+                                        List<String> dump = ex.dumpTasks();
+                                        java.util.Set<String> seen = new java.util.HashSet<>();
+                                        for (String line : dump) {
+                                            if (!seen.add(line.substring(0, line.indexOf(':')))) {
+                                                twice.add(line + " in " + dump);
+                                            }
+                                        }
+                                    }
+                                });
+        List<TaskHandle<Integer>> hs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            hs.add(ex.spawn("out-" + i, yielder(1, polls)));
+        }
+        int sum = 0;
+        for (TaskHandle<Integer> h : hs) {
+            sum += h.join();
+        }
+        dumper.join();
+        assertThat(twice).as("tasks named twice in one dump").isEmpty();
+        assertThat(sum).isEqualTo(4);
+        assertThat(polls.get()).isEqualTo(8);
+        ex.close();
+        assertThat(ex.dumpTasks()).isEmpty();
+    }
+
+    @Test
+    void aDumpRacingSpawnsAndRunsNamesNoTaskTwice() {
+        Simulation sim = Simulation.builder().seed(53).schedules(300).build();
+        Exploration e = sim.explore(StealingSchedulerSimTest::dumpRacingSpawnsProgram);
+        assertThat(e.passed()).as(e.message()).isTrue();
+        assertThat(e.schedulesRun()).isEqualTo(300);
+    }
+
     @Test
     void closeRacingFirstPollsCancelsEveryTaskItCannotSeeYet() {
         Simulation sim = Simulation.builder().seed(41).schedules(300).build();
