@@ -101,14 +101,6 @@ non-sealed class Completion<T> extends Context {
 
     /** Sets the outcome if none is set and wakes every waiter; false if one was set before. */
     boolean complete(Outcome<T> outcome) {
-        return complete(outcome, false);
-    }
-
-    /**
-     * As {@link #complete(Outcome)}; with {@code hook}, calls {@link #published()} after the
-     * outcome is published and before any registered waker is woken (ADR 0140).
-     */
-    final boolean complete(Outcome<T> outcome, boolean hook) {
         Rt.yieldPoint(Op.RMW, this);
         Object s;
         do {
@@ -118,17 +110,11 @@ non-sealed class Completion<T> extends Context {
             }
         } while (!STATE.compareAndSet(this, s, outcome)); // volatile: publishes the outcome
         Rt.passOn(s, this); // the testkit: the swap read every registration (ADR 0134)
-        if (hook) {
-            published();
-        }
         for (Waker w : (Waker[]) s) {
             w.wake();
         }
         return true;
     }
-
-    /** What a subclass does between publishing its outcome and waking its joiners (none here). */
-    void published() {}
 
     /** The outcome; or, if there is none yet, null after registering {@code waker} for it. */
     @SuppressWarnings("unchecked")

@@ -547,17 +547,15 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         // volatile CAS: publishes the outcome, which is what makes the task dead to the live set
         // (TaskRegistry.dead), and orders it before the closed read in completed() (Dekker with
         // close(): either close() sees the outcome or completed() sees closed)
-        // never linked (first run): published() counts it started, after the outcome (so an
-        // emptiness check that sees the count sees it dead) and before its joiners wake (so a
-        // joiner's dump does not count it)
-        complete(outcome, first);
+        if (first) {
+            // never linked: counted started before the outcome, so a thread that sees the outcome
+            // (a joiner's fast path too, which no wake orders) sees the count, and a dump after a
+            // join counts nothing. An emptiness check between the two misses a task that this
+            // thread, still holding RUNNING, is about to finish: no worker waits for it (ADR 0140)
+            owner.firstRunEnded(this, false);
+        }
+        complete(outcome);
         owner.scheduler.completed(this);
-    }
-
-    /** The outcome of a first run is out, its joiners not yet woken: counts the run (ADR 0140). */
-    @Override
-    void published() {
-        owner.firstRunEnded(this, false);
     }
 
     /** What the task is doing, for the live-task dump. */

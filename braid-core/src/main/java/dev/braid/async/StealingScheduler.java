@@ -98,6 +98,11 @@ final class StealingScheduler implements TaskScheduler {
      * points. The steal victim order comes from a per-worker xorshift seeded by the worker index,
      * so a replay takes the same path.
      *
+     * Dump. Tasks never polled are not in the executor's live set (ADR 0140); queued() names them
+     * from where they wait: a racy look through the injector and each worker's LIFO slot, local
+     * queue, kept batch and running task, upstream places first, de-duplicated, for the dump
+     * only (it reads worker-only fields plainly and costs the workers nothing).
+     *
      * Shutdown. A worker exits when the executor is closed and no task is live; `completed()` of
      * the last task wakes all parked workers to see that.
      *

@@ -32,7 +32,8 @@ final class TaskRegistry {
      *   apart). The thread whose first poll of the task returns pending links it (one CAS, on its
      *   own shard) while it still holds RUNNING; a task that completes on its first run is never
      *   linked. Either way that thread then adds 1 to its started cell (after the link; for a
-     *   completed task after the outcome's CAS and before the joiners wake, Completion.published).
+     *   task its first run finishes, before the outcome's CAS, so whoever sees the outcome sees
+     *   the count: a dump right after a join counts nothing, live13).
      *   So a spawner never reads a task its worker just wrote (async11: the prune's reads of
      *   completed tasks were the spawner's extra cost against CF), and prune reads only tasks that
      *   were pending once. Tasks queued and never run, and one in its first poll, are not in the
@@ -67,9 +68,11 @@ final class TaskRegistry {
      * if set, cancels the task instead (dropped unpolled, as close() would have); the executor
      * keeps running (isEmpty() is false while any task is unstarted), so every queued entry gets
      * its first run. isEmpty(): unstarted() == 0 and no linked task live. The dump: the linked
-     * live tasks, the scheduler's queued() never-polled tasks where it can list them
-     * (LocalExecutor), and a count line for the rest (ThreadedExecutor's queues: not listed, a
-     * known loss against ADR 0072's dump). TaskScope waits for its children's handles, not the set.
+     * live tasks, plus the never-polled live tasks of the scheduler's queued() (LocalExecutor: its
+     * queue; ThreadedExecutor: a racy look through the injector and each worker's places, running
+     * first polls included), and a count line for what neither shows: tasks in hand-off between
+     * two places for a few instructions while the dump looks (StealingScheduler.queued() says
+     * which), none when nothing runs. TaskScope waits for its children's handles, not the set.
      *
      * State. closed (volatile, set once); ids (the highest id drawn: ids are drawn at spawn only
      * on an observed executor, else when first asked for, ADR 0109); per shard: head (CAS),
@@ -85,11 +88,14 @@ final class TaskRegistry {
      * completes the task or returns pending, and then (2) the poller links (CAS), then reads
      * closed: either it sees closed (and cancels the task, which the pending CAS re-queues) or
      * close() sees it linked; (3) a spawn counts (getAndAdd), then reads closed (and cancels). For
-     * isEmpty(): a task's start is counted after its spawn and after its link (or its outcome),
-     * and started cells are read before spawned ones, so sums equal means every task counted
-     * spawned is linked (then the walk sees it) or dead. A completion publishes its outcome, then
-     * counts its start if first, then reads closed in completed(): the check it makes sees both. A
-     * completion publishes the outcome (the completion's CAS), then reads closed; close() writes
+     * isEmpty(): a task's start is counted after its spawn and after its link (or just before its
+     * outcome), and started cells are read before spawned ones, so sums equal means every task
+     * counted spawned is linked (then the walk sees it), dead, or being finished by the thread
+     * that counted it: that thread holds RUNNING and has the task on its stack, so a worker that
+     * exits on such an answer leaves nothing undone (the finishing worker cannot exit before it
+     * returns, and its completed() checks emptiness again). A completion counts its start if
+     * first, publishes its outcome, then reads closed in completed(): the check it makes sees
+     * both. A completion publishes the outcome (the completion's CAS), then reads closed; close() writes
      * closed, then isEmpty() reads every task's outcome word (volatile): either the completer sees
      * closed (and checks emptiness) or close()'s check sees the task dead. `next` fields are read with acquire
      * and written with release (or before the publishing CAS).
@@ -217,9 +223,9 @@ final class TaskRegistry {
     /**
      * The end of a task's first run, by the thread that ran it, while it still holds RUNNING (ADR
      * 0140): links the task if its poll left it pending ({@code pending}), then counts the run
-     * started. A completed task is only counted (after its outcome is published), never linked.
-     * Returns whether the executor is closed (read after both: the caller then cancels a pending
-     * task, the Dekker with close()).
+     * started. A finished task is only counted (just before its outcome is published), never
+     * linked. Returns whether the executor is closed (read after both: the caller then cancels a
+     * pending task, the Dekker with close()).
      */
     boolean firstRunEnded(RawTask<?> task, boolean pending) {
         long key = observed ? task.id() : Thread.currentThread().threadId();
@@ -436,7 +442,8 @@ final class TaskRegistry {
             t.id(); // draws ids polled tasks first, then the never polled ones below
         }
         long unlisted = unstarted();
-        if (unlisted > 0) { // ADR 0140: not linked until a poll leaves them pending
+        if (unlisted > 0) { // ADR 0140: not linked until a poll leaves them pending, so named
+            // from where they wait (a racy look: the count line keeps what it could not see)
             List<RawTask<?>> queued = scheduler.queued();
             if (queued != null) {
                 for (RawTask<?> t : queued) {

@@ -29,9 +29,11 @@ interface TaskScheduler {
     default void entryCancelled(RawTask<?> task) {}
 
     /**
-     * A snapshot of the tasks in this scheduler's queues, for the live-task dump (ADR 0140: a task
-     * is in the executor's live set only once a poll left it pending), or null if this scheduler
-     * cannot list them (the dump then counts them instead). Must not block.
+     * A snapshot of the tasks in this scheduler's queues (and, where it can see them, running their
+     * first poll), for the live-task dump (ADR 0140: a task is in the executor's live set only once
+     * a poll left it pending), or null if this scheduler cannot list them (the dump then counts
+     * them instead). The dump keeps the never-polled live ones; a task listed twice is listed once.
+     * Called only by the dump, never on a task's path. Must not block or throw.
      */
     default java.util.List<RawTask<?>> queued() {
         return null;
