@@ -415,7 +415,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
             s |= CANCELLED;
         }
         if ((s & CANCELLED) != 0) {
-            runCancellation(first);
+            runCancellation(first, cell);
             return;
         }
         Object outer = cell.task; // set only when this poll runs inside another one (a pool join)
@@ -437,23 +437,23 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
             p = scope == null ? future.poll(this) : scope.enter(() -> future.poll(this));
         } catch (CancellationException c) {
             account(start, cell, outer, event);
-            finish(new Completion.Cancelled<>(cancelledBy(c)), first); // ADR 0073: not a panic
+            finish(new Completion.Cancelled<>(cancelledBy(c)), first, cell); // ADR 0073
             return;
         } catch (Throwable t) {
             account(start, cell, outer, event);
-            finish(new Completion.Failure<>(t), first);
+            finish(new Completion.Failure<>(t), first, cell);
             return;
         }
         account(start, cell, outer, event);
         if (p == null) { // would otherwise read as pending: a task nobody ever wakes
-            finish(new Completion.Failure<>(Combinators.nullPoll(future)), first);
+            finish(new Completion.Failure<>(Combinators.nullPoll(future)), first, cell);
             return;
         }
         if (p instanceof Poll.Ready<T>(T value)) {
-            finish(Completion.success(value), first);
+            finish(Completion.success(value), first, cell);
             return;
         }
-        if (first && owner.firstRunEnded(this, true)) {
+        if (first && owner.firstRunEnded(this, true, cell.laneIn(owner))) {
             // linked, then read closed; close() wrote closed, then read the set (ADR 0140)
             cancel(Interop.cancelledToken("executor '" + owner.executorName() + "' closed"));
         }
@@ -517,22 +517,22 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         }
     }
 
-    private void runCancellation(boolean first) {
+    private void runCancellation(boolean first, Interop.Polling cell) {
         Async<T> f = future;
         try {
             f.drop();
         } catch (Throwable t) {
-            finish(new Completion.Failure<>(t), first);
+            finish(new Completion.Failure<>(t), first, cell);
             return;
         }
-        finish(new Completion.Cancelled<>(cancelCause), first);
+        finish(new Completion.Cancelled<>(cancelCause), first, cell);
     }
 
     /**
      * Ends the task (RUNNING thread only): COMPLETE by a release store, then the outcome by the
      * completion's CAS, then the scheduler's {@code completed} (ADR 0097). One atomic, not two.
      */
-    private void finish(Completion.Outcome<T> outcome, boolean first) {
+    private void finish(Completion.Outcome<T> outcome, boolean first, Interop.Polling cell) {
         future = null;
         Rt.yieldPoint(Op.STORE, this);
         // A store, not a CAS: while this thread holds RUNNING the references are exactly two (the
@@ -552,7 +552,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
             // (a joiner's fast path too, which no wake orders) sees the count, and a dump after a
             // join counts nothing. An emptiness check between the two misses a task that this
             // thread, still holding RUNNING, is about to finish: no worker waits for it (ADR 0140)
-            owner.firstRunEnded(this, false);
+            owner.firstRunEnded(this, false, cell.laneIn(owner));
         }
         complete(outcome);
         owner.scheduler.completed(this);

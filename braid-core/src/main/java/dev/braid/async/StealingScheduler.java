@@ -133,6 +133,13 @@ final class StealingScheduler implements TaskScheduler {
      */
     static final int SPIN_TRIES = Math.max(0, Integer.getInteger("braid.async.spinTries", 0));
 
+    /**
+     * Whether each worker counts its spawns and first runs in a lane of its own with plain stores
+     * instead of atomic adds (ADR 0141, proposed; off by default): {@code
+     * -Dbraid.async.countLanes=true}.
+     */
+    static final boolean COUNT_LANES = Boolean.getBoolean("braid.async.countLanes");
+
     /** Spin-wait hints between two of those looks (a few hundred ns each look on x86). */
     static final int SPIN_PAUSES = 64;
 
@@ -199,6 +206,10 @@ final class StealingScheduler implements TaskScheduler {
             thread = Thread.currentThread();
             enter();
             Interop.Polling cell = Interop.pollingCell(); // kept: no thread-local lookup per poll
+            if (tasks.lanes > 0) { // this thread counts in lane `index` (ADR 0141)
+                cell.laneOwner = tasks;
+                cell.lane = index;
+            }
             try {
                 while (true) {
                     RawTask<?> t = next();
@@ -367,6 +378,11 @@ final class StealingScheduler implements TaskScheduler {
                 searching.decrementAndGet();
             }
             if (tasks.isClosed() && tasks.isEmpty()) {
+                if (tasks.lanes > 0) {
+                    // ADR 0141: a parked worker may have read this worker's lane before its last
+                    // count landed; it re-checks when woken (the idle CAS orders the counts)
+                    wakeAll();
+                }
                 return false;
             }
             Rt.yieldPoint(Op.PARK, StealingScheduler.this);
@@ -545,7 +561,22 @@ final class StealingScheduler implements TaskScheduler {
     @Override
     public void schedule(RawTask<?> task) {
         Rt.yieldPoint(Op.UNPARK, this);
-        Worker w = current();
+        scheduleOn(current(), task);
+    }
+
+    /**
+     * Counts the new task in the spawning worker's lane if lanes are on (ADR 0141), then queues.
+     */
+    @Override
+    public void scheduleSpawned(RawTask<?> task, TaskRegistry counts) {
+        Worker w = current(); // one lookup for the count and the queue
+        counts.countSpawned(task, w != null && counts.lanes > 0 ? w.index : -1);
+        Rt.yieldPoint(Op.UNPARK, this);
+        scheduleOn(w, task);
+    }
+
+    /** Queues {@code task} from worker {@code w}'s thread, or from outside if {@code w} is null. */
+    private void scheduleOn(Worker w, RawTask<?> task) {
         if (w == null) {
             injector.offer(task);
             notifyOne();

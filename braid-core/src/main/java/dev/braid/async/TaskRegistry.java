@@ -160,9 +160,13 @@ final class TaskRegistry {
 
     /**
      * Per shard (of the counting thread), a spawned cell and a started cell, STRIDE apart (ADR
-     * 0140): a spawner and a worker each add to a line of their own.
+     * 0140): a spawner and a worker each add to a line of their own. Then, per lane (ADR 0141), a
+     * spawned and a started cell on one line that only the lane's worker writes.
      */
-    private final long[] counts = new long[(2 * SHARDS + 2) * STRIDE];
+    private final long[] counts;
+
+    /** Count lanes: single-writer cells, one per worker that owns one (ADR 0141); 0 for none. */
+    final int lanes;
 
     private volatile boolean closed;
 
@@ -183,7 +187,17 @@ final class TaskRegistry {
     }
 
     TaskRegistry(String executorName, TaskScheduler scheduler, LocalExecutor local) {
+        this(executorName, scheduler, local, 0);
+    }
+
+    /**
+     * As above, with {@code lanes} count lanes (ADR 0141): lane i belongs to one thread, which
+     * counts its spawns and first runs there with plain stores instead of atomic adds.
+     */
+    TaskRegistry(String executorName, TaskScheduler scheduler, LocalExecutor local, int lanes) {
         this.executorName = executorName;
+        this.lanes = lanes;
+        this.counts = new long[(2 * SHARDS + 2 + lanes) * STRIDE];
         this.local = local;
         this.scheduler = scheduler;
         this.observed = OBSERVE_ALL || Rt.simulating();
@@ -206,14 +220,15 @@ final class TaskRegistry {
         long id = observed ? ids.incrementAndGet() : 0;
         RawTask<T> task = new RawTask<>(name, id, future, this, scope);
         long key = observed ? id : Thread.currentThread().threadId();
+        TaskHandle<T> handle = new TaskHandle<>(task);
         if (!lazy) {
             push(shards[(int) key & MASK], task);
+            scheduler.schedule(task);
         } else {
-            // ADR 0140: counted, not linked; the thread whose poll leaves it pending links it
-            COUNTS.getAndAdd(counts, spawnedCell(key), 1L);
+            // ADR 0140: counted, not linked; the thread whose poll leaves it pending links it.
+            // The scheduler counts it (in the caller's lane if it has one, ADR 0141), then queues
+            scheduler.scheduleSpawned(task, this);
         }
-        TaskHandle<T> handle = new TaskHandle<>(task);
-        scheduler.schedule(task);
         if (closed) { // close() raced with us: cancel the task here (its first run would too)
             handle.cancel();
         }
@@ -227,15 +242,49 @@ final class TaskRegistry {
      * linked. Returns whether the executor is closed (read after both: the caller then cancels a
      * pending task, the Dekker with close()).
      */
-    boolean firstRunEnded(RawTask<?> task, boolean pending) {
+    boolean firstRunEnded(RawTask<?> task, boolean pending, int lane) {
         long key = observed ? task.id() : Thread.currentThread().threadId();
         if (pending) {
             Rt.yieldPoint(Op.RMW, this); // the testkit may run close() before the link (ADR 0140)
             push(shards[(int) key & MASK], task);
         }
-        COUNTS.getAndAdd(counts, startedCell(key), 1L);
+        if (lane >= 0) {
+            bump(laneCell(lane) + 1); // after the link, before the outcome's CAS (ADR 0141)
+        } else {
+            COUNTS.getAndAdd(counts, startedCell(key), 1L);
+        }
         Rt.yieldPoint(Op.LOAD, this); // ... or between the link and this read of closed
         return closed;
+    }
+
+    /**
+     * Counts {@code task} spawned (lazy linking, ADR 0140), before it is queued: in the calling
+     * thread's lane {@code lane} if it is one (ADR 0141), else in its shard's cell.
+     */
+    void countSpawned(RawTask<?> task, int lane) {
+        if (lane >= 0) {
+            bump(laneCell(lane));
+        } else {
+            long key = observed ? task.id() : Thread.currentThread().threadId();
+            COUNTS.getAndAdd(counts, spawnedCell(key), 1L);
+        }
+    }
+
+    /**
+     * Adds 1 to a lane cell, by its one writer: a plain read and a release store, no atomic (ADR
+     * 0141). Release: what the thread did before (a spawn's task, a first run's link) is visible to
+     * a reader whose volatile read sees the count.
+     */
+    private void bump(int cell) {
+        COUNTS.setRelease(counts, cell, (long) COUNTS.get(counts, cell) + 1);
+    }
+
+    /** Lane {@code lane}'s spawned cell; its started cell is the next long, on the same line. */
+    private int laneCell(int lane) {
+        if (lane >= lanes) {
+            throw new IllegalArgumentException("lane must be < " + lanes + ", was " + lane);
+        }
+        return (2 * SHARDS + 1 + lane) * STRIDE;
     }
 
     private static int spawnedCell(long key) {
@@ -257,9 +306,15 @@ final class TaskRegistry {
         for (int i = 0; i < SHARDS; i++) {
             started += (long) COUNTS.getVolatile(counts, startedCell(i));
         }
+        for (int i = 0; i < lanes; i++) {
+            started += (long) COUNTS.getVolatile(counts, laneCell(i) + 1);
+        }
         long spawned = 0;
         for (int i = 0; i < SHARDS; i++) {
             spawned += (long) COUNTS.getVolatile(counts, spawnedCell(i));
+        }
+        for (int i = 0; i < lanes; i++) {
+            spawned += (long) COUNTS.getVolatile(counts, laneCell(i));
         }
         return spawned - started;
     }

@@ -15,6 +15,16 @@ interface TaskScheduler {
     void schedule(RawTask<?> task);
 
     /**
+     * Queues a task just spawned on an executor that links tasks lazily (ADR 0140), after counting
+     * it spawned in {@code counts}: in the caller's count lane where the scheduler gives its
+     * threads one (ADR 0141), else in the shared cells. Must not block or throw.
+     */
+    default void scheduleSpawned(RawTask<?> task, TaskRegistry counts) {
+        counts.countSpawned(task, -1);
+        schedule(task);
+    }
+
+    /**
      * Called once, by the thread that completed {@code task}, just after its outcome is published
      * (which is what takes it out of its executor's live set, ADR 0097) and its joiners were woken.
      */
