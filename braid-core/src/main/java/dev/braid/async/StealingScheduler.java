@@ -104,7 +104,8 @@ final class StealingScheduler implements TaskScheduler {
      * only (it reads worker-only fields plainly and costs the workers nothing).
      *
      * Shutdown. A worker exits when the executor is closed and no task is live; `completed()` of
-     * the last task wakes all parked workers to see that.
+     * the last task wakes all parked workers to see that. With count lanes (ADR 0141) an exiting
+     * worker wakes them too: one may have parked on a stale read of its lane.
      *
      * Tradeoffs. The LIFO slot is not stealable: a task in it waits for its worker's current poll
      * (tokio's choice; polls are short by contract). The injector is one shared queue: spawns from

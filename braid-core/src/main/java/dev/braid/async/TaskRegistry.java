@@ -38,6 +38,11 @@ final class TaskRegistry {
      *   completed tasks were the spawner's extra cost against CF), and prune reads only tasks that
      *   were pending once. Tasks queued and never run, and one in its first poll, are not in the
      *   set; `unstarted()` (sum of started cells, then of spawned cells) counts them.
+     * - Count lanes (ADR 0141, proposed, -Dbraid.async.countLanes=true): a ThreadedExecutor
+     *   worker counts its spawns and first runs in a spawned and a started cell of its own (one
+     *   line per worker, after the shards' cells) with a plain read and a release store; outside
+     *   threads keep the atomic shared cells; unstarted() sums both. The ADR has the ordering
+     *   argument and its open point (a parked worker's re-check against an exiting one's lane).
      * - Eager linking (a scheduler whose queues can lose an entry silently: PoolExecutor, see
      *   TaskScheduler.linksAtSpawn): spawn pushes the task on its shard's head with one CAS
      *   (Treiber's stack), as before ADR 0140; nothing is counted.
