@@ -105,7 +105,8 @@ final class StealingScheduler implements TaskScheduler {
      *
      * Shutdown. A worker exits when the executor is closed and no task is live; `completed()` of
      * the last task wakes all parked workers to see that. With count lanes (ADR 0141) an exiting
-     * worker wakes them too: one may have parked on a stale read of its lane.
+     * worker stores its lane again (volatile) and wakes them too: one may have parked on a stale
+     * read of its lane.
      *
      * Tradeoffs. The LIFO slot is not stealable: a task in it waits for its worker's current poll
      * (tokio's choice; polls are short by contract). The injector is one shared queue: spawns from
@@ -380,8 +381,12 @@ final class StealingScheduler implements TaskScheduler {
             }
             if (tasks.isClosed() && tasks.isEmpty()) {
                 if (tasks.lanes > 0) {
-                    // ADR 0141: a parked worker may have read this worker's lane before its last
-                    // count landed; it re-checks when woken (the idle CAS orders the counts)
+                    // ADR 0141: a worker that parked may have read this worker's lane before its
+                    // last count (a release store) landed. Volatile stores of the lane, then the
+                    // idle CASes: either a CAS finds that worker idle and wakes it (it re-checks
+                    // after the CAS), or its volatile idle write comes later in the total order
+                    // and its re-check's volatile read of the lane sees these stores
+                    tasks.republishLane(index);
                     wakeAll();
                 }
                 return false;

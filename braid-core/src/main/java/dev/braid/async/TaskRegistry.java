@@ -42,7 +42,7 @@ final class TaskRegistry {
      *   worker counts its spawns and first runs in a spawned and a started cell of its own (one
      *   line per worker, after the shards' cells) with a plain read and a release store; outside
      *   threads keep the atomic shared cells; unstarted() sums both. The ADR has the ordering
-     *   argument and its open point (a parked worker's re-check against an exiting one's lane).
+     *   argument (why no worker parks for ever on a stale lane: republishLane on exit).
      * - Eager linking (a scheduler whose queues can lose an entry silently: PoolExecutor, see
      *   TaskScheduler.linksAtSpawn): spawn pushes the task on its shard's head with one CAS
      *   (Treiber's stack), as before ADR 0140; nothing is counted.
@@ -282,6 +282,17 @@ final class TaskRegistry {
      */
     private void bump(int cell) {
         COUNTS.setRelease(counts, cell, (long) COUNTS.get(counts, cell) + 1);
+    }
+
+    /**
+     * Stores lane {@code lane}'s two counts again, with volatile stores (ADR 0141), by the lane's
+     * writer as it exits: its counts then take part in the sequentially consistent order that a
+     * parking worker's idle flag write and re-check belong to.
+     */
+    void republishLane(int lane) {
+        int cell = laneCell(lane);
+        COUNTS.setVolatile(counts, cell, (long) COUNTS.get(counts, cell));
+        COUNTS.setVolatile(counts, cell + 1, (long) COUNTS.get(counts, cell + 1));
     }
 
     /** Lane {@code lane}'s spawned cell; its started cell is the next long, on the same line. */

@@ -57,6 +57,9 @@ class CountLanesTest {
         assertThat(reg.isEmpty()).isFalse();
         a.raw().run(laneCell(reg, 0)); // started in lane 0: lanes are summed across
         assertThat(reg.unstarted()).isEqualTo(1);
+        reg.republishLane(0); // an exiting worker's volatile re-store changes no count
+        reg.republishLane(1);
+        assertThat(reg.unstarted()).isEqualTo(1);
         b.raw().run(new Interop.Polling()); // no lane: the shared started cell
         assertThat(reg.unstarted()).isZero();
         assertThat(reg.linked()).as("pending: linked by its first poll").isEqualTo(1);
