@@ -320,6 +320,37 @@ final class InjectorQueue<E> {
     }
 
     /**
+     * Offers the elements queued now to {@code sink}, oldest first, until it returns false: a racy
+     * look for diagnostics (the live-task dump), which claims and writes nothing. It walks from the
+     * head segment to the tail segment read at its start (or that one's successor, if the head had
+     * moved past it), so offers made meanwhile into later segments are not waited for and the look
+     * ends. An element being taken may be offered; one whose producer has claimed its index but not
+     * stored it yet is not.
+     */
+    @SuppressWarnings("unchecked")
+    void forEachQueued(java.util.function.Predicate<? super E> sink) {
+        int n = segmentSize;
+        Segment s = (Segment) HEAD.getVolatile(this);
+        // read after head. A segment is linked only behind the one `tail` names, so `tail` lags
+        // the last segment by one link at most: head, read first, is `last` or before it, or
+        // (tail not swung yet) `last`'s successor, which is linked by the time it is read below
+        Segment last = (Segment) TAIL.getVolatile(this);
+        Segment afterLast = (Segment) NEXT.getVolatile(last);
+        while (s != null) {
+            for (int i = Math.min(s.deq(), n), e = Math.min(s.enq(), n); i < e; i++) {
+                Object x = SLOT.getAcquire(s.slots, i);
+                if (x != null && x != TAKEN && !sink.test((E) x)) {
+                    return;
+                }
+            }
+            if (s == last || s == afterLast) {
+                return;
+            }
+            s = (Segment) NEXT.getVolatile(s);
+        }
+    }
+
+    /**
      * Whether the oldest unclaimed slot holds an element, or a drained head segment has a
      * successor: a look that reads slots and no producer index (ADR 0133). A hint, not isEmpty()'s
      * negation: an offer between its claim and its store is not seen.

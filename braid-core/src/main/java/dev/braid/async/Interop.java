@@ -179,6 +179,17 @@ final class Interop {
      */
     static final class Polling {
         Object task;
+
+        /** The registry whose count lane this thread owns (a worker's, ADR 0141), or null. */
+        TaskRegistry laneOwner;
+
+        /** That lane's index. */
+        int lane;
+
+        /** This thread's count lane in {@code r}, or -1 (then the registry's shared cells). */
+        int laneIn(TaskRegistry r) {
+            return laneOwner == r ? lane : -1;
+        }
     }
 
     private static final ThreadLocal<Polling> POLLING = new ThreadLocal<>();

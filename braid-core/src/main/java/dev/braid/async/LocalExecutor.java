@@ -67,6 +67,11 @@ public final class LocalExecutor implements AsyncExecutor {
                             public void completed(RawTask<?> task) {
                                 tasks.removed(task);
                             }
+
+                            @Override
+                            public java.util.List<RawTask<?>> queued() {
+                                return new java.util.ArrayList<>(queue);
+                            }
                         },
                         this);
     }

@@ -97,6 +97,13 @@ public final class PoolExecutor implements AsyncExecutor {
                             }
 
                             @Override
+                            public boolean linksAtSpawn() {
+                                // reapQueued() finds entries an exiting pool worker left behind
+                                // only through the live set (ADR 0140)
+                                return true;
+                            }
+
+                            @Override
                             public void entryCancelled(RawTask<?> task) {
                                 orphaned(task); // at once: the joiners need not wait for close()
                             }

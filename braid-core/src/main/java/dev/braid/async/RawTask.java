@@ -74,7 +74,10 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
      * only while someone observes: the executor
      * was made under the testkit or with -Dbraid.async.observe=true, or a JFR recording has the
      * long-poll event on. The live-set entry is intrusive and lock-free (`next`, pushed with
-     * one CAS at spawn; completion only sets COMPLETE, ADR 0072): no node, no identity hash.
+     * one CAS by the thread whose first poll leaves the task pending, never for a task that
+     * completes on its first run, ADR 0140; completion only sets COMPLETE, ADR 0072): no node, no
+     * identity hash. A first run (polls == 0: a task polled once and still running was pending,
+     * so linked) reads its executor's closed flag first and, if set, is cancelled unpolled.
      * What only observers read (the id, the summed poll time, the testkit's "awaits") lives in an
      * Observation made on first use by whichever thread needs it (one CAS installs it; racers
      * take the winner's), so a task nobody names, dumps or times is 64 B (ADR 0087, ADR 0121: the
@@ -399,8 +402,20 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     }
 
     private void runClaimed(int s, Interop.Polling cell) {
+        // a task whose polls left it pending is linked; one never polled is not (ADR 0140): polls
+        // is written only by the RUNNING thread, and the claim's CAS orders the last runner's write
+        boolean first = owner.lazy && (long) POLLS.getOpaque(this) == 0;
+        if (first) {
+            Rt.yieldPoint(Op.LOAD, owner); // the testkit may run close() before or after this read
+        }
+        if (first && (s & CANCELLED) == 0 && owner.isClosed()) {
+            // queued before close() and never run: close() cannot see it, so its first run cancels
+            // it instead of polling it, as close() would have
+            cancel(Interop.cancelledToken("executor '" + owner.executorName() + "' closed"));
+            s |= CANCELLED;
+        }
         if ((s & CANCELLED) != 0) {
-            runCancellation();
+            runCancellation(first, cell);
             return;
         }
         Object outer = cell.task; // set only when this poll runs inside another one (a pool join)
@@ -422,21 +437,25 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
             p = scope == null ? future.poll(this) : scope.enter(() -> future.poll(this));
         } catch (CancellationException c) {
             account(start, cell, outer, event);
-            finish(new Completion.Cancelled<>(cancelledBy(c))); // ADR 0073: not a panic
+            finish(new Completion.Cancelled<>(cancelledBy(c)), first, cell); // ADR 0073
             return;
         } catch (Throwable t) {
             account(start, cell, outer, event);
-            finish(new Completion.Failure<>(t));
+            finish(new Completion.Failure<>(t), first, cell);
             return;
         }
         account(start, cell, outer, event);
         if (p == null) { // would otherwise read as pending: a task nobody ever wakes
-            finish(new Completion.Failure<>(Combinators.nullPoll(future)));
+            finish(new Completion.Failure<>(Combinators.nullPoll(future)), first, cell);
             return;
         }
         if (p instanceof Poll.Ready<T>(T value)) {
-            finish(Completion.success(value));
+            finish(Completion.success(value), first, cell);
             return;
+        }
+        if (first && owner.firstRunEnded(this, true, cell.laneIn(owner))) {
+            // linked, then read closed; close() wrote closed, then read the set (ADR 0140)
+            cancel(Interop.cancelledToken("executor '" + owner.executorName() + "' closed"));
         }
         Rt.yieldPoint(Op.RMW, this);
         while (true) {
@@ -498,22 +517,22 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         }
     }
 
-    private void runCancellation() {
+    private void runCancellation(boolean first, Interop.Polling cell) {
         Async<T> f = future;
         try {
             f.drop();
         } catch (Throwable t) {
-            finish(new Completion.Failure<>(t));
+            finish(new Completion.Failure<>(t), first, cell);
             return;
         }
-        finish(new Completion.Cancelled<>(cancelCause));
+        finish(new Completion.Cancelled<>(cancelCause), first, cell);
     }
 
     /**
      * Ends the task (RUNNING thread only): COMPLETE by a release store, then the outcome by the
      * completion's CAS, then the scheduler's {@code completed} (ADR 0097). One atomic, not two.
      */
-    private void finish(Completion.Outcome<T> outcome) {
+    private void finish(Completion.Outcome<T> outcome, boolean first, Interop.Polling cell) {
         future = null;
         if (Rt.simulating() && outcome instanceof Completion.Failure<T>(Throwable t)) {
             Rt.taskFailed(this, "task '" + name() + "'", t); // reported unless read (ADR 0150)
@@ -531,6 +550,13 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         // volatile CAS: publishes the outcome, which is what makes the task dead to the live set
         // (TaskRegistry.dead), and orders it before the closed read in completed() (Dekker with
         // close(): either close() sees the outcome or completed() sees closed)
+        if (first) {
+            // never linked: counted started before the outcome, so a thread that sees the outcome
+            // (a joiner's fast path too, which no wake orders) sees the count, and a dump after a
+            // join counts nothing. An emptiness check between the two misses a task that this
+            // thread, still holding RUNNING, is about to finish: no worker waits for it (ADR 0140)
+            owner.firstRunEnded(this, false, cell.laneIn(owner));
+        }
         complete(outcome);
         owner.scheduler.completed(this);
     }

@@ -6,9 +6,15 @@ import dev.braid.internal.sched.RunQueue;
 import dev.braid.thread.Threads;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * {@link ThreadedExecutor}'s work-stealing scheduler: per-worker bounded run queues, a shared
@@ -92,8 +98,15 @@ final class StealingScheduler implements TaskScheduler {
      * points. The steal victim order comes from a per-worker xorshift seeded by the worker index,
      * so a replay takes the same path.
      *
+     * Dump. Tasks never polled are not in the executor's live set (ADR 0140); queued() names them
+     * from where they wait: a racy look through the injector and each worker's LIFO slot, local
+     * queue, kept batch and running task, upstream places first, de-duplicated, for the dump
+     * only (it reads worker-only fields plainly and costs the workers nothing).
+     *
      * Shutdown. A worker exits when the executor is closed and no task is live; `completed()` of
-     * the last task wakes all parked workers to see that.
+     * the last task wakes all parked workers to see that. With count lanes (ADR 0141) an exiting
+     * worker stores its lane again (volatile) and wakes them too: one may have parked on a stale
+     * read of its lane.
      *
      * Tradeoffs. The LIFO slot is not stealable: a task in it waits for its worker's current poll
      * (tokio's choice; polls are short by contract). The injector is one shared queue: spawns from
@@ -121,6 +134,13 @@ final class StealingScheduler implements TaskScheduler {
      * default (ADR 0126); {@code -Dbraid.async.spinTries=8} restores ADR 0072's spin (A/B lever).
      */
     static final int SPIN_TRIES = Math.max(0, Integer.getInteger("braid.async.spinTries", 0));
+
+    /**
+     * Whether each worker counts its spawns and first runs in a lane of its own with plain stores
+     * instead of atomic adds (ADR 0141, proposed; off by default): {@code
+     * -Dbraid.async.countLanes=true}.
+     */
+    static final boolean COUNT_LANES = Boolean.getBoolean("braid.async.countLanes");
 
     /** Spin-wait hints between two of those looks (a few hundred ns each look on x86). */
     static final int SPIN_PAUSES = 64;
@@ -188,6 +208,10 @@ final class StealingScheduler implements TaskScheduler {
             thread = Thread.currentThread();
             enter();
             Interop.Polling cell = Interop.pollingCell(); // kept: no thread-local lookup per poll
+            if (tasks.lanes > 0) { // this thread counts in lane `index` (ADR 0141)
+                cell.laneOwner = tasks;
+                cell.lane = index;
+            }
             try {
                 while (true) {
                     RawTask<?> t = next();
@@ -356,6 +380,15 @@ final class StealingScheduler implements TaskScheduler {
                 searching.decrementAndGet();
             }
             if (tasks.isClosed() && tasks.isEmpty()) {
+                if (tasks.lanes > 0) {
+                    // ADR 0141: a worker that parked may have read this worker's lane before its
+                    // last count (a release store) landed. Volatile stores of the lane, then the
+                    // idle CASes: either a CAS finds that worker idle and wakes it (it re-checks
+                    // after the CAS), or its volatile idle write comes later in the total order
+                    // and its re-check's volatile read of the lane sees these stores
+                    tasks.republishLane(index);
+                    wakeAll();
+                }
                 return false;
             }
             Rt.yieldPoint(Op.PARK, StealingScheduler.this);
@@ -473,6 +506,53 @@ final class StealingScheduler implements TaskScheduler {
         }
     }
 
+    /**
+     * The never-polled live tasks in this scheduler's places, each once, for the live-task dump
+     * (ADR 0140: they are not in the live set until a poll leaves them pending). A racy look that
+     * never blocks, throws or writes: the injector from its head segment to its tail segment, then
+     * each worker's LIFO slot, local queue, kept batch and the task it is running (in its first
+     * poll). Places are read upstream first (a task moves from the injector to a worker, and from a
+     * slot or queue to running), so a task that moves during the look is seen twice (and kept once)
+     * rather than missed. Tasks polled at least once, or finished, are dropped. What it cannot see:
+     * a task in hand-off for a few instructions, between its producer's index claim and its store
+     * in the injector, in a thief's queue before the steal publishes it, leaving a LIFO slot for a
+     * local queue, or between its first poll's end and its link; and one that moved against the
+     * look's order (stolen from a worker not read yet by one read already). The dump counts those
+     * in its "not listed" line. Allocation: the result and a set of the same size, at most the
+     * injector's tasks up to the tail segment read at the start plus LOCAL_CAPACITY +
+     * INJECTOR_BATCH + 3 per worker.
+     */
+    @Override
+    public List<RawTask<?>> queued() {
+        Unlisted found = new Unlisted();
+        injector.forEachQueued(found);
+        for (Worker w : workers) {
+            Rt.yieldPoint(Op.LOAD, this); // under the testkit the look races pushes and runs
+            found.test(w.lifo); // plain reads of worker-only fields: racy by design
+            w.local.forEachQueued(found);
+            RawTask<?>[] b = w.batch;
+            for (int i = 0; i < b.length; i++) {
+                found.test(b[i]);
+            }
+            found.test(w.current);
+        }
+        return found.tasks;
+    }
+
+    /** The dump's look (queued()): never-polled live tasks, each once, in the order seen. */
+    private static final class Unlisted implements Predicate<RawTask<?>> {
+        final List<RawTask<?>> tasks = new ArrayList<>();
+        private final Set<RawTask<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+
+        @Override
+        public boolean test(RawTask<?> t) {
+            if (t != null && t.polls() == 0 && !t.isDoneVolatile() && seen.add(t)) {
+                tasks.add(t);
+            }
+            return true; // the look goes on: its places are bounded (queued())
+        }
+    }
+
     /** Whether the calling thread's probe of byThread starts at a worker's key (tests). */
     boolean probeStartsAtAWorker() {
         return KEY.getAcquire(byThreadKey, slotOf(Thread.currentThread())) != null;
@@ -487,7 +567,22 @@ final class StealingScheduler implements TaskScheduler {
     @Override
     public void schedule(RawTask<?> task) {
         Rt.yieldPoint(Op.UNPARK, this);
-        Worker w = current();
+        scheduleOn(current(), task);
+    }
+
+    /**
+     * Counts the new task in the spawning worker's lane if lanes are on (ADR 0141), then queues.
+     */
+    @Override
+    public void scheduleSpawned(RawTask<?> task, TaskRegistry counts) {
+        Worker w = current(); // one lookup for the count and the queue
+        counts.countSpawned(task, w != null && counts.lanes > 0 ? w.index : -1);
+        Rt.yieldPoint(Op.UNPARK, this);
+        scheduleOn(w, task);
+    }
+
+    /** Queues {@code task} from worker {@code w}'s thread, or from outside if {@code w} is null. */
+    private void scheduleOn(Worker w, RawTask<?> task) {
         if (w == null) {
             injector.offer(task);
             notifyOne();

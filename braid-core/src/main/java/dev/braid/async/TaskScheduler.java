@@ -15,6 +15,16 @@ interface TaskScheduler {
     void schedule(RawTask<?> task);
 
     /**
+     * Queues a task just spawned on an executor that links tasks lazily (ADR 0140), after counting
+     * it spawned in {@code counts}: in the caller's count lane where the scheduler gives its
+     * threads one (ADR 0141), else in the shared cells. Must not block or throw.
+     */
+    default void scheduleSpawned(RawTask<?> task, TaskRegistry counts) {
+        counts.countSpawned(task, -1);
+        schedule(task);
+    }
+
+    /**
      * Called once, by the thread that completed {@code task}, just after its outcome is published
      * (which is what takes it out of its executor's live set, ADR 0097) and its joiners were woken.
      */
@@ -27,4 +37,24 @@ interface TaskScheduler {
      * queues never drop an entry keep the default, which does nothing.
      */
     default void entryCancelled(RawTask<?> task) {}
+
+    /**
+     * A snapshot of the tasks in this scheduler's queues (and, where it can see them, running their
+     * first poll), for the live-task dump (ADR 0140: a task is in the executor's live set only once
+     * a poll left it pending), or null if this scheduler cannot list them (the dump then counts
+     * them instead). The dump keeps the never-polled live ones; a task listed twice is listed once.
+     * Called only by the dump, never on a task's path. Must not block or throw.
+     */
+    default java.util.List<RawTask<?>> queued() {
+        return null;
+    }
+
+    /**
+     * Whether the executor links each task into its live set at spawn (as before ADR 0140) rather
+     * than when a poll first leaves it pending: for a scheduler whose queues can lose an entry
+     * without telling it (close() must then find the task through the live set). Read once.
+     */
+    default boolean linksAtSpawn() {
+        return false;
+    }
 }

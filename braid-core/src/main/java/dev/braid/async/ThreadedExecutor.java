@@ -48,13 +48,13 @@ public final class ThreadedExecutor implements AsyncExecutor {
     private final StealingScheduler scheduler;
     private final Completion<Void> terminated = new Completion<>();
 
-    private ThreadedExecutor(String name, int threads) {
+    private ThreadedExecutor(String name, int threads, boolean lanes) {
         this.name = name;
         this.scheduler =
                 new StealingScheduler(
                         name,
                         threads,
-                        s -> new TaskRegistry(name, s),
+                        s -> new TaskRegistry(name, s, null, lanes ? threads : 0),
                         () -> terminated.complete(new Completion.Success<>(null)));
         this.tasks = scheduler.tasks();
     }
@@ -73,7 +73,12 @@ public final class ThreadedExecutor implements AsyncExecutor {
         if (threads <= 0) {
             throw new IllegalArgumentException("threads must be > 0, was " + threads);
         }
-        return new ThreadedExecutor(name, threads);
+        return new ThreadedExecutor(name, threads, StealingScheduler.COUNT_LANES);
+    }
+
+    /** As {@link #create(String, int)}, with count lanes on or off (tests, ADR 0141). */
+    static ThreadedExecutor create(String name, int threads, boolean lanes) {
+        return new ThreadedExecutor(name, threads, lanes);
     }
 
     /**

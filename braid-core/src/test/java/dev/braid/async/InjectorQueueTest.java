@@ -34,6 +34,35 @@ class InjectorQueueTest {
         }
     }
 
+    /**
+     * The dump's look (ADR 0140): what is queued, oldest first, across segments, after takes moved
+     * the head into a later segment; nothing taken; the sink's false ends the look.
+     */
+    @Test
+    void forEachQueuedOffersWhatIsQueuedOldestFirstAndTakesNothing() {
+        InjectorQueue<Integer> q = new InjectorQueue<>(4, InjectorQueue.STORE_WAIT);
+        List<Integer> seen = new ArrayList<>();
+        q.forEachQueued(seen::add);
+        assertThat(seen).isEmpty();
+        for (int i = 0; i < 11; i++) {
+            q.offer(i);
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(q.poll()).isEqualTo(i); // head in the second segment, one slot taken
+        }
+        q.forEachQueued(seen::add);
+        assertThat(seen).containsExactly(5, 6, 7, 8, 9, 10);
+        seen.clear();
+        q.forEachQueued(x -> seen.add(x) && x < 7);
+        assertThat(seen).as("stops at the first false").containsExactly(5, 6, 7);
+        for (int i = 5; i < 11; i++) {
+            assertThat(q.poll()).isEqualTo(i); // the look took nothing
+        }
+        seen.clear();
+        q.forEachQueued(seen::add);
+        assertThat(seen).isEmpty();
+    }
+
     @Test
     void aBatchPollTakesSeveralOldestFirstAndStopsAtASegmentBoundary() {
         InjectorQueue<Integer> q = new InjectorQueue<>(4, InjectorQueue.STORE_WAIT);

@@ -21,6 +21,11 @@ class TaskRegistryTest {
 
     /** A registry whose scheduler runs nothing: tasks stay as the test leaves them. */
     private static TaskRegistry inert() {
+        return inert(false);
+    }
+
+    /** As {@link #inert()}; {@code linksAtSpawn}: PoolExecutor's mode (ADR 0140, decision 4). */
+    private static TaskRegistry inert(boolean linksAtSpawn) {
         return new TaskRegistry(
                 "reg",
                 new TaskScheduler() {
@@ -29,6 +34,11 @@ class TaskRegistryTest {
 
                     @Override
                     public void completed(RawTask<?> task) {}
+
+                    @Override
+                    public boolean linksAtSpawn() {
+                        return linksAtSpawn;
+                    }
                 });
     }
 
@@ -129,5 +139,92 @@ class TaskRegistryTest {
         int expected = idle.stream().mapToInt(List::size).sum();
         assertThat(reg.live()).as("every idle task is still in the set").hasSize(expected);
         assertThat(reg.isEmpty()).isFalse();
+    }
+
+    /** Pending for ever; counts its polls and its drops. */
+    private static Async<Integer> counted(AtomicInteger polls, AtomicInteger drops) {
+        return new Async<>() {
+            @Override
+            public Poll<Integer> poll(Context cx) {
+                polls.incrementAndGet();
+                return Poll.pending();
+            }
+
+            @Override
+            public void drop() {
+                drops.incrementAndGet();
+            }
+        };
+    }
+
+    @Test
+    void aTaskThatCompletesOnItsFirstPollIsNeverLinked() {
+        TaskRegistry reg = inert();
+        TaskHandle<Integer> h = reg.spawn(null, Async.ready(1), null);
+        assertThat(reg.linked()).as("ADR 0140: not linked at spawn").isZero();
+        assertThat(reg.isEmpty()).as("queued, never run: live").isFalse();
+        h.raw().run();
+        assertThat(reg.linked()).as("completed on its first poll: never linked").isZero();
+        assertThat(reg.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aQueuedTaskNeverRunIsLiveInTheDumpAndCloseCancelsItUnpolled() {
+        TaskRegistry reg = inert();
+        AtomicInteger polls = new AtomicInteger();
+        AtomicInteger drops = new AtomicInteger();
+        TaskHandle<Integer> h = reg.spawn("queued", counted(polls, drops), null);
+        assertThat(reg.size()).isOne();
+        assertThat(reg.dump()).singleElement().asString().contains("1 task(s) not listed");
+        assertThat(reg.close()).isTrue();
+        assertThat(reg.isEmpty()).as("close() cannot finish it: its run must").isFalse();
+        h.raw().run(); // the queue entry close() could not see: its first run reads closed
+        assertThat(polls).as("polled after close()").hasValue(0);
+        assertThat(drops).hasValue(1);
+        assertThatThrownBy(() -> h.join(LIMIT)).isInstanceOf(CancelledException.class);
+        assertThat(reg.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aCloseDuringAFirstPollCancelsTheTaskItsPollLeftPending() {
+        TaskRegistry reg = inert();
+        AtomicInteger drops = new AtomicInteger();
+        TaskHandle<Integer> h =
+                reg.spawn(
+                        "closes",
+                        new Async<Integer>() {
+                            @Override
+                            public Poll<Integer> poll(Context cx) {
+                                reg.close(); // close() walks the set before this task is linked
+                                return Poll.pending();
+                            }
+
+                            @Override
+                            public void drop() {
+                                drops.incrementAndGet();
+                            }
+                        },
+                        null);
+        h.raw().run(); // pending: linked, then reads closed and cancels itself (re-queued)
+        assertThat(h.raw().isQueued()).as("cancelled and queued again").isTrue();
+        h.raw().run();
+        assertThat(drops).hasValue(1);
+        assertThatThrownBy(() -> h.join(LIMIT)).isInstanceOf(CancelledException.class);
+        assertThat(reg.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aSchedulerThatLinksAtSpawnSeesEveryQueuedTaskInTheLiveSet() {
+        TaskRegistry reg = inert(true);
+        AtomicInteger polls = new AtomicInteger();
+        AtomicInteger drops = new AtomicInteger();
+        TaskHandle<Integer> h = reg.spawn("queued", counted(polls, drops), null);
+        assertThat(reg.live()).as("linked at spawn, never run").containsExactly(h.raw());
+        assertThat(reg.dump()).singleElement().asString().contains("task 'queued'");
+        assertThat(reg.close()).isTrue();
+        h.raw().run();
+        assertThat(polls).hasValue(0);
+        assertThat(drops).hasValue(1);
+        assertThat(reg.isEmpty()).isTrue();
     }
 }

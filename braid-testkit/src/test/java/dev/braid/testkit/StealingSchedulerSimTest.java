@@ -1,6 +1,7 @@
 package dev.braid.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.braid.async.Async;
 import dev.braid.async.Context;
@@ -8,6 +9,7 @@ import dev.braid.async.Poll;
 import dev.braid.async.TaskHandle;
 import dev.braid.async.ThreadedExecutor;
 import dev.braid.async.Waker;
+import dev.braid.cancel.CancelledException;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.util.ArrayList;
@@ -124,6 +126,108 @@ class StealingSchedulerSimTest {
         assertThat(first.get(0).join() + first.get(1).join()).isEqualTo(1);
         ex.close();
         assertThat(ex.dumpTasks()).isEmpty();
+    }
+
+    /** Pending for ever (nobody wakes it); counts its polls and its drops. */
+    static Async<Integer> stuck(AtomicInteger polls, AtomicInteger drops) {
+        return new Async<>() {
+            @Override
+            public Poll<Integer> poll(Context cx) {
+                polls.incrementAndGet();
+                return Poll.pending();
+            }
+
+            @Override
+            public void drop() {
+                drops.incrementAndGet();
+            }
+        };
+    }
+
+    /**
+     * ADR 0140: close() racing the first polls of tasks it cannot see (not linked until a poll
+     * leaves them pending). Each stuck task is cancelled whether close() comes before its first run
+     * (the run drops it unpolled), during its first poll (the poller links it, then reads closed)
+     * or after (close() sees it linked); one that escaped would keep close() waiting for ever,
+     * which the exploration reports as a deadlock.
+     */
+    private static void closeRacingFirstPollsProgram() throws Exception {
+        ThreadedExecutor ex = ThreadedExecutor.create("closing", 2);
+        AtomicInteger polls = new AtomicInteger();
+        AtomicInteger drops = new AtomicInteger();
+        List<TaskHandle<Integer>> stuck = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            stuck.add(ex.spawn("stuck-" + i, stuck(polls, drops)));
+        }
+        TaskHandle<Integer> ready = ex.spawn("ready", cx -> Poll.ready(7));
+        ex.close();
+        for (TaskHandle<Integer> h : stuck) {
+            assertThat(h.isFinished()).isTrue();
+            assertThatThrownBy(h::join)
+                    .as(h + " escaped close()")
+                    .isInstanceOf(CancelledException.class);
+        }
+        assertThat(drops).hasValue(3);
+        assertThat(polls.get()).isLessThanOrEqualTo(3); // polled at most once each, never after
+        assertThat(ready.isFinished()).isTrue();
+        assertThat(ex.dumpTasks()).isEmpty();
+    }
+
+    /**
+     * The dump's look through the scheduler's places (StealingScheduler.queued(), ADR 0140) racing
+     * outside spawns, batches moved from the injector to a local queue, steals and first polls: a
+     * task that moves during the look is seen in two places, and no dump may name it twice. With
+     * the look's de-duplication removed this reported a task named twice (checked once).
+     */
+    private static void dumpRacingSpawnsProgram() throws Exception {
+        ThreadedExecutor ex = ThreadedExecutor.create("dumped", 2);
+        AtomicInteger polls = new AtomicInteger();
+        List<String> twice = new ArrayList<>();
+        JoinHandle<Void> dumper =
+                Threads.builder()
+                        .name("dumper")
+                        .spawn(
+                                () -> {
+                                    for (int d = 0; d < 3; d++) {
+                                        List<String> dump = ex.dumpTasks();
+                                        java.util.Set<String> seen = new java.util.HashSet<>();
+                                        for (String line : dump) {
+                                            if (!seen.add(line.substring(0, line.indexOf(':')))) {
+                                                twice.add(line + " in " + dump);
+                                            }
+                                        }
+                                    }
+                                });
+        List<TaskHandle<Integer>> hs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            hs.add(ex.spawn("out-" + i, yielder(1, polls)));
+        }
+        int sum = 0;
+        for (TaskHandle<Integer> h : hs) {
+            sum += h.join();
+        }
+        dumper.join();
+        assertThat(twice).as("tasks named twice in one dump").isEmpty();
+        assertThat(sum).isEqualTo(4);
+        assertThat(polls.get()).isEqualTo(8);
+        ex.close();
+        assertThat(ex.dumpTasks()).isEmpty();
+    }
+
+    @Test
+    void aDumpRacingSpawnsAndRunsNamesNoTaskTwice() {
+        Simulation sim = Simulation.builder().seed(53).schedules(300).build();
+        Exploration e = sim.explore(StealingSchedulerSimTest::dumpRacingSpawnsProgram);
+        assertThat(e.passed()).as(e.message()).isTrue();
+        assertThat(e.schedulesRun()).isEqualTo(300);
+    }
+
+    @Test
+    void closeRacingFirstPollsCancelsEveryTaskItCannotSeeYet() {
+        Simulation sim = Simulation.builder().seed(41).schedules(300).build();
+        Exploration e = sim.explore(StealingSchedulerSimTest::closeRacingFirstPollsProgram);
+        assertThat(e.passed()).as(e.message()).isTrue();
+        assertThat(e.schedulesRun()).isEqualTo(300);
     }
 
     @Test

@@ -205,6 +205,28 @@ public final class RunQueue<E> {
     }
 
     /**
+     * Offers the elements between the head and the tail to {@code sink}, oldest first, until it
+     * returns false: a racy look for diagnostics (any thread; it takes nothing and writes nothing).
+     * While others push or take, an element may be missed, offered after it was taken, or (a slot
+     * the owner reused after the head and tail were read) replaced by a newer one; at most {@link
+     * #capacity()} elements are offered, and no null.
+     *
+     * @param sink receives each element; returns false to stop the look
+     */
+    @SuppressWarnings("unchecked")
+    public void forEachQueued(java.util.function.Predicate<? super E> sink) {
+        long h = (long) HEAD.getVolatile(this);
+        long t = (long) TAIL.getVolatile(this); // volatile: the slots below it are published
+        long n = Math.min(Math.max(0, t - h), slots.length); // racing reads: clamp both ways
+        for (long i = 0; i < n; i++) {
+            Object e = slots[(int) (h + i) & mask];
+            if (e != null && !sink.test((E) e)) {
+                return;
+            }
+        }
+    }
+
+    /**
      * Whether the queue looked empty.
      *
      * @return true if no element was present when looked at

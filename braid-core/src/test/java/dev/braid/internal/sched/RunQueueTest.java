@@ -41,6 +41,30 @@ class RunQueueTest {
         assertThat(q.isEmpty()).isTrue();
     }
 
+    /**
+     * The dump's look: the elements between head and tail, oldest first, across the ring's wrap,
+     * not the stale references a take leaves in its slot; nothing taken; false ends it.
+     */
+    @Test
+    void forEachQueuedOffersTheQueuedElementsOldestFirstAndTakesNothing() {
+        RunQueue<Integer> q = new RunQueue<>(4);
+        List<Integer> seen = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            q.push(i);
+        }
+        assertThat(q.poll()).isZero();
+        assertThat(q.poll()).isEqualTo(1); // slots 0 and 1 keep stale references
+        q.push(3);
+        q.push(4); // wraps into slot 0
+        q.forEachQueued(seen::add);
+        assertThat(seen).containsExactly(2, 3, 4);
+        seen.clear();
+        q.forEachQueued(x -> seen.add(x) && x < 3);
+        assertThat(seen).as("stops at the first false").containsExactly(2, 3);
+        assertThat(q.size()).isEqualTo(3);
+        assertThat(q.poll()).isEqualTo(2);
+    }
+
     @Test
     void pushAllAppendsInOrderAndStopsWhereTheQueueIsFull() {
         RunQueue<Integer> q = new RunQueue<>(4);
