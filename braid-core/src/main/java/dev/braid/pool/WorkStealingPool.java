@@ -940,6 +940,9 @@ public final class WorkStealingPool implements AutoCloseable {
     }
 
     void hookBefore(Thread runner, TaskHandle<?> task) {
+        // the runner is known before the hook runs, so that a hook that joins the task it is told
+        // about fails fast as a self-join instead of waiting for a task only this thread can run
+        task.runBy(runner);
         try {
             hooks.beforeTask(runner, task);
         } catch (Throwable t) {
