@@ -61,7 +61,8 @@ public final class ThreadedExecutor implements AsyncExecutor {
 
     /**
      * The most workers: the pool's bound. Above it the scheduler's table of 2n thread slots
-     * overflowed, and Integer.MAX_VALUE died with an OutOfMemoryError instead of naming the argument.
+     * overflowed, and Integer.MAX_VALUE died with an OutOfMemoryError instead of naming the
+     * argument.
      */
     private static final int MAX_THREADS = 0x7fff;
 
@@ -72,8 +73,8 @@ public final class ThreadedExecutor implements AsyncExecutor {
      * @param threads the number of workers
      * @return the executor
      * @throws NullPointerException if {@code name} is null
-     * @throws IllegalArgumentException if {@code name} is blank or {@code threads} is not between
-     *     1 and 32,767 (the bound of a {@code WorkStealingPool})
+     * @throws IllegalArgumentException if {@code name} is blank or {@code threads} is not between 1
+     *     and 32,767 (the bound of a {@code WorkStealingPool})
      */
     public static ThreadedExecutor create(String name, int threads) {
         Args.notBlank(name, "name");

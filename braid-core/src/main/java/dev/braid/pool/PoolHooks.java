@@ -27,8 +27,8 @@ public interface PoolHooks {
 
     /**
      * A task is about to run. The calling thread has claimed it and runs it next, so a join of
-     * {@code task} from here would wait for itself: it throws {@link IllegalStateException}, as
-     * a task's join of its own handle does.
+     * {@code task} from here would wait for itself: it throws {@link IllegalStateException}, as a
+     * task's join of its own handle does.
      *
      * @param worker the worker thread (the caller)
      * @param task the task's handle

@@ -165,8 +165,8 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
     }
 
     /**
-     * Records {@code runner}, the thread that claimed the task, before {@link
-     * PoolHooks#beforeTask} runs there: a join of the task from that hook is then a self-join.
+     * Records {@code runner}, the thread that claimed the task, before {@link PoolHooks#beforeTask}
+     * runs there: a join of the task from that hook is then a self-join.
      */
     final void runBy(Thread runner) {
         RUNNER.setOpaque(this, runner);

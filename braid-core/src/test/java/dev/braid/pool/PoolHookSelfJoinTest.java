@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
  * A {@link PoolHooks#beforeTask} hook that joins the task it is told about (docs13). The hook runs
  * on the thread that has already claimed the task and will run it next, so the join waits for
  * itself: before the fix every form of it parked that thread for ever (the task's runner was
- * recorded only once the task body started, so the self-join check of ADR 0065 did not see it).
- * Now it fails fast with the self-join {@link IllegalStateException}, as a join from inside the
- * task does, and the task still runs. Every wait is bounded.
+ * recorded only once the task body started, so the self-join check of ADR 0065 did not see it). Now
+ * it fails fast with the self-join {@link IllegalStateException}, as a join from inside the task
+ * does, and the task still runs. Every wait is bounded.
  */
 class PoolHookSelfJoinTest {
     private static final Duration LIMIT = Duration.ofSeconds(20);
@@ -52,7 +52,9 @@ class PoolHookSelfJoinTest {
         };
     }
 
-    /** Fails on the code before: the only worker parked in its own hook, the join never returned. */
+    /**
+     * Fails on the code before: the only worker parked in its own hook, the join never returned.
+     */
     @Test
     void aBeforeTaskHookJoiningItsTaskOnAWorkerFailsFastInEveryForm() {
         for (String form : List.of("join", "timed", "get")) {
@@ -73,15 +75,17 @@ class PoolHookSelfJoinTest {
             assertThat(seen).as(form).hasSize(1);
             assertThat(seen.values().iterator().next())
                     .as(form)
-                    .startsWith("IllegalStateException: a task of pool 'hooked' joins its own handle")
+                    .startsWith(
+                            "IllegalStateException: a task of pool 'hooked' joins its own handle")
                     .contains("on thread 'hooked-worker-0'")
                     .contains("it would wait for itself for ever");
         }
     }
 
     /**
-     * The other path into {@code beforeTask}: an outside joiner that runs a queued task itself while
-     * every worker is busy (ADR 0049/0084). Fails on the code before: the joiner parked in the hook.
+     * The other path into {@code beforeTask}: an outside joiner that runs a queued task itself
+     * while every worker is busy (ADR 0049/0084). Fails on the code before: the joiner parked in
+     * the hook.
      */
     @Test
     void aBeforeTaskHookJoiningATaskRunInlineByItsOutsideJoinerFailsFast() {
