@@ -329,7 +329,9 @@ public interface Async<T> {
      * @throws dev.braid.cancel.CancelledException if the ambient {@link
      *     dev.braid.cancel.CancelScope} is cancelled or its deadline passes (the future is dropped)
      * @throws IllegalStateException if called from inside a poll (it would block an executor
-     *     thread: compose with {@link #then} or use {@link #spawnBlocking} instead)
+     *     thread: compose with {@link #then} or use {@link #spawnBlocking} instead), or if {@code
+     *     future} is the unfinished handle of a task of a {@link LocalExecutor} that no thread
+     *     drives, as for {@link TaskHandle#join()}
      * @throws NullPointerException if {@code future} is null
      */
     static <T> T await(Async<T> future) throws InterruptedException {

@@ -216,6 +216,9 @@ final class Interop {
                     "Async.await called inside a poll would block an executor thread: compose with"
                             + " then(...) or run the blocking part with Async.spawnBlocking");
         }
+        if (future instanceof TaskHandle<?> h) {
+            h.refuseUndrivenWait("Async.await", "await it");
+        }
         Thread self = Thread.currentThread();
         Context cx = new Context(() -> Rt.unpark(self));
         boolean finished = false;

@@ -192,10 +192,23 @@ public final class LocalExecutor implements AsyncExecutor {
      * @throws IllegalStateException as for {@link #blockOn}
      */
     public int runUntilStalled() {
-        Thread self = Thread.currentThread();
-        if (Interop.polling() != null || driver.compareAndExchange(null, self) != null) {
+        if (Interop.polling() != null) {
             throw new IllegalStateException(
-                    "LocalExecutor '" + name + "' is already driven, or called inside a poll");
+                    "runUntilStalled of LocalExecutor '"
+                            + name
+                            + "' called inside a poll would run tasks inside another task's poll:"
+                            + " return pending and let the thread that drives it run them, or"
+                            + " call it from outside a poll");
+        }
+        Thread other = driver.compareAndExchange(null, Thread.currentThread());
+        if (other != null) {
+            throw new IllegalStateException(
+                    "runUntilStalled: LocalExecutor '"
+                            + name
+                            + "' is already driven by thread '"
+                            + other.getName()
+                            + "', whose blockOn runs its tasks: one thread at a time; call it"
+                            + " when no thread drives the executor");
         }
         try {
             int runs = 0;

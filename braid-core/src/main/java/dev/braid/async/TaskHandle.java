@@ -190,22 +190,36 @@ public final class TaskHandle<T> implements Async<T> {
                     "join() inside a poll would block an executor thread: await the handle as a"
                             + " future (then(...)) instead");
         }
+        if (deadline.isNever()) {
+            refuseUndrivenWait("join()", "join");
+        }
+        return task.await(deadline, true, task);
+    }
+
+    /**
+     * ADR 0066: an untimed wait for an unfinished task of a {@link LocalExecutor} that no thread
+     * drives would wait for ever, unless an interrupt or an active scope ends it. Every untimed way
+     * to wait for the handle asks this: {@link #join()}, {@link Async#await} of the handle, and the
+     * untimed {@code join()}/{@code get()} of {@link #toCompletableFuture()}.
+     */
+    void refuseUndrivenWait(String what, String verb) {
         LocalExecutor l = task.local(); // the handle holds only the task: 16 B (ADR 0072)
         if (l != null
-                && deadline.isNever()
                 && !l.isDriven()
+                && task.outcome() == null
                 && !Thread.currentThread().isInterrupted() // the wait ends at once: let it
                 && !dev.braid.cancel.CancelScope.current().isActive()) { // bounded by the scope
             throw new IllegalStateException(
-                    "join() on task '"
+                    what
+                            + " on task '"
                             + task.name()
                             + "' would wait for ever: its "
                             + l
                             + " runs tasks only inside blockOn, and no thread is driving it;"
-                            + " call blockOn(handle) instead, or join while another thread drives"
-                            + " it");
+                            + " call blockOn(handle) instead, or "
+                            + verb
+                            + " while another thread drives it");
         }
-        return task.await(deadline, true, task);
     }
 
     private T result(Completion.Outcome<T> o) {
@@ -238,12 +252,14 @@ public final class TaskHandle<T> implements Async<T> {
      * otherwise) before the task finished cancels the task. Its untimed {@code join()} and {@code
      * get()}, and those of the futures derived from it ({@code thenApply}, ...), throw {@link
      * IllegalStateException} when called unfinished inside a poll: they would block an executor
-     * thread, on a one-thread executor for ever (await the handle as a future there).
+     * thread, on a one-thread executor for ever (await the handle as a future there). Its own
+     * untimed {@code join()} and {@code get()} also throw it, as {@link #join()} does, for an
+     * unfinished task of a {@link LocalExecutor} that no thread drives (ADR 0066).
      *
      * @return a new completable future tied to this task
      */
     public CompletableFuture<T> toCompletableFuture() {
-        CompletableFuture<T> cf = new RefusingFuture<>();
+        CompletableFuture<T> cf = new RefusingFuture<>(this);
         Waker w =
                 () -> {
                     Completion.Outcome<T> o = task.outcome();
@@ -275,9 +291,16 @@ public final class TaskHandle<T> implements Async<T> {
      * fast (audit 7), as {@link #join()} does there; derived futures are of this class too.
      */
     private static final class RefusingFuture<T> extends CompletableFuture<T> {
+        /** The handle it completes from; null for a derived future. */
+        private final TaskHandle<?> handle;
+
+        RefusingFuture(TaskHandle<?> handle) {
+            this.handle = handle;
+        }
+
         @Override
         public <U> CompletableFuture<U> newIncompleteFuture() {
-            return new RefusingFuture<>();
+            return new RefusingFuture<>(null);
         }
 
         @Override
@@ -300,6 +323,9 @@ public final class TaskHandle<T> implements Async<T> {
                                 + " inside a poll would block an executor thread (on a one-thread"
                                 + " executor, for ever): await the handle as a future (then(...))"
                                 + " instead");
+            }
+            if (!isDone() && handle != null) {
+                handle.refuseUndrivenWait("toCompletableFuture()." + what, "wait");
             }
         }
     }

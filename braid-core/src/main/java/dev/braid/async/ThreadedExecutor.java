@@ -60,18 +60,27 @@ public final class ThreadedExecutor implements AsyncExecutor {
     }
 
     /**
+     * The most workers: the pool's bound. Above it the scheduler's table of 2n thread slots
+     * overflowed, and Integer.MAX_VALUE died with an OutOfMemoryError instead of naming the
+     * argument.
+     */
+    private static final int MAX_THREADS = 0x7fff;
+
+    /**
      * A new executor with {@code threads} worker threads, started now.
      *
      * @param name its name (worker and task names derive from it)
      * @param threads the number of workers
      * @return the executor
      * @throws NullPointerException if {@code name} is null
-     * @throws IllegalArgumentException if {@code name} is blank or {@code threads} is not positive
+     * @throws IllegalArgumentException if {@code name} is blank or {@code threads} is not between 1
+     *     and 32,767 (the bound of a {@code WorkStealingPool})
      */
     public static ThreadedExecutor create(String name, int threads) {
         Args.notBlank(name, "name");
-        if (threads <= 0) {
-            throw new IllegalArgumentException("threads must be > 0, was " + threads);
+        if (threads <= 0 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException(
+                    "threads must be between 1 and " + MAX_THREADS + ", was " + threads);
         }
         return new ThreadedExecutor(name, threads, StealingScheduler.COUNT_LANES);
     }

@@ -26,7 +26,9 @@ public interface PoolHooks {
     default void onWorkerStop(Thread worker, int index) {}
 
     /**
-     * A task is about to run.
+     * A task is about to run. The calling thread has claimed it and runs it next, so a join of
+     * {@code task} from here would wait for itself: it throws {@link IllegalStateException}, as a
+     * task's join of its own handle does.
      *
      * @param worker the worker thread (the caller)
      * @param task the task's handle

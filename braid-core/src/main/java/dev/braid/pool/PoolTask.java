@@ -210,7 +210,19 @@ public abstract non-sealed class PoolTask<T> extends TaskHandle<T> {
         }
         a.checkUnbound();
         b.checkUnbound();
-        b.fork();
+        try {
+            b.fork();
+        } catch (IllegalStateException e) {
+            if (Worker.current() == null && Worker.RUN_BY_JOINER.get() == null) {
+                throw new IllegalStateException( // fork()'s own message names fork()
+                        "invokeAll(a, b) called on thread '"
+                                + Thread.currentThread().getName()
+                                + "', which runs no task of a pool: call it from a task's"
+                                + " compute(), and start that task with pool.invoke(task)",
+                        e);
+            }
+            throw e;
+        }
         try {
             a.invoke();
         } catch (Throwable t) {

@@ -164,6 +164,14 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
         return (int) STATUS.getOpaque(this) == NEW;
     }
 
+    /**
+     * Records {@code runner}, the thread that claimed the task, before {@link PoolHooks#beforeTask}
+     * runs there: a join of the task from that hook is then a self-join.
+     */
+    final void runBy(Thread runner) {
+        RUNNER.setOpaque(this, runner);
+    }
+
     /** Runs the claimed task on the calling worker and completes the handle. */
     @SuppressWarnings("unchecked")
     void runClaimed(String worker) {

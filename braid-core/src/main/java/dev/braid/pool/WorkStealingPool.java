@@ -43,7 +43,8 @@ import java.util.function.LongSupplier;
  * waits. An idle worker steals from a randomly chosen victim, and parks when there is nothing to
  * steal; a producer wakes a parked worker only when nobody is already searching (a woken worker
  * counts as searching). An outside thread whose untimed {@link TaskHandle#join()} finds the task
- * still queued runs it itself. See {@code docs/pool.md}.
+ * still queued runs it itself if every worker is busy in a task, and otherwise leaves it to the
+ * workers (ADR 0084; {@link TaskHandle} has the conditions). See {@code docs/pool.md}.
  *
  * <p><b>Blocking.</b> A task that blocks (on a lock, a channel, I/O) holds its worker: the pool
  * does not add compensating threads. Joins on the pool's own handles do not block a worker while
@@ -940,6 +941,9 @@ public final class WorkStealingPool implements AutoCloseable {
     }
 
     void hookBefore(Thread runner, TaskHandle<?> task) {
+        // the runner is known before the hook runs, so that a hook that joins the task it is told
+        // about fails fast as a self-join instead of waiting for a task only this thread can run
+        task.runBy(runner);
         try {
             hooks.beforeTask(runner, task);
         } catch (Throwable t) {

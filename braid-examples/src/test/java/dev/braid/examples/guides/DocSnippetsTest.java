@@ -7,7 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -64,15 +67,22 @@ class DocSnippetsTest {
 
     /** Every test and example source, each line keyed, concatenated. */
     static String sources(Path root) throws IOException {
-        StringBuilder all = new StringBuilder();
+        return String.join("", sourcesByFile(root).values());
+    }
+
+    /** Each test and example source on its own, each line keyed as in {@link #sources}. */
+    static Map<Path, String> sourcesByFile(Path root) throws IOException {
+        Map<Path, String> out = new LinkedHashMap<>();
         try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : files.filter(DocSnippetsTest::isTestOrExample).toList()) {
+            for (Path f : files.filter(DocSnippetsTest::isTestOrExample).sorted().toList()) {
+                StringBuilder one = new StringBuilder();
                 for (String line : Files.readAllLines(f)) {
-                    all.append(LINE_COMMENT.matcher(line).replaceAll("").replaceAll("\\s+", ""));
+                    one.append(LINE_COMMENT.matcher(line).replaceAll("").replaceAll("\\s+", ""));
                 }
+                out.put(f, one.toString());
             }
         }
-        return all.toString();
+        return out;
     }
 
     private static boolean isTestOrExample(Path f) {
@@ -98,6 +108,34 @@ class DocSnippetsTest {
      */
     static List<String> unheld(Path root, List<Path> files, String sources) {
         List<String> missing = new ArrayList<>();
+        for (Block b : blocks(files)) {
+            for (int i = 0; i < b.lines().size(); i++) {
+                String line = b.lines().get(i);
+                String k = key(line);
+                if (checked(k) && !sources.contains(k)) {
+                    missing.add(
+                            root.relativize(b.file())
+                                    + ":"
+                                    + (b.firstLine() + i)
+                                    + ": "
+                                    + line.strip());
+                }
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * A Java example: its file, the line of its first code line, and its lines, margin stripped.
+     */
+    record Block(Path file, int firstLine, List<String> lines) {}
+
+    /**
+     * The Java examples of {@code files}: a Markdown file's {@code ```java} blocks, a Java file's
+     * Javadoc {@code <pre>{@code ...}</pre>} blocks (margin stripped, {@code &#64;} read as @).
+     */
+    static List<Block> blocks(List<Path> files) {
+        List<Block> out = new ArrayList<>();
         for (Path f : files) {
             String text;
             try {
@@ -108,21 +146,75 @@ class DocSnippetsTest {
             boolean javadoc = f.toString().endsWith(".java");
             Matcher m = (javadoc ? JAVADOC_BLOCK : JAVA_BLOCK).matcher(text);
             while (m.find()) {
-                int first = lineOf(text, m.start(1));
-                String[] lines = m.group(1).split("\n", -1);
-                for (int i = 0; i < lines.length; i++) {
-                    String line = lines[i];
-                    if (javadoc) {
-                        line = JAVADOC_MARGIN.matcher(line).replaceFirst("").replace("&#64;", "@");
+                List<String> lines = new ArrayList<>();
+                for (String line : m.group(1).split("\n", -1)) {
+                    lines.add(
+                            javadoc
+                                    ? JAVADOC_MARGIN
+                                            .matcher(line)
+                                            .replaceFirst("")
+                                            .replace("&#64;", "@")
+                                    : line);
+                }
+                out.add(new Block(f, lineOf(text, m.start(1)), lines));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The parts of the Java examples in {@code files} that no single test or example holds in
+     * order: "file:line: first line of the part". A part is a run of lines between blank lines of a
+     * block (a block may show a method apart from the code that calls it); its checked lines must
+     * appear in one source, in the guide's order, so that the example is compiled as one piece
+     * rather than assembled from lines that happen to occur in different tests.
+     */
+    static List<String> notHeldInOrder(Path root, List<Path> files, Map<Path, String> byFile) {
+        List<String> missing = new ArrayList<>();
+        for (Block b : blocks(files)) {
+            List<String> keys = new ArrayList<>();
+            String first = null;
+            int firstAt = 0;
+            List<String> lines = new ArrayList<>(b.lines());
+            lines.add(""); // the last part ends here
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                String k = key(line);
+                if (line.isBlank()) {
+                    if (!keys.isEmpty() && !heldInOrder(keys, byFile.values())) {
+                        missing.add(root.relativize(b.file()) + ":" + firstAt + ": " + first);
                     }
-                    String k = key(line);
-                    if (checked(k) && !sources.contains(k)) {
-                        missing.add(root.relativize(f) + ":" + (first + i) + ": " + line.strip());
+                    keys.clear();
+                    first = null;
+                } else if (checked(k)) {
+                    if (first == null) {
+                        first = line.strip();
+                        firstAt = b.firstLine() + i;
                     }
+                    keys.add(k);
                 }
             }
         }
         return missing;
+    }
+
+    private static boolean heldInOrder(List<String> keys, Collection<String> sources) {
+        for (String source : sources) {
+            int at = 0;
+            boolean all = true;
+            for (String k : keys) {
+                int i = source.indexOf(k, at);
+                if (i < 0) {
+                    all = false;
+                    break;
+                }
+                at = i + k.length();
+            }
+            if (all) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The main sources of the published modules, whose Javadoc examples are checked too. */
@@ -170,6 +262,49 @@ class DocSnippetsTest {
                         "Javadoc example lines that no test or example compiles (JavadocExamplesTest holds"
                                 + " them: edit it, or the Javadoc, so that they agree)")
                 .isEmpty();
+    }
+
+    @Test
+    void everyPartOfEveryGuideExampleIsHeldInOrderByOneTest() throws IOException {
+        Path root = root();
+        List<String> missing = notHeldInOrder(root, guides(root), sourcesByFile(root));
+        assertThat(missing)
+                .as(
+                        "guide example parts (between blank lines) that no single test or example"
+                                + " holds in the guide's order: hold each part as written, in one"
+                                + " test (GuideSnippetsTest holds examples line for line)")
+                .isEmpty();
+    }
+
+    @Test
+    void everyPartOfEveryJavadocExampleIsHeldInOrderByOneTest() throws IOException {
+        Path root = root();
+        List<String> missing = notHeldInOrder(root, javadocSources(root), sourcesByFile(root));
+        assertThat(missing)
+                .as(
+                        "Javadoc example parts that no single test holds in order (JavadocExamplesTest"
+                                + " holds them)")
+                .isEmpty();
+    }
+
+    @Test
+    void anExampleAssembledFromTwoTestsIsCaught() throws IOException {
+        Path root = root();
+        Path guide = Files.createTempFile("guide", ".md");
+        try {
+            // each line is held somewhere, but no test holds the two in this order
+            Files.writeString(
+                    guide,
+                    "text\n```java\nint total = sum.jo"
+                            + "in();\nChannel<Integer> numbers = Channel.boun"
+                            + "ded(16);\n```\n");
+            assertThat(unheld(root, List.of(guide), sources(root))).isEmpty();
+            List<String> missing = notHeldInOrder(root, List.of(guide), sourcesByFile(root));
+            assertThat(missing).hasSize(1);
+            assertThat(missing.getFirst()).endsWith(":3: int total = sum.join();");
+        } finally {
+            Files.delete(guide);
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.braid.channel.RecvRegistration;
 import dev.braid.channel.RecvResult;
 import dev.braid.channel.SelectLoop;
 import dev.braid.pool.WorkStealingPool;
+import dev.braid.sync.Condvar;
 import dev.braid.sync.Latch;
 import dev.braid.sync.Mutex;
 import dev.braid.sync.RwLock;
@@ -438,6 +439,61 @@ class GuideSnippetsTest {
         return new Config(8081, false);
     }
 
+    private Config load() {
+        return new Config(8080, true);
+    }
+
+    private final List<Config> used = new CopyOnWriteArrayList<>();
+
+    private void use(Config c) {
+        used.add(c);
+    }
+
+    @Test
+    void theRwLockExampleAsTheGuideWritesIt() throws Exception {
+        // --- docs/sync.md, "RwLock"
+        RwLock<Config> config = RwLock.named("config", load());
+        try (var r = config.read()) {
+            use(r.get());
+        }
+        try (var w = config.write()) {
+            w.set(reload());
+        }
+        long port = config.readOptimistic(c -> c.port()); // StampedLock-style, validated
+        try (var u = config.upgradableRead()) { // readers alongside, one upgrader at a time
+            if (u.get().stale()) {
+                try (var w = u.upgrade()) {
+                    w.set(reload());
+                } // atomic: no writer in between
+            }
+        }
+        // ---
+        assertThat(used).containsExactly(new Config(8080, true));
+        assertThat(port).isEqualTo(8081); // the write before it
+        int after = config.readOptimistic(c -> c.port());
+        assertThat(after).isEqualTo(8081); // the reloaded config is not stale: no second reload
+    }
+
+    @Test
+    void theCondvarExampleAsTheGuideWritesIt() throws Exception {
+        Mutex<java.util.ArrayDeque<String>> queue = new Mutex<>(new java.util.ArrayDeque<>());
+        String job = "job-1";
+        // --- docs/sync.md, "Condvar" (the waiting side on a thread of its own)
+        Condvar nonEmpty = Condvar.named("nonEmpty");
+        JoinHandle<String> consumer =
+                Threads.spawn(
+                        () -> {
+                            try (var g = queue.lock()) {
+                                nonEmpty.awaitUntil(g, q -> !q.isEmpty()); // re-checks
+                                return g.get().poll();
+                            }
+                        });
+        queue.withLock(q -> q.add(job));
+        nonEmpty.notifyOne(); // or notifyAllWaiters()
+        // ---
+        assertThat(consumer.join()).isEqualTo("job-1");
+    }
+
     @Test
     void anUpgradableReadUpgradesWithoutAWriterInBetween() throws Exception {
         RwLock<Config> config = RwLock.named("config", new Config(8080, true));
@@ -497,7 +553,7 @@ class GuideSnippetsTest {
     // ---- README.md, "Testing concurrent code deterministically" ----
 
     /** Two accounts under one mutex: the total never changes, whatever the interleaving. */
-    @SimTest(schedules = 200, seed = 42)
+    @SimTest(schedules = 1000, seed = 42) // each schedule is a different interleaving
     void transfersNeverLoseMoney() throws Exception {
         Mutex<int[]> accounts = Mutex.named("accounts", new int[] {100, 100});
         List<JoinHandle<Void>> hs = new ArrayList<>();

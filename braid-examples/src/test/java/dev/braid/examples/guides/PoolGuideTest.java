@@ -118,7 +118,6 @@ class PoolGuideTest {
     void theOpeningExample() throws Exception {
         Scene scene = new Scene("teapot");
         WorkStealingPool seen;
-        Image img;
         // --- docs/pool.md, opening example
         try (var pool =
                 WorkStealingPool.builder()
@@ -126,8 +125,9 @@ class PoolGuideTest {
                         .namePrefix("render") // workers are "render-worker-0" ...
                         .build()) {
             TaskHandle<Image> h = pool.submit(() -> render(scene));
-            img = h.join(); // PanicException if render threw
+            Image img = h.join(); // PanicException if render threw
             // ---
+            assertThat(img).isEqualTo(new Image("teapot"));
             seen = pool;
             TaskHandle<Image> bad = pool.submit(() -> render(new Scene("")));
             assertThatThrownBy(bad::join)
@@ -137,7 +137,6 @@ class PoolGuideTest {
                     .hasMessage("empty scene");
             assertThat(pool.toString()).startsWith("WorkStealingPool[render, RUNNING");
         } // close(): shutdown, then wait for every task
-        assertThat(img).isEqualTo(new Image("teapot"));
         assertThat(seen.isTerminated()).isTrue();
         assertThatThrownBy(() -> seen.submit(() -> 1))
                 .isInstanceOf(PoolClosedException.class)
