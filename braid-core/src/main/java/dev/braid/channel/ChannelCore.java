@@ -51,6 +51,24 @@ final class ChannelCore<T> extends LockedCore<T> {
      * linked list of array segments behind the same gated counters, ADR 0057); its fast send
      * never reports full.
      *
+     * Ring waiter (ADR 0144). A lone blocked recv that finds the lock-free ring empty waits in
+     * the ring instead of the list: its Waiter goes into a field beside tail and bit PARKED into
+     * tail, by a CAS that succeeds only while tail == head with the gate open (so the ring is
+     * empty and no list entry exists). A fast offer that sees the bit answers RESUME: the
+     * producer clears it by CAS, takes the Waiter, claims and completes it with the element and
+     * wakes it, without the lock; lock() clears it (enterSlow) and appends the Waiter's entry to
+     * receivers, after which everything below holds unchanged. Races: a receiver about to wait
+     * and a producer CAS the same tail value, so one sees the other (no lost wake-up); a leaving
+     * owner and a resuming producer meet on the select word (claim or abort wins; a lost claim
+     * drops the Waiter and the producer offers again; the owner then takes the lock, which
+     * displaces it if it is still in the ring, and removes its entry: as if it never came);
+     * close takes the lock, so it either displaces the Waiter and completes it with CLOSED or
+     * comes after a producer's clearing CAS, whose send then linearizes before the close; a
+     * select clause never waits in the ring (registration takes the lock), and a select's
+     * trySend resumes a ring waiter by the same one claim. The owner never clears the bit
+     * itself: after an ABA on tail its CAS could clear a later waiter's bit. GatedRing's notes
+     * give the bit and field invariant.
+     *
      * Rendezvous slot (ADR 0112). A capacity-0 BLOCK channel has a HandOffSlot in front of its
      * lists: a lone blocked send/recv waits there and its counterpart meets it by CAS, without
      * the lock. lock() shuts the slot and appends its entry to the list (the only waiter, so
