@@ -48,7 +48,9 @@ public class ChannelChain {
      * {@code braidNoSlot} braid with {@code -Dbraid.channel.handOffSlot=false} (rendezvous waits in
      * the locked lists only, as before ADR 0112), {@code braidNoVirtualHint} braid with {@code
      * -Dbraid.channel.virtualHint=false} (virtual threads yield before every park, as before ADR
-     * 0122), each set in this fork before the channel classes load.
+     * 0122), {@code braidNoRingWaiter} braid with {@code -Dbraid.channel.ringWaiter=false} (a lone
+     * blocked receiver of a buffered channel queues under the lock, as before ADR 0144), each set
+     * in this fork before the channel classes load.
      */
     @Param({
         "braid",
@@ -56,7 +58,8 @@ public class ChannelChain {
         "braidVirtualSpins",
         "braidAlwaysUnpark",
         "braidNoSlot",
-        "braidNoVirtualHint"
+        "braidNoVirtualHint",
+        "braidNoRingWaiter"
     })
     public String impl;
 
@@ -87,6 +90,9 @@ public class ChannelChain {
         }
         if ("braidNoVirtualHint".equals(impl)) {
             System.setProperty("braid.channel.virtualHint", "false"); // before ADR 0122
+        }
+        if ("braidNoRingWaiter".equals(impl)) {
+            System.setProperty("braid.channel.ringWaiter", "false"); // before ADR 0144
         }
         links = new Link[LINKS + 1];
         for (int i = 0; i <= LINKS; i++) {

@@ -51,6 +51,24 @@ final class ChannelCore<T> extends LockedCore<T> {
      * linked list of array segments behind the same gated counters, ADR 0057); its fast send
      * never reports full.
      *
+     * Ring waiter (ADR 0144). A lone blocked recv that finds the lock-free ring empty waits in
+     * the ring instead of the list: its Waiter goes into a field beside tail and bit PARKED into
+     * tail, by a CAS that succeeds only while tail == head with the gate open (so the ring is
+     * empty and no list entry exists). A fast offer that sees the bit answers RESUME: the
+     * producer clears it by CAS, takes the Waiter, claims and completes it with the element and
+     * wakes it, without the lock; lock() clears it (enterSlow) and appends the Waiter's entry to
+     * receivers, after which everything below holds unchanged. Races: a receiver about to wait
+     * and a producer CAS the same tail value, so one sees the other (no lost wake-up); a leaving
+     * owner and a resuming producer meet on the select word (claim or abort wins; a lost claim
+     * drops the Waiter and the producer offers again; the owner then takes the lock, which
+     * displaces it if it is still in the ring, and removes its entry: as if it never came);
+     * close takes the lock, so it either displaces the Waiter and completes it with CLOSED or
+     * comes after a producer's clearing CAS, whose send then linearizes before the close; a
+     * select clause never waits in the ring (registration takes the lock), and a select's
+     * trySend resumes a ring waiter by the same one claim. The owner never clears the bit
+     * itself: after an ABA on tail its CAS could clear a later waiter's bit. GatedRing's notes
+     * give the bit and field invariant.
+     *
      * Rendezvous slot (ADR 0112). A capacity-0 BLOCK channel has a HandOffSlot in front of its
      * lists: a lone blocked send/recv waits there and its counterpart meets it by CAS, without
      * the lock. lock() shuts the slot and appends its entry to the list (the only waiter, so
@@ -141,11 +159,40 @@ final class ChannelCore<T> extends LockedCore<T> {
         simNote(true);
         if (fast != null) {
             int r = fast.offer(x);
+            if (r == GatedRing.RESUME) {
+                r = resume(x);
+            }
             if (r != GatedRing.GATED) {
                 return r == GatedRing.OK ? OK : FULL;
             }
         }
         return trySendLocked(x);
+    }
+
+    /**
+     * After a fast offer of {@code x} answered {@link GatedRing#RESUME}: takes the receiver that
+     * waits in the ring out of it and hands it {@code x}, without the lock (ADR 0144); if it left
+     * (it won its abort) or another producer took it first, offers again. Returns the ring's
+     * answer: {@link GatedRing#OK}, {@link GatedRing#FULL} or {@link GatedRing#GATED}.
+     */
+    private int resume(Object x) {
+        int r = GatedRing.RESUME;
+        while (r == GatedRing.RESUME) {
+            Waiter w = fast.takeWaiter();
+            if (w != null) {
+                Rt.yieldPoint(Op.OTHER, this); // the testkit explores the taken, unclaimed waiter
+                if (w.tryClaim()) {
+                    noteClaimed(w);
+                    w.complete(0, x);
+                    w.wake();
+                    return GatedRing.OK;
+                }
+                // its owner aborted (timeout, interrupt, cancelled scope): dropped; it takes the
+                // lock to look for an entry, finds none, and leaves as if it never came
+            }
+            r = fast.offer(x);
+        }
+        return r;
     }
 
     /** trySend under the lock (out of line, so that the lock-free attempt inlines small). */
@@ -192,6 +239,9 @@ final class ChannelCore<T> extends LockedCore<T> {
         if (fast != null) { // spin's yields can take the whole timeout on a loaded machine
             for (int left = fastBudget(); ; left--) {
                 int r = fast.offer(x);
+                if (r == GatedRing.RESUME) {
+                    r = resume(x);
+                }
                 if (r == GatedRing.OK) {
                     ChannelBlockedEvent.finish(event, sendBlocker, "send", true);
                     return OK;
@@ -254,14 +304,29 @@ final class ChannelCore<T> extends LockedCore<T> {
         simNote(false);
         ChannelBlockedEvent event = null; // timed from the first failed try, as in send
         if (fast != null) {
+            Waiter mine = null;
             for (int left = fastBudget(); ; left--) {
                 Object x = fast.poll();
                 if (x != null && x != GatedRing.GATED_MARK) {
                     ChannelBlockedEvent.finish(event, recvBlocker, "receive", true);
                     return x;
                 }
-                if (x == GatedRing.GATED_MARK || left <= 0 || deadline.isExpired()) {
+                if (x == GatedRing.GATED_MARK || deadline.isExpired()) {
                     break;
+                }
+                if (left <= 0) {
+                    if (!GatedRing.RING_WAITER) {
+                        break;
+                    }
+                    mine = mine == null ? new Waiter(Thread.currentThread(), null) : mine;
+                    int r = fast.install(mine); // ADR 0144: wait in the empty ring, no lock
+                    if (r == GatedRing.OK) {
+                        return awaitInRing(mine, event, deadline);
+                    }
+                    if (r == GatedRing.GATED) {
+                        break;
+                    }
+                    continue; // RETRY: an element came meanwhile
                 }
                 event = event == null ? ChannelBlockedEvent.start() : event;
                 Waiter.backOff(left);
@@ -342,6 +407,28 @@ final class ChannelCore<T> extends LockedCore<T> {
             unregisterDisplaced(w, send); // moved into a list by a lock holder (or taken, dropped)
         }
         afterAbort(why, op, since);
+        return EMPTY;
+    }
+
+    /**
+     * Waits for {@code w}, installed in the empty ring (ADR 0144), as a queued waiter waits:
+     * returns the element, {@link #CLOSED}, or {@link #EMPTY} on timeout. An owner that wins its
+     * abort takes the lock, which moves {@code w} into the receivers list if it still waits in the
+     * ring, and takes its entry out (none found: a producer took it and dropped it).
+     *
+     * @throws InterruptedException if interrupted before an element was handed over
+     */
+    private Object awaitInRing(Waiter w, ChannelBlockedEvent started, Deadline deadline)
+            throws InterruptedException {
+        ChannelBlockedEvent event = started == null ? ChannelBlockedEvent.start() : started;
+        long since = Rt.nanoTime(); // for the message of a stop by the scope
+        int why = awaitSelection(w, recvBlocker, deadline, this);
+        event.finish(recvBlocker, "receive", why == DONE);
+        if (why == DONE) {
+            return w.item;
+        }
+        unregisterDisplaced(w, false);
+        afterAbort(why, "receive", since);
         return EMPTY;
     }
 

@@ -348,7 +348,10 @@ abstract class LockedCore<T> {
             }
         }
         if (fast != null) {
-            fast.enterSlow(); // the locked path owns the ring's counters until the release
+            Waiter w = fast.enterSlow(); // the locked path owns the ring's counters until release
+            if (w != null) { // it waited in the ring, the only waiter: FIFO kept (ADR 0144)
+                receivers.append(new Entry(w, 0, null));
+            }
         }
         if (slot != null) {
             Waiter w = slot.gate(); // the locked path owns the channel until the release

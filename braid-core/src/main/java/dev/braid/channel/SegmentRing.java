@@ -116,8 +116,8 @@ final class SegmentRing extends GatedRing {
     int offer(Object x) {
         while (true) {
             long t = (long) TAIL.getVolatile(this);
-            if ((t & SLOW) != 0) {
-                return GATED;
+            if ((t & FLAGS) != 0) {
+                return (t & SLOW) != 0 ? GATED : RESUME; // RESUME: a receiver waits (ADR 0144)
             }
             Segment s = (Segment) TAIL_SEG.getVolatile(this); // read before the CAS: see notes
             if (TAIL.compareAndSet(this, t, t + 1)) {

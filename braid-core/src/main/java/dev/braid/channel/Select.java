@@ -60,7 +60,11 @@ public final class Select<R> {
      * Algorithm (crossbeam's run_select, Go's selectgo in spirit). 1. Try every channel clause
      * once in the chosen order with the channel's non-blocking operation; the first that succeeds
      * (or finds its channel closed) fires. 2. Else the default fires, or the timeout if the
-     * deadline has passed. 3. Else make one Waiter (the select word) and register one Entry per
+     * deadline has passed. A select with a default makes step 1 twice before it takes the default
+     * (ADR 0145): a clause found not ready in the first pass is tried again, so readiness that
+     * moves once from one channel to another while the select runs (Go's TestNonblockSelectRace)
+     * is caught in the second pass; moved twice, it can still be missed (not a snapshot, ADR
+     * 0137). 3. Else make one Waiter (the select word) and register one Entry per
      * clause with ChannelCore.register, which, under each channel's lock, registers only if the
      * clause cannot proceed; if one could, abort the word and go back to 1 (the counterpart that
      * made it ready may have been a select we would otherwise wait for forever). 4. Park until a
@@ -83,6 +87,13 @@ public final class Select<R> {
      */
 
     private static final int TOKEN_CLAUSE = -1;
+
+    /**
+     * Whether a select with a default tries its clauses a second time before the default (ADR
+     * 0145); {@code -Dbraid.select.secondPass=false} restores one pass (ADR 0137), read once.
+     */
+    static final boolean SECOND_PASS =
+            Boolean.parseBoolean(System.getProperty("braid.select.secondPass", "true"));
 
     private final boolean fair;
     private final List<Clause> clauses = new ArrayList<>();
@@ -315,29 +326,34 @@ public final class Select<R> {
                         : deadline != null ? deadline : Deadline.never();
         int n = clauses.size();
         int[] order = new int[n];
+        // ADR 0145: a select with a default tries every clause twice before it takes the default,
+        // so that readiness handed from one channel to another once while it runs is not missed
+        int passes = onDefault != null && SECOND_PASS ? 2 : 1;
         while (true) {
             order(order);
-            for (int i : order) {
-                Clause c = clauses.get(i);
-                Object outcome;
-                if (c.handle != null) {
-                    if (!c.handle.isFinished()) {
-                        continue;
+            for (int pass = 0; pass < passes; pass++) {
+                for (int i : order) {
+                    Clause c = clauses.get(i);
+                    Object outcome;
+                    if (c.handle != null) {
+                        if (!c.handle.isFinished()) {
+                            continue;
+                        }
+                        outcome = null; // fire() asks tryJoin for the exit
+                    } else if (c.send) {
+                        int r = c.core.trySend(c.item);
+                        if (r == ChannelCore.FULL) {
+                            continue;
+                        }
+                        outcome = r == ChannelCore.OK ? ChannelCore.SENT : ChannelCore.CLOSED;
+                    } else {
+                        outcome = c.core.tryRecv();
+                        if (outcome == ChannelCore.EMPTY) {
+                            continue;
+                        }
                     }
-                    outcome = null; // fire() asks tryJoin for the exit
-                } else if (c.send) {
-                    int r = c.core.trySend(c.item);
-                    if (r == ChannelCore.FULL) {
-                        continue;
-                    }
-                    outcome = r == ChannelCore.OK ? ChannelCore.SENT : ChannelCore.CLOSED;
-                } else {
-                    outcome = c.core.tryRecv();
-                    if (outcome == ChannelCore.EMPTY) {
-                        continue;
-                    }
+                    return fire(i, outcome);
                 }
-                return fire(i, outcome);
             }
             if (token != null && token.isCancelled()) {
                 return onToken.get();

@@ -173,7 +173,7 @@ final class SlotRing extends GatedRing {
     @Override
     int offer(Object x) {
         long t = (long) TAIL.getVolatile(this);
-        if (FIRST_TRY && (t & SLOW) == 0 && (!CACHE || t - headCache < cap) && cap == len) {
+        if (FIRST_TRY && (t & FLAGS) == 0 && (!CACHE || t - headCache < cap) && cap == len) {
             int i = index(t);
             if ((long) SEQ.getAcquire(seqs, i) == t && TAIL.compareAndSet(this, t, t + 1)) {
                 fill(i, t, x);
@@ -187,8 +187,8 @@ final class SlotRing extends GatedRing {
     private int offerLoop(Object x) {
         long t = (long) TAIL.getVolatile(this);
         while (true) {
-            if ((t & SLOW) != 0) {
-                return GATED;
+            if ((t & FLAGS) != 0) {
+                return (t & SLOW) != 0 ? GATED : RESUME; // RESUME: a receiver waits (ADR 0144)
             }
             if (CACHE && t - headCache >= cap) { // full as far as we know: look at head once
                 long h = (long) HEAD.getVolatile(this) & ~SLOW;
@@ -248,7 +248,7 @@ final class SlotRing extends GatedRing {
             if (CACHE
                     && h >= tailCache // no element known to be there: tail or the slot first?
                     && (!TRAIL || tailCache < 0 || (long) SEQ.getAcquire(seqs, i) != h + 1)) {
-                long t = (long) TAIL.getVolatile(this) & ~SLOW;
+                long t = (long) TAIL.getVolatile(this) & ~FLAGS;
                 if (t <= h) {
                     if (TRAIL && tailCache >= 0) {
                         tailCache = -1; // "the last poll missed": read only tail while empty
@@ -264,7 +264,7 @@ final class SlotRing extends GatedRing {
                     return take(i, h);
                 }
             } else if (d < 0) {
-                long t = (long) TAIL.getVolatile(this) & ~SLOW;
+                long t = (long) TAIL.getVolatile(this) & ~FLAGS;
                 if (t <= h) {
                     return null;
                 }

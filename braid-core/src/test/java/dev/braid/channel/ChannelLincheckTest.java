@@ -124,6 +124,47 @@ class ChannelLincheckTest {
         }
     }
 
+    /**
+     * WithWaiter plus a blocking receive in a cancelled scope (ADR 0144): on an empty ring it waits
+     * in the ring and leaves at once, unless a producer resumed it first. It must return an element
+     * exactly when a sequential receive would have found one, or "left" as if it never came: an
+     * element handed to a waiter that left would be lost, one kept in the ring while the waiter
+     * reports having left would be received twice or out of order.
+     */
+    public abstract static class WithRingWaiter extends WithWaiter {
+        WithRingWaiter(Channel.Builder<Integer> b) {
+            super(b);
+        }
+
+        @Operation
+        public String recvOrLeave() {
+            dev.braid.cancel.CancellationSource src = new dev.braid.cancel.CancellationSource();
+            src.cancel();
+            try {
+                return dev.braid.cancel.CancelScope.withToken(
+                        src.token(), () -> String.valueOf(ch.recv()));
+            } catch (dev.braid.cancel.CancelledException e) {
+                return "left";
+            } catch (ChannelClosedException e) {
+                return "closed";
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    public static class RingWaiter extends WithRingWaiter {
+        public RingWaiter() {
+            super(Channel.<Integer>builder().bounded(2));
+        }
+    }
+
+    public static class RingWaiterUnbounded extends WithRingWaiter {
+        public RingWaiterUnbounded() {
+            super(Channel.<Integer>builder().unbounded());
+        }
+    }
+
     public static class Rendezvous extends Ops {
         public Rendezvous() {
             super(Channel.<Integer>builder().rendezvous());
@@ -201,7 +242,7 @@ class ChannelLincheckTest {
             return allFlavors().stream().filter(c -> c.getSimpleName().equals(only)).toList();
         }
         if (!isLong()) {
-            return java.util.List.of(Bounded1.class);
+            return java.util.List.of(Bounded1.class, RingWaiter.class);
         }
         return allFlavors();
     }
@@ -215,7 +256,53 @@ class ChannelLincheckTest {
                 DropOldest2.class,
                 DropNewest1.class,
                 Unbounded.class,
-                Conflated.class);
+                Conflated.class,
+                RingWaiter.class,
+                RingWaiterUnbounded.class);
+    }
+
+    /**
+     * The ring waiter's two races as fixed scenarios, model-checked exhaustively enough to find the
+     * interleaving (random scenarios rarely pair a waiting receive with a send and a later read): a
+     * receive that waits in the ring and leaves against a send that resumes it, then a read of what
+     * is left; and the same with a close after the send. An element handed to a waiter that left
+     * (lost) or kept in the ring after a hand-off (received twice) fails here.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(
+            classes = {RingWaiter.class, RingWaiterUnbounded.class})
+    void ringWaiterRaces(Class<? extends Ops> flavor) throws ReflectiveOperationException {
+        java.lang.reflect.Method recv = flavor.getMethod("recvOrLeave");
+        java.lang.reflect.Method send = flavor.getMethod("trySend", int.class);
+        java.lang.reflect.Method take = flavor.getMethod("tryRecv");
+        java.lang.reflect.Method close = flavor.getMethod("close");
+        org.jetbrains.kotlinx.lincheck.Actor recvA =
+                new org.jetbrains.kotlinx.lincheck.Actor(recv, java.util.List.of());
+        org.jetbrains.kotlinx.lincheck.Actor sendA =
+                new org.jetbrains.kotlinx.lincheck.Actor(send, java.util.List.of(1));
+        org.jetbrains.kotlinx.lincheck.Actor takeA =
+                new org.jetbrains.kotlinx.lincheck.Actor(take, java.util.List.of());
+        org.jetbrains.kotlinx.lincheck.Actor closeA =
+                new org.jetbrains.kotlinx.lincheck.Actor(close, java.util.List.of());
+        new ModelCheckingOptions()
+                .iterations(0) // only the scenarios below
+                .invocationsPerIteration(isLong() ? invocations() * 10 : 500)
+                .addCustomScenario(
+                        new org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario(
+                                java.util.List.of(),
+                                java.util.List.of(
+                                        java.util.List.of(recvA), java.util.List.of(sendA)),
+                                java.util.List.of(takeA),
+                                null))
+                .addCustomScenario(
+                        new org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario(
+                                java.util.List.of(),
+                                java.util.List.of(
+                                        java.util.List.of(recvA, takeA),
+                                        java.util.List.of(sendA, closeA)),
+                                java.util.List.of(takeA),
+                                null))
+                .check(flavor);
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")

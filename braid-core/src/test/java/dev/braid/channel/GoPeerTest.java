@@ -122,9 +122,9 @@ class GoPeerTest {
      * of {@code c1} and {@code c2} is always ready ({@code c2} gets an element before {@code c1}
      * loses its own), so a select with a default over both must not take the default. Go's select
      * looks at every channel at one instant; braid's non-blocking select tries its clauses one
-     * after another (ADR 0137), so the guarantee holds here in the clause order that follows the
-     * handover ({@code c1} first); {@code ChannelSelectSnapshotSimTest} (braid-testkit) finds the
-     * schedule in which the other order takes the default.
+     * after another (ADR 0137), twice before its default (ADR 0145), so one handover is caught in
+     * either clause order ({@code ChannelSelectSnapshotSimTest}, braid-testkit, checks both and
+     * finds the schedule in which a back-and-forth handover still takes the default).
      */
     @Test
     void testNonblockSelectRace() throws Exception {
