@@ -137,10 +137,11 @@ final class StealingScheduler implements TaskScheduler {
 
     /**
      * Whether each worker counts its spawns and first runs in a lane of its own with plain stores
-     * instead of atomic adds (ADR 0141, proposed; off by default): {@code
-     * -Dbraid.async.countLanes=true}.
+     * instead of atomic adds (ADR 0141; on by default, read once): {@code
+     * -Dbraid.async.countLanes=false} turns the lanes off (every count an atomic add).
      */
-    static final boolean COUNT_LANES = Boolean.getBoolean("braid.async.countLanes");
+    static final boolean COUNT_LANES =
+            Boolean.parseBoolean(System.getProperty("braid.async.countLanes", "true"));
 
     /** Spin-wait hints between two of those looks (a few hundred ns each look on x86). */
     static final int SPIN_PAUSES = 64;

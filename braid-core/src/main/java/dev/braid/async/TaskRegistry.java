@@ -38,11 +38,12 @@ final class TaskRegistry {
      *   completed tasks were the spawner's extra cost against CF), and prune reads only tasks that
      *   were pending once. Tasks queued and never run, and one in its first poll, are not in the
      *   set; `unstarted()` (sum of started cells, then of spawned cells) counts them.
-     * - Count lanes (ADR 0141, proposed, -Dbraid.async.countLanes=true): a ThreadedExecutor
-     *   worker counts its spawns and first runs in a spawned and a started cell of its own (one
-     *   line per worker, after the shards' cells) with a plain read and a release store; outside
-     *   threads keep the atomic shared cells; unstarted() sums both. The ADR has the ordering
-     *   argument (why no worker parks for ever on a stale lane: republishLane on exit).
+     * - Count lanes (ADR 0141; on by default, -Dbraid.async.countLanes=false for off): a
+     *   ThreadedExecutor worker counts its spawns and first runs in a spawned and a started cell
+     *   of its own (one line per worker, after the shards' cells) with a plain read and a release
+     *   store; outside threads keep the atomic shared cells; unstarted() sums both. The ADR has
+     *   the ordering argument (why no worker parks for ever on a stale lane: republishLane on
+     *   exit); jcstress LaneExitRacingPark runs that exit/park pair with these methods.
      * - Eager linking (a scheduler whose queues can lose an entry silently: PoolExecutor, see
      *   TaskScheduler.linksAtSpawn): spawn pushes the task on its shard's head with one CAS
      *   (Treiber's stack), as before ADR 0140; nothing is counted.
@@ -112,6 +113,8 @@ final class TaskRegistry {
      * Cost (lazy): a spawn is one getAndAdd on the spawner's own line (was one CAS and, every
      * PRUNE_MIN spawns, a walk of tasks its workers just completed); a first run adds one
      * getAndAdd on the poller's line and one volatile read of closed, and the link CAS if pending.
+     * With count lanes (the default on a ThreadedExecutor) a worker's spawn and first run each
+     * count with a plain read and a release store instead of the getAndAdd.
      *
      * References. R. K. Treiber, "Systems Programming: Coping with Parallelism" (IBM RJ 5118,
      * 1986) for the push; tokio's OwnedTasks for the sharded intrusive live set.

@@ -90,6 +90,11 @@ public final class ThreadedExecutor implements AsyncExecutor {
         return new ThreadedExecutor(name, threads, lanes);
     }
 
+    /** Its registry's count lanes: one per worker with lanes on, else 0 (tests, ADR 0141). */
+    int countLanes() {
+        return tasks.lanes;
+    }
+
     /**
      * A new executor with one worker per available processor.
      *

@@ -10,12 +10,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Count lanes (ADR 0141, proposed, {@code -Dbraid.async.countLanes=true}): a worker counts the
- * tasks it spawns and the first runs it ends in cells of its own, with plain stores. The registry
- * must sum the lanes with its shared cells, so emptiness, the dump's count line and close() see
- * every lane; and a worker that exits wakes the others to look again.
+ * Count lanes (ADR 0141, on by default; {@code -Dbraid.async.countLanes=false} turns them off): a
+ * worker counts the tasks it spawns and the first runs it ends in cells of its own, with plain
+ * stores. The registry must sum the lanes with its shared cells, so emptiness, the dump's count
+ * line and close() see every lane; and a worker that exits wakes the others to look again. The
+ * executor test runs with lanes on and off, so the off path stays covered whatever the default.
  */
 class CountLanesTest {
 
@@ -103,14 +106,32 @@ class CountLanesTest {
     }
 
     /**
-     * Chains, outside spawns and tasks left pending on two workers with lanes on; then close():
+     * A ThreadedExecutor counts in lanes unless {@code -Dbraid.async.countLanes=false} (read once:
+     * this JVM's setting decides); one lane per worker.
+     */
+    @Test
+    void lanesAreOnUnlessThePropertyTurnsThemOff() {
+        String set = System.getProperty("braid.async.countLanes");
+        boolean on = set == null || Boolean.parseBoolean(set);
+        try (ThreadedExecutor ex = ThreadedExecutor.create("default", 3)) {
+            assertThat(ex.countLanes()).as("braid.async.countLanes=%s", set).isEqualTo(on ? 3 : 0);
+        }
+        try (ThreadedExecutor ex = ThreadedExecutor.create("off", 3, false)) {
+            assertThat(ex.countLanes()).isZero();
+        }
+    }
+
+    /**
+     * Chains, outside spawns and tasks left pending on two workers, lanes on and off; then close():
      * every pending task is cancelled, close() returns (every worker exited: none parked on a stale
      * read of another's lane), and the dump is empty. Fifty executors in a row.
      */
-    @Test
-    void withLanesChainsAndOutsideSpawnsRunAndCloseEndsEveryWorker() throws Exception {
+    @ParameterizedTest(name = "lanes {0}")
+    @ValueSource(booleans = {true, false})
+    void chainsAndOutsideSpawnsRunAndCloseEndsEveryWorker(boolean lanes) throws Exception {
         for (int round = 0; round < 50; round++) {
-            ThreadedExecutor ex = ThreadedExecutor.create("lanes", 2, true);
+            ThreadedExecutor ex = ThreadedExecutor.create("lanes", 2, lanes);
+            assertThat(ex.countLanes()).isEqualTo(lanes ? 2 : 0);
             CompletableFuture<Void> done = new CompletableFuture<>();
             ex.spawn(chain(ex, 2_000, done));
             AtomicInteger ran = new AtomicInteger();
