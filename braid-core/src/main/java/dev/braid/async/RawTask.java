@@ -220,6 +220,11 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         return observed() != null;
     }
 
+    /** Whether {@code registry} is the task's executor's (a scheduler's dump look checks it). */
+    boolean ownedBy(TaskRegistry registry) {
+        return owner == registry;
+    }
+
     /** The local executor that runs the task, if it is one (an untimed join checks it). */
     LocalExecutor local() {
         return owner.local;
@@ -464,7 +469,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
             int next = again ? s & ~RUNNING : (s & ~RUNNING) - REF_ONE;
             if (STATE.compareAndSet(this, s, next)) {
                 if (again) {
-                    owner.scheduler.schedule(this);
+                    owner.scheduler.requeue(this); // woken during its own poll: a yield
                 }
                 return;
             }

@@ -27,10 +27,10 @@ final class StealingScheduler implements TaskScheduler {
      *
      * Algorithm. tokio's multi-threaded scheduler, reduced to what braid's tasks need.
      * - Where a schedule goes. From a thread that is not one of this scheduler's workers: the
-     *   injector (a lock-free FIFO of array segments, one reference per task, ADR 0080), then notify. From a worker: if the task is the one this worker
-     *   is running right now (it was woken during its own poll and RawTask re-queues it as the poll
-     *   ends: a yield), to the back of the worker's local queue, so a yielding task
-     *   lets every other runnable task go first. Otherwise into the worker's LIFO slot: the worker
+     *   injector (a lock-free FIFO of array segments, one reference per task, ADR 0080), then notify. From a worker: a task
+     *   re-queued by RawTask as its own poll ends (it was woken during that poll: a yield,
+     *   requeue()) goes to the back of the worker's local queue, so a yielding task lets every
+     *   other runnable task go first. Any other into the worker's LIFO slot: the worker
      *   runs it as soon as the current poll returns (the task just woken is likely to use what the
      *   waker just wrote, and a ping-pong or a chain of spawns never leaves the worker). A task
      *   displaced from the LIFO slot goes to the local queue. A push to the local queue notifies
@@ -75,7 +75,10 @@ final class StealingScheduler implements TaskScheduler {
      * 0120): a flag's reference lives in its Worker, on the line the worker writes per task, so
      * a scan per outside spawn cost the spawning thread a cache miss on a line the busy worker
      * takes back right after.
-     * The LIFO slot, `current` and the tick are touched only by their worker. `byThread`: the
+     * The LIFO slot and the tick are touched only by their worker. What it runs is not stored
+     * per task (ADR 0153): under G1 each store of a new task into a long-lived object costs a
+     * StoreLoad fence (the post-barrier's slow path), so the dump reads the running task from
+     * the worker's polling cell, which RawTask writes anyway. `byThread`: the
      * workers by thread (ADR 0098), so schedule() tells a worker of this scheduler from any other
      * thread without a thread-local lookup; its keys are the threads, in an array written only as
      * workers start, so an outside spawn's lookup reads no Worker (whose line its worker writes
@@ -181,7 +184,8 @@ final class StealingScheduler implements TaskScheduler {
         private final RawTask<?>[] batch = new RawTask<?>[INJECTOR_BATCH + 1];
         private int batchNext;
         private int batchEnd;
-        private RawTask<?> current; // worker-only: the task being run
+        // the worker's polling cell: its task is what this worker polls now (the dump's racy look)
+        private volatile Interop.Polling cell;
         private int lifoRuns;
         private int tick;
         private boolean isSearching; // worker-only mirror of its share of `searching`
@@ -209,6 +213,7 @@ final class StealingScheduler implements TaskScheduler {
             thread = Thread.currentThread();
             enter();
             Interop.Polling cell = Interop.pollingCell(); // kept: no thread-local lookup per poll
+            this.cell = cell; // once (volatile: the dump may look from another thread)
             if (tasks.lanes > 0) { // this thread counts in lane `index` (ADR 0141)
                 cell.laneOwner = tasks;
                 cell.lane = index;
@@ -226,11 +231,10 @@ final class StealingScheduler implements TaskScheduler {
                         if (isSearching) {
                             stopSearching();
                         }
-                        current = t;
+                        // not stored in a field: one G1 fence less per task (ADR 0153)
                         try {
                             t.run(cell);
                         } finally {
-                            current = null;
                             Thread.interrupted(); // a poll's leftover interrupt: not the next
                             // poll's, and it would turn this thread's parks into spins
                         }
@@ -416,6 +420,16 @@ final class StealingScheduler implements TaskScheduler {
             pushBackOn(this, t);
         }
 
+        /**
+         * The task of this scheduler that this worker is polling now, or null (the dump: a racy
+         * read of the cell RawTask writes around each poll; a first run between its claim and its
+         * poll, or after it, is not seen here, ADR 0153).
+         */
+        RawTask<?> polling() {
+            Interop.Polling c = cell;
+            return c != null && c.task instanceof RawTask<?> t && t.ownedBy(tasks) ? t : null;
+        }
+
         private int nextRandom(int bound) {
             int x = seed;
             x ^= x << 13;
@@ -535,7 +549,7 @@ final class StealingScheduler implements TaskScheduler {
             for (int i = 0; i < b.length; i++) {
                 found.test(b[i]);
             }
-            found.test(w.current);
+            found.test(w.polling());
         }
         return found.tasks;
     }
@@ -582,15 +596,26 @@ final class StealingScheduler implements TaskScheduler {
         scheduleOn(w, task);
     }
 
+    /**
+     * A task woken during its own poll, re-queued as that poll ends (a yield): behind the others,
+     * on the worker that polled it (RawTask calls this from that worker).
+     */
+    @Override
+    public void requeue(RawTask<?> task) {
+        Rt.yieldPoint(Op.UNPARK, this);
+        Worker w = current();
+        if (w == null) {
+            scheduleOn(null, task);
+        } else {
+            w.pushBack(task);
+        }
+    }
+
     /** Queues {@code task} from worker {@code w}'s thread, or from outside if {@code w} is null. */
     private void scheduleOn(Worker w, RawTask<?> task) {
         if (w == null) {
             injector.offer(task);
             notifyOne();
-            return;
-        }
-        if (task == w.current) {
-            w.pushBack(task); // re-queued by its own poll: a yield goes behind the others
             return;
         }
         RawTask<?> prev = w.lifo;
