@@ -102,14 +102,20 @@ final class StealingScheduler implements TaskScheduler {
      * so a replay takes the same path.
      *
      * Dump. Tasks never polled are not in the executor's live set (ADR 0140); queued() names them
-     * from where they wait: a racy look through the injector and each worker's LIFO slot, local
-     * queue, kept batch and running task, upstream places first, de-duplicated, for the dump
+     * from where they wait: a racy look through the injector and, per worker, the hand-off held
+     * by the task it polls, its LIFO slot, local queue, kept batch and the polled task itself,
+     * upstream places first, de-duplicated, for the dump
      * only (it reads worker-only fields plainly and costs the workers nothing).
      *
      * Shutdown. A worker exits when the executor is closed and no task is live; `completed()` of
      * the last task wakes all parked workers to see that. With count lanes (ADR 0141) an exiting
      * worker stores its lane again (volatile) and wakes them too: one may have parked on a stale
      * read of its lane.
+     *
+     * LIFO hand-off (ADR 0153). While a worker polls a task's first poll, what that poll wakes or
+     * spawns is held in the polled task's unused live-set link (a young object) instead of the
+     * slot (a field of the long-lived Worker: under G1 a store of a young task there takes the
+     * post-barrier's StoreLoad fence); the run returns it and the loop takes it as the slot's.
      *
      * Tradeoffs. The LIFO slot is not stealable: a task in it waits for its worker's current poll
      * (tokio's choice; polls are short by contract). The injector is one shared queue: spawns from
@@ -184,8 +190,9 @@ final class StealingScheduler implements TaskScheduler {
         private final RawTask<?>[] batch = new RawTask<?>[INJECTOR_BATCH + 1];
         private int batchNext;
         private int batchEnd;
-        // the worker's polling cell: its task is what this worker polls now (the dump's racy look)
-        private volatile Interop.Polling cell;
+        // the worker's polling cell, its thread's from the loop's start: its task is what this
+        // worker polls now (the LIFO hand-off and the dump's racy look read it)
+        final Interop.Polling cell = new Interop.Polling();
         private int lifoRuns;
         private int tick;
         private boolean isSearching; // worker-only mirror of its share of `searching`
@@ -212,15 +219,16 @@ final class StealingScheduler implements TaskScheduler {
         void loop() {
             thread = Thread.currentThread();
             enter();
-            Interop.Polling cell = Interop.pollingCell(); // kept: no thread-local lookup per poll
-            this.cell = cell; // once (volatile: the dump may look from another thread)
+            Interop.usePollingCell(cell); // kept: no thread-local lookup per poll
             if (tasks.lanes > 0) { // this thread counts in lane `index` (ADR 0141)
                 cell.laneOwner = tasks;
                 cell.lane = index;
             }
             try {
+                RawTask<?> handedOff = null; // what the last run's first poll woke or spawned last
                 while (true) {
-                    RawTask<?> t = next();
+                    RawTask<?> t = next(handedOff);
+                    handedOff = null;
                     if (t == null) {
                         t = search();
                     }
@@ -233,7 +241,7 @@ final class StealingScheduler implements TaskScheduler {
                         }
                         // not stored in a field: one G1 fence less per task (ADR 0153)
                         try {
-                            t.run(cell);
+                            handedOff = t.run(cell);
                         } finally {
                             Thread.interrupted(); // a poll's leftover interrupt: not the next
                             // poll's, and it would turn this thread's parks into spins
@@ -251,11 +259,24 @@ final class StealingScheduler implements TaskScheduler {
             }
         }
 
-        private RawTask<?> next() {
+        /**
+         * The next task to run: {@code handedOff} (the LIFO slot's task as a first poll handed it
+         * back, ADR 0153) or the slot's, under the same rules; a slot filled after the hand-off (a
+         * joiner woken as the task finished) displaces it to the local queue, as a store into the
+         * slot would have.
+         */
+        private RawTask<?> next(RawTask<?> handedOff) {
             tick++;
             RawTask<?> t = lifo;
             if (t != null) {
                 lifo = null;
+                if (handedOff != null) {
+                    pushBack(handedOff);
+                }
+            } else {
+                t = handedOff;
+            }
+            if (t != null) {
                 if (lifoRuns < MAX_LIFO_RUNS) {
                     lifoRuns++;
                     return t;
@@ -360,7 +381,7 @@ final class StealingScheduler implements TaskScheduler {
                     return null; // shutting down: go and see whether to exit
                 }
                 if (anyWorkLooked()) {
-                    RawTask<?> t = next();
+                    RawTask<?> t = next(null);
                     return t != null ? t : search();
                 }
             }
@@ -426,8 +447,7 @@ final class StealingScheduler implements TaskScheduler {
          * poll, or after it, is not seen here, ADR 0153).
          */
         RawTask<?> polling() {
-            Interop.Polling c = cell;
-            return c != null && c.task instanceof RawTask<?> t && t.ownedBy(tasks) ? t : null;
+            return cell.task instanceof RawTask<?> t && t.ownedBy(tasks) ? t : null;
         }
 
         private int nextRandom(int bound) {
@@ -543,6 +563,10 @@ final class StealingScheduler implements TaskScheduler {
         injector.forEachQueued(found);
         for (Worker w : workers) {
             Rt.yieldPoint(Op.LOAD, this); // under the testkit the look races pushes and runs
+            RawTask<?> running = w.polling();
+            if (running != null) {
+                found.test(running.handedOffOrLink()); // a first poll's hand-off (ADR 0153)
+            }
             found.test(w.lifo); // plain reads of worker-only fields: racy by design
             w.local.forEachQueued(found);
             RawTask<?>[] b = w.batch;
@@ -616,6 +640,16 @@ final class StealingScheduler implements TaskScheduler {
         if (w == null) {
             injector.offer(task);
             notifyOne();
+            return;
+        }
+        if (w.cell.task instanceof RawTask<?> running && running.takesHandOffs(tasks)) {
+            // woken or spawned by a first poll of this worker's: held in that (young) task, not
+            // stored into the (long-lived) Worker, whose G1 barrier takes a StoreLoad fence; the
+            // run hands it back to the loop, which takes it as from the slot (ADR 0153)
+            RawTask<?> prev = running.handOff(task);
+            if (prev != null) {
+                w.pushBack(prev);
+            }
             return;
         }
         RawTask<?> prev = w.lifo;
