@@ -89,6 +89,11 @@ non-sealed class Completion<T> extends Context {
         return STATE.getVolatile(this) instanceof Outcome;
     }
 
+    /** Whether a waker is registered and the outcome not decided yet (a snapshot). */
+    boolean hasWaiters() {
+        return STATE.getAcquire(this) instanceof Waker[] ws && ws.length > 0;
+    }
+
     /** The outcome, or null if not set yet. */
     @SuppressWarnings("unchecked")
     Outcome<T> outcome() {

@@ -200,6 +200,11 @@ final class Interop {
         return p == null ? null : p.task;
     }
 
+    /** Makes {@code cell} the calling thread's cell (a worker makes its own up front). */
+    static void usePollingCell(Polling cell) {
+        POLLING.set(cell);
+    }
+
     /** The calling thread's cell (made on first use); only this thread may use it. */
     static Polling pollingCell() {
         Polling p = POLLING.get();

@@ -78,6 +78,9 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
      * completes on its first run, ADR 0140; completion only sets COMPLETE, ADR 0072): no node, no
      * identity hash. A first run (polls == 0: a task polled once and still running was pending,
      * so linked) reads its executor's closed flag first and, if set, is cancelled unpolled.
+     * Until a first poll ends, `next` is free: a worker's scheduler may hold there the task that
+     * poll woke or spawned last (its LIFO hand-off, ADR 0153); the poller takes it out before any
+     * link and run(cell) returns it to the worker loop.
      * What only observers read (the id, the summed poll time, the testkit's "awaits") lives in an
      * Observation made on first use by whichever thread needs it (one CAS installs it; racers
      * take the winner's), so a task nobody names, dumps or times is 64 B (ADR 0087, ADR 0121: the
@@ -220,6 +223,11 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         return observed() != null;
     }
 
+    /** Whether {@code registry} is the task's executor's (a scheduler's dump look checks it). */
+    boolean ownedBy(TaskRegistry registry) {
+        return owner == registry;
+    }
+
     /** The local executor that runs the task, if it is one (an untimed join checks it). */
     LocalExecutor local() {
         return owner.local;
@@ -344,16 +352,64 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
     /** Runs the task once, for the queue entry that held it. */
     @Override
     public void run() {
-        run(Interop.pollingCell());
+        queue(run(Interop.pollingCell()));
     }
 
-    /** As {@link #run()}, on a thread whose polling cell is {@code cell} (a worker keeps it). */
-    void run(Interop.Polling cell) {
+    /**
+     * As {@link #run()}, on a thread whose polling cell is {@code cell} (a worker keeps it).
+     * Returns the task this run's first poll handed off to its worker (ADR 0153), for the caller to
+     * run next or queue, or null.
+     */
+    RawTask<?> run(Interop.Polling cell) {
         int s = claim();
         if (s < 0) {
             throw new IllegalStateException("task '" + name() + "' run in state " + state());
         }
-        runClaimed(s, cell);
+        return runClaimed(s, cell);
+    }
+
+    /** Queues a handed-off task through its own scheduler (a caller that does not run it next). */
+    private static void queue(RawTask<?> handedOff) {
+        if (handedOff != null) {
+            handedOff.owner.scheduler.schedule(handedOff);
+        }
+    }
+
+    /**
+     * Whether this task, now in its first poll on {@code registry}'s lazily linking executor, can
+     * hold a task handed off to its worker (ADR 0153): its live-set link is unused until that poll
+     * ends (ADR 0140), so the hand-off is a store into this young task instead of into the
+     * long-lived worker, which under G1 costs a StoreLoad fence. By the polling thread only.
+     */
+    boolean takesHandOffs(TaskRegistry registry) {
+        return owner == registry && registry.lazy && (long) POLLS.get(this) == 0;
+    }
+
+    /** Holds {@code task} as this poll's hand-off (see takesHandOffs); returns the one it held. */
+    RawTask<?> handOff(RawTask<?> task) {
+        RawTask<?> prev = next; // plain: the polling thread's own, unlinked task
+        next = task;
+        return prev;
+    }
+
+    /**
+     * The task this poll holds as its hand-off, or, for a task in the live set, its link (a task
+     * polled before, which the dump drops): the dump's racy look.
+     */
+    RawTask<?> handedOffOrLink() {
+        return next;
+    }
+
+    /** After a first poll: takes its hand-off out of the link, before any link (ADR 0153). */
+    private RawTask<?> takeHandOff(boolean first) {
+        if (!first) {
+            return null;
+        }
+        RawTask<?> h = next;
+        if (h != null) {
+            next = null; // plain: still unlinked, still RUNNING
+        }
+        return h;
     }
 
     /**
@@ -378,7 +434,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         if (s < 0) {
             return false;
         }
-        runClaimed(s, Interop.pollingCell());
+        queue(runClaimed(s, Interop.pollingCell()));
         return true;
     }
 
@@ -401,7 +457,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         return s;
     }
 
-    private void runClaimed(int s, Interop.Polling cell) {
+    private RawTask<?> runClaimed(int s, Interop.Polling cell) {
         // a task whose polls left it pending is linked; one never polled is not (ADR 0140): polls
         // is written only by the RUNNING thread, and the claim's CAS orders the last runner's write
         boolean first = owner.lazy && (long) POLLS.getOpaque(this) == 0;
@@ -416,7 +472,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         }
         if ((s & CANCELLED) != 0) {
             runCancellation(first, cell);
-            return;
+            return null;
         }
         Object outer = cell.task; // set only when this poll runs inside another one (a pool join)
         cell.task = this;
@@ -437,21 +493,20 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
             p = scope == null ? future.poll(this) : scope.enter(() -> future.poll(this));
         } catch (CancellationException c) {
             account(start, cell, outer, event);
-            finish(new Completion.Cancelled<>(cancelledBy(c)), first, cell); // ADR 0073
-            return;
+            RawTask<?> h = takeHandOff(first);
+            return finish(new Completion.Cancelled<>(cancelledBy(c)), first, cell, h); // ADR 0073
         } catch (Throwable t) {
             account(start, cell, outer, event);
-            finish(new Completion.Failure<>(t), first, cell);
-            return;
+            return finish(new Completion.Failure<>(t), first, cell, takeHandOff(first));
         }
         account(start, cell, outer, event);
+        RawTask<?> handedOff = takeHandOff(first); // before the link below reuses the field
         if (p == null) { // would otherwise read as pending: a task nobody ever wakes
-            finish(new Completion.Failure<>(Combinators.nullPoll(future)), first, cell);
-            return;
+            return finish(
+                    new Completion.Failure<>(Combinators.nullPoll(future)), first, cell, handedOff);
         }
         if (p instanceof Poll.Ready<T>(T value)) {
-            finish(Completion.success(value), first, cell);
-            return;
+            return finish(Completion.success(value), first, cell, handedOff);
         }
         if (first && owner.firstRunEnded(this, true, cell.laneIn(owner))) {
             // linked, then read closed; close() wrote closed, then read the set (ADR 0140)
@@ -464,9 +519,9 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
             int next = again ? s & ~RUNNING : (s & ~RUNNING) - REF_ONE;
             if (STATE.compareAndSet(this, s, next)) {
                 if (again) {
-                    owner.scheduler.schedule(this);
+                    owner.scheduler.requeue(this); // woken during its own poll: a yield
                 }
-                return;
+                return handedOff;
             }
         }
     }
@@ -522,17 +577,28 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         try {
             f.drop();
         } catch (Throwable t) {
-            finish(new Completion.Failure<>(t), first, cell);
+            finish(new Completion.Failure<>(t), first, cell, null);
             return;
         }
-        finish(new Completion.Cancelled<>(cancelCause), first, cell);
+        finish(new Completion.Cancelled<>(cancelCause), first, cell, null);
     }
 
     /**
      * Ends the task (RUNNING thread only): COMPLETE by a release store, then the outcome by the
      * completion's CAS, then the scheduler's {@code completed} (ADR 0097). One atomic, not two.
+     * Returns {@code handedOff} (the poll's hand-off, ADR 0153), or null if it queued it first:
+     * when joiners are registered it goes to the scheduler before their wakes, as it did before
+     * hand-offs (a joiner woken here then displaces it from the LIFO slot, and the dump sees it).
      */
-    private void finish(Completion.Outcome<T> outcome, boolean first, Interop.Polling cell) {
+    private RawTask<?> finish(
+            Completion.Outcome<T> outcome,
+            boolean first,
+            Interop.Polling cell,
+            RawTask<?> handedOff) {
+        if (handedOff != null && hasWaiters()) {
+            owner.scheduler.schedule(handedOff);
+            handedOff = null;
+        }
         future = null;
         if (Rt.simulating() && outcome instanceof Completion.Failure<T>(Throwable t)) {
             Rt.taskFailed(this, "task '" + name() + "'", t); // reported unless read (ADR 0150)
@@ -559,6 +625,7 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
         }
         complete(outcome);
         owner.scheduler.completed(this);
+        return handedOff;
     }
 
     /** What the task is doing, for the live-task dump. */

@@ -27,10 +27,10 @@ final class StealingScheduler implements TaskScheduler {
      *
      * Algorithm. tokio's multi-threaded scheduler, reduced to what braid's tasks need.
      * - Where a schedule goes. From a thread that is not one of this scheduler's workers: the
-     *   injector (a lock-free FIFO of array segments, one reference per task, ADR 0080), then notify. From a worker: if the task is the one this worker
-     *   is running right now (it was woken during its own poll and RawTask re-queues it as the poll
-     *   ends: a yield), to the back of the worker's local queue, so a yielding task
-     *   lets every other runnable task go first. Otherwise into the worker's LIFO slot: the worker
+     *   injector (a lock-free FIFO of array segments, one reference per task, ADR 0080), then notify. From a worker: a task
+     *   re-queued by RawTask as its own poll ends (it was woken during that poll: a yield,
+     *   requeue()) goes to the back of the worker's local queue, so a yielding task lets every
+     *   other runnable task go first. Any other into the worker's LIFO slot: the worker
      *   runs it as soon as the current poll returns (the task just woken is likely to use what the
      *   waker just wrote, and a ping-pong or a chain of spawns never leaves the worker). A task
      *   displaced from the LIFO slot goes to the local queue. A push to the local queue notifies
@@ -75,7 +75,10 @@ final class StealingScheduler implements TaskScheduler {
      * 0120): a flag's reference lives in its Worker, on the line the worker writes per task, so
      * a scan per outside spawn cost the spawning thread a cache miss on a line the busy worker
      * takes back right after.
-     * The LIFO slot, `current` and the tick are touched only by their worker. `byThread`: the
+     * The LIFO slot and the tick are touched only by their worker. What it runs is not stored
+     * per task (ADR 0153): under G1 each store of a new task into a long-lived object costs a
+     * StoreLoad fence (the post-barrier's slow path), so the dump reads the running task from
+     * the worker's polling cell, which RawTask writes anyway. `byThread`: the
      * workers by thread (ADR 0098), so schedule() tells a worker of this scheduler from any other
      * thread without a thread-local lookup; its keys are the threads, in an array written only as
      * workers start, so an outside spawn's lookup reads no Worker (whose line its worker writes
@@ -99,14 +102,20 @@ final class StealingScheduler implements TaskScheduler {
      * so a replay takes the same path.
      *
      * Dump. Tasks never polled are not in the executor's live set (ADR 0140); queued() names them
-     * from where they wait: a racy look through the injector and each worker's LIFO slot, local
-     * queue, kept batch and running task, upstream places first, de-duplicated, for the dump
+     * from where they wait: a racy look through the injector and, per worker, the hand-off held
+     * by the task it polls, its LIFO slot, local queue, kept batch and the polled task itself,
+     * upstream places first, de-duplicated, for the dump
      * only (it reads worker-only fields plainly and costs the workers nothing).
      *
      * Shutdown. A worker exits when the executor is closed and no task is live; `completed()` of
      * the last task wakes all parked workers to see that. With count lanes (ADR 0141) an exiting
      * worker stores its lane again (volatile) and wakes them too: one may have parked on a stale
      * read of its lane.
+     *
+     * LIFO hand-off (ADR 0153). While a worker polls a task's first poll, what that poll wakes or
+     * spawns is held in the polled task's unused live-set link (a young object) instead of the
+     * slot (a field of the long-lived Worker: under G1 a store of a young task there takes the
+     * post-barrier's StoreLoad fence); the run returns it and the loop takes it as the slot's.
      *
      * Tradeoffs. The LIFO slot is not stealable: a task in it waits for its worker's current poll
      * (tokio's choice; polls are short by contract). The injector is one shared queue: spawns from
@@ -181,7 +190,9 @@ final class StealingScheduler implements TaskScheduler {
         private final RawTask<?>[] batch = new RawTask<?>[INJECTOR_BATCH + 1];
         private int batchNext;
         private int batchEnd;
-        private RawTask<?> current; // worker-only: the task being run
+        // the worker's polling cell, its thread's from the loop's start: its task is what this
+        // worker polls now (the LIFO hand-off and the dump's racy look read it)
+        final Interop.Polling cell = new Interop.Polling();
         private int lifoRuns;
         private int tick;
         private boolean isSearching; // worker-only mirror of its share of `searching`
@@ -208,14 +219,16 @@ final class StealingScheduler implements TaskScheduler {
         void loop() {
             thread = Thread.currentThread();
             enter();
-            Interop.Polling cell = Interop.pollingCell(); // kept: no thread-local lookup per poll
+            Interop.usePollingCell(cell); // kept: no thread-local lookup per poll
             if (tasks.lanes > 0) { // this thread counts in lane `index` (ADR 0141)
                 cell.laneOwner = tasks;
                 cell.lane = index;
             }
             try {
+                RawTask<?> handedOff = null; // what the last run's first poll woke or spawned last
                 while (true) {
-                    RawTask<?> t = next();
+                    RawTask<?> t = next(handedOff);
+                    handedOff = null;
                     if (t == null) {
                         t = search();
                     }
@@ -226,11 +239,10 @@ final class StealingScheduler implements TaskScheduler {
                         if (isSearching) {
                             stopSearching();
                         }
-                        current = t;
+                        // not stored in a field: one G1 fence less per task (ADR 0153)
                         try {
-                            t.run(cell);
+                            handedOff = t.run(cell);
                         } finally {
-                            current = null;
                             Thread.interrupted(); // a poll's leftover interrupt: not the next
                             // poll's, and it would turn this thread's parks into spins
                         }
@@ -247,11 +259,24 @@ final class StealingScheduler implements TaskScheduler {
             }
         }
 
-        private RawTask<?> next() {
+        /**
+         * The next task to run: {@code handedOff} (the LIFO slot's task as a first poll handed it
+         * back, ADR 0153) or the slot's, under the same rules; a slot filled after the hand-off (a
+         * joiner woken as the task finished) displaces it to the local queue, as a store into the
+         * slot would have.
+         */
+        private RawTask<?> next(RawTask<?> handedOff) {
             tick++;
             RawTask<?> t = lifo;
             if (t != null) {
                 lifo = null;
+                if (handedOff != null) {
+                    pushBack(handedOff);
+                }
+            } else {
+                t = handedOff;
+            }
+            if (t != null) {
                 if (lifoRuns < MAX_LIFO_RUNS) {
                     lifoRuns++;
                     return t;
@@ -356,7 +381,7 @@ final class StealingScheduler implements TaskScheduler {
                     return null; // shutting down: go and see whether to exit
                 }
                 if (anyWorkLooked()) {
-                    RawTask<?> t = next();
+                    RawTask<?> t = next(null);
                     return t != null ? t : search();
                 }
             }
@@ -414,6 +439,15 @@ final class StealingScheduler implements TaskScheduler {
 
         void pushBack(RawTask<?> t) {
             pushBackOn(this, t);
+        }
+
+        /**
+         * The task of this scheduler that this worker is polling now, or null (the dump: a racy
+         * read of the cell RawTask writes around each poll; a first run between its claim and its
+         * poll, or after it, is not seen here, ADR 0153).
+         */
+        RawTask<?> polling() {
+            return cell.task instanceof RawTask<?> t && t.ownedBy(tasks) ? t : null;
         }
 
         private int nextRandom(int bound) {
@@ -529,13 +563,17 @@ final class StealingScheduler implements TaskScheduler {
         injector.forEachQueued(found);
         for (Worker w : workers) {
             Rt.yieldPoint(Op.LOAD, this); // under the testkit the look races pushes and runs
+            RawTask<?> running = w.polling();
+            if (running != null) {
+                found.test(running.handedOffOrLink()); // a first poll's hand-off (ADR 0153)
+            }
             found.test(w.lifo); // plain reads of worker-only fields: racy by design
             w.local.forEachQueued(found);
             RawTask<?>[] b = w.batch;
             for (int i = 0; i < b.length; i++) {
                 found.test(b[i]);
             }
-            found.test(w.current);
+            found.test(w.polling());
         }
         return found.tasks;
     }
@@ -582,6 +620,21 @@ final class StealingScheduler implements TaskScheduler {
         scheduleOn(w, task);
     }
 
+    /**
+     * A task woken during its own poll, re-queued as that poll ends (a yield): behind the others,
+     * on the worker that polled it (RawTask calls this from that worker).
+     */
+    @Override
+    public void requeue(RawTask<?> task) {
+        Rt.yieldPoint(Op.UNPARK, this);
+        Worker w = current();
+        if (w == null) {
+            scheduleOn(null, task);
+        } else {
+            w.pushBack(task);
+        }
+    }
+
     /** Queues {@code task} from worker {@code w}'s thread, or from outside if {@code w} is null. */
     private void scheduleOn(Worker w, RawTask<?> task) {
         if (w == null) {
@@ -589,8 +642,14 @@ final class StealingScheduler implements TaskScheduler {
             notifyOne();
             return;
         }
-        if (task == w.current) {
-            w.pushBack(task); // re-queued by its own poll: a yield goes behind the others
+        if (w.cell.task instanceof RawTask<?> running && running.takesHandOffs(tasks)) {
+            // woken or spawned by a first poll of this worker's: held in that (young) task, not
+            // stored into the (long-lived) Worker, whose G1 barrier takes a StoreLoad fence; the
+            // run hands it back to the loop, which takes it as from the slot (ADR 0153)
+            RawTask<?> prev = running.handOff(task);
+            if (prev != null) {
+                w.pushBack(prev);
+            }
             return;
         }
         RawTask<?> prev = w.lifo;

@@ -25,6 +25,15 @@ interface TaskScheduler {
     }
 
     /**
+     * Queues {@code task} again as a poll of it ends: it was woken during that poll (a yield), on
+     * the thread that polled it. Must not block or throw. The default is {@link #schedule}; a
+     * scheduler with a LIFO slot puts it behind the others instead (ADR 0153).
+     */
+    default void requeue(RawTask<?> task) {
+        schedule(task);
+    }
+
+    /**
      * Called once, by the thread that completed {@code task}, just after its outcome is published
      * (which is what takes it out of its executor's live set, ADR 0097) and its joiners were woken.
      */

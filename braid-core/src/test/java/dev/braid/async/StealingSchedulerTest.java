@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,17 +53,37 @@ class StealingSchedulerTest {
         };
     }
 
+    /** A task that records its one poll in {@code log} and ends. */
+    static Async<Void> logs(String name, List<String> log) {
+        return cx -> {
+            synchronized (log) {
+                log.add(name);
+            }
+            return Poll.ready(null);
+        };
+    }
+
     @Test
-    void aYieldingTaskGoesBehindTheOtherRunnableTasks() throws Exception {
-        ThreadedExecutor ex = open(1);
+    void theLastTaskAFirstPollSpawnsRunsNextAndTheOthersAfterItInOrder() throws Exception {
+        // ADR 0153: spawns of a first poll are held in that task, not in the worker's LIFO slot;
+        // the order must stay the slot's: the last spawn next, the displaced ones in the queue
         List<String> log = new ArrayList<>();
+        spawnABCFromATaskAndJoin(open(1), n -> logs(n, log));
+        assertThat(log).containsExactly("c", "a", "b");
+    }
+
+    /**
+     * Spawns a task whose one poll spawns tasks a, b and c (so all three start on a worker: the
+     * LIFO slot, the local queue), then joins all four.
+     */
+    static void spawnABCFromATaskAndJoin(ThreadedExecutor ex, Function<String, Async<Void>> body)
+            throws InterruptedException {
         List<TaskHandle<Void>> kids = new ArrayList<>();
-        // spawned from inside a task, so all three start on the worker (LIFO slot, local queue)
         TaskHandle<Void> root =
                 ex.spawn(
                         cx -> {
                             for (String n : List.of("a", "b", "c")) {
-                                kids.add(ex.spawn(n, yielder(n, 20, log)));
+                                kids.add(ex.spawn(n, body.apply(n)));
                             }
                             return Poll.ready(null);
                         });
@@ -70,6 +91,55 @@ class StealingSchedulerTest {
         for (TaskHandle<Void> k : kids) {
             k.join();
         }
+    }
+
+    @Test
+    void aJoinerWokenAsAFirstPollEndsRunsBeforeWhatThatPollSpawned() throws Exception {
+        // ADR 0153: a task with joiners queues its hand-off before their wakes, so the joiner
+        // woken last displaces it from the LIFO slot, as before hand-offs
+        ThreadedExecutor ex = open(1);
+        List<String> log = new ArrayList<>();
+        List<TaskHandle<Void>> kids = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TaskHandle<Void> root =
+                ex.spawn(
+                        cx -> {
+                            TaskHandle<Void> r =
+                                    ex.spawn(
+                                            "r",
+                                            cy -> {
+                                                kids.add(ex.spawn("x", logs("x", log)));
+                                                return logs("r", log).poll(cy);
+                                            });
+                            kids.add(r);
+                            // spawned last, so it runs first and waits for r before r runs
+                            kids.add(
+                                    ex.spawn(
+                                            "j",
+                                            cy -> {
+                                                if (r.poll(cy).isReady()) {
+                                                    return logs("j-done", log).poll(cy);
+                                                }
+                                                synchronized (log) {
+                                                    log.add("j-waits");
+                                                }
+                                                return Poll.pending();
+                                            }));
+                            return Poll.ready(null);
+                        });
+        root.join();
+        for (int i = 0; i < 3; i++) {
+            while (kids.size() < 3) {
+                Thread.onSpinWait(); // x is spawned by r's poll
+            }
+            kids.get(i).join();
+        }
+        assertThat(log).containsExactly("j-waits", "r", "j-done", "x");
+    }
+
+    @Test
+    void aYieldingTaskGoesBehindTheOtherRunnableTasks() throws Exception {
+        List<String> log = new ArrayList<>();
+        spawnABCFromATaskAndJoin(open(1), n -> yielder(n, 20, log));
         assertThat(log).hasSize(63);
         // while all three are runnable, no task is polled twice in a row: round robin
         List<String> whileAllRunnable = log.subList(0, 60);
