@@ -49,8 +49,10 @@ public class ChannelChain {
      * the locked lists only, as before ADR 0112), {@code braidNoVirtualHint} braid with {@code
      * -Dbraid.channel.virtualHint=false} (virtual threads yield before every park, as before ADR
      * 0122), {@code braidNoRingWaiter} braid with {@code -Dbraid.channel.ringWaiter=false} (a lone
-     * blocked receiver of a buffered channel queues under the lock, as before ADR 0144), each set
-     * in this fork before the channel classes load.
+     * blocked receiver of a buffered channel queues under the lock, as before ADR 0144), {@code
+     * braidTwoBudgets} braid with {@code -Dbraid.channel.oneBudget=false} (a virtual thread's
+     * queued wait yields again after its lock-free retries did, as before ADR 0156), each set in
+     * this fork before the channel classes load.
      */
     @Param({
         "braid",
@@ -59,7 +61,8 @@ public class ChannelChain {
         "braidAlwaysUnpark",
         "braidNoSlot",
         "braidNoVirtualHint",
-        "braidNoRingWaiter"
+        "braidNoRingWaiter",
+        "braidTwoBudgets"
     })
     public String impl;
 
@@ -93,6 +96,9 @@ public class ChannelChain {
         }
         if ("braidNoRingWaiter".equals(impl)) {
             System.setProperty("braid.channel.ringWaiter", "false"); // before ADR 0144
+        }
+        if ("braidTwoBudgets".equals(impl)) {
+            System.setProperty("braid.channel.oneBudget", "false"); // before ADR 0156
         }
         links = new Link[LINKS + 1];
         for (int i = 0; i <= LINKS; i++) {

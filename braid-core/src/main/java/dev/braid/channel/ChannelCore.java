@@ -108,7 +108,10 @@ final class ChannelCore<T> extends LockedCore<T> {
      * A virtual thread, which only yields (a spin would hold its carrier), follows the same hint
      * (ADR 0122): it counts as idle from its second yield, and while the hint is set it parks at
      * once, its fast-path retries included, except on one wait in 16, which yields as before; in
-     * a chain of many virtual threads a yield costs about what a park and unpark do.
+     * a chain of many virtual threads a yield costs about what a park and unpark do. The budget is
+     * one per operation (ADR 0156): a virtual thread whose lock-free retries already yielded
+     * PARK_YIELDS times unanswered enters its queued wait marked yielding (idle, if claimed) and
+     * parks at once; jox parks at once on a buffered channel, with no yield at all.
      *
      * Liveness. Lock-free it is not: a preempted lock holder delays everyone for a time slice.
      * The critical sections are short and contain no seam call, so under the testkit a thread is
@@ -236,8 +239,10 @@ final class ChannelCore<T> extends LockedCore<T> {
         Rt.yieldPoint(Op.OTHER, this);
         simNote(true);
         ChannelBlockedEvent event = null; // the wait is timed from the first failed try: the
+        boolean spent = false; // ADR 0156: the retries below spent a virtual thread's yields
         if (fast != null) { // spin's yields can take the whole timeout on a loaded machine
-            for (int left = fastBudget(); ; left--) {
+            int budget = fastBudget();
+            for (int left = budget; ; left--) {
                 int r = fast.offer(x);
                 if (r == GatedRing.RESUME) {
                     r = resume(x);
@@ -247,6 +252,7 @@ final class ChannelCore<T> extends LockedCore<T> {
                     return OK;
                 }
                 if (r == GatedRing.GATED || left <= 0 || deadline.isExpired()) {
+                    spent = left <= 0 && Waiter.yieldsSpent(budget);
                     break;
                 }
                 event = event == null ? ChannelBlockedEvent.start() : event;
@@ -275,6 +281,7 @@ final class ChannelCore<T> extends LockedCore<T> {
             return r;
         }
         Waiter w = new Waiter(Thread.currentThread(), null);
+        w.yielding = spent; // ADR 0156: it parks at once, and counts as idle if claimed first
         Entry e = new Entry(w, 0, x);
         senders.append(e);
         fireReadersLocked(); // a rendezvous element is now on offer
@@ -303,9 +310,11 @@ final class ChannelCore<T> extends LockedCore<T> {
         Rt.yieldPoint(Op.OTHER, this);
         simNote(false);
         ChannelBlockedEvent event = null; // timed from the first failed try, as in send
+        boolean spent = false; // ADR 0156: the retries below spent a virtual thread's yields
         if (fast != null) {
             Waiter mine = null;
-            for (int left = fastBudget(); ; left--) {
+            int budget = fastBudget();
+            for (int left = budget; ; left--) {
                 Object x = fast.poll();
                 if (x != null && x != GatedRing.GATED_MARK) {
                     ChannelBlockedEvent.finish(event, recvBlocker, "receive", true);
@@ -315,10 +324,14 @@ final class ChannelCore<T> extends LockedCore<T> {
                     break;
                 }
                 if (left <= 0) {
+                    spent = Waiter.yieldsSpent(budget);
                     if (!GatedRing.RING_WAITER) {
                         break;
                     }
-                    mine = mine == null ? new Waiter(Thread.currentThread(), null) : mine;
+                    if (mine == null) {
+                        mine = new Waiter(Thread.currentThread(), null);
+                        mine.yielding = spent; // ADR 0156: parks at once; idle if claimed first
+                    }
                     int r = fast.install(mine); // ADR 0144: wait in the empty ring, no lock
                     if (r == GatedRing.OK) {
                         return awaitInRing(mine, event, deadline);
@@ -353,6 +366,7 @@ final class ChannelCore<T> extends LockedCore<T> {
             return x;
         }
         Waiter w = new Waiter(Thread.currentThread(), null);
+        w.yielding = spent; // ADR 0156: it parks at once, and counts as idle if claimed first
         Entry e = new Entry(w, 0, null);
         receivers.append(e);
         unlockAndWake();
@@ -469,7 +483,9 @@ final class ChannelCore<T> extends LockedCore<T> {
         }
         boolean yieldsOnly = !canSpin && spins > 0 && Thread.currentThread().isVirtual();
         int idleAt = Waiter.idleAt(yieldsOnly); // ADR 0122: a virtual owner, after one yield
-        if (yieldsOnly && hint != null && Waiter.skipYields(hint.partnerIdle())) {
+        if (yieldsOnly && w.yielding) {
+            spins = 0; // ADR 0156: its lock-free retries spent the yields: park at once
+        } else if (yieldsOnly && hint != null && Waiter.skipYields(hint.partnerIdle())) {
             spins = 0; // ADR 0122: recent owners claimed here were idle: park at once
             w.skippedSpins = true;
         }

@@ -146,6 +146,28 @@ final class Waiter {
         return yieldsOnly && VIRTUAL_HINT ? PARK_YIELDS - 1 : PARK_YIELDS;
     }
 
+    /**
+     * Whether a blocking operation's budget is one for the whole operation (ADR 0156): a virtual
+     * thread whose lock-free retries ({@link ChannelCore#fastBudget()}) already yielded {@link
+     * #PARK_YIELDS} times unanswered parks at once in its queued wait, instead of yielding as many
+     * times again. {@code -Dbraid.channel.oneBudget=false} restores the second round of yields, for
+     * an A/B in one benchmark run.
+     */
+    static final boolean ONE_BUDGET =
+            Boolean.parseBoolean(System.getProperty("braid.channel.oneBudget", "true"));
+
+    /**
+     * Whether lock-free retries that ran out after a budget of {@code budget} retries spent the
+     * current virtual thread's yields (ADR 0156): its queued wait then starts as an idle owner and
+     * parks at once. Never under the testkit (its budget is 0) nor for a thread that spins.
+     */
+    static boolean yieldsSpent(int budget) {
+        return ONE_BUDGET
+                && budget > 0
+                && budget <= PARK_YIELDS
+                && Thread.currentThread().isVirtual();
+    }
+
     /** One pre-park pause, with {@code left} more retries to go: spins first, then yields. */
     static void backOff(int left) {
         if (left <= PARK_YIELDS) {
