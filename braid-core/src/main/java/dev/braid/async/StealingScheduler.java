@@ -3,7 +3,6 @@ package dev.braid.async;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.sched.RunQueue;
-import dev.braid.thread.Threads;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -442,11 +442,39 @@ final class StealingScheduler implements TaskScheduler {
         for (int i = 0; i < threads; i++) {
             workers[i] = new Worker(i);
         }
-        for (int i = 0; i < threads; i++) {
-            Worker w = workers[i];
-            // through ThreadBuilder, not Rt.spawn: a braid thread runs the ThreadLocalKey
-            // destructors of what its tasks initialised when it exits (ADR 0077)
-            Threads.builder().name(name + "-worker-" + i).daemon(true).spawn(w::loop);
+    }
+
+    /**
+     * Starts one worker thread per worker, named {@code name-worker-i}, through {@code starter} (a
+     * test's may fail the k-th). If one fails to start, the ones started keep running and those
+     * never started are taken off the running count, so closing the registry ends the executor as
+     * usual: the caller closes it (ADR 0162).
+     *
+     * @throws IllegalStateException naming how many started and the cause
+     */
+    void start(String name, BiConsumer<String, Runnable> starter) {
+        int i = 0;
+        try {
+            for (; i < workers.length; i++) {
+                starter.accept(name + "-worker-" + i, workers[i]::loop);
+            }
+        } catch (RuntimeException | OutOfMemoryError e) { // "unable to create native thread"
+            if (running.addAndGet(i - workers.length) == 0) {
+                onTerminated.run(); // none started: no worker will
+            }
+            throw new IllegalStateException(
+                    "executor '"
+                            + name
+                            + "' started "
+                            + i
+                            + " of "
+                            + workers.length
+                            + " worker threads, then starting worker "
+                            + i
+                            + " failed ("
+                            + e
+                            + "); the started ones are stopped",
+                    e);
         }
     }
 
