@@ -3,6 +3,7 @@ package dev.braid.async;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.sched.RunQueue;
+import dev.braid.thread.Threads;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -242,6 +243,11 @@ final class StealingScheduler implements TaskScheduler {
                 }
             } finally {
                 if (running.decrementAndGet() == 0) {
+                    // a spawn counted after the exit check queued its task in the injector:
+                    // the last worker runs its cancellation (spawnedAfterClose: the other side)
+                    for (RawTask<?> t; (t = injector.poll()) != null; ) {
+                        t.runIfQueued();
+                    }
                     onTerminated.run();
                 }
             }
@@ -591,6 +597,22 @@ final class StealingScheduler implements TaskScheduler {
     int workerIndex() {
         Worker w = current();
         return w == null ? -1 : w.index;
+    }
+
+    /**
+     * A spawn that queued {@code task} and then saw the executor closed (probe14): if every worker
+     * has exited, none will take the entry; run the cancellation on a new virtual thread (the
+     * caller may be inside a poll). Dekker with the last worker's exit: the spawner stored the
+     * entry, fences, reads `running`; the last worker decrements `running`, then drains the
+     * injector. One of them sees the other; if both do, runIfQueued lets one run it.
+     */
+    @Override
+    public void spawnedAfterClose(RawTask<?> task) {
+        VarHandle.fullFence(); // the entry's store (a release) before the read of running
+        if (running.get() == 0) {
+            // through ThreadBuilder: a drop's ThreadLocalKey destructors run as the thread exits
+            Threads.builder().name("orphaned-" + task.name()).virtual().spawn(task::runIfQueued);
+        }
     }
 
     @Override
