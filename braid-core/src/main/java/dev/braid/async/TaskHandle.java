@@ -254,7 +254,10 @@ public final class TaskHandle<T> implements Async<T> {
      * IllegalStateException} when called unfinished inside a poll: they would block an executor
      * thread, on a one-thread executor for ever (await the handle as a future there). Its own
      * untimed {@code join()} and {@code get()} also throw it, as {@link #join()} does, for an
-     * unfinished task of a {@link LocalExecutor} that no thread drives (ADR 0066).
+     * unfinished task of a {@link LocalExecutor} that no thread drives (ADR 0066). Otherwise its
+     * waits are the JDK's: the ambient {@link dev.braid.cancel.CancelScope} does not bound them
+     * (inside a scope, wait with {@link #join()}, which it does bound, or with a timed {@code
+     * get}).
      *
      * @return a new completable future tied to this task
      */
