@@ -199,7 +199,8 @@ public final class ThreadedExecutor implements AsyncExecutor {
      * Idempotent; may be called from any thread but a worker (from inside a poll it would wait for
      * itself).
      *
-     * @throws IllegalStateException if called inside a poll
+     * @throws IllegalStateException if called inside a poll, or on one of this executor's workers
+     *     (a task's {@code drop} or {@link Async#ensure} cleanup runs there)
      */
     @Override
     public void close() {
@@ -209,6 +210,15 @@ public final class ThreadedExecutor implements AsyncExecutor {
                             + this
                             + " inside a poll would block the thread polling (and wait for"
                             + " itself if that is a worker of it): close from outside a poll");
+        }
+        if (scheduler.workerIndex() >= 0) { // a drop, an ensure cleanup: not a poll (probe14)
+            throw new IllegalStateException(
+                    "close() of "
+                            + this
+                            + " on its own worker thread '"
+                            + Thread.currentThread().getName()
+                            + "' (in a task's drop or cleanup) would wait for that worker to exit,"
+                            + " and so for itself: close from outside the executor");
         }
         stop();
     }
