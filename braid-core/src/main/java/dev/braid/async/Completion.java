@@ -31,9 +31,22 @@ non-sealed class Completion<T> extends Context {
      * A poller publishes its waker with the CAS and re-reads the state: either complete() swapped
      * out an array that held the waker (and wakes it), or the poller sees the outcome.
      *
+     * Expired wakers. A registration drops the wakers that say they can no longer matter
+     * (Expiring: a task that has finished, an Async.await that has returned, the future of
+     * toCompletableFuture once done): a future that polled a long-lived handle and was then
+     * dropped (a race or select loser, a timeout, a stopped await) never deregisters, and each
+     * such waker used to stay until the handle completed, growing the array (and the copy per
+     * registration) without bound (probe14: 10^5 lost races, 141 B each, quadratic copying).
+     *
      * Liveness. complete() is wait-free but for CAS retries against registrations; wakers run on
      * the completing thread after the swap and must not block (the Waker contract).
      */
+
+    /** A waker that can tell it will never matter again, so registrations may drop it. */
+    interface Expiring {
+        /** Whether waking it could no longer do anything (once true, stays true). */
+        boolean expired();
+    }
 
     /** What a completed computation came to. */
     sealed interface Outcome<T> {}
@@ -131,18 +144,44 @@ non-sealed class Completion<T> extends Context {
                 return (Outcome<T>) o;
             }
             Waker[] ws = (Waker[]) s;
+            int live = 0;
             for (Waker w : ws) {
                 if (w == waker) {
                     return null;
                 }
+                live += expired(w) ? 0 : 1;
             }
-            Waker[] more = Arrays.copyOf(ws, ws.length + 1);
-            more[ws.length] = waker;
+            Waker[] more;
+            if (live == ws.length) {
+                more = Arrays.copyOf(ws, ws.length + 1);
+                more[ws.length] = waker;
+            } else { // drop the expired ones (see the notes)
+                more = new Waker[live + 1];
+                int j = 0;
+                for (Waker w : ws) {
+                    if (j < live && !expired(w)) { // expiry only grows: j stops at live
+                        more[j++] = w;
+                    }
+                }
+                if (j < live) {
+                    more = Arrays.copyOf(more, j + 1);
+                }
+                more[j] = waker;
+            }
             if (STATE.compareAndSet(this, s, more)) { // volatile: publishes the registration
                 simRegistered(s, more);
                 return null;
             }
         }
+    }
+
+    private static boolean expired(Waker w) {
+        return w instanceof Expiring e && e.expired();
+    }
+
+    /** The wakers registered now, expired ones included (tests). */
+    int registeredWakers() {
+        return STATE.getAcquire(this) instanceof Waker[] ws ? ws.length : 0;
     }
 
     /** Deregisters {@code waker} (a blocked thread that gave up). */

@@ -224,8 +224,8 @@ final class Interop {
         if (future instanceof TaskHandle<?> h) {
             h.refuseUndrivenWait("Async.await", "await it");
         }
-        Thread self = Thread.currentThread();
-        Context cx = new Context(() -> Rt.unpark(self));
+        AwaitWaker waker = new AwaitWaker(Thread.currentThread());
+        Context cx = new Context(waker);
         boolean finished = false;
         try (Waiting wait = new Waiting(Deadline.never(), true, "Async.await", null)) {
             while (true) {
@@ -245,9 +245,30 @@ final class Interop {
                 wait.park(future);
             }
         } finally {
+            waker.returned = true; // what it registered on may drop it (Completion's notes)
             if (!finished) {
                 future.drop();
             }
+        }
+    }
+
+    /** The waker of one {@link #await}: unparks its thread; expired once the await returned. */
+    private static final class AwaitWaker implements Waker, Completion.Expiring {
+        private final Thread thread;
+        volatile boolean returned;
+
+        AwaitWaker(Thread thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        public void wake() {
+            Rt.unpark(thread);
+        }
+
+        @Override
+        public boolean expired() {
+            return returned;
         }
     }
 

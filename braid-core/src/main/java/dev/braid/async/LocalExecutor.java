@@ -72,6 +72,11 @@ public final class LocalExecutor implements AsyncExecutor {
                             public java.util.List<RawTask<?>> queued() {
                                 return new java.util.ArrayList<>(queue);
                             }
+
+                            @Override
+                            public void spawnedAfterClose(RawTask<?> task) {
+                                finishCancellationsIfClosed(); // close() may have drained
+                            }
                         },
                         this);
     }

@@ -19,7 +19,8 @@ import java.util.concurrent.CancellationException;
  *
  * @param <T> the value type
  */
-final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelAware {
+final class RawTask<T> extends Completion<T>
+        implements Waker, Completion.Expiring, Runnable, CancelAware {
     /*
      * Implementation notes
      *
@@ -302,6 +303,12 @@ final class RawTask<T> extends Completion<T> implements Waker, Runnable, CancelA
             }
         }
         return o;
+    }
+
+    /** A finished task's waker does nothing: registrations may drop it (Completion's notes). */
+    @Override
+    public boolean expired() {
+        return isDone();
     }
 
     @Override

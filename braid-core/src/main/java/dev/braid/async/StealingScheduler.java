@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -254,6 +255,11 @@ final class StealingScheduler implements TaskScheduler {
                 }
             } finally {
                 if (running.decrementAndGet() == 0) {
+                    // a spawn counted after the exit check queued its task in the injector:
+                    // the last worker runs its cancellation (spawnedAfterClose: the other side)
+                    for (RawTask<?> t; (t = injector.poll()) != null; ) {
+                        t.runIfQueued();
+                    }
                     onTerminated.run();
                 }
             }
@@ -476,11 +482,39 @@ final class StealingScheduler implements TaskScheduler {
         for (int i = 0; i < threads; i++) {
             workers[i] = new Worker(i);
         }
-        for (int i = 0; i < threads; i++) {
-            Worker w = workers[i];
-            // through ThreadBuilder, not Rt.spawn: a braid thread runs the ThreadLocalKey
-            // destructors of what its tasks initialised when it exits (ADR 0077)
-            Threads.builder().name(name + "-worker-" + i).daemon(true).spawn(w::loop);
+    }
+
+    /**
+     * Starts one worker thread per worker, named {@code name-worker-i}, through {@code starter} (a
+     * test's may fail the k-th). If one fails to start, the ones started keep running and those
+     * never started are taken off the running count, so closing the registry ends the executor as
+     * usual: the caller closes it (ADR 0162).
+     *
+     * @throws IllegalStateException naming how many started and the cause
+     */
+    void start(String name, BiConsumer<String, Runnable> starter) {
+        int i = 0;
+        try {
+            for (; i < workers.length; i++) {
+                starter.accept(name + "-worker-" + i, workers[i]::loop);
+            }
+        } catch (RuntimeException | OutOfMemoryError e) { // "unable to create native thread"
+            if (running.addAndGet(i - workers.length) == 0) {
+                onTerminated.run(); // none started: no worker will
+            }
+            throw new IllegalStateException(
+                    "executor '"
+                            + name
+                            + "' started "
+                            + i
+                            + " of "
+                            + workers.length
+                            + " worker threads, then starting worker "
+                            + i
+                            + " failed ("
+                            + e
+                            + "); the started ones are stopped",
+                    e);
         }
     }
 
@@ -601,6 +635,22 @@ final class StealingScheduler implements TaskScheduler {
     int workerIndex() {
         Worker w = current();
         return w == null ? -1 : w.index;
+    }
+
+    /**
+     * A spawn that queued {@code task} and then saw the executor closed (probe14): if every worker
+     * has exited, none will take the entry; run the cancellation on a new virtual thread (the
+     * caller may be inside a poll). Dekker with the last worker's exit: the spawner stored the
+     * entry, fences, reads `running`; the last worker decrements `running`, then drains the
+     * injector. One of them sees the other; if both do, runIfQueued lets one run it.
+     */
+    @Override
+    public void spawnedAfterClose(RawTask<?> task) {
+        VarHandle.fullFence(); // the entry's store (a release) before the read of running
+        if (running.get() == 0) {
+            // through ThreadBuilder: a drop's ThreadLocalKey destructors run as the thread exits
+            Threads.builder().name("orphaned-" + task.name()).virtual().spawn(task::runIfQueued);
+        }
     }
 
     @Override

@@ -246,6 +246,30 @@ public final class TaskHandle<T> implements Async<T> {
         return task.poll(w);
     }
 
+    /** The wakers registered with the task now (tests). */
+    int registeredWakers() {
+        return task.registeredWakers();
+    }
+
+    /** Completes a {@link #toCompletableFuture()}; expired once that future is done. */
+    private record CompletingWaker<T>(TaskHandle<T> handle, CompletableFuture<T> cf)
+            implements Waker, Completion.Expiring {
+        @Override
+        public void wake() {
+            Completion.Outcome<T> o = handle.task.outcome();
+            try {
+                cf.complete(handle.result(o));
+            } catch (Throwable t) {
+                cf.completeExceptionally(t);
+            }
+        }
+
+        @Override
+        public boolean expired() {
+            return cf.isDone();
+        }
+    }
+
     /**
      * A {@link CompletableFuture} of the task's outcome: completed with the value, exceptionally
      * with the {@link TaskPanicException} or the cancellation. Cancelling it (or completing it
@@ -254,21 +278,17 @@ public final class TaskHandle<T> implements Async<T> {
      * IllegalStateException} when called unfinished inside a poll: they would block an executor
      * thread, on a one-thread executor for ever (await the handle as a future there). Its own
      * untimed {@code join()} and {@code get()} also throw it, as {@link #join()} does, for an
-     * unfinished task of a {@link LocalExecutor} that no thread drives (ADR 0066).
+     * unfinished task of a {@link LocalExecutor} that no thread drives (ADR 0066). Otherwise its
+     * waits are the JDK's: the ambient {@link dev.braid.cancel.CancelScope} does not bound them
+     * (inside a scope, wait with {@link #join()}, which it does bound, or with a timed {@code
+     * get}). Each call registers a waker with the task until the task finishes (or the returned
+     * future is completed or cancelled): call it once and share the future.
      *
      * @return a new completable future tied to this task
      */
     public CompletableFuture<T> toCompletableFuture() {
         CompletableFuture<T> cf = new RefusingFuture<>(this);
-        Waker w =
-                () -> {
-                    Completion.Outcome<T> o = task.outcome();
-                    try {
-                        cf.complete(result(o));
-                    } catch (Throwable t) {
-                        cf.completeExceptionally(t);
-                    }
-                };
+        Waker w = new CompletingWaker<>(this, cf);
         if (onComplete(w) != null) {
             w.wake();
         }

@@ -224,6 +224,7 @@ final class TaskRegistry {
         if (closed) {
             throw closedException();
         }
+        Rt.yieldPoint(Op.LOAD, this); // the testkit may run close() before the count (probe14)
         // ADR 0109: no id (no atomic) unless observed; a task draws one when first asked for
         long id = observed ? ids.incrementAndGet() : 0;
         RawTask<T> task = new RawTask<>(name, id, future, this, scope);
@@ -239,6 +240,7 @@ final class TaskRegistry {
         }
         if (closed) { // close() raced with us: cancel the task here (its first run would too)
             handle.cancel();
+            scheduler.spawnedAfterClose(task); // and run that if every worker has gone
         }
         return handle;
     }

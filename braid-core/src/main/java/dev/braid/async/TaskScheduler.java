@@ -48,6 +48,14 @@ interface TaskScheduler {
     default void entryCancelled(RawTask<?> task) {}
 
     /**
+     * Called by a spawn that queued {@code task}, then saw the executor closed and cancelled it:
+     * the executor's threads may have finished before the task was counted, and then nobody would
+     * run its cancellation (its joiners would wait for ever, probe14). The scheduler makes sure it
+     * runs. Must not block or throw. The default does nothing.
+     */
+    default void spawnedAfterClose(RawTask<?> task) {}
+
+    /**
      * A snapshot of the tasks in this scheduler's queues (and, where it can see them, running their
      * first poll), for the live-task dump (ADR 0140: a task is in the executor's live set only once
      * a poll left it pending), or null if this scheduler cannot list them (the dump then counts

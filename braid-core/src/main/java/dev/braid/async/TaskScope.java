@@ -68,8 +68,14 @@ public final class TaskScope implements AutoCloseable {
     private final ScopePolicy policy;
     private final CancellationSource source;
     private final CancelScope childScope;
+    // the children not yet seen finished, and each one's registration on the scope's token (same
+    // index): a spawn that finds them doubled since the last prune drops the finished ones and
+    // deregisters theirs, so a long-lived scope does not keep every child it ever had (probe14)
     private final List<TaskHandle<?>> children = new ArrayList<>();
     private final List<CancellationRegistration> registrations = new ArrayList<>();
+    private int spawned; // every child, for toString and close()'s "without join()"
+    private int pruneAt = PRUNE_MIN;
+    private static final int PRUNE_MIN = 64;
     private final ConcurrentLinkedQueue<TaskPanicException> failures =
             new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger(1);
@@ -206,7 +212,11 @@ public final class TaskScope implements AutoCloseable {
                     case PoolExecutor p -> p.spawnScoped(name, future, childScope);
                     default -> ((ThreadedExecutor) executor).spawnScoped(name, future, childScope);
                 };
+        if (children.size() >= pruneAt) {
+            pruneFinished();
+        }
         children.add(h);
+        spawned++;
         pending.incrementAndGet();
         CancellationToken token = source.token();
         registrations.add(token.onCancel(() -> h.cancel(token)));
@@ -215,6 +225,22 @@ public final class TaskScope implements AutoCloseable {
             childDone(h);
         }
         return h;
+    }
+
+    /** Drops finished children and their registrations (the owner's, like all bookkeeping). */
+    private void pruneFinished() {
+        int kept = 0;
+        for (int i = 0; i < children.size(); i++) {
+            if (children.get(i).isFinished()) {
+                registrations.get(i).deregister();
+            } else {
+                children.set(kept, children.get(i));
+                registrations.set(kept++, registrations.get(i));
+            }
+        }
+        children.subList(kept, children.size()).clear();
+        registrations.subList(kept, registrations.size()).clear();
+        pruneAt = Math.max(PRUNE_MIN, 2 * kept);
     }
 
     /**
@@ -359,7 +385,7 @@ public final class TaskScope implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (!wasJoined && !children.isEmpty()) {
+        if (!wasJoined && spawned != 0) {
             throw new IllegalStateException(
                     "task scope closed without join(): its children were cancelled");
         }
@@ -396,7 +422,7 @@ public final class TaskScope implements AutoCloseable {
                 + ", "
                 + (closed ? "closed" : joined ? "joined" : "open")
                 + ", children="
-                + children.size()
+                + spawned
                 + ", running="
                 + running
                 + (failures.isEmpty() ? "" : ", failed=" + failures.size())

@@ -3,7 +3,9 @@ package dev.braid.async;
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.util.Args;
+import dev.braid.thread.Threads;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * A multi-threaded executor: a fixed set of worker threads (platform, daemon, spawned through
@@ -48,7 +50,13 @@ public final class ThreadedExecutor implements AsyncExecutor {
     private final StealingScheduler scheduler;
     private final Completion<Void> terminated = new Completion<>();
 
-    private ThreadedExecutor(String name, int threads, boolean lanes) {
+    // through ThreadBuilder, not Rt.spawn: a braid thread runs the ThreadLocalKey destructors of
+    // what its tasks initialised when it exits (ADR 0077)
+    static final BiConsumer<String, Runnable> WORKER_THREADS =
+            (threadName, loop) -> Threads.builder().name(threadName).daemon(true).spawn(loop);
+
+    private ThreadedExecutor(
+            String name, int threads, boolean lanes, BiConsumer<String, Runnable> starter) {
         this.name = name;
         this.scheduler =
                 new StealingScheduler(
@@ -57,6 +65,12 @@ public final class ThreadedExecutor implements AsyncExecutor {
                         s -> new TaskRegistry(name, s, null, lanes ? threads : 0),
                         () -> terminated.complete(new Completion.Success<>(null)));
         this.tasks = scheduler.tasks();
+        try {
+            scheduler.start(name, starter);
+        } catch (IllegalStateException e) {
+            stop(); // a start that failed part way leaves no worker running (ADR 0162)
+            throw e;
+        }
     }
 
     /**
@@ -75,6 +89,9 @@ public final class ThreadedExecutor implements AsyncExecutor {
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank or {@code threads} is not between 1
      *     and 32,767 (the bound of a {@code WorkStealingPool})
+     * @throws IllegalStateException if a worker thread cannot be started (the JVM or the OS refuses
+     *     another thread); the workers started before it are stopped and waited for, and the
+     *     message names how many started and the cause
      */
     public static ThreadedExecutor create(String name, int threads) {
         Args.notBlank(name, "name");
@@ -82,12 +99,17 @@ public final class ThreadedExecutor implements AsyncExecutor {
             throw new IllegalArgumentException(
                     "threads must be between 1 and " + MAX_THREADS + ", was " + threads);
         }
-        return new ThreadedExecutor(name, threads, StealingScheduler.COUNT_LANES);
+        return new ThreadedExecutor(name, threads, StealingScheduler.COUNT_LANES, WORKER_THREADS);
     }
 
     /** As {@link #create(String, int)}, with count lanes on or off (tests, ADR 0141). */
     static ThreadedExecutor create(String name, int threads, boolean lanes) {
-        return new ThreadedExecutor(name, threads, lanes);
+        return new ThreadedExecutor(name, threads, lanes, WORKER_THREADS);
+    }
+
+    /** As {@link #create(String, int)}, starting workers through {@code starter} (tests). */
+    static ThreadedExecutor create(String name, int threads, BiConsumer<String, Runnable> starter) {
+        return new ThreadedExecutor(name, threads, StealingScheduler.COUNT_LANES, starter);
     }
 
     /** Its registry's count lanes: one per worker with lanes on, else 0 (tests, ADR 0141). */
@@ -177,7 +199,8 @@ public final class ThreadedExecutor implements AsyncExecutor {
      * Idempotent; may be called from any thread but a worker (from inside a poll it would wait for
      * itself).
      *
-     * @throws IllegalStateException if called inside a poll
+     * @throws IllegalStateException if called inside a poll, or on one of this executor's workers
+     *     (a task's {@code drop} or {@link Async#ensure} cleanup runs there)
      */
     @Override
     public void close() {
@@ -188,6 +211,19 @@ public final class ThreadedExecutor implements AsyncExecutor {
                             + " inside a poll would block the thread polling (and wait for"
                             + " itself if that is a worker of it): close from outside a poll");
         }
+        if (scheduler.workerIndex() >= 0) { // a drop, an ensure cleanup: not a poll (probe14)
+            throw new IllegalStateException(
+                    "close() of "
+                            + this
+                            + " on its own worker thread '"
+                            + Thread.currentThread().getName()
+                            + "' (in a task's drop or cleanup) would wait for that worker to exit,"
+                            + " and so for itself: close from outside the executor");
+        }
+        stop();
+    }
+
+    private void stop() {
         tasks.close();
         scheduler.wakeAll();
         boolean interrupted = false;

@@ -9,6 +9,7 @@ import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.PanicException;
+import dev.braid.thread.ThreadBuilder;
 import dev.braid.thread.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BiFunction;
 import java.util.function.LongBinaryOperator;
 import java.util.function.LongSupplier;
 
@@ -129,16 +131,37 @@ public final class WorkStealingPool implements AutoCloseable {
         }
         this.idle = new Idle(workers);
         this.inline = new InlineRunners(b.parallelism);
-        for (Worker w : workers) {
-            JoinHandle<Void> h =
-                    Threads.builder()
-                            .name(name + "-worker-" + w.index)
-                            .daemon(b.daemon)
-                            .spawn(w::run);
-            threads.add(h);
-            if (w.thread == null) {
-                w.thread = h.thread();
+        try {
+            for (Worker w : workers) {
+                JoinHandle<Void> h =
+                        b.starter.apply(
+                                Threads.builder()
+                                        .name(name + "-worker-" + w.index)
+                                        .daemon(b.daemon),
+                                w::run);
+                threads.add(h);
+                if (w.thread == null) {
+                    w.thread = h.thread();
+                }
             }
+        } catch (RuntimeException | OutOfMemoryError e) { // "unable to create native thread"
+            // the started workers exit at STOP (the unstarted never sleep, so a shutdown could
+            // not end); close() waits for them: a failed build leaves no thread (ADR 0162)
+            runState.store(STOP, Ordering.SEQ_CST);
+            close();
+            throw new IllegalStateException(
+                    "pool '"
+                            + name
+                            + "' started "
+                            + threads.size()
+                            + " of "
+                            + workers.length
+                            + " worker threads, then starting worker "
+                            + threads.size()
+                            + " failed ("
+                            + e
+                            + "); the started ones are stopped",
+                    e);
         }
     }
 
@@ -165,8 +188,16 @@ public final class WorkStealingPool implements AutoCloseable {
         private String namePrefix = "braid-pool";
         private boolean daemon = true;
         private PoolHooks hooks = NO_HOOKS;
+        private BiFunction<ThreadBuilder, Runnable, JoinHandle<Void>> starter =
+                (thread, run) -> thread.spawn(run);
 
         private Builder() {}
+
+        /** Starts each worker thread through {@code starter} (tests: a start that fails). */
+        Builder workerStarter(BiFunction<ThreadBuilder, Runnable, JoinHandle<Void>> starter) {
+            this.starter = starter;
+            return this;
+        }
 
         /**
          * The number of worker threads.
@@ -229,6 +260,9 @@ public final class WorkStealingPool implements AutoCloseable {
          * Builds the pool and starts its workers.
          *
          * @return a running pool
+         * @throws IllegalStateException if a worker thread cannot be started (the JVM or the OS
+         *     refuses another thread); the workers started before it are stopped and waited for,
+         *     and the message names how many started and the cause
          */
         public WorkStealingPool build() {
             return new WorkStealingPool(this);

@@ -4,7 +4,11 @@ import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.CancellationToken;
 import dev.braid.cancel.CancelledException;
+import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Iterator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -49,6 +53,13 @@ public final class Scope {
      * Memory ordering. A child's report happens-before its handle completes (JoinHandle's volatile
      * swap), and close() reads `failures` after joining every handle, so it sees every report.
      *
+     * Pruning. A long-lived scope (a server's accept loop spawning a child per connection) must
+     * not keep every child it ever had: a spawn that finds the queue doubled since the last prune
+     * drops the finished children from it (amortised O(1) per spawn; failed children stay on
+     * `failures`). One pruner at a time, by CAS of `pruneAt` to PRUNING; a pruned child's
+     * completion was read (acquire) by the pruner, whose release of `pruneAt` close() reads after
+     * its drain, waiting out a prune in progress: close() still happens-after every child.
+     *
      * References. JEP 505 (structured concurrency: Joiner.awaitAllSuccessfulOrThrow, anySuccessful
      * ResultOrThrow); kotlinx.coroutines coroutineScope (a failing child cancels its siblings).
      */
@@ -67,6 +78,21 @@ public final class Scope {
     private final AtomicInteger ended = new AtomicInteger();
     private final AtomicInteger succeeded = new AtomicInteger();
     private volatile boolean closed;
+
+    private static final int PRUNE_MIN = 64;
+    private static final int PRUNING = Integer.MAX_VALUE;
+    private static final VarHandle PRUNE_AT;
+
+    static {
+        try {
+            PRUNE_AT = MethodHandles.lookup().findVarHandle(Scope.class, "pruneAt", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final AtomicInteger queued = new AtomicInteger(); // children's length, roughly
+    private volatile int pruneAt = PRUNE_MIN; // PRUNING while a spawn prunes
 
     Scope(ScopePolicy policy) {
         this.policy = policy;
@@ -143,7 +169,30 @@ public final class Scope {
         spawned.incrementAndGet(); // before the child can end, so running never goes negative
         JoinHandle<T> h = builder.start(body, this);
         children.add(h);
+        if (queued.incrementAndGet() >= pruneAt) {
+            pruneFinished();
+        }
         return h;
+    }
+
+    /** Drops finished children from the queue (see the notes: Pruning). */
+    private void pruneFinished() {
+        int at = pruneAt;
+        if (at == PRUNING || !PRUNE_AT.compareAndSet(this, at, PRUNING)) {
+            return; // another spawn prunes
+        }
+        int kept = 0;
+        int removed = 0;
+        for (Iterator<JoinHandle<?>> it = children.iterator(); it.hasNext(); ) {
+            if (it.next().isFinished()) {
+                it.remove();
+                removed++;
+            } else {
+                kept++;
+            }
+        }
+        queued.addAndGet(-removed);
+        pruneAt = Math.max(PRUNE_MIN, 2 * kept); // volatile: releases the reads to close()
     }
 
     /**
@@ -273,6 +322,9 @@ public final class Scope {
                     interrupted = true;
                 }
             }
+        }
+        while (pruneAt == PRUNING) { // acquire: what the pruned children did (notes: Pruning)
+            Rt.yieldNow(); // only a spawn from outside the scope's threads can still be pruning
         }
         closed = true;
         if (interrupted) {
