@@ -171,6 +171,10 @@ public final class DfsStrategy implements Strategy {
     @Override
     public void onStep(int task, Op op, Object resource, boolean hidden) {
         if (reduce) {
+            if (asleep[task]) { // it ran: past 64 options (no mask bit) or in a redundant tail
+                asleep[task] = false;
+                sleepers--;
+            }
             if (sleepers > 0) {
                 // task has just run the step it announced before; it wakes what it depends on
                 Op ranOp = pendingOp[task];
