@@ -4,9 +4,10 @@ import dev.braid.internal.rt.Op;
 import java.util.Arrays;
 
 /**
- * One run of a bounded depth-first search over schedules: replays a prefix of choices, then takes
- * the default (non-preempting) choice at every later point, and afterwards names the prefix of the
- * next schedule in depth-first order ({@link #next()}), or null when the tree is exhausted.
+ * One run of the bounded search over schedules: replays a prefix of choices, then takes the default
+ * (non-preempting) choice at every later point, and afterwards names the prefix of the next
+ * schedule in depth-first order ({@link #next()}, or null when the tree is exhausted) or, for the
+ * order of fewest deviations first, its alternatives ({@link #escalates}).
  */
 public final class DfsStrategy implements Strategy {
     /*
@@ -26,22 +27,29 @@ public final class DfsStrategy implements Strategy {
      * yields); at a SPIN the spinning task is not offered at all and the next task after it (in id
      * order) is the default, so spin loops make progress and the search cannot descend into an
      * endless spin. Memory-model choices (which store a load reads) are points with every option
-     * free, option 0 (sequentially consistent) first.
+     * free, option 0 (sequentially consistent) first. Every option but the default is a deviation
+     * in BoundedSearch's order (fewest deviations first).
      *
      * Reduction (ADR 0159): the preempted task sleeps. At a point where the current task t could go
      * on and announces a load, store or read-modify-write of a braid atomic cell (op p), the
      * default (t goes on) is explored first; in every branch that preempts t there, t is *asleep*:
      * it is not offered, at any later point of that branch, until some task runs a step that is
      * dependent with p (a step on the same cell unless both are loads, any step on another kind
-     * of object or on none, or any step with effects the scheduler cannot attribute to one cell:
-     * a SEQ_CST access or fence, acquireFrom/releaseTo/passOn, acquired/released, hand-offs, the
-     * shared random source, an interrupt's wake-up). Such a schedule E is equivalent (the same
+     * of object or on none except a task's first step, or any step with effects the scheduler
+     * cannot attribute to one cell: a SEQ_CST access or fence, acquireFrom/releaseTo/passOn,
+     * acquired/released, hand-offs, unparks, spawns, task failures, the shared random source, an
+     * interrupt's wake-up: Strategy.onStep's hidden). Such a schedule E is equivalent (the same
      * order of every pair of dependent steps) to E', which runs p at the preemption point and
      * preempts t one step later, and E' has no more preemptions than E: the switch away from t
      * moves one step later (a preemption at most, none if t then blocks, ends or yields) and the
-     * switch back to t disappears or becomes the same switch. E' lies in the default's subtree,
-     * which was searched first within the same bound; by induction on the depth-first order,
-     * every schedule with at most `bound` preemptions has an equivalent one that is run. This is
+     * switch back to t disappears or becomes the same switch. E' takes the default where E
+     * preempted t, so t's sleep does not prune it and the bound keeps it; if another sleeper
+     * prunes E', the same step applies again; each step takes the default at the first point
+     * where the new schedule differs from the old (a descent over a finite tree, defaults
+     * first), so the chain ends at a schedule that is run, in either order
+     * (depth-first or BoundedSearch's): every schedule with at most `bound` preemptions has an
+     * equivalent one that is run. A task that runs wakes (it ran while asleep only in a redundant
+     * tail or as an option past the 64 a point's mask covers, where sleep is not enforced). This is
      * Godefroid's sleep set (VeriSoft, POPL 1997) restricted to the one sleeper for which it
      * composes with a preemption bound; putting every explored sibling to sleep does not (the
      * bound makes independent steps dependent: Coons, Musuvathi, McKinley, OOPSLA 2013). A point
