@@ -83,6 +83,7 @@ public final class Simulation {
                         b.watchdog,
                         b.depth,
                         b.preemptionBound,
+                        b.reduce,
                         b.shrink,
                         b.shrinkBudget,
                         b.parallelism,
@@ -273,6 +274,7 @@ public final class Simulation {
         private Strategy strategy = Strategy.PORTFOLIO;
         private int depth = DEFAULT_DEPTH;
         private int preemptionBound = DEFAULT_PREEMPTION_BOUND;
+        private boolean reduce = true;
         private boolean shrink = true;
         private int shrinkBudget = DEFAULT_SHRINK_BUDGET;
         private int parallelism = 1;
@@ -420,6 +422,23 @@ public final class Simulation {
                         "preemptionBound must be >= 0 (or -1 for none), was " + preemptionBound);
             }
             this.preemptionBound = preemptionBound;
+            return this;
+        }
+
+        /**
+         * Whether the bounded search skips schedules equivalent to ones it runs (default true; ADR
+         * 0159): a thread preempted before an access to one of braid's atomic cells is not run
+         * again in that branch until another thread takes a step that does not commute with that
+         * access. Every schedule within the preemption bound still has an equivalent one that runs
+         * (the same order of every pair of dependent steps), so every bug within the bound is still
+         * reached; {@code false} enumerates every schedule within the bound, as before. Other
+         * strategies ignore it.
+         *
+         * @param reduce whether to skip equivalent schedules
+         * @return this builder
+         */
+        public Builder reduction(boolean reduce) {
+            this.reduce = reduce;
             return this;
         }
 

@@ -41,6 +41,7 @@ class HostileInputTest {
                     "Simulation.Builder.seed(long)", // every seed is valid
                     "Simulation.Builder.shrink(boolean)", // both values are valid
                     "Simulation.Builder.progress(boolean)", // both values are valid
+                    "Simulation.Builder.reduction(boolean)", // both values are valid
                     "Shrunk.equals(Object)",
                     "Census.equals(Object)",
                     "Census.Kind.equals(Object)",

@@ -38,9 +38,11 @@ public final class Explorer {
      * pairs, mutates them, and steers runs toward reads-from pairs seen possible but not covered
      * (CoverageSearch, CoverageStrategy); it depends on earlier schedules, so it runs sequentially.
      *
-     * Bounded search. BOUNDED runs DfsStrategy runs in depth-first order until the tree within the
-     * preemption bound is exhausted or the schedule budget is spent; the seed of the simulation's
-     * random source is the base seed for every run.
+     * Bounded search. BOUNDED runs DfsStrategy runs until every schedule within the preemption
+     * bound has run or the schedule budget is spent, fewest deviations from the default schedule
+     * first (BoundedSearch; without a bound, in plain depth-first order); a preempted task sleeps
+     * until a dependent step (ADR 0159) unless reduction(false) or faults are set. The seed of the
+     * simulation's random source is the base seed for every run.
      */
 
     /** The portfolio's rotation: strategy and PCT depth per slot. */
@@ -131,24 +133,45 @@ public final class Explorer {
 
     private Exploration bounded() {
         int[] prefix = new int[0];
+        BoundedSearch search = iterative();
         int runs = 0;
         while (runs < config.schedules()) {
             DfsStrategy dfs =
                     new DfsStrategy(
-                            DfsStrategy.NAME, config.seed(), config.preemptionBound(), prefix);
+                            DfsStrategy.NAME,
+                            config.seed(),
+                            config.preemptionBound(),
+                            prefix,
+                            reduces());
             SimResult r =
                     Engine.run(body, dfs, config.maxSteps(), config.watchdog(), config.settings());
             runs++;
             if (r.isFailure()) {
                 return failed(runs, r);
             }
-            prefix = dfs.next();
+            prefix = search != null ? search.next(dfs, config.schedules() - runs) : dfs.next();
             if (prefix == null) {
                 return new Exploration(
                         runs, config.seed(), Optional.empty(), Optional.empty(), true);
             }
         }
         return new Exploration(runs, config.seed(), Optional.empty());
+    }
+
+    /**
+     * The order of a bounded search: fewest preemptions first when there is a bound; a plain
+     * depth-first search (null) without one.
+     */
+    private BoundedSearch iterative() {
+        return config.preemptionBound() >= 0 ? new BoundedSearch() : null;
+    }
+
+    /**
+     * Whether the bounded search reduces (ADR 0159): not with faults, whose draws follow the order
+     * of steps, independent or not.
+     */
+    private boolean reduces() {
+        return config.reduce() && config.settings().faults().isEmpty();
     }
 
     /**
@@ -181,14 +204,19 @@ public final class Explorer {
         int failures = 0;
         int[] prefix = new int[0];
         boolean dfs = config.strategy() == dev.braid.testkit.Strategy.BOUNDED;
+        BoundedSearch search = dfs ? iterative() : null;
         for (int i = 0; i < config.schedules() && prefix != null; i++) {
             SimResult r;
             if (dfs) {
                 DfsStrategy s =
                         new DfsStrategy(
-                                DfsStrategy.NAME, config.seed(), config.preemptionBound(), prefix);
+                                DfsStrategy.NAME,
+                                config.seed(),
+                                config.preemptionBound(),
+                                prefix,
+                                reduces());
                 r = Engine.run(body, s, config.maxSteps(), config.watchdog(), config.settings());
-                prefix = s.next();
+                prefix = search != null ? search.next(s, config.schedules() - i - 1) : s.next();
             } else if (i > 0 && i % config.shards() != config.shard()) {
                 continue; // another shard's schedule (schedule 0, the profile, runs in every shard)
             } else {

@@ -87,6 +87,9 @@ final class MemoryModel {
     private final Map<Object, View> locks = new IdentityHashMap<>();
     private final View sc = new View();
 
+    /** Whether a SEQ_CST access or fence touched the SC view since the last takeSeqCst(). */
+    private boolean seqCstSeen;
+
     /** {@code chooser} maps an option count (at least 2) to a recorded choice in [0, count). */
     MemoryModel(IntUnaryOperator chooser) {
         this.chooser = chooser;
@@ -224,6 +227,7 @@ final class MemoryModel {
         readFrom(me, s, acquires(order));
         if (seqCst) {
             sc.joinFloors(me.now);
+            seqCstSeen = true;
         }
         return s.value;
     }
@@ -255,6 +259,7 @@ final class MemoryModel {
         publish(task, me, s, releases(order), null);
         if (seqCst) {
             sc.joinFloors(me.now);
+            seqCstSeen = true;
         }
         return loc.last().value;
     }
@@ -284,8 +289,19 @@ final class MemoryModel {
         }
         if (seqCst) {
             sc.joinFloors(me.now);
+            seqCstSeen = true;
         }
         return read.value;
+    }
+
+    /**
+     * Whether a SEQ_CST access or fence ran since the last call (which clears it): such a step does
+     * not commute with another task's SEQ_CST step on any cell.
+     */
+    boolean takeSeqCst() {
+        boolean seen = seqCstSeen;
+        seqCstSeen = false;
+        return seen;
     }
 
     void fence(int task, int order) {
@@ -296,6 +312,7 @@ final class MemoryModel {
         if (order == SimMemory.SEQ_CST) {
             me.now.joinFloors(sc);
             sc.joinFloors(me.now);
+            seqCstSeen = true;
         }
         if (releases(order)) {
             me.releaseFence = me.now.copy();

@@ -106,6 +106,12 @@ final class Scheduler {
     /** Records every step with its call site; set only for a diagnostic replay of a failure. */
     Tracer tracer;
 
+    /**
+     * Whether the step now running had effects beyond its announced operation (Strategy.onStep):
+     * set by the seam calls below, cleared at each step.
+     */
+    private boolean hidden;
+
     volatile Task current;
     volatile long steps;
     volatile boolean aborted;
@@ -336,6 +342,7 @@ final class Scheduler {
         if (aborted) {
             return;
         }
+        hidden = true;
         Task t = find(target);
         if (t != null && t != me && t.alive()) {
             memory.unpark(me.id, t.id);
@@ -344,6 +351,7 @@ final class Scheduler {
 
     void receiveHandOffs(Task me) {
         if (!aborted) {
+            hidden = true;
             memory.unparked(me.id);
         }
     }
@@ -352,6 +360,7 @@ final class Scheduler {
         if (aborted || target == null) {
             return;
         }
+        hidden = true;
         Task t = find(target);
         if (t == null) {
             if (interrupt) {
@@ -386,6 +395,7 @@ final class Scheduler {
         }
         String name = spec.name() != null ? spec.name() : "thread-" + tasks.size();
         Task t = newTask(name, body::run);
+        hidden = true;
         memory.spawn(me.id, t.id);
         t.thread.start(); // it waits in awaitTurn until chosen
         reschedule(me, Op.SPAWN, t.thread);
@@ -402,11 +412,16 @@ final class Scheduler {
     }
 
     long nextLong() {
-        return aborted ? ThreadLocalRandom.current().nextLong() : random.nextLong();
+        if (aborted) {
+            return ThreadLocalRandom.current().nextLong();
+        }
+        hidden = true;
+        return random.nextLong();
     }
 
     void acquired(Task me, Object resource) {
         if (!aborted && resource != null) {
+            hidden = true;
             resources.acquired(me, resource);
             memory.lockAcquired(me.id, resource);
         }
@@ -414,6 +429,7 @@ final class Scheduler {
 
     void released(Task me, Object resource) {
         if (!aborted && resource != null) {
+            hidden = true;
             resources.released(me, resource);
             memory.lockReleased(me.id, resource);
         }
@@ -425,6 +441,7 @@ final class Scheduler {
      */
     void acquireFrom(Task me, Object resource) {
         if (!aborted) {
+            hidden = true;
             memory.announced(me.id, resource, true, false);
             for (int i = unobserved.size() - 1; i >= 0; i--) { // a read of a failed outcome
                 if (unobserved.get(i).handle() == resource) {
@@ -437,6 +454,7 @@ final class Scheduler {
     /** A task ended with {@code failure} (Rt.taskFailed); it is reported if no one reads it. */
     void taskFailed(Object handle, String name, Throwable failure) {
         if (!aborted) {
+            hidden = true;
             unobserved.add(new Unobserved(handle, name, failure));
         }
     }
@@ -444,6 +462,7 @@ final class Scheduler {
     /** Release-only synchronization into {@code resource} (ADR 0134); no holder, no step. */
     void releaseTo(Task me, Object resource) {
         if (!aborted) {
+            hidden = true;
             memory.announced(me.id, resource, false, true);
         }
     }
@@ -454,6 +473,7 @@ final class Scheduler {
      */
     void passOn(Task me, Object from, Object to) {
         if (!aborted) {
+            hidden = true;
             memory.passOn(me.id, from, to);
         }
     }
@@ -641,6 +661,8 @@ final class Scheduler {
                 return;
             }
         }
+        strategy.onStep(me.id, op, resource, hidden | memory.takeSeqCst());
+        hidden = false;
         int pick = 0;
         if (count > 1) {
             try {
@@ -678,6 +700,7 @@ final class Scheduler {
                 // (so the wake-up happens at the same step in every replay): the status is either
                 // still set, or the task cleared it after setting interruptSeen.
                 t.state = Task.State.RUNNABLE;
+                hidden = true;
             }
             if (t.state == Task.State.RUNNABLE) {
                 if (n == runnable.length) {

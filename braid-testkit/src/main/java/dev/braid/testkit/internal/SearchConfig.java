@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param watchdog how long a thread may go without a yield point
  * @param depth PCT's bug depth
  * @param preemptionBound the bounded search's preemption bound (negative: none)
+ * @param reduce whether the bounded search lets a preempted task sleep until a dependent step (ADR
+ *     0159)
  * @param shrink whether a failure is shrunk
  * @param shrinkBudget how many schedules shrinking may run
  * @param parallelism how many engines run schedules at once
@@ -29,6 +31,7 @@ public record SearchConfig(
         Duration watchdog,
         int depth,
         int preemptionBound,
+        boolean reduce,
         boolean shrink,
         int shrinkBudget,
         int parallelism,

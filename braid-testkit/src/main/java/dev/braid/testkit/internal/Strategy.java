@@ -54,6 +54,21 @@ public interface Strategy {
     default void onYield(int task, Op op, Object resource) {}
 
     /**
+     * Called at every step, choice or not, after the scheduler collected the runnable tasks and
+     * before it chooses: task {@code task} has run the step it announced before (with whatever code
+     * followed it) and now announces {@code op} on {@code resource}. The bounded search uses it to
+     * tell which steps commute (ADR 0159).
+     *
+     * @param task the task's id
+     * @param op the operation it announces next
+     * @param resource what it operates on, or null
+     * @param hidden whether the step it has just run had effects beyond its announced operation
+     *     that another task's step may observe (a SEQ_CST access or fence, a happens-before edge
+     *     through an object, a hand-off, a wake-up, a draw from the shared random source)
+     */
+    default void onStep(int task, Op op, Object resource, boolean hidden) {}
+
+    /**
      * Whether picking {@code runnable[pick]} at a scheduling point is a preemption: the task that
      * reached the point could go on and is not offering the processor (a spin or a yield).
      *

@@ -7,6 +7,7 @@ import dev.braid.testkit.Fault;
 import dev.braid.testkit.NoLiveThreads;
 import dev.braid.testkit.SimResult;
 import dev.braid.testkit.Simulation;
+import dev.braid.testkit.Strategy;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -159,6 +160,34 @@ class HeldOutCorpusTest {
         assertThat(found).as(e.message()).isInstanceOf(expected.kind());
         assertThat(found.message()).contains(expected.texts());
         assertReplays(found, Simulation.replay(found.schedule(), c.bug().body()));
+    }
+
+    /**
+     * ADR 0159: the bounded search (bound 2) missed these within 1,000 schedules while it spent
+     * them on the runtime's start-up and idle choices deep in each run; ordered by deviations from
+     * the default schedule it reaches them (at 9 to 152 schedules, seed 1).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("boundedOnceMissed")
+    void theBoundedSearchReachesBugsBehindTheRuntimesIdleChoices(HeldOutPrograms.Case c) {
+        Expected expected = EXPECTED.get(c.name());
+        Exploration e =
+                smoke(BUG_BUDGET).strategy(Strategy.BOUNDED).build().explore(c.bug().body());
+        SimResult found = e.failure().orElseThrow(() -> new AssertionError(c.name() + ": missed"));
+        assertThat(found).as(e.message()).isInstanceOf(expected.kind());
+        assertThat(found.schedule()).startsWith("braid1:dfs:");
+        assertReplays(found, Simulation.replay(found.schedule(), c.bug().body()));
+    }
+
+    static Stream<HeldOutPrograms.Case> boundedOnceMissed() {
+        List<String> names =
+                List.of(
+                        "pool-relaxed-rmw",
+                        "pool-plain-counter",
+                        "async-scope-two-winners",
+                        "async-plain-counter",
+                        "pool-release-sequence");
+        return HeldOutPrograms.corpus().stream().filter(c -> names.contains(c.name()));
     }
 
     @ParameterizedTest(name = "{0}")
