@@ -137,12 +137,19 @@ public final class JoinHandle<T> {
     }
 
     /**
-     * Whether the thread has finished (its body and its thread-local destructors have run).
+     * Whether the thread has finished (its body and its thread-local destructors have run). A
+     * {@code true} answer is an acquire: everything the thread did happens before what the caller
+     * does next, as after a join (so a loop that polls it and then reads the thread's writes is
+     * ordered, under the testkit too).
      *
      * @return whether the thread has finished (its body and its thread-local destructors have run)
      */
     public boolean isFinished() {
-        return WAITERS.getAcquire(this) == DONE;
+        if (WAITERS.getAcquire(this) != DONE) {
+            return false;
+        }
+        Rt.acquireFrom(this); // the testkit: the finisher released into this handle
+        return true;
     }
 
     /**
@@ -392,6 +399,7 @@ public final class JoinHandle<T> {
         this.value = value;
         this.panic = panic;
         this.stopped = stopped;
+        Rt.releaseTo(this); // the testkit: what isFinished() reads after DONE (a poll loop)
         Object head = WAITERS.getAndSet(this, DONE); // volatile: publishes value and panic
         Exit<T> exit = null;
         for (Waiter w = head instanceof Waiter h ? h : null; w != null; w = w.next) {
