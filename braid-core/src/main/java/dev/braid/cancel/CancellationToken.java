@@ -214,7 +214,11 @@ public final class CancellationToken {
      * @return whether the token has been cancelled
      */
     public boolean isCancelled() {
-        return STATE.getVolatile(this) instanceof Throwable;
+        if (!(STATE.getVolatile(this) instanceof Throwable)) {
+            return false;
+        }
+        Rt.acquireFrom(this); // the testkit: cancel() announced its release on this token
+        return true;
     }
 
     /**

@@ -701,7 +701,13 @@ final class ChannelCore<T> extends LockedCore<T> {
     // ---- observation ----
 
     boolean isClosed() {
-        return closedFlag;
+        if (!closedFlag) {
+            return false;
+        }
+        // the testkit: close() announced its release on this core at its yield point; "closing
+        // happens-before every operation that reports the channel closed" holds for a poll too
+        Rt.acquireFrom(this);
+        return true;
     }
 
     /** The close cause (null for a plain close); meaningful once closed. */

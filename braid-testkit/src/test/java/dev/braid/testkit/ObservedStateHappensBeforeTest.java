@@ -1,0 +1,104 @@
+package dev.braid.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.braid.atomic.Plain;
+import dev.braid.cancel.CancellationSource;
+import dev.braid.channel.Channel;
+import dev.braid.thread.JoinHandle;
+import dev.braid.thread.Threads;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Documented edges observed by polling a state query, under the testkit: "closing happens-before
+ * every operation that reports the channel closed" (docs/channels.md), so {@code isClosed()}
+ * answering true orders the closer's writes before the poller's reads; and "actions before cancel
+ * happen-before every callback and every observation" of the cancellation (CancellationToken), so
+ * {@code isCancelled()} answering true does too. A poll loop that relies on them must not be
+ * reported as a data race; a read that does not wait still is.
+ */
+class ObservedStateHappensBeforeTest {
+    private static final int SCHEDULES = 300;
+
+    @AfterEach
+    void noSimulatedThreadOutlivesItsRun() {
+        NoLiveThreads.check();
+    }
+
+    private static Exploration explore(SimBody body) {
+        return Simulation.builder().seed(1).schedules(SCHEDULES).build().explore(body);
+    }
+
+    private static void check(int v) {
+        if (v != 42) {
+            throw new AssertionError("read " + v + " after the state said so");
+        }
+    }
+
+    @Test
+    void aCloserWriteIsVisibleAfterIsClosedSaidTrue() {
+        explore(
+                        () -> {
+                            Plain<Integer> data = new Plain<>(0);
+                            Channel<Integer> ch = Channel.bounded(1);
+                            JoinHandle<Void> closer =
+                                    Threads.spawn(
+                                            () -> {
+                                                data.set(42);
+                                                ch.close();
+                                                return null;
+                                            });
+                            while (!ch.isClosed()) {
+                                Threads.sleep(Duration.ofMillis(1));
+                            }
+                            check(data.get());
+                            closer.join();
+                        })
+                .assertPassed();
+    }
+
+    @Test
+    void aCancellerWriteIsVisibleAfterIsCancelledSaidTrue() {
+        explore(
+                        () -> {
+                            Plain<Integer> data = new Plain<>(0);
+                            CancellationSource src = new CancellationSource();
+                            JoinHandle<Void> canceller =
+                                    Threads.spawn(
+                                            () -> {
+                                                data.set(42);
+                                                src.cancel();
+                                                return null;
+                                            });
+                            while (!src.token().isCancelled()) {
+                                Threads.sleep(Duration.ofMillis(1));
+                            }
+                            check(data.get());
+                            canceller.join();
+                        })
+                .assertPassed();
+    }
+
+    @Test
+    void aReadThatDoesNotWaitForTheCloseIsStillARace() {
+        Exploration e =
+                explore(
+                        () -> {
+                            Plain<Integer> data = new Plain<>(0);
+                            Channel<Integer> ch = Channel.bounded(1);
+                            JoinHandle<Void> closer =
+                                    Threads.spawn(
+                                            () -> {
+                                                data.set(42);
+                                                ch.close();
+                                                return null;
+                                            });
+                            ch.isClosed(); // whatever it says
+                            data.get();
+                            closer.join();
+                        });
+        assertThat(e.failure()).get().isInstanceOf(SimResult.DataRace.class);
+    }
+}
