@@ -44,7 +44,10 @@ public final class Latch {
      *
      * Memory ordering. The count CAS is volatile; the opener's getAndSet of `waiters` (volatile)
      * follows its CAS to 0, and a waiter reads `waiters` with getAcquire: seeing OPEN, it sees
-     * every countDown before the last (each CAS reads the previous one's write).
+     * every countDown before the last (each CAS reads the previous one's write). Under the testkit
+     * each count-down passes on and releases into the latch (Rt.passOn + Rt.releaseTo: the release
+     * sequence), and every read that sees OPEN acquires from it (isOpen, await): a poll loop or an
+     * await that finds the latch open without parking is ordered after every count-down.
      *
      * Liveness. Wait-free countDown apart from the CAS retry; waiters park without spinning.
      *
@@ -125,6 +128,10 @@ public final class Latch {
                 return;
             }
             if (COUNT.compareAndSet(this, c, c - 1)) {
+                // the testkit: a count-down continues the release sequence of the ones before it
+                // (its CAS read their count), so the opener's release carries every count-down
+                Rt.passOn(this, this);
+                Rt.releaseTo(this);
                 if (c == 1) {
                     open();
                 }
@@ -143,12 +150,18 @@ public final class Latch {
     }
 
     /**
-     * Whether the latch is open (the count reached zero).
+     * Whether the latch is open (the count reached zero). A {@code true} answer is an acquire:
+     * every {@link #countDown()} happens-before what the caller does next, as after {@link
+     * #await()}.
      *
      * @return {@code true} once open
      */
     public boolean isOpen() {
-        return WAITERS.getAcquire(this) == OPEN;
+        if (WAITERS.getAcquire(this) != OPEN) {
+            return false;
+        }
+        Rt.acquireFrom(this); // the testkit: every count-down released into the latch
+        return true;
     }
 
     /**
@@ -236,6 +249,7 @@ public final class Latch {
         while (true) {
             Object head = WAITERS.getAcquire(this);
             if (head == OPEN) {
+                Rt.acquireFrom(this); // as isOpen()
                 return true;
             }
             node = new Node(self, (Node) head);

@@ -156,12 +156,18 @@ public final class OnceCell<T> {
     }
 
     /**
-     * Whether the cell holds a value (a snapshot).
+     * Whether the cell holds a value (a snapshot). A {@code true} answer is an acquire, like a read
+     * that returns the value: what the successful initializer did happens-before what the caller
+     * does next.
      *
      * @return whether the cell holds a value (a snapshot)
      */
     public boolean isInitialized() {
-        return valueOrNull(STATE.getAcquire(this)) != null;
+        if (valueOrNull(STATE.getAcquire(this)) == null) {
+            return false;
+        }
+        Rt.acquireFrom(this); // the testkit: the setter released into the cell, as get() reads
+        return true;
     }
 
     /**

@@ -101,4 +101,78 @@ class ObservedStateHappensBeforeTest {
                         });
         assertThat(e.failure()).get().isInstanceOf(SimResult.DataRace.class);
     }
+
+    @Test
+    void aCountDownWriteIsVisibleAfterIsOpenSaidTrue() {
+        explore(
+                        () -> {
+                            Plain<Integer> data = new Plain<>(0);
+                            dev.braid.sync.Latch latch = new dev.braid.sync.Latch(1);
+                            JoinHandle<Void> opener =
+                                    Threads.spawn(
+                                            () -> {
+                                                data.set(42);
+                                                latch.countDown();
+                                                return null;
+                                            });
+                            while (!latch.isOpen()) {
+                                Threads.sleep(Duration.ofMillis(1));
+                            }
+                            check(data.get());
+                            opener.join();
+                        })
+                .assertPassed();
+    }
+
+    @Test
+    void aSetterWriteIsVisibleAfterIsInitializedSaidTrue() {
+        explore(
+                        () -> {
+                            Plain<Integer> data = new Plain<>(0);
+                            dev.braid.sync.OnceCell<String> cell = new dev.braid.sync.OnceCell<>();
+                            JoinHandle<Void> setter =
+                                    Threads.spawn(
+                                            () -> {
+                                                data.set(42);
+                                                cell.set("v");
+                                                return null;
+                                            });
+                            while (!cell.isInitialized()) {
+                                Threads.sleep(Duration.ofMillis(1));
+                            }
+                            check(data.get());
+                            setter.join();
+                        })
+                .assertPassed();
+    }
+
+    @Test
+    void everyCountDownWriteIsVisibleAfterAwait() {
+        explore(
+                        () -> {
+                            Plain<Integer> a = new Plain<>(0);
+                            Plain<Integer> b = new Plain<>(0);
+                            dev.braid.sync.Latch latch = new dev.braid.sync.Latch(2);
+                            JoinHandle<Void> one =
+                                    Threads.spawn(
+                                            () -> {
+                                                a.set(42);
+                                                latch.countDown();
+                                                return null;
+                                            });
+                            JoinHandle<Void> two =
+                                    Threads.spawn(
+                                            () -> {
+                                                b.set(42);
+                                                latch.countDown();
+                                                return null;
+                                            });
+                            latch.await();
+                            check(a.get());
+                            check(b.get());
+                            one.join();
+                            two.join();
+                        })
+                .assertPassed();
+    }
 }
