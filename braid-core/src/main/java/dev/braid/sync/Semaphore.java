@@ -78,6 +78,9 @@ public final class Semaphore {
      *
      * Memory ordering. Every change of `permits` is a volatile CAS, so a release happens-before
      * the acquisition that consumes it. Grants publish through the volatile `granted` store.
+     * Under the testkit the same edges are marked: an add passes on and releases into the
+     * semaphore (Rt.passOn + Rt.releaseTo: the release sequence of the CASes), a take acquires from
+     * it, and a granted waiter is ordered after its granter by the unpark.
      *
      * Liveness. Fair mode: FIFO among queued waiters; grantLocked() stops at the first request
      * that does not fit. Unfair mode: grantLocked() skips requests that do not fit; arrivals barge.
@@ -398,6 +401,7 @@ public final class Semaphore {
                 return false;
             }
             if (PERMITS.compareAndSet(this, p, p - n)) {
+                Rt.acquireFrom(this); // the testkit: what every release before released (below)
                 return true;
             }
         }
@@ -411,6 +415,10 @@ public final class Semaphore {
                         "permits: adding " + n + " would overflow " + label() + "'s permit count");
             }
             if (PERMITS.compareAndSet(this, p, p + n)) {
+                // the testkit: a release continues the release sequence of the ones before it (its
+                // CAS read their count), so a take is ordered after every release, as on the JVM
+                Rt.passOn(this, this);
+                Rt.releaseTo(this);
                 break;
             }
         }

@@ -175,4 +175,65 @@ class ObservedStateHappensBeforeTest {
                         })
                 .assertPassed();
     }
+
+    @Test
+    void everyReleaseWriteIsVisibleAfterAcquiringTheirPermits() {
+        explore(
+                        () -> {
+                            Plain<Integer> a = new Plain<>(0);
+                            Plain<Integer> b = new Plain<>(0);
+                            dev.braid.sync.Semaphore permits = new dev.braid.sync.Semaphore(0);
+                            JoinHandle<Void> one =
+                                    Threads.spawn(
+                                            () -> {
+                                                a.set(42);
+                                                permits.release(1);
+                                                return null;
+                                            });
+                            JoinHandle<Void> two =
+                                    Threads.spawn(
+                                            () -> {
+                                                b.set(42);
+                                                permits.release(1);
+                                                return null;
+                                            });
+                            dev.braid.sync.Permits held = permits.acquire(2);
+                            check(a.get());
+                            check(b.get());
+                            held.close();
+                            one.join();
+                            two.join();
+                        })
+                .assertPassed();
+    }
+
+    @Test
+    void everyArrivalWriteIsVisibleAfterTheBarrierTrips() {
+        explore(
+                        () -> {
+                            Plain<Integer> a = new Plain<>(0);
+                            Plain<Integer> b = new Plain<>(0);
+                            dev.braid.sync.Barrier barrier = new dev.braid.sync.Barrier(3);
+                            JoinHandle<Void> one =
+                                    Threads.spawn(
+                                            () -> {
+                                                a.set(42);
+                                                barrier.await();
+                                                return null;
+                                            });
+                            JoinHandle<Void> two =
+                                    Threads.spawn(
+                                            () -> {
+                                                b.set(42);
+                                                barrier.await();
+                                                return null;
+                                            });
+                            barrier.await();
+                            check(a.get());
+                            check(b.get());
+                            one.join();
+                            two.join();
+                        })
+                .assertPassed();
+    }
 }
