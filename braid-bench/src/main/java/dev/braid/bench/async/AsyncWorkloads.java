@@ -40,7 +40,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+// the suite's heap (perf-suite.md): without it G1 grows the heap during measurement and a fork
+// pays first-touch page faults (bimodal14: braid forks 63 or 97 us/op, by faults per fork)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 @State(Scope.Benchmark)
 public class AsyncWorkloads {
     static final int SPAWN_MANY = 10_000;
