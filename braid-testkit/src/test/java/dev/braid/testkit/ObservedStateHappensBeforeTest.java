@@ -16,8 +16,11 @@ import org.junit.jupiter.api.Test;
  * every operation that reports the channel closed" (docs/channels.md), so {@code isClosed()}
  * answering true orders the closer's writes before the poller's reads; and "actions before cancel
  * happen-before every callback and every observation" of the cancellation (CancellationToken), so
- * {@code isCancelled()} answering true does too. A poll loop that relies on them must not be
- * reported as a data race; a read that does not wait still is.
+ * {@code isCancelled()} answering true does too; so do a {@code Latch}'s {@code isOpen()} and a
+ * {@code OnceCell}'s {@code isInitialized()}, as on the JVM. A poll loop that relies on them must
+ * not be reported as a data race; a read that does not wait still is. A latch's count-downs and a
+ * semaphore's releases form a release sequence (each CAS reads the one before), so an await or a
+ * take is ordered after every one of them, not only the last; a barrier's trip after every arrival.
  */
 class ObservedStateHappensBeforeTest {
     private static final int SCHEDULES = 300;
