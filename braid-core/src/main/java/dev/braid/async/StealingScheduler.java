@@ -3,6 +3,7 @@ package dev.braid.async;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.sched.RunQueue;
+import dev.braid.internal.util.WorkerStarts;
 import dev.braid.thread.Threads;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -502,19 +503,7 @@ final class StealingScheduler implements TaskScheduler {
             if (running.addAndGet(i - workers.length) == 0) {
                 onTerminated.run(); // none started: no worker will
             }
-            throw new IllegalStateException(
-                    "executor '"
-                            + name
-                            + "' started "
-                            + i
-                            + " of "
-                            + workers.length
-                            + " worker threads, then starting worker "
-                            + i
-                            + " failed ("
-                            + e
-                            + "); the started ones are stopped",
-                    e);
+            throw WorkerStarts.failed("executor '" + name + "'", i, workers.length, e);
         }
     }
 

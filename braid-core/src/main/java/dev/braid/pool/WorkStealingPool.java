@@ -7,6 +7,7 @@ import dev.braid.cancel.CancelledException;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
+import dev.braid.internal.util.WorkerStarts;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.PanicException;
 import dev.braid.thread.ThreadBuilder;
@@ -133,35 +134,15 @@ public final class WorkStealingPool implements AutoCloseable {
         this.inline = new InlineRunners(b.parallelism);
         try {
             for (Worker w : workers) {
-                JoinHandle<Void> h =
-                        b.starter.apply(
-                                Threads.builder()
-                                        .name(name + "-worker-" + w.index)
-                                        .daemon(b.daemon),
-                                w::run);
-                threads.add(h);
-                if (w.thread == null) {
-                    w.thread = h.thread();
-                }
+                String n = name + "-worker-" + w.index;
+                threads.add(w.start(Threads.builder().name(n).daemon(b.daemon), b.starter));
             }
         } catch (RuntimeException | OutOfMemoryError e) { // "unable to create native thread"
             // the started workers exit at STOP (the unstarted never sleep, so a shutdown could
             // not end); close() waits for them: a failed build leaves no thread (ADR 0162)
             runState.store(STOP, Ordering.SEQ_CST);
             close();
-            throw new IllegalStateException(
-                    "pool '"
-                            + name
-                            + "' started "
-                            + threads.size()
-                            + " of "
-                            + workers.length
-                            + " worker threads, then starting worker "
-                            + threads.size()
-                            + " failed ("
-                            + e
-                            + "); the started ones are stopped",
-                    e);
+            throw WorkerStarts.failed("pool '" + name + "'", threads.size(), workers.length, e);
         }
     }
 

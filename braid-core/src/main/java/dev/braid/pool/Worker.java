@@ -7,10 +7,13 @@ import dev.braid.atomic.Ordering;
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Rt;
+import dev.braid.thread.JoinHandle;
 import dev.braid.thread.PanicException;
+import dev.braid.thread.ThreadBuilder;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -111,6 +114,19 @@ final class Worker {
     /** The worker running on the calling thread, or null. */
     static Worker current() {
         return CURRENT.get();
+    }
+
+    /**
+     * Starts this worker's thread: {@code starter} spawns {@code thread} running {@link #run()} (a
+     * test's starter may fail, ADR 0162). The thread is recorded here unless run() did first.
+     */
+    JoinHandle<Void> start(
+            ThreadBuilder thread, BiFunction<ThreadBuilder, Runnable, JoinHandle<Void>> starter) {
+        JoinHandle<Void> h = starter.apply(thread, this::run);
+        if (this.thread == null) {
+            this.thread = h.thread();
+        }
+        return h;
     }
 
     /** The worker's main loop. */

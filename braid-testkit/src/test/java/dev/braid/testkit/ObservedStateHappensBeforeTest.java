@@ -5,9 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.braid.atomic.Plain;
 import dev.braid.cancel.CancellationSource;
 import dev.braid.channel.Channel;
+import dev.braid.sync.Barrier;
+import dev.braid.sync.Latch;
+import dev.braid.sync.OnceCell;
+import dev.braid.sync.Permits;
+import dev.braid.sync.Semaphore;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,11 +22,12 @@ import org.junit.jupiter.api.Test;
  * every operation that reports the channel closed" (docs/channels.md), so {@code isClosed()}
  * answering true orders the closer's writes before the poller's reads; and "actions before cancel
  * happen-before every callback and every observation" of the cancellation (CancellationToken), so
- * {@code isCancelled()} answering true does too; so do a {@code Latch}'s {@code isOpen()} and a
- * {@code OnceCell}'s {@code isInitialized()}, as on the JVM. A poll loop that relies on them must
- * not be reported as a data race; a read that does not wait still is. A latch's count-downs and a
- * semaphore's releases form a release sequence (each CAS reads the one before), so an await or a
- * take is ordered after every one of them, not only the last; a barrier's trip after every arrival.
+ * {@code isCancelled()} answering true does too; so do a braid thread's {@code
+ * JoinHandle.isFinished()}, a {@code Latch}'s {@code isOpen()} and a {@code OnceCell}'s {@code
+ * isInitialized()}, as on the JVM. A poll loop that relies on them must not be reported as a data
+ * race; a read that does not wait still is. A latch's count-downs and a semaphore's releases form a
+ * release sequence (each CAS reads the one before), so an await or a take is ordered after every
+ * one of them, not only the last; a barrier's trip after every arrival.
  */
 class ObservedStateHappensBeforeTest {
     private static final int SCHEDULES = 300;
@@ -30,8 +37,30 @@ class ObservedStateHappensBeforeTest {
         NoLiveThreads.check();
     }
 
+    /** What a writer thread does after writing 42 into its cell: publish it somehow. */
+    @FunctionalInterface
+    private interface Publish {
+        void run() throws Exception;
+    }
+
     private static Exploration explore(SimBody body) {
         return Simulation.builder().seed(1).schedules(SCHEDULES).build().explore(body);
+    }
+
+    /** A braid thread that writes 42 into {@code cell}, then runs {@code publish}. */
+    private static JoinHandle<Void> writeThen(Plain<Integer> cell, Publish publish) {
+        return Threads.spawn(
+                () -> {
+                    cell.set(42);
+                    publish.run();
+                    return null;
+                });
+    }
+
+    private static void pollUntil(BooleanSupplier done) throws InterruptedException {
+        while (!done.getAsBoolean()) {
+            Threads.sleep(Duration.ofMillis(1));
+        }
     }
 
     private static void check(int v) {
@@ -41,21 +70,40 @@ class ObservedStateHappensBeforeTest {
     }
 
     @Test
+    void aThreadWriteIsVisibleAfterIsFinishedSaidTrue() {
+        explore(
+                        () -> {
+                            Plain<Integer> data = new Plain<>(0);
+                            JoinHandle<Void> t = writeThen(data, () -> {});
+                            pollUntil(t::isFinished);
+                            check(data.get());
+                            t.join();
+                        })
+                .assertPassed();
+    }
+
+    @Test
+    void aReadThatDoesNotWaitForTheThreadIsStillARace() {
+        Exploration e =
+                explore(
+                        () -> {
+                            Plain<Integer> data = new Plain<>(0);
+                            JoinHandle<Void> t = writeThen(data, () -> {});
+                            t.isFinished(); // whatever it says
+                            data.get();
+                            t.join();
+                        });
+        assertThat(e.failure()).get().isInstanceOf(SimResult.DataRace.class);
+    }
+
+    @Test
     void aCloserWriteIsVisibleAfterIsClosedSaidTrue() {
         explore(
                         () -> {
                             Plain<Integer> data = new Plain<>(0);
                             Channel<Integer> ch = Channel.bounded(1);
-                            JoinHandle<Void> closer =
-                                    Threads.spawn(
-                                            () -> {
-                                                data.set(42);
-                                                ch.close();
-                                                return null;
-                                            });
-                            while (!ch.isClosed()) {
-                                Threads.sleep(Duration.ofMillis(1));
-                            }
+                            JoinHandle<Void> closer = writeThen(data, ch::close);
+                            pollUntil(ch::isClosed);
                             check(data.get());
                             closer.join();
                         })
@@ -68,16 +116,8 @@ class ObservedStateHappensBeforeTest {
                         () -> {
                             Plain<Integer> data = new Plain<>(0);
                             CancellationSource src = new CancellationSource();
-                            JoinHandle<Void> canceller =
-                                    Threads.spawn(
-                                            () -> {
-                                                data.set(42);
-                                                src.cancel();
-                                                return null;
-                                            });
-                            while (!src.token().isCancelled()) {
-                                Threads.sleep(Duration.ofMillis(1));
-                            }
+                            JoinHandle<Void> canceller = writeThen(data, src::cancel);
+                            pollUntil(src.token()::isCancelled);
                             check(data.get());
                             canceller.join();
                         })
@@ -91,13 +131,7 @@ class ObservedStateHappensBeforeTest {
                         () -> {
                             Plain<Integer> data = new Plain<>(0);
                             Channel<Integer> ch = Channel.bounded(1);
-                            JoinHandle<Void> closer =
-                                    Threads.spawn(
-                                            () -> {
-                                                data.set(42);
-                                                ch.close();
-                                                return null;
-                                            });
+                            JoinHandle<Void> closer = writeThen(data, ch::close);
                             ch.isClosed(); // whatever it says
                             data.get();
                             closer.join();
@@ -110,17 +144,9 @@ class ObservedStateHappensBeforeTest {
         explore(
                         () -> {
                             Plain<Integer> data = new Plain<>(0);
-                            dev.braid.sync.Latch latch = new dev.braid.sync.Latch(1);
-                            JoinHandle<Void> opener =
-                                    Threads.spawn(
-                                            () -> {
-                                                data.set(42);
-                                                latch.countDown();
-                                                return null;
-                                            });
-                            while (!latch.isOpen()) {
-                                Threads.sleep(Duration.ofMillis(1));
-                            }
+                            Latch latch = new Latch(1);
+                            JoinHandle<Void> opener = writeThen(data, latch::countDown);
+                            pollUntil(latch::isOpen);
                             check(data.get());
                             opener.join();
                         })
@@ -132,17 +158,9 @@ class ObservedStateHappensBeforeTest {
         explore(
                         () -> {
                             Plain<Integer> data = new Plain<>(0);
-                            dev.braid.sync.OnceCell<String> cell = new dev.braid.sync.OnceCell<>();
-                            JoinHandle<Void> setter =
-                                    Threads.spawn(
-                                            () -> {
-                                                data.set(42);
-                                                cell.set("v");
-                                                return null;
-                                            });
-                            while (!cell.isInitialized()) {
-                                Threads.sleep(Duration.ofMillis(1));
-                            }
+                            OnceCell<String> cell = new OnceCell<>();
+                            JoinHandle<Void> setter = writeThen(data, () -> cell.set("v"));
+                            pollUntil(cell::isInitialized);
                             check(data.get());
                             setter.join();
                         })
@@ -155,21 +173,9 @@ class ObservedStateHappensBeforeTest {
                         () -> {
                             Plain<Integer> a = new Plain<>(0);
                             Plain<Integer> b = new Plain<>(0);
-                            dev.braid.sync.Latch latch = new dev.braid.sync.Latch(2);
-                            JoinHandle<Void> one =
-                                    Threads.spawn(
-                                            () -> {
-                                                a.set(42);
-                                                latch.countDown();
-                                                return null;
-                                            });
-                            JoinHandle<Void> two =
-                                    Threads.spawn(
-                                            () -> {
-                                                b.set(42);
-                                                latch.countDown();
-                                                return null;
-                                            });
+                            Latch latch = new Latch(2);
+                            JoinHandle<Void> one = writeThen(a, latch::countDown);
+                            JoinHandle<Void> two = writeThen(b, latch::countDown);
                             latch.await();
                             check(a.get());
                             check(b.get());
@@ -185,22 +191,10 @@ class ObservedStateHappensBeforeTest {
                         () -> {
                             Plain<Integer> a = new Plain<>(0);
                             Plain<Integer> b = new Plain<>(0);
-                            dev.braid.sync.Semaphore permits = new dev.braid.sync.Semaphore(0);
-                            JoinHandle<Void> one =
-                                    Threads.spawn(
-                                            () -> {
-                                                a.set(42);
-                                                permits.release(1);
-                                                return null;
-                                            });
-                            JoinHandle<Void> two =
-                                    Threads.spawn(
-                                            () -> {
-                                                b.set(42);
-                                                permits.release(1);
-                                                return null;
-                                            });
-                            dev.braid.sync.Permits held = permits.acquire(2);
+                            Semaphore permits = new Semaphore(0);
+                            JoinHandle<Void> one = writeThen(a, () -> permits.release(1));
+                            JoinHandle<Void> two = writeThen(b, () -> permits.release(1));
+                            Permits held = permits.acquire(2);
                             check(a.get());
                             check(b.get());
                             held.close();
@@ -216,21 +210,9 @@ class ObservedStateHappensBeforeTest {
                         () -> {
                             Plain<Integer> a = new Plain<>(0);
                             Plain<Integer> b = new Plain<>(0);
-                            dev.braid.sync.Barrier barrier = new dev.braid.sync.Barrier(3);
-                            JoinHandle<Void> one =
-                                    Threads.spawn(
-                                            () -> {
-                                                a.set(42);
-                                                barrier.await();
-                                                return null;
-                                            });
-                            JoinHandle<Void> two =
-                                    Threads.spawn(
-                                            () -> {
-                                                b.set(42);
-                                                barrier.await();
-                                                return null;
-                                            });
+                            Barrier barrier = new Barrier(3);
+                            JoinHandle<Void> one = writeThen(a, barrier::await);
+                            JoinHandle<Void> two = writeThen(b, barrier::await);
                             barrier.await();
                             check(a.get());
                             check(b.get());

@@ -325,14 +325,7 @@ public final class DfsStrategy implements Strategy {
 
     private void record(int count, int c, int cur, byte k, int def, long sleeping) {
         if (size == options.length) {
-            int n = size * 2;
-            options = Arrays.copyOf(options, n);
-            chosen = Arrays.copyOf(chosen, n);
-            currentIndex = Arrays.copyOf(currentIndex, n);
-            kind = Arrays.copyOf(kind, n);
-            before = Arrays.copyOf(before, n);
-            defaults = Arrays.copyOf(defaults, n);
-            asleepAt = Arrays.copyOf(asleepAt, n);
+            resize(size * 2);
         }
         options[size] = count;
         chosen[size] = c;
@@ -343,6 +336,17 @@ public final class DfsStrategy implements Strategy {
         asleepAt[size] = sleeping;
         preemptions += cost(size, c);
         size++;
+    }
+
+    /** Gives every per-point array length {@code n} (growing, or trimming to the run's size). */
+    private void resize(int n) {
+        options = Arrays.copyOf(options, n);
+        chosen = Arrays.copyOf(chosen, n);
+        currentIndex = Arrays.copyOf(currentIndex, n);
+        kind = Arrays.copyOf(kind, n);
+        before = Arrays.copyOf(before, n);
+        defaults = Arrays.copyOf(defaults, n);
+        asleepAt = Arrays.copyOf(asleepAt, n);
     }
 
     private int cost(int point, int c) {
@@ -372,13 +376,7 @@ public final class DfsStrategy implements Strategy {
 
     /** Drops what a finished run no longer needs (per-task state, spare capacity). */
     void compact() {
-        options = Arrays.copyOf(options, size);
-        chosen = Arrays.copyOf(chosen, size);
-        currentIndex = Arrays.copyOf(currentIndex, size);
-        kind = Arrays.copyOf(kind, size);
-        before = Arrays.copyOf(before, size);
-        defaults = Arrays.copyOf(defaults, size);
-        asleepAt = Arrays.copyOf(asleepAt, size);
+        resize(size);
         pendingOp = null;
         pendingResource = null;
         asleep = null;
