@@ -48,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(
         value = 1,
-        jvmArgs = {"-Xms1g", "-Xmx1g"},
+        jvmArgs = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"},
         // JMH 1.37 reads field offsets through sun.misc.Unsafe; the first only silences JDK 25's
         // warning. The opening gives each engine a carrier of its own (ADR 0063).
         jvmArgsAppend = {
