@@ -83,7 +83,9 @@ public final class AsyncChannels {
      * Builds an async select: exactly one clause fires, earlier clauses first when several are
      * ready (biased, as {@link dev.braid.channel.Select#biased()}); the other clauses take and send
      * nothing. Any number of receive clauses and at most one send clause (a pending send is an
-     * offer in the channel, and two offers could both be taken).
+     * offer in the channel, and two offers could both be taken), which may name a channel a receive
+     * clause names only if it is not a rendezvous channel (the offer would make that clause ready:
+     * the select would be polled without end).
      *
      * @param <R> the result type of the handlers
      */
@@ -105,7 +107,7 @@ public final class AsyncChannels {
          * @return this builder
          * @throws NullPointerException if an argument is null
          * @throws IllegalArgumentException if this select already receives from that channel
-         *     (through any of its views)
+         *     (through any of its views), or sends to it and it is a rendezvous channel
          * @throws IllegalStateException if already built
          */
         public <T> SelectBuilder<R> recv(Receiver<T> rx, Function<? super T, ? extends R> onValue) {
@@ -121,6 +123,9 @@ public final class AsyncChannels {
                                     + "; one clause per channel (map the element in its handler)");
                 }
             }
+            if (send != null && ChannelIdentity.of(send.tx()) == channel && rx.capacity() == 0) {
+                throw selfOffer("rx", rx);
+            }
             recvs.add(new RecvClause<>(rx, onValue));
             return this;
         }
@@ -135,6 +140,8 @@ public final class AsyncChannels {
          * @param onSent what to return once sent
          * @return this builder
          * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if {@code tx} is a rendezvous channel (or one of its
+         *     views) that a receive clause of this select receives from
          * @throws IllegalStateException if already built, or a send clause was added already
          */
         public <T> SelectBuilder<R> send(Sender<T> tx, T element, Supplier<? extends R> onSent) {
@@ -146,6 +153,14 @@ public final class AsyncChannels {
                 throw new IllegalStateException(
                         "an async select takes at most one send clause: select on the sends in"
                                 + " separate steps, or use a blocking Select on a virtual thread");
+            }
+            if (tx.capacity() == 0) {
+                Object channel = ChannelIdentity.of(tx);
+                for (RecvClause<?, R> c : recvs) {
+                    if (ChannelIdentity.of(c.rx()) == channel) {
+                        throw selfOffer("tx", tx);
+                    }
+                }
             }
             send = new SendClause<>(tx, element, onSent);
             sendIndex = recvs.size();
@@ -165,6 +180,22 @@ public final class AsyncChannels {
             }
             built = true;
             return new ChannelFutures.SelectAsync<>(List.copyOf(recvs), send, sendIndex);
+        }
+
+        /**
+         * A send and a receive clause on one rendezvous channel: the pending send is an offer in
+         * the channel, which makes the receive clause's registration ready at once, and a
+         * registration cannot tell its own select's offer from another sender's: the task would be
+         * polled without end (probe15: 130,000 polls a second, waiting for a partner).
+         */
+        private static IllegalArgumentException selfOffer(String arg, Object view) {
+            return new IllegalArgumentException(
+                    arg
+                            + ": this select would send to and receive from rendezvous channel "
+                            + view
+                            + ", and its own offer would make its receive clause ready again and"
+                            + " again; select on them in separate steps, or use a blocking Select"
+                            + " on a virtual thread, which never pairs with itself");
         }
 
         private void checkOpen() {

@@ -4,6 +4,7 @@ import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A fair mutual-exclusion lock for async tasks: {@link #lock()} is a future of a {@link Guard}, and
@@ -24,7 +25,11 @@ import java.util.Optional;
  *
  * <p><b>Cancellation.</b> Dropping a lock future (its task was cancelled, it lost a race, its
  * timeout elapsed) leaves no trace: a waiting one leaves the queue; one that had already been
- * handed the lock but not yet returned it passes the lock on to the next waiter.
+ * handed the lock but not yet returned it passes the lock on to the next waiter. Once it returned
+ * the guard, the guard is the caller's: a future that holds it across a pending point and is then
+ * dropped leaves the mutex locked for ever, unless something closes the guard. {@link #withLock}
+ * does that (it closes the guard when its work finishes, fails or is dropped); by hand, add {@code
+ * ensure(guard::close)} to the work.
  *
  * <p><b>Threads.</b> Not owned by a thread: a guard may be closed by any thread or task. From a
  * (virtual) thread, {@code Async.await(m.lock())} waits without pinning.
@@ -88,6 +93,36 @@ public final class AsyncMutex {
      */
     public Async<Guard> lock() {
         return new LockFuture();
+    }
+
+    /**
+     * A future that takes the lock, then runs the future {@code body} makes with the guard, and
+     * unlocks when that future finishes, fails, or is dropped (its task cancelled, a timeout
+     * elapsed, it lost a race): the lock cannot stay held by a future nobody polls any more, as it
+     * does when a future that holds a guard from {@link #lock()} across a pending point is dropped
+     * before it closes the guard (probe15). The body may close the guard earlier; a second close
+     * does nothing.
+     *
+     * @param <T> the value type
+     * @param body makes the work to do while holding the lock, from the guard; what it throws (or a
+     *     null future) fails this future, after the unlock
+     * @return a new future (poll it from one task)
+     * @throws NullPointerException if {@code body} is null
+     */
+    public <T> Async<T> withLock(Function<? super Guard, ? extends Async<T>> body) {
+        Args.notNull(body, "body");
+        return lock().then(
+                        guard -> {
+                            Async<T> work;
+                            try {
+                                work = body.apply(guard);
+                                Args.notNull(work, "the future that withLock's body returned");
+                            } catch (Throwable t) {
+                                guard.close();
+                                throw t;
+                            }
+                            return work.ensure(guard::close);
+                        });
     }
 
     /**

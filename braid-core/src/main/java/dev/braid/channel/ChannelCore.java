@@ -637,6 +637,29 @@ final class ChannelCore<T> extends LockedCore<T> {
         return r;
     }
 
+    /**
+     * Registers {@code waker} to run once the channel is closed and its buffer empty (right after
+     * this call if it already is): for {@link ChannelFlow}'s delivery thread, which waits for
+     * demand while elements are buffered and must still hear the end when others take them. Takes
+     * no element and does not count as a waiting receiver.
+     */
+    Entry registerEndWatcher(ChannelWaker waker) {
+        Entry e = new Entry(new Waiter(null, waker), 0, null);
+        lock();
+        if (endWatchers == null) {
+            endWatchers = new WaitList();
+        }
+        endWatchers.append(e);
+        unlockAndWake(); // fires it if the end already holds
+        return e;
+    }
+
+    void unregisterEndWatcher(Entry e) {
+        lock();
+        endWatchers.remove(e);
+        unlockAndWake();
+    }
+
     // ---- close ----
 
     /**

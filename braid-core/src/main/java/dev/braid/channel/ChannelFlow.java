@@ -203,16 +203,30 @@ public final class ChannelFlow {
         }
 
         /**
-         * Waits for demand, a cancel or a bad request. While the channel is empty it also wakes on
-         * the channel's close: a closed and drained channel ends the stream without any demand
-         * (Reactive Streams 1.4, 1.5 — onComplete and onError need no request).
+         * Waits for demand, a cancel or a bad request. It also wakes on the end of the stream: a
+         * closed and drained channel ends it without any demand (Reactive Streams 1.4, 1.5 —
+         * onComplete and onError need no request), also when other receivers took the elements it
+         * left for demand, or a cancel discarded them (probe15: it parked for demand alone).
          */
         private void awaitDemand() {
+            Thread self = Thread.currentThread();
             if (rx.len() != 0 || rx.isClosed()) {
-                Rt.park(this); // elements wait for demand; closed with elements: for them too
+                // elements wait for demand (closed with elements: for them too); other receivers
+                // may take them, and the end must still be heard then (probe15)
+                ChannelCore<?> core = Select.coreOf(rx);
+                Entry end = core.registerEndWatcher(() -> Rt.unpark(self));
+                try {
+                    if (!cancelled
+                            && badRequest == 0
+                            && demand.get() == 0
+                            && !(rx.isClosed() && rx.len() == 0)) {
+                        Rt.park(this);
+                    }
+                } finally {
+                    core.unregisterEndWatcher(end);
+                }
                 return;
             }
-            Thread self = Thread.currentThread();
             RecvRegistration reg = rx.registerRecv(() -> Rt.unpark(self));
             try {
                 while (!reg.isReady() && !cancelled && badRequest == 0 && demand.get() == 0) {

@@ -107,6 +107,14 @@ abstract class LockedCore<T> {
     final WaitList receivers = new WaitList();
     final WaitList readers = new WaitList();
 
+    /**
+     * Callbacks waiting for the end of the stream (closed, buffer empty), null until the first:
+     * ChannelFlow's delivery thread while it waits for demand with elements buffered (probe15).
+     * They take nothing and keep no gate closed; unlockAndWake fires them once the end holds, which
+     * after the close every receive reaches, since every operation then takes the lock.
+     */
+    WaitList endWatchers;
+
     /** Set under the lock by an operation, taken and acted on right after the unlock. */
     private Waiter pendingWake;
 
@@ -370,6 +378,8 @@ abstract class LockedCore<T> {
         pendingWake = null;
         pendingReaders = null;
         pendingDrop = null;
+        Entry ended =
+                endWatchers != null && closed && bufSize() == 0 ? endWatchers.detachAll() : null;
         if (fast != null
                 && !closed
                 && senders.isEmpty()
@@ -393,6 +403,9 @@ abstract class LockedCore<T> {
         }
         if (drop != null) {
             undelivered(drop);
+        }
+        if (ended != null) {
+            fire(ended);
         }
     }
 

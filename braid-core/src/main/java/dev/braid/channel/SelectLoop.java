@@ -136,7 +136,11 @@ public final class SelectLoop {
     }
 
     /**
-     * Ends the loop (normally) when {@code token} is cancelled, even if channels are still open.
+     * Ends the loop (normally) when {@code token} is cancelled, even if channels are still open and
+     * hold elements: the loop looks at the token before it takes each element, so it takes none
+     * once the token is cancelled (a handler that cancels it ends the loop after its own element),
+     * and a wait for the next element ends at the cancellation. The elements left stay in their
+     * channels.
      *
      * @param token the token
      * @return this loop
@@ -183,6 +187,9 @@ public final class SelectLoop {
         List<Receiver<?>> open = new ArrayList<>(receivers);
         List<Consumer<Object>> serve = new ArrayList<>(handlers);
         while (!open.isEmpty()) {
+            if (stop != null && stop.isCancelled()) {
+                return; // before the select, which would prefer a ready channel (probe15)
+            }
             Select<Integer> sel = fair ? Select.fair() : Select.biased();
             for (int i = 0; i < open.size(); i++) {
                 int k = i;

@@ -3,10 +3,12 @@ package dev.braid.pool;
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.CancelledException;
+import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
 import dev.braid.thread.PanicException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Iterator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -29,19 +31,36 @@ public final class PoolScope {
     /*
      * Implementation notes
      *
-     * State. `tasks` collects every spawned handle (spawns may come from any thread, including the
+     * State. `tasks` collects the spawned handles (spawns may come from any thread, including the
      * scope's own tasks); close() joins them in spawn order until none is left. `firstFailure` is
-     * set once by CAS; the CancellationSource is cancelled by whoever set it. Joining helps when
-     * the closer is a worker of the pool (TaskHandle.awaitDone).
+     * set once by CAS; the CancellationSource is cancelled by whoever set it; `firstObserved` says
+     * a join received that failure (it then counts as handled). Joining helps when the closer is
+     * a worker of the pool (TaskHandle.awaitDone).
+     *
+     * Pruning. A long-lived scope (a server loop spawning a task per request) must not keep every
+     * task it ever had (probe15; ADR 0163 did the same for Threads.scope and TaskScope): a spawn
+     * that finds `queued` doubled since the last prune drops the finished handles from `tasks`
+     * (amortised O(1) per spawn; the first failure stays in `firstFailure`). One pruner at a time,
+     * by CAS of `pruneAt` to PRUNING. A pruned task's completion was read (acquire, isFinished) by
+     * the pruner, which releases into the scope before its volatile write of `pruneAt`; close()
+     * waits out a prune in progress after its last drain and acquires from the scope, so under the
+     * testkit too it happens-after every task. A prune that starts after that finds the queue
+     * empty: a spawn that saw the scope open was drained by close(), one that saw it ended took
+     * its task out again.
      */
 
     private static final VarHandle FIRST_FAILURE;
+    private static final VarHandle QUEUED;
+    private static final VarHandle PRUNE_AT;
+    private static final int PRUNE_MIN = 64;
+    private static final int PRUNING = Integer.MAX_VALUE;
 
     static {
         try {
-            FIRST_FAILURE =
-                    MethodHandles.lookup()
-                            .findVarHandle(PoolScope.class, "firstFailure", TaskHandle.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            FIRST_FAILURE = l.findVarHandle(PoolScope.class, "firstFailure", TaskHandle.class);
+            QUEUED = l.findVarHandle(PoolScope.class, "queued", int.class);
+            PRUNE_AT = l.findVarHandle(PoolScope.class, "pruneAt", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -51,10 +70,16 @@ public final class PoolScope {
     private final CancellationSource cancel = new CancellationSource();
     private final CancelScope opener = CancelScope.current(); // where scope(...) was called
     private final ConcurrentLinkedQueue<TaskHandle<?>> tasks = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<TaskHandle<?>> observed = new ConcurrentLinkedQueue<>();
 
     @SuppressWarnings("unused") // accessed through FIRST_FAILURE
     private volatile TaskHandle<?> firstFailure;
+
+    private volatile boolean firstObserved; // a join received the first failure
+
+    @SuppressWarnings("unused") // accessed through QUEUED
+    private volatile int queued; // the length of `tasks`, roughly (notes: Pruning)
+
+    private volatile int pruneAt = PRUNE_MIN; // PRUNING while a spawn prunes
 
     private volatile boolean closed; // set once the scope has joined every task (ADR 0065)
 
@@ -114,7 +139,31 @@ public final class PoolScope {
                 throw e;
             }
         }
+        if ((int) QUEUED.getAndAdd(this, 1) + 1 >= pruneAt) {
+            pruneFinished();
+        }
         return h;
+    }
+
+    /** Drops finished tasks from {@code tasks} (see the notes: Pruning). */
+    private void pruneFinished() {
+        int at = pruneAt;
+        if (at == PRUNING || !PRUNE_AT.compareAndSet(this, at, PRUNING)) {
+            return; // another spawn prunes
+        }
+        int kept = 0;
+        int removed = 0;
+        for (Iterator<TaskHandle<?>> it = tasks.iterator(); it.hasNext(); ) {
+            if (it.next().isFinished()) { // the testkit: acquires the task's completion
+                it.remove();
+                removed++;
+            } else {
+                kept++;
+            }
+        }
+        QUEUED.getAndAdd(this, -removed);
+        Rt.releaseTo(this); // the testkit: what the pruned tasks did, on to close()
+        pruneAt = Math.max(PRUNE_MIN, 2 * kept); // volatile: releases the reads to close()
     }
 
     /**
@@ -144,8 +193,9 @@ public final class PoolScope {
     }
 
     /**
-     * The scope's state, for debugging: its pool, open or ended, the tasks not yet joined, and
-     * whether a failure cancelled it.
+     * The scope's state, for debugging: its pool, open or ended, the tasks it still tracks (those
+     * not known to have finished; finished ones are dropped from time to time), and whether a
+     * failure cancelled it.
      *
      * @return a description of the scope
      */
@@ -172,7 +222,11 @@ public final class PoolScope {
     }
 
     void observed(TaskHandle<?> h) {
-        observed.add(h);
+        // childFailed set firstFailure before the task's outcome was published, and a join sees
+        // the failure only after that: a join of the first failure always finds it here
+        if (h == FIRST_FAILURE.getVolatile(this) && !firstObserved) {
+            firstObserved = true;
+        }
     }
 
     /** Joins every task; returns the failure to throw (or null). */
@@ -191,8 +245,12 @@ public final class PoolScope {
         while ((h = tasks.poll()) != null) {
             waitQuietly(h);
         }
+        while (pruneAt == PRUNING) { // acquire: what the pruned tasks did (notes: Pruning)
+            Rt.yieldNow(); // a spawn from a task or another thread is dropping finished tasks
+        }
+        Rt.acquireFrom(this); // the testkit: the same edge
         TaskHandle<?> first = (TaskHandle<?>) FIRST_FAILURE.getVolatile(this);
-        if (first == null || observed.contains(first)) {
+        if (first == null || firstObserved) {
             return null;
         }
         try {

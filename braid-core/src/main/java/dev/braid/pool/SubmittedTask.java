@@ -22,9 +22,14 @@ sealed class SubmittedTask<T> extends TaskHandle<T> permits SubmittedTask.InScop
      * them but spawns). The stealable half of a join started inside an active CancelScope holds
      * its body in a Scoped wrapper (ADR 0131): 24 bytes more, allocated only then, and the task
      * stays 32 bytes; a thief's call() then enters the scope.
+     *
+     * The body is dropped (one plain store) by the one thread that claimed the task, before it
+     * runs it: a finished handle that someone keeps does not keep what the body captured (probe15;
+     * ForkJoinPool's adapters keep theirs). body() is read only for a task that never started
+     * (shutdownNow's list, CancelAware), which nobody claimed, so nobody cleared.
      */
 
-    private final Object body; // a Callable, a Runnable, or a LongSupplier (joinLong)
+    private Object body; // a Callable, a Runnable, or a LongSupplier (joinLong); null once claimed
 
     SubmittedTask(WorkStealingPool pool, Object body) {
         super(pool);
@@ -36,9 +41,11 @@ sealed class SubmittedTask<T> extends TaskHandle<T> permits SubmittedTask.InScop
         return body instanceof Scoped s ? s.body : body; // as submitted, for shutdownNow's list
     }
 
-    /** Runs the body. */
+    /** Runs the body, once, on the thread that claimed the task; the handle forgets it. */
     @SuppressWarnings("unchecked")
     final T call() throws Exception {
+        Object body = this.body;
+        this.body = null; // a finished handle does not keep what its body captured (probe15)
         if (body instanceof Callable<?> c) {
             return (T) c.call();
         }

@@ -148,6 +148,7 @@ class AsyncHostileInputTest {
 
         npe("AsyncMutex.<init>(String)", "name", () -> new AsyncMutex(null));
         iae("AsyncMutex.<init>(String)#blank", "name", () -> new AsyncMutex(" "));
+        npe("AsyncMutex.withLock(Function)", "body", () -> new AsyncMutex("m").withLock(null));
         npe("Context.<init>(Waker)#waker", "waker", () -> new Context(null));
 
         npe("LocalExecutor.create(String)", "name", () -> LocalExecutor.create(null));

@@ -52,4 +52,32 @@ class AsyncSelectDuplicateClauseTest {
         }
         assertThat(ch.tryRecvOrNull()).isEqualTo(5);
     }
+
+    /**
+     * On a rendezvous channel the pending send is an offer that makes the select's own receive
+     * registration ready at once, so the task was polled without end (probe15: 130,000 polls a
+     * second while it waited for a partner). Refused in either order; the builder stays usable.
+     */
+    @Test
+    void sendAndReceiveOnOneRendezvousChannelAreRefusedEitherWay() throws Exception {
+        Channel<Integer> ch = Channel.<Integer>builder().name("meet").build();
+        var recvFirst = AsyncChannels.<String>select().recv(ch, v -> "got" + v);
+        assertThatThrownBy(() -> recvFirst.send(ch.sender(), 5, () -> "sent"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("tx: this select would send to and receive from rendezvous")
+                .hasMessageContaining("meet");
+        var sendFirst = AsyncChannels.<String>select().send(ch, 5, () -> "sent");
+        assertThatThrownBy(() -> sendFirst.recv(ch.receiver(), v -> "got" + v))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(
+                        "rx: this select would send to and receive from rendezvous");
+
+        Channel<Integer> other = Channel.bounded(1);
+        other.send(3);
+        recvFirst.recv(other, v -> "other" + v); // still usable, and its one clause is unchanged
+        try (LocalExecutor ex = LocalExecutor.create("meet")) {
+            assertThat(ex.blockOn(recvFirst.build())).isEqualTo("other3");
+        }
+        assertThat(ch.blockedSenders()).isZero();
+    }
 }

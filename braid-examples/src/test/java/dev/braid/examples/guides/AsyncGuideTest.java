@@ -57,17 +57,10 @@ class AsyncGuideTest {
         AsyncMutex m = new AsyncMutex("counter");
         Map<String, Integer> store = new HashMap<>(); // guarded by m
         Async<Integer> increment =
-                m.lock()
-                        .then(
-                                guard ->
-                                        fetch("k") // holds the lock across a pending point
-                                                .map(
-                                                        v -> {
-                                                            try (guard) {
-                                                                return store.merge(
-                                                                        "k", v, Integer::sum);
-                                                            }
-                                                        }));
+                m.withLock(
+                        guard ->
+                                fetch("k") // holds the lock across a pending point
+                                        .map(v -> store.merge("k", v, Integer::sum)));
         // ---
         try (LocalExecutor ex = LocalExecutor.create("docs")) {
             AsyncMutex.Guard held = m.tryLock().orElseThrow();
