@@ -175,9 +175,10 @@ final class Interop {
     /**
      * What a thread is polling: the task (or marker) while it is inside a task's poll, else null.
      * One cell per thread that polls, written only by that thread, with plain writes: a poll costs
-     * no thread-local lookup once the poller holds its cell (ADR 0087).
+     * no thread-local lookup once the poller holds its cell (ADR 0087). A ThreadedExecutor worker's
+     * is a StealingScheduler.WorkerCell, which it replaces now and then (ADR 0165).
      */
-    static final class Polling {
+    static class Polling {
         Object task;
 
         /** The registry whose count lane this thread owns (a worker's, ADR 0141), or null. */

@@ -116,8 +116,15 @@ final class StealingScheduler implements TaskScheduler {
      *
      * LIFO hand-off (ADR 0153). While a worker polls a task's first poll, what that poll wakes or
      * spawns is held in the polled task's unused live-set link (a young object) instead of the
-     * slot (a field of the long-lived Worker: under G1 a store of a young task there takes the
-     * post-barrier's StoreLoad fence); the run returns it and the loop takes it as the slot's.
+     * slot (under G1 a store of a young task into a long-lived object takes the post-barrier's
+     * StoreLoad fence); the run returns it and the loop takes it as the slot's.
+     *
+     * Young cell (ADR 0165). The worker's other places that take a new task per hop, the polling
+     * cell's `task` (every poll), the LIFO slot and the injector batch, live in one WorkerCell,
+     * which the worker replaces by a fresh one every CELL_RUNS runs, between two runs and only
+     * when it holds no task (so nothing moves): the cell never lives long enough to be promoted,
+     * so those stores take the barrier's young-card exit. The thread-local is switched first, then
+     * the field (release; the dump reads it with acquire).
      *
      * Tradeoffs. The LIFO slot is not stealable: a task in it waits for its worker's current poll
      * (tokio's choice; polls are short by contract). The injector is one shared queue: spawns from
@@ -157,7 +164,34 @@ final class StealingScheduler implements TaskScheduler {
     /** Spin-wait hints between two of those looks (a few hundred ns each look on x86). */
     static final int SPIN_PAUSES = 64;
 
+    /**
+     * Runs a worker makes on one polling cell before it takes a fresh one, so the cell stays young
+     * (ADR 0165); {@code -Dbraid.async.cellRuns=0} keeps the first cell for good (A/B lever).
+     */
+    static final int CELL_RUNS = Math.max(0, Integer.getInteger("braid.async.cellRuns", 4096));
+
     private static final VarHandle KEY = MethodHandles.arrayElementVarHandle(Thread[].class);
+    private static final VarHandle CELL;
+
+    static {
+        try {
+            CELL = MethodHandles.lookup().findVarHandle(Worker.class, "cell", WorkerCell.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * A worker's polling cell (what its thread polls now, Interop.Polling) with the worker's two
+     * places a hop stores a new task into: the LIFO slot and the injector batch. Worker-only but
+     * for the dump's racy look. The worker replaces it every CELL_RUNS runs (ADR 0165).
+     */
+    static final class WorkerCell extends Interop.Polling {
+        RawTask<?> lifo;
+        // a batch taken from the injector, the first to run, the others to `local` (or, for a
+        // sole worker, kept here and run from batchNext up to batchEnd, ADR 0099)
+        final RawTask<?>[] batch = new RawTask<?>[INJECTOR_BATCH + 1];
+    }
 
     private final TaskRegistry tasks;
     private final Worker[] workers;
@@ -180,21 +214,22 @@ final class StealingScheduler implements TaskScheduler {
     private final AtomicInteger sleepers = new AtomicInteger();
     private final AtomicInteger running;
     private final Runnable onTerminated;
+    private final int cellLimit; // runs per polling cell (ADR 0165); MAX_VALUE: in effect never
 
     final class Worker {
         final int index;
         final RunQueue<RawTask<?>> local = new RunQueue<>(LOCAL_CAPACITY);
         final AtomicBoolean idle = new AtomicBoolean();
         volatile Thread thread;
-        private RawTask<?> lifo; // worker-only
-        // worker-only: a batch taken from the injector, the first to run, the others to `local`
-        // (or, for a sole worker, kept here and run from batchNext up to batchEnd, ADR 0099)
-        private final RawTask<?>[] batch = new RawTask<?>[INJECTOR_BATCH + 1];
-        private int batchNext;
+        private int batchNext; // the kept batch in cell.batch (worker-only)
         private int batchEnd;
         // the worker's polling cell, its thread's from the loop's start: its task is what this
-        // worker polls now (the LIFO hand-off and the dump's racy look read it)
-        final Interop.Polling cell = new Interop.Polling();
+        // worker polls now, its lifo and batch the worker's slot and injector batch. Written by
+        // the worker (a release store as it takes a fresh one, ADR 0165); the LIFO hand-off reads
+        // it on the worker, the dump's racy look with an acquire load
+        private WorkerCell cell = new WorkerCell();
+        private int cellRuns; // runs since the cell was made (worker-only)
+        private long cellsMade; // cells replaced so far (worker-only; tests)
         private int lifoRuns;
         private int tick;
         private boolean isSearching; // worker-only mirror of its share of `searching`
@@ -241,6 +276,9 @@ final class StealingScheduler implements TaskScheduler {
                         if (isSearching) {
                             stopSearching();
                         }
+                        if (++cellRuns >= cellLimit && cellEmpty()) {
+                            renewCell();
+                        }
                         // not stored in a field: one G1 fence less per task (ADR 0153)
                         try {
                             handedOff = t.run(cell);
@@ -274,9 +312,10 @@ final class StealingScheduler implements TaskScheduler {
          */
         private RawTask<?> next(RawTask<?> handedOff) {
             tick++;
-            RawTask<?> t = lifo;
+            WorkerCell c = cell;
+            RawTask<?> t = c.lifo;
             if (t != null) {
-                lifo = null;
+                c.lifo = null;
                 if (handedOff != null) {
                     pushBack(handedOff);
                 }
@@ -304,6 +343,7 @@ final class StealingScheduler implements TaskScheduler {
                 }
             }
             if (batchNext < batchEnd) { // a sole worker's kept batch: ahead of later local pushes
+                RawTask<?>[] batch = c.batch;
                 t = batch[batchNext];
                 batch[batchNext++] = null; // the buffer keeps no task alive
                 return t;
@@ -318,7 +358,7 @@ final class StealingScheduler implements TaskScheduler {
          * idle workers can steal them from here.
          */
         private RawTask<?> fromInjector() {
-            RawTask<?>[] b = batch;
+            RawTask<?>[] b = cell.batch; // young (ADR 0165): its stores take no G1 fence
             int got = injector.poll(b); // one claim for the whole batch (ADR 0087)
             if (got == 0) {
                 return null;
@@ -444,6 +484,33 @@ final class StealingScheduler implements TaskScheduler {
             return true;
         }
 
+        /**
+         * Whether the cell holds no task (no kept batch; the slot is empty after next() anyway,
+         * which took or displaced it): it may then be replaced.
+         */
+        private boolean cellEmpty() {
+            return cell.lifo == null && batchNext >= batchEnd;
+        }
+
+        /**
+         * Replaces the polling cell with a fresh (young) one, between two runs and with the cell
+         * holding no task, so nothing moves (ADR 0165). Under G1 a store of a young task into an
+         * old object takes a StoreLoad fence (ADR 0153): a cell that lived long enough to be old
+         * would cost one per hop, a fresh one none; this costs two (the thread-local's entry, the
+         * field) per CELL_RUNS runs. The thread's cell first: the worker's own reads go through the
+         * field, and other threads only look (the dump), through the release store.
+         */
+        private void renewCell() {
+            cellRuns = 0;
+            WorkerCell old = cell;
+            WorkerCell fresh = new WorkerCell();
+            fresh.laneOwner = old.laneOwner;
+            fresh.lane = old.lane;
+            Interop.usePollingCell(fresh);
+            CELL.setRelease(this, fresh); // release: the dump sees its lane fields and batch set
+            cellsMade++;
+        }
+
         void pushBack(RawTask<?> t) {
             pushBackOn(this, t);
         }
@@ -454,7 +521,18 @@ final class StealingScheduler implements TaskScheduler {
          * poll, or after it, is not seen here, ADR 0153).
          */
         RawTask<?> polling() {
-            return cell.task instanceof RawTask<?> t && t.ownedBy(tasks) ? t : null;
+            return polling(lookedCell());
+        }
+
+        private RawTask<?> polling(WorkerCell c) {
+            return c.task instanceof RawTask<?> t && t.ownedBy(tasks) ? t : null;
+        }
+
+        /**
+         * The cell as another thread looks at it (the dump): acquire, after a renewal's release.
+         */
+        private WorkerCell lookedCell() {
+            return (WorkerCell) CELL.getAcquire(this);
         }
 
         private int nextRandom(int bound) {
@@ -467,11 +545,16 @@ final class StealingScheduler implements TaskScheduler {
         }
     }
 
+    /**
+     * A scheduler whose workers take a fresh polling cell every {@code cellRuns} runs (0: never).
+     */
     StealingScheduler(
             String name,
             int threads,
             Function<TaskScheduler, TaskRegistry> registry,
-            Runnable done) {
+            Runnable done,
+            int cellRuns) {
+        this.cellLimit = cellRuns > 0 ? cellRuns : Integer.MAX_VALUE;
         this.tasks = registry.apply(this);
         this.onTerminated = done;
         this.workers = new Worker[threads];
@@ -520,6 +603,15 @@ final class StealingScheduler implements TaskScheduler {
         int n = 0;
         for (Worker w : workers) {
             n += w.local.size();
+        }
+        return n;
+    }
+
+    /** Polling cells the workers replaced so far (tests; racy reads of worker-only counts). */
+    long cellsMade() {
+        long n = 0;
+        for (Worker w : workers) {
+            n += w.cellsMade;
         }
         return n;
     }
@@ -586,17 +678,18 @@ final class StealingScheduler implements TaskScheduler {
         injector.forEachQueued(found);
         for (Worker w : workers) {
             Rt.yieldPoint(Op.LOAD, this); // under the testkit the look races pushes and runs
-            RawTask<?> running = w.polling();
+            WorkerCell c = w.lookedCell(); // one cell for the look: replaced only when it is empty
+            RawTask<?> running = w.polling(c);
             if (running != null) {
                 found.test(running.handedOffOrLink()); // a first poll's hand-off (ADR 0153)
             }
-            found.test(w.lifo); // plain reads of worker-only fields: racy by design
+            found.test(c.lifo); // plain reads of worker-only fields: racy by design
             w.local.forEachQueued(found);
-            RawTask<?>[] b = w.batch;
+            RawTask<?>[] b = c.batch;
             for (int i = 0; i < b.length; i++) {
                 found.test(b[i]);
             }
-            found.test(w.polling());
+            found.test(w.polling(w.lookedCell())); // the cell again: the running task moves last
         }
         return found.tasks;
     }
@@ -681,7 +774,8 @@ final class StealingScheduler implements TaskScheduler {
             notifyOne();
             return;
         }
-        if (w.cell.task instanceof RawTask<?> running && running.takesHandOffs(tasks)) {
+        WorkerCell c = w.cell;
+        if (c.task instanceof RawTask<?> running && running.takesHandOffs(tasks)) {
             // woken or spawned by a first poll of this worker's: held in that (young) task, not
             // stored into the (long-lived) Worker, whose G1 barrier takes a StoreLoad fence; the
             // run hands it back to the loop, which takes it as from the slot (ADR 0153)
@@ -691,8 +785,8 @@ final class StealingScheduler implements TaskScheduler {
             }
             return;
         }
-        RawTask<?> prev = w.lifo;
-        w.lifo = task;
+        RawTask<?> prev = c.lifo;
+        c.lifo = task; // into the young cell: no G1 fence (ADR 0165)
         if (prev != null) {
             w.pushBack(prev);
         }

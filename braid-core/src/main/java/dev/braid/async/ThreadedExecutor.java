@@ -57,13 +57,23 @@ public final class ThreadedExecutor implements AsyncExecutor {
 
     private ThreadedExecutor(
             String name, int threads, boolean lanes, BiConsumer<String, Runnable> starter) {
+        this(name, threads, lanes, starter, StealingScheduler.CELL_RUNS);
+    }
+
+    private ThreadedExecutor(
+            String name,
+            int threads,
+            boolean lanes,
+            BiConsumer<String, Runnable> starter,
+            int cellRuns) {
         this.name = name;
         this.scheduler =
                 new StealingScheduler(
                         name,
                         threads,
                         s -> new TaskRegistry(name, s, null, lanes ? threads : 0),
-                        () -> terminated.complete(new Completion.Success<>(null)));
+                        () -> terminated.complete(new Completion.Success<>(null)),
+                        cellRuns);
         this.tasks = scheduler.tasks();
         try {
             scheduler.start(name, starter);
@@ -110,6 +120,20 @@ public final class ThreadedExecutor implements AsyncExecutor {
     /** As {@link #create(String, int)}, starting workers through {@code starter} (tests). */
     static ThreadedExecutor create(String name, int threads, BiConsumer<String, Runnable> starter) {
         return new ThreadedExecutor(name, threads, StealingScheduler.COUNT_LANES, starter);
+    }
+
+    /**
+     * As {@link #create(String, int)}, each worker taking a fresh polling cell every {@code
+     * cellRuns} runs, 0 for never (tests, ADR 0165).
+     */
+    static ThreadedExecutor createRenewingCells(String name, int threads, int cellRuns) {
+        return new ThreadedExecutor(
+                name, threads, StealingScheduler.COUNT_LANES, WORKER_THREADS, cellRuns);
+    }
+
+    /** Polling cells its workers replaced so far (tests, ADR 0165). */
+    long cellsMade() {
+        return scheduler.cellsMade();
     }
 
     /** Its registry's count lanes: one per worker with lanes on, else 0 (tests, ADR 0141). */

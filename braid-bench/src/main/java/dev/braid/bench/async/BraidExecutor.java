@@ -1,6 +1,7 @@
 package dev.braid.bench.async;
 
 import dev.braid.async.AsyncExecutor;
+import dev.braid.async.Poll;
 import dev.braid.async.PoolExecutor;
 import dev.braid.async.ThreadedExecutor;
 import org.openjdk.jmh.annotations.Param;
@@ -29,6 +30,16 @@ public class BraidExecutor {
     @Param({"0"})
     public int workers;
 
+    /**
+     * Whether setup ends with a {@code System.gc()}: {@code -p gc=true} makes the executor's
+     * long-lived objects (workers, their queues and polling cells) old before the first iteration,
+     * as they become anyway after enough young collections in a long run. Under G1 a store of a
+     * young reference into an old object takes a StoreLoad fence (ADR 0153), so this shows the
+     * executor's steady state instead of its first seconds.
+     */
+    @Param({"false"})
+    public boolean gc;
+
     /** The executor, open for the trial. */
     public AsyncExecutor ex;
 
@@ -42,6 +53,13 @@ public class BraidExecutor {
                     case "pool" -> PoolExecutor.create("bench", cores);
                     default -> throw new IllegalArgumentException("executor: " + executor);
                 };
+        if (gc) {
+            // a task first, so every worker that runs one has set its polling cell up (one
+            // worker for sure; more may still be starting); then G1's full collection, after
+            // which every live object is old
+            ex.spawn(cx -> Poll.ready(null)).toCompletableFuture().join();
+            System.gc();
+        }
     }
 
     /** Closes it. */
