@@ -446,7 +446,7 @@ public final class Simulation {
 
         /**
          * How many bytes of runs the bounded search may keep (default a quarter of the maximum
-         * heap; ADR 0171). {@code BOUNDED} with a preemption bound goes level by level and keeps
+         * heap; ADR 0172). {@code BOUNDED} with a preemption bound goes level by level and keeps
          * the runs of a level to generate the next (about 30 bytes per choice point each); past
          * this cap it expands the rest of the level depth-first instead, so the search never runs
          * out of memory and, run to exhaustion, runs the same set of schedules (a budget that ends

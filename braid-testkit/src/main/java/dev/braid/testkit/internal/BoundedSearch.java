@@ -37,7 +37,7 @@ final class BoundedSearch {
      * cursor over the runs of the level before: which run, which point, which option. Memory is
      * about 30 bytes per choice point of each kept run (DfsStrategy.footprint).
      *
-     * Memory cap (edges15, ADR 0171). The kept runs of both levels are counted in bytes; a run
+     * Memory cap (edges15, ADR 0172). The kept runs of both levels are counted in bytes; a run
      * that would take them past the cap is not kept for the next level but expanded at once,
      * depth-first: its alternatives run next, each run that can branch pushes a cursor of its own
      * (a stack as deep as the deviations of one schedule), and the level resumes when the stack

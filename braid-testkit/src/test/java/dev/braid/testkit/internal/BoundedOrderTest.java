@@ -60,7 +60,7 @@ class BoundedOrderTest {
     }
 
     /**
-     * Past its memory cap the search expands the rest of a level depth-first (ADR 0171): run to the
+     * Past its memory cap the search expands the rest of a level depth-first (ADR 0172): run to the
      * end it runs the same schedules, each once, whatever the cap; only the order differs.
      */
     @Test
