@@ -102,14 +102,6 @@ class BoundedOrderTest {
     }
 
     @Test
-    void theBuilderRefusesACapBelowOneByte() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> Simulation.builder().searchMemory(0))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("searchMemory");
-    }
-
-    @Test
     void theReductionKeepsEveryOutcomeAndRunsFewerSchedules() {
         int reducedTotal = 0;
         int fullTotal = 0;
