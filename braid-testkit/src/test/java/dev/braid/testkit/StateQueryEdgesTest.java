@@ -514,6 +514,32 @@ class StateQueryEdgesTest {
     }
 
     @Test
+    void aPollerWriteIsVisibleAfterTheStickyIsTerminatedItLeft() {
+        explore(
+                        () -> {
+                            Plain<Integer> data = new Plain<>(0);
+                            WorkStealingPool pool =
+                                    WorkStealingPool.builder().parallelism(1).build();
+                            pool.shutdown();
+                            AtomicBool saw = new AtomicBool(false);
+                            JoinHandle<Void> t =
+                                    writeThen(
+                                            data,
+                                            () -> {
+                                                pollUntil(pool::isTerminated); // sets the flag
+                                                saw.store(true, Ordering.RELAXED);
+                                            });
+                            while (!saw.load(Ordering.RELAXED)) { // no edge: relaxed
+                                Threads.sleep(Duration.ofMillis(1));
+                            }
+                            assertThat(pool.isTerminated()).isTrue(); // the sticky answer
+                            check(data.get());
+                            t.join();
+                        })
+                .assertPassed();
+    }
+
+    @Test
     void everyReaderWriteIsVisibleAfterAnUpgrade() {
         explore(
                         () -> {
