@@ -56,7 +56,9 @@ public final class AsyncMutex {
      *
      * Memory ordering. The monitor: an unlock (under it) happens-before the poll (under it) that
      * finds the future GRANTED, so what the previous holder wrote is visible to the next. Wakers
-     * are called after the monitor is released.
+     * are called after the monitor is released. The testkit does not see monitors: unlock()
+     * releases into the mutex (Rt.releaseTo), and a tryLock, a poll that returns the guard and an
+     * isLocked() that answers false acquire from it (edges15: each was a false data race).
      *
      * Liveness. Every operation is a bounded critical section; a waiter is woken exactly when it
      * is granted the lock. The cooperative budget: a lock future that finds the lock but whose
@@ -140,6 +142,7 @@ public final class AsyncMutex {
             locked = true;
             holder = currentTask();
         }
+        Rt.acquireFrom(this); // the testkit: the last unlock released into the mutex
         return Optional.of(new Guard(this));
     }
 
@@ -150,8 +153,12 @@ public final class AsyncMutex {
      */
     public boolean isLocked() {
         synchronized (this) {
-            return locked;
+            if (locked) {
+                return true;
+            }
         }
+        Rt.acquireFrom(this); // the testkit: as the monitor, ordered after the last unlock
+        return false;
     }
 
     /** The number of lock futures waiting (a snapshot, for tests and dumps). */
@@ -166,6 +173,9 @@ public final class AsyncMutex {
     /** Releases the lock: to the first waiter if any (woken here, outside the monitor). */
     private void unlock() {
         Rt.yieldPoint(Op.UNLOCK, this);
+        // the testkit: the monitor's edge to the next holder (tryLock, a granted poll) and to
+        // isLocked() answering false, which the model does not see through synchronized blocks
+        Rt.releaseTo(this);
         Waker w = null;
         synchronized (this) {
             holder = null;
@@ -299,6 +309,7 @@ public final class AsyncMutex {
                 state = DONE;
                 holder = currentTask();
             }
+            Rt.acquireFrom(AsyncMutex.this); // the testkit: the last unlock released into it
             return Poll.ready(new Guard(AsyncMutex.this));
         }
 

@@ -495,7 +495,11 @@ final class TaskRegistry {
     }
 
     boolean isClosed() {
-        return closed;
+        if (!closed) {
+            return false;
+        }
+        Rt.acquireFrom(this); // the testkit: close() announced its STORE on this registry
+        return true;
     }
 
     /** Marks closed and cancels every live task; false if it was closed already. */

@@ -20,12 +20,14 @@ public final class RecvRegistration implements AutoCloseable {
      * (the callback is then never called) or the channel has signalled the registration. The
      * signalling thread turns this true first and then runs the callback (so a callback that looks
      * here sees true): for a moment the callback may still be running, or about to run, on that
-     * thread while this already says true. It runs exactly once either way.
+     * thread while this already says true. It runs exactly once either way. A {@code true} answer
+     * is an acquire: what the signalling thread did before it signalled happens-before what the
+     * caller does next.
      *
      * @return whether to try again
      */
     public boolean isReady() {
-        return entry == null || entry.waiter.state() == Waiter.SELECTED;
+        return entry == null || entry.waiter.observedSelected();
     }
 
     /**

@@ -22,12 +22,13 @@ public final class SendRegistration implements AutoCloseable {
 
     /**
      * Whether the send has completed (sent or closed). A send that completed at registration never
-     * calls its callback.
+     * calls its callback. A {@code true} answer is an acquire: what the receiving (or closing)
+     * thread did before it completed the send happens-before what the caller does next.
      *
      * @return whether {@link #result()} is available
      */
     public boolean isDone() {
-        return immediate != null || entry.waiter.state() == Waiter.SELECTED;
+        return immediate != null || entry.waiter.observedSelected();
     }
 
     /**

@@ -291,7 +291,20 @@ final class Waiter {
     void complete(int clause, Object outcome) {
         chosen = clause;
         item = outcome;
+        Rt.releaseTo(this); // the testkit: a registration's isReady()/isDone() acquires from here
         STATE.setRelease(this, SELECTED); // release: publishes chosen and item
+    }
+
+    /**
+     * Whether the waiter was selected; a true answer is an acquire of what the selecting thread did
+     * before {@link #complete}, also under the testkit (registrations poll this).
+     */
+    boolean observedSelected() {
+        if (state() != SELECTED) {
+            return false;
+        }
+        Rt.acquireFrom(this); // the testkit: complete() released into this waiter
+        return true;
     }
 
     /** The owner gives up, from {@link #WAITING} or {@link #PARKED}. */

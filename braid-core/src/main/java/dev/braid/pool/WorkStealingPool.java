@@ -739,6 +739,7 @@ public final class WorkStealingPool implements AutoCloseable {
      */
     public boolean isTerminated() {
         if (terminated) {
+            Rt.acquireFrom(threads); // the testkit: what the caller that set the flag released
             return true;
         }
         for (JoinHandle<Void> h : threads) {
@@ -752,6 +753,7 @@ public final class WorkStealingPool implements AutoCloseable {
         if (inline.running() != 0) {
             return false;
         }
+        Rt.releaseTo(threads); // the testkit: a later sticky answer is ordered after this one
         terminated = true;
         return true;
     }

@@ -1,5 +1,6 @@
 package dev.braid.rc;
 
+import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -136,6 +137,7 @@ public final class Arc<T extends AutoCloseable> implements AutoCloseable {
         if (!RELEASED.compareAndSet(this, false, true)) {
             throw new IllegalStateException(core + " share released twice");
         }
+        Rt.releaseTo(this); // the testkit: isReleased() that answers true acquires from here
         if (tracker != null) {
             tracker.released();
         }
@@ -149,12 +151,17 @@ public final class Arc<T extends AutoCloseable> implements AutoCloseable {
     }
 
     /**
-     * Whether this share was released.
+     * Whether this share was released. A {@code true} answer is an acquire: what the releasing
+     * thread did before {@link #release()} happens-before what the caller does next.
      *
      * @return whether this share was released
      */
     public boolean isReleased() {
-        return released;
+        if (!released) {
+            return false;
+        }
+        Rt.acquireFrom(this); // the testkit: release() released into this share
+        return true;
     }
 
     /**

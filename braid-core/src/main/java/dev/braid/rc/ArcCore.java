@@ -53,8 +53,11 @@ final class ArcCore<T extends AutoCloseable> {
         return resource;
     }
 
+    /** The count; an acquire of every release it counts, as on the JVM (a volatile read). */
     int strong() {
-        return (int) STRONG.getVolatile(this);
+        int n = (int) STRONG.getVolatile(this);
+        Rt.acquireFrom(this); // the testkit: retain()/release() announced RMWs on this core
+        return n;
     }
 
     /** Adds a share unless the resource is closed; false if it is. */

@@ -254,18 +254,25 @@ public final class Barrier {
                 continue; // passed meanwhile: reset the generation after it
             }
             // If this fails, a concurrent reset already installed a fresh generation.
-            CURRENT.compareAndSet(this, g, new Generation(g.id + 1));
+            Generation next = new Generation(g.id + 1);
+            Rt.releaseTo(next); // as lead() does
+            CURRENT.compareAndSet(this, g, next);
             return;
         }
     }
 
     /**
-     * Whether the current generation is broken.
+     * Whether the current generation is broken. A {@code true} answer is an acquire: what the
+     * breaking party did before it broke the generation happens-before what the caller does next.
      *
      * @return whether the current generation is broken
      */
     public boolean isBroken() {
-        return current.outcome instanceof Broken;
+        if (!(current.outcome instanceof Broken b)) {
+            return false;
+        }
+        Rt.acquireFrom(b); // the testkit: finish() released into the outcome it installed
+        return true;
     }
 
     /**
@@ -287,12 +294,16 @@ public final class Barrier {
     }
 
     /**
-     * The current generation's number, starting at 0; passing or resetting adds one.
+     * The current generation's number, starting at 0; passing or resetting adds one. The read is an
+     * acquire: what every party of the generations before did before arriving (or the resetting
+     * thread before its reset) happens-before what the caller does next.
      *
      * @return the current generation's number, starting at 0; passing or resetting adds one
      */
     public long generation() {
-        return current.id;
+        Generation g = current;
+        Rt.acquireFrom(g); // the testkit: its installer released into it (lead(), reset())
+        return g.id;
     }
 
     /**
@@ -370,7 +381,9 @@ public final class Barrier {
         if (!OUTCOME.compareAndSet(g, null, TRIPPED)) {
             return (BarrierWait) g.outcome; // broken first (timeout, interrupt, breakWith, reset)
         }
-        CURRENT.setVolatile(this, new Generation(g.id + 1));
+        Generation next = new Generation(g.id + 1);
+        Rt.releaseTo(next); // the testkit: generation() that reads it acquires every arrival
+        CURRENT.setVolatile(this, next);
         wakeAll(g);
         return new Passed(g.id, true);
     }
@@ -440,6 +453,7 @@ public final class Barrier {
         if (!OUTCOME.compareAndSet(g, null, broken)) {
             return false;
         }
+        Rt.releaseTo(broken); // the testkit: isBroken() that reads it acquires the breaker's writes
         wakeAll(g);
         return true;
     }

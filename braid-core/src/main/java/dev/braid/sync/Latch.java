@@ -141,12 +141,15 @@ public final class Latch {
     }
 
     /**
-     * The current count (a snapshot; 0 once open).
+     * The current count (a snapshot; 0 once open). The read is an acquire: every {@link
+     * #countDown()} that it counts happens-before what the caller does next.
      *
      * @return the count-downs still needed
      */
     public int count() {
-        return (int) COUNT.getVolatile(this);
+        int c = (int) COUNT.getVolatile(this);
+        Rt.acquireFrom(this); // the testkit: the count-downs' release sequence, as isOpen()
+        return c;
     }
 
     /**

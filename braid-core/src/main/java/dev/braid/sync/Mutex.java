@@ -354,6 +354,7 @@ public final class Mutex<T> {
             return action.apply(value);
         } catch (Throwable t) {
             poison = t;
+            Rt.releaseTo(t); // the testkit: isPoisoned() acquires from the poisoner
             throw t;
         } finally {
             g.close();
@@ -379,6 +380,7 @@ public final class Mutex<T> {
             return next;
         } catch (Throwable t) {
             poison = t;
+            Rt.releaseTo(t); // the testkit: isPoisoned() acquires from the poisoner
             throw t;
         } finally {
             g.close();
@@ -386,13 +388,19 @@ public final class Mutex<T> {
     }
 
     /**
-     * Whether a failed critical section has poisoned the mutex.
+     * Whether a failed critical section has poisoned the mutex. A {@code true} answer is an
+     * acquire: what the failing holder did before it poisoned happens-before what the caller does
+     * next.
      *
      * @return whether a failed critical section has poisoned the mutex
      */
     public boolean isPoisoned() {
         Throwable p = poison;
-        return p != null && p != Poison.RETIRED;
+        if (p == null || p == Poison.RETIRED) {
+            return false;
+        }
+        Rt.acquireFrom(p); // the testkit: a volatile read of what the poisoner released
+        return true;
     }
 
     /** Clears the poison (taking the lock briefly), declaring the value consistent. */
@@ -420,12 +428,17 @@ public final class Mutex<T> {
     }
 
     /**
-     * Whether some thread holds the mutex right now (a snapshot, for monitoring).
+     * Whether some thread holds the mutex right now (a snapshot, for monitoring). A {@code false}
+     * answer is an acquire: what the last holder did happens-before what the caller does next.
      *
      * @return whether some thread holds the mutex right now (a snapshot, for monitoring)
      */
     public boolean isLocked() {
-        return ((int) STATE.getVolatile(this) & LOCKED) != 0;
+        if (((int) STATE.getVolatile(this) & LOCKED) != 0) {
+            return true;
+        }
+        Rt.acquireFrom(this); // the testkit: the last unlock released into the mutex
+        return false;
     }
 
     /** Whether threads wait in this mutex's queue (a snapshot; for tests in this package). */

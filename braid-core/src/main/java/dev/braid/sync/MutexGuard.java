@@ -1,5 +1,6 @@
 package dev.braid.sync;
 
+import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
 
 /**
@@ -48,6 +49,7 @@ public final class MutexGuard<T> implements ExclusiveGuard<T> {
         Args.notNull(cause, "cause");
         check();
         mutex.poison = cause;
+        Rt.releaseTo(cause); // the testkit: isPoisoned() acquires from the poisoner
     }
 
     @Override

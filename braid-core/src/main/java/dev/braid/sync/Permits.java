@@ -1,5 +1,6 @@
 package dev.braid.sync;
 
+import dev.braid.internal.rt.Rt;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -55,7 +56,11 @@ public final class Permits implements AutoCloseable {
      * @return whether they were closed or forgotten
      */
     public boolean isReleased() {
-        return done;
+        if (!done) {
+            return false;
+        }
+        Rt.acquireFrom(this); // the testkit: finish() released into these permits
+        return true;
     }
 
     /**
@@ -85,6 +90,7 @@ public final class Permits implements AutoCloseable {
             throw new IllegalStateException(
                     count + " permits of " + semaphore.label() + " used after they were released");
         }
+        Rt.releaseTo(this); // the testkit: isReleased() that answers true acquires from here
     }
 
     @Override

@@ -536,6 +536,7 @@ public final class RwLock<T> {
             return action.apply(value);
         } catch (Throwable t) {
             poison = t;
+            Rt.releaseTo(t); // the testkit: isPoisoned() acquires from the poisoner
             throw t;
         } finally {
             g.close();
@@ -560,6 +561,7 @@ public final class RwLock<T> {
             return next;
         } catch (Throwable t) {
             poison = t;
+            Rt.releaseTo(t); // the testkit: isPoisoned() acquires from the poisoner
             throw t;
         } finally {
             g.close();
@@ -568,10 +570,17 @@ public final class RwLock<T> {
 
     // ---- state ----
 
-    /** {@return whether a failed writer has poisoned the lock} */
+    /**
+     * {@return whether a failed writer has poisoned the lock} A {@code true} answer is an acquire:
+     * what the failing writer did before it poisoned happens-before what the caller does next.
+     */
     public boolean isPoisoned() {
         Throwable p = poison;
-        return p != null && p != Poison.RETIRED;
+        if (p == null || p == Poison.RETIRED) {
+            return false;
+        }
+        Rt.acquireFrom(p); // the testkit: a volatile read of what the poisoner released
+        return true;
     }
 
     /** Clears the poison (taking the write lock briefly). */
@@ -599,10 +608,15 @@ public final class RwLock<T> {
 
     /**
      * {@return whether a writer holds the lock right now, or has claimed it and waits for the last
-     * readers to leave (a snapshot)}
+     * readers to leave (a snapshot)} A {@code false} answer is an acquire: what the last writer did
+     * (and every reader that left before the read) happens-before what the caller does next.
      */
     public boolean isWriteLocked() {
-        return ((long) STATE.getVolatile(this) & WRITER) != 0;
+        if (((long) STATE.getVolatile(this) & WRITER) != 0) {
+            return true;
+        }
+        Rt.acquireFrom(this); // the testkit: the last unlock released into the lock
+        return false;
     }
 
     /**
@@ -790,6 +804,9 @@ public final class RwLock<T> {
     /** Releases a read hold taken in {@code slot} (a stripe, or {@link #CENTRAL}). */
     void unlockRead(int slot) {
         Rt.yieldPoint(Op.UNLOCK, this);
+        // the testkit: a read unlock continues the release sequence of the ones before it (its RMW
+        // read their word), so a writer is ordered after every reader that left, not the last only
+        Rt.passOn(this, this);
         LockHooks.released(this);
         if (slot != CENTRAL) {
             stripes.leave(slot); // release; wakes a writer waiting for the stripes to drain
@@ -819,6 +836,7 @@ public final class RwLock<T> {
     /** Turns the caller's write hold into a read hold in one step. */
     void downgrade() {
         Rt.yieldPoint(Op.UNLOCK, this);
+        Rt.releaseTo(this); // the testkit: readers admitted now acquire the write hold's writes
         writer = null;
         long n = (long) STATE.getAndAdd(this, WRITER + READER) + WRITER + READER; // release
         if ((n & QUEUED) != 0) {

@@ -1,5 +1,6 @@
 package dev.braid.sync;
 
+import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
 
 /**
@@ -53,6 +54,7 @@ public final class RwLockWriteGuard<T> implements ExclusiveGuard<T> {
         Args.notNull(cause, "cause");
         check();
         lock.poison = cause;
+        Rt.releaseTo(cause); // the testkit: isPoisoned() acquires from the poisoner
     }
 
     @Override

@@ -324,12 +324,15 @@ public final class Semaphore {
     }
 
     /**
-     * Free permits right now (a snapshot, for monitoring).
+     * Free permits right now (a snapshot, for monitoring). The read is an acquire: every release
+     * before the count it returns happens-before what the caller does next.
      *
      * @return free permits right now (a snapshot, for monitoring)
      */
     public int availablePermits() {
-        return (int) PERMITS.getVolatile(this);
+        int p = (int) PERMITS.getVolatile(this);
+        Rt.acquireFrom(this); // the testkit: the releases' sequence, as a take acquires it
+        return p;
     }
 
     /**

@@ -113,6 +113,7 @@ public final class PeriodicTimer {
         if (!STATE.compareAndSet(this, ACTIVE, CANCELLED)) { // volatile: see the notes
             return false;
         }
+        Rt.releaseTo(this); // the testkit: isCancelled() that answers true acquires from here
         Timeout t = current;
         if (t != null) {
             t.cancel();
@@ -126,7 +127,7 @@ public final class PeriodicTimer {
      * @return {@code true} once cancelled
      */
     public boolean isCancelled() {
-        return (int) STATE.getVolatile(this) == CANCELLED;
+        return observed(CANCELLED);
     }
 
     /**
@@ -135,7 +136,16 @@ public final class PeriodicTimer {
      * @return {@code true} once a run failed
      */
     public boolean isFailed() {
-        return (int) STATE.getVolatile(this) == FAILED;
+        return observed(FAILED);
+    }
+
+    /** Whether the series ended in {@code end}; a true answer acquires what its setter did. */
+    private boolean observed(int end) {
+        if ((int) STATE.getVolatile(this) != end) {
+            return false;
+        }
+        Rt.acquireFrom(this); // the testkit: cancel() or the failed run released into the timer
+        return true;
     }
 
     /**
@@ -193,7 +203,9 @@ public final class PeriodicTimer {
         try {
             task.run();
         } catch (Throwable t) {
-            STATE.compareAndSet(this, ACTIVE, FAILED);
+            if (STATE.compareAndSet(this, ACTIVE, FAILED)) {
+                Rt.releaseTo(this); // the testkit: as cancel(), for isFailed()
+            }
             throw t; // the wheel reports it to the driver's uncaught-exception handler
         }
         runs = runs + 1; // single writer: the firing thread; runs never overlap

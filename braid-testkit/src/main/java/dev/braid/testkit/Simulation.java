@@ -84,6 +84,7 @@ public final class Simulation {
                         b.depth,
                         b.preemptionBound,
                         b.reduce,
+                        b.searchMemory,
                         b.shrink,
                         b.shrinkBudget,
                         b.parallelism,
@@ -275,6 +276,7 @@ public final class Simulation {
         private int depth = DEFAULT_DEPTH;
         private int preemptionBound = DEFAULT_PREEMPTION_BOUND;
         private boolean reduce = true;
+        private long searchMemory = Runtime.getRuntime().maxMemory() / 4;
         private boolean shrink = true;
         private int shrinkBudget = DEFAULT_SHRINK_BUDGET;
         private int parallelism = 1;
@@ -439,6 +441,26 @@ public final class Simulation {
          */
         public Builder reduction(boolean reduce) {
             this.reduce = reduce;
+            return this;
+        }
+
+        /**
+         * How many bytes of runs the bounded search may keep (default a quarter of the maximum
+         * heap; ADR 0172). {@code BOUNDED} with a preemption bound goes level by level and keeps
+         * the runs of a level to generate the next (about 30 bytes per choice point each); past
+         * this cap it expands the rest of the level depth-first instead, so the search never runs
+         * out of memory and, run to exhaustion, runs the same set of schedules (a budget that ends
+         * first may cover fewer schedules with few deviations). Other strategies ignore it.
+         *
+         * @param bytes at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes < 1}
+         */
+        public Builder searchMemory(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("searchMemory must be >= 1 byte, was " + bytes);
+            }
+            this.searchMemory = bytes;
             return this;
         }
 

@@ -200,6 +200,11 @@ class HostileInputTest {
                 "preemptionBound",
                 () -> Simulation.builder().preemptionBound(-2));
         add(
+                "Simulation.Builder.searchMemory(long)",
+                IllegalArgumentException.class,
+                "searchMemory",
+                () -> Simulation.builder().searchMemory(0));
+        add(
                 "Simulation.Builder.shrinkBudget(int)",
                 IllegalArgumentException.class,
                 "shrinkBudget",

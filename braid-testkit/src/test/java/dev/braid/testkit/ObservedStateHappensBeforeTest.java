@@ -39,16 +39,16 @@ class ObservedStateHappensBeforeTest {
 
     /** What a writer thread does after writing 42 into its cell: publish it somehow. */
     @FunctionalInterface
-    private interface Publish {
+    interface Publish {
         void run() throws Exception;
     }
 
-    private static Exploration explore(SimBody body) {
+    static Exploration explore(SimBody body) {
         return Simulation.builder().seed(1).schedules(SCHEDULES).build().explore(body);
     }
 
     /** A braid thread that writes 42 into {@code cell}, then runs {@code publish}. */
-    private static JoinHandle<Void> writeThen(Plain<Integer> cell, Publish publish) {
+    static JoinHandle<Void> writeThen(Plain<Integer> cell, Publish publish) {
         return Threads.spawn(
                 () -> {
                     cell.set(42);
@@ -57,13 +57,13 @@ class ObservedStateHappensBeforeTest {
                 });
     }
 
-    private static void pollUntil(BooleanSupplier done) throws InterruptedException {
+    static void pollUntil(BooleanSupplier done) throws InterruptedException {
         while (!done.getAsBoolean()) {
             Threads.sleep(Duration.ofMillis(1));
         }
     }
 
-    private static void check(int v) {
+    static void check(int v) {
         if (v != 42) {
             throw new AssertionError("read " + v + " after the state said so");
         }

@@ -1,6 +1,8 @@
 package dev.braid.testkit.internal;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /**
@@ -33,7 +35,16 @@ final class BoundedSearch {
      * State. The runs of the level being run (kept, compacted, to generate the next level: at
      * most as many as the schedules left in the budget, since each gives at least one), and a
      * cursor over the runs of the level before: which run, which point, which option. Memory is
-     * about 30 bytes per choice point of each kept run.
+     * about 30 bytes per choice point of each kept run (DfsStrategy.footprint).
+     *
+     * Memory cap (edges15, ADR 0172). The kept runs of both levels are counted in bytes; a run
+     * that would take them past the cap is not kept for the next level but expanded at once,
+     * depth-first: its alternatives run next, each run that can branch pushes a cursor of its own
+     * (a stack as deep as the deviations of one schedule), and the level resumes when the stack
+     * is empty. Every alternative is still generated exactly once, by the run it extends, so an
+     * exhausted search runs the same set of schedules; only the order changes (a subtree past the
+     * cap runs before the rest of its level, so a budget that ends early covers fewer schedules of
+     * the low levels). The cap bounds the kept runs plus the stack, never the schedules.
      *
      * References. Emmi, Qadeer and Rakamaric, "Delay-bounded scheduling" (POPL 2011); Musuvathi
      * and Qadeer, "Iterative context bounding for systematic testing of multithreaded programs"
@@ -42,6 +53,30 @@ final class BoundedSearch {
 
     /** A run and the first point at which it may branch (the length of its entry). */
     private record Run(DfsStrategy dfs, int from) {}
+
+    /** A run being expanded depth-first, and the next alternative of it to try. */
+    private static final class Cursor {
+        final Run run;
+        int point;
+        int option;
+
+        Cursor(Run run) {
+            this.run = run;
+            this.point = run.from();
+        }
+    }
+
+    /** How many bytes the kept runs may take (both levels and the depth-first stack). */
+    private final long memory;
+
+    /** The bytes the kept runs take now (DfsStrategy.footprint). */
+    private long kept;
+
+    /** The runs past the cap, expanded depth-first before the level goes on. */
+    private final Deque<Cursor> deep = new ArrayDeque<>();
+
+    /** How many runs were expanded depth-first because the cap was reached. */
+    private long overflowed;
 
     private int level;
 
@@ -57,6 +92,28 @@ final class BoundedSearch {
     private int parent;
     private int point;
     private int option;
+
+    /**
+     * A search that keeps at most {@code memory} bytes of runs (about; DfsStrategy.footprint).
+     *
+     * @param memory the cap, at least 1
+     */
+    BoundedSearch(long memory) {
+        if (memory < 1) {
+            throw new IllegalArgumentException("memory must be at least 1 byte, was " + memory);
+        }
+        this.memory = memory;
+    }
+
+    /**
+     * How many runs this search expanded depth-first, past its memory cap, instead of keeping them
+     * for the next level.
+     *
+     * @return the count (0 while the runs fit)
+     */
+    long overflowed() {
+        return overflowed;
+    }
 
     /**
      * How many alternatives of the next level (preemptions, weak memory choices) the runs of the
@@ -77,12 +134,24 @@ final class BoundedSearch {
      * @return the next prefix, or null
      */
     int[] next(DfsStrategy run, int left) {
-        if (ran.size() < left && canEscalate(run, base)) {
+        if (canEscalate(run, base) && (!deep.isEmpty() || ran.size() < left)) {
             run.compact();
-            ran.add(new Run(run, base));
+            long size = run.footprint();
+            if (deep.isEmpty() && kept + size <= memory) {
+                ran.add(new Run(run, base)); // for the next level
+            } else {
+                if (deep.isEmpty()) {
+                    overflowed++;
+                }
+                deep.push(new Cursor(new Run(run, base))); // its alternatives run next
+            }
+            kept += size;
         }
         while (true) {
-            int[] entry = nextEntry();
+            int[] entry = nextDeep();
+            if (entry == null) {
+                entry = nextEntry();
+            }
             if (entry != null) {
                 base = entry.length;
                 return entry;
@@ -111,6 +180,27 @@ final class BoundedSearch {
         return false;
     }
 
+    /** The next alternative of the run on top of the depth-first stack, popping spent runs. */
+    private int[] nextDeep() {
+        while (!deep.isEmpty()) {
+            Cursor c = deep.peek();
+            DfsStrategy dfs = c.run.dfs();
+            while (c.point < dfs.branchEnd()) {
+                while (c.option < dfs.optionsAt(c.point)) {
+                    int o = c.option++;
+                    if (dfs.escalates(c.point, o)) {
+                        return dfs.prefixWith(c.point, o);
+                    }
+                }
+                c.point++;
+                c.option = 0;
+            }
+            deep.pop();
+            kept -= dfs.footprint();
+        }
+        return null;
+    }
+
     /** The next alternative of the level before, in run, point, option order. */
     private int[] nextEntry() {
         while (parent < parents.size()) {
@@ -130,6 +220,7 @@ final class BoundedSearch {
                 option = 0;
             }
             parents.set(parent, null); // expanded: its choices are no longer needed
+            kept -= r.dfs().footprint();
             parent++;
             point = -1;
         }

@@ -374,6 +374,17 @@ public final class DfsStrategy implements Strategy {
         return null;
     }
 
+    /**
+     * About how many bytes a {@linkplain #compact() compacted} run holds: 29 per choice point (six
+     * int or byte arrays and a long array, one slot each), its prefix, and the objects' own
+     * headers. The bounded search counts its kept runs with it.
+     *
+     * @return the estimate, in bytes
+     */
+    long footprint() {
+        return 29L * options.length + 4L * prefix.length + 256;
+    }
+
     /** Drops what a finished run no longer needs (per-task state, spare capacity). */
     void compact() {
         resize(size);

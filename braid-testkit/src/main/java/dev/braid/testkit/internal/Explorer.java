@@ -163,7 +163,7 @@ public final class Explorer {
      * depth-first search (null) without one.
      */
     private BoundedSearch iterative() {
-        return config.preemptionBound() >= 0 ? new BoundedSearch() : null;
+        return config.preemptionBound() >= 0 ? new BoundedSearch(config.searchMemory()) : null;
     }
 
     /**

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param preemptionBound the bounded search's preemption bound (negative: none)
  * @param reduce whether the bounded search lets a preempted task sleep until a dependent step (ADR
  *     0159)
+ * @param searchMemory how many bytes of runs the bounded search keeps before it expands the rest of
+ *     a level depth-first (ADR 0172)
  * @param shrink whether a failure is shrunk
  * @param shrinkBudget how many schedules shrinking may run
  * @param parallelism how many engines run schedules at once
@@ -32,6 +34,7 @@ public record SearchConfig(
         int depth,
         int preemptionBound,
         boolean reduce,
+        long searchMemory,
         boolean shrink,
         int shrinkBudget,
         int parallelism,

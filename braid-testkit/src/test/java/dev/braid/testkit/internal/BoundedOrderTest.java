@@ -59,6 +59,48 @@ class BoundedOrderTest {
         }
     }
 
+    /**
+     * Past its memory cap the search expands the rest of a level depth-first (ADR 0172): run to the
+     * end it runs the same schedules, each once, whatever the cap; only the order differs.
+     */
+    @Test
+    void aMemoryCapRunsTheSameSchedulesInAnotherOrder() {
+        long overflowed = 0;
+        boolean reordered = false;
+        for (Map.Entry<String, SimBody> e : programs().entrySet()) {
+            for (int bound = 0; bound <= 2; bound++) {
+                for (boolean reduce : new boolean[] {false, true}) {
+                    List<String> free = ordered(e.getValue(), bound, reduce);
+                    for (long cap : new long[] {1, 2_000, 20_000}) {
+                        BoundedSearch search = new BoundedSearch(cap);
+                        List<String> capped = ordered(e.getValue(), bound, reduce, search);
+                        assertThat(new HashSet<>(capped))
+                                .as(
+                                        "%s, bound %d, reduce %s, cap %d",
+                                        e.getKey(), bound, reduce, cap)
+                                .hasSize(capped.size())
+                                .isEqualTo(new HashSet<>(free));
+                        assertThat(capped).hasSameSizeAs(free);
+                        overflowed += search.overflowed();
+                        reordered |= !capped.equals(free);
+                    }
+                }
+            }
+        }
+        assertThat(overflowed).as("runs past the caps").isPositive();
+        assertThat(reordered).as("some order changed").isTrue();
+    }
+
+    @Test
+    void aCapOfOneByteIsADepthFirstSearchFromTheStart() {
+        BoundedSearch search = new BoundedSearch(1);
+        List<String> capped = ordered(BoundedOrderTest::lostUpdate, 2, false, search);
+        assertThat(search.overflowed()).as("the first run already past the cap").isEqualTo(1);
+        assertThat(search.level()).as("no level kept").isZero();
+        assertThat(new HashSet<>(capped))
+                .isEqualTo(new HashSet<>(depthFirst(BoundedOrderTest::lostUpdate, 2)));
+    }
+
     @Test
     void theReductionKeepsEveryOutcomeAndRunsFewerSchedules() {
         int reducedTotal = 0;
@@ -178,8 +220,12 @@ class BoundedOrderTest {
     }
 
     private static List<String> ordered(SimBody body, int bound, boolean reduce) {
+        return ordered(body, bound, reduce, new BoundedSearch(Long.MAX_VALUE));
+    }
+
+    private static List<String> ordered(
+            SimBody body, int bound, boolean reduce, BoundedSearch search) {
         List<String> schedules = new ArrayList<>();
-        BoundedSearch search = new BoundedSearch();
         int[] prefix = new int[0];
         while (prefix != null) {
             DfsStrategy d = new DfsStrategy(DfsStrategy.NAME, 0, bound, prefix, reduce);
