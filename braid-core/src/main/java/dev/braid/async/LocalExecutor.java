@@ -255,6 +255,50 @@ public final class LocalExecutor implements AsyncExecutor {
     }
 
     /**
+     * Runs this executor's tasks on the calling thread until {@code done} completes, not stopping
+     * for an interrupt (the status is kept and restored on return) nor for the ambient scope: a
+     * task scope's close(), which must see every child's cancellation run, including one that
+     * another thread queues after close() began (a cancel of the scope's ambient token racing its
+     * join and close). Running only what was queued at one moment, as close() did before, left such
+     * a cancellation to nobody: close() then waited for ever.
+     *
+     * @return false, having run nothing, if another thread drives the executor (its blockOn runs
+     *     them; the caller waits for {@code done} a short while and calls again)
+     */
+    boolean driveUntil(Completion<?> done, Object blocker) {
+        Thread self = Thread.currentThread();
+        if (driver.compareAndExchange(null, self) != null) {
+            return false;
+        }
+        boolean interrupted = false;
+        try {
+            // the completion unparks this thread whatever `parked` says: no lost wake-up
+            if (done.poll(() -> Rt.unpark(self)) == null) {
+                while (!done.isDone()) {
+                    RawTask<?> t = queue.poll();
+                    if (t != null) {
+                        t.run();
+                        continue;
+                    }
+                    parked = true; // volatile: Dekker with push()
+                    if (queue.isEmpty() && !done.isDone()) {
+                        Rt.park(blocker);
+                        interrupted |= Thread.interrupted(); // else the next park returns at once
+                    }
+                    parked = false;
+                }
+            }
+        } finally {
+            driver.set(null);
+            finishCancellationsIfClosed();
+            if (interrupted) {
+                self.interrupt();
+            }
+        }
+        return true;
+    }
+
+    /**
      * Runs what close() queued (the cancellations of the tasks it cancelled) unless a thread drives
      * the executor or the caller is inside a poll: close() calls it, and blockOn on its way out, so
      * a close() inside a poll, or from another thread while blockOn ran, does not leave tasks

@@ -8,6 +8,7 @@ import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
 import dev.braid.thread.ScopePolicy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -369,8 +370,12 @@ public final class TaskScope implements AutoCloseable {
         boolean interrupted = false;
         while (true) {
             try {
-                if (executor instanceof LocalExecutor l && !allDone.isDone()) {
-                    l.runUntilStalled(); // runs the cancellations (no other thread drives it)
+                if (executor instanceof LocalExecutor l) {
+                    // drive it until every child's cancellation has run, also one another thread
+                    // queues from now on; if another thread drives it, that one runs them
+                    while (!allDone.isDone() && !l.driveUntil(allDone, this)) {
+                        allDone.await(Deadline.after(Duration.ofMillis(1)), false, this);
+                    }
                 }
                 allDone.await(Deadline.never(), false, this);
                 break;
