@@ -166,9 +166,9 @@ class TimerWheelTest {
         assertThat(t.cancel()).isFalse();
         t = null;
         task = null;
-        System.gc();
-        assertThat(weakHandle.get()).isNull();
-        assertThat(weakTask.get()).isNull();
+        assertThat(dev.braid.Collected.all(java.util.List.of(weakHandle, weakTask)))
+                .as("the cancelled timer and its task were released")
+                .isTrue();
         assertThat(w.pending()).isZero();
     }
 
