@@ -18,11 +18,12 @@ final class ChannelFlowTck {
     private ChannelFlowTck() {}
 
     /**
-     * Waits: a signal the TCK expects may take up to 5 s (a loaded 2-CPU machine schedules the
-     * publisher's virtual thread late); "no further signal" is checked for 100 ms.
+     * Waits: a signal the TCK expects may take up to 30 s (a hang guard: a loaded 2-CPU machine
+     * schedules the publisher's virtual thread late, and an expected signal ends the wait); "no
+     * further signal" is checked for 100 ms.
      */
     static TestEnvironment environment() {
-        return new TestEnvironment(5_000, 100, 50);
+        return new TestEnvironment(30_000, 100, 50);
     }
 
     /** Largest stream a publisher holds in advance; longer ones are fed by a producer thread. */
