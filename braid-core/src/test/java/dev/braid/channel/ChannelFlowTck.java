@@ -1,13 +1,18 @@
 package dev.braid.channel;
 
+import dev.braid.Collected;
 import dev.braid.pool.WorkStealingPool;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import org.reactivestreams.tck.TestEnvironment;
 import org.reactivestreams.tck.flow.FlowPublisherVerification;
 import org.reactivestreams.tck.flow.FlowSubscriberBlackboxVerification;
 import org.testng.annotations.AfterClass;
+import org.testng.annotations.Test;
 
 /**
  * The Reactive Streams TCK (1.0.4, {@code Flow} flavour) set up for {@link ChannelFlow}'s adapters.
@@ -75,6 +80,62 @@ final class ChannelFlowTck {
             Channel<Integer> ch = Channel.unbounded();
             ch.close(new IllegalStateException("a failed publisher (TCK)"));
             return ChannelFlow.publisher(ch);
+        }
+
+        /**
+         * Rule 3.13 (after a cancel the publisher eventually drops its subscriber), checked without
+         * the TCK's fixed windows (ADR 0174). The TCK sleeps 5 s, requests one collection and gives
+         * the reference 100 ms to be enqueued: on a loaded machine the delivery thread may not have
+         * ended by then, or the reference handler thread enqueues late, and a publisher that keeps
+         * the rule fails it (seen in the default suite). Here the subscriber takes an element and
+         * cancels, and collections are requested until it is gone: one the publisher keeps still
+         * fails, after {@link Collected#BOUND}.
+         */
+        @Override
+        @Test
+        public void
+                required_spec313_cancelMustMakeThePublisherEventuallyDropAllReferencesToTheSubscriber()
+                        throws Throwable {
+            WeakReference<Flow.Subscriber<Integer>> sub = takeOneAndCancel(createFlowPublisher(3));
+            if (!Collected.cleared(sub)) {
+                throw new AssertionError(
+                        "the publisher still holds its subscriber "
+                                + Collected.BOUND.toSeconds()
+                                + " s after it cancelled (Reactive Streams 3.13)");
+            }
+        }
+
+        /** Subscribes a subscriber that cancels at its first element; returns it, weakly held. */
+        private static WeakReference<Flow.Subscriber<Integer>> takeOneAndCancel(
+                Flow.Publisher<Integer> publisher) throws InterruptedException {
+            CountDownLatch took = new CountDownLatch(1);
+            Flow.Subscriber<Integer> sub =
+                    new Flow.Subscriber<>() {
+                        private Flow.Subscription subscription;
+
+                        @Override
+                        public void onSubscribe(Flow.Subscription s) {
+                            subscription = s;
+                            s.request(1);
+                        }
+
+                        @Override
+                        public void onNext(Integer item) {
+                            subscription.cancel();
+                            took.countDown();
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {}
+
+                        @Override
+                        public void onComplete() {}
+                    };
+            publisher.subscribe(sub);
+            if (!took.await(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("no element within 30 s of subscribing");
+            }
+            return new WeakReference<>(sub);
         }
     }
 
