@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * Every wait is bounded.
  */
 class InteropAuditTest {
-    private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final Duration LIMIT = Duration.ofSeconds(60);
 
     @Test
     void aStageBecomesAFutureAndCancellingTheTaskCancelsTheStage() {
@@ -76,12 +76,12 @@ class InteropAuditTest {
                     try (ThreadedExecutor ex = ThreadedExecutor.create("interop-to", 1)) {
                         CompletableFuture<Integer> v =
                                 ex.spawn(Async.ready(20)).toCompletableFuture();
-                        assertThat(v.thenApply(x -> x + 1).get(5, TimeUnit.SECONDS)).isEqualTo(21);
+                        assertThat(v.thenApply(x -> x + 1).get(30, TimeUnit.SECONDS)).isEqualTo(21);
 
                         CompletableFuture<Object> failed =
                                 ex.spawn(Async.failed(new IllegalStateException("x")))
                                         .toCompletableFuture();
-                        assertThatThrownBy(() -> failed.get(5, TimeUnit.SECONDS))
+                        assertThatThrownBy(() -> failed.get(30, TimeUnit.SECONDS))
                                 .isInstanceOf(ExecutionException.class)
                                 .cause()
                                 .isInstanceOf(TaskPanicException.class)
@@ -91,14 +91,14 @@ class InteropAuditTest {
                         TaskHandle<String> t1 = ex.spawn(Async.never());
                         CompletableFuture<String> c1 = t1.toCompletableFuture();
                         t1.cancel();
-                        assertThatThrownBy(() -> c1.get(5, TimeUnit.SECONDS))
+                        assertThatThrownBy(() -> c1.get(30, TimeUnit.SECONDS))
                                 .isInstanceOf(CancellationException.class);
                         assertThat(c1.isCancelled()).as("braid -> stage").isTrue();
 
                         TaskHandle<String> t2 = ex.spawn(Async.never());
                         CompletableFuture<String> c2 = t2.toCompletableFuture();
                         c2.cancel(true);
-                        assertThatThrownBy(() -> t2.join(Duration.ofSeconds(5)))
+                        assertThatThrownBy(() -> t2.join(Duration.ofSeconds(30)))
                                 .as("stage -> braid")
                                 .isInstanceOf(CancelledException.class);
                         assertThat(t2.isFinished()).isTrue();
@@ -119,7 +119,7 @@ class InteropAuditTest {
                                             () -> Thread.currentThread().getName(), es)
                                     .thenApplyAsync(
                                             s -> s + "|" + Thread.currentThread().getName(), es)
-                                    .get(5, TimeUnit.SECONDS);
+                                    .get(30, TimeUnit.SECONDS);
                     assertThat(where).matches("interop-worker-\\d\\|interop-worker-\\d");
                     List<CompletableFuture<Integer>> many =
                             java.util.stream.IntStream.range(0, 200)
@@ -133,13 +133,13 @@ class InteropAuditTest {
                                                                     .mapToInt(
                                                                             CompletableFuture::join)
                                                                     .sum())
-                                            .get(5, TimeUnit.SECONDS))
+                                            .get(30, TimeUnit.SECONDS))
                             .isEqualTo(2 * (199 * 200 / 2));
                     es.shutdown();
                     assertThatThrownBy(() -> CompletableFuture.supplyAsync(() -> 1, es))
                             .isInstanceOf(RejectedExecutionException.class)
                             .isInstanceOf(PoolClosedException.class);
-                    assertThat(es.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+                    assertThat(es.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
                 });
     }
 

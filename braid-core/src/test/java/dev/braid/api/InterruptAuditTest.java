@@ -145,7 +145,7 @@ class InterruptAuditTest {
     @Test
     void aBlockingOrTimedCallThrowsAndClearsTheStatusEvenWhenItCouldProceed() {
         assertTimeoutPreemptively(
-                Duration.ofSeconds(20),
+                Duration.ofSeconds(60),
                 () -> {
                     List<String> wrong = new ArrayList<>();
                     for (var c : blockingCalls().entrySet()) {

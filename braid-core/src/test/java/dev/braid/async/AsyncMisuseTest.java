@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ExecutorContractTest}; this class covers the rest.
  */
 class AsyncMisuseTest {
-    private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final Duration LIMIT = Duration.ofSeconds(60);
 
     private final List<AutoCloseable> opened = new ArrayList<>();
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * bounded.
  */
 class CompletableFutureMisuseTest {
-    private static final Duration LIMIT = Duration.ofSeconds(10);
+    private static final Duration LIMIT = Duration.ofSeconds(60);
 
     private static <T> Async<T> inAPoll(java.util.concurrent.Callable<T> body) {
         return Async.yieldNow()

@@ -41,7 +41,7 @@ class ExecutorInterruptAuditTest {
                             })
                     .join();
             assertTimeoutPreemptively(
-                    Duration.ofSeconds(20),
+                    Duration.ofSeconds(60),
                     () -> {
                         while (worker[0].isInterrupted()
                                 || worker[0].getState() != Thread.State.WAITING) {

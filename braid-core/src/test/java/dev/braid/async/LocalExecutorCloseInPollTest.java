@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * 11's probe. Now {@code blockOn} runs them on its way out.
  */
 class LocalExecutorCloseInPollTest {
-    private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final Duration LIMIT = Duration.ofSeconds(60);
 
     /** Pending for ever; counts its drops (its cleanup). */
     private static final class Forever implements Async<Object> {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * says which it is and what to do, as {@code blockOn}'s refusals do. Nothing runs.
  */
 class LocalExecutorRunUntilStalledMisuseTest {
-    private static final Duration LIMIT = Duration.ofSeconds(10);
+    private static final Duration LIMIT = Duration.ofSeconds(60);
 
     /** Fails on the code before: the message named no way out. */
     @Test

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * wait is bounded.
  */
 class LocalExecutorUndrivenWaitTest {
-    private static final Duration LIMIT = Duration.ofSeconds(10);
+    private static final Duration LIMIT = Duration.ofSeconds(60);
 
     /** Fails on the code before: both waited for ever. */
     @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * and the way out, and leaves the executor running (ADR 0104). Every wait is bounded.
  */
 class PoolExecutorMisuseTest {
-    private static final Duration LIMIT = Duration.ofSeconds(10);
+    private static final Duration LIMIT = Duration.ofSeconds(60);
 
     @Test
     void closingASharingExecutorFromATaskOfItsPoolFailsFastAndLeavesItRunning() throws Exception {

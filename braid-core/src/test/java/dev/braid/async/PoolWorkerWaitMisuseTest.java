@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * bounded, so a regression fails instead of hanging the build.
  */
 class PoolWorkerWaitMisuseTest {
-    private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final Duration LIMIT = Duration.ofSeconds(60);
 
     private WorkStealingPool pool;
     private PoolExecutor executor;

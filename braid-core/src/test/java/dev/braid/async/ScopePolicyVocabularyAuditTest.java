@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * here by their causes. A "blocked" child waits in a braid wait that only a stop ends.
  */
 class ScopePolicyVocabularyAuditTest {
-    private static final Duration HANG = Duration.ofSeconds(20);
+    private static final Duration HANG = Duration.ofSeconds(60);
     private final ThreadedExecutor ex = ThreadedExecutor.create("vocabulary", 2);
 
     @AfterEach

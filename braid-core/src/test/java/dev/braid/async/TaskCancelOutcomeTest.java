@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * when they exit (ADR 0077).
  */
 class TaskCancelOutcomeTest {
-    private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final Duration LIMIT = Duration.ofSeconds(60);
 
     static Stream<Arguments> executors() {
         return Stream.of(

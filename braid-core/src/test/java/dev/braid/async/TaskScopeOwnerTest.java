@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * from elsewhere used the owner's join up, and a spawn raced the owner's plain bookkeeping.
  */
 class TaskScopeOwnerTest {
-    private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final Duration LIMIT = Duration.ofSeconds(60);
 
     private final ThreadedExecutor executor = ThreadedExecutor.create("owner", 2);
 

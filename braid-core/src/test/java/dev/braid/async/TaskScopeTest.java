@@ -45,14 +45,21 @@ class TaskScopeTest {
     }
 
     /**
-     * Fails with {@code e} once {@code before} has finished and then {@code d} has passed: orders
-     * two failures by construction, where two timers 14 ms apart can fire out of order on a loaded
-     * machine (seen under a parallel build).
+     * Fails with {@code e} once {@code scope} has recorded a first failure and then {@code d} has
+     * passed: orders two failures by construction, where two timers 14 ms apart can fire out of
+     * order on a loaded machine (seen under a parallel build). It waits for the record, not for the
+     * first task's handle to finish: a handle finishes before the completion callback that records
+     * its failure runs, and a completing worker descheduled between the two would let this failure
+     * be recorded first.
      */
-    private static <T> Async<T> failAfterFinished(
-            TaskHandle<?> before, Duration d, RuntimeException e) {
+    private static <T> Async<T> failAfterFirstRecorded(
+            TaskScope scope, Duration d, RuntimeException e) {
         return Async.sleep(Duration.ofMillis(1))
-                .then(v -> before.isFinished() ? failAfter(d, e) : failAfterFinished(before, d, e));
+                .then(
+                        v ->
+                                scope.toString().contains("failed=1")
+                                        ? failAfter(d, e)
+                                        : failAfterFirstRecorded(scope, d, e));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -86,9 +93,9 @@ class TaskScopeTest {
         RuntimeException second = new RuntimeException("second");
         TaskHandle<Integer> ok;
         try (TaskScope scope = TaskScope.open(ex, ScopePolicy.COLLECT_ALL)) {
-            TaskHandle<Object> a = scope.spawn("a", failAfter(Duration.ofMillis(1), first));
+            scope.spawn("a", failAfter(Duration.ofMillis(1), first));
             ok = scope.spawn("ok", Async.sleep(Duration.ofMillis(30)).map(v -> 7));
-            scope.spawn("b", failAfterFinished(a, Duration.ofMillis(15), second));
+            scope.spawn("b", failAfterFirstRecorded(scope, Duration.ofMillis(15), second));
             assertThatThrownBy(scope::join)
                     .isInstanceOf(TaskPanicException.class)
                     .hasCause(first)
@@ -118,13 +125,15 @@ class TaskScopeTest {
         assertThatThrownBy(slow::join).isInstanceOf(CancelledException.class);
 
         // all fail: the first failure is the cause, the other suppressed ("two" fails only after
-        // "one" has finished: with a plain 10 ms head start a loaded worker once polled "one" late)
+        // "one"'s failure is recorded: with a plain 10 ms head start a loaded worker once polled
+        // "one" late)
         RuntimeException e1 = new RuntimeException("e1");
         try (TaskScope scope = TaskScope.open(ex, ScopePolicy.FIRST_SUCCESS)) {
-            TaskHandle<Object> one = scope.spawn("one", failAfter(Duration.ZERO, e1));
+            scope.spawn("one", failAfter(Duration.ZERO, e1));
             scope.spawn(
                     "two",
-                    failAfterFinished(one, Duration.ofMillis(10), new RuntimeException("e2")));
+                    failAfterFirstRecorded(
+                            scope, Duration.ofMillis(10), new RuntimeException("e2")));
             assertThatThrownBy(scope::join)
                     .isInstanceOf(TaskPanicException.class)
                     .hasCause(e1)

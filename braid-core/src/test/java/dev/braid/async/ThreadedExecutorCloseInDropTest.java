@@ -16,7 +16,7 @@ class ThreadedExecutorCloseInDropTest {
     @Test
     void anEnsureCleanupClosingItsOwnExecutorFailsFastInsteadOfWaitingForItself() {
         assertTimeoutPreemptively(
-                Duration.ofSeconds(10),
+                Duration.ofSeconds(60),
                 () -> {
                     ThreadedExecutor ex = ThreadedExecutor.create("own", 1);
                     TaskHandle<Object> h = ex.spawn(Async.never().ensure(ex::close));
@@ -38,7 +38,7 @@ class ThreadedExecutorCloseInDropTest {
     @Test
     void aDropClosingItsOwnExecutorFailsFast() {
         assertTimeoutPreemptively(
-                Duration.ofSeconds(10),
+                Duration.ofSeconds(60),
                 () -> {
                     ThreadedExecutor ex = ThreadedExecutor.create("own2", 2);
                     Async<Integer> closesOnDrop =

@@ -33,7 +33,7 @@ class ThreadedExecutorStartFailureTest {
     @Test
     void aWorkerThatCannotStartStopsTheStartedOnesAndNamesTheCount() {
         assertTimeoutPreemptively(
-                Duration.ofSeconds(10),
+                Duration.ofSeconds(60),
                 () -> {
                     List<JoinHandle<Void>> started = new CopyOnWriteArrayList<>();
                     assertThatThrownBy(
@@ -50,7 +50,7 @@ class ThreadedExecutorStartFailureTest {
                     // with a bound: a worker still serving would time out here
                     assertThat(started).hasSize(2);
                     for (JoinHandle<Void> worker : started) {
-                        assertThat(worker.join(Duration.ofSeconds(5)))
+                        assertThat(worker.join(Duration.ofSeconds(30)))
                                 .as("%s ends once create has thrown", worker)
                                 .isInstanceOf(JoinOutcome.Finished.class);
                     }
@@ -60,7 +60,7 @@ class ThreadedExecutorStartFailureTest {
     @Test
     void aFirstWorkerThatCannotStartLeavesNothingAndARuntimeFailureIsTheCause() {
         assertTimeoutPreemptively(
-                Duration.ofSeconds(10),
+                Duration.ofSeconds(60),
                 () -> {
                     IllegalStateException limit = new IllegalStateException("thread limit");
                     assertThatThrownBy(

@@ -31,7 +31,7 @@ class TimerLeakAuditTest {
     @Test
     void mootAsyncTimersAreCancelled() {
         assertTimeoutPreemptively(
-                Duration.ofSeconds(20),
+                Duration.ofSeconds(60),
                 () -> {
                     try (LocalExecutor ex = LocalExecutor.create("timer-audit")) {
                         int before = TimerWheel.shared().pending();

@@ -114,7 +114,8 @@ class CancelScopeTest {
                                             return null;
                                         }))
                 .isInstanceOf(DeadlineExceededException.class);
-        assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(5));
+        // a hang guard, not a measurement: the wait stopped is ten minutes long
+        assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(60));
 
         var src = new CancellationSource();
         src.cancelAfter(Duration.ofMillis(20));
@@ -167,7 +168,7 @@ class CancelScopeTest {
                                 return g.get() + 1;
                             }
                         });
-        assertThat(waiting.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(waiting.await(30, TimeUnit.SECONDS)).isTrue();
         Threads.sleep(Duration.ofMillis(30)); // let both park
         src.cancel("enough");
         assertThat(waiter.join()).isInstanceOf(CancelledException.class);
@@ -299,7 +300,8 @@ class CancelScopeTest {
                                         Duration.ofMillis(30),
                                         () -> awaited.token().await(Duration.ofMinutes(10))))
                 .isInstanceOf(DeadlineExceededException.class);
-        assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(5));
+        // a hang guard, not a measurement: the wait stopped is ten minutes long
+        assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(60));
 
         // its own earlier timeout still answers false
         assertThat(
@@ -339,13 +341,13 @@ class CancelScopeTest {
                                             sleeping.countDown();
                                             try {
                                                 Threads.sleep(
-                                                        Duration.ofSeconds(10)); // fails, not hangs
+                                                        Duration.ofSeconds(60)); // fails, not hangs
                                             } catch (CancelledException e) {
                                                 seen[0] = e;
                                             }
                                             return null;
                                         });
-                                assertThat(sleeping.await(5, TimeUnit.SECONDS)).isTrue();
+                                assertThat(sleeping.await(30, TimeUnit.SECONDS)).isTrue();
                                 src.cancel("shutting down");
                             });
                     return null;
@@ -359,7 +361,6 @@ class CancelScopeTest {
     @Test
     void childKeepsTheScopeItWasSpawnedInAfterTheBlockReturns() throws Exception {
         Throwable[] seen = new Throwable[1];
-        long t0 = System.nanoTime();
         Threads.scope(
                 s ->
                         CancelScope.withTimeout(
@@ -370,14 +371,14 @@ class CancelScopeTest {
                                                     try {
                                                         Threads.sleep(
                                                                 Duration.ofSeconds(
-                                                                        10)); // fails, not hangs
+                                                                        60)); // fails, not hangs
                                                     } catch (DeadlineExceededException e) {
                                                         seen[0] = e;
                                                     }
                                                     return null;
                                                 })));
+        // the sleep ended by the deadline, not by running out: no clock needed to tell
         assertThat(seen[0]).isInstanceOf(DeadlineExceededException.class);
-        assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(5));
     }
 
     @Test
@@ -422,7 +423,7 @@ class CancelScopeTest {
                                                         }
                                                     }));
                         });
-        assertThat(sleeping.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(sleeping.await(30, TimeUnit.SECONDS)).isTrue();
         src.cancel("stop");
         assertThat(worker.join()).isExactlyInstanceOf(CancelledException.class);
     }

@@ -81,8 +81,7 @@ class CancellationTokenTest {
         assertThat(r.deregister()).isFalse();
         src.cancel();
         assertThat(runs).hasValue(0);
-        System.gc();
-        assertThat(weak.get()).isNull();
+        assertThat(dev.braid.Collected.cleared(weak)).as("the callback was released").isTrue();
     }
 
     @Test
@@ -189,7 +188,7 @@ class CancellationTokenTest {
     @Test
     void cancelAfterCancelsWithDeadlineExceeded() throws Exception {
         var src = CancellationSource.withTimeout(Duration.ofMillis(20));
-        assertThat(src.token().await(Duration.ofSeconds(5))).isTrue();
+        assertThat(src.token().await(Duration.ofSeconds(30))).isTrue();
         assertThat(src.token().cause().orElseThrow()).isInstanceOf(DeadlineExceededException.class);
         assertThatThrownBy(src.token()::throwIfCancelled)
                 .isInstanceOf(DeadlineExceededException.class);
@@ -268,7 +267,7 @@ class CancellationTokenTest {
                                 r.close();
                             }
                         });
-        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
         src.cancel();
         assertThat(h.join()).isTrue();
     }

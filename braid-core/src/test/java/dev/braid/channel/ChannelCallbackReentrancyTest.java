@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * wait is bounded.
  */
 class ChannelCallbackReentrancyTest {
-    private static final Duration LIMIT = Duration.ofSeconds(10);
+    private static final Duration LIMIT = Duration.ofSeconds(60);
 
     @Test
     void aReceiveWakerThatClosesTheChannelLeavesTheSentElementToBeReceived() {

@@ -386,10 +386,7 @@ class ChannelLeakAuditTest {
 
     static void assertAllCleared(List<WeakReference<Object>> refs, String what)
             throws InterruptedException {
-        for (int round = 0; round < 50 && refs.stream().anyMatch(r -> r.get() != null); round++) {
-            System.gc();
-            Thread.sleep(10);
-        }
+        dev.braid.Collected.all(refs);
         assertThat(refs.stream().filter(r -> r.get() != null).count())
                 .as("elements still reachable after giving up: " + what)
                 .isZero();

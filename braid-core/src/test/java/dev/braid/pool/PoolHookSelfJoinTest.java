@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * does, and the task still runs. Every wait is bounded.
  */
 class PoolHookSelfJoinTest {
-    private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final Duration LIMIT = Duration.ofSeconds(60);
 
     /** What each self-join from the hook threw, by the task's value; the hook catches it. */
     private final Map<TaskHandle<?>, String> seen = new ConcurrentHashMap<>();

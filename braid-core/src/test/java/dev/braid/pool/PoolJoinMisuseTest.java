@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * say a join on the pool's own handles helps instead of blocking. ADR 0103. Every wait is bounded.
  */
 class PoolJoinMisuseTest {
-    private static final Duration LIMIT = Duration.ofSeconds(10);
+    private static final Duration LIMIT = Duration.ofSeconds(60);
 
     private final WorkStealingPool pool =
             WorkStealingPool.builder().parallelism(1).namePrefix("one").build();

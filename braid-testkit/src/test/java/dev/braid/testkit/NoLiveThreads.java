@@ -13,11 +13,14 @@ import java.util.concurrent.locks.LockSupport;
  * ends, so the check waits a bounded while for the count to reach zero before failing.
  */
 public final class NoLiveThreads {
-    private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private NoLiveThreads() {}
 
-    /** Fails unless every simulated thread of the runs so far has ended (within ten seconds). */
+    /**
+     * Fails unless every simulated thread of the runs so far has ended (within thirty seconds: a
+     * hang guard).
+     */
     public static void check() {
         long deadline = System.nanoTime() + PATIENCE_NANOS;
         while (Engine.liveThreads() != 0 && System.nanoTime() - deadline < 0) {

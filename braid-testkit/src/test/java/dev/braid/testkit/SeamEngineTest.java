@@ -113,7 +113,9 @@ class SeamEngineTest {
         long wall = System.nanoTime() - start;
         assertThat(r).isInstanceOf(SimResult.Passed.class);
         assertThat(slept.get()).isEqualTo(Duration.ofHours(1).toNanos());
-        assertThat(wall).isLessThan(Duration.ofSeconds(1).toNanos());
+        // an hour of virtual sleep in well under a minute of wall time (a bound a loaded machine
+        // cannot reach, and a real sleep cannot meet)
+        assertThat(wall).isLessThan(Duration.ofMinutes(1).toNanos());
     }
 
     @Test

@@ -64,6 +64,8 @@ class CancellationGuideTest {
     void ambientScopes() throws Exception {
         Mutex<String> cache = new Mutex<>("cached");
         JoinHandle<String> fetcher = Threads.spawn(() -> "fetched");
+        fetcher.join(); // ended before the snippet's 2 s deadline starts: a slow machine cannot
+        // miss it
         // --- docs/cancellation.md, "Ambient scopes"
         String page =
                 CancelScope.withTimeout(

@@ -185,6 +185,8 @@ class JavadocExamplesTest {
     void cancelScopeWithTimeout() throws Exception {
         Mutex<Map<String, String>> cache = new Mutex<>(new HashMap<>());
         JoinHandle<String> worker = Threads.spawn(() -> "done");
+        worker.join(); // ended before the example's 2 s deadline starts: a slow machine cannot
+        // miss it
         String body =
                 CancelScope.withTimeout(
                         Duration.ofSeconds(2),

@@ -146,7 +146,9 @@ class ParallelExplorationTest {
                     .as(carrier)
                     .isNotEmpty()
                     .allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(2));
-            assertThat(Engine.liveThreads()).as(carrier).isZero();
+            // and back to zero once they ended: explore's teardown waits a bounded time, so a
+            // thread descheduled past it ends just after explore returned (waited for here)
+            NoLiveThreads.check();
         }
     }
 }

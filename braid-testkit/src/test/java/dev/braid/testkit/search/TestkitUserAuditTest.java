@@ -121,7 +121,8 @@ class TestkitUserAuditTest {
         assertThat(slept.isFailure()).as(slept.message()).isFalse();
         assertThat(clock[0]).as("virtual time starts at 1,000 s").isEqualTo(1_000_000_000_000L);
         assertThat(clock[1] - clock[0]).isGreaterThanOrEqualTo(Duration.ofHours(1).toNanos());
-        assertThat(System.nanoTime() - wall).isLessThan(Duration.ofSeconds(5).toNanos());
+        // a virtual hour in well under a wall minute (a loaded machine cannot reach the bound)
+        assertThat(System.nanoTime() - wall).isLessThan(Duration.ofMinutes(1).toNanos());
     }
 
     @Test
