@@ -52,6 +52,13 @@ final class RawTask<T> extends Completion<T>
      *                    as wake (so a run sees it); COMPLETE or CANCELLED -> unchanged, false
      *   run (start)      NOTIFIED, not RUNNING -> RUNNING, NOTIFIED cleared (the entry's ref is
      *                    now the runner's)
+     *   hand-off claim   (ADR 0173) a task spawned by a first poll and held as that poll's
+     *                    hand-off is put in the run-start state by plain stores while its spawn
+     *                    has not returned (no other thread can see it), its poll count set to
+     *                    HANDED_OFF; its run then reads the state (acquire: a cancel meanwhile
+     *                    only ORs in CANCELLED | NOTIFIED, as for any RUNNING task) instead of
+     *                    the claim's CAS. Every queue insertion first gives such a claim back
+     *                    (RUNNING -> NOTIFIED by CAS, count 0): a queue never holds a claimed task
      *   run (pending)    NOTIFIED -> RUNNING cleared, schedule again (ref passes on);
      *                    else RUNNING cleared, -1 ref
      *   run (finish)     -> COMPLETE (| CANCELLED if set), 0 refs: a release store by the
@@ -64,7 +71,8 @@ final class RawTask<T> extends Completion<T>
      * (its CAS, then the queue's). Finish stores COMPLETE with release, then publishes the outcome
      * by the Completion's own volatile CAS: a thread that sees the outcome sees COMPLETE, and the
      * live set counts a task dead by its outcome (TaskRegistry), so close()'s Dekker goes through
-     * that CAS. A task costs two atomics of its own per run: the claim and the outcome.
+     * that CAS. A task costs two atomics of its own per run: the claim and the outcome; one, the
+     * outcome's, for a hand-off run claimed at its spawn (ADR 0173).
      *
      * Cheap spawn (ADR 0061). Nothing per task is built for an observer nobody runs: a task spawned
      * without a name keeps none until name() is asked for (a panic, a cancel, a dump, a handle's
@@ -103,6 +111,9 @@ final class RawTask<T> extends Completion<T>
     static final int COMPLETE = 4;
     static final int CANCELLED = 8;
     static final int REF_ONE = 16;
+
+    /** The poll count of a task claimed at its hand-off and not run yet (ADR 0173). */
+    private static final long HANDED_OFF = -1L;
 
     private static final VarHandle STATE;
     private static final VarHandle ID; // Observation.id
@@ -240,7 +251,7 @@ final class RawTask<T> extends Completion<T>
     }
 
     long polls() {
-        return (long) POLLS.getOpaque(this);
+        return Math.max(0L, (long) POLLS.getOpaque(this)); // HANDED_OFF: not polled yet
     }
 
     long pollNanos() {
@@ -368,10 +379,60 @@ final class RawTask<T> extends Completion<T>
      * run next or queue, or null.
      */
     RawTask<?> run(Interop.Polling cell) {
+        if ((long) POLLS.get(this) == HANDED_OFF) { // claimed for this worker as it was spawned
+            return runHandedOff(cell);
+        }
         int s = claim();
         if (s < 0) {
             throw new IllegalStateException("task '" + name() + "' run in state " + state());
         }
+        return runClaimed(s, cell);
+    }
+
+    /**
+     * Claims this task, spawned by a first poll and just handed off to that poll's worker (ADR
+     * 0175), for that worker: RUNNING, the queue entry's reference now the run's, as claim() would
+     * leave it, with plain stores: no other thread can see the task yet (its spawn has not
+     * returned, and the hand-off field is read only by the dump's racy look). Its poll count reads
+     * HANDED_OFF until the run starts or the claim is given back. So the run that follows needs no
+     * CAS; a cancel meanwhile sees RUNNING and only sets CANCELLED | NOTIFIED, which the run reads.
+     * By the spawning worker only.
+     */
+    void claimHandedOff() {
+        POLLS.set(this, HANDED_OFF);
+        STATE.set(this, ((int) STATE.get(this) | RUNNING) & ~NOTIFIED);
+    }
+
+    /**
+     * Gives back a claim made by {@link #claimHandedOff} (no-op for any other task): back to
+     * scheduled, for a worker that queues its hand-off instead of running it next. Every queue
+     * insertion calls this first, so a queue never holds a claimed task. By the worker that holds
+     * the hand-off, or, for a task never handed off, any thread (then it reads a count >= 0).
+     */
+    void unclaimHandedOff() {
+        if ((long) POLLS.getOpaque(this) != HANDED_OFF) {
+            return;
+        }
+        POLLS.setOpaque(this, 0L); // this thread holds RUNNING: before the CAS that releases it
+        Rt.yieldPoint(Op.RMW, this);
+        while (true) {
+            int s = (int) STATE.getVolatile(this);
+            // volatile CAS: a run that claims the entry later reads what this thread wrote
+            if (STATE.compareAndSet(this, s, (s & ~RUNNING) | NOTIFIED)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Runs a task claimed at its hand-off (ADR 0173): takes the claim (the state read with acquire
+     * sees a cancel that came in since, and its cause), then runs as after claim().
+     */
+    private RawTask<?> runHandedOff(Interop.Polling cell) {
+        Rt.yieldPoint(
+                Op.RMW, this); // where claim()'s was: the testkit's schedules keep their shape
+        POLLS.set(this, 0L); // plain: this thread holds RUNNING since the hand-off
+        int s = (int) STATE.getAcquire(this);
         return runClaimed(s, cell);
     }
 
@@ -641,9 +702,13 @@ final class RawTask<T> extends Completion<T>
         String what =
                 (s & COMPLETE) != 0
                         ? "complete"
-                        : (s & RUNNING) != 0
-                                ? "running"
-                                : (s & NOTIFIED) != 0 ? "scheduled" : "idle (awaiting a wake)";
+                        : (long) POLLS.getOpaque(this) == HANDED_OFF
+                                ? "scheduled (handed off to its worker)"
+                                : (s & RUNNING) != 0
+                                        ? "running"
+                                        : (s & NOTIFIED) != 0
+                                                ? "scheduled"
+                                                : "idle (awaiting a wake)";
         return "task '"
                 + name()
                 + "' #"

@@ -117,7 +117,10 @@ final class StealingScheduler implements TaskScheduler {
      * LIFO hand-off (ADR 0153). While a worker polls a task's first poll, what that poll wakes or
      * spawns is held in the polled task's unused live-set link (a young object) instead of the
      * slot (under G1 a store of a young task into a long-lived object takes the post-barrier's
-     * StoreLoad fence); the run returns it and the loop takes it as the slot's.
+     * StoreLoad fence); the run returns it and the loop takes it as the slot's. A task held there
+     * by its own spawn is claimed for the worker at once with plain stores (ADR 0173: nobody else
+     * can see it yet), so its run takes no claim CAS; every queue insertion gives such a claim
+     * back first (RawTask.unclaimHandedOff), so no queue ever holds a claimed task.
      *
      * Young cell (ADR 0165). The worker's other places that take a new task per hop, the polling
      * cell's `task` (every poll), the LIFO slot and the injector batch, live in one WorkerCell,
@@ -737,8 +740,9 @@ final class StealingScheduler implements TaskScheduler {
 
     @Override
     public void schedule(RawTask<?> task) {
+        task.unclaimHandedOff(); // a hand-off queued instead of run next (ADR 0173)
         Rt.yieldPoint(Op.UNPARK, this);
-        scheduleOn(current(), task);
+        scheduleOn(current(), task, false);
     }
 
     /**
@@ -749,7 +753,7 @@ final class StealingScheduler implements TaskScheduler {
         Worker w = current(); // one lookup for the count and the queue
         counts.countSpawned(task, w != null && counts.lanes > 0 ? w.index : -1);
         Rt.yieldPoint(Op.UNPARK, this);
-        scheduleOn(w, task);
+        scheduleOn(w, task, true);
     }
 
     /**
@@ -761,14 +765,17 @@ final class StealingScheduler implements TaskScheduler {
         Rt.yieldPoint(Op.UNPARK, this);
         Worker w = current();
         if (w == null) {
-            scheduleOn(null, task);
+            scheduleOn(null, task, false);
         } else {
             w.pushBack(task);
         }
     }
 
-    /** Queues {@code task} from worker {@code w}'s thread, or from outside if {@code w} is null. */
-    private void scheduleOn(Worker w, RawTask<?> task) {
+    /**
+     * Queues {@code task} from worker {@code w}'s thread, or from outside if {@code w} is null;
+     * {@code spawned}: a task not yet published (its spawn has not returned).
+     */
+    private void scheduleOn(Worker w, RawTask<?> task, boolean spawned) {
         if (w == null) {
             injector.offer(task);
             notifyOne();
@@ -779,6 +786,9 @@ final class StealingScheduler implements TaskScheduler {
             // woken or spawned by a first poll of this worker's: held in that (young) task, not
             // stored into the (long-lived) Worker, whose G1 barrier takes a StoreLoad fence; the
             // run hands it back to the loop, which takes it as from the slot (ADR 0153)
+            if (spawned) {
+                task.claimHandedOff(); // its run needs no claim CAS (ADR 0173)
+            }
             RawTask<?> prev = running.handOff(task);
             if (prev != null) {
                 w.pushBack(prev);
@@ -860,6 +870,7 @@ final class StealingScheduler implements TaskScheduler {
      * queue holds more than the one task {@code w} (awake: it is running a task) takes next.
      */
     private void pushBackOn(Worker w, RawTask<?> t) {
+        t.unclaimHandedOff(); // a hand-off queued instead of run next (ADR 0173)
         if (!w.local.push(t)) {
             injector.offer(t);
             notifyOne();
