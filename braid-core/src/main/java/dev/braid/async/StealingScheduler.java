@@ -54,7 +54,10 @@ final class StealingScheduler implements TaskScheduler {
      *   the unparks it saved (spawn_many about 2x faster without the looks); a look now reads
      *   the injector's oldest slot, not its producers' index (ADR 0133), which makes
      *   -Dbraid.async.spinTries=N worth measuring again; under the testkit a
-     *   worker still takes one look, one yield point, so schedules are unchanged. A
+     *   worker still takes one look, one yield point, so schedules are unchanged. Having
+     *   published itself idle and re-checked, a worker then watches only its own idle flag for
+     *   up to IDLE_SPIN_NANOS before it blocks (ADR 0167): a notify meanwhile is a CAS and an
+     *   unpark of a thread not blocked (no futex wake), and no queue line is read. A
      *   worker that takes from the injector with an empty local queue takes a small batch (one
      *   claim of the injector's indices) and moves all but the first into its local queue with
      *   one publishing write (ADR 0087), so outside spawns take turns with the tasks they wake
@@ -163,6 +166,15 @@ final class StealingScheduler implements TaskScheduler {
      */
     static final boolean COUNT_LANES =
             Boolean.parseBoolean(System.getProperty("braid.async.countLanes", "true"));
+
+    /**
+     * How long a worker that found no work and published itself idle watches its idle flag before
+     * it blocks (ADR 0167), in nanoseconds; {@code -Dbraid.async.idleSpinMicros=N} (read once; 0:
+     * block at once, as before). Not under the testkit (no spin, no clock read: schedules are
+     * unchanged).
+     */
+    static final long IDLE_SPIN_NANOS =
+            Math.max(0L, Long.getLong("braid.async.idleSpinMicros", 20L)) * 1_000L;
 
     /** Spin-wait hints between two of those looks (a few hundred ns each look on x86). */
     static final int SPIN_PAUSES = 64;
@@ -479,12 +491,30 @@ final class StealingScheduler implements TaskScheduler {
                 sleepers.decrementAndGet();
                 return true;
             }
+            // ADR 0167: before blocking, watch the idle flag (this worker's own line, which a
+            // notifier writes once) for up to IDLE_SPIN_NANOS: a notify meanwhile costs the
+            // notifier a CAS and an unpark of a thread that is not blocked (no futex wake) and
+            // this worker no wake-up latency. The queues are not read while it watches, so a
+            // thread spawning into them is not slowed (ADRs 0125, 0126)
+            if (IDLE_SPIN_NANOS > 0 && !Rt.simulating() && idle.get()) {
+                idleSpin();
+            }
             while (idle.get()) {
                 Rt.park(StealingScheduler.this);
             }
             sleepers.decrementAndGet(); // late is harmless: a notifier then scans in vain
             isSearching = true; // whoever cleared `idle` counted us as searching
             return true;
+        }
+
+        /** Spin-waits until notified ({@code idle} cleared) or IDLE_SPIN_NANOS have passed. */
+        private void idleSpin() {
+            long start = Rt.nanoTime();
+            do {
+                for (int k = 0; k < SPIN_PAUSES && idle.get(); k++) {
+                    Rt.spinWait();
+                }
+            } while (idle.get() && Rt.nanoTime() - start < IDLE_SPIN_NANOS);
         }
 
         /**
