@@ -563,7 +563,7 @@ final class ChannelCore<T> extends LockedCore<T> {
         if (!ready) {
             if (send) {
                 senders.append(e);
-                fireReadersLocked();
+                fireReadersLocked(self); // not the registrant's own receive clauses (ADR 0175)
             } else {
                 receivers.append(e);
             }
@@ -613,6 +613,22 @@ final class ChannelCore<T> extends LockedCore<T> {
             SimWait.note(waker, recvBlocker); // the testkit's wait-for graph names the wait
         }
         return e;
+    }
+
+    /**
+     * Registers {@code e}, a receive clause's readiness entry under a shared select word (ADR
+     * 0175), unless a receive could proceed now without pairing with that word's own offers;
+     * returns whether it could (then nothing was registered: the caller aborts and tries again).
+     */
+    boolean registerWatcher(Entry e) {
+        simNote(false);
+        lock();
+        boolean ready = recvReadyLocked(e.waiter);
+        if (!ready) {
+            readers.append(e);
+        }
+        unlockAndWake();
+        return ready;
     }
 
     void unregisterReader(Entry e) {
