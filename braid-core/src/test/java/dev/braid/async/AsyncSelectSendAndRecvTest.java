@@ -9,6 +9,7 @@ import dev.braid.channel.RecvResult;
 import dev.braid.channel.SendResult;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,20 +33,29 @@ class AsyncSelectSendAndRecvTest {
         ex.close();
     }
 
-    /** Counts polls, and fails the task past {@link #LIMIT} of them (a re-poll storm). */
+    /**
+     * Counts polls, and fails the task past {@link #LIMIT} of them (a re-poll storm), closing the
+     * channel first so that a peer blocked on it fails too instead of waiting for ever.
+     */
     static final class Counted<T> implements Async<T> {
         static final int LIMIT = 64;
         private final Async<T> inner;
+        private final Channel<?> ch;
         final AtomicInteger polls = new AtomicInteger();
 
-        Counted(Async<T> inner) {
+        Counted(Async<T> inner, Channel<?> ch) {
             this.inner = inner;
+            this.ch = ch;
         }
 
         @Override
         public Poll<T> poll(Context cx) {
             if (polls.incrementAndGet() > LIMIT) {
-                throw new AssertionError("polled " + LIMIT + " times: the select re-polls itself");
+                AssertionError storm =
+                        new AssertionError(
+                                "polled " + LIMIT + " times: the select re-polls itself");
+                ch.close(storm);
+                throw storm;
             }
             return inner.poll(cx);
         }
@@ -64,7 +74,7 @@ class AsyncSelectSendAndRecvTest {
         } else {
             b.recv(ch.receiver(), v -> "got" + v).send(ch.sender(), element, () -> "sent");
         }
-        return new Counted<>(b.build());
+        return new Counted<>(b.build(), ch);
     }
 
     /** Spawns the select and lets it settle alone: polled once, its offer and its watch stand. */
@@ -241,5 +251,27 @@ class AsyncSelectSendAndRecvTest {
             }
         }
         assertNothingLeft(ch);
+    }
+
+    /** docs/async.md's example, verbatim: two tasks running the same trade meet. */
+    @Test
+    void theGuidesTradeExample() throws Exception {
+        Channel<String> swap = Channel.<String>builder().name("swap").rendezvous().build();
+        Async<String> trade =
+                AsyncChannels.<String>select()
+                        .send(swap, "mine", () -> "gave mine")
+                        .recv(swap, theirs -> "got " + theirs)
+                        .build();
+        Async<String> other =
+                AsyncChannels.<String>select()
+                        .send(swap, "mine", () -> "gave mine")
+                        .recv(swap, theirs -> "got " + theirs)
+                        .build();
+        TaskHandle<String> a = ex.spawn("a", trade);
+        TaskHandle<String> b = ex.spawn("b", other);
+        assertThat(List.of(ex.blockOn(a), ex.blockOn(b)))
+                .containsExactlyInAnyOrder("gave mine", "got mine");
+        assertThat(swap.blockedSenders()).isZero();
+        assertThat(swap.blockedReceivers()).isZero();
     }
 }
