@@ -31,6 +31,10 @@ final class ChannelCore<T> extends LockedCore<T> {
      *   receivers - entries that want an element handed to them: blocked recv()s and receive
      *               clauses of blocked selects;
      *   readers   - one-shot readiness registrations of non-blocking receivers (wakers).
+     * The async select (ADR 0175, SharedWord) registers like a blocking select: one Waiter, with
+     * a waker instead of a thread, for a readiness entry in readers per receive clause and an
+     * offer in senders per send clause; a send entry's registration fires the readers except its
+     * own word's, so a select's offer never wakes its own receive clause.
      * A send hands its element straight to the first receiver entry whose Waiter it can claim;
      * otherwise it appends to the ring if there is room (firing all readers), applies the overflow
      * policy, or reports full. A receive pops the ring and refills it from the first claimable

@@ -229,7 +229,7 @@ class AsyncSelectWordLincheckTest {
     void modelChecking() {
         new ModelCheckingOptions()
                 .iterations(isLong() ? iterations() : 1)
-                .invocationsPerIteration(isLong() ? invocations() : 50)
+                .invocationsPerIteration(isLong() ? invocations() : 30)
                 .threads(3)
                 .actorsPerThread(3)
                 .sequentialSpecification(Model.class)
@@ -240,7 +240,7 @@ class AsyncSelectWordLincheckTest {
     void stress() {
         new StressOptions()
                 .iterations(isLong() ? iterations() : 1)
-                .invocationsPerIteration(isLong() ? invocations() * 5 : 300)
+                .invocationsPerIteration(isLong() ? invocations() * 5 : 200)
                 .threads(3)
                 .actorsPerThread(3)
                 .sequentialSpecification(Model.class)
