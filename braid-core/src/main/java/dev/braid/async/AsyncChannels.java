@@ -112,16 +112,7 @@ public final class AsyncChannels {
             Args.notNull(rx, "rx");
             Args.notNull(onValue, "onValue");
             checkOpen();
-            Object channel = ChannelIdentity.of(rx);
-            for (Clause<R> c : clauses) {
-                if (c instanceof RecvClause<?, R> r && ChannelIdentity.of(r.rx()) == channel) {
-                    throw new IllegalArgumentException(
-                            "rx: this select already has a receive clause on "
-                                    + rx
-                                    + "; one receive clause per channel (map the element in its"
-                                    + " handler)");
-                }
-            }
+            refuseSecond(rx, false);
             clauses.add(new RecvClause<>(rx, onValue));
             return this;
         }
@@ -145,16 +136,7 @@ public final class AsyncChannels {
             Args.notNull(element, "element");
             Args.notNull(onSent, "onSent");
             checkOpen();
-            Object channel = ChannelIdentity.of(tx);
-            for (Clause<R> c : clauses) {
-                if (c instanceof SendClause<?, R> s && ChannelIdentity.of(s.tx()) == channel) {
-                    throw new IllegalArgumentException(
-                            "tx: this select already has a send clause on "
-                                    + tx
-                                    + "; one send clause per channel (send the elements in"
-                                    + " turn)");
-                }
-            }
+            refuseSecond(tx, true);
             clauses.add(new SendClause<>(tx, element, onSent));
             return this;
         }
@@ -172,6 +154,31 @@ public final class AsyncChannels {
             }
             built = true;
             return new ChannelFutures.SelectAsync<>(List.copyOf(clauses));
+        }
+
+        /**
+         * Refuses a second clause in the same direction on {@code view}'s channel (through any of
+         * its views), as the blocking {@code Select} does; a send and a receive may share one.
+         */
+        private void refuseSecond(Object view, boolean send) {
+            Object channel = ChannelIdentity.of(view);
+            for (Clause<R> c : clauses) {
+                Object other =
+                        switch (c) {
+                            case RecvClause<?, R> r -> send ? null : r.rx();
+                            case SendClause<?, R> t -> send ? t.tx() : null;
+                        };
+                if (other != null && ChannelIdentity.of(other) == channel) {
+                    throw new IllegalArgumentException(
+                            (send
+                                            ? "tx: this select already has a send clause on "
+                                            : "rx: this select already has a receive clause on ")
+                                    + view
+                                    + (send
+                                            ? "; one send clause per channel (send the elements in turn)"
+                                            : "; one receive clause per channel (map the element in its handler)"));
+                }
+            }
         }
 
         private void checkOpen() {

@@ -64,6 +64,7 @@ final class SharedWord implements SelectWord {
         if (waiter.state() != Waiter.SELECTED) {
             waiter.awaitSelected(); // a counterpart won the word and is writing the outcome
         }
+        waiter.observedSelected(); // true now: the testkit's edge from the counterpart's complete
         return waiter.chosen;
     }
 
