@@ -82,17 +82,15 @@ public final class AsyncChannels {
     /**
      * Builds an async select: exactly one clause fires, earlier clauses first when several are
      * ready (biased, as {@link dev.braid.channel.Select#biased()}); the other clauses take and send
-     * nothing. Any number of receive clauses and at most one send clause (a pending send is an
-     * offer in the channel, and two offers could both be taken), which may name a channel a receive
-     * clause names only if it is not a rendezvous channel (the offer would make that clause ready:
-     * the select would be polled without end).
+     * nothing. Any number of receive and send clauses, at most one of each kind per channel; a send
+     * and a receive clause may name the same channel, of any capacity, and never pair with each
+     * other (as in the blocking {@link dev.braid.channel.Select}): on a rendezvous channel the
+     * select waits for another party to take its element or to offer one.
      *
      * @param <R> the result type of the handlers
      */
     public static final class SelectBuilder<R> {
-        private final List<RecvClause<?, R>> recvs = new ArrayList<>();
-        private SendClause<?, R> send;
-        private int sendIndex = -1;
+        private final List<Clause<R>> clauses = new ArrayList<>();
         private boolean built;
 
         SelectBuilder() {}
@@ -107,31 +105,20 @@ public final class AsyncChannels {
          * @return this builder
          * @throws NullPointerException if an argument is null
          * @throws IllegalArgumentException if this select already receives from that channel
-         *     (through any of its views), or sends to it and it is a rendezvous channel
+         *     (through any of its views)
          * @throws IllegalStateException if already built
          */
         public <T> SelectBuilder<R> recv(Receiver<T> rx, Function<? super T, ? extends R> onValue) {
             Args.notNull(rx, "rx");
             Args.notNull(onValue, "onValue");
             checkOpen();
-            Object channel = ChannelIdentity.of(rx);
-            for (RecvClause<?, R> c : recvs) {
-                if (ChannelIdentity.of(c.rx()) == channel) {
-                    throw new IllegalArgumentException(
-                            "rx: this select already has a receive clause on "
-                                    + rx
-                                    + "; one clause per channel (map the element in its handler)");
-                }
-            }
-            if (send != null && ChannelIdentity.of(send.tx()) == channel && rx.capacity() == 0) {
-                throw selfOffer("rx", rx);
-            }
-            recvs.add(new RecvClause<>(rx, onValue));
+            refuseSecond(rx, false);
+            clauses.add(new RecvClause<>(rx, onValue));
             return this;
         }
 
         /**
-         * Adds the send clause; if its channel is closed, the select fails with {@link
+         * Adds a send clause; if its channel is closed, the select fails with {@link
          * ChannelClosedException}.
          *
          * @param <T> the element type
@@ -140,30 +127,17 @@ public final class AsyncChannels {
          * @param onSent what to return once sent
          * @return this builder
          * @throws NullPointerException if an argument is null
-         * @throws IllegalArgumentException if {@code tx} is a rendezvous channel (or one of its
-         *     views) that a receive clause of this select receives from
-         * @throws IllegalStateException if already built, or a send clause was added already
+         * @throws IllegalArgumentException if this select already sends to that channel (through
+         *     any of its views)
+         * @throws IllegalStateException if already built
          */
         public <T> SelectBuilder<R> send(Sender<T> tx, T element, Supplier<? extends R> onSent) {
             Args.notNull(tx, "tx");
             Args.notNull(element, "element");
             Args.notNull(onSent, "onSent");
             checkOpen();
-            if (send != null) {
-                throw new IllegalStateException(
-                        "an async select takes at most one send clause: select on the sends in"
-                                + " separate steps, or use a blocking Select on a virtual thread");
-            }
-            if (tx.capacity() == 0) {
-                Object channel = ChannelIdentity.of(tx);
-                for (RecvClause<?, R> c : recvs) {
-                    if (ChannelIdentity.of(c.rx()) == channel) {
-                        throw selfOffer("tx", tx);
-                    }
-                }
-            }
-            send = new SendClause<>(tx, element, onSent);
-            sendIndex = recvs.size();
+            refuseSecond(tx, true);
+            clauses.add(new SendClause<>(tx, element, onSent));
             return this;
         }
 
@@ -175,27 +149,36 @@ public final class AsyncChannels {
          */
         public Async<R> build() {
             checkOpen();
-            if (recvs.isEmpty() && send == null) {
+            if (clauses.isEmpty()) {
                 throw new IllegalStateException("an async select needs at least one clause");
             }
             built = true;
-            return new ChannelFutures.SelectAsync<>(List.copyOf(recvs), send, sendIndex);
+            return new ChannelFutures.SelectAsync<>(List.copyOf(clauses));
         }
 
         /**
-         * A send and a receive clause on one rendezvous channel: the pending send is an offer in
-         * the channel, which makes the receive clause's registration ready at once, and a
-         * registration cannot tell its own select's offer from another sender's: the task would be
-         * polled without end (probe15: 130,000 polls a second, waiting for a partner).
+         * Refuses a second clause in the same direction on {@code view}'s channel (through any of
+         * its views), as the blocking {@code Select} does; a send and a receive may share one.
          */
-        private static IllegalArgumentException selfOffer(String arg, Object view) {
-            return new IllegalArgumentException(
-                    arg
-                            + ": this select would send to and receive from rendezvous channel "
-                            + view
-                            + ", and its own offer would make its receive clause ready again and"
-                            + " again; select on them in separate steps, or use a blocking Select"
-                            + " on a virtual thread, which never pairs with itself");
+        private void refuseSecond(Object view, boolean send) {
+            Object channel = ChannelIdentity.of(view);
+            for (Clause<R> c : clauses) {
+                Object other =
+                        switch (c) {
+                            case RecvClause<?, R> r -> send ? null : r.rx();
+                            case SendClause<?, R> t -> send ? t.tx() : null;
+                        };
+                if (other != null && ChannelIdentity.of(other) == channel) {
+                    throw new IllegalArgumentException(
+                            (send
+                                            ? "tx: this select already has a send clause on "
+                                            : "rx: this select already has a receive clause on ")
+                                    + view
+                                    + (send
+                                            ? "; one send clause per channel (send the elements in turn)"
+                                            : "; one receive clause per channel (map the element in its handler)"));
+                }
+            }
         }
 
         private void checkOpen() {
@@ -205,9 +188,14 @@ public final class AsyncChannels {
         }
     }
 
-    record RecvClause<T, R>(Receiver<T> rx, Function<? super T, ? extends R> onValue) {}
+    /** A clause of an async select, in the order added. */
+    sealed interface Clause<R> permits RecvClause, SendClause {}
 
-    record SendClause<T, R>(Sender<T> tx, T element, Supplier<? extends R> onSent) {}
+    record RecvClause<T, R>(Receiver<T> rx, Function<? super T, ? extends R> onValue)
+            implements Clause<R> {}
+
+    record SendClause<T, R>(Sender<T> tx, T element, Supplier<? extends R> onSent)
+            implements Clause<R> {}
 
     /** Spends budget ahead of an operation that would take or offer: false if the task yields. */
     static boolean budgetLeft(Context cx) {

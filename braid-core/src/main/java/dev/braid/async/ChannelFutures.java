@@ -1,5 +1,6 @@
 package dev.braid.async;
 
+import dev.braid.async.AsyncChannels.Clause;
 import dev.braid.async.AsyncChannels.RecvClause;
 import dev.braid.async.AsyncChannels.SendClause;
 import dev.braid.channel.ChannelClosedException;
@@ -11,6 +12,7 @@ import dev.braid.channel.SendRegistration;
 import dev.braid.channel.SendResult;
 import dev.braid.channel.Sender;
 import dev.braid.internal.rt.SimWait;
+import dev.braid.internal.util.SelectWord;
 import java.util.List;
 
 /** The futures behind {@link AsyncChannels}. */
@@ -25,15 +27,25 @@ final class ChannelFutures {
      * dropped receive loses nothing. A send registration is an offer: the element sits in the
      * channel like a parked sender's until a receiver takes it; drop withdraws it
      * (SendRegistration.cancel), which either wins (not sent) or finds it sent (delivered once).
-     * The select cancels its one send offer before trying anything else, so at most one clause
-     * ever completes.
+     *
+     * The select (ADR 0175) waits as the blocking Select does: one select word (SelectWord, the
+     * channel package's Waiter behind an internal interface) shared by all its registrations, a
+     * readiness entry per receive clause and an offer per send clause. A counterpart claims the
+     * word for exactly one clause, so at most one clause completes and the other offers die with
+     * the claim (nothing to withdraw, any number of send clauses); and a channel never pairs the
+     * word with itself: the word's own offer neither makes its own receive clause ready nor fires
+     * it. Before ADR 0175 each clause registered with the public per-channel protocol, which has
+     * no notion of "self": on a rendezvous channel the select's own offer fired its own receive
+     * registration, and the task was polled without end (ADR 0169 refused that shape instead).
+     * A receive clause chosen takes nothing (its entry is a readiness signal, like a receive
+     * future's), so the next poll tries every clause again; a send clause chosen was sent.
      *
      * State. The latest poll's waker (volatile, read by the channel callback), the registration
-     * (only the polling thread touches it), done.
+     * or the select's word (only the polling thread touches them), done.
      *
      * Memory ordering. The poll writes `waker` (volatile) before it registers; the channel calls
      * the callback after the registration was made ready, and the callback reads `waker`. A later
-     * poll writes a newer waker before it reads isReady/isDone: either it sees the registration
+     * poll writes a newer waker before it reads isReady/isDone/isChosen: either it sees the registration
      * ready, or the callback (which runs after that state change) reads the newer waker. So the
      * latest waker is woken (Rust's rule) and no wake-up is lost.
      *
@@ -42,8 +54,7 @@ final class ChannelFutures {
      * for the channel as a whole.
      *
      * Tradeoffs. A select re-registers every clause after each fired registration (O(clauses) per
-     * wake), like the blocking Select; only one send clause, because two offers cannot be made
-     * mutually exclusive with the per-channel protocol.
+     * wake), like the blocking Select, with a new word each time (a claimed word is spent).
      */
     private ChannelFutures() {}
 
@@ -201,28 +212,23 @@ final class ChannelFutures {
     }
 
     static final class SelectAsync<R> extends Leaf<R> {
-        private final List<RecvClause<?, R>> recvs;
-        private final SendClause<?, R> send;
-        private final int sendIndex;
-        private final RecvRegistration[] recvRegs;
-        private SendRegistration sendReg;
-        private boolean registered;
+        private final List<Clause<R>> clauses;
 
-        SelectAsync(List<RecvClause<?, R>> recvs, SendClause<?, R> send, int sendIndex) {
-            this.recvs = recvs;
-            this.send = send;
-            this.sendIndex = sendIndex;
-            this.recvRegs = new RecvRegistration[recvs.size()];
+        /** The registrations of the current wait, all under one select word; null when none. */
+        private SelectWord word;
+
+        SelectAsync(List<Clause<R>> clauses) {
+            this.clauses = clauses;
         }
 
         @Override
         public Poll<R> poll(Context cx) {
             publish(cx);
-            if (registered) {
-                if (!anyFired()) {
-                    return Poll.pending();
+            if (word != null) {
+                if (!word.isChosen()) {
+                    return Poll.pending(); // a spurious poll, or a claim being written: it wakes us
                 }
-                Poll<R> won = withdrawAll(cx);
+                Poll<R> won = settle(word.chosen(), cx);
                 if (won != null) {
                     return won;
                 }
@@ -235,62 +241,63 @@ final class ChannelFutures {
                 if (p != null) {
                     return p;
                 }
-                boolean ready = false;
-                for (int i = 0; i < recvRegs.length; i++) {
-                    recvRegs[i] = recvs.get(i).rx().registerRecv(waker());
-                    ready |= recvRegs[i].isReady();
-                }
-                if (send != null) {
-                    sendReg = registerSend(send);
-                }
-                registered = true;
-                if (!ready && (sendReg == null || !sendReg.isDone())) {
+                SelectWord w = SelectWord.of(waker());
+                word = w;
+                if (registerAll(w)) {
                     return Poll.pending();
                 }
-                Poll<R> won = withdrawAll(cx);
+                if (w.abort()) { // a clause became ready while we registered: try again
+                    w.unregisterAll();
+                    word = null;
+                    continue;
+                }
+                Poll<R> won = settle(w.chosen(), cx); // a counterpart chose a clause meanwhile
                 if (won != null) {
                     return won;
                 }
             }
         }
 
-        private boolean anyFired() {
-            for (RecvRegistration g : recvRegs) {
-                if (g.isReady()) {
-                    return true;
+        /** Registers every clause under {@code w}; false if one could proceed now. */
+        private boolean registerAll(SelectWord w) {
+            for (int i = 0; i < clauses.size(); i++) {
+                boolean ready =
+                        switch (clauses.get(i)) {
+                            case RecvClause<?, R> c -> w.watchRecv(c.rx(), i);
+                            case SendClause<?, R> c -> w.offer(c.tx(), c.element(), i);
+                        };
+                if (ready) {
+                    return false;
                 }
             }
-            return sendReg != null && sendReg.isDone();
+            return true;
         }
 
-        /** Withdraws every registration; non-null if the send offer was taken meanwhile. */
-        private Poll<R> withdrawAll(Context cx) {
-            registered = false;
-            for (int i = 0; i < recvRegs.length; i++) {
-                recvRegs[i].unregister();
-                recvRegs[i] = null;
+        /**
+         * After a counterpart chose {@code clause} of the current word: the send's outcome, or null
+         * for a receive clause made ready (nothing taken yet: try again).
+         */
+        private Poll<R> settle(int clause, Context cx) {
+            SelectWord w = word;
+            word = null;
+            if (clauses.get(clause) instanceof SendClause<?, R> c) {
+                SendResult s = (SendResult) w.sendResult();
+                w.unregisterAll();
+                return sent(c, s, false, cx); // the element was taken (or the channel closed)
             }
-            SendRegistration g = sendReg;
-            sendReg = null;
-            if (g != null && !g.cancel()) {
-                return sent(g.result(), false, cx); // taken before we could withdraw it
-            }
+            w.unregisterAll(); // the word's offers died with the claim: none can be taken now
             return null;
         }
 
         private Poll<R> tryAll(Context cx) {
-            int n = recvs.size() + (send != null ? 1 : 0);
-            for (int i = 0, r = 0; i < n; i++) {
-                if (i == sendIndex) {
-                    SendResult s = trySend(send);
-                    if (!(s instanceof SendResult.Full)) {
-                        return sent(s, true, cx);
-                    }
-                } else {
-                    Poll<R> p = tryRecv(recvs.get(r++), cx);
-                    if (p != null) {
-                        return p;
-                    }
+            for (Clause<R> clause : clauses) {
+                Poll<R> p =
+                        switch (clause) {
+                            case RecvClause<?, R> c -> tryRecv(c, cx);
+                            case SendClause<?, R> c -> trySend(c, cx);
+                        };
+                if (p != null) {
+                    return p;
                 }
             }
             return null;
@@ -309,41 +316,41 @@ final class ChannelFutures {
             };
         }
 
-        private Poll<R> sent(SendResult s, boolean spend, Context cx) {
+        private <T> Poll<R> trySend(SendClause<T, R> c, Context cx) {
+            SendResult s = c.tx().trySend(c.element());
+            return s instanceof SendResult.Full ? null : sent(c, s, true, cx);
+        }
+
+        private Poll<R> sent(SendClause<?, R> c, SendResult s, boolean spend, Context cx) {
             if (s instanceof SendResult.Closed(var cause)) {
                 done = true;
                 throw new ChannelClosedException(
-                        "async select: channel " + send.tx() + " is closed", cause.orElse(null));
+                        "async select: channel " + c.tx() + " is closed", cause.orElse(null));
             }
-            return finish(send.onSent().get(), spend, cx);
-        }
-
-        private static <T> SendResult trySend(SendClause<T, ?> c) {
-            return c.tx().trySend(c.element());
-        }
-
-        private SendRegistration registerSend(SendClause<?, R> c) {
-            return register(c);
-        }
-
-        private <T> SendRegistration register(SendClause<T, ?> c) {
-            return c.tx().registerSend(c.element(), waker());
+            return finish(c.onSent().get(), spend, cx);
         }
 
         @Override
         public void drop() {
-            if (registered) {
-                registered = false;
-                for (RecvRegistration g : recvRegs) {
-                    if (g != null) {
-                        g.unregister();
-                    }
-                }
-                if (sendReg != null) {
-                    sendReg.cancel(); // false: taken already, the element was delivered
-                    sendReg = null;
+            SelectWord w = word;
+            if (w != null) {
+                word = null;
+                w.abort(); // lost: a send clause's element was taken (delivered), or a receive
+                w.unregisterAll(); // clause was made ready (nothing taken)
+            }
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder("select(");
+            for (int i = 0; i < clauses.size(); i++) {
+                sb.append(i == 0 ? "" : ", ");
+                switch (clauses.get(i)) {
+                    case RecvClause<?, R> c -> sb.append("recv ").append(c.rx());
+                    case SendClause<?, R> c -> sb.append("send ").append(c.tx());
                 }
             }
+            return sb.append(')').toString();
         }
     }
 }

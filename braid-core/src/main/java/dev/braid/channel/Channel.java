@@ -4,6 +4,7 @@ import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.SimWait;
 import dev.braid.internal.util.Args;
 import dev.braid.internal.util.ChannelIdentity;
+import dev.braid.internal.util.SelectWord;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -69,6 +70,7 @@ public final class Channel<T> implements Sender<T>, Receiver<T> {
                         view instanceof Receiver<?> rx
                                 ? Select.coreOf(rx)
                                 : Select.coreOf((Sender<?>) view));
+        SelectWord.install(waker -> new SharedWord((ChannelWaker) waker));
     }
 
     private Channel(ChannelCore<T> core) {

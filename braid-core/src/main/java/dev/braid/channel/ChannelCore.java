@@ -31,6 +31,10 @@ final class ChannelCore<T> extends LockedCore<T> {
      *   receivers - entries that want an element handed to them: blocked recv()s and receive
      *               clauses of blocked selects;
      *   readers   - one-shot readiness registrations of non-blocking receivers (wakers).
+     * The async select (ADR 0175, SharedWord) registers like a blocking select: one Waiter, with
+     * a waker instead of a thread, for a readiness entry in readers per receive clause and an
+     * offer in senders per send clause; a send entry's registration fires the readers except its
+     * own word's, so a select's offer never wakes its own receive clause.
      * A send hands its element straight to the first receiver entry whose Waiter it can claim;
      * otherwise it appends to the ring if there is room (firing all readers), applies the overflow
      * policy, or reports full. A receive pops the ring and refills it from the first claimable
@@ -563,7 +567,7 @@ final class ChannelCore<T> extends LockedCore<T> {
         if (!ready) {
             if (send) {
                 senders.append(e);
-                fireReadersLocked();
+                fireReadersLocked(self); // not the registrant's own receive clauses (ADR 0175)
             } else {
                 receivers.append(e);
             }
@@ -613,6 +617,22 @@ final class ChannelCore<T> extends LockedCore<T> {
             SimWait.note(waker, recvBlocker); // the testkit's wait-for graph names the wait
         }
         return e;
+    }
+
+    /**
+     * Registers {@code e}, a receive clause's readiness entry under a shared select word (ADR
+     * 0175), unless a receive could proceed now without pairing with that word's own offers;
+     * returns whether it could (then nothing was registered: the caller aborts and tries again).
+     */
+    boolean registerWatcher(Entry e) {
+        simNote(false);
+        lock();
+        boolean ready = recvReadyLocked(e.waiter);
+        if (!ready) {
+            readers.append(e);
+        }
+        unlockAndWake();
+        return ready;
     }
 
     void unregisterReader(Entry e) {

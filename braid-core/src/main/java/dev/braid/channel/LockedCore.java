@@ -285,6 +285,18 @@ abstract class LockedCore<T> {
         }
     }
 
+    /**
+     * As {@link #fireReadersLocked()}, but the entries of {@code self} stay registered: a select's
+     * own offer does not make its own receive clause ready (ADR 0175). {@code self} null: all.
+     */
+    void fireReadersLocked(Waiter self) {
+        if (self == null) {
+            fireReadersLocked();
+        } else if (!readers.isEmpty() && pendingReaders == null) {
+            pendingReaders = readers.detachAllBut(self);
+        }
+    }
+
     /** The number of buffered elements (exact: the caller holds the lock). */
     int bufSize() {
         return fast != null ? fast.sizeLocked() : size;

@@ -72,6 +72,30 @@ final class WaitList {
         return chain;
     }
 
+    /**
+     * Takes every entry whose waiter is not {@code keep} out, as {@link #detachAll()} does, and
+     * returns them as a chain linked by {@code next} (null if none); the entries of {@code keep}
+     * stay queued in their order.
+     */
+    Entry detachAllBut(Waiter keep) {
+        Entry chain = null;
+        Entry last = null;
+        for (Entry e = head; e != null; ) {
+            Entry next = e.next;
+            if (e.waiter != keep) {
+                remove(e);
+                if (last == null) {
+                    chain = e;
+                } else {
+                    last.next = e;
+                }
+                last = e;
+            }
+            e = next;
+        }
+        return chain;
+    }
+
     /** The number of entries whose waiter is still waiting. */
     int countWaiting() {
         int n = 0;

@@ -369,8 +369,8 @@ class AsyncChannelTest {
                                 AsyncChannels.<Integer>select()
                                         .send(ch, 1, () -> 1)
                                         .send(ch, 2, () -> 2))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("at most one send clause");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("already has a send clause");
         ch.trySend(5);
         Async<RecvResult<Integer>> r = AsyncChannels.recv(ch);
         Context cx = new Context(Waker.noop());

@@ -7,8 +7,10 @@ import dev.braid.channel.Channel;
 import org.junit.jupiter.api.Test;
 
 /**
- * The async select refuses a second receive clause on one channel, whichever views name it, as the
- * blocking {@code Select} does; the refused call leaves the builder usable.
+ * Clauses of an async select that name one channel: a second receive clause, or a second send
+ * clause, is refused whichever views name it, as the blocking {@code Select} does, and the refused
+ * call leaves the builder usable; a send and a receive clause on one channel work on every capacity
+ * (a rendezvous channel: {@link AsyncSelectSendAndRecvTest}, ADR 0175).
  */
 class AsyncSelectDuplicateClauseTest {
     @Test
@@ -53,31 +55,58 @@ class AsyncSelectDuplicateClauseTest {
         assertThat(ch.tryRecvOrNull()).isEqualTo(5);
     }
 
+    @Test
+    void aReceiveFromAFullBufferWinsOverTheSendThatCannotGo() throws Exception {
+        Channel<Integer> ch = Channel.<Integer>builder().bounded(1).name("both").build();
+        ch.send(4);
+        var select =
+                AsyncChannels.<String>select().send(ch, 5, () -> "sent").recv(ch, v -> "got" + v);
+        try (LocalExecutor ex = LocalExecutor.create("both")) {
+            assertThat(ex.blockOn(select.build())).isEqualTo("got4");
+        }
+        assertThat(ch.len()).isZero();
+    }
+
     /**
-     * On a rendezvous channel the pending send is an offer that makes the select's own receive
-     * registration ready at once, so the task was polled without end (probe15: 130,000 polls a
-     * second while it waited for a partner). Refused in either order; the builder stays usable.
+     * A second send clause on one channel is refused through any view, with the blocking {@code
+     * Select}'s message; before ADR 0175 any second send clause threw {@link IllegalStateException}
+     * ("at most one send clause").
      */
     @Test
-    void sendAndReceiveOnOneRendezvousChannelAreRefusedEitherWay() throws Exception {
-        Channel<Integer> ch = Channel.<Integer>builder().name("meet").build();
-        var recvFirst = AsyncChannels.<String>select().recv(ch, v -> "got" + v);
-        assertThatThrownBy(() -> recvFirst.send(ch.sender(), 5, () -> "sent"))
+    void secondSendToTheSameChannelIsRefusedThroughAnyView() {
+        Channel<Integer> ch = Channel.<Integer>builder().name("out").build();
+        var select = AsyncChannels.<String>select().send(ch, 1, () -> "a");
+        assertThatThrownBy(() -> select.send(ch.sender(), 2, () -> "b"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("tx: this select would send to and receive from rendezvous")
-                .hasMessageContaining("meet");
-        var sendFirst = AsyncChannels.<String>select().send(ch, 5, () -> "sent");
-        assertThatThrownBy(() -> sendFirst.recv(ch.receiver(), v -> "got" + v))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(
-                        "rx: this select would send to and receive from rendezvous");
+                .hasMessageStartingWith("tx: this select already has a send clause on")
+                .hasMessageContaining("out");
+    }
 
-        Channel<Integer> other = Channel.bounded(1);
-        other.send(3);
-        recvFirst.recv(other, v -> "other" + v); // still usable, and its one clause is unchanged
-        try (LocalExecutor ex = LocalExecutor.create("meet")) {
-            assertThat(ex.blockOn(recvFirst.build())).isEqualTo("other3");
+    /**
+     * Two send clauses on two channels: exactly one element goes, the other offer dies with the
+     * select word's claim (ADR 0175), whichever party takes one.
+     */
+    @Test
+    void twoSendClausesOnTwoChannelsSendExactlyOne() throws Exception {
+        Channel<Integer> a = Channel.<Integer>builder().name("a").build();
+        Channel<Integer> b = Channel.<Integer>builder().name("b").build();
+        try (LocalExecutor ex = LocalExecutor.create("two-sends")) {
+            TaskHandle<String> h =
+                    ex.spawn(
+                            AsyncChannels.<String>select()
+                                    .send(a, 1, () -> "a")
+                                    .send(b.sender(), 2, () -> "b")
+                                    .build());
+            ex.runUntilStalled();
+            assertThat(h.isFinished()).isFalse();
+            assertThat(a.blockedSenders()).isEqualTo(1);
+            assertThat(b.blockedSenders()).isEqualTo(1);
+
+            assertThat(b.tryRecvOrNull()).isEqualTo(2);
+            assertThat(ex.blockOn(h)).isEqualTo("b");
         }
-        assertThat(ch.blockedSenders()).isZero();
+        assertThat(a.tryRecvOrNull()).as("the other offer is gone").isNull();
+        assertThat(a.blockedSenders()).isZero();
+        assertThat(b.blockedSenders()).isZero();
     }
 }
