@@ -7,9 +7,9 @@ import dev.braid.cancel.CancellationToken;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
+import dev.braid.internal.util.ChildQueue;
 import dev.braid.thread.ScopePolicy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,24 +59,24 @@ public final class TaskScope implements AutoCloseable {
      * close, so allDone cannot fire between two spawns.
      *
      * Ownership. `owner` is the opening thread; spawn, join and close check it first and refuse
-     * any other thread before touching state (ADR 0139): `children`, `registrations`, `joined`
-     * and `closed` are plain fields that only the owner touches. cancel() and token() are for
-     * anyone (a token is thread-safe). On a LocalExecutor the children's polls run on the owner,
-     * so a child that spawns a sibling passes the check.
+     * any other thread before touching state (ADR 0139): `children`, `spawned`, `joined` and
+     * `closed` are only the owner's. cancel() and token() are for anyone (a token is thread-safe).
+     * On a LocalExecutor the children's polls run on the owner, so a child that spawns a sibling
+     * passes the check.
+     *
+     * Pruning. `children` holds each child not yet seen finished with its registration on the
+     * scope's token, in a ChildQueue: a spawn that finds it doubled since the last prune drops the
+     * finished ones and deregisters theirs, so a long-lived scope does not keep every child it
+     * ever had (probe14, ADR 0163). Only the owner spawns, so only the owner prunes.
      */
 
     private final AsyncExecutor executor;
     private final ScopePolicy policy;
     private final CancellationSource source;
     private final CancelScope childScope;
-    // the children not yet seen finished, and each one's registration on the scope's token (same
-    // index): a spawn that finds them doubled since the last prune drops the finished ones and
-    // deregisters theirs, so a long-lived scope does not keep every child it ever had (probe14)
-    private final List<TaskHandle<?>> children = new ArrayList<>();
-    private final List<CancellationRegistration> registrations = new ArrayList<>();
+    private final ChildQueue<Child> children =
+            new ChildQueue<>(c -> c.handle().isFinished(), c -> c.registration().deregister());
     private int spawned; // every child, for toString and close()'s "without join()"
-    private int pruneAt = PRUNE_MIN;
-    private static final int PRUNE_MIN = 64;
     private final ConcurrentLinkedQueue<TaskPanicException> failures =
             new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger(1);
@@ -213,14 +213,10 @@ public final class TaskScope implements AutoCloseable {
                     case PoolExecutor p -> p.spawnScoped(name, future, childScope);
                     default -> ((ThreadedExecutor) executor).spawnScoped(name, future, childScope);
                 };
-        if (children.size() >= pruneAt) {
-            pruneFinished();
-        }
-        children.add(h);
         spawned++;
         pending.incrementAndGet();
         CancellationToken token = source.token();
-        registrations.add(token.onCancel(() -> h.cancel(token)));
+        children.add(new Child(h, token.onCancel(() -> h.cancel(token)))); // may prune (notes)
         Waker done = () -> childDone(h);
         if (h.onComplete(done) != null) {
             childDone(h);
@@ -228,21 +224,8 @@ public final class TaskScope implements AutoCloseable {
         return h;
     }
 
-    /** Drops finished children and their registrations (the owner's, like all bookkeeping). */
-    private void pruneFinished() {
-        int kept = 0;
-        for (int i = 0; i < children.size(); i++) {
-            if (children.get(i).isFinished()) {
-                registrations.get(i).deregister();
-            } else {
-                children.set(kept, children.get(i));
-                registrations.set(kept++, registrations.get(i));
-            }
-        }
-        children.subList(kept, children.size()).clear();
-        registrations.subList(kept, registrations.size()).clear();
-        pruneAt = Math.max(PRUNE_MIN, 2 * kept);
-    }
+    /** A child and its callback on the scope's token, dropped together once it has finished. */
+    private record Child(TaskHandle<?> handle, CancellationRegistration registration) {}
 
     /**
      * Counts {@code pending} down. Under the testkit the decrement is an RMW on the counter, as the
@@ -383,9 +366,10 @@ public final class TaskScope implements AutoCloseable {
                 interrupted = true;
             }
         }
-        for (CancellationRegistration r : registrations) {
-            r.deregister();
+        for (Child c; (c = children.poll()) != null; ) {
+            c.registration().deregister();
         }
+        children.awaitPrune(); // none: only the owner prunes; kept so every scope ends alike
         source.close();
         if (interrupted) {
             Thread.currentThread().interrupt();

@@ -3,14 +3,12 @@ package dev.braid.pool;
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.CancelledException;
-import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
+import dev.braid.internal.util.ChildQueue;
 import dev.braid.thread.PanicException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Iterator;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A structured scope inside a {@link WorkStealingPool}, from {@link WorkStealingPool#scope}: every
@@ -38,29 +36,21 @@ public final class PoolScope {
      * a worker of the pool (TaskHandle.awaitDone).
      *
      * Pruning. A long-lived scope (a server loop spawning a task per request) must not keep every
-     * task it ever had (probe15; ADR 0163 did the same for Threads.scope and TaskScope): a spawn
-     * that finds `queued` doubled since the last prune drops the finished handles from `tasks`
-     * (amortised O(1) per spawn; the first failure stays in `firstFailure`). One pruner at a time,
-     * by CAS of `pruneAt` to PRUNING. A pruned task's completion was read (acquire, isFinished) by
-     * the pruner, which releases into the scope before its volatile write of `pruneAt`; close()
-     * waits out a prune in progress after its last drain and acquires from the scope, so under the
-     * testkit too it happens-after every task. A prune that starts after that finds the queue
-     * empty: a spawn that saw the scope open was drained by close(), one that saw it ended took
+     * task it ever had (probe15, ADR 0168): `tasks` is a ChildQueue, so a spawn that finds it
+     * doubled since the last prune drops the finished handles (amortised O(1) per spawn; the first
+     * failure stays in `firstFailure`). A pruned task's completion was read (acquire, isFinished)
+     * by the pruner; close() calls awaitPrune() after its last drain, so under the testkit too it
+     * happens-after every task. A prune that starts after that finds only tasks that are being
+     * refused: a spawn that saw the scope open was drained by close(), one that saw it ended takes
      * its task out again.
      */
 
     private static final VarHandle FIRST_FAILURE;
-    private static final VarHandle QUEUED;
-    private static final VarHandle PRUNE_AT;
-    private static final int PRUNE_MIN = 64;
-    private static final int PRUNING = Integer.MAX_VALUE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             FIRST_FAILURE = l.findVarHandle(PoolScope.class, "firstFailure", TaskHandle.class);
-            QUEUED = l.findVarHandle(PoolScope.class, "queued", int.class);
-            PRUNE_AT = l.findVarHandle(PoolScope.class, "pruneAt", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -69,17 +59,12 @@ public final class PoolScope {
     private final WorkStealingPool pool;
     private final CancellationSource cancel = new CancellationSource();
     private final CancelScope opener = CancelScope.current(); // where scope(...) was called
-    private final ConcurrentLinkedQueue<TaskHandle<?>> tasks = new ConcurrentLinkedQueue<>();
+    private final ChildQueue<TaskHandle<?>> tasks = new ChildQueue<>(TaskHandle::isFinished);
 
     @SuppressWarnings("unused") // accessed through FIRST_FAILURE
     private volatile TaskHandle<?> firstFailure;
 
     private volatile boolean firstObserved; // a join received the first failure
-
-    @SuppressWarnings("unused") // accessed through QUEUED
-    private volatile int queued; // the length of `tasks`, roughly (notes: Pruning)
-
-    private volatile int pruneAt = PRUNE_MIN; // PRUNING while a spawn prunes
 
     private volatile boolean closed; // set once the scope has joined every task (ADR 0065)
 
@@ -119,7 +104,7 @@ public final class PoolScope {
         Callable<T> inScope =
                 () -> spawner.enter(() -> CancelScope.withToken(cancel.token(), task::call));
         TaskHandle<T> h = new SubmittedTask.InScope<>(pool, inScope, this);
-        tasks.add(h); // volatile write, then read `closed`: Dekker with close()
+        tasks.add(h); // volatile write, then read `closed`: Dekker with close(); may prune
         if (closed) {
             h.tryCancel(); // close() may have seen it: it must find it finished
             tasks.remove(h);
@@ -139,31 +124,7 @@ public final class PoolScope {
                 throw e;
             }
         }
-        if ((int) QUEUED.getAndAdd(this, 1) + 1 >= pruneAt) {
-            pruneFinished();
-        }
         return h;
-    }
-
-    /** Drops finished tasks from {@code tasks} (see the notes: Pruning). */
-    private void pruneFinished() {
-        int at = pruneAt;
-        if (at == PRUNING || !PRUNE_AT.compareAndSet(this, at, PRUNING)) {
-            return; // another spawn prunes
-        }
-        int kept = 0;
-        int removed = 0;
-        for (Iterator<TaskHandle<?>> it = tasks.iterator(); it.hasNext(); ) {
-            if (it.next().isFinished()) { // the testkit: acquires the task's completion
-                it.remove();
-                removed++;
-            } else {
-                kept++;
-            }
-        }
-        QUEUED.getAndAdd(this, -removed);
-        Rt.releaseTo(this); // the testkit: what the pruned tasks did, on to close()
-        pruneAt = Math.max(PRUNE_MIN, 2 * kept); // volatile: releases the reads to close()
     }
 
     /**
@@ -215,9 +176,7 @@ public final class PoolScope {
         }
         if (FIRST_FAILURE.compareAndSet(this, null, h)) {
             cancel.cancel(failure);
-            for (TaskHandle<?> t : tasks) {
-                t.tryCancel();
-            }
+            tasks.forEach(TaskHandle::tryCancel);
         }
     }
 
@@ -233,9 +192,7 @@ public final class PoolScope {
     PanicException close(Throwable bodyFailure) {
         if (bodyFailure != null) {
             cancel.cancel(bodyFailure);
-            for (TaskHandle<?> t : tasks) {
-                t.tryCancel();
-            }
+            tasks.forEach(TaskHandle::tryCancel);
         }
         TaskHandle<?> h;
         while ((h = tasks.poll()) != null) {
@@ -245,10 +202,7 @@ public final class PoolScope {
         while ((h = tasks.poll()) != null) {
             waitQuietly(h);
         }
-        while (pruneAt == PRUNING) { // acquire: what the pruned tasks did (notes: Pruning)
-            Rt.yieldNow(); // a spawn from a task or another thread is dropping finished tasks
-        }
-        Rt.acquireFrom(this); // the testkit: the same edge
+        tasks.awaitPrune(); // what the pruned tasks did (notes: Pruning)
         TaskHandle<?> first = (TaskHandle<?>) FIRST_FAILURE.getVolatile(this);
         if (first == null || firstObserved) {
             return null;

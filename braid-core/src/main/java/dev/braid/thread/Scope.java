@@ -4,11 +4,8 @@ import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.CancellationToken;
 import dev.braid.cancel.CancelledException;
-import dev.braid.internal.rt.Rt;
 import dev.braid.internal.util.Args;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.Iterator;
+import dev.braid.internal.util.ChildQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -54,17 +51,16 @@ public final class Scope {
      * swap), and close() reads `failures` after joining every handle, so it sees every report.
      *
      * Pruning. A long-lived scope (a server's accept loop spawning a child per connection) must
-     * not keep every child it ever had: a spawn that finds the queue doubled since the last prune
-     * drops the finished children from it (amortised O(1) per spawn; failed children stay on
-     * `failures`). One pruner at a time, by CAS of `pruneAt` to PRUNING; a pruned child's
-     * completion was read (acquire) by the pruner, whose release of `pruneAt` close() reads after
-     * its drain, waiting out a prune in progress: close() still happens-after every child.
+     * not keep every child it ever had: `children` is a ChildQueue: a spawn that finds it
+     * doubled since the last prune drops the finished children (amortised O(1) per spawn; failed
+     * children stay on `failures`). close() calls its awaitPrune() after the drain, waiting out a
+     * prune in progress: close() still happens-after every child, pruned or joined.
      *
      * References. JEP 505 (structured concurrency: Joiner.awaitAllSuccessfulOrThrow, anySuccessful
      * ResultOrThrow); kotlinx.coroutines coroutineScope (a failing child cancels its siblings).
      */
 
-    private final ConcurrentLinkedQueue<JoinHandle<?>> children = new ConcurrentLinkedQueue<>();
+    private final ChildQueue<JoinHandle<?>> children = new ChildQueue<>(JoinHandle::isFinished);
 
     /** Children that failed (panicked or were stopped by an enclosing scope), in order. */
     private final ConcurrentLinkedQueue<JoinHandle<?>> failures = new ConcurrentLinkedQueue<>();
@@ -78,21 +74,6 @@ public final class Scope {
     private final AtomicInteger ended = new AtomicInteger();
     private final AtomicInteger succeeded = new AtomicInteger();
     private volatile boolean closed;
-
-    private static final int PRUNE_MIN = 64;
-    private static final int PRUNING = Integer.MAX_VALUE;
-    private static final VarHandle PRUNE_AT;
-
-    static {
-        try {
-            PRUNE_AT = MethodHandles.lookup().findVarHandle(Scope.class, "pruneAt", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final AtomicInteger queued = new AtomicInteger(); // children's length, roughly
-    private volatile int pruneAt = PRUNE_MIN; // PRUNING while a spawn prunes
 
     Scope(ScopePolicy policy) {
         this.policy = policy;
@@ -168,31 +149,8 @@ public final class Scope {
         }
         spawned.incrementAndGet(); // before the child can end, so running never goes negative
         JoinHandle<T> h = builder.start(body, this);
-        children.add(h);
-        if (queued.incrementAndGet() >= pruneAt) {
-            pruneFinished();
-        }
+        children.add(h); // drops the finished children now and then (notes: Pruning)
         return h;
-    }
-
-    /** Drops finished children from the queue (see the notes: Pruning). */
-    private void pruneFinished() {
-        int at = pruneAt;
-        if (at == PRUNING || !PRUNE_AT.compareAndSet(this, at, PRUNING)) {
-            return; // another spawn prunes
-        }
-        int kept = 0;
-        int removed = 0;
-        for (Iterator<JoinHandle<?>> it = children.iterator(); it.hasNext(); ) {
-            if (it.next().isFinished()) {
-                it.remove();
-                removed++;
-            } else {
-                kept++;
-            }
-        }
-        queued.addAndGet(-removed);
-        pruneAt = Math.max(PRUNE_MIN, 2 * kept); // volatile: releases the reads to close()
     }
 
     /**
@@ -323,9 +281,7 @@ public final class Scope {
                 }
             }
         }
-        while (pruneAt == PRUNING) { // acquire: what the pruned children did (notes: Pruning)
-            Rt.yieldNow(); // only a spawn from outside the scope's threads can still be pruning
-        }
+        children.awaitPrune(); // what the pruned children did (notes: Pruning)
         closed = true;
         if (interrupted) {
             Thread.currentThread().interrupt();

@@ -278,7 +278,7 @@ class LifecycleAuditTest {
                     assertThat(es.isShutdown()).isTrue();
                     assertThatThrownBy(() -> es.execute(() -> {}))
                             .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
-                    assertThat(es.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+                    assertThat(es.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
                     assertThat(es.isTerminated()).isTrue();
                     assertThat(interrupted).hasValue(1);
                     assertThat(ran).hasValue(0);
@@ -365,7 +365,7 @@ class LifecycleAuditTest {
                                 .isInstanceOf(NullPointerException.class);
                     } finally {
                         es.shutdownNow();
-                        assertThat(es.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+                        assertThat(es.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
                     }
                     assertNoThreadLeft("audit-inv");
                 });

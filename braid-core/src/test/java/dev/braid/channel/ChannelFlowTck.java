@@ -63,7 +63,7 @@ final class ChannelFlowTck {
                             () -> {
                                 try {
                                     for (long i = 0; i < elements; i++) {
-                                        if (!ch.send((int) i, Duration.ofSeconds(10)).isSent()) {
+                                        if (!ch.send((int) i, Duration.ofSeconds(30)).isSent()) {
                                             ch.cancel(); // timed out (or closed): nobody receives
                                             return;
                                         }

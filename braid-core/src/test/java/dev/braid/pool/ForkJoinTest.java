@@ -194,7 +194,7 @@ class ForkJoinTest {
                             () -> {
                                 order.add("other");
                             });
-            assertThat(started.await(10, TimeUnit.SECONDS)).as("yielder started").isTrue();
+            assertThat(started.await(30, TimeUnit.SECONDS)).as("yielder started").isTrue();
             if (p == 1) {
                 gate.countDown();
                 first.join();

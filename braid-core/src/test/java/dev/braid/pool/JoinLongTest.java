@@ -29,7 +29,7 @@ class JoinLongTest {
     static void awaitUninterruptibly(CountDownLatch latch) {
         while (true) {
             try {
-                assertThat(latch.await(10, TimeUnit.SECONDS)).as("latch released").isTrue();
+                assertThat(latch.await(30, TimeUnit.SECONDS)).as("latch released").isTrue();
                 return;
             } catch (InterruptedException e) {
                 // shutdownNow interrupts the running task: keep waiting for the test's release
@@ -190,13 +190,13 @@ class JoinLongTest {
                             bRuns::incrementAndGet,
                             Long::sum);
                 });
-        assertThat(aRunning.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(aRunning.await(30, TimeUnit.SECONDS)).isTrue();
         List<Runnable> dropped = executor.shutdownNow();
         release.countDown();
         assertThat(dropped).hasSize(1);
         assertThat(bRuns).hasValue(0);
         dropped.get(0).run();
         assertThat(bRuns).hasValue(1);
-        assertThat(pool.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(pool.awaitTermination(Duration.ofSeconds(30))).isTrue();
     }
 }

@@ -198,7 +198,7 @@ class PoolContractTest {
             CountDownLatch release = new CountDownLatch(1);
             List<Object> blockers = new ArrayList<>();
             for (int i = 0; i < parallelism; i++) {
-                blockers.add(api.submit(pool, () -> release.await(10, TimeUnit.SECONDS)));
+                blockers.add(api.submit(pool, () -> release.await(30, TimeUnit.SECONDS)));
             }
             Object queued = api.submit(pool, () -> "never");
             assertThatThrownBy(() -> api.awaitTimed(queued, 20))
@@ -228,7 +228,7 @@ class PoolContractTest {
                 .hasMessageContaining("contract")
                 .hasMessageContaining("shut down");
         assertThat(api.await(before)).isEqualTo("queued");
-        assertThat(pool.awaitTermination(java.time.Duration.ofSeconds(10))).isTrue();
+        assertThat(pool.awaitTermination(java.time.Duration.ofSeconds(30))).isTrue();
         assertThat(pool.isTerminated()).isTrue();
     }
 

@@ -44,10 +44,10 @@ class PoolInjectorRunTest {
                     pool.submit(
                             () -> {
                                 started.countDown();
-                                return release.await(10, TimeUnit.SECONDS);
+                                return release.await(30, TimeUnit.SECONDS);
                             }));
         }
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
         return hs;
     }
 
@@ -72,7 +72,7 @@ class PoolInjectorRunTest {
                         });
             }
             release.countDown(); // the worker comes back to ten queued submissions
-            assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
             assertThat(seen).as("injector depth, deque depth").containsExactly(0, 9);
             assertThat(order).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9); // not the deque's LIFO
         }
@@ -97,7 +97,7 @@ class PoolInjectorRunTest {
                         pool.submit(
                                 () -> {
                                     order.add("A");
-                                    return goA.await(10, TimeUnit.SECONDS);
+                                    return goA.await(30, TimeUnit.SECONDS);
                                 });
                 for (String name : new String[] {"B", "C"}) {
                     pool.submit(
@@ -107,7 +107,7 @@ class PoolInjectorRunTest {
                             });
                 }
                 release.countDown();
-                assertThat(bc.await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(bc.await(30, TimeUnit.SECONDS)).isTrue();
                 goA.countDown();
                 a.join();
                 List<String> seen = new ArrayList<>(order);
@@ -136,7 +136,7 @@ class PoolInjectorRunTest {
                 queued.add(pool.submit(() -> "never run"));
             }
             release.countDown();
-            assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(firstStarted.await(30, TimeUnit.SECONDS)).isTrue();
             assertThat(pool.metrics().workers().get(0).localDepth()).isEqualTo(9); // the run's rest
             List<TaskHandle<?>> dropped = pool.shutdownNow();
             assertThat(dropped).containsExactlyElementsOf(queued.subList(1, 10));

@@ -71,7 +71,7 @@ class PoolInlineAndViewCancelTest {
                                                 ranOn.get(),
                                                 Thread.currentThread().isInterrupted());
                                     });
-            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
             assertThat(ranOn.get()).isEqualTo("outside-joiner"); // the inline path (ADR 0049)
             hold.countDown(); // the worker is free: only the inline task keeps the pool alive
             return this;
@@ -82,7 +82,7 @@ class PoolInlineAndViewCancelTest {
     void shutdownNowInterruptsATaskRunInlineAndTerminationWaitsForIt() throws Exception {
         InlineRun r = new InlineRun().start();
         r.pool.shutdownNow();
-        assertThat(r.interrupted.await(10, TimeUnit.SECONDS))
+        assertThat(r.interrupted.await(30, TimeUnit.SECONDS))
                 .as("shutdownNow interrupts the joiner running the task")
                 .isTrue();
         assertThat(r.pool.awaitTermination(Duration.ofMillis(300))).isFalse();
@@ -94,7 +94,7 @@ class PoolInlineAndViewCancelTest {
         assertThat(out.joinerInterruptedAfter())
                 .as("the interrupt was for the task; it does not outlive it")
                 .isFalse();
-        assertThat(r.pool.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(r.pool.awaitTermination(Duration.ofSeconds(30))).isTrue();
         assertThat(r.pool.isTerminated()).isTrue();
         assertThat(r.pool.toString()).contains("TERMINATED").doesNotContain("inline=");
     }
@@ -107,11 +107,11 @@ class PoolInlineAndViewCancelTest {
         assertThat(r.pool.isTerminated()).isFalse();
         assertThat(r.interrupted.getCount()).as("shutdown() interrupts nothing").isEqualTo(1);
         r.joiner.thread().interrupt(); // end the sleep: the task then waits for `finish`
-        assertThat(r.interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(r.interrupted.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(r.pool.isTerminated()).isFalse();
         r.finish.countDown();
         assertThat(r.joiner.join().value()).isEqualTo("done");
-        assertThat(r.pool.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(r.pool.awaitTermination(Duration.ofSeconds(30))).isTrue();
     }
 
     @Test
@@ -132,7 +132,7 @@ class PoolInlineAndViewCancelTest {
                             }
                             return 1;
                         });
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(f.cancel(true)).isTrue();
         assertThat(f.isCancelled()).isTrue();
         assertThat(f.isDone()).isTrue();
@@ -140,13 +140,13 @@ class PoolInlineAndViewCancelTest {
         assertThatThrownBy(() -> f.get(2, TimeUnit.SECONDS))
                 .isInstanceOf(CancellationException.class);
         assertThatThrownBy(f::get).isInstanceOf(CancellationException.class);
-        assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(interrupted.await(30, TimeUnit.SECONDS)).isTrue();
         // the interrupt does not leak to the worker's next task
         Future<Boolean> next = es.submit(() -> Thread.currentThread().isInterrupted());
-        assertThat(next.get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(next.get(30, TimeUnit.SECONDS)).isFalse();
         assertThatThrownBy(f::get).isInstanceOf(CancellationException.class); // still
         es.shutdownNow();
-        assertThat(es.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(es.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
@@ -167,14 +167,14 @@ class PoolInlineAndViewCancelTest {
                             }
                             return "late";
                         });
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(f.cancel(false)).isTrue();
         assertThat(f.isCancelled()).isTrue();
         assertThatThrownBy(() -> f.get(2, TimeUnit.SECONDS))
                 .isInstanceOf(CancellationException.class);
         release.countDown();
         es.shutdown();
-        assertThat(es.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(es.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         assertThat(sawInterrupt).isFalse();
         assertThatThrownBy(f::get).isInstanceOf(CancellationException.class);
     }
@@ -211,14 +211,14 @@ class PoolInlineAndViewCancelTest {
                 assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
                         .isInstanceOf(CancellationException.class);
             } else {
-                assertThat(f.get(10, TimeUnit.SECONDS))
+                assertThat(f.get(30, TimeUnit.SECONDS))
                         .as("task %d saw an interrupt meant for another task", i)
                         .isFalse();
             }
         }
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
         es.shutdown();
-        assertThat(es.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(es.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
@@ -233,7 +233,7 @@ class PoolInlineAndViewCancelTest {
                             release.await();
                             return "ran";
                         });
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(h.cancel(true)).isFalse();
         assertThat(h.isCancelled()).isFalse();
         release.countDown();
@@ -270,12 +270,12 @@ class PoolInlineAndViewCancelTest {
                                             .isInstanceOf(CancellationException.class);
                                     return Thread.currentThread().isInterrupted();
                                 });
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(ranOn.get()).isEqualTo("getter");
         assertThat(f.cancel(true)).isTrue();
         assertThat(getter.join()).as("interrupt status after the get").isFalse();
         hold.countDown();
         es.shutdown();
-        assertThat(es.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(es.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
     }
 }

@@ -47,7 +47,7 @@ class PoolLifecycleTest {
                         return null;
                     });
         }
-        assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(all.await(30, TimeUnit.SECONDS)).isTrue();
         pool.close();
         assertThat(pool.isTerminated()).isTrue();
         assertThat(started).hasSize(3);
@@ -77,7 +77,7 @@ class PoolLifecycleTest {
                         }
                     });
         }
-        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
         List<TaskHandle<Integer>> queued = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++) {
             int k = i;
@@ -88,7 +88,7 @@ class PoolLifecycleTest {
         for (TaskHandle<Integer> q : queued) {
             assertThatThrownBy(q::join).isInstanceOf(CancelledException.class);
         }
-        assertThat(pool.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(pool.awaitTermination(Duration.ofSeconds(30))).isTrue();
         assertThat(interrupted).hasValue(2);
         assertThatThrownBy(() -> pool.submit(() -> 1)).isInstanceOf(PoolClosedException.class);
     }
@@ -258,7 +258,7 @@ class PoolLifecycleTest {
     void aJoinInsideACancelledScopeStopsWaiting() throws Exception {
         try (var pool = WorkStealingPool.builder().parallelism(1).build()) {
             CountDownLatch release = new CountDownLatch(1);
-            TaskHandle<Boolean> slow = pool.submit(() -> release.await(10, TimeUnit.SECONDS));
+            TaskHandle<Boolean> slow = pool.submit(() -> release.await(30, TimeUnit.SECONDS));
             CancellationSource src = new CancellationSource();
             src.cancelAfter(Duration.ofMillis(20));
             assertThatThrownBy(() -> CancelScope.withToken(src.token(), slow::join))
@@ -275,7 +275,7 @@ class PoolLifecycleTest {
     void anInterruptedJoinThrowsAndKeepsTheTask() throws Exception {
         try (var pool = WorkStealingPool.builder().parallelism(1).build()) {
             CountDownLatch release = new CountDownLatch(1);
-            TaskHandle<Boolean> slow = pool.submit(() -> release.await(10, TimeUnit.SECONDS));
+            TaskHandle<Boolean> slow = pool.submit(() -> release.await(30, TimeUnit.SECONDS));
             Thread.currentThread().interrupt();
             assertThatThrownBy(slow::join).isInstanceOf(InterruptedException.class);
             assertThat(Thread.interrupted()).isFalse();
@@ -294,10 +294,10 @@ class PoolLifecycleTest {
             pool.submit(
                     () -> {
                         started.countDown();
-                        return release.await(10, TimeUnit.SECONDS);
+                        return release.await(30, TimeUnit.SECONDS);
                     });
         }
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
@@ -323,7 +323,7 @@ class PoolLifecycleTest {
                                     assertThat(((dev.braid.thread.PanicException) e).threadName())
                                             .isEqualTo(me));
             release.countDown();
-            assertThat(other.join(Duration.ofSeconds(10)).value()).contains("-worker-");
+            assertThat(other.join(Duration.ofSeconds(30)).value()).contains("-worker-");
         }
     }
 
@@ -403,7 +403,7 @@ class PoolLifecycleTest {
         assertThat(quiet.toldOn).isEqualTo(Thread.currentThread().getName());
         assertThat(cancelledByCaller.told).hasValue(0);
         release.countDown();
-        assertThat(pool.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(pool.awaitTermination(Duration.ofSeconds(30))).isTrue();
         assertThat(quiet.told).hasValue(1); // not again by the exiting worker
     }
 
@@ -443,7 +443,7 @@ class PoolLifecycleTest {
             blockWorkers(pool, 1, release);
             TaskHandle<String> queued = pool.submit(() -> Thread.currentThread().getName());
             dev.braid.thread.Threads.spawn(release::countDown);
-            String ranOn = CancelScope.withTimeout(Duration.ofSeconds(10), () -> queued.join());
+            String ranOn = CancelScope.withTimeout(Duration.ofSeconds(30), () -> queued.join());
             assertThat(ranOn).contains("-worker-"); // the task must not see the joiner's scope
         }
     }
@@ -478,7 +478,7 @@ class PoolLifecycleTest {
                             return both.await(10, TimeUnit.SECONDS);
                         });
             }
-            assertThat(both.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(both.await(30, TimeUnit.SECONDS)).isTrue();
             assertThat(stopped).hasValue(0);
         }
         assertThat(stopped).hasValue(2);

@@ -192,7 +192,7 @@ class PoolMisuseAuditTest {
                             release.await(); // interrupted by shutdownNow
                             return 0;
                         });
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
         List<TaskHandle<Integer>> queued =
                 Stream.iterate(1, i -> i + 1).limit(20).map(i -> one.submit(() -> i)).toList();
         List<TaskHandle<?>> dropped = one.shutdownNow();
@@ -213,7 +213,7 @@ class PoolMisuseAuditTest {
                             release.await();
                             return 1;
                         });
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(h.toString())
                 .matches("TaskHandle\\[pool 'audit', running on 'audit-worker-\\d'\\]");
         release.countDown();

@@ -93,9 +93,9 @@ class PoolTaskTest {
         pool.submit(
                 () -> {
                     running.countDown();
-                    return release.await(10, TimeUnit.SECONDS);
+                    return release.await(30, TimeUnit.SECONDS);
                 });
-        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
         return release;
     }
 
@@ -210,7 +210,7 @@ class PoolTaskTest {
                                 return c.join();
                             });
             pool.submit(root);
-            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
             assertThat(child.get().cancel()).isTrue();
             assertThat(child.get().isCancelled()).isTrue();
             proceed.countDown();
@@ -223,7 +223,7 @@ class PoolTaskTest {
 
     static void awaitQuietly(CountDownLatch l) {
         try {
-            assertThat(l.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(l.await(30, TimeUnit.SECONDS)).isTrue();
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
@@ -278,19 +278,19 @@ class PoolTaskTest {
                                 c.fork();
                                 shared.set(c);
                                 forked.countDown();
-                                assertThat(consumed.await(10, TimeUnit.SECONDS)).isTrue();
+                                assertThat(consumed.await(30, TimeUnit.SECONDS)).isTrue();
                                 return c.join();
                             });
             TaskHandle<String> consumer =
                     pool.submit(
                             () -> {
-                                assertThat(forked.await(10, TimeUnit.SECONDS)).isTrue();
+                                assertThat(forked.await(30, TimeUnit.SECONDS)).isTrue();
                                 int v = shared.get().join();
                                 consumed.countDown();
                                 return v + "@" + Thread.currentThread().getName();
                             });
-            String c = consumer.get(10, TimeUnit.SECONDS); // timed: never run by this thread
-            assertThat(producer.get(10, TimeUnit.SECONDS)).isEqualTo(21);
+            String c = consumer.get(30, TimeUnit.SECONDS); // timed: never run by this thread
+            assertThat(producer.get(30, TimeUnit.SECONDS)).isEqualTo(21);
             assertThat(c).startsWith("21@pt-worker-").doesNotEndWith(producerThread.get());
         }
     }

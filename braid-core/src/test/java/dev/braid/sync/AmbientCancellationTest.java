@@ -237,7 +237,7 @@ class AmbientCancellationTest {
             g.set(true);
             ready.notifyOne(); // must reach the patient waiter, not the departed one
         }
-        assertThat(patient.join(Duration.ofSeconds(10)).value()).isTrue();
+        assertThat(patient.join(Duration.ofSeconds(30)).value()).isTrue();
     }
 
     @Test

@@ -43,7 +43,7 @@ class CondvarMorphTest {
             Thread.sleep(5);
             assertThat(waiter.isFinished()).as("cannot return while we hold the mutex").isFalse();
         }
-        assertThat(waiter.join(Duration.ofSeconds(10)).value()).isTrue();
+        assertThat(waiter.join(Duration.ofSeconds(30)).value()).isTrue();
         assertThat(m.isLocked()).isFalse();
     }
 

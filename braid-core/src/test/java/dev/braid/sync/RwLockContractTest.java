@@ -355,7 +355,7 @@ class RwLockContractTest {
                                                 return x;
                                             }));
             // Its backoff is bounded (ADR 0018): it then waits parked for a read hold.
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (reader.thread().getState() != Thread.State.WAITING) {
                 assertThat(System.nanoTime() - deadline)
                         .as(

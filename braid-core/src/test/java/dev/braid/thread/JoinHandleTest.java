@@ -119,7 +119,7 @@ class JoinHandleTest {
         assertThat(h.join(Deadline.after(Duration.ZERO)).isFinished()).isFalse();
         assertThat(h.isFinished()).isFalse();
         release.countDown();
-        JoinOutcome<String> second = h.join(Deadline.after(Duration.ofSeconds(10)));
+        JoinOutcome<String> second = h.join(Deadline.after(Duration.ofSeconds(30)));
         assertThat(second.isFinished()).isTrue();
         assertThat(second.value()).isEqualTo("done");
     }

@@ -25,7 +25,7 @@ class AsyncGuideTest {
         try (LocalExecutor ex = LocalExecutor.create("main")) {
             TaskHandle<Integer> h = ex.spawn(Async.yieldNow().map(v -> 1));
             assertTimeoutPreemptively( // before ADR 0066 this join waited for ever
-                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(60),
                     () ->
                             assertThatThrownBy(h::join)
                                     .as("an untimed join of a local task nobody drives")

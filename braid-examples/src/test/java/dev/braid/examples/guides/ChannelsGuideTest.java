@@ -327,7 +327,7 @@ class ChannelsGuideTest {
                 upstream.submit(new Job(i));
             }
             upstream.close(); // onComplete closes the channel once the held elements are sent
-            assertThat(completed.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(completed.await(30, TimeUnit.SECONDS)).isTrue();
             assertThat(got).hasSize(40).first().isEqualTo(new Job(0));
             assertThat(jobs.isClosed()).isTrue();
         }

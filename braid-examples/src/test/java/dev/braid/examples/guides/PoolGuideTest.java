@@ -111,7 +111,7 @@ class PoolGuideTest {
         assertThat(pool.shutdownNow()).hasSize(1);
         assertThat(dropped).hasValue(1); // told once, on this thread
         release.countDown();
-        assertThat(pool.awaitTermination(Duration.ofSeconds(10))).isTrue();
+        assertThat(pool.awaitTermination(Duration.ofSeconds(30))).isTrue();
     }
 
     @Test

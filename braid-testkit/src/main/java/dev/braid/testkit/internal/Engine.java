@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Runs one schedule from the calling thread (the controller): starts the root task, watches for
@@ -22,8 +23,15 @@ public final class Engine {
     /** The longest an idle inline controller parks (submissions and verdicts unpark it). */
     private static final long INLINE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-    /** How many watchdog periods a RUNNABLE baton holder may go without a yield point. */
-    static final int RUNNABLE_GRACE = 10;
+    /**
+     * The time a controller's watchdog samples read (System::nanoTime). A test replaces it to play
+     * a loaded machine, whose sampler comes back late (WatchdogLoadTest); nothing else does. The
+     * shared watchdog of inline runs reads System.nanoTime itself.
+     */
+    static volatile LongSupplier sampleClock = System::nanoTime;
+
+    /** How often the controller looks whether a concluded run's threads have ended. */
+    private static final long TEARDOWN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** Maps a simulated thread to its task; every other thread gets the JDK behind the seam. */
     private enum TestkitSimulator implements Simulator {
@@ -196,13 +204,14 @@ public final class Engine {
 
     /**
      * Runs the inline run's queued continuations on the caller until the run has concluded and
-     * every simulated thread has ended, or the teardown limit after the verdict has passed.
+     * every simulated thread has ended, or the teardown limit after the verdict has passed (in
+     * credited time: a starved caller is not a held one, ADR 0177).
      *
      * @return whether the caller was interrupted meanwhile (its status is cleared)
      */
     private static boolean drainUntilOver(Scheduler run, Carrier carrier, long teardown) {
         boolean interrupted = false;
-        long deadline = 0;
+        StallJudge.Clock since = null; // from the verdict on
         while (true) {
             if (carrier.runOne()) {
                 continue;
@@ -211,10 +220,10 @@ public final class Engine {
                 if (run.alive.get() == 0) {
                     break;
                 }
-                long t = System.nanoTime();
-                if (deadline == 0) {
-                    deadline = t + teardown;
-                } else if (t - deadline >= 0) {
+                long t = sampleClock.getAsLong();
+                if (since == null) {
+                    since = new StallJudge.Clock(INLINE_PARK_NANOS, t);
+                } else if (since.sample(t) > 0 && since.elapsed() >= teardown) {
                     break;
                 }
             }
@@ -230,6 +239,20 @@ public final class Engine {
             interrupted |= Thread.interrupted();
         }
         return interrupted;
+    }
+
+    /**
+     * One watchdog sample of {@code run} at {@code t}: reports its baton holder if the judge says
+     * it is stuck (ADR 0177). The controller calls it at each poll, the shared watchdog for inline
+     * runs.
+     */
+    static void judge(Scheduler run, StallJudge judge, long t) {
+        long steps = run.steps;
+        switch (judge.sample(t, steps, run.holderState())) {
+            case NONE -> {}
+            case BLOCKED_OUTSIDE -> run.watchdog(steps, false); // it looks at the state once more
+            case RUNAWAY -> run.watchdog(steps, true);
+        }
     }
 
     /** How often a run is checked: a quarter of the watchdog's time, 1 to 50 ms. */
@@ -267,27 +290,20 @@ public final class Engine {
         for (int i = 0; i < HANDOFF_YIELDS && !run.concluded(); i++) {
             Thread.yield();
         }
-        long seen = -1;
-        long since = System.nanoTime();
+        LongSupplier clock = sampleClock;
+        StallJudge judge = new StallJudge(watchNanos, poll, clock.getAsLong());
         while (!run.concluded()) {
             LockSupport.parkNanos(run, poll);
             interrupted |= Thread.interrupted();
             eachPoll.run();
-            long steps = run.steps;
-            long t = System.nanoTime();
-            if (steps != seen) {
-                seen = steps;
-                since = t;
-            } else if (t - since >= watchNanos) {
-                // A holder that is merely computing (RUNNABLE) gets ten times longer than one that
-                // is blocked outside braid, so a slow CI machine or a cold JIT is not reported.
-                run.watchdog(steps, t - since >= RUNNABLE_GRACE * watchNanos);
-            }
+            judge(run, judge, clock.getAsLong());
         }
-        long deadline = System.nanoTime() + Math.max(watchNanos, MIN_TEARDOWN_NANOS);
-        while (run.alive.get() > 0 && System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(run, TimeUnit.MILLISECONDS.toNanos(1));
+        long teardown = Math.max(watchNanos, MIN_TEARDOWN_NANOS);
+        StallJudge.Clock since = new StallJudge.Clock(TEARDOWN_POLL_NANOS, clock.getAsLong());
+        while (run.alive.get() > 0 && since.elapsed() < teardown) {
+            LockSupport.parkNanos(run, TEARDOWN_POLL_NANOS);
             interrupted |= Thread.interrupted();
+            since.sample(clock.getAsLong());
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

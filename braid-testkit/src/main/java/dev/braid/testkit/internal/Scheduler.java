@@ -159,10 +159,16 @@ final class Scheduler {
         return verdict.get() != null;
     }
 
+    /** The JVM state of the baton holder's thread, or null if no thread holds the baton. */
+    Thread.State holderState() {
+        Task holder = current;
+        return holder == null ? null : holder.thread.getState();
+    }
+
     /**
-     * The controller saw no step for the watchdog's time: report the baton holder if it is blocked
-     * outside braid, or if it has been running without a yield point for much longer ({@code
-     * longOverdue}).
+     * The watchdog's judge found the holder stuck (ADR 0177): report the baton holder if it is
+     * blocked outside braid (still not RUNNABLE at this last look), or if it has been running
+     * without a yield point for much longer ({@code longOverdue}).
      */
     void watchdog(long stepsSeen, boolean longOverdue) {
         Task holder = current;

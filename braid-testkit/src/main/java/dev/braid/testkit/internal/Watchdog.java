@@ -24,11 +24,12 @@ final class Watchdog {
      * each poll are made here instead, for every inline run of the JVM, by one thread.
      *
      * Checks per watch, every POLL: (1) Carrier.compensateIfStuck (a pinned park), at most every
-     * quarter of the watchdog's time (1 to 50 ms, as Engine.drive polls); (2) no step
-     * for the watchdog's time -> Scheduler.watchdog, which may conclude the run (verdict
-     * UncontrolledBlocking) and interrupt the holder; the controller is unparked so it sees the
-     * verdict; (3) concluded, and the controller still has not finished TEARDOWN after the
-     * teardown limit: it is held by a simulated thread that does not give its carrier back. The
+     * quarter of the watchdog's time (1 to 50 ms, as Engine.drive polls); (2) the StallJudge's
+     * sample (ADR 0177: the holder stuck for the watchdog's time of samples) -> Scheduler.watchdog,
+     * which may conclude the run (verdict UncontrolledBlocking) and interrupt the holder; the
+     * controller is unparked so it sees the verdict; (3) concluded, and the controller still has
+     * not finished TEARDOWN after the teardown limit (credited time, as the judge counts it): it
+     * is held by a simulated thread that does not give its carrier back. The
      * watch then moves RUNNING -> RESCUED (CAS; the controller's own finish is RUNNING -> DONE, so
      * exactly one of them reports the run) and the rescuer gets the result with the threads left
      * counted as abandoned, as Engine.drive reports such a run. The held thread is left to the
@@ -87,9 +88,8 @@ final class Watchdog {
         private final Thread controller;
         private final Consumer<SimResult> rescuer;
         private final AtomicInteger state = new AtomicInteger(RUNNING);
-        private long seen = -1;
-        private long since = System.nanoTime();
-        private long concludedAt;
+        private final StallJudge judge;
+        private StallJudge.Clock concluded; // credited time since the verdict (ADR 0177)
         private final long compensateNanos;
         private long compensated = System.nanoTime();
 
@@ -111,6 +111,7 @@ final class Watchdog {
             // as Engine.drive polls: a quarter of the watchdog's time, 1 to 50 ms, so a worker
             // that the OS merely descheduled for a few ms is not taken for a pinned one
             this.compensateNanos = Engine.pollNanos(watchNanos);
+            this.judge = new StallJudge(watchNanos, POLL_NANOS, compensated);
         }
 
         /**
@@ -128,21 +129,16 @@ final class Watchdog {
                 carrier.compensateIfStuck();
             }
             if (!run.concluded()) {
-                long steps = run.steps;
-                if (steps != seen) {
-                    seen = steps;
-                    since = t;
-                } else if (t - since >= watchNanos) {
-                    run.watchdog(steps, t - since >= Engine.RUNNABLE_GRACE * watchNanos);
-                    if (run.concluded()) {
-                        LockSupport.unpark(controller);
-                    }
+                Engine.judge(run, judge, t);
+                if (run.concluded()) {
+                    LockSupport.unpark(controller);
                 }
                 return;
             }
-            if (concludedAt == 0) {
-                concludedAt = t;
-            } else if (t - concludedAt >= teardownNanos + RESCUE_SLACK_NANOS
+            if (concluded == null) {
+                concluded = new StallJudge.Clock(POLL_NANOS, t);
+            } else if (concluded.sample(t) > 0
+                    && concluded.elapsed() >= teardownNanos + RESCUE_SLACK_NANOS
                     && state.compareAndSet(RUNNING, RESCUED)) {
                 slot.current.compareAndSet(this, null);
                 carrier.abandon();
