@@ -57,35 +57,35 @@ class PoolInjectorRunSimulationTest {
      */
     @Test
     void noOutsideTaskStartsBeforeAnEarlierOneOfARun() {
-        explore(
-                67,
-                SCHEDULES,
+        explore(67, SCHEDULES, PoolInjectorRunSimulationTest::bStartsBeforeC);
+    }
+
+    /** The program of {@link #noOutsideTaskStartsBeforeAnEarlierOneOfARun}. */
+    static void bStartsBeforeC() throws InterruptedException {
+        WorkStealingPool pool = WorkStealingPool.builder().parallelism(2).build();
+        Latch bothRan = new Latch(2);
+        AtomicBool bStarted = new AtomicBool(false);
+        AtomicBool cFirst = new AtomicBool(false);
+        pool.submit(
                 () -> {
-                    WorkStealingPool pool = WorkStealingPool.builder().parallelism(2).build();
-                    Latch bothRan = new Latch(2);
-                    AtomicBool bStarted = new AtomicBool(false);
-                    AtomicBool cFirst = new AtomicBool(false);
-                    pool.submit(
-                            () -> {
-                                bothRan.await();
-                                return 0;
-                            });
-                    pool.submit(
-                            () -> {
-                                bStarted.store(true, Ordering.SEQ_CST);
-                                bothRan.countDown();
-                            });
-                    pool.submit(
-                            () -> {
-                                if (!bStarted.load(Ordering.SEQ_CST)) {
-                                    cFirst.store(true, Ordering.SEQ_CST);
-                                }
-                                bothRan.countDown();
-                            });
                     bothRan.await();
-                    pool.close();
-                    assertThat(cFirst.load(Ordering.SEQ_CST)).as("C started before B").isFalse();
+                    return 0;
                 });
+        pool.submit(
+                () -> {
+                    bStarted.store(true, Ordering.SEQ_CST);
+                    bothRan.countDown();
+                });
+        pool.submit(
+                () -> {
+                    if (!bStarted.load(Ordering.SEQ_CST)) {
+                        cFirst.store(true, Ordering.SEQ_CST);
+                    }
+                    bothRan.countDown();
+                });
+        bothRan.await();
+        pool.close();
+        assertThat(cFirst.load(Ordering.SEQ_CST)).as("C started before B").isFalse();
     }
 
     /**
