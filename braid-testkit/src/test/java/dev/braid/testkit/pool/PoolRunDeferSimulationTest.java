@@ -1,8 +1,6 @@
 package dev.braid.testkit.pool;
 
 import dev.braid.testkit.SimBody;
-import dev.braid.testkit.Simulation;
-import dev.braid.testkit.Strategy;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,31 +16,7 @@ class PoolRunDeferSimulationTest {
 
     /** Runs {@code body} under RANDOM and PCT with runs of up to 4 and the rule on. */
     private static void explore(long seed, int schedules, SimBody body) {
-        String run = System.getProperty("braid.pool.injectorRun");
-        String defer = System.getProperty("braid.pool.runDefer");
-        System.setProperty("braid.pool.injectorRun", "4");
-        System.setProperty("braid.pool.runDefer", "true");
-        try {
-            for (Strategy strategy : new Strategy[] {Strategy.RANDOM, Strategy.PCT}) {
-                Simulation.builder()
-                        .seed(seed)
-                        .strategy(strategy)
-                        .schedules(schedules)
-                        .build()
-                        .check(body);
-            }
-        } finally {
-            restore("braid.pool.injectorRun", run);
-            restore("braid.pool.runDefer", defer);
-        }
-    }
-
-    private static void restore(String key, String value) {
-        if (value == null) {
-            System.clearProperty(key);
-        } else {
-            System.setProperty(key, value);
-        }
+        PoolInjectorRunSimulationTest.explore(seed, schedules, body, "braid.pool.runDefer", "true");
     }
 
     /**
