@@ -105,6 +105,13 @@ public final class WorkStealingPool implements AutoCloseable {
      */
     final int injectorRun;
 
+    /**
+     * Whether an idle worker leaves the rest of another worker's injector run to its owner while
+     * the owner keeps taking from it (ADR 0182, an experiment): off by default; {@code
+     * -Dbraid.pool.runDefer=true} (read when a pool is built) turns it on for A/B runs.
+     */
+    final boolean runDefer;
+
     final Idle idle;
     final InlineRunners inline; // outside joiners running a task inline (ADR 0071)
     private volatile boolean terminated; // sticky: see isTerminated()
@@ -126,6 +133,7 @@ public final class WorkStealingPool implements AutoCloseable {
         this.hooks = b.hooks;
         this.injector = new Injector(b.parallelism);
         this.injectorRun = Math.clamp(Integer.getInteger("braid.pool.injectorRun", 32), 1, 256);
+        this.runDefer = Boolean.parseBoolean(System.getProperty("braid.pool.runDefer", "false"));
         this.workers = new Worker[b.parallelism];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker(this, i);

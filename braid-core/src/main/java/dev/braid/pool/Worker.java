@@ -52,6 +52,10 @@ final class Worker {
      * published `moving` = 1, then the pushes, `runEnd` and `moving` = 0). shutdownNow waits for
      * `moving` = 0 before draining the deque; the claimer sets `moving` before it reads STOP
      * (store buffering with SEQ_CST), so no task of a run in transit escapes shutdownNow's list.
+     * With braid.pool.runDefer (ADR 0182, an experiment, off by default) an idle worker takes from
+     * another worker's run only when that run's top did not move between two of its looks, with a
+     * yield between them: a run whose owner keeps up stays the owner's (no second taker on its top
+     * line), and one whose owner blocks or is preempted is taken as before.
      *
      * State. `lifo`, `parkState`, `moving` and `runEnd` are braid atomics so that the testkit sees
      * them; the deque is the Chase-Lev deque; `current` (the running task) is read by shutdownNow
@@ -229,8 +233,9 @@ final class Worker {
      * it wakes a sleeper, as {@link #pollInjector} does (ADR 0107).
      */
     private TaskHandle<?> pollOutside(int limit) {
+        boolean defer = limit > 1 && pool.runDefer; // the loop's look (ADR 0182); not a join's
         if (pool.injector.isEmpty()) {
-            return takeOlderRunTask(); // a peek first: an idle worker's look costs no fence
+            return takeOlderRunTask(defer); // a peek first: an idle worker's look costs no fence
         }
         Injector inj = pool.injector;
         for (int i = 0, n = inj.shardCount(); i < n; i++) {
@@ -238,7 +243,7 @@ final class Worker {
             for (long h; (h = s.headIfNonEmpty()) >= 0; Rt.spinWait()) {
                 // between the look at head and the claim from it: an earlier run first. A run
                 // claimed after this look moves head, so this claim fails and looks again
-                TaskHandle<?> older = takeOlderRunTask();
+                TaskHandle<?> older = takeOlderRunTask(defer);
                 if (older != null) {
                     return older;
                 }
@@ -289,9 +294,12 @@ final class Worker {
      * oldest first, or null (ADR 0118): outside work claimed earlier starts before any claimed
      * later. A worker in the middle of claiming a run is waited for (a few loads and pushes; it
      * yields the processor after a while, the holder may be preempted). Wakes a sleeper when more
-     * of the run is left (ADR 0107).
+     * of the run is left (ADR 0107). With {@code defer} (a worker's loop looking for work, ADR
+     * 0182) another worker's run is taken from only once its top did not move between two looks of
+     * this worker, with a yield of the processor between them: while its owner keeps taking from
+     * it, the run stays the owner's.
      */
-    TaskHandle<?> takeOlderRunTask() {
+    TaskHandle<?> takeOlderRunTask(boolean defer) {
         for (Worker v : pool.workers) { // this one too: its own run, at tick or yield time
             for (int spins = 0; v.moving.load(Ordering.SEQ_CST) != 0; spins++) {
                 if (spins < 64) {
@@ -303,8 +311,20 @@ final class Worker {
             }
             // runEnd 0: v never claimed a run of two or more (read after moving = 0), so no
             // read of its deque's top
-            for (long end;
-                    (end = v.runEnd.load(Ordering.ACQUIRE)) != 0 && end > v.deque.topIndex(); ) {
+            long seen = -1; // v's top at this worker's last look (ADR 0182)
+            for (long end, top;
+                    (end = v.runEnd.load(Ordering.ACQUIRE)) != 0
+                            && end > (top = v.deque.topIndex()); ) {
+                if (defer && v != this && top != seen) {
+                    // v took from its run since the last look (or this is the first look): it
+                    // keeps up, and a second taker would only fight it for the run's top line.
+                    // Give the processor away (an outside submitter may be waiting for it) and
+                    // look again; a top that did not move means v is busy in a task (or
+                    // preempted), and the run's oldest task is taken below
+                    seen = top;
+                    Rt.yieldNow();
+                    continue;
+                }
                 Object x = v.deque.stealOrSignal();
                 if (x == WorkDeque.EMPTY) {
                     break;

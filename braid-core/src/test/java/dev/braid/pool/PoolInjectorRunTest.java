@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,15 +20,28 @@ class PoolInjectorRunTest {
 
     /** A pool built with runs of up to 32 (the switch is read when a pool is built). */
     static WorkStealingPool poolWithRuns(int parallelism) {
-        String before = System.getProperty(RUN);
-        System.setProperty(RUN, "32");
+        return poolWith(parallelism, RUN, "32");
+    }
+
+    /**
+     * A pool built while the system properties {@code properties} (key, value, key, value...) are
+     * set; each is restored afterwards.
+     */
+    static WorkStealingPool poolWith(int parallelism, String... properties) {
+        String[] before = new String[properties.length / 2];
+        for (int i = 0; i < before.length; i++) {
+            before[i] = System.getProperty(properties[2 * i]);
+            System.setProperty(properties[2 * i], properties[2 * i + 1]);
+        }
         try {
             return WorkStealingPool.builder().parallelism(parallelism).build();
         } finally {
-            if (before == null) {
-                System.clearProperty(RUN);
-            } else {
-                System.setProperty(RUN, before);
+            for (int i = 0; i < before.length; i++) {
+                if (before[i] == null) {
+                    System.clearProperty(properties[2 * i]);
+                } else {
+                    System.setProperty(properties[2 * i], before[i]);
+                }
             }
         }
     }
@@ -86,8 +100,17 @@ class PoolInjectorRunTest {
      */
     @Test
     void aLaterSubmissionDoesNotOvertakeTheRestOfAnEarlierRun() throws Exception {
+        laterSubmissionsWaitForTheRestOfARun(() -> poolWithRuns(2));
+    }
+
+    /**
+     * The program of {@link #aLaterSubmissionDoesNotOvertakeTheRestOfAnEarlierRun}, on pools of two
+     * workers from {@code pools}: B and C must both run while A blocks, B first.
+     */
+    static void laterSubmissionsWaitForTheRestOfARun(Supplier<WorkStealingPool> pools)
+            throws Exception {
         for (int round = 0; round < 20; round++) {
-            try (var pool = poolWithRuns(2)) {
+            try (var pool = pools.get()) {
                 CountDownLatch release = new CountDownLatch(1);
                 hold(pool, 2, release); // both workers busy while A, B and C queue up
                 CountDownLatch goA = new CountDownLatch(1);

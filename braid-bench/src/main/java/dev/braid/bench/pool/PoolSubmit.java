@@ -4,7 +4,12 @@ import dev.braid.pool.PoolMetrics;
 import dev.braid.pool.TaskHandle;
 import dev.braid.pool.WorkStealingPool;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
@@ -37,8 +42,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * joins that found their task not yet finished: the counts that tell braid's slow and fast modes
  * apart (docs/perf/pool.md). It also splits each operation of every variant (braid, FJP, TPE) into
  * its submit phase (the 10,000 submissions) and its join phase (the awaits), so that a gap can be
- * placed in one of them. Off by default: the counting costs a metrics read per iteration and two
- * clock reads per operation.
+ * placed in one of them, with the submitting thread's CPU time and the pool's workers' CPU time in
+ * each (braid's and FJP's workers, found by thread name; TPE's are not counted), and for the peers
+ * the awaits that found their task not yet done. Off by default: the counting costs a metrics read
+ * per iteration and two clock reads per operation.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -90,6 +97,12 @@ public class PoolSubmit {
     private long joinCpuNanos;
     private long peerDoneAtSubmitEnd; // a peer's tasks already done when its submissions end
     private long braidDoneAtSubmitEnd; // the same for braid
+    private long workerSubmitCpuNanos; // the pool's workers' CPU time during the submit phase
+    private long workerJoinCpuNanos; // and during the join phase
+    private boolean peerIteration; // an iteration of FJP or TPE, not braid
+    private long[] braidWorkerIds = new long[0];
+    private long[] fjpWorkerIds = new long[0];
+    private long[] workerCpuAtStart = new long[0]; // braid's then FJP's workers, per thread
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     private PoolMetrics before;
 
@@ -105,8 +118,71 @@ public class PoolSubmit {
             joinCpuNanos = 0;
             peerDoneAtSubmitEnd = 0;
             braidDoneAtSubmitEnd = 0;
+            workerSubmitCpuNanos = 0;
+            workerJoinCpuNanos = 0;
+            peerIteration = false;
             before = braid.metrics();
+            findWorkerThreads();
+            long[] b = cpuEach(braidWorkerIds);
+            long[] f = cpuEach(fjpWorkerIds);
+            workerCpuAtStart = new long[b.length + f.length];
+            System.arraycopy(b, 0, workerCpuAtStart, 0, b.length);
+            System.arraycopy(f, 0, workerCpuAtStart, b.length, f.length);
         }
+    }
+
+    /**
+     * Finds the thread ids of braid's and FJP's workers by name (FJP starts its workers lazily, so
+     * this runs before every iteration): their CPU time is read per phase.
+     */
+    private void findWorkerThreads() {
+        Set<String> braidNames = new HashSet<>();
+        for (var w : braid.metrics().workers()) {
+            braidNames.add(w.name());
+        }
+        String fjpPrefix = "ForkJoinPool-";
+        List<Long> b = new ArrayList<>();
+        List<Long> f = new ArrayList<>();
+        for (ThreadInfo t : CPU.getThreadInfo(CPU.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            if (braidNames.contains(t.getThreadName())) {
+                b.add(t.getThreadId());
+            } else if (t.getThreadName().startsWith(fjpPrefix)
+                    && t.getThreadName().contains("-worker-")) {
+                f.add(t.getThreadId());
+            }
+        }
+        braidWorkerIds = b.stream().mapToLong(Long::longValue).toArray();
+        fjpWorkerIds = f.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** The summed CPU time of the threads {@code ids} (a thread that has ended counts 0). */
+    private long[] cpuEach(long[] ids) {
+        long[] c = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            c[i] = Math.max(0, CPU.getThreadCpuTime(ids[i]));
+        }
+        return c;
+    }
+
+    /** Each worker's CPU time per operation since the iteration started, in µs. */
+    private String cpuPerWorker(long[] ids) {
+        long[] now = cpuEach(ids);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < ids.length && i < workerCpuAtStart.length; i++) {
+            b.append(String.format(" %.0f", (now[i] - workerCpuAtStart[i]) / 1e3 / ops));
+        }
+        return b.toString();
+    }
+
+    private static long cpuOf(long[] ids) {
+        long sum = 0;
+        for (long id : ids) {
+            sum += Math.max(0, CPU.getThreadCpuTime(id));
+        }
+        return sum;
     }
 
     /** With braid.bench.poolStats: prints the per-operation counts of the iteration. */
@@ -116,16 +192,24 @@ public class PoolSubmit {
             return;
         }
         System.out.printf(
-                "%n[poolStats] ops=%d submit=%.1f µs/op (cpu %.1f) join=%.1f µs/op (cpu %.1f)%n",
+                "%n[poolStats] ops=%d submit=%.1f µs/op (cpu %.1f, workers' cpu %.1f)"
+                        + " join=%.1f µs/op (cpu %.1f, workers' cpu %.1f)%n",
                 ops,
                 submitNanos / 1e3 / ops,
                 submitCpuNanos / 1e3 / ops,
+                workerSubmitCpuNanos / 1e3 / ops,
                 joinNanos / 1e3 / ops,
-                joinCpuNanos / 1e3 / ops);
-        if (unfinishedAtJoin < 0) { // a peer's iteration: only how much ran during the submissions
+                joinCpuNanos / 1e3 / ops,
+                workerJoinCpuNanos / 1e3 / ops);
+        long[] all = new long[braidWorkerIds.length + fjpWorkerIds.length];
+        System.arraycopy(braidWorkerIds, 0, all, 0, braidWorkerIds.length);
+        System.arraycopy(fjpWorkerIds, 0, all, braidWorkerIds.length, fjpWorkerIds.length);
+        System.out.printf(
+                "%n[poolStats] cpu µs/op per worker, braid's then FJP's:%s%n", cpuPerWorker(all));
+        if (peerIteration) { // FJP or TPE: how much ran during the submissions, how many waited
             System.out.printf(
-                    "%n[poolStats] peer doneAtSubmitEnd/op=%.0f%n",
-                    (double) peerDoneAtSubmitEnd / ops);
+                    "%n[poolStats] peer doneAtSubmitEnd/op=%.0f unfinishedAtJoin/op=%.0f%n",
+                    (double) peerDoneAtSubmitEnd / ops, (double) unfinishedAtJoin / ops);
             return;
         }
         PoolMetrics after = braid.metrics();
@@ -136,6 +220,22 @@ public class PoolSubmit {
             workerRuns += after.workers().get(i).tasksRun() - before.workers().get(i).tasksRun();
         }
         long joinerRuns = after.tasksRun() - before.tasksRun() - workerRuns;
+        StringBuilder byWorker = new StringBuilder();
+        for (int i = 0; i < after.workers().size(); i++) {
+            byWorker.append(
+                    String.format(
+                            " w%d runs/op=%.0f parks/op=%.1f",
+                            i,
+                            (double)
+                                            (after.workers().get(i).tasksRun()
+                                                    - before.workers().get(i).tasksRun())
+                                    / ops,
+                            (double)
+                                            (after.workers().get(i).parks()
+                                                    - before.workers().get(i).parks())
+                                    / ops));
+        }
+        System.out.printf("%n[poolStats] by worker:%s%n", byWorker);
         System.out.printf(
                 "%n[poolStats] ops=%d parks/op=%.1f joinerRuns/op=%.0f unfinishedAtJoin/op=%.0f"
                         + " steals/op=%.1f searchingAtEnd=%d activeAtEnd=%d doneAtSubmitEnd/op=%.0f%n",
@@ -165,6 +265,7 @@ public class PoolSubmit {
 
     private long braidCounted() throws InterruptedException {
         ops++;
+        long w0 = cpuOf(braidWorkerIds);
         long c0 = CPU.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         for (int i = 0; i < tasks; i++) {
@@ -174,6 +275,8 @@ public class PoolSubmit {
         long c1 = CPU.getCurrentThreadCpuTime();
         submitNanos += t1 - t0;
         submitCpuNanos += c1 - c0;
+        long w1 = cpuOf(braidWorkerIds);
+        workerSubmitCpuNanos += w1 - w0;
         for (TaskHandle<?> h : braidHandles) { // outside both timed phases: what ran meanwhile
             if (h.isFinished()) {
                 braidDoneAtSubmitEnd++;
@@ -189,6 +292,7 @@ public class PoolSubmit {
         }
         joinNanos += System.nanoTime() - t1;
         joinCpuNanos += CPU.getCurrentThreadCpuTime() - c1;
+        workerJoinCpuNanos += cpuOf(braidWorkerIds) - w1;
         return sink.sum();
     }
 
@@ -204,6 +308,8 @@ public class PoolSubmit {
 
     /** Submits every task to {@code peer}, then gets every future; with STATS, times the phases. */
     private long awaitAll(ExecutorService peer) throws Exception {
+        long[] workerIds = peer == fjp ? fjpWorkerIds : new long[0]; // TPE's: not counted
+        long w0 = STATS ? cpuOf(workerIds) : 0;
         long c0 = STATS ? CPU.getCurrentThreadCpuTime() : 0;
         long t0 = STATS ? System.nanoTime() : 0;
         for (int i = 0; i < tasks; i++) {
@@ -211,9 +317,12 @@ public class PoolSubmit {
         }
         long t1 = STATS ? System.nanoTime() : 0;
         long c1 = STATS ? CPU.getCurrentThreadCpuTime() : 0;
+        long w1 = 0;
         if (STATS) { // outside both timed phases: how much ran while the submissions were made
             submitNanos += t1 - t0;
             submitCpuNanos += c1 - c0;
+            w1 = cpuOf(workerIds);
+            workerSubmitCpuNanos += w1 - w0;
             for (Future<?> f : futures) {
                 if (f.isDone()) {
                     peerDoneAtSubmitEnd++;
@@ -222,14 +331,24 @@ public class PoolSubmit {
             t1 = System.nanoTime(); // the join phase starts after the count
             c1 = CPU.getCurrentThreadCpuTime();
         }
-        for (Future<?> f : futures) {
-            f.get();
+        if (STATS) {
+            for (Future<?> f : futures) {
+                if (!f.isDone()) {
+                    unfinishedAtJoin++;
+                }
+                f.get();
+            }
+        } else {
+            for (Future<?> f : futures) {
+                f.get();
+            }
         }
         if (STATS) {
             ops++;
-            unfinishedAtJoin = -1; // no braid counts for a peer
+            peerIteration = true; // no braid counts for a peer
             joinNanos += System.nanoTime() - t1;
             joinCpuNanos += CPU.getCurrentThreadCpuTime() - c1;
+            workerJoinCpuNanos += cpuOf(workerIds) - w1;
         }
         return sink.sum();
     }

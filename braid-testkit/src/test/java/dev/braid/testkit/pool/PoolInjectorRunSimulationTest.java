@@ -22,10 +22,21 @@ import org.junit.jupiter.api.Test;
 class PoolInjectorRunSimulationTest {
     static final int SCHEDULES = PoolSimulationTest.SCHEDULES;
 
-    /** Runs {@code body} under RANDOM and PCT with runs of up to 4 on. */
-    private static void explore(long seed, int schedules, SimBody body) {
-        String before = System.getProperty("braid.pool.injectorRun");
-        System.setProperty("braid.pool.injectorRun", "4");
+    /**
+     * Runs {@code body} under RANDOM and PCT with runs of up to 4 on, and the system properties
+     * {@code more} (key, value, key, value...) set while the pools are built.
+     */
+    static void explore(long seed, int schedules, SimBody body, String... more) {
+        String[] keys = new String[more.length / 2 + 1];
+        String[] before = new String[keys.length];
+        keys[0] = "braid.pool.injectorRun";
+        for (int i = 1; i < keys.length; i++) {
+            keys[i] = more[2 * i - 2];
+        }
+        for (int i = 0; i < keys.length; i++) {
+            before[i] = System.getProperty(keys[i]);
+            System.setProperty(keys[i], i == 0 ? "4" : more[2 * i - 1]);
+        }
         try {
             for (Strategy strategy : new Strategy[] {Strategy.RANDOM, Strategy.PCT}) {
                 Simulation.builder()
@@ -36,10 +47,12 @@ class PoolInjectorRunSimulationTest {
                         .check(body);
             }
         } finally {
-            if (before == null) {
-                System.clearProperty("braid.pool.injectorRun");
-            } else {
-                System.setProperty("braid.pool.injectorRun", before);
+            for (int i = 0; i < keys.length; i++) {
+                if (before[i] == null) {
+                    System.clearProperty(keys[i]);
+                } else {
+                    System.setProperty(keys[i], before[i]);
+                }
             }
         }
     }
@@ -57,35 +70,35 @@ class PoolInjectorRunSimulationTest {
      */
     @Test
     void noOutsideTaskStartsBeforeAnEarlierOneOfARun() {
-        explore(
-                67,
-                SCHEDULES,
+        explore(67, SCHEDULES, PoolInjectorRunSimulationTest::bStartsBeforeC);
+    }
+
+    /** The program of {@link #noOutsideTaskStartsBeforeAnEarlierOneOfARun}. */
+    static void bStartsBeforeC() throws InterruptedException {
+        WorkStealingPool pool = WorkStealingPool.builder().parallelism(2).build();
+        Latch bothRan = new Latch(2);
+        AtomicBool bStarted = new AtomicBool(false);
+        AtomicBool cFirst = new AtomicBool(false);
+        pool.submit(
                 () -> {
-                    WorkStealingPool pool = WorkStealingPool.builder().parallelism(2).build();
-                    Latch bothRan = new Latch(2);
-                    AtomicBool bStarted = new AtomicBool(false);
-                    AtomicBool cFirst = new AtomicBool(false);
-                    pool.submit(
-                            () -> {
-                                bothRan.await();
-                                return 0;
-                            });
-                    pool.submit(
-                            () -> {
-                                bStarted.store(true, Ordering.SEQ_CST);
-                                bothRan.countDown();
-                            });
-                    pool.submit(
-                            () -> {
-                                if (!bStarted.load(Ordering.SEQ_CST)) {
-                                    cFirst.store(true, Ordering.SEQ_CST);
-                                }
-                                bothRan.countDown();
-                            });
                     bothRan.await();
-                    pool.close();
-                    assertThat(cFirst.load(Ordering.SEQ_CST)).as("C started before B").isFalse();
+                    return 0;
                 });
+        pool.submit(
+                () -> {
+                    bStarted.store(true, Ordering.SEQ_CST);
+                    bothRan.countDown();
+                });
+        pool.submit(
+                () -> {
+                    if (!bStarted.load(Ordering.SEQ_CST)) {
+                        cFirst.store(true, Ordering.SEQ_CST);
+                    }
+                    bothRan.countDown();
+                });
+        bothRan.await();
+        pool.close();
+        assertThat(cFirst.load(Ordering.SEQ_CST)).as("C started before B").isFalse();
     }
 
     /**
