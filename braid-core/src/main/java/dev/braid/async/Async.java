@@ -327,7 +327,8 @@ public interface Async<T> {
      * Direct style: polls {@code future} on the calling thread and parks the thread (through the
      * runtime seam: on a virtual thread it unmounts, no pinning, no busy wait) whenever it is
      * pending, until it is ready. Write sequential code on a virtual thread and still compose with
-     * futures.
+     * futures. What {@code future} throws from its poll is rethrown as it is (a checked exception
+     * too, although undeclared here; not wrapped: the future is not a task).
      *
      * @param <T> the value type
      * @param future the future (polled only by this call)
