@@ -148,15 +148,21 @@ public final class TaskHandle<T> implements Async<T> {
         public String toString() {
             StringBuilder sb = new StringBuilder("join of task '").append(task.name()).append('\'');
             Object on = task.awaiting();
+            AwaitsTask last = this;
             for (int hops = 0; on instanceof AwaitsTask next && hops < MAX_HOPS; hops++) {
                 sb.append(", which awaits task '").append(next.task.name()).append('\'');
                 if (next.task == task) {
                     return sb.append(" (a cycle of tasks)").toString();
                 }
+                last = next;
                 on = next.task.awaiting();
             }
             if (on != null && !(on instanceof AwaitsTask)) {
                 sb.append(", which awaits ").append(on);
+            } else if (on == null
+                    && (last.task.state() & (RawTask.RUNNING | RawTask.NOTIFIED | RawTask.COMPLETE))
+                            == 0) {
+                sb.append(", which is idle (awaiting a wake)"); // nothing known: a lost wake?
             }
             return sb.toString();
         }
