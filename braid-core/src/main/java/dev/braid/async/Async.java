@@ -167,7 +167,7 @@ public interface Async<T> {
 
     /**
      * Yields once: pending at the first poll (after waking its task, which goes to the back of the
-     * run queue), ready at the next.
+     * run queue), ready at the next; a poll after that throws {@link IllegalStateException}.
      *
      * @return a new yield future
      */
@@ -177,7 +177,7 @@ public interface Async<T> {
 
     /**
      * Ready once {@code duration} has passed (braid's shared timer wheel, virtual time under the
-     * testkit). A duration ≤ 0 is ready at the first poll.
+     * testkit). A duration ≤ 0 is ready at the first poll. Once ready, every later poll is ready.
      *
      * @param duration how long
      * @return the sleep future; dropping it cancels its timer
@@ -189,7 +189,7 @@ public interface Async<T> {
     }
 
     /**
-     * Ready once {@code deadline} has passed.
+     * Ready once {@code deadline} has passed (and at every later poll).
      *
      * @param deadline when
      * @return the sleep future; dropping it cancels its timer
@@ -201,7 +201,8 @@ public interface Async<T> {
     }
 
     /**
-     * Ready once {@code token} is cancelled (never, for a token that cannot be).
+     * Ready once {@code token} is cancelled (never, for a token that cannot be), and at every later
+     * poll.
      *
      * @param token the token
      * @return the future; dropping it deregisters from the token
@@ -214,7 +215,8 @@ public interface Async<T> {
 
     /**
      * Ready with the value of {@code thread} once it finished; fails with the {@link
-     * dev.braid.thread.PanicException} its join throws. Waiting uses one virtual thread that joins.
+     * dev.braid.thread.PanicException} its join throws. Waiting uses one virtual thread that joins;
+     * a poll after it was ready throws {@link IllegalStateException}.
      *
      * @param <T> the thread's value type
      * @param thread the join handle
@@ -288,7 +290,8 @@ public interface Async<T> {
     /**
      * A future of {@code stage}'s outcome (its exception unwrapped from {@link
      * java.util.concurrent.CompletionException}). Dropping the future cancels the stage, if it is
-     * (or converts to) a {@link java.util.concurrent.CompletableFuture}.
+     * (or converts to) a {@link java.util.concurrent.CompletableFuture}. A poll after it was ready
+     * throws {@link IllegalStateException}.
      *
      * @param <T> the value type
      * @param stage the stage
@@ -304,7 +307,11 @@ public interface Async<T> {
      * Runs blocking {@code body} on a new virtual thread and gives its outcome as a future, so
      * blocking code composes with futures without blocking an executor. The thread starts at the
      * first poll and runs inside the {@link dev.braid.cancel.CancelScope} the poll ran in (a task
-     * scope's token and deadline bound it). Dropping the future interrupts the thread.
+     * scope's token and deadline bound it). Dropping the future interrupts the thread and does not
+     * wait for it: a body that goes on after the interrupt still runs after the task that awaited
+     * it was cancelled, and after that task's {@link TaskScope} closed. Let a body that must not
+     * outlive them end promptly when interrupted or when its {@link dev.braid.cancel.CancelScope}
+     * stops it. A poll after it was ready throws {@link IllegalStateException}.
      *
      * @param <T> the value type
      * @param body the blocking code; what it throws fails the future, as it is
@@ -320,7 +327,8 @@ public interface Async<T> {
      * Direct style: polls {@code future} on the calling thread and parks the thread (through the
      * runtime seam: on a virtual thread it unmounts, no pinning, no busy wait) whenever it is
      * pending, until it is ready. Write sequential code on a virtual thread and still compose with
-     * futures.
+     * futures. What {@code future} throws from its poll is rethrown as it is (a checked exception
+     * too, although undeclared here; not wrapped: the future is not a task).
      *
      * @param <T> the value type
      * @param future the future (polled only by this call)

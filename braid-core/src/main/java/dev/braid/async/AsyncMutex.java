@@ -189,7 +189,11 @@ public final class AsyncMutex {
             w = f.waker;
             f.waker = null;
         }
-        w.wake();
+        try {
+            w.wake();
+        } catch (RuntimeException e) {
+            Completion.reportWakerFailure(e); // the lock was handed on: unlocking succeeded
+        }
     }
 
     private void enqueue(LockFuture f) { // under the monitor

@@ -129,9 +129,24 @@ non-sealed class Completion<T> extends Context {
         } while (!STATE.compareAndSet(this, s, outcome)); // volatile: publishes the outcome
         Rt.passOn(s, this); // the testkit: the swap read every registration (ADR 0134)
         for (Waker w : (Waker[]) s) {
-            w.wake();
+            try {
+                w.wake();
+            } catch (RuntimeException e) {
+                reportWakerFailure(e);
+            }
         }
         return true;
+    }
+
+    /**
+     * Hands what a user's waker threw (one registered by polling a handle by hand) to the calling
+     * thread's uncaught-exception handler, as channels do (ADRs 0105, 0180): the outcome is set,
+     * the other waiters still have to be woken, and the caller (often an executor's worker, which
+     * would die of it) is a bystander. braid's own wakers do not throw.
+     */
+    static void reportWakerFailure(RuntimeException e) {
+        Thread me = Thread.currentThread();
+        me.getUncaughtExceptionHandler().uncaughtException(me, e);
     }
 
     /** The outcome; or, if there is none yet, null after registering {@code waker} for it. */

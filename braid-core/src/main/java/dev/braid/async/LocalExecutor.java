@@ -114,7 +114,10 @@ public final class LocalExecutor implements AsyncExecutor {
 
     /**
      * Runs {@code future} to completion on the calling thread, together with this executor's other
-     * tasks, and returns its value. The thread parks (no busy wait) while nothing is runnable.
+     * tasks, and returns its value. The thread parks (no busy wait) while nothing is runnable. What
+     * {@code future} throws from its poll is rethrown as it is (a checked exception too, although
+     * undeclared here; not wrapped in {@link TaskPanicException}: the root is not a task, but a
+     * spawned task's handle passed as the root reports its panic as that).
      *
      * @param <T> the value type
      * @param future the root future

@@ -4,6 +4,7 @@ import dev.braid.cancel.CancellationToken;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
+import dev.braid.internal.rt.SimWait;
 import dev.braid.internal.util.Args;
 import dev.braid.thread.JoinOutcome;
 import java.time.Duration;
@@ -113,10 +114,58 @@ public final class TaskHandle<T> implements Async<T> {
                             + "' awaits its own handle: it would wait for itself for ever; return"
                             + " the value instead");
         }
-        if (o == null || !cx.consumeBudget()) {
+        if (o == null) {
+            if (Rt.simulating() && cx instanceof RawTask<?> polling) {
+                polling.awaiting(new AwaitsTask(task)); // the testkit's wait-for graph (probe16)
+            }
+            return Poll.pending();
+        }
+        if (!cx.consumeBudget()) {
             return Poll.pending();
         }
         return Poll.ready(result(o));
+    }
+
+    /**
+     * Under the testkit: a task's wait for another task's handle, as the deadlock report shows it.
+     * It stands for what the awaited task awaits in turn (a task awaiting a task awaiting a channel
+     * waits for that channel's other end); a chain of such waits is followed a bounded number of
+     * steps, so two tasks awaiting each other end the walk instead of looping.
+     */
+    private record AwaitsTask(RawTask<?> task) implements SimWait.Delegate {
+        private static final int MAX_HOPS = 64;
+
+        @Override
+        public Object waitsOn() {
+            Object on = task.awaiting();
+            for (int hops = 0; on instanceof AwaitsTask next && hops < MAX_HOPS; hops++) {
+                on = next.task.awaiting();
+            }
+            return on instanceof AwaitsTask ? null : on; // a cycle of tasks: no resource known
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder("join of task '").append(task.name()).append('\'');
+            Object on = task.awaiting();
+            AwaitsTask last = this;
+            for (int hops = 0; on instanceof AwaitsTask next && hops < MAX_HOPS; hops++) {
+                sb.append(", which awaits task '").append(next.task.name()).append('\'');
+                if (next.task == task) {
+                    return sb.append(" (a cycle of tasks)").toString();
+                }
+                last = next;
+                on = next.task.awaiting();
+            }
+            if (on != null && !(on instanceof AwaitsTask)) {
+                sb.append(", which awaits ").append(on);
+            } else if (on == null
+                    && (last.task.state() & (RawTask.RUNNING | RawTask.NOTIFIED | RawTask.COMPLETE))
+                            == 0) {
+                sb.append(", which is idle (awaiting a wake)"); // nothing known: a lost wake?
+            }
+            return sb.toString();
+        }
     }
 
     /**

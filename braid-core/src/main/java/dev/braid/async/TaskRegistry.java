@@ -537,7 +537,10 @@ final class TaskRegistry {
         ts.sort(Comparator.comparingLong(RawTask::id)); // draws the queued tasks' ids
         List<String> lines = new ArrayList<>(ts.size() + 1);
         for (RawTask<?> t : ts) {
-            lines.add(t.describe());
+            // what its latest pending poll awaits, where a leaf recorded it (probe16: the testkit
+            // records channels and AsyncMutex; the dump did not show it)
+            Object on = (t.state() & RawTask.COMPLETE) == 0 ? t.awaiting() : null;
+            lines.add(on == null ? t.describe() : t.describe() + ", awaits " + on);
         }
         if (unlisted > 0) {
             lines.add(

@@ -329,9 +329,11 @@ public final class TaskScope implements AutoCloseable {
      * Cancels the children still running and waits until every child has finished: no child
      * outlives the scope. Keeps waiting if interrupted (the interrupt status is restored).
      *
-     * @throws IllegalStateException if the scope was not joined (its children were cancelled; call
-     *     {@link #join()} to get their outcomes), if called inside a poll, or if called on a thread
-     *     other than the one that opened the scope (the scope is then unchanged)
+     * @throws IllegalStateException if the scope was not joined (the children still running were
+     *     cancelled; the panics of children that failed are attached as suppressed, so that a body
+     *     that throws inside try-with-resources carries them; call {@link #join()} to get the
+     *     outcomes), if called inside a poll, or if called on a thread other than the one that
+     *     opened the scope (the scope is then unchanged)
      */
     @Override
     public void close() {
@@ -347,7 +349,9 @@ public final class TaskScope implements AutoCloseable {
         if (!wasJoined && countDown() == 0) {
             allDone.complete(new Completion.Success<>(null));
         }
+        int stillRunning = 0; // for the message only: children finishing meanwhile may race it
         if (!allDone.isDone()) {
+            stillRunning = Math.max(0, pending.get()); // the owner's count is dropped above
             source.cancel("task scope closed");
         }
         boolean interrupted = false;
@@ -375,8 +379,23 @@ public final class TaskScope implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (!wasJoined && spawned != 0) {
-            throw new IllegalStateException(
-                    "task scope closed without join(): its children were cancelled");
+            // the children's panics go with it (probe16): with try-with-resources this exception
+            // is what a throwing body carries as suppressed, and nothing else reports them
+            IllegalStateException e =
+                    new IllegalStateException(
+                            "task scope closed without join(): "
+                                    + (stillRunning == 0
+                                            ? "no child was still running"
+                                            : stillRunning + " child(ren) still running cancelled")
+                                    + "; call join() before close() to get the children's"
+                                    + " outcomes"
+                                    + (failures.isEmpty()
+                                            ? ""
+                                            : " (their panics are attached as suppressed)"));
+            for (TaskPanicException f : failures) {
+                e.addSuppressed(f);
+            }
+            throw e;
         }
     }
 

@@ -59,8 +59,9 @@ class TaskScopeRetentionTest {
                         org.assertj.core.api.Assertions.assertThatThrownBy(scope::close)
                                 .isInstanceOf(IllegalStateException.class)
                                 .hasMessage(
-                                        "task scope closed without join(): its children were"
-                                                + " cancelled");
+                                        "task scope closed without join(): no child was still"
+                                                + " running; call join() before close() to get"
+                                                + " the children's outcomes");
                     }
                 });
     }

@@ -58,11 +58,21 @@ final class Resources {
         }
     }
 
+    /**
+     * The resource behind a chain of {@link SimWait.Delegate} waits (a thread joins a task that
+     * awaits a task that awaits a channel: the channel; probe16), or null; bounded, so a cycle of
+     * delegates ends the walk.
+     */
+    private static Object unwrap(Object blocker) {
+        for (int hops = 0; blocker instanceof SimWait.Delegate d && hops < 64; hops++) {
+            blocker = d.waitsOn();
+        }
+        return blocker instanceof SimWait.Delegate ? null : blocker;
+    }
+
     /** Tasks that hold {@code blocker}: its holders, or for a thread blocker that thread. */
     List<Task> holdersOf(Object blocker, List<Task> tasks) {
-        if (blocker instanceof SimWait.Delegate d) {
-            blocker = d.waitsOn(); // an async task's wait: the holders of what it awaits
-        }
+        blocker = unwrap(blocker); // an async task's wait: the holders of what it awaits
         if (blocker instanceof SimWait.AnyOf any) { // a select: whoever can end any clause
             List<Task> all = new ArrayList<>();
             for (Object on : any.waitsOnAny()) {
@@ -173,9 +183,7 @@ final class Resources {
      * every other live thread is assumed able to (ADR 0135).
      */
     boolean assumesServers(Object blocker, List<Task> tasks) {
-        if (blocker instanceof SimWait.Delegate d) {
-            blocker = d.waitsOn();
-        }
+        blocker = unwrap(blocker);
         if (blocker instanceof SimWait.AnyOf any) {
             for (Object on : any.waitsOnAny()) {
                 if (assumesServers(on, tasks)) {
