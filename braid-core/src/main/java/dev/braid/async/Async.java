@@ -307,11 +307,16 @@ public interface Async<T> {
      * Runs blocking {@code body} on a new virtual thread and gives its outcome as a future, so
      * blocking code composes with futures without blocking an executor. The thread starts at the
      * first poll and runs inside the {@link dev.braid.cancel.CancelScope} the poll ran in (a task
-     * scope's token and deadline bound it). Dropping the future interrupts the thread and does not
-     * wait for it: a body that goes on after the interrupt still runs after the task that awaited
-     * it was cancelled, and after that task's {@link TaskScope} closed. Let a body that must not
-     * outlive them end promptly when interrupted or when its {@link dev.braid.cancel.CancelScope}
-     * stops it. A poll after it was ready throws {@link IllegalStateException}.
+     * scope's token and deadline bound it). Dropping the future interrupts the thread. A task whose
+     * poll started the body does not finish while the body's thread runs (ADR 0181): its outcome (a
+     * value, a panic, or the cancellation that dropped the body) is published once the thread
+     * ended, so the task's joiners, its {@link TaskScope}'s {@code close} and its executor's {@code
+     * close} wait for the body, as a thread scope waits for its threads; no body outlives its task.
+     * A body that ignores the interrupt therefore holds its task (and scope) open until it returns:
+     * end it promptly when interrupted or when its {@link dev.braid.cancel.CancelScope} stops it.
+     * Awaited outside any task ({@link #await} on a thread), the future is the caller's alone and
+     * nothing waits for the body after a drop. A poll after it was ready throws {@link
+     * IllegalStateException}.
      *
      * @param <T> the value type
      * @param body the blocking code; what it throws fails the future, as it is

@@ -156,6 +156,19 @@ final class Interop {
             if (dropped) {
                 Rt.interrupt(thread);
             }
+            if (polling() instanceof RawTask<?> task) {
+                task.attachBody(this); // its outcome waits for this thread (ADR 0181)
+            }
+        }
+
+        /** Whether the body's thread has finished (its outcome is set). */
+        boolean ended() {
+            return completion.isDone();
+        }
+
+        /** Whether the body still runs; if so, {@code waker} is woken when it ends. */
+        boolean registerEnd(Waker waker) {
+            return completion.poll(waker) == null;
         }
 
         @Override

@@ -96,6 +96,11 @@ final class RawTask<T> extends Completion<T>
      * id moved there from the task). A worker passes its polling cell to run(cell), so a poll
      * does no thread-local lookup.
      *
+     * Blocking bodies (ADR 0181). A spawnBlocking body whose thread a poll of this task started is
+     * recorded in the task's Observation; an outcome decided while such a body still runs is kept
+     * there (`deferred`) and the run ends as a pending one, its waker registered with the body's
+     * end; the next run publishes it once every body ended. So no body outlives its task.
+     *
      * Outcome of a poll that threw: a panic (Failure), except a CancellationException (the task
      * awaited a cancelled stage or handle, or its scope stopped it), which ends the task
      * Cancelled with the same cause, as a cancel() would (ADR 0073).
@@ -172,6 +177,15 @@ final class RawTask<T> extends Completion<T>
 
         /** Under the testkit only: what the latest pending poll awaits (a channel's blocker). */
         volatile Object awaiting;
+
+        /**
+         * The spawnBlocking bodies this task's polls started that had not ended when last looked at
+         * (ADR 0181); the RUNNING thread's only (runs are ordered by the state word's CASes).
+         */
+        Interop.Blocking<?>[] bodies;
+
+        /** The outcome decided while a body still ran: published once every body ended. */
+        Completion.Outcome<?> deferred;
 
         /** An observation holding {@code id} (0: none drawn yet). */
         Observation(long id) {
@@ -444,6 +458,57 @@ final class RawTask<T> extends Completion<T>
     }
 
     /**
+     * Records a blocking body (spawnBlocking) that this task's poll just started (ADR 0181): the
+     * task's outcome is not published while the body's thread still runs, so a joiner, a task
+     * scope's close and the executor's close wait for it, as a thread scope waits for its threads.
+     * By the polling (RUNNING) thread. Ended bodies are dropped here, so a task that starts many
+     * keeps only the running ones.
+     */
+    void attachBody(Interop.Blocking<?> body) {
+        Observation o = observation();
+        Interop.Blocking<?>[] b = o.bodies;
+        int live = 0;
+        if (b != null) {
+            for (Interop.Blocking<?> x : b) {
+                live += x.ended() ? 0 : 1;
+            }
+        }
+        Interop.Blocking<?>[] next = new Interop.Blocking<?>[live + 1];
+        int i = 0;
+        if (b != null) {
+            for (Interop.Blocking<?> x : b) {
+                if (!x.ended() && i < live) {
+                    next[i++] = x;
+                }
+            }
+        }
+        next[i] = body;
+        o.bodies = i == live ? next : java.util.Arrays.copyOf(next, i + 1);
+    }
+
+    /**
+     * Whether a body this task started still runs; if so, registers this task's waker with it (the
+     * RUNNING thread only). {@code interrupt}: ask each running body to stop (a cancel came while
+     * the task waited for them).
+     */
+    private boolean awaitsBody(Observation o, boolean interrupt) {
+        Interop.Blocking<?>[] b = o == null ? null : o.bodies;
+        if (b == null) {
+            return false;
+        }
+        for (Interop.Blocking<?> x : b) {
+            if (interrupt) {
+                x.drop();
+            }
+            if (x.registerEnd(this)) {
+                return true; // woken when it ends: looked at again then
+            }
+        }
+        o.bodies = null; // every one ended
+        return false;
+    }
+
+    /**
      * Whether this task, now in its first poll on {@code registry}'s lazily linking executor, can
      * hold a task handed off to its worker (ADR 0153): its live-set link is unused until that poll
      * ends (ADR 0140), so the hand-off is a store into this young task instead of into the
@@ -526,6 +591,10 @@ final class RawTask<T> extends Completion<T>
     }
 
     private RawTask<?> runClaimed(int s, Interop.Polling cell) {
+        Observation ob = observed();
+        if (ob != null && ob.deferred != null) { // its outcome waits for its bodies (ADR 0181)
+            return finishDeferred(ob, s, cell);
+        }
         // a task whose polls left it pending is linked; one never polled is not (ADR 0140): polls
         // is written only by the RUNNING thread, and the claim's CAS orders the last runner's write
         boolean first = owner.lazy && (long) POLLS.getOpaque(this) == 0;
@@ -580,9 +649,14 @@ final class RawTask<T> extends Completion<T>
             // linked, then read closed; close() wrote closed, then read the set (ADR 0140)
             cancel(Interop.cancelledToken("executor '" + owner.executorName() + "' closed"));
         }
+        return endPending(handedOff);
+    }
+
+    /** Ends a run that leaves the task pending: RUNNING cleared, re-queued if woken meanwhile. */
+    private RawTask<?> endPending(RawTask<?> handedOff) {
         Rt.yieldPoint(Op.RMW, this);
         while (true) {
-            s = (int) STATE.getVolatile(this);
+            int s = (int) STATE.getVolatile(this);
             boolean again = (s & NOTIFIED) != 0;
             int next = again ? s & ~RUNNING : (s & ~RUNNING) - REF_ONE;
             if (STATE.compareAndSet(this, s, next)) {
@@ -668,6 +742,16 @@ final class RawTask<T> extends Completion<T>
             handedOff = null;
         }
         future = null;
+        Observation ob = observed();
+        if (ob != null && awaitsBody(ob, false)) {
+            // ADR 0181: a body it started still runs: the outcome waits, the task stays live
+            // (linked, as after a pending first poll) and its waker is the body's end
+            ob.deferred = outcome;
+            if (first && owner.firstRunEnded(this, true, cell.laneIn(owner))) {
+                cancel(Interop.cancelledToken("executor '" + owner.executorName() + "' closed"));
+            }
+            return endPending(handedOff);
+        }
         if (Rt.simulating() && outcome instanceof Completion.Failure<T>(Throwable t)) {
             Rt.taskFailed(this, "task '" + name() + "'", t); // reported unless read (ADR 0150)
         }
@@ -696,19 +780,36 @@ final class RawTask<T> extends Completion<T>
         return handedOff;
     }
 
+    /**
+     * A run of a task whose outcome waits for its bodies (ADR 0181): publishes it once they all
+     * ended, else waits again (a cancel meanwhile interrupts the bodies once more).
+     */
+    @SuppressWarnings("unchecked")
+    private RawTask<?> finishDeferred(Observation ob, int s, Interop.Polling cell) {
+        if (awaitsBody(ob, (s & CANCELLED) != 0)) {
+            return endPending(null);
+        }
+        Completion.Outcome<T> o = (Completion.Outcome<T>) ob.deferred;
+        ob.deferred = null;
+        return finish(o, false, cell, null);
+    }
+
     /** What the task is doing, for the live-task dump. */
     String describe() {
         int s = state();
+        Observation ob = observed();
         String what =
                 (s & COMPLETE) != 0
                         ? "complete"
-                        : (long) POLLS.getOpaque(this) == HANDED_OFF
-                                ? "scheduled (handed off to its worker)"
-                                : (s & RUNNING) != 0
-                                        ? "running"
-                                        : (s & NOTIFIED) != 0
-                                                ? "scheduled"
-                                                : "idle (awaiting a wake)";
+                        : ob != null && ob.deferred != null
+                                ? "finishing (its outcome waits for a spawnBlocking body)"
+                                : (long) POLLS.getOpaque(this) == HANDED_OFF
+                                        ? "scheduled (handed off to its worker)"
+                                        : (s & RUNNING) != 0
+                                                ? "running"
+                                                : (s & NOTIFIED) != 0
+                                                        ? "scheduled"
+                                                        : "idle (awaiting a wake)";
         return "task '"
                 + name()
                 + "' #"

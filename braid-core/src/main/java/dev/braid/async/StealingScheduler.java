@@ -174,7 +174,7 @@ final class StealingScheduler implements TaskScheduler {
      * unchanged).
      */
     static final long IDLE_SPIN_NANOS =
-            Math.max(0L, Long.getLong("braid.async.idleSpinMicros", 20L)) * 1_000L;
+            Math.max(0L, Long.getLong("braid.async.idleSpinMicros", 50L)) * 1_000L;
 
     /** Spin-wait hints between two of those looks (a few hundred ns each look on x86). */
     static final int SPIN_PAUSES = 64;
