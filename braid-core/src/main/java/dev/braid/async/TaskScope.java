@@ -351,7 +351,16 @@ public final class TaskScope implements AutoCloseable {
         }
         int stillRunning = 0; // for the message only: children finishing meanwhile may race it
         if (!allDone.isDone()) {
-            stillRunning = Math.max(0, pending.get()); // the owner's count is dropped above
+            // the children not finished now (not the pending count, which a finished child's
+            // completion hook lowers a moment after its handle reads finished)
+            int[] running = {0};
+            children.forEach(
+                    c -> {
+                        if (!c.handle().isFinished()) {
+                            running[0]++;
+                        }
+                    });
+            stillRunning = running[0];
             source.cancel("task scope closed");
         }
         boolean interrupted = false;
