@@ -2,6 +2,7 @@ package dev.braid.async;
 
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
+import dev.braid.internal.rt.SimWait;
 import dev.braid.internal.util.Args;
 import java.util.Optional;
 import java.util.function.Function;
@@ -301,8 +302,9 @@ public final class AsyncMutex {
                 }
             }
             if (!granted) {
-                if (Rt.simulating() && Interop.polling() instanceof RawTask<?> t) {
-                    t.awaiting(AsyncMutex.this); // the testkit's wait-for graph
+                if ((Rt.simulating() || SimWait.OBSERVING)
+                        && Interop.polling() instanceof RawTask<?> t) {
+                    t.awaiting(AsyncMutex.this); // the testkit's wait-for graph; the dump
                 }
                 return Poll.pending();
             }

@@ -63,7 +63,8 @@ final class ChannelFutures {
         boolean done;
 
         /**
-         * Under the testkit: the task being polled records what it awaits, for deadlock reports.
+         * Under the testkit, or with -Dbraid.async.observe=true: the task being polled records what
+         * it awaits, for deadlock reports and the live-task dump (ADR 0183).
          */
         @Override
         public final void awaiting(Object blocker) {

@@ -115,8 +115,9 @@ public final class TaskHandle<T> implements Async<T> {
                             + " the value instead");
         }
         if (o == null) {
-            if (Rt.simulating() && cx instanceof RawTask<?> polling) {
-                polling.awaiting(new AwaitsTask(task)); // the testkit's wait-for graph (probe16)
+            if ((Rt.simulating() || SimWait.OBSERVING) && cx instanceof RawTask<?> polling) {
+                // the testkit's wait-for graph (probe16); with -Dbraid.async.observe the dump's
+                polling.awaiting(new AwaitsTask(task));
             }
             return Poll.pending();
         }

@@ -2,6 +2,8 @@ package dev.braid.async;
 
 import dev.braid.cancel.CancellationToken;
 import dev.braid.cancel.Deadline;
+import dev.braid.internal.rt.Rt;
+import dev.braid.internal.rt.SimWait;
 import dev.braid.time.Timeout;
 import dev.braid.time.TimerWheel;
 
@@ -37,7 +39,17 @@ final class Timers {
             if (timer == null && !deadline.isNever()) {
                 timer = TimerWheel.shared().scheduleAt(deadline.nanoTime(), this::fire);
             }
+            if (SimWait.OBSERVING && !Rt.simulating() && cx instanceof RawTask<?> t) {
+                t.awaiting(this); // the observed dump's "awaits" (ADR 0183); not a testkit wait
+            }
             return Poll.pending();
+        }
+
+        @Override
+        public String toString() {
+            return deadline.isNever()
+                    ? "a sleep for ever"
+                    : "a sleep, " + deadline.remainingNanos() / 1_000_000 + " ms left";
         }
 
         private void fire() {

@@ -54,13 +54,21 @@ public final class SimWait {
     }
 
     /**
-     * Under a simulation, tells {@code callback} (if it is a {@link Sink}) what it awaits.
+     * Whether async tasks record what they await outside a simulation too: {@code
+     * -Dbraid.async.observe=true} (read once), the switch that makes every executor observed, so
+     * its live-task dump says what each pending task awaits (ADR 0183).
+     */
+    public static final boolean OBSERVING = Boolean.getBoolean("braid.async.observe");
+
+    /**
+     * Under a simulation, or with {@link #OBSERVING}, tells {@code callback} (if it is a {@link
+     * Sink}) what it awaits.
      *
      * @param callback the registered wake callback
      * @param blocker what a blocked thread would park on
      */
     public static void note(Object callback, Object blocker) {
-        if (Rt.simulating() && callback instanceof Sink s) {
+        if ((Rt.simulating() || OBSERVING) && callback instanceof Sink s) {
             s.awaiting(blocker);
         }
     }
