@@ -405,7 +405,7 @@ final class RawTask<T> extends Completion<T>
 
     /**
      * Claims this task, spawned by a first poll and just handed off to that poll's worker (ADR
-     * 0175), for that worker: RUNNING, the queue entry's reference now the run's, as claim() would
+     * 0173), for that worker: RUNNING, the queue entry's reference now the run's, as claim() would
      * leave it, with plain stores: no other thread can see the task yet (its spawn has not
      * returned, and the hand-off field is read only by the dump's racy look). Its poll count reads
      * HANDED_OFF until the run starts or the claim is given back. So the run that follows needs no
@@ -443,8 +443,8 @@ final class RawTask<T> extends Completion<T>
      * sees a cancel that came in since, and its cause), then runs as after claim().
      */
     private RawTask<?> runHandedOff(Interop.Polling cell) {
-        Rt.yieldPoint(
-                Op.RMW, this); // where claim()'s was: the testkit's schedules keep their shape
+        // where claim()'s yield point was: the testkit's schedules keep their shape
+        Rt.yieldPoint(Op.RMW, this);
         POLLS.set(this, 0L); // plain: this thread holds RUNNING since the hand-off
         int s = (int) STATE.getAcquire(this);
         return runClaimed(s, cell);
