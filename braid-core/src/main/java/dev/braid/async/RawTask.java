@@ -419,9 +419,10 @@ final class RawTask<T> extends Completion<T>
 
     /**
      * Gives back a claim made by {@link #claimHandedOff} (no-op for any other task): back to
-     * scheduled, for a worker that queues its hand-off instead of running it next. Every queue
-     * insertion calls this first, so a queue never holds a claimed task. By the worker that holds
-     * the hand-off, or, for a task never handed off, any thread (then it reads a count >= 0).
+     * scheduled, for a worker that queues its hand-off instead of running it next. Whoever queues a
+     * hand-off calls this first (the worker's pushes, a finish that queues it before its joiners'
+     * wakes, {@link #queue}), so a queue never holds a claimed task; a wake never meets one (no
+     * waker of a never-polled task exists). By the thread that holds the hand-off.
      */
     void unclaimHandedOff() {
         if ((long) POLLS.getOpaque(this) != HANDED_OFF) {
@@ -453,6 +454,7 @@ final class RawTask<T> extends Completion<T>
     /** Queues a handed-off task through its own scheduler (a caller that does not run it next). */
     private static void queue(RawTask<?> handedOff) {
         if (handedOff != null) {
+            handedOff.unclaimHandedOff(); // a queue never holds a claimed task (ADR 0173)
             handedOff.owner.scheduler.schedule(handedOff);
         }
     }
@@ -467,23 +469,17 @@ final class RawTask<T> extends Completion<T>
     void attachBody(Interop.Blocking<?> body) {
         Observation o = observation();
         Interop.Blocking<?>[] b = o.bodies;
-        int live = 0;
+        Interop.Blocking<?>[] next = new Interop.Blocking<?>[(b == null ? 0 : b.length) + 1];
+        int n = 0;
         if (b != null) {
             for (Interop.Blocking<?> x : b) {
-                live += x.ended() ? 0 : 1;
-            }
-        }
-        Interop.Blocking<?>[] next = new Interop.Blocking<?>[live + 1];
-        int i = 0;
-        if (b != null) {
-            for (Interop.Blocking<?> x : b) {
-                if (!x.ended() && i < live) {
-                    next[i++] = x;
+                if (!x.ended()) {
+                    next[n++] = x;
                 }
             }
         }
-        next[i] = body;
-        o.bodies = i == live ? next : java.util.Arrays.copyOf(next, i + 1);
+        next[n++] = body;
+        o.bodies = n == next.length ? next : java.util.Arrays.copyOf(next, n);
     }
 
     /**
@@ -613,9 +609,10 @@ final class RawTask<T> extends Completion<T>
         }
         Object outer = cell.task; // set only when this poll runs inside another one (a pool join)
         cell.task = this;
-        Observation obs = observed(); // the testkit's "awaits" is per pending poll: clear it
-        if (obs != null && obs.awaiting != null) {
-            obs.awaiting = null;
+        // the "awaits" record is per pending poll: clear it (`ob`, read at the run's start: only
+        // this thread's polls record there, so one installed since holds none)
+        if (ob != null && ob.awaiting != null) {
+            ob.awaiting = null;
         }
         TaskLongPollEvent event = null;
         long start = 0;
@@ -738,6 +735,7 @@ final class RawTask<T> extends Completion<T>
             Interop.Polling cell,
             RawTask<?> handedOff) {
         if (handedOff != null && hasWaiters()) {
+            handedOff.unclaimHandedOff(); // a queue never holds a claimed task (ADR 0173)
             owner.scheduler.schedule(handedOff);
             handedOff = null;
         }

@@ -770,7 +770,6 @@ final class StealingScheduler implements TaskScheduler {
 
     @Override
     public void schedule(RawTask<?> task) {
-        task.unclaimHandedOff(); // a hand-off queued instead of run next (ADR 0173)
         Rt.yieldPoint(Op.UNPARK, this);
         scheduleOn(current(), task, false);
     }
