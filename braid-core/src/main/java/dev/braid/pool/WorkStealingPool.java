@@ -107,8 +107,8 @@ public final class WorkStealingPool implements AutoCloseable {
 
     /**
      * Whether an idle worker leaves the rest of another worker's injector run to its owner while
-     * the owner keeps taking from it (ADR 0182, an experiment): off by default; {@code
-     * -Dbraid.pool.runDefer=true} (read when a pool is built) turns it on for A/B runs.
+     * the owner keeps taking from it (ADR 0182): on by default (ADR 0184); {@code
+     * -Dbraid.pool.runDefer=false} (read when a pool is built) turns it off for A/B runs.
      */
     final boolean runDefer;
 
@@ -133,7 +133,7 @@ public final class WorkStealingPool implements AutoCloseable {
         this.hooks = b.hooks;
         this.injector = new Injector(b.parallelism);
         this.injectorRun = Math.clamp(Integer.getInteger("braid.pool.injectorRun", 32), 1, 256);
-        this.runDefer = Boolean.parseBoolean(System.getProperty("braid.pool.runDefer", "false"));
+        this.runDefer = Boolean.parseBoolean(System.getProperty("braid.pool.runDefer", "true"));
         this.workers = new Worker[b.parallelism];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker(this, i);

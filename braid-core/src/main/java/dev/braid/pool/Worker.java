@@ -52,7 +52,7 @@ final class Worker {
      * published `moving` = 1, then the pushes, `runEnd` and `moving` = 0). shutdownNow waits for
      * `moving` = 0 before draining the deque; the claimer sets `moving` before it reads STOP
      * (store buffering with SEQ_CST), so no task of a run in transit escapes shutdownNow's list.
-     * With braid.pool.runDefer (ADR 0182, an experiment, off by default) an idle worker takes from
+     * With braid.pool.runDefer (ADR 0182; on by default since ADR 0184) an idle worker takes from
      * another worker's run only when that run's top did not move between two of its looks, with a
      * yield between them: a run whose owner keeps up stays the owner's (no second taker on its top
      * line), and one whose owner blocks or is preempted is taken as before.

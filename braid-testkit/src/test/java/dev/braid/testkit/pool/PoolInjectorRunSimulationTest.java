@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
  * The guarantees of single claims must hold under every explored schedule: a task queued behind one
  * that blocks gets the other worker, no outside task starts before an earlier one of a run, and
  * shutdownNow returns every task that never started exactly once, the rest of a run in transit to a
- * deque included.
+ * deque included. These run with ADR 0182's rule off ({@code braid.pool.runDefer=false}, kept for
+ * A/B runs since ADR 0184 turned it on by default); {@link PoolRunDeferSimulationTest} runs the
+ * same programs with it on.
  */
 class PoolInjectorRunSimulationTest {
     static final int SCHEDULES = PoolSimulationTest.SCHEDULES;
@@ -57,10 +59,16 @@ class PoolInjectorRunSimulationTest {
         }
     }
 
+    /** {@link #explore} with ADR 0182's rule off: a run's rest is shared as before the rule. */
+    private static void exploreRuleOff(long seed, int schedules, SimBody body) {
+        explore(seed, schedules, body, "braid.pool.runDefer", "false");
+    }
+
     /** ADR 0107's case with runs: the opener may sit in the blocked worker's run. */
     @Test
     void aSubmissionQueuedBehindABlockingTaskRunsOnTheOtherWorker() {
-        explore(61, SCHEDULES * 2, PoolQueuedBehindBlockingSimulationTest::blockerThenOpener);
+        exploreRuleOff(
+                61, SCHEDULES * 2, PoolQueuedBehindBlockingSimulationTest::blockerThenOpener);
     }
 
     /**
@@ -70,7 +78,7 @@ class PoolInjectorRunSimulationTest {
      */
     @Test
     void noOutsideTaskStartsBeforeAnEarlierOneOfARun() {
-        explore(67, SCHEDULES, PoolInjectorRunSimulationTest::bStartsBeforeC);
+        exploreRuleOff(67, SCHEDULES, PoolInjectorRunSimulationTest::bStartsBeforeC);
     }
 
     /** The program of {@link #noOutsideTaskStartsBeforeAnEarlierOneOfARun}. */
@@ -109,6 +117,6 @@ class PoolInjectorRunSimulationTest {
      */
     @Test
     void shutdownNowReturnsEveryTaskOfARunInTransitExactlyOnce() {
-        explore(71, SCHEDULES, PoolSimulationTest::shutdownNowRace);
+        exploreRuleOff(71, SCHEDULES, PoolSimulationTest::shutdownNowRace);
     }
 }

@@ -4,12 +4,13 @@ import dev.braid.testkit.SimBody;
 import org.junit.jupiter.api.Test;
 
 /**
- * ADR 0182's rule, on ({@code braid.pool.runDefer}, read when a pool is built) with runs of up to
- * 4: an idle worker leaves another worker's run to its owner while the owner's top moves, and takes
- * the run's oldest task once two of its looks see the same top. The guarantees of runs must still
- * hold under every explored schedule: a task in the run of a worker that blocks gets the other
- * worker (the rule must not wait for ever on an owner that does not move), no outside task starts
- * before an earlier one, and shutdownNow returns every task that never started exactly once.
+ * ADR 0182's rule, on ({@code braid.pool.runDefer}, read when a pool is built; the default since
+ * ADR 0184, set here explicitly so that the rule stays covered if the default changes) with runs of
+ * up to 4: an idle worker leaves another worker's run to its owner while the owner's top moves, and
+ * takes the run's oldest task once two of its looks see the same top. The guarantees of runs must
+ * still hold under every explored schedule: a task in the run of a worker that blocks gets the
+ * other worker (the rule must not wait for ever on an owner that does not move), no outside task
+ * starts before an earlier one, and shutdownNow returns every task that never started exactly once.
  */
 class PoolRunDeferSimulationTest {
     static final int SCHEDULES = PoolSimulationTest.SCHEDULES;
