@@ -144,7 +144,7 @@ final class Idle {
         w.parkState.store(SLEEPING, Ordering.SEQ_CST);
         sleepers.fetchAdd(1, Ordering.SEQ_CST);
         Fences.fence(Ordering.SEQ_CST); // orders the registration before the re-check
-        boolean sawWork = w.pool.hasVisibleWork() || w.pool.isStopping();
+        boolean sawWork = w.pool.hasVisibleWork() || w.pool.lifecycle.isStopping();
         // a short spin before parking: bursts of submissions then cost no park/unpark pair
         for (int i = Rt.sim() == null ? SPINS : 0; i > 0 && !sawWork; i--) {
             Rt.spinWait();
@@ -153,9 +153,10 @@ final class Idle {
             }
         }
         if (!sawWork) {
-            w.pool.tryTerminate(sleepers.load(Ordering.SEQ_CST));
+            w.pool.lifecycle.tryTerminate(sleepers.load(Ordering.SEQ_CST));
             WorkerParkedEvent event = null;
-            while (w.parkState.load(Ordering.ACQUIRE) == SLEEPING && !w.pool.isStopping()) {
+            while (w.parkState.load(Ordering.ACQUIRE) == SLEEPING
+                    && !w.pool.lifecycle.isStopping()) {
                 if (event == null) {
                     event = WorkerParkedEvent.start();
                 }
@@ -164,12 +165,12 @@ final class Idle {
                 Rt.park(this);
             }
             if (event != null) {
-                event.finish(w.thread.getName(), !w.pool.isStopping());
+                event.finish(w.thread.getName(), !w.pool.lifecycle.isStopping());
             }
         }
         boolean counted = w.parkState.swap(AWAKE, Ordering.SEQ_CST) == SEARCHING;
         sleepers.fetchSub(1, Ordering.SEQ_CST);
-        if (counted && w.pool.isStopping()) {
+        if (counted && w.pool.lifecycle.isStopping()) {
             searching.fetchSub(1, Ordering.SEQ_CST); // not going to search: give the count back
             counted = false;
         }

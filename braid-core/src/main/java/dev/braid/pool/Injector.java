@@ -52,9 +52,9 @@ final class Injector {
      * with RELEASE; a taker reads head ACQUIRE, tail ACQUIRE (so the slot and any grown ring are
      * visible), the ring ACQUIRE, the slot RELAXED, and claims with a SEQ_CST CAS. A worker's
      * re-check after Idle's SEQ_CST fence sees a push whose submitter fenced before reading the
-     * sleeper count (store buffering with fences, ADR 0024). The submitter reads runState under
-     * the lock, and the pool's termination test looks at every shard with its lock held, so a
-     * push is either seen by that test or rejected (WorkStealingPool's notes).
+     * sleeper count (store buffering with fences, ADR 0024). The submitter reads the run state
+     * under the lock, and the pool's termination test looks at every shard with its lock held, so
+     * a push is either seen by that test or rejected (Lifecycle's notes).
      *
      * Simulation. `lock`, `head`, `tail`, the ring and its slots are braid atomics, so every
      * access is a yield point and the weak-memory model sees them; the lock's spin uses
@@ -216,7 +216,7 @@ final class Injector {
         boolean pushIfRunning(TaskHandle<?> task, AtomicI32 runState) {
             lock();
             try {
-                if (runState.load(Ordering.SEQ_CST) != WorkStealingPool.RUNNING) {
+                if (runState.load(Ordering.SEQ_CST) != Lifecycle.RUNNING) {
                     return false;
                 }
                 long t = tail.load(Ordering.RELAXED); // only lock holders write tail

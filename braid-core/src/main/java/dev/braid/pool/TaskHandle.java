@@ -580,7 +580,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
     private boolean mayRunHere() {
         return (int) STATUS.getOpaque(this) == NEW
                 && !(this instanceof PoolTask) // its forker may run it unclaimed (ADR 0078)
-                && pool.isRunning()
+                && pool.lifecycle.isRunning()
                 && Worker.current() == null
                 && Worker.RUN_BY_JOINER.get() == null // not nested: see tryRunHere
                 && !Thread.currentThread().isInterrupted()
@@ -615,7 +615,7 @@ public abstract sealed class TaskHandle<T> implements Future<T> permits PoolTask
             return false; // every slot taken: park, a worker runs it
         }
         try {
-            if (!pool.isRunningSeqCst()) {
+            if (!pool.lifecycle.isRunningSeqCst()) {
                 return false; // the task is still queued: the shutting-down workers run it
             }
             // take it out of the injector if it is a shard's oldest element (the usual case for a

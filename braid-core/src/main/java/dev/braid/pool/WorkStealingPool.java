@@ -1,7 +1,5 @@
 package dev.braid.pool;
 
-import dev.braid.atomic.AtomicI32;
-import dev.braid.atomic.Ordering;
 import dev.braid.cancel.CancelScope;
 import dev.braid.cancel.CancelledException;
 import dev.braid.cancel.Deadline;
@@ -69,31 +67,16 @@ public final class WorkStealingPool implements AutoCloseable {
      * Implementation notes
      *
      * Split by concern: WorkDeque (the Chase-Lev deque), Worker (the steal loop, LIFO slot,
-     * helping), Injector (outside submissions), Idle (searching/sleeping and wake-ups), WorkerStats
-     * (counters), TaskHandle (a task and its join), PoolScope (structured scopes). This class holds
-     * the lifecycle.
+     * helping, injector runs), Injector (outside submissions), Idle (searching/sleeping and
+     * wake-ups), Lifecycle (the run state, shutdownNow's drain, termination), WorkerStats
+     * (counters), TaskHandle (a task and its join), PoolScope (structured scopes). This class is
+     * the pool's face: the builder, where a submission goes, joins, the checks of the public
+     * lifecycle calls (a task of the pool may not wait for it), metrics and hooks.
      *
-     * Lifecycle. runState goes RUNNING -> SHUTDOWN -> STOP, each step by CAS. An outside submitter
-     * checks runState and enqueues while holding its injector shard's lock (ADR 0060; it used to
-     * count itself in a `submitting` counter, two read-modify-writes per submission): a worker
-     * that sees SHUTDOWN, every worker registered as a sleeper, no visible work, and then every
-     * shard empty with its lock held knows that nothing can produce work any more (a push that saw
-     * RUNNING has landed; a later one sees SHUTDOWN, ordered by the lock; workers' re-checks only
-     * peek, see Idle) and moves to STOP, waking all. In STOP each worker finishes its current task, cancels what is left in its own queues,
-     * and exits; an outside submission that raced shutdownNow cancels itself after the fact.
-     *
-     * Liveness. Sleeping follows Idle's no-lost-wake-up protocol; a join helps before it parks;
-     * termination needs every worker asleep, so a worker parked in a join delays it until the task
-     * it waits for is done.
-     *
-     * Inline runs. A task that an outside joiner runs on its own thread (ADR 0049) holds a slot
-     * of InlineRunners meanwhile: shutdownNow() interrupts it and termination waits for it (ADR
-     * 0071).
+     * Submission. From a worker of this pool a task goes to the worker's LIFO slot (or its deque,
+     * when stealable); from elsewhere into the injector, under a shard lock that also reads the
+     * run state (see Lifecycle), then a wake-up for a sleeper (Idle).
      */
-
-    static final int RUNNING = 0;
-    static final int SHUTDOWN = 1;
-    static final int STOP = 2;
 
     final Worker[] workers;
     final Injector injector;
@@ -114,14 +97,11 @@ public final class WorkStealingPool implements AutoCloseable {
 
     final Idle idle;
     final InlineRunners inline; // outside joiners running a task inline (ADR 0071)
-    private volatile boolean terminated; // sticky: see isTerminated()
+    final Lifecycle lifecycle = new Lifecycle(this);
     private final String name;
     private static final PoolHooks NO_HOOKS = new PoolHooks() {};
 
     private final PoolHooks hooks;
-    private final AtomicI32 runState = new AtomicI32(RUNNING);
-    private final AtomicI32 draining = new AtomicI32(); // shutdownNow calls draining the queues
-    private final List<JoinHandle<Void>> threads = new ArrayList<>();
 
     /** A pool with one worker per available processor and the default name prefix. */
     public WorkStealingPool() {
@@ -143,14 +123,16 @@ public final class WorkStealingPool implements AutoCloseable {
         try {
             for (Worker w : workers) {
                 String n = name + "-worker-" + w.index;
-                threads.add(w.start(Threads.builder().name(n).daemon(b.daemon), b.starter));
+                lifecycle.threads.add(
+                        w.start(Threads.builder().name(n).daemon(b.daemon), b.starter));
             }
         } catch (RuntimeException | OutOfMemoryError e) { // "unable to create native thread"
             // the started workers exit at STOP (the unstarted never sleep, so a shutdown could
             // not end); close() waits for them: a failed build leaves no thread (ADR 0162)
-            runState.store(STOP, Ordering.SEQ_CST);
+            lifecycle.stopAfterFailedStart();
             close();
-            throw WorkerStarts.failed("pool '" + name + "'", threads.size(), workers.length, e);
+            throw WorkerStarts.failed(
+                    "pool '" + name + "'", lifecycle.threads.size(), workers.length, e);
         }
     }
 
@@ -367,11 +349,11 @@ public final class WorkStealingPool implements AutoCloseable {
             }
             return;
         }
-        if (!injector.pushIfRunning(h, runState)) { // runState is read under the shard lock
+        if (!injector.pushIfRunning(h, lifecycle.state)) { // read under the shard lock
             throw new PoolClosedException(name);
         }
         idle.notifyOne();
-        if (runState.load(Ordering.SEQ_CST) == STOP) {
+        if (lifecycle.isStoppingSeqCst()) {
             h.cancelByPool(); // raced with shutdownNow: nobody may be left to run it
         }
     }
@@ -567,8 +549,7 @@ public final class WorkStealingPool implements AutoCloseable {
      * not wait: see {@link #awaitTermination} and {@link #close()}.
      */
     public void shutdown() {
-        runState.compareExchange(RUNNING, SHUTDOWN, Ordering.SEQ_CST, Ordering.SEQ_CST);
-        idle.wakeAll(); // sleepers re-check, and the last one terminates the pool
+        lifecycle.shutdown();
     }
 
     /**
@@ -583,49 +564,7 @@ public final class WorkStealingPool implements AutoCloseable {
      *     being listed
      */
     public List<TaskHandle<?>> shutdownNow() {
-        draining.fetchAdd(
-                1, Ordering.SEQ_CST); // before STOP: an exiting worker waits for the drain
-        try {
-            return drainForShutdownNow();
-        } finally {
-            draining.fetchSub(1, Ordering.SEQ_CST);
-        }
-    }
-
-    private List<TaskHandle<?>> drainForShutdownNow() {
-        runState.store(STOP, Ordering.SEQ_CST);
-        List<TaskHandle<?>> dropped = new ArrayList<>();
-        for (TaskHandle<?> t; (t = injector.poll()) != null; ) {
-            cancelInto(t, dropped);
-        }
-        for (Worker w : workers) {
-            cancelInto(w.lifo.swap(null, Ordering.SEQ_CST), dropped);
-            while (w.moving.load(Ordering.SEQ_CST) != 0) {
-                Rt.spinWait(); // a run claimed before STOP is on its way to the deque (ADR 0118)
-            }
-            while (true) {
-                Object x = w.deque.stealOrSignal();
-                if (x == WorkDeque.EMPTY) {
-                    break;
-                }
-                if (x != WorkDeque.RETRY) {
-                    cancelInto((TaskHandle<?>) x, dropped);
-                }
-            }
-            Thread t = w.thread;
-            if (t != null && w.isRunningTask()) {
-                Rt.interrupt(t);
-            }
-        }
-        inline.interruptAll(); // after the STOP store: a joiner that saw RUNNING is in a slot
-        idle.wakeAll();
-        return dropped;
-    }
-
-    private static void cancelInto(TaskHandle<?> t, List<TaskHandle<?>> into) {
-        if (t != null && t.cancelByPool()) {
-            into.add(t);
-        }
+        return lifecycle.shutdownNow();
     }
 
     /**
@@ -652,23 +591,8 @@ public final class WorkStealingPool implements AutoCloseable {
                             + "' would wait for itself; call shutdown() inside the pool and wait"
                             + " from outside");
         }
-        Deadline d = Deadline.after(timeout.isNegative() ? Duration.ZERO : timeout);
-        for (JoinHandle<Void> h : threads) {
-            if (!h.join(d).isFinished()) {
-                return false;
-            }
-        }
-        // a task run inline by its joiner (rare at shutdown): poll, backing off to 1 ms
-        for (long pause = 1_000; !isTerminated(); pause = Math.min(1_000_000, pause * 2)) {
-            if (d.isExpired()) {
-                return false;
-            }
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-            Rt.parkUntil(this, Math.min(d.nanoTime(), Rt.nanoTime() + pause));
-        }
-        return true;
+        return lifecycle.awaitTermination(
+                Deadline.after(timeout.isNegative() ? Duration.ZERO : timeout));
     }
 
     /**
@@ -737,7 +661,7 @@ public final class WorkStealingPool implements AutoCloseable {
      * @return {@code true} once the pool stopped accepting outside submissions
      */
     public boolean isShutdown() {
-        return runState.load(Ordering.SEQ_CST) != RUNNING;
+        return lifecycle.isShutdown();
     }
 
     /**
@@ -746,24 +670,7 @@ public final class WorkStealingPool implements AutoCloseable {
      * @return {@code true} once the pool has terminated
      */
     public boolean isTerminated() {
-        if (terminated) {
-            Rt.acquireFrom(threads); // the testkit: what the caller that set the flag released
-            return true;
-        }
-        for (JoinHandle<Void> h : threads) {
-            if (!h.isFinished()) {
-                return false;
-            }
-        }
-        // workers first, then the inline slots: a joiner that saw RUNNING registered before the
-        // shutdown, so it is visible here; one that registers later backs out without running,
-        // hence the sticky flag (its transient slot must not make the answer flip back)
-        if (inline.running() != 0) {
-            return false;
-        }
-        Rt.releaseTo(threads); // the testkit: a later sticky answer is ordered after this one
-        terminated = true;
-        return true;
+        return lifecycle.isTerminated();
     }
 
     /**
@@ -790,10 +697,7 @@ public final class WorkStealingPool implements AutoCloseable {
             run += m.tasksRun();
             steals += m.steals();
         }
-        int exited = 0; // neither parked nor active: an exited worker is not a sleeper either
-        for (JoinHandle<Void> h : threads) {
-            exited += h.isFinished() ? 1 : 0;
-        }
+        int exited = lifecycle.exitedWorkers(); // an exited worker is not a sleeper either
         return new PoolMetrics(
                 workers.length,
                 Math.max(0, workers.length - idle.sleepers() - exited),
@@ -828,11 +732,7 @@ public final class WorkStealingPool implements AutoCloseable {
      */
     @Override
     public String toString() {
-        int s = runState.load(Ordering.RELAXED);
-        String state =
-                isTerminated()
-                        ? "TERMINATED"
-                        : s == RUNNING ? "RUNNING" : s == SHUTDOWN ? "SHUTDOWN" : "STOPPING";
+        String state = lifecycle.describe();
         PoolMetrics m = metrics();
         int inlineNow = inline.running();
         return "WorkStealingPool["
@@ -861,24 +761,6 @@ public final class WorkStealingPool implements AutoCloseable {
         return name;
     }
 
-    boolean isStopping() {
-        return runState.load(Ordering.ACQUIRE) == STOP;
-    }
-
-    boolean isRunning() {
-        return runState.load(Ordering.RELAXED) == RUNNING;
-    }
-
-    /** As {@link #isStopping} with a SEQ_CST read: pairs with shutdownNow's store (ADR 0118). */
-    boolean isStoppingSeqCst() {
-        return runState.load(Ordering.SEQ_CST) == STOP;
-    }
-
-    /** As {@link #isRunning()}, sequentially consistent: read after taking an inline slot. */
-    boolean isRunningSeqCst() {
-        return runState.load(Ordering.SEQ_CST) == RUNNING;
-    }
-
     /**
      * Whether every worker is inside an unfinished task (a racy snapshot): only then does an
      * outside joiner run its queued task itself (ADR 0084); otherwise a worker is free to take it.
@@ -903,46 +785,6 @@ public final class WorkStealingPool implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    /** Called by a registered sleeper: moves a quiescent, shut-down pool to STOP. */
-    void tryTerminate(int sleepers) {
-        if (sleepers < workers.length
-                || runState.load(Ordering.SEQ_CST) != SHUTDOWN
-                || hasVisibleWork()
-                || !injector.isEmptyLocked()) { // waits out a push that saw RUNNING
-            return;
-        }
-        if (runState.compareExchange(SHUTDOWN, STOP, Ordering.SEQ_CST, Ordering.SEQ_CST)
-                == SHUTDOWN) {
-            idle.wakeAll();
-        }
-    }
-
-    /**
-     * On worker exit: cancels what is left in its own queues and in the injector: tasks queued
-     * after a shutdownNow's drain. It waits for a drain in progress first, so that every task
-     * queued before shutdownNow comes back in its list instead of being cancelled here.
-     */
-    void cancelLeftovers(Worker w) {
-        for (int spins = 0; draining.load(Ordering.SEQ_CST) != 0; spins++) {
-            if (spins < 64) {
-                Rt.spinWait();
-            } else {
-                spins = 0;
-                Rt.yieldNow(); // the drainer may be preempted
-            }
-        }
-        TaskHandle<?> slot = w.lifo.swap(null, Ordering.SEQ_CST);
-        if (slot != null) {
-            slot.cancelByPool();
-        }
-        for (TaskHandle<?> t; (t = w.deque.pop()) != null; ) {
-            t.cancelByPool();
-        }
-        for (TaskHandle<?> t; (t = injector.poll()) != null; ) {
-            t.cancelByPool();
-        }
     }
 
     boolean hasHooks() {

@@ -140,7 +140,7 @@ final class Worker {
         pool.hookWorkerStart(this);
         try {
             int woke = Idle.WOKEN;
-            while (!pool.isStopping()) {
+            while (!pool.lifecycle.isStopping()) {
                 TaskHandle<?> t = next(woke);
                 if (t != null) {
                     runTask(t);
@@ -153,7 +153,7 @@ final class Worker {
                 pool.idle.stopSearching(false); // stopping: hand the searcher count back
             }
         } finally {
-            pool.cancelLeftovers(this);
+            pool.lifecycle.cancelLeftovers(this);
             pool.hookWorkerStop(this);
             CURRENT.remove();
         }
@@ -271,7 +271,7 @@ final class Worker {
     private int claimRun(Injector.Shard s, long h, int limit) {
         moving.store(1, Ordering.SEQ_CST); // before the claim; see the field
         try {
-            if (pool.isStoppingSeqCst()) {
+            if (pool.lifecycle.isStoppingSeqCst()) {
                 return -1; // shutdownNow drains the injector: leave the tasks to its list
             }
             int k = s.takeRunFrom(h, run, limit, pool.workers.length);
@@ -400,7 +400,7 @@ final class Worker {
                     return (TaskHandle<?>) x;
                 }
             }
-            if (!raced || pool.isStopping()) {
+            if (!raced || pool.lifecycle.isStopping()) {
                 return null;
             }
         }
@@ -428,12 +428,12 @@ final class Worker {
         }
         CURRENT_TASK.setOpaque(this, outer);
         if (outer == null) {
-            if (!pool.isStopping()) { // after shutdown() queued tasks still run
+            if (!pool.lifecycle.isStopping()) { // after shutdown() queued tasks still run
                 Thread.interrupted(); // an interrupt meant for this task must not hit the next one
             }
         } else {
             Thread.interrupted(); // the joined task's leftover status is its own
-            if (joinerInterrupted || pool.isStopping()) {
+            if (joinerInterrupted || pool.lifecycle.isStopping()) {
                 Thread.currentThread().interrupt(); // the joiner's own status, or a stop's, stays
             }
         }

@@ -20,7 +20,7 @@ class InjectorTest {
     @Test
     void aShardIsFirstInFirstOutAndGrowsPastItsFirstRing() {
         Injector.Shard s = new Injector.Shard();
-        AtomicI32 running = new AtomicI32(WorkStealingPool.RUNNING);
+        AtomicI32 running = new AtomicI32(Lifecycle.RUNNING);
         List<TaskHandle<?>> in = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             TaskHandle<?> t = new SubmittedTask<>(null, (Runnable) () -> {});
@@ -40,7 +40,7 @@ class InjectorTest {
     @Test
     void takeIfOldestTakesOnlyTheGivenTaskAndOnlyAtTheHead() {
         Injector.Shard s = new Injector.Shard();
-        AtomicI32 running = new AtomicI32(WorkStealingPool.RUNNING);
+        AtomicI32 running = new AtomicI32(Lifecycle.RUNNING);
         TaskHandle<?> first = new SubmittedTask<>(null, (Runnable) () -> {});
         TaskHandle<?> second = new SubmittedTask<>(null, (Runnable) () -> {});
         assertThat(s.takeIfOldest(first)).isFalse(); // empty
@@ -57,7 +57,7 @@ class InjectorTest {
     @Test
     void aShardRejectsPushesOnceThePoolIsNotRunning() {
         Injector.Shard s = new Injector.Shard();
-        AtomicI32 state = new AtomicI32(WorkStealingPool.SHUTDOWN);
+        AtomicI32 state = new AtomicI32(Lifecycle.SHUTDOWN);
         assertThat(s.pushIfRunning(new SubmittedTask<>(null, (Runnable) () -> {}), state))
                 .isFalse();
         assertThat(s.isEmptyLocked()).isTrue();
@@ -66,7 +66,7 @@ class InjectorTest {
     @Test
     void aRunIsTheOldestTasksInOrderSizedByDepthShareAndRoom() {
         Injector.Shard s = new Injector.Shard();
-        AtomicI32 running = new AtomicI32(WorkStealingPool.RUNNING);
+        AtomicI32 running = new AtomicI32(Lifecycle.RUNNING);
         List<TaskHandle<?>> in = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             TaskHandle<?> t = new SubmittedTask<>(null, (Runnable) () -> {});
@@ -101,7 +101,7 @@ class InjectorTest {
 
     private static void raceTakers(boolean runs) throws Exception {
         Injector.Shard s = new Injector.Shard();
-        AtomicI32 running = new AtomicI32(WorkStealingPool.RUNNING);
+        AtomicI32 running = new AtomicI32(Lifecycle.RUNNING);
         List<TaskHandle<?>> all = new ArrayList<>(TASKS);
         java.util.IdentityHashMap<TaskHandle<?>, Integer> index = new java.util.IdentityHashMap<>();
         for (int i = 0; i < TASKS; i++) {
