@@ -71,7 +71,7 @@ public final class CancellationToken {
      * removed nodes, and sets the next sweep max(SWEEP_MIN, nodes kept) pushes later: a sweep
      * costs O(nodes), there are at least as many pushes between sweeps, so sweeping is O(1)
      * amortized per push, and while registrations keep coming a token holds O(live + SWEEP_MIN)
-     * nodes (CancellationTokenTest's retained-node bounds). Sweeps need no lock: links only point
+     * nodes (CallbackRegistryTest's retained-node bounds). Sweeps need no lock: links only point
      * to older nodes and are only rewritten to skip nodes that were REMOVED (a final status) when
      * read, so every other node stays reachable from every newer one even when sweepers race (a
      * stale rewrite may bring a removed node back; the next sweep drops it again). The canceller

@@ -1,5 +1,6 @@
 package dev.braid.async;
 
+import static dev.braid.async.OpenedExecutors.joined;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,32 +30,17 @@ import org.junit.jupiter.api.Test;
  * a cancel that comes in while the task is claimed must still stop it before its poll.
  */
 class HandOffClaimTest {
-    private static final Duration BOUND = Duration.ofSeconds(30);
+    private static final Duration BOUND = OpenedExecutors.BOUND;
 
-    private final List<AsyncExecutor> opened = new ArrayList<>();
+    private final OpenedExecutors opened = new OpenedExecutors();
 
     private ThreadedExecutor open(int workers) {
-        ThreadedExecutor ex = ThreadedExecutor.create("handoff", workers);
-        opened.add(ex);
-        return ex;
+        return opened.add(ThreadedExecutor.create("handoff", workers));
     }
 
-    /** Closes within BOUND: close() waits for every live task, so a lost one would hang it. */
     @AfterEach
     void closeAll() throws InterruptedException {
-        Thread closer =
-                Thread.ofPlatform().daemon().start(() -> opened.forEach(AsyncExecutor::close));
-        assertThat(closer.join(BOUND))
-                .as("executors closed within %s (a lost hand-off keeps one open)", BOUND)
-                .isTrue();
-    }
-
-    private static <T> T joined(TaskHandle<T> h) throws InterruptedException {
-        JoinOutcome<T> o = h.join(BOUND);
-        assertThat(o)
-                .as("%s finished within %s", h.name(), BOUND)
-                .isInstanceOf(JoinOutcome.Finished.class);
-        return ((JoinOutcome.Finished<T>) o).value();
+        opened.closeAll("a lost hand-off keeps one open");
     }
 
     /** Ready at once with {@code v}; counts its polls. */

@@ -1,9 +1,9 @@
 package dev.braid.async;
 
+import static dev.braid.async.OpenedExecutors.joined;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.async.StealingSchedulerTest.CountDown;
-import dev.braid.thread.JoinOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,27 +21,18 @@ import org.junit.jupiter.api.Test;
  * holds no task, or a kept batch or a LIFO task would be lost (never run).
  */
 class WorkerCellRenewalTest {
-    private static final Duration BOUND = Duration.ofSeconds(30);
+    private static final Duration BOUND = OpenedExecutors.BOUND;
 
-    private final List<AsyncExecutor> opened = new ArrayList<>();
+    private final OpenedExecutors opened = new OpenedExecutors();
 
     /** One worker that takes a fresh cell before every run it can. */
     private ThreadedExecutor open() {
-        ThreadedExecutor ex = ThreadedExecutor.createRenewingCells("cells", 1, 1);
-        opened.add(ex);
-        return ex;
+        return opened.add(ThreadedExecutor.createRenewingCells("cells", 1, 1));
     }
 
-    /** Closes within BOUND: close() waits for every live task, so a lost one would hang it. */
     @AfterEach
     void closeAll() throws InterruptedException {
-        Thread closer =
-                Thread.ofPlatform().daemon().start(() -> opened.forEach(AsyncExecutor::close));
-        assertThat(closer.join(BOUND))
-                .as(
-                        "executors closed within %s (a task lost with a replaced cell keeps one open)",
-                        BOUND)
-                .isTrue();
+        opened.closeAll("a task lost with a replaced cell keeps one open");
     }
 
     /** Runs {@code n} one-poll tasks one after another: n runs, so n chances to renew. */
@@ -53,17 +44,6 @@ class WorkerCellRenewalTest {
 
     private static Async<Void> done() {
         return cx -> Poll.ready(null);
-    }
-
-    /**
-     * Joins within BOUND: a task lost with a replaced cell fails the test instead of hanging it.
-     */
-    private static <T> T joined(TaskHandle<T> h) throws InterruptedException {
-        JoinOutcome<T> o = h.join(BOUND);
-        assertThat(o)
-                .as("%s finished within %s", h.name(), BOUND)
-                .isInstanceOf(JoinOutcome.Finished.class);
-        return ((JoinOutcome.Finished<T>) o).value();
     }
 
     /** Spins (bounded) until {@code release} is set, having counted {@code started} down. */

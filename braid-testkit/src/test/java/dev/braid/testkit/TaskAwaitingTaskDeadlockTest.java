@@ -3,13 +3,8 @@ package dev.braid.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.braid.async.Async;
-import dev.braid.async.AsyncChannels;
 import dev.braid.async.TaskHandle;
 import dev.braid.async.ThreadedExecutor;
-import dev.braid.channel.Channel;
-import dev.braid.channel.RecvResult;
-import dev.braid.sync.Mutex;
-import dev.braid.thread.Threads;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -23,33 +18,9 @@ import org.junit.jupiter.api.Test;
 class TaskAwaitingTaskDeadlockTest {
     private final Simulation sim = Simulation.builder().seed(5).schedules(200).build();
 
+    /** Main joins task 'outer', which awaits 'client'. */
     private static void program() throws Exception {
-        Mutex<Integer> m = Mutex.named("m", 0);
-        Channel<Integer> replies = Channel.<Integer>builder().name("replies").bounded(4).build();
-        ThreadedExecutor ex = ThreadedExecutor.create("exec", 1);
-        try (var g = m.lock()) {
-            Threads.builder()
-                    .name("replier")
-                    .spawn(
-                            () -> {
-                                replies.send(1);
-                                m.withLock(v -> v); // waits for main, which waits for the tasks
-                                replies.send(2);
-                                return null;
-                            });
-            TaskHandle<Integer> client =
-                    ex.spawn(
-                            "client",
-                            AsyncChannels.recv(replies)
-                                    .then(a -> AsyncChannels.recv(replies).map(b -> sum(a, b))));
-            TaskHandle<Integer> outer = ex.spawn("outer", client.map(v -> v + 1));
-            g.set(outer.join());
-        }
-        ex.close();
-    }
-
-    private static int sum(RecvResult<Integer> a, RecvResult<Integer> b) {
-        return a.orElseThrow() + b.orElseThrow();
+        ReplierDeadlock.run((ex, client) -> ex.spawn("outer", client.map(v -> v + 1)));
     }
 
     @Test

@@ -2,12 +2,7 @@ package dev.braid.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.braid.async.AsyncChannels;
-import dev.braid.async.TaskHandle;
 import dev.braid.async.ThreadedExecutor;
-import dev.braid.channel.Channel;
-import dev.braid.sync.Mutex;
-import dev.braid.thread.Threads;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,35 +15,9 @@ import org.junit.jupiter.api.Test;
 class ThreadedTaskJoinDeadlockTest {
     private final Simulation sim = Simulation.builder().seed(5).schedules(200).build();
 
+    /** Main joins 'client' itself. */
     private static void program() throws Exception {
-        Mutex<Integer> m = Mutex.named("m", 0);
-        Channel<Integer> replies = Channel.<Integer>builder().name("replies").bounded(4).build();
-        ThreadedExecutor ex = ThreadedExecutor.create("exec", 1);
-        try (var g = m.lock()) {
-            Threads.builder()
-                    .name("replier")
-                    .spawn(
-                            () -> {
-                                replies.send(1);
-                                m.withLock(v -> v); // waits for main, which waits for the task
-                                replies.send(2);
-                                return null;
-                            });
-            TaskHandle<Integer> client =
-                    ex.spawn(
-                            "client",
-                            AsyncChannels.recv(replies)
-                                    .then(
-                                            a ->
-                                                    AsyncChannels.recv(replies)
-                                                            .map(
-                                                                    b ->
-                                                                            a.orElseThrow()
-                                                                                    + b
-                                                                                            .orElseThrow())));
-            g.set(client.join());
-        }
-        ex.close();
+        ReplierDeadlock.run((ex, client) -> client);
     }
 
     @Test

@@ -10,6 +10,8 @@ import dev.braid.cancel.CancellationToken;
 import dev.braid.cancel.CancelledException;
 import dev.braid.cancel.Deadline;
 import dev.braid.cancel.DeadlineExceededException;
+import dev.braid.channel.Channel;
+import dev.braid.sync.Latch;
 import dev.braid.sync.Mutex;
 import dev.braid.thread.JoinHandle;
 import dev.braid.thread.Threads;
@@ -173,6 +175,73 @@ class CancellationGuideTest {
         JoinHandle<Boolean> ok = Threads.spawn(() -> flag.awaitReady(Deadline.never()));
         flag.set();
         assertThat(ok.join()).isTrue();
+    }
+
+    /**
+     * docs/cancellation.md, "What the exception says": the three sample messages, as patterns (the
+     * times and the holder's thread id vary).
+     */
+    @Test
+    void whatTheExceptionSays() throws Exception {
+        String waited = "stopped after waiting \\d+\\.\\d ms: ";
+        String late = "deadline exceeded \\(deadline passed \\d+\\.\\d ms ago\\)";
+
+        Mutex<Integer> accounts = Mutex.named("accounts", 0);
+        Latch locked = new Latch(1);
+        Latch release = new Latch(1);
+        JoinHandle<Integer> holder =
+                Threads.builder()
+                        .name("worker-1")
+                        .spawn(
+                                () -> {
+                                    try (var _ = accounts.lock()) {
+                                        locked.countDown();
+                                        release.await();
+                                    }
+                                    return 1;
+                                });
+        locked.await();
+        assertThatThrownBy(
+                        () ->
+                                CancelScope.withTimeout(
+                                        Duration.ofMillis(1), () -> accounts.withLock(v -> v)))
+                .isInstanceOf(DeadlineExceededException.class)
+                .message()
+                .matches(
+                        "lock of Mutex\\(accounts\\)\\[locked by \"worker-1\" \\(#\\d+\\)"
+                                + "(, threads queued)?\\] "
+                                + waited
+                                + late);
+        release.countDown();
+        assertThat(holder.join()).isEqualTo(1);
+
+        var stop = new CancellationSource();
+        stop.cancel("user pressed stop");
+        Latch never = new Latch(1);
+        JoinHandle<Integer> slow =
+                Threads.builder()
+                        .name("slow-worker")
+                        .spawn(
+                                () -> {
+                                    never.await();
+                                    return 2;
+                                });
+        assertThatThrownBy(() -> CancelScope.withToken(stop.token(), () -> slow.join()))
+                .isInstanceOf(CancelledException.class)
+                .message()
+                .matches(
+                        "join of JoinHandle\\[slow-worker\\] "
+                                + waited
+                                + "cancelled: user pressed stop");
+        never.countDown();
+        assertThat(slow.join()).isEqualTo(2);
+
+        Channel<Integer> replies = Channel.<Integer>builder().name("replies").bounded(1).build();
+        assertThatThrownBy(
+                        () -> CancelScope.withTimeout(Duration.ofMillis(1), () -> replies.recv()))
+                .isInstanceOf(DeadlineExceededException.class)
+                .message()
+                .matches("receive of channel 'replies' " + waited + late);
     }
 
     @Test
