@@ -344,7 +344,9 @@ public interface Async<T> {
      * @throws IllegalStateException if called from inside a poll (it would block an executor
      *     thread: compose with {@link #then} or use {@link #spawnBlocking} instead), or if {@code
      *     future} is the unfinished handle of a task of a {@link LocalExecutor} that no thread
-     *     drives, as for {@link TaskHandle#join()}
+     *     drives, or the unfinished handle of the task whose spawnBlocking body calls this, as for
+     *     {@link TaskHandle#join()}. A task's drop ({@link #ensure} cleanups) counts as inside a
+     *     poll
      * @throws NullPointerException if {@code future} is null
      */
     static <T> T await(Async<T> future) throws InterruptedException {

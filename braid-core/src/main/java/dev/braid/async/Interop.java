@@ -138,6 +138,7 @@ final class Interop {
                 return;
             }
             CancelScope scope = CancelScope.current(); // the polling task's, for a scope's child
+            RawTask<?> of = polling() instanceof RawTask<?> task ? task : null;
             // Through ThreadBuilder, not Rt.spawn: a braid thread runs its ThreadLocalKey
             // destructors at exit, so blocking code that opens per-thread resources releases them.
             thread =
@@ -145,6 +146,9 @@ final class Interop {
                             .virtual()
                             .spawn(
                                     () -> {
+                                        if (of != null) {
+                                            BODY_OF.set(of); // waits for that task fail fast
+                                        }
                                         try {
                                             T v = scope.enter(body::call);
                                             completion.complete(new Completion.Success<>(v));
@@ -156,8 +160,8 @@ final class Interop {
             if (dropped) {
                 Rt.interrupt(thread);
             }
-            if (polling() instanceof RawTask<?> task) {
-                task.attachBody(this); // its outcome waits for this thread (ADR 0181)
+            if (of != null) {
+                of.attachBody(this); // its outcome waits for this thread (ADR 0181)
             }
         }
 
@@ -207,6 +211,37 @@ final class Interop {
     }
 
     private static final ThreadLocal<Polling> POLLING = new ThreadLocal<>();
+
+    /** The task whose spawnBlocking body a body's thread runs (set on that thread only). */
+    private static final ThreadLocal<RawTask<?>> BODY_OF = new ThreadLocal<>();
+
+    /**
+     * The task whose {@code spawnBlocking} body the calling thread runs, else null. That task's
+     * outcome waits for the body (ADR 0181), so the body waiting for the task, or for its executor
+     * to close, would wait for ever: those waits ask this and fail fast (probe17, ADR 0194).
+     */
+    static RawTask<?> bodyOf() {
+        return BODY_OF.get();
+    }
+
+    /**
+     * Refuses {@code close()} of {@code executor} (whose tasks {@code tasks} holds) from the
+     * spawnBlocking body of one of its tasks: close waits for that task, whose outcome waits for
+     * the body (ADR 0181), which would be waiting in close for ever.
+     */
+    static void refuseCloseFromBody(TaskRegistry tasks, Object executor) {
+        RawTask<?> of = BODY_OF.get();
+        if (of != null && of.ownedBy(tasks)) {
+            throw new IllegalStateException(
+                    "close() of "
+                            + executor
+                            + " from the spawnBlocking body of its task '"
+                            + of.name()
+                            + "' would wait for ever: close waits for that task, and the task's"
+                            + " outcome waits for this body to end (ADR 0181); return from the"
+                            + " body and close from outside the executor");
+        }
+    }
 
     /** What the calling thread is polling, or null if it is not inside a poll. */
     static Object polling() {

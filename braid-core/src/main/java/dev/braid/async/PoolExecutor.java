@@ -308,7 +308,8 @@ public final class PoolExecutor implements AsyncExecutor {
      *
      * @throws IllegalStateException if called inside a poll, or by a task of its pool (its tasks
      *     end on that pool's workers, one of which the caller holds; ADR 0104), unless the executor
-     *     has already terminated
+     *     has already terminated; or from the {@link Async#spawnBlocking} body of one of its tasks
+     *     (that task's outcome waits for the body)
      */
     @Override
     public void close() {
@@ -319,6 +320,7 @@ public final class PoolExecutor implements AsyncExecutor {
                             + " inside a poll would block the thread polling (and wait for"
                             + " itself if that is a worker of it): close from outside a poll");
         }
+        Interop.refuseCloseFromBody(tasks, this);
         if (pool.isCallerInTask() && !terminated.isDone()) {
             throw new IllegalStateException(
                     "close() of "

@@ -249,7 +249,7 @@ final class RawTask<T> extends Completion<T>
         return observed() != null;
     }
 
-    /** Whether {@code registry} is the task's executor's (a scheduler's dump look checks it). */
+    /** Whether {@code registry} is the task's executor's (the dump's look; a close from a body). */
     boolean ownedBy(TaskRegistry registry) {
         return owner == registry;
     }
@@ -604,8 +604,7 @@ final class RawTask<T> extends Completion<T>
             s |= CANCELLED;
         }
         if ((s & CANCELLED) != 0) {
-            runCancellation(first, cell);
-            return null;
+            return runCancellation(first, cell);
         }
         Object outer = cell.task; // set only when this poll runs inside another one (a pool join)
         cell.task = this;
@@ -711,15 +710,29 @@ final class RawTask<T> extends Completion<T>
         }
     }
 
-    private void runCancellation(boolean first, Interop.Polling cell) {
+    /**
+     * Runs a cancelled task's drop (its {@code ensure} cleanups) and ends it. The drop runs on the
+     * executor's thread as a poll does, so it is marked as one: a wait that would block that thread
+     * (join, {@code Async.await}, {@code blockOn}, a blocking channel operation, close) is refused
+     * there as inside a poll, instead of waiting for ever for a task that needs the thread
+     * (probe17, ADR 0194); a task it spawns is this run's hand-off, as from a poll.
+     */
+    private RawTask<?> runCancellation(boolean first, Interop.Polling cell) {
         Async<T> f = future;
+        Object outer = cell.task;
+        cell.task = this;
+        Throwable failed = null;
         try {
             f.drop();
         } catch (Throwable t) {
-            finish(new Completion.Failure<>(t), first, cell, null);
-            return;
+            failed = t;
+        } finally {
+            cell.task = outer;
         }
-        finish(new Completion.Cancelled<>(cancelCause), first, cell, null);
+        RawTask<?> handedOff = takeHandOff(first);
+        return failed != null
+                ? finish(new Completion.Failure<>(failed), first, cell, handedOff)
+                : finish(new Completion.Cancelled<>(cancelCause), first, cell, handedOff);
     }
 
     /**

@@ -190,7 +190,9 @@ public final class TaskHandle<T> implements Async<T> {
      * @throws IllegalStateException if called inside a poll (await the handle as a future there),
      *     or if the task belongs to a {@link LocalExecutor} that no thread is driving and nothing
      *     bounds the wait (no ambient {@link dev.braid.cancel.CancelScope} that can stop it):
-     *     nothing would ever run the task, so use {@link LocalExecutor#blockOn} with this handle
+     *     nothing would ever run the task, so use {@link LocalExecutor#blockOn} with this handle;
+     *     or if called from the task's own {@link Async#spawnBlocking} body, whose end the task's
+     *     outcome waits for. A task's drop ({@link Async#ensure} cleanups) counts as inside a poll
      */
     public T join() throws InterruptedException {
         return result(await(Deadline.never()));
@@ -250,9 +252,20 @@ public final class TaskHandle<T> implements Async<T> {
      * ADR 0066: an untimed wait for an unfinished task of a {@link LocalExecutor} that no thread
      * drives would wait for ever, unless an interrupt or an active scope ends it. Every untimed way
      * to wait for the handle asks this: {@link #join()}, {@link Async#await} of the handle, and the
-     * untimed {@code join()}/{@code get()} of {@link #toCompletableFuture()}.
+     * untimed {@code join()}/{@code get()} of {@link #toCompletableFuture()}. The same waits from
+     * the task's own spawnBlocking body are refused too: the task's outcome waits for that body
+     * (ADR 0181, ADR 0194).
      */
     void refuseUndrivenWait(String what, String verb) {
+        if (Interop.bodyOf() == task && task.outcome() == null) {
+            throw new IllegalStateException(
+                    what
+                            + " on task '"
+                            + task.name()
+                            + "' from its own spawnBlocking body would wait for ever: the task's"
+                            + " outcome waits for this body to end (ADR 0181); return the value"
+                            + " from the body instead");
+        }
         LocalExecutor l = task.local(); // the handle holds only the task: 16 B (ADR 0072)
         if (l != null
                 && !l.isDriven()

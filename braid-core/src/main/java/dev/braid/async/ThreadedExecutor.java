@@ -224,7 +224,8 @@ public final class ThreadedExecutor implements AsyncExecutor {
      * itself).
      *
      * @throws IllegalStateException if called inside a poll, or on one of this executor's workers
-     *     (a task's {@code drop} or {@link Async#ensure} cleanup runs there)
+     *     (a task's {@code drop} or {@link Async#ensure} cleanup runs there), or from the {@link
+     *     Async#spawnBlocking} body of one of its tasks (that task's outcome waits for the body)
      */
     @Override
     public void close() {
@@ -235,6 +236,7 @@ public final class ThreadedExecutor implements AsyncExecutor {
                             + " inside a poll would block the thread polling (and wait for"
                             + " itself if that is a worker of it): close from outside a poll");
         }
+        Interop.refuseCloseFromBody(tasks, this);
         if (scheduler.workerIndex() >= 0) { // a drop, an ensure cleanup: not a poll (probe14)
             throw new IllegalStateException(
                     "close() of "
