@@ -47,9 +47,12 @@ final class Timers {
 
         @Override
         public String toString() {
-            return deadline.isNever()
-                    ? "a sleep for ever"
-                    : "a sleep, " + deadline.remainingNanos() / 1_000_000 + " ms left";
+            return deadline.isNever() ? "a sleep for ever" : "a sleep, " + left();
+        }
+
+        /** "N ms left", for the dump. */
+        String left() {
+            return deadline.remainingNanos() / 1_000_000 + " ms left";
         }
 
         private void fire() {
@@ -69,9 +72,24 @@ final class Timers {
         }
     }
 
+    /**
+     * Whether a timer combinator records its wait: with -Dbraid.async.observe=true, not under the
+     * testkit (whose wait-for graph has no timer resource, as for Sleep; ADR 0187).
+     */
+    private static boolean observingTimers() {
+        return SimWait.OBSERVING && !Rt.simulating();
+    }
+
+    /** What the task polling with {@code cx} recorded so far in this poll, or null. */
+    private static Object recorded(Context cx) {
+        return cx instanceof RawTask<?> t ? t.awaiting() : null;
+    }
+
     static final class TimeoutAsync<T> implements Async<Timed<T>> {
         private Async<T> inner; // null once finished
         private final Sleep sleep;
+        private Object
+                innerAwaits; // observed only: what `inner` awaited at its latest pending poll
 
         TimeoutAsync(Async<T> inner, Deadline deadline) {
             this.inner = inner;
@@ -82,7 +100,7 @@ final class Timers {
         public Poll<Timed<T>> poll(Context cx) {
             Async<T> f = inner;
             if (f == null) {
-                throw Combinators.pollAfterCompletion(this);
+                throw Combinators.pollAfterCompletion("timeout(...)");
             }
             Poll<T> p;
             try {
@@ -97,12 +115,27 @@ final class Timers {
                 sleep.drop();
                 return Poll.ready(new Timed.Done<>(value));
             }
+            Object on = null;
+            if (Interop.recording()) {
+                Interop.pendingChild(cx, f);
+                on = recorded(cx);
+            }
             if (sleep.poll(cx).isReady() || sleep.isDue()) {
                 inner = null;
                 f.drop();
                 return Poll.ready(new Timed.Elapsed<>());
             }
+            if (observingTimers() && cx instanceof RawTask<?> t) {
+                innerAwaits = on;
+                t.awaiting(this); // the dump's "awaits": the inner wait, or the timer (ADR 0187)
+            }
             return Poll.pending();
+        }
+
+        @Override
+        public String toString() {
+            Object on = innerAwaits;
+            return (on == null ? "a wake" : on) + ", or its timeout, " + sleep.left();
         }
 
         @Override
@@ -122,6 +155,8 @@ final class Timers {
         private final CancellationToken token;
         private final Sleep sleep;
         private final Interop.TokenCancelled cancelled;
+        private Object
+                innerAwaits; // observed only: what `inner` awaited at its latest pending poll
 
         CancelAfter(Async<T> inner, Deadline deadline, CancellationToken token) {
             this.inner = inner;
@@ -135,7 +170,7 @@ final class Timers {
         public Poll<T> poll(Context cx) {
             Async<T> f = inner;
             if (f == null) {
-                throw Combinators.pollAfterCompletion(this);
+                throw Combinators.pollAfterCompletion("cancelAfter(...)");
             }
             Poll<T> p;
             try {
@@ -150,6 +185,11 @@ final class Timers {
                 release();
                 return p;
             }
+            Object on = null;
+            if (Interop.recording()) {
+                Interop.pendingChild(cx, f);
+                on = recorded(cx);
+            }
             if (token.isCancelled()) {
                 drop();
                 throw token.toException();
@@ -160,7 +200,26 @@ final class Timers {
             }
             cancelled.poll(cx); // registers the waker; ready is re-checked at the next poll
             sleep.poll(cx);
+            if (Interop.recording() && cx instanceof RawTask<?> t) {
+                if (observingTimers()) {
+                    innerAwaits = on;
+                    t.awaiting(this); // the dump's "awaits": the inner wait, or the stop (0187)
+                } else {
+                    t.awaiting(on); // the testkit's: the inner wait, not the token's
+                }
+            }
             return Poll.pending();
+        }
+
+        @Override
+        public String toString() {
+            Object on = innerAwaits;
+            String stop = deadline.isNever() ? "" : "deadline, " + sleep.left();
+            if (token.canBeCancelled()) {
+                stop += (stop.isEmpty() ? "" : ", or ") + "token (" + token + ")";
+            }
+            return (on == null ? "a wake" : on)
+                    + (stop.isEmpty() ? "" : ", or its cancelAfter's " + stop);
         }
 
         private void release() {
