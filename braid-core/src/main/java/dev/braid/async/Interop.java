@@ -299,7 +299,7 @@ final class Interop {
     }
 
     /** A task's wait for a wake from a future of the user's, as the dump shows it. */
-    private record AwaitsWake(Object future) implements NoHolder {
+    record AwaitsWake(Object future) implements NoHolder {
         @Override
         public String toString() {
             return "a wake from " + describe(future);

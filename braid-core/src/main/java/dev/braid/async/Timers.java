@@ -85,11 +85,22 @@ final class Timers {
         return cx instanceof RawTask<?> t ? t.awaiting() : null;
     }
 
+    /**
+     * Observed only: a timer combinator's wait, as the dump shows it: what its inner future awaits
+     * (null: nothing recorded), or what stops it (made per pending poll, so the combinators carry
+     * no field for it).
+     */
+    private record OrStop(Object inner, Async<?> by) {
+        @Override
+        public String toString() {
+            String stop = by instanceof TimeoutAsync<?> t ? t.stop() : ((CancelAfter<?>) by).stop();
+            return (inner == null ? "a wake" : inner) + (stop.isEmpty() ? "" : ", or " + stop);
+        }
+    }
+
     static final class TimeoutAsync<T> implements Async<Timed<T>> {
         private Async<T> inner; // null once finished
         private final Sleep sleep;
-        private Object
-                innerAwaits; // observed only: what `inner` awaited at its latest pending poll
 
         TimeoutAsync(Async<T> inner, Deadline deadline) {
             this.inner = inner;
@@ -126,16 +137,14 @@ final class Timers {
                 return Poll.ready(new Timed.Elapsed<>());
             }
             if (observingTimers() && cx instanceof RawTask<?> t) {
-                innerAwaits = on;
-                t.awaiting(this); // the dump's "awaits": the inner wait, or the timer (ADR 0187)
+                t.awaiting(new OrStop(on, this)); // the inner wait, or the timer (ADR 0187)
             }
             return Poll.pending();
         }
 
-        @Override
-        public String toString() {
-            Object on = innerAwaits;
-            return (on == null ? "a wake" : on) + ", or its timeout, " + sleep.left();
+        /** What else ends the wait, for the dump. */
+        String stop() {
+            return "its timeout, " + sleep.left();
         }
 
         @Override
@@ -155,8 +164,6 @@ final class Timers {
         private final CancellationToken token;
         private final Sleep sleep;
         private final Interop.TokenCancelled cancelled;
-        private Object
-                innerAwaits; // observed only: what `inner` awaited at its latest pending poll
 
         CancelAfter(Async<T> inner, Deadline deadline, CancellationToken token) {
             this.inner = inner;
@@ -202,8 +209,7 @@ final class Timers {
             sleep.poll(cx);
             if (Interop.recording() && cx instanceof RawTask<?> t) {
                 if (observingTimers()) {
-                    innerAwaits = on;
-                    t.awaiting(this); // the dump's "awaits": the inner wait, or the stop (0187)
+                    t.awaiting(new OrStop(on, this)); // the inner wait, or the stop (ADR 0187)
                 } else {
                     t.awaiting(on); // the testkit's: the inner wait, not the token's
                 }
@@ -211,15 +217,13 @@ final class Timers {
             return Poll.pending();
         }
 
-        @Override
-        public String toString() {
-            Object on = innerAwaits;
+        /** What else ends the wait, for the dump ("" for nothing). */
+        String stop() {
             String stop = deadline.isNever() ? "" : "deadline, " + sleep.left();
             if (token.canBeCancelled()) {
                 stop += (stop.isEmpty() ? "" : ", or ") + "token (" + token + ")";
             }
-            return (on == null ? "a wake" : on)
-                    + (stop.isEmpty() ? "" : ", or its cancelAfter's " + stop);
+            return stop.isEmpty() ? "" : "its cancelAfter's " + stop;
         }
 
         private void release() {
