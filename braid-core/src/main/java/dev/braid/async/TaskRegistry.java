@@ -590,7 +590,12 @@ final class TaskRegistry {
 
         @Override
         public String toString() {
-            return "task '" + task + "' awaits " + blocker;
+            return blocker instanceof Interop.AwaitsWake w // a lost wake? (ADR 0187)
+                    ? "task '"
+                            + task
+                            + "', idle (awaiting a wake) from "
+                            + Interop.describe(w.future())
+                    : "task '" + task + "' awaits " + blocker;
         }
     }
 }
