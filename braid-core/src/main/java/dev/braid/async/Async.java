@@ -225,7 +225,7 @@ public interface Async<T> {
      */
     static <T> Async<T> join(JoinHandle<T> thread) {
         Args.notNull(thread, "thread");
-        return spawnBlocking(thread::join);
+        return Interop.join(thread);
     }
 
     // ---- groups ----
@@ -253,7 +253,11 @@ public interface Async<T> {
      * @throws IllegalArgumentException if the list is empty
      */
     static <T> Async<T> race(List<? extends Async<? extends T>> futures) {
-        return select(futures).map(Selected::value);
+        return Combinators.Then.map(
+                new Combinators.Select<T>(
+                        Combinators.nonEmpty(futures, "futures"), false, "Async.race(...)"),
+                Selected::value,
+                "Async.race(...)");
     }
 
     /**
@@ -267,7 +271,8 @@ public interface Async<T> {
      * @throws IllegalArgumentException if the list is empty
      */
     static <T> Async<Selected<T>> select(List<? extends Async<? extends T>> futures) {
-        return new Combinators.Select<>(Combinators.nonEmpty(futures, "futures"), false);
+        return new Combinators.Select<>(
+                Combinators.nonEmpty(futures, "futures"), false, "Async.select(...)");
     }
 
     /**
@@ -281,8 +286,11 @@ public interface Async<T> {
      * @throws IllegalArgumentException if the list is empty
      */
     static <T> Async<T> firstSuccess(List<? extends Async<? extends T>> futures) {
-        return new Combinators.Select<T>(Combinators.nonEmpty(futures, "futures"), true)
-                .map(Selected::value);
+        return Combinators.Then.map(
+                new Combinators.Select<T>(
+                        Combinators.nonEmpty(futures, "futures"), true, "Async.firstSuccess(...)"),
+                Selected::value,
+                "Async.firstSuccess(...)");
     }
 
     // ---- interop and direct style ----

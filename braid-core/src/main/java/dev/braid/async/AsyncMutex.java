@@ -114,18 +114,20 @@ public final class AsyncMutex {
      */
     public <T> Async<T> withLock(Function<? super Guard, ? extends Async<T>> body) {
         Args.notNull(body, "body");
-        return lock().then(
-                        guard -> {
-                            Async<T> work;
-                            try {
-                                work = body.apply(guard);
-                                Args.notNull(work, "the future that withLock's body returned");
-                            } catch (Throwable t) {
-                                guard.close();
-                                throw t;
-                            }
-                            return work.ensure(guard::close);
-                        });
+        return Combinators.Then.then(
+                lock(),
+                guard -> {
+                    Async<T> work;
+                    try {
+                        work = body.apply(guard);
+                        Args.notNull(work, "the future that withLock's body returned");
+                    } catch (Throwable t) {
+                        guard.close();
+                        throw t;
+                    }
+                    return work.ensure(guard::close);
+                },
+                "AsyncMutex.withLock(...)");
     }
 
     /**
@@ -294,7 +296,7 @@ public final class AsyncMutex {
                         }
                     }
                     case WAITING, GRANTED -> {}
-                    default -> throw Combinators.pollAfterCompletion(this);
+                    default -> throw Combinators.pollAfterCompletion("AsyncMutex.lock()");
                 }
                 granted = state == GRANTED;
                 if (!granted) {

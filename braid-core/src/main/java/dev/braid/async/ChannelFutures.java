@@ -73,13 +73,18 @@ final class ChannelFutures {
             }
         }
 
+        /**
+         * The public operation that made this future (its poll-after-completion error names it).
+         */
+        abstract String operation();
+
         final ChannelWaker waker() {
             return new SimAwareWaker(this);
         }
 
         final void publish(Context cx) {
             if (done) {
-                throw Combinators.pollAfterCompletion(this);
+                throw Combinators.pollAfterCompletion(operation());
             }
             waker = cx.waker();
         }
@@ -119,6 +124,11 @@ final class ChannelFutures {
 
         RecvAsync(Receiver<T> rx) {
             this.rx = rx;
+        }
+
+        @Override
+        String operation() {
+            return "AsyncChannels.recv(...)";
         }
 
         @Override
@@ -179,6 +189,11 @@ final class ChannelFutures {
         }
 
         @Override
+        String operation() {
+            return "AsyncChannels.send(...)";
+        }
+
+        @Override
         public Poll<SendResult> poll(Context cx) {
             publish(cx);
             if (reg != null) {
@@ -220,6 +235,11 @@ final class ChannelFutures {
 
         SelectAsync(List<Clause<R>> clauses) {
             this.clauses = clauses;
+        }
+
+        @Override
+        String operation() {
+            return "AsyncChannels.select()...build()";
         }
 
         @Override

@@ -32,9 +32,15 @@ final class Combinators {
         return a;
     }
 
-    static IllegalStateException pollAfterCompletion(Object future) {
+    /**
+     * The failure for a poll of a one-shot future after it completed, naming the public operation
+     * that made the future ({@code "then(...)"}, {@code "Async.joinAll(...)"}), not braid's
+     * internal class (probe16).
+     */
+    static IllegalStateException pollAfterCompletion(String operation) {
         return new IllegalStateException(
-                future.getClass().getSimpleName()
+                "the future of "
+                        + operation
                         + " polled after it completed (a completed future is never polled again;"
                         + " a future runs once: to run the same work again, in a second spawn or a"
                         + " retry, build a new future, e.g. from a method that returns one)");
@@ -114,19 +120,37 @@ final class Combinators {
         private Object next; // the top step, or null for none
         private ArrayDeque<Object> more; // the steps below `next`, bottom first; may be null
         private boolean done;
+        private final String operation; // what the user wrote, for the poll-after-completion error
 
-        private Then(Async<?> source, Object step) {
+        private Then(Async<?> source, Object step, String operation) {
             this.current = source;
             this.next = step;
+            this.operation = operation;
         }
 
         static <T, U> Then<U> then(Async<T> source, Function<? super T, ? extends Async<U>> f) {
-            return new Then<>(source, f);
+            return then(source, f, "then(...)");
         }
 
-        @SuppressWarnings("unchecked")
+        /**
+         * A then made by the public {@code operation} (its poll-after-completion error names it).
+         */
+        static <T, U> Then<U> then(
+                Async<T> source, Function<? super T, ? extends Async<U>> f, String operation) {
+            return new Then<>(source, f, operation);
+        }
+
         static <T, U> Then<U> map(Async<T> source, Function<? super T, ? extends U> f) {
-            return new Then<>(source, new MapStep((Function<Object, Object>) f));
+            return map(source, f, "map(...)");
+        }
+
+        /**
+         * A map made by the public {@code operation} (its poll-after-completion error names it).
+         */
+        @SuppressWarnings("unchecked")
+        static <T, U> Then<U> map(
+                Async<T> source, Function<? super T, ? extends U> f, String operation) {
+            return new Then<>(source, new MapStep((Function<Object, Object>) f), operation);
         }
 
         /** A map step (a then step is the bare Function). */
@@ -179,7 +203,7 @@ final class Combinators {
         @SuppressWarnings("unchecked")
         public Poll<T> poll(Context cx) {
             if (done) {
-                throw pollAfterCompletion(this);
+                throw pollAfterCompletion(operation);
             }
             try {
                 while (true) {
@@ -190,6 +214,9 @@ final class Combinators {
                     }
                     Poll<?> p = checked(c.poll(cx), c);
                     if (!(p instanceof Poll.Ready<?> r)) {
+                        if (Interop.recording()) {
+                            Interop.pendingChild(cx, c); // a future of the user's (ADR 0187)
+                        }
                         return Poll.pending();
                     }
                     Object value = r.value();
@@ -260,7 +287,7 @@ final class Combinators {
         @Override
         public Poll<T> poll(Context cx) {
             if (cleanup == null) {
-                throw pollAfterCompletion(this);
+                throw pollAfterCompletion("ensure(...)");
             }
             Poll<T> p;
             try {
@@ -271,6 +298,8 @@ final class Combinators {
             }
             if (p.isReady()) {
                 runCleanup(null);
+            } else if (Interop.recording()) {
+                Interop.pendingChild(cx, inner); // a future of the user's (ADR 0187)
             }
             return p;
         }
@@ -300,7 +329,7 @@ final class Combinators {
                 return Poll.pending();
             }
             if (polls > 2) {
-                throw pollAfterCompletion(this);
+                throw pollAfterCompletion("Async.yieldNow()");
             }
             return Poll.ready(null);
         }
@@ -321,7 +350,7 @@ final class Combinators {
         @SuppressWarnings("unchecked")
         public Poll<List<T>> poll(Context cx) {
             if (left < 0) {
-                throw pollAfterCompletion(this);
+                throw pollAfterCompletion("Async.joinAll(...)");
             }
             for (int i = 0; i < pending.length && left > 0; i++) {
                 Async<? extends T> f = pending[i];
@@ -345,6 +374,8 @@ final class Combinators {
                     values[i] = r.value();
                     pending[i] = null;
                     left--;
+                } else if (Interop.recording()) {
+                    Interop.pendingChild(cx, f); // a future of the user's (ADR 0187)
                 }
             }
             if (left > 0) {
@@ -365,19 +396,21 @@ final class Combinators {
     static final class Select<T> implements Async<Selected<T>> {
         private final Async<? extends T>[] futures; // an element is null once failed
         private final boolean skipFailures;
+        private final String operation; // what the user wrote, for the poll-after-completion error
         private List<Throwable> failures;
         private int start;
         private boolean done;
 
-        Select(Async<? extends T>[] futures, boolean skipFailures) {
+        Select(Async<? extends T>[] futures, boolean skipFailures, String operation) {
             this.futures = futures;
             this.skipFailures = skipFailures;
+            this.operation = operation;
         }
 
         @Override
         public Poll<Selected<T>> poll(Context cx) {
             if (done) {
-                throw pollAfterCompletion(this);
+                throw pollAfterCompletion(operation);
             }
             int n = futures.length;
             int from = start;
@@ -415,6 +448,9 @@ final class Combinators {
                     futures[i] = null;
                     finish(null);
                     return Poll.ready(new Selected<>(i, r.value()));
+                }
+                if (Interop.recording()) {
+                    Interop.pendingChild(cx, f); // a future of the user's (ADR 0187)
                 }
             }
             return Poll.pending();

@@ -6,6 +6,7 @@ import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.CancellationToken;
 import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Rt;
+import dev.braid.internal.rt.SimWait;
 import dev.braid.thread.Threads;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
@@ -16,7 +17,7 @@ final class Interop {
     private Interop() {}
 
     /** Ready once a token is cancelled; registers on the token at the first pending poll. */
-    static final class TokenCancelled implements Async<Void> {
+    static final class TokenCancelled implements Async<Void>, NoHolder {
         private final CancellationToken token;
         private volatile Waker waker;
         private CancellationRegistration registration;
@@ -34,7 +35,15 @@ final class Interop {
             if (registration == null) {
                 registration = token.onCancel(this::fire);
             }
+            if (recording() && cx instanceof RawTask<?> t) {
+                t.awaiting(this); // the dump's "awaits" (ADR 0187)
+            }
             return Poll.pending();
+        }
+
+        @Override
+        public String toString() {
+            return "the cancellation of a token (" + token + ")";
         }
 
         private void fire() {
@@ -70,11 +79,17 @@ final class Interop {
         @Override
         public Poll<T> poll(Context cx) {
             if (done) {
-                throw Combinators.pollAfterCompletion(this);
+                throw Combinators.pollAfterCompletion(operation());
             }
             start();
             Completion.Outcome<T> o = completion.poll(cx.waker());
-            if (o == null || !cx.consumeBudget()) {
+            if (o == null) {
+                if (recording() && cx instanceof RawTask<?> t) {
+                    t.awaiting(this); // the dump's and the testkit's "awaits" (ADR 0187)
+                }
+                return Poll.pending();
+            }
+            if (!cx.consumeBudget()) {
                 return Poll.pending();
             }
             done = true;
@@ -83,9 +98,14 @@ final class Interop {
 
         /** Starts the work at the first poll (idempotent). */
         abstract void start();
+
+        /**
+         * The public operation that made this future (its poll-after-completion error names it).
+         */
+        abstract String operation();
     }
 
-    static final class FromStage<T> extends CompletionFuture<T> {
+    static final class FromStage<T> extends CompletionFuture<T> implements NoHolder {
         private final CompletionStage<T> stage;
         private boolean started;
 
@@ -114,6 +134,19 @@ final class Interop {
         }
 
         @Override
+        String operation() {
+            return "Async.fromStage(...)";
+        }
+
+        @Override
+        public String toString() {
+            // under the testkit without its identity hash, so a replayed report reads the same
+            return "a CompletionStage ("
+                    + (Rt.simulating() ? stage.getClass().getSimpleName() : stage)
+                    + ")";
+        }
+
+        @Override
         public void drop() {
             try {
                 stage.toCompletableFuture().cancel(false);
@@ -123,13 +156,40 @@ final class Interop {
         }
     }
 
-    static final class Blocking<T> extends CompletionFuture<T> {
+    /**
+     * A spawnBlocking body's future. Under the testkit its wait is a wait on the body's thread (the
+     * deadlock report follows it there); its text names the body and the thread.
+     */
+    static final class Blocking<T> extends CompletionFuture<T> implements SimWait.Delegate {
         private final Callable<T> body;
+        private final String what; // what the body is, for the dump: null to describe `body`
         private volatile Thread thread;
         private volatile boolean dropped;
 
-        Blocking(Callable<T> body) {
+        Blocking(Callable<T> body, String what) {
             this.body = body;
+            this.what = what;
+        }
+
+        @Override
+        String operation() {
+            return what == null ? "Async.spawnBlocking(...)" : "Async.join(...)";
+        }
+
+        @Override
+        public Object waitsOn() {
+            return thread; // its holder is the body's thread: it ends the wait by returning
+        }
+
+        @Override
+        public String toString() {
+            if (what != null) {
+                return what; // Async.join: the thread that joins is braid's, not worth naming
+            }
+            Thread t = thread;
+            return "the blocking body "
+                    + describe(body)
+                    + (t == null ? " (not started)" : " on thread '" + t.getName() + "'");
         }
 
         @Override
@@ -186,7 +246,91 @@ final class Interop {
     }
 
     static <T> Async<T> spawnBlocking(Callable<T> body) {
-        return new Blocking<>(body);
+        return new Blocking<>(body, null);
+    }
+
+    /** Async.join: a body that joins {@code thread}, which the dump names. */
+    static <T> Async<T> join(dev.braid.thread.JoinHandle<T> thread) {
+        return new Blocking<>(
+                thread::join, "the end of thread '" + thread.name() + "' (Async.join)");
+    }
+
+    // ---- what a pending poll awaits (ADRs 0183, 0187) ----
+
+    /**
+     * Whether leaves record what a pending poll awaits: under the testkit (its deadlock reports),
+     * or with {@code -Dbraid.async.observe=true} (the live-task dump). Both fold to false on the
+     * JIT when neither is on, so an unobserved poll records and allocates nothing.
+     */
+    static boolean recording() {
+        return Rt.simulating() || SimWait.OBSERVING;
+    }
+
+    /**
+     * A record of a wait that no task or thread holds in the testkit's sense (a stage, a token, a
+     * future of the user's): the testkit's driver prefers a task that awaits a held resource when
+     * it names one wait for its deadlock report (TaskRegistry.simBlocker).
+     */
+    interface NoHolder {}
+
+    /**
+     * After {@code child} (polled by a combinator or a task with context {@code cx}) returned
+     * pending: if no leaf recorded what the poll awaits and {@code child} is not braid's (a future
+     * the user wrote), records that the task awaits a wake from it (ADR 0187). Call only when
+     * {@link #recording()}.
+     */
+    static void pendingChild(Context cx, Object child) {
+        if (cx instanceof RawTask<?> t && t.awaiting() == null && !braids(child.getClass())) {
+            t.awaiting(new AwaitsWake(child));
+        }
+    }
+
+    /**
+     * Whether {@code c} is one of braid's futures, each of which records its own wait (a leaf), or
+     * has its children record theirs (a combinator), or needs no record (ready, yieldNow, which
+     * woke its task). By nest host, so the lambdas of {@code Async.ready} and {@code never} count.
+     */
+    private static boolean braids(Class<?> c) {
+        Class<?> h = c.getNestHost();
+        return h == Combinators.class
+                || h == Timers.class
+                || h == Interop.class
+                || h == ChannelFutures.class
+                || h == Async.class
+                || h == TaskHandle.class
+                || h == AsyncMutex.class
+                || h == TaskScope.class;
+    }
+
+    /** A task's wait for a wake from a future of the user's, as the dump shows it. */
+    record AwaitsWake(Object future) implements NoHolder {
+        @Override
+        public String toString() {
+            return "a wake from " + describe(future);
+        }
+    }
+
+    /**
+     * A user object (a future, a blocking body) as the dump names it: its simple class name (a
+     * lambda: the class it was written in), and its own toString if it has one.
+     */
+    static String describe(Object o) {
+        Class<?> c = o.getClass();
+        String name = c.getName();
+        int lambda = name.indexOf("$$Lambda");
+        if (lambda >= 0) {
+            String outer = name.substring(0, lambda);
+            return "a lambda in " + outer.substring(outer.lastIndexOf('.') + 1).replace('$', '.');
+        }
+        String simple = c.getSimpleName().isEmpty() ? name : c.getSimpleName();
+        try {
+            if (c.getMethod("toString").getDeclaringClass() != Object.class) {
+                return simple + " (" + o + ")";
+            }
+        } catch (NoSuchMethodException | RuntimeException e) {
+            // a toString that throws: the class name alone (the dump must not fail)
+        }
+        return simple;
     }
 
     /**

@@ -157,7 +157,21 @@ public final class LocalExecutor implements AsyncExecutor {
                             + "': one thread at a time; spawn the future instead");
         }
         try {
-            TaskHandle<T> root = tasks.spawn(name + "-blockOn", future, null);
+            TaskHandle<T> root;
+            try {
+                root = tasks.spawn(name + "-blockOn", future, null);
+            } catch (IllegalStateException closed) {
+                if (!tasks.isClosed()) {
+                    throw closed;
+                }
+                throw new IllegalStateException( // probe16: not "spawn tasks before close()"
+                        "LocalExecutor '"
+                                + name
+                                + "' is closed: blockOn runs its future as a task of the executor;"
+                                + " call blockOn before close(), or run the future on this thread"
+                                + " with Async.await(future) or on a new LocalExecutor",
+                        closed);
+            }
             Throwable stop = null;
             try (Waiting wait = new Waiting(Deadline.never(), true, "blockOn", this)) {
                 while (!root.isFinished()) {

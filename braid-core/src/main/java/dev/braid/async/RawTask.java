@@ -175,7 +175,10 @@ final class RawTask<T> extends Completion<T>
                 "unused") // through POLL_NANOS (opaque: observers read it while polls run)
         private long pollNanos; // written only by the RUNNING thread; summed only while observed
 
-        /** Under the testkit only: what the latest pending poll awaits (a channel's blocker). */
+        /**
+         * Under the testkit or when observed: what the latest pending poll awaits (ADRs 0183,
+         * 0187).
+         */
         volatile Object awaiting;
 
         /**
@@ -640,6 +643,9 @@ final class RawTask<T> extends Completion<T>
         }
         if (p instanceof Poll.Ready<T>(T value)) {
             return finish(Completion.success(value), first, cell, handedOff);
+        }
+        if (Interop.recording()) {
+            Interop.pendingChild(this, future); // a future of the user's (ADR 0187)
         }
         if (first && owner.firstRunEnded(this, true, cell.laneIn(owner))) {
             // linked, then read closed; close() wrote closed, then read the set (ADR 0140)

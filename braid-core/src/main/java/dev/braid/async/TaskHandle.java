@@ -158,11 +158,16 @@ public final class TaskHandle<T> implements Async<T> {
                 last = next;
                 on = next.task.awaiting();
             }
-            if (on != null && !(on instanceof AwaitsTask)) {
+            boolean idle =
+                    (last.task.state() & (RawTask.RUNNING | RawTask.NOTIFIED | RawTask.COMPLETE))
+                            == 0;
+            if (on instanceof Interop.AwaitsWake w && idle) {
+                // a future of the user's left it pending: a lost wake? (ADR 0187)
+                sb.append(", which is idle (awaiting a wake) from ")
+                        .append(Interop.describe(w.future()));
+            } else if (on != null && !(on instanceof AwaitsTask)) {
                 sb.append(", which awaits ").append(on);
-            } else if (on == null
-                    && (last.task.state() & (RawTask.RUNNING | RawTask.NOTIFIED | RawTask.COMPLETE))
-                            == 0) {
+            } else if (on == null && idle) {
                 sb.append(", which is idle (awaiting a wake)"); // nothing known: a lost wake?
             }
             return sb.toString();

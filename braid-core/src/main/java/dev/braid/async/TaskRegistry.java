@@ -559,7 +559,8 @@ final class TaskRegistry {
     Object simBlocker(Object fallback) {
         RawTask<?> best = null;
         for (RawTask<?> t : live()) {
-            if (t.awaiting() != null && (best == null || t.id() < best.id())) {
+            Object on = t.awaiting();
+            if (on != null && (best == null || better(t, on, best))) {
                 best = t;
             }
         }
@@ -567,6 +568,17 @@ final class TaskRegistry {
             return fallback;
         }
         return new TaskAwaits(best.name(), best.awaiting());
+    }
+
+    /**
+     * Whether {@code t}, awaiting {@code on}, names the driver's wait better than {@code best}: a
+     * held resource (a channel, a mutex, a body's thread) before a wait nobody holds (a stage, a
+     * token, a user's future: ADR 0187), then the lower id.
+     */
+    private static boolean better(RawTask<?> t, Object on, RawTask<?> best) {
+        boolean held = !(on instanceof Interop.NoHolder);
+        boolean bestHeld = !(best.awaiting() instanceof Interop.NoHolder);
+        return held != bestHeld ? held : t.id() < best.id();
     }
 
     /** A task's wait on a resource, as the testkit's deadlock report shows it. */
@@ -578,7 +590,12 @@ final class TaskRegistry {
 
         @Override
         public String toString() {
-            return "task '" + task + "' awaits " + blocker;
+            return blocker instanceof Interop.AwaitsWake w // a lost wake? (ADR 0187)
+                    ? "task '"
+                            + task
+                            + "', idle (awaiting a wake) from "
+                            + Interop.describe(w.future())
+                    : "task '" + task + "' awaits " + blocker;
         }
     }
 }

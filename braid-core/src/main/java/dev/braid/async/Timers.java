@@ -47,9 +47,12 @@ final class Timers {
 
         @Override
         public String toString() {
-            return deadline.isNever()
-                    ? "a sleep for ever"
-                    : "a sleep, " + deadline.remainingNanos() / 1_000_000 + " ms left";
+            return deadline.isNever() ? "a sleep for ever" : "a sleep, " + left();
+        }
+
+        /** "N ms left", for the dump. */
+        String left() {
+            return deadline.remainingNanos() / 1_000_000 + " ms left";
         }
 
         private void fire() {
@@ -69,6 +72,32 @@ final class Timers {
         }
     }
 
+    /**
+     * Whether a timer combinator records its wait: with -Dbraid.async.observe=true, not under the
+     * testkit (whose wait-for graph has no timer resource, as for Sleep; ADR 0187).
+     */
+    private static boolean observingTimers() {
+        return SimWait.OBSERVING && !Rt.simulating();
+    }
+
+    /** What the task polling with {@code cx} recorded so far in this poll, or null. */
+    private static Object recorded(Context cx) {
+        return cx instanceof RawTask<?> t ? t.awaiting() : null;
+    }
+
+    /**
+     * Observed only: a timer combinator's wait, as the dump shows it: what its inner future awaits
+     * (null: nothing recorded), or what stops it (made per pending poll, so the combinators carry
+     * no field for it).
+     */
+    private record OrStop(Object inner, Async<?> by) {
+        @Override
+        public String toString() {
+            String stop = by instanceof TimeoutAsync<?> t ? t.stop() : ((CancelAfter<?>) by).stop();
+            return (inner == null ? "a wake" : inner) + (stop.isEmpty() ? "" : ", or " + stop);
+        }
+    }
+
     static final class TimeoutAsync<T> implements Async<Timed<T>> {
         private Async<T> inner; // null once finished
         private final Sleep sleep;
@@ -82,7 +111,7 @@ final class Timers {
         public Poll<Timed<T>> poll(Context cx) {
             Async<T> f = inner;
             if (f == null) {
-                throw Combinators.pollAfterCompletion(this);
+                throw Combinators.pollAfterCompletion("timeout(...)");
             }
             Poll<T> p;
             try {
@@ -97,12 +126,25 @@ final class Timers {
                 sleep.drop();
                 return Poll.ready(new Timed.Done<>(value));
             }
+            Object on = null;
+            if (Interop.recording()) {
+                Interop.pendingChild(cx, f);
+                on = recorded(cx);
+            }
             if (sleep.poll(cx).isReady() || sleep.isDue()) {
                 inner = null;
                 f.drop();
                 return Poll.ready(new Timed.Elapsed<>());
             }
+            if (observingTimers() && cx instanceof RawTask<?> t) {
+                t.awaiting(new OrStop(on, this)); // the inner wait, or the timer (ADR 0187)
+            }
             return Poll.pending();
+        }
+
+        /** What else ends the wait, for the dump. */
+        String stop() {
+            return "its timeout, " + sleep.left();
         }
 
         @Override
@@ -135,7 +177,7 @@ final class Timers {
         public Poll<T> poll(Context cx) {
             Async<T> f = inner;
             if (f == null) {
-                throw Combinators.pollAfterCompletion(this);
+                throw Combinators.pollAfterCompletion("cancelAfter(...)");
             }
             Poll<T> p;
             try {
@@ -150,6 +192,11 @@ final class Timers {
                 release();
                 return p;
             }
+            Object on = null;
+            if (Interop.recording()) {
+                Interop.pendingChild(cx, f);
+                on = recorded(cx);
+            }
             if (token.isCancelled()) {
                 drop();
                 throw token.toException();
@@ -160,7 +207,23 @@ final class Timers {
             }
             cancelled.poll(cx); // registers the waker; ready is re-checked at the next poll
             sleep.poll(cx);
+            if (Interop.recording() && cx instanceof RawTask<?> t) {
+                if (observingTimers()) {
+                    t.awaiting(new OrStop(on, this)); // the inner wait, or the stop (ADR 0187)
+                } else {
+                    t.awaiting(on); // the testkit's: the inner wait, not the token's
+                }
+            }
             return Poll.pending();
+        }
+
+        /** What else ends the wait, for the dump ("" for nothing). */
+        String stop() {
+            String stop = deadline.isNever() ? "" : "deadline, " + sleep.left();
+            if (token.canBeCancelled()) {
+                stop += (stop.isEmpty() ? "" : ", or ") + "token (" + token + ")";
+            }
+            return stop.isEmpty() ? "" : "its cancelAfter's " + stop;
         }
 
         private void release() {

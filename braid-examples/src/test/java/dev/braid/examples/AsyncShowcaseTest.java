@@ -32,7 +32,10 @@ class AsyncShowcaseTest {
         SimResult failure = d.found().failure().orElseThrow();
         assertThat(failure).isInstanceOf(SimResult.Deadlock.class);
         assertThat(failure.message())
-                .contains("idle (awaiting a wake)", "held by no simulated thread")
+                // ADR 0187: the report names the future that left the task pending
+                .contains(
+                        "task 'main-blockOn', idle (awaiting a wake) from Flag",
+                        "(served by no simulated thread)")
                 .contains(failure.schedule());
         assertThat(d.replayed().isFailure()).isTrue();
         assertThat(d.replayed().schedule()).isEqualTo(failure.schedule());
