@@ -262,7 +262,8 @@ public final class TaskHandle<T> implements Async<T> {
      * (ADR 0181, ADR 0194).
      */
     void refuseUndrivenWait(String what, String verb) {
-        if (Interop.bodyOf() == task && task.outcome() == null) {
+        if (task.outcome() == null
+                && Interop.bodyOf() == task) { // the read first: a done task costs no lookup
             throw new IllegalStateException(
                     what
                             + " on task '"

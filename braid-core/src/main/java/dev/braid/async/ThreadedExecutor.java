@@ -229,23 +229,23 @@ public final class ThreadedExecutor implements AsyncExecutor {
      */
     @Override
     public void close() {
-        if (Interop.polling() != null) {
-            throw new IllegalStateException(
-                    "close() of "
-                            + this
-                            + " inside a poll would block the thread polling (and wait for"
-                            + " itself if that is a worker of it): close from outside a poll");
-        }
-        Interop.refuseCloseFromBody(tasks, this);
-        if (scheduler.workerIndex() >= 0) { // a drop, an ensure cleanup: not a poll (probe14)
+        if (scheduler.workerIndex() >= 0) { // a poll, a drop, a cleanup (probe14)
             throw new IllegalStateException(
                     "close() of "
                             + this
                             + " on its own worker thread '"
                             + Thread.currentThread().getName()
-                            + "' (in a task's drop or cleanup) would wait for that worker to exit,"
-                            + " and so for itself: close from outside the executor");
+                            + "' (in a poll, or a task's drop or cleanup) would wait for that"
+                            + " worker to exit, and so for itself: close from outside the executor");
         }
+        if (Interop.polling() != null) {
+            throw new IllegalStateException(
+                    "close() of "
+                            + this
+                            + " inside a poll of another executor would block the thread polling:"
+                            + " close from outside a poll");
+        }
+        Interop.refuseCloseFromBody(tasks, this);
         stop();
     }
 
