@@ -118,6 +118,7 @@ final class Interop {
             if (started) {
                 return;
             }
+            TaskHandle.refuseOwnStage(stage);
             started = true;
             stage.whenComplete(
                     (v, ex) -> {

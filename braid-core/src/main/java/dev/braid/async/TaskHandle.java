@@ -376,6 +376,25 @@ public final class TaskHandle<T> implements Async<T> {
     }
 
     /**
+     * Refuses {@code Async.fromStage(h.toCompletableFuture())} polled by {@code h}'s own unfinished
+     * task: it would wait for itself for ever, as awaiting {@code h} directly does (probe17, ADR
+     * 0194). A future derived from that one does not know the handle and is not checked.
+     */
+    static void refuseOwnStage(java.util.concurrent.CompletionStage<?> stage) {
+        if (stage instanceof RefusingFuture<?> f
+                && f.handle != null
+                && !f.isDone()
+                && Interop.polling() == f.handle.task) {
+            throw new IllegalStateException(
+                    "task '"
+                            + f.handle.task.name()
+                            + "' awaits its own handle through Async.fromStage of its"
+                            + " toCompletableFuture(): it would wait for itself for ever; return the"
+                            + " value instead");
+        }
+    }
+
+    /**
      * The future {@link #toCompletableFuture()} returns: an untimed wait on it inside a poll fails
      * fast (audit 7), as {@link #join()} does there; derived futures are of this class too.
      */

@@ -1,0 +1,62 @@
+package dev.braid.async;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * probe17, ADR 0194: a task that awaits {@code Async.fromStage} of its own handle's {@code
+ * toCompletableFuture()} waited for ever on every executor, where awaiting the handle directly
+ * panics with "awaits its own handle". Now it panics the same way, naming the stage route.
+ */
+class FromStageOwnHandleTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"threaded", "pool", "local"})
+    void aTaskAwaitingItsOwnHandlesStagePanics(String kind) throws Exception {
+        AsyncExecutor ex =
+                switch (kind) {
+                    case "threaded" -> ThreadedExecutor.create("ex", 2);
+                    case "pool" -> PoolExecutor.create("ex", 2);
+                    default -> LocalExecutor.create("ex");
+                };
+        AtomicReference<TaskHandle<Object>> self = new AtomicReference<>();
+        CompletableFuture<Void> published = new CompletableFuture<>();
+        try {
+            TaskHandle<Object> h =
+                    ex.spawn(
+                            "narcissus",
+                            Async.fromStage(published)
+                                    .then(v -> Async.fromStage(self.get().toCompletableFuture())));
+            self.set(h);
+            published.complete(null);
+            assertTimeoutPreemptively(
+                    Duration.ofSeconds(20),
+                    () -> {
+                        Throwable failure = null;
+                        try {
+                            if (ex instanceof LocalExecutor local) {
+                                local.blockOn(h);
+                            } else {
+                                h.join();
+                            }
+                        } catch (TaskPanicException e) {
+                            failure = e;
+                        }
+                        assertThat(failure)
+                                .as("the task panics")
+                                .isNotNull()
+                                .cause()
+                                .isInstanceOf(IllegalStateException.class)
+                                .hasMessageContaining("task 'narcissus' awaits its own handle")
+                                .hasMessageContaining("Async.fromStage");
+                    });
+        } finally {
+            Thread.ofPlatform().daemon(true).start(ex::close); // a hang must not hang CI
+        }
+    }
+}
