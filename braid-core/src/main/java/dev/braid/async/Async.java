@@ -344,11 +344,12 @@ public interface Async<T> {
      * @throws IllegalStateException if called from inside a poll (it would block an executor
      *     thread: compose with {@link #then} or use {@link #spawnBlocking} instead), or if {@code
      *     future} is the unfinished handle of a task of a {@link LocalExecutor} that no thread
-     *     drives, as for {@link TaskHandle#join()}
+     *     drives, as for {@link TaskHandle#join()}, or if it is a lock of an {@link AsyncMutex}
+     *     that this thread holds (it would wait for itself)
      * @throws NullPointerException if {@code future} is null
      */
     static <T> T await(Async<T> future) throws InterruptedException {
         Args.notNull(future, "future");
-        return Interop.await(future);
+        return DirectAwait.await(future);
     }
 }
