@@ -190,7 +190,9 @@ public final class TaskHandle<T> implements Async<T> {
      * @throws IllegalStateException if called inside a poll (await the handle as a future there),
      *     or if the task belongs to a {@link LocalExecutor} that no thread is driving and nothing
      *     bounds the wait (no ambient {@link dev.braid.cancel.CancelScope} that can stop it):
-     *     nothing would ever run the task, so use {@link LocalExecutor#blockOn} with this handle
+     *     nothing would ever run the task, so use {@link LocalExecutor#blockOn} with this handle;
+     *     or if the caller is the thread driving that {@link LocalExecutor} (a task's drop or
+     *     cleanup runs there, outside a poll), which alone would run the task
      */
     public T join() throws InterruptedException {
         return result(await(Deadline.never()));
@@ -254,6 +256,21 @@ public final class TaskHandle<T> implements Async<T> {
      */
     void refuseUndrivenWait(String what, String verb) {
         LocalExecutor l = task.local(); // the handle holds only the task: 16 B (ADR 0072)
+        if (l != null && l.isDrivenBy(Thread.currentThread()) && task.outcome() == null) {
+            // probe17: a drop or an ensure cleanup of a task cancelled while its executor is
+            // driven runs on the driving thread, outside any poll; waiting there for a task that
+            // only this thread runs waited for ever
+            throw new IllegalStateException(
+                    what
+                            + " on task '"
+                            + task.name()
+                            + "' on thread '"
+                            + Thread.currentThread().getName()
+                            + "', which drives its "
+                            + l
+                            + " (in a task's drop or cleanup), would wait for ever: only this"
+                            + " thread runs that task; spawn a task that awaits the handle instead");
+        }
         if (l != null
                 && !l.isDriven()
                 && task.outcome() == null
