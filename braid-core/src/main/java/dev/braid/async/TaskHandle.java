@@ -6,6 +6,7 @@ import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.rt.SimWait;
 import dev.braid.internal.util.Args;
+import dev.braid.pool.WorkStealingPool;
 import dev.braid.thread.JoinOutcome;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -345,11 +346,13 @@ public final class TaskHandle<T> implements Async<T> {
      * IllegalStateException} when called unfinished inside a poll: they would block an executor
      * thread, on a one-thread executor for ever (await the handle as a future there). Its own
      * untimed {@code join()} and {@code get()} also throw it, as {@link #join()} does, for an
-     * unfinished task of a {@link LocalExecutor} that no thread drives (ADR 0066). Otherwise its
-     * waits are the JDK's: the ambient {@link dev.braid.cancel.CancelScope} does not bound them
-     * (inside a scope, wait with {@link #join()}, which it does bound, or with a timed {@code
-     * get}). Each call registers a waker with the task until the task finishes (or the returned
-     * future is completed or cancelled): call it once and share the future.
+     * unfinished task of a {@link LocalExecutor} that no thread drives (ADR 0066). On a worker of a
+     * {@link dev.braid.pool.WorkStealingPool} they help the pool while the task is unfinished, as
+     * {@link #join()} does there (ADR 0138). Otherwise its waits are the JDK's: the ambient {@link
+     * dev.braid.cancel.CancelScope} does not bound them (inside a scope, wait with {@link #join()},
+     * which it does bound, or with a timed {@code get}). Each call registers a waker with the task
+     * until the task finishes (or the returned future is completed or cancelled): call it once and
+     * share the future.
      *
      * @return a new completable future tied to this task
      */
@@ -393,13 +396,32 @@ public final class TaskHandle<T> implements Async<T> {
         @Override
         public T join() {
             refuseInsideAPoll("join()");
+            helpOnAPoolWorker();
             return super.join();
         }
 
         @Override
         public T get() throws InterruptedException, java.util.concurrent.ExecutionException {
             refuseInsideAPoll("get()");
+            helpOnAPoolWorker();
             return super.get();
+        }
+
+        /**
+         * On a pool worker, waits for the task as {@link TaskHandle#join()} does there, running
+         * waiting pool work meanwhile (ADR 0138): the JDK's wait would hold the worker the task may
+         * need, and a pool task waiting so for a task of a one-worker {@link PoolExecutor} on that
+         * pool waited for ever (probe17). Not bounded by the ambient scope, as the JDK's wait is
+         * not; an interrupt ends the help and leaves the status set for the JDK's wait.
+         */
+        private void helpOnAPoolWorker() {
+            if (!isDone() && handle != null && WorkStealingPool.isWorkerThread()) {
+                try {
+                    handle.task.await(Deadline.never(), false, handle.task);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         private void refuseInsideAPoll(String what) {
