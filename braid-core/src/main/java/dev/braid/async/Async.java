@@ -353,12 +353,13 @@ public interface Async<T> {
      *     thread: compose with {@link #then} or use {@link #spawnBlocking} instead), or if {@code
      *     future} is the unfinished handle of a task of a {@link LocalExecutor} that no thread
      *     drives, or the unfinished handle of the task whose spawnBlocking body calls this, as for
-     *     {@link TaskHandle#join()}. A task's drop ({@link #ensure} cleanups) counts as inside a
-     *     poll
+     *     {@link TaskHandle#join()}, or if it is a lock of an {@link AsyncMutex} that this thread
+     *     holds (it would wait for itself). A task's drop ({@link #ensure} cleanups) counts as
+     *     inside a poll
      * @throws NullPointerException if {@code future} is null
      */
     static <T> T await(Async<T> future) throws InterruptedException {
         Args.notNull(future, "future");
-        return Interop.await(future);
+        return DirectAwait.await(future);
     }
 }

@@ -39,7 +39,10 @@ import java.util.function.Function;
  * would wait for itself for ever; the poll throws {@link IllegalStateException} instead (the task
  * panics with a message naming the mutex and the task). The holder is the task that polled the
  * future which returned the guard (or called {@link #tryLock()}); if it hands its guard to another
- * task, it must not lock again before that guard is closed.
+ * task, it must not lock again before that guard is closed. The same holds for a thread that took
+ * the lock outside any poll ({@code Async.await(m.lock())} or {@code tryLock()}): its next {@code
+ * Async.await(m.lock())} throws the {@link IllegalStateException} instead of waiting for itself, as
+ * braid's {@link dev.braid.sync.Mutex} refuses a re-entrant lock.
  */
 public final class AsyncMutex {
     /*
@@ -74,8 +77,9 @@ public final class AsyncMutex {
     private boolean locked; // guarded by this
     private LockFuture head; // first waiter; guarded by this
     private LockFuture tail; // guarded by this
-    private RawTask<?>
-            holder; // the task that took the lock, if taken inside a task; guarded by this
+    // the task that took the lock, or the thread outside any poll (Async.await, tryLock) that took
+    // it; null while unlocked or when taken by a hand-made poll; guarded by this
+    private Object holder;
 
     /**
      * A new, unlocked mutex.
@@ -143,7 +147,7 @@ public final class AsyncMutex {
                 return Optional.empty();
             }
             locked = true;
-            holder = currentTask();
+            holder = currentHolder();
         }
         Rt.acquireFrom(this); // the testkit: the last unlock released into the mutex
         return Optional.of(new Guard(this));
@@ -225,8 +229,8 @@ public final class AsyncMutex {
     }
 
     /**
-     * The mutex's name and state: unlocked, or locked (by which task, when it was taken inside one)
-     * and how many lock futures wait; a snapshot.
+     * The mutex's name and state: unlocked, or locked (by which task, or by which thread when a
+     * thread took it outside any poll) and how many lock futures wait; a snapshot.
      *
      * @return for example {@code AsyncMutex[cache, locked by task 'writer', 2 waiting]}
      */
@@ -242,7 +246,7 @@ public final class AsyncMutex {
                     n++;
                 }
                 state =
-                        (holder != null ? "locked by " + holder : "locked")
+                        (holder != null ? "locked by " + describe(holder) : "locked")
                                 + (n > 0 ? ", " + n + " waiting" : "");
             }
         }
@@ -253,13 +257,44 @@ public final class AsyncMutex {
         return "AsyncMutex[" + name + "]";
     }
 
-    private static RawTask<?> currentTask() {
-        return Interop.polling() instanceof RawTask<?> t ? t : null;
+    /**
+     * Who takes the lock if it is taken here: the task being polled; outside any poll, the calling
+     * thread (through {@code Async.await}, {@code tryLock}, or a poll by hand); null inside a poll
+     * of something else.
+     */
+    private static Object currentHolder() {
+        Object polling = Interop.polling();
+        if (polling == null) {
+            return Thread.currentThread();
+        }
+        return polling instanceof RawTask<?> t ? t : null;
     }
 
-    private IllegalStateException reentry(RawTask<?> t) {
+    /**
+     * Whether a new lock future polled here would wait for its own holder: a task that holds the
+     * lock (ADR 0065), or a thread that holds it and waits in {@code Async.await} (probe17: it
+     * waited for itself for ever, where braid's {@code Mutex} refuses). A poll by hand on a holding
+     * thread is not refused: a user's own loop may poll another future there, which waits to be
+     * woken as any waiter does.
+     */
+    private boolean pollWaitsForItself() { // under the monitor
+        if (holder == null) {
+            return false;
+        }
+        Object polling = Interop.polling();
+        if (polling == null) {
+            return holder == Thread.currentThread() && DirectAwait.active();
+        }
+        return holder == polling;
+    }
+
+    private static String describe(Object holder) {
+        return holder instanceof Thread t ? "thread '" + t.getName() + "'" : String.valueOf(holder);
+    }
+
+    private IllegalStateException reentry(Object holder) {
         return new IllegalStateException(
-                t
+                describe(holder)
                         + " already holds "
                         + label()
                         + ": it is not reentrant, and this lock would wait for itself for ever;"
@@ -288,7 +323,7 @@ public final class AsyncMutex {
                         if (!locked) {
                             locked = true;
                             state = GRANTED;
-                        } else if (holder != null && holder == currentTask()) {
+                        } else if (pollWaitsForItself()) {
                             throw reentry(holder); // state stays NEW: a drop leaves no trace
                         } else {
                             state = WAITING;
@@ -315,7 +350,7 @@ public final class AsyncMutex {
             }
             synchronized (AsyncMutex.this) {
                 state = DONE;
-                holder = currentTask();
+                holder = currentHolder();
             }
             Rt.acquireFrom(AsyncMutex.this); // the testkit: the last unlock released into it
             return Poll.ready(new Guard(AsyncMutex.this));

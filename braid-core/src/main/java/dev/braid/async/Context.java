@@ -1,6 +1,7 @@
 package dev.braid.async;
 
 import dev.braid.internal.util.Args;
+import dev.braid.internal.util.InsidePoll;
 
 /**
  * What a future's {@link Async#poll(Context) poll} gets from its executor: the {@link Waker} to
@@ -26,6 +27,16 @@ public sealed class Context permits Completion {
      * extend it; for users it is as closed as a final class. A Completion that is not a task is
      * never handed out as a context (its waker is null).
      */
+
+    static {
+        // a channel's blocking operation inside a poll fails fast instead of holding the thread
+        // (probe17, ADR 0189); asked only on the path where it is about to wait
+        InsidePoll.install(
+                () -> {
+                    Object p = Interop.polling();
+                    return p == null ? null : p instanceof RawTask<?> t ? t.toString() : "a task";
+                });
+    }
 
     /** Units a task may spend in one poll before it yields (tokio's value). */
     public static final int DEFAULT_BUDGET = 128;

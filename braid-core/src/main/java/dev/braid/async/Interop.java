@@ -343,6 +343,12 @@ final class Interop {
     static class Polling {
         Object task;
 
+        /**
+         * The cancelled task whose drop (cleanup) this thread runs, marked as {@code task} while it
+         * runs (ADR 0194); a poll nested in the drop (a pool join's help) replaces {@code task}.
+         */
+        Object dropped;
+
         /** The registry whose count lane this thread owns (a worker's, ADR 0141), or null. */
         TaskRegistry laneOwner;
 
@@ -394,6 +400,27 @@ final class Interop {
         return p == null ? null : p.task;
     }
 
+    /** The cancelled task whose drop the calling thread runs, else null (ADR 0194). */
+    static RawTask<?> dropping() {
+        Polling p = POLLING.get();
+        return p != null && p.dropped != null && p.dropped == p.task ? (RawTask<?>) p.task : null;
+    }
+
+    /**
+     * The refusal of {@code what}, a wait in the drop (cleanup) of cancelled task {@code dropped}:
+     * the drop runs on the executor's thread, which the awaited work may need (ADR 0194).
+     */
+    static IllegalStateException waitInDrop(String what, RawTask<?> dropped) {
+        return new IllegalStateException(
+                what
+                        + " in the drop or cleanup of cancelled task '"
+                        + dropped.name()
+                        + "' on thread '"
+                        + Thread.currentThread().getName()
+                        + "' would block its executor's thread, which may be the only one to run"
+                        + " what it waits for: spawn a task that awaits it instead");
+    }
+
     /** Makes {@code cell} the calling thread's cell (a worker makes its own up front). */
     static void usePollingCell(Polling cell) {
         POLLING.set(cell);
@@ -411,6 +438,14 @@ final class Interop {
 
     static <T> T await(Async<T> future) throws InterruptedException {
         if (polling() != null) {
+            RawTask<?> dropped = dropping();
+            if (dropped != null) {
+                throw waitInDrop(
+                        future instanceof TaskHandle<?> h
+                                ? "Async.await on task '" + h.raw().name() + "'"
+                                : "Async.await",
+                        dropped);
+            }
             throw new IllegalStateException(
                     "Async.await called inside a poll would block an executor thread: compose with"
                             + " then(...) or run the blocking part with Async.spawnBlocking");

@@ -112,6 +112,11 @@ public final class LocalExecutor implements AsyncExecutor {
         return driver.get() != null;
     }
 
+    /** Whether {@code t} is inside this executor's {@link #blockOn} or {@link #runUntilStalled}. */
+    boolean isDrivenBy(Thread t) {
+        return driver.get() == t;
+    }
+
     /**
      * Runs {@code future} to completion on the calling thread, together with this executor's other
      * tasks, and returns its value. The thread parks (no busy wait) while nothing is runnable. What

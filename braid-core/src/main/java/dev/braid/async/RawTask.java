@@ -726,7 +726,9 @@ final class RawTask<T> extends Completion<T>
     private RawTask<?> runCancellation(boolean first, Interop.Polling cell) {
         Async<T> f = future;
         Object outer = cell.task;
+        Object outerDropped = cell.dropped;
         cell.task = this;
+        cell.dropped = this;
         Throwable failed = null;
         try {
             f.drop();
@@ -734,6 +736,7 @@ final class RawTask<T> extends Completion<T>
             failed = t;
         } finally {
             cell.task = outer;
+            cell.dropped = outerDropped;
         }
         RawTask<?> handedOff = takeHandOff(first);
         return failed != null

@@ -6,6 +6,7 @@ import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.rt.SimWait;
 import dev.braid.internal.util.Args;
+import dev.braid.pool.WorkStealingPool;
 import dev.braid.thread.JoinOutcome;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -197,7 +198,9 @@ public final class TaskHandle<T> implements Async<T> {
      *     bounds the wait (no ambient {@link dev.braid.cancel.CancelScope} that can stop it):
      *     nothing would ever run the task, so use {@link LocalExecutor#blockOn} with this handle;
      *     or if called from the task's own {@link Async#spawnBlocking} body, whose end the task's
-     *     outcome waits for. A task's drop ({@link Async#ensure} cleanups) counts as inside a poll
+     *     outcome waits for; or if the caller is the thread driving that {@link LocalExecutor},
+     *     which alone would run the task. A task's drop ({@link Async#ensure} cleanups) counts as
+     *     inside a poll
      */
     public T join() throws InterruptedException {
         return result(await(Deadline.never()));
@@ -243,6 +246,10 @@ public final class TaskHandle<T> implements Async<T> {
             return o;
         }
         if (Interop.polling() != null) {
+            RawTask<?> dropped = Interop.dropping();
+            if (dropped != null) {
+                throw Interop.waitInDrop("join() on task '" + task.name() + "'", dropped);
+            }
             throw new IllegalStateException(
                     "join() inside a poll would block an executor thread: await the handle as a"
                             + " future (then(...)) instead");
@@ -273,6 +280,22 @@ public final class TaskHandle<T> implements Async<T> {
                             + " from the body instead");
         }
         LocalExecutor l = task.local(); // the handle holds only the task: 16 B (ADR 0072)
+        if (l != null && l.isDrivenBy(Thread.currentThread()) && task.outcome() == null) {
+            // probe17: code the driving thread runs outside any poll (a completion callback of
+            // another task's stage; drops are refused before, as polls: ADR 0194) waiting there
+            // for a task that only this thread runs waited for ever
+            throw new IllegalStateException(
+                    what
+                            + " on task '"
+                            + task.name()
+                            + "' on thread '"
+                            + Thread.currentThread().getName()
+                            + "', which drives its "
+                            + l
+                            + " (outside a poll: in a completion callback, say), would wait for"
+                            + " ever: only this"
+                            + " thread runs that task; spawn a task that awaits the handle instead");
+        }
         if (l != null
                 && !l.isDriven()
                 && task.outcome() == null
@@ -347,11 +370,13 @@ public final class TaskHandle<T> implements Async<T> {
      * IllegalStateException} when called unfinished inside a poll: they would block an executor
      * thread, on a one-thread executor for ever (await the handle as a future there). Its own
      * untimed {@code join()} and {@code get()} also throw it, as {@link #join()} does, for an
-     * unfinished task of a {@link LocalExecutor} that no thread drives (ADR 0066). Otherwise its
-     * waits are the JDK's: the ambient {@link dev.braid.cancel.CancelScope} does not bound them
-     * (inside a scope, wait with {@link #join()}, which it does bound, or with a timed {@code
-     * get}). Each call registers a waker with the task until the task finishes (or the returned
-     * future is completed or cancelled): call it once and share the future.
+     * unfinished task of a {@link LocalExecutor} that no thread drives (ADR 0066). On a worker of a
+     * {@link dev.braid.pool.WorkStealingPool} they help the pool while the task is unfinished, as
+     * {@link #join()} does there (ADR 0138). Otherwise its waits are the JDK's: the ambient {@link
+     * dev.braid.cancel.CancelScope} does not bound them (inside a scope, wait with {@link #join()},
+     * which it does bound, or with a timed {@code get}). Each call registers a waker with the task
+     * until the task finishes (or the returned future is completed or cancelled): call it once and
+     * share the future.
      *
      * @return a new completable future tied to this task
      */
@@ -414,17 +439,46 @@ public final class TaskHandle<T> implements Async<T> {
         @Override
         public T join() {
             refuseInsideAPoll("join()");
+            helpOnAPoolWorker();
             return super.join();
         }
 
         @Override
         public T get() throws InterruptedException, java.util.concurrent.ExecutionException {
             refuseInsideAPoll("get()");
+            helpOnAPoolWorker();
             return super.get();
+        }
+
+        /**
+         * On a pool worker, waits for the task as {@link TaskHandle#join()} does there, running
+         * waiting pool work meanwhile (ADR 0138): the JDK's wait would hold the worker the task may
+         * need, and a pool task waiting so for a task of a one-worker {@link PoolExecutor} on that
+         * pool waited for ever (probe17). Not bounded by the ambient scope, as the JDK's wait is
+         * not; an interrupt ends the help and leaves the status set for the JDK's wait.
+         */
+        private void helpOnAPoolWorker() {
+            if (!isDone() && handle != null && WorkStealingPool.isWorkerThread()) {
+                try {
+                    handle.task.await(Deadline.never(), false, handle.task);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         private void refuseInsideAPoll(String what) {
             if (!isDone() && Interop.polling() != null) {
+                RawTask<?> dropped = Interop.dropping();
+                if (dropped != null) {
+                    throw Interop.waitInDrop(
+                            "toCompletableFuture()."
+                                    + what
+                                    + (handle == null
+                                            ? ""
+                                            : " on task '" + handle.task.name() + "'"),
+                            dropped);
+                }
                 throw new IllegalStateException(
                         "toCompletableFuture()."
                                 + what

@@ -6,6 +6,7 @@ import dev.braid.cancel.Deadline;
 import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.rt.SimWait;
+import dev.braid.internal.util.InsidePoll;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -266,6 +267,7 @@ final class ChannelCore<T> extends LockedCore<T> {
         if (slot != null) {
             Object m = slot.meet(x, null);
             if (m == HandOffSlot.VACANT && !deadline.isExpired()) {
+                refuseInsidePoll("send", "send(tx, element)");
                 Waiter mine = HandOffSlot.waiterFor(x); // ADR 0123: the waiter is the entry
                 m = slot.meet(x, mine);
                 if (m == mine) {
@@ -283,6 +285,10 @@ final class ChannelCore<T> extends LockedCore<T> {
             unlockAndWake();
             ChannelBlockedEvent.finish(event, sendBlocker, "send", r != FULL);
             return r;
+        }
+        if (InsidePoll.task() != null) {
+            unlockAndWake(); // nothing queued: the channel is as before the call
+            refuseInsidePoll("send", "send(tx, element)");
         }
         Waiter w = new Waiter(Thread.currentThread(), null);
         w.yielding = spent; // ADR 0156: it parks at once, and counts as idle if claimed first
@@ -333,6 +339,7 @@ final class ChannelCore<T> extends LockedCore<T> {
                         break;
                     }
                     if (mine == null) {
+                        refuseInsidePoll("recv", "recv(rx)");
                         mine = new Waiter(Thread.currentThread(), null);
                         mine.yielding = spent; // ADR 0156: parks at once; idle if claimed first
                     }
@@ -352,6 +359,7 @@ final class ChannelCore<T> extends LockedCore<T> {
         if (slot != null) {
             Object m = slot.meet(null, null);
             if (m == HandOffSlot.VACANT && !deadline.isExpired()) {
+                refuseInsidePoll("recv", "recv(rx)");
                 Waiter mine = HandOffSlot.waiterFor(null);
                 m = slot.meet(null, mine);
                 if (m == mine) {
@@ -369,6 +377,10 @@ final class ChannelCore<T> extends LockedCore<T> {
             ChannelBlockedEvent.finish(event, recvBlocker, "receive", x != EMPTY);
             return x;
         }
+        if (InsidePoll.task() != null) {
+            unlockAndWake(); // nothing queued: the channel is as before the call
+            refuseInsidePoll("recv", "recv(rx)");
+        }
         Waiter w = new Waiter(Thread.currentThread(), null);
         w.yielding = spent; // ADR 0156: it parks at once, and counts as idle if claimed first
         Entry e = new Entry(w, 0, null);
@@ -384,6 +396,30 @@ final class ChannelCore<T> extends LockedCore<T> {
         unregister(e, false);
         afterAbort(why, "receive", since);
         return EMPTY;
+    }
+
+    /**
+     * Throws if the calling thread is inside an async task's poll: a wait there would hold the
+     * executor thread that polls the task, and on a one-thread executor wait for ever when the
+     * other end is a task of it (probe17, ADR 0189). Asked only where the operation is about to
+     * wait (nothing queued yet), so a blocking operation that completes at once still works there.
+     */
+    void refuseInsidePoll(String op, String asyncForm) {
+        String task = InsidePoll.task();
+        if (task != null) {
+            throw new IllegalStateException(
+                    "blocking "
+                            + op
+                            + " on "
+                            + label()
+                            + " inside a poll of "
+                            + task
+                            + " would block the executor thread polling it (on a one-thread"
+                            + " executor for ever, if a task of it is the other end): await"
+                            + " AsyncChannels."
+                            + asyncForm
+                            + " there instead, or use a try or zero-timeout form");
+        }
     }
 
     /**

@@ -19,6 +19,10 @@ import java.util.stream.Stream;
  * {@link InterruptedException} and honour the ambient {@link dev.braid.cancel.CancelScope}; a
  * receive that gives up has taken nothing.
  *
+ * <p>Inside an async task's poll, a blocking or timed receive that would wait throws {@link
+ * IllegalStateException} instead, leaving the channel as it was: the wait would hold the executor
+ * thread polling the task. Await {@code dev.braid.async.AsyncChannels}' form there (ADR 0189).
+ *
  * @param <T> the element type
  */
 public sealed interface Receiver<T> extends Iterable<T> permits Channel, ChannelReceiver {

@@ -8,6 +8,7 @@ import dev.braid.internal.rt.Op;
 import dev.braid.internal.rt.Rt;
 import dev.braid.internal.rt.SimWait;
 import dev.braid.internal.util.Args;
+import dev.braid.internal.util.InsidePoll;
 import dev.braid.thread.Exit;
 import dev.braid.thread.FinishRegistration;
 import dev.braid.thread.JoinHandle;
@@ -295,11 +296,30 @@ public final class Select<R> {
     }
 
     /**
+     * Throws if the calling thread is inside an async task's poll, where the wait would hold the
+     * executor thread (probe17, ADR 0189); asked only once no clause was ready and the select is
+     * about to register and wait.
+     */
+    private void refuseInsidePoll() {
+        String task = InsidePoll.task();
+        if (task != null) {
+            throw new IllegalStateException(
+                    "blocking select inside a poll of "
+                            + task
+                            + " would block the executor thread polling it (on a one-thread"
+                            + " executor for ever, if a task of it is the other end): await"
+                            + " AsyncChannels.select() there instead, or give this select a"
+                            + " default (orElse)");
+        }
+    }
+
+    /**
      * Waits until one clause can fire, performs its operation and returns its handler's result.
      *
      * @return the fired clause's handler result
-     * @throws IllegalStateException if the select has no clause at all (it would wait forever), or
-     *     if it runs on a thread that one of its {@link #joined} clauses waits for
+     * @throws IllegalStateException if the select has no clause at all (it would wait forever), if
+     *     it runs on a thread that one of its {@link #joined} clauses waits for, or if it would
+     *     wait inside an async task's poll (await {@code AsyncChannels.select()} there; ADR 0189)
      * @throws ChannelClosedException if a {@link #recv} or {@link #send} clause fired because its
      *     channel is closed
      * @throws InterruptedException if interrupted before a clause fired; never for a select with an
@@ -364,6 +384,7 @@ public final class Select<R> {
             if (dl.isExpired()) {
                 return onTimeout.get();
             }
+            refuseInsidePoll();
             Waiter w = new Waiter(Thread.currentThread(), null);
             Object[] entries = new Object[n]; // an Entry or a FinishRegistration per clause
             boolean ready = false;

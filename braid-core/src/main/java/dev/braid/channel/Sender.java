@@ -12,6 +12,10 @@ import java.time.Duration;
  * dev.braid.cancel.CancelScope}; a send that gives up (interrupt, timeout, cancelled scope) has not
  * sent its element, and one that returns normally has. Elements must not be null.
  *
+ * <p>Inside an async task's poll, a blocking or timed send that would wait throws {@link
+ * IllegalStateException} instead, leaving the channel as it was: the wait would hold the executor
+ * thread polling the task. Await {@code dev.braid.async.AsyncChannels}' form there (ADR 0189).
+ *
  * @param <T> the element type
  */
 public sealed interface Sender<T> permits Channel, ChannelSender {

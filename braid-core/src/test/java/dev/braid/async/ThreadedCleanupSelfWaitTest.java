@@ -54,7 +54,11 @@ class ThreadedCleanupSelfWaitTest {
                         assertThatThrownBy(victim::join)
                                 .isInstanceOf(TaskPanicException.class)
                                 .cause()
-                                .isInstanceOf(IllegalStateException.class);
+                                .isInstanceOf(IllegalStateException.class)
+                                .hasMessageContaining("on task 'other'")
+                                .hasMessageContaining("cancelled task 'victim'")
+                                .hasMessageContaining("on thread 'one-worker-0'")
+                                .hasMessageContaining("spawn a task that awaits it instead");
                         assertThat(spawned.get().join()).isEqualTo(7);
                     });
         } finally {
