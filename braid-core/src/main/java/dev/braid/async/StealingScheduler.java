@@ -57,7 +57,9 @@ final class StealingScheduler implements TaskScheduler {
      *   worker still takes one look, one yield point, so schedules are unchanged. Having
      *   published itself idle and re-checked, a worker then watches only its own idle flag for
      *   up to IDLE_SPIN_NANOS before it blocks (ADR 0167): a notify meanwhile is a CAS and an
-     *   unpark of a thread not blocked (no futex wake), and no queue line is read. A
+     *   unpark of a thread not blocked (no futex wake), and no queue line is read. After
+     *   IDLE_SPIN_MISSES watches in a row that no notify ended it blocks at once, until a block
+     *   ends within twice the watch (ADR 0195): sparse tasks do not pay a watch each. A
      *   worker that takes from the injector with an empty local queue takes a small batch (one
      *   claim of the injector's indices) and moves all but the first into its local queue with
      *   one publishing write (ADR 0087), so outside spawns take turns with the tasks they wake
@@ -180,6 +182,13 @@ final class StealingScheduler implements TaskScheduler {
     static final int SPIN_PAUSES = 64;
 
     /**
+     * Watches in a row that ended with no notify after which a worker blocks at once (ADR 0195):
+     * tasks that come further apart than the watch lasts would cost it a whole watch of CPU each.
+     * It watches again once a block ends sooner than twice the watch would have lasted.
+     */
+    static final int IDLE_SPIN_MISSES = 8;
+
+    /**
      * Runs a worker makes on one polling cell before it takes a fresh one, so the cell stays young
      * (ADR 0165); {@code -Dbraid.async.cellRuns=0} keeps the first cell for good (A/B lever).
      */
@@ -244,6 +253,7 @@ final class StealingScheduler implements TaskScheduler {
         // it on the worker, the dump's racy look with an acquire load
         private WorkerCell cell = new WorkerCell();
         private int cellRuns; // runs since the cell was made (worker-only)
+        private int spinMisses; // watches in a row that no notify ended (worker-only, ADR 0195)
         private long cellsMade; // cells replaced so far (worker-only; tests)
         private int lifoRuns;
         private int tick;
@@ -496,25 +506,37 @@ final class StealingScheduler implements TaskScheduler {
             // notifier a CAS and an unpark of a thread that is not blocked (no futex wake) and
             // this worker no wake-up latency. The queues are not read while it watches, so a
             // thread spawning into them is not slowed (ADRs 0125, 0126)
+            long blockedAt = 0;
             if (IDLE_SPIN_NANOS > 0 && !Rt.simulating() && idle.get()) {
-                idleSpin();
+                if (spinMisses < IDLE_SPIN_MISSES) {
+                    spinMisses = idleSpin() ? 0 : spinMisses + 1;
+                } else {
+                    blockedAt = Rt.nanoTime(); // ADR 0195: would a watch have caught the wake?
+                }
             }
             while (idle.get()) {
                 Rt.park(StealingScheduler.this);
+            }
+            if (blockedAt != 0 && Rt.nanoTime() - blockedAt < 2 * IDLE_SPIN_NANOS) {
+                spinMisses = 0; // work comes close together again: watch again
             }
             sleepers.decrementAndGet(); // late is harmless: a notifier then scans in vain
             isSearching = true; // whoever cleared `idle` counted us as searching
             return true;
         }
 
-        /** Spin-waits until notified ({@code idle} cleared) or IDLE_SPIN_NANOS have passed. */
-        private void idleSpin() {
+        /**
+         * Spin-waits until notified ({@code idle} cleared) or IDLE_SPIN_NANOS have passed; whether
+         * a notify ended it.
+         */
+        private boolean idleSpin() {
             long start = Rt.nanoTime();
             do {
                 for (int k = 0; k < SPIN_PAUSES && idle.get(); k++) {
                     Rt.spinWait();
                 }
             } while (idle.get() && Rt.nanoTime() - start < IDLE_SPIN_NANOS);
+            return !idle.get();
         }
 
         /**

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * flag up to {@code braid.async.idleSpinMicros} µs before it blocks). One thread submits a trivial
  * task, then parks {@code gapMicros}; this prints, per task: the wall time, the process CPU time
  * outside the submitting thread (the workers' wake-ups, spins and parks, plus any JIT/GC, which a
- * round without tasks measures as the baseline), and the submitter's own CPU time.
+ * round without tasks before the first and after the last measures), and the submitter's own CPU
+ * time.
  *
  * <pre>
  * java -cp braid-bench/target/benchmarks.jar dev.braid.bench.async.IdleCpu threaded 1 1000
@@ -85,8 +86,10 @@ public final class IdleCpu {
                 System.getProperty("braid.async.idleSpinMicros", "default"));
         System.out.println("round   wall µs/task  others' cpu µs/task  submitter cpu µs/task");
         double baseline = 0;
-        for (int r = -1; r < rounds; r++) {
-            boolean idle = r == -1; // no tasks: what the JVM burns anyway (JIT, GC, timers)
+        for (int r = -1; r <= rounds; r++) {
+            // no tasks, first and last: what the JVM burns anyway (JIT, GC, timers) and what
+            // the executor burns once it has gone idle after the rounds
+            boolean idle = r == -1 || r == rounds;
             CountDownLatch last = new CountDownLatch(1);
             long wall0 = System.nanoTime();
             long proc0 = os.getProcessCpuTime();
@@ -105,16 +108,16 @@ public final class IdleCpu {
             long self = mx.getCurrentThreadCpuTime() - self0;
             long others = os.getProcessCpuTime() - proc0 - self;
             double othersPerTask = others / 1e3 / tasks;
-            if (idle) {
+            if (idle && r == -1) {
                 baseline = othersPerTask;
             }
             System.out.printf(
                     "%5s  %12.1f  %19.2f  %21.2f%s%n",
-                    idle ? "idle" : r == 0 ? "warm" : Integer.toString(r),
+                    idle ? (r == -1 ? "idle" : "after") : r == 0 ? "warm" : Integer.toString(r),
                     wall / 1e3 / tasks,
                     othersPerTask,
                     self / 1e3 / tasks,
-                    idle ? "   (baseline, no tasks)" : "");
+                    idle ? "   (no tasks)" : "");
         }
         close.close();
         if (ran.get() != (long) rounds * (tasks - 1)) {
