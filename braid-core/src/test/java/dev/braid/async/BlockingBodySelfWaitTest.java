@@ -23,12 +23,7 @@ class BlockingBodySelfWaitTest {
         "local,join", "local,await", "local,cf"
     })
     void aBodyWaitingForItsOwnTaskFailsFast(String kind, String how) throws Exception {
-        AsyncExecutor ex =
-                switch (kind) {
-                    case "threaded" -> ThreadedExecutor.create("ex", 2);
-                    case "pool" -> PoolExecutor.create("ex", 2);
-                    default -> LocalExecutor.create("ex");
-                };
+        AsyncExecutor ex = ExecutorKinds.open(kind);
         AtomicReference<TaskHandle<String>> self = new AtomicReference<>();
         CompletableFuture<Void> published = new CompletableFuture<>();
         try {
@@ -50,11 +45,7 @@ class BlockingBodySelfWaitTest {
             assertTimeoutPreemptively(
                     Duration.ofSeconds(20),
                     () -> {
-                        Throwable failure =
-                                catchPanic(
-                                        ex instanceof LocalExecutor local
-                                                ? () -> local.blockOn(h)
-                                                : h::join);
+                        Throwable failure = ExecutorKinds.failureOf(ex, h);
                         assertThat(failure)
                                 .isInstanceOf(TaskPanicException.class)
                                 .cause()
@@ -66,19 +57,5 @@ class BlockingBodySelfWaitTest {
         } finally {
             Thread.ofPlatform().daemon(true).start(ex::close); // a hang must not hang CI
         }
-    }
-
-    private static Throwable catchPanic(ThrowingRunnable r) {
-        try {
-            r.run();
-        } catch (Throwable t) {
-            return t;
-        }
-        throw new AssertionError("the task did not fail");
-    }
-
-    @FunctionalInterface
-    private interface ThrowingRunnable {
-        void run() throws Exception;
     }
 }

@@ -18,12 +18,7 @@ class FromStageOwnHandleTest {
     @ParameterizedTest
     @ValueSource(strings = {"threaded", "pool", "local"})
     void aTaskAwaitingItsOwnHandlesStagePanics(String kind) throws Exception {
-        AsyncExecutor ex =
-                switch (kind) {
-                    case "threaded" -> ThreadedExecutor.create("ex", 2);
-                    case "pool" -> PoolExecutor.create("ex", 2);
-                    default -> LocalExecutor.create("ex");
-                };
+        AsyncExecutor ex = ExecutorKinds.open(kind);
         AtomicReference<TaskHandle<Object>> self = new AtomicReference<>();
         CompletableFuture<Void> published = new CompletableFuture<>();
         try {
@@ -37,19 +32,9 @@ class FromStageOwnHandleTest {
             assertTimeoutPreemptively(
                     Duration.ofSeconds(20),
                     () -> {
-                        Throwable failure = null;
-                        try {
-                            if (ex instanceof LocalExecutor local) {
-                                local.blockOn(h);
-                            } else {
-                                h.join();
-                            }
-                        } catch (TaskPanicException e) {
-                            failure = e;
-                        }
+                        Throwable failure = ExecutorKinds.failureOf(ex, h);
                         assertThat(failure)
-                                .as("the task panics")
-                                .isNotNull()
+                                .isInstanceOf(TaskPanicException.class)
                                 .cause()
                                 .isInstanceOf(IllegalStateException.class)
                                 .hasMessageContaining("task 'narcissus' awaits its own handle")

@@ -6,10 +6,7 @@ import dev.braid.cancel.CancellationSource;
 import dev.braid.cancel.Deadline;
 import dev.braid.channel.Channel;
 import dev.braid.thread.Threads;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -26,21 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class ObservedLeavesDumpTest {
     private static List<String> run(boolean observe) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        String cp =
-                System.getProperty("java.class.path")
-                        + File.pathSeparator
-                        + System.getProperty("jdk.module.path", "");
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", cp));
-        if (observe) {
-            cmd.add("-Dbraid.async.observe=true");
-        }
-        cmd.add(Program.class.getName());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the program ended within 60 s").isTrue();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(out).isZero();
-        return out.lines().filter(l -> l.startsWith("task '")).toList();
+        return ObservedChild.taskLines(Program.class, observe);
     }
 
     private static String line(List<String> dump, String task) {
