@@ -33,4 +33,25 @@ final class ObservedChild {
         assertThat(p.exitValue()).as(out).isZero();
         return out.lines().filter(l -> l.startsWith("task '")).toList();
     }
+
+    /**
+     * In the child: prints {@code ex}'s dump once each of its {@code tasks} tasks is listed by name
+     * past its first poll (or after 30 s). A task still in its first poll is only counted ("1
+     * task(s) not listed"), a line that would make up the number too (the tenth session's CI: a
+     * dump missing a task).
+     */
+    static void printSettledDump(ThreadedExecutor ex, int tasks) throws InterruptedException {
+        List<String> dump = ex.dumpTasks();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!settled(dump, tasks) && System.nanoTime() < until) {
+            Thread.sleep(5); // until each task's first poll left it pending
+            dump = ex.dumpTasks();
+        }
+        dump.forEach(System.out::println);
+    }
+
+    private static boolean settled(List<String> dump, int tasks) {
+        return dump.size() == tasks
+                && dump.stream().allMatch(l -> l.startsWith("task '") && !l.contains("polls=0"));
+    }
 }

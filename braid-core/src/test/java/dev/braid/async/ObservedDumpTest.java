@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.braid.channel.Channel;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,27 +67,10 @@ class ObservedDumpTest {
                 ex.spawn("joiner", fetch);
                 ex.spawn("locker", guarded.lock());
                 ex.spawn("sleeper", Async.sleep(Duration.ofMinutes(5)));
-                List<String> dump = ex.dumpTasks();
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!settled(dump) && System.nanoTime() < until) {
-                    Thread.sleep(5); // until each task's first poll left it pending
-                    dump = ex.dumpTasks();
-                }
-                dump.forEach(System.out::println);
+                ObservedChild.printSettledDump(ex, 4);
             } finally {
                 held.close();
             }
-        }
-
-        /**
-         * Each of the four tasks listed by name, each past its first poll. A task still in its
-         * first poll is only counted ("1 task(s) not listed"), a line that made four lines too
-         * (tenth session's CI: the sleeper was missing from such a dump).
-         */
-        private static boolean settled(List<String> dump) {
-            return dump.size() == 4
-                    && dump.stream()
-                            .allMatch(l -> l.startsWith("task '") && !l.contains("polls=0"));
         }
     }
 }

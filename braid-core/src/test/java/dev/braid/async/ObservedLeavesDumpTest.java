@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -139,23 +138,10 @@ class ObservedLeavesDumpTest {
                         AsyncChannels.recv(results.receiver())
                                 .cancelAfter(
                                         Deadline.after(Duration.ofMinutes(5)), source.token()));
-                List<String> dump = ex.dumpTasks();
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!settled(dump) && System.nanoTime() < until) {
-                    Thread.sleep(5); // until each task's first poll left it pending
-                    dump = ex.dumpTasks();
-                }
-                dump.forEach(System.out::println);
+                ObservedChild.printSettledDump(ex, TASKS);
             } finally {
                 gate.countDown();
             }
-        }
-
-        /** Each task listed by name, each past its first poll (ObservedDumpTest's rule). */
-        private static boolean settled(List<String> dump) {
-            return dump.size() == TASKS
-                    && dump.stream()
-                            .allMatch(l -> l.startsWith("task '") && !l.contains("polls=0"));
         }
     }
 }
